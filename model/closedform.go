@@ -1,0 +1,45 @@
+package model
+
+// ClosedFormALE returns the expected annual loss of portfolio p, by MODEL.md
+// §4's closed form, summed over threats:
+//
+//	ALE_t(P) = E[λ]·m̄_f·(E[min(S,orgs)]·m̄_s·(E[D]·m̄_d·E[k_d]·E[c_d] + E[k_r]·E[c_r]) + E[F]·m̄_F)
+//
+// where m̄_x = Π_{c∈P} (1 − E[r_x,c]), by the independence of the draws. It
+// holds for negative binomial counts too, whose mean is the same.
+func ClosedFormALE(m *Model, p Portfolio) float64 {
+	f := fit(m)
+	return f.closedForm(p)
+}
+
+// ClosedFormThreatALE returns the closed-form expected annual loss of
+// portfolio p from threat t alone.
+func ClosedFormThreatALE(m *Model, p Portfolio, t int) float64 {
+	return fit(m).threatALE(p, t)
+}
+
+func (f *fitted) closedForm(p Portfolio) float64 {
+	var ale float64
+	for t := range f.threats {
+		ale += f.threatALE(p, t)
+	}
+	return ale
+}
+
+func (f *fitted) threatALE(p Portfolio, t int) float64 {
+	td := &f.threats[t]
+	mf, ms, md, mF := 1.0, 1.0, 1.0, 1.0
+	for _, c := range p {
+		for _, e := range f.controls[c].effects {
+			if e.threat == t {
+				mf *= 1 - e.freq.Mean()
+				ms *= 1 - e.spread.Mean()
+				md *= 1 - e.dur.Mean()
+				mF *= 1 - e.fixed.Mean()
+			}
+		}
+	}
+	es := td.spread.CappedMoment(1, f.m.Orgs)
+	outage := es * ms * (td.duration.Mean()*md*td.kd.Mean()*f.daily.Mean() + td.kr.Mean()*f.recovery.Mean())
+	return td.rate.Mean() * mf * (outage + td.fixed.Mean()*mF)
+}

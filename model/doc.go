@@ -1,0 +1,21 @@
+// Package model is the domain and the engine of cybercba: uncertain
+// estimates, threat scenarios, controls and portfolios, the two-level Monte
+// Carlo simulation with common random numbers, the WannaCry calibration of
+// outage cost rates, and the appraisal and ranking of investments.
+//
+// The package does no I/O and keeps no global state. Every random number is
+// drawn from a stream seeded from the master seed and the stream's identity,
+// so results are identical bit for bit for any number of workers.
+//
+// The maths follows MODEL.md. The loss of one event of threat t is
+//
+//	L = min(S, orgs)·(D·k_d·c_d + k_r·c_r) + F
+//
+// where S is the spread (organisation-equivalents disrupted), D the outage
+// days per disrupted organisation, F the fixed per-event cost, c_d and c_r
+// the calibrated daily lost-output and per-organisation recovery cost rates,
+// and k_d, k_r the threat's intensity multipliers on those rates. Events of a
+// threat arrive as a Poisson process (negative binomial when a dispersion is
+// given). A control reduces a threat's frequency, spread, duration or fixed
+// cost; a portfolio's reductions multiply as independent layers.
+package model

@@ -1,0 +1,96 @@
+package model
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+func TestPoissonMatchesPMF(t *testing.T) {
+	t.Parallel()
+	// Chi-square goodness of fit against gonum's Poisson PMF, for both the
+	// inversion (lam < 10) and PTRS (lam ≥ 10) branches.
+	for _, lam := range []float64{0.02, 0.7, 3, 9.5, 12, 45, 800} {
+		r := newStream(7, uint64(lam*1000))
+		const n = 200000
+		counts := map[int]int{}
+		var sum float64
+		for range n {
+			k := poisson(r, lam, -1)
+			counts[k]++
+			sum += float64(k)
+		}
+		mean := sum / n
+		if se := math.Sqrt(lam / n); math.Abs(mean-lam) > 4*se {
+			t.Errorf("poisson(%g): mean %g; want %g ± %g", lam, mean, lam, 4*se)
+		}
+		// Pool cells with expected count < 20 into the tails.
+		pmf := distuv.Poisson{Lambda: lam}
+		lo := int(pmf.Mean() - 8*math.Sqrt(lam) - 2)
+		hi := int(pmf.Mean() + 8*math.Sqrt(lam) + 2)
+		lo = max(lo, 0)
+		var chi2 float64
+		cells := 0
+		var expAcc, obsAcc float64
+		for k := lo; k <= hi; k++ {
+			expAcc += n * pmf.Prob(float64(k))
+			obsAcc += float64(counts[k])
+			if expAcc >= 20 {
+				chi2 += (obsAcc - expAcc) * (obsAcc - expAcc) / expAcc
+				cells++
+				expAcc, obsAcc = 0, 0
+			}
+		}
+		if cells < 2 {
+			continue
+		}
+		// The 99.9th percentile of chi-square with cells−1 d.o.f.
+		crit := distuv.ChiSquared{K: float64(cells - 1)}.Quantile(0.999)
+		if chi2 > crit {
+			t.Errorf("poisson(%g): chi² = %.1f over %d cells; want < %.1f", lam, chi2, cells, crit)
+		}
+	}
+}
+
+func TestGammaRandMoments(t *testing.T) {
+	t.Parallel()
+	for _, shape := range []float64{0.3, 1, 4.5} {
+		r := newStream(3, uint64(shape*10))
+		const n = 200000
+		var s, s2 float64
+		for range n {
+			x := gammaRand(r, shape)
+			s += x
+			s2 += x * x
+		}
+		mean := s / n
+		v := s2/n - mean*mean
+		if se := math.Sqrt(shape / n); math.Abs(mean-shape) > 4*se {
+			t.Errorf("gammaRand(%g): mean %g; want %g ± %g", shape, mean, shape, 4*se)
+		}
+		if math.Abs(v-shape) > 0.05*shape {
+			t.Errorf("gammaRand(%g): variance %g; want %g", shape, v, shape)
+		}
+	}
+}
+
+func TestSelectK(t *testing.T) {
+	t.Parallel()
+	r := newStream(5, 5)
+	for _, n := range []int{1, 2, 3, 10, 101, 5000} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = math.Floor(r.Float64() * 50) // many ties
+		}
+		s := slices.Clone(x)
+		slices.Sort(s)
+		for _, k := range []int{0, n / 2, n - 1, (n * 95) / 100} {
+			y := slices.Clone(x)
+			if got := selectK(y, k); got != s[k] {
+				t.Errorf("selectK(n=%d, k=%d) = %g; want %g", n, k, got, s[k])
+			}
+		}
+	}
+}

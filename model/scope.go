@@ -1,0 +1,157 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Model is everything the simulation needs for one scope: the organisations
+// it covers, the outage cost rates, the threats and the candidate controls.
+// Money is in one currency and price year, stated by the caller.
+type Model struct {
+	// Scope names what the analysis covers, e.g. "NHS England".
+	Scope string
+	// Orgs is the number of organisation-equivalents in scope; spread is
+	// capped at it.
+	Orgs float64
+	// Daily is c_d, lost output per organisation-day of outage, and Recovery
+	// is c_r, IT recovery cost per disrupted organisation: normally the
+	// calibrated rates (see Calibrate), fixed.
+	Daily, Recovery Estimate
+	Threats         []Threat
+	Controls        []Control
+}
+
+// Threat is a threat scenario: how often it hits the scope and what one
+// event costs.
+type Threat struct {
+	ID, Name string
+	// Rate is the expected number of events a year.
+	Rate Estimate
+	// Dispersion φ ≥ 0 makes yearly counts negative binomial: the year's rate
+	// is Rate·G with G ~ Gamma(1/φ, φ), so Var N = λ + φλ². Zero is Poisson.
+	Dispersion float64
+	// Spread is S, organisations disrupted per event; Duration is D, outage
+	// days per disrupted organisation; Fixed is F, per-event cost not tied to
+	// outage. These vary from event to event.
+	Spread, Duration, Fixed Estimate
+	// KDaily and KRecovery are the threat's intensity multipliers on the
+	// cost rates (1 when the threat is like WannaCry's average trust).
+	KDaily, KRecovery Estimate
+}
+
+// Control is a candidate investment: its price and its effects on threats.
+type Control struct {
+	ID, Name string
+	// Capex is paid in year 0 and again each time Lifetime years end inside
+	// the appraisal horizon; Opex is paid every year. Both are totals for
+	// the scope (any per-unit cost already multiplied out).
+	Capex, Opex Estimate
+	// Lifetime in years; 0 means the capital lasts the whole horizon.
+	Lifetime int
+	// OptimismBias is the uplift on costs (Green Book), used instead of the
+	// appraisal's when set (Lo > 0 or Hi > 0).
+	OptimismBias Estimate
+	Effects      []Effect
+}
+
+// Effect is a control's reduction of one threat, each a fraction in [0, 1].
+type Effect struct {
+	Threat string
+	// Frequency thins events, Spread, Duration and Fixed scale them.
+	Frequency, Spread, Duration, Fixed Estimate
+}
+
+// Validate returns every problem with the model, each naming its field.
+func (m *Model) Validate() error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if !(m.Orgs > 0) {
+		add(fmt.Errorf("orgs: must be positive, got %g", m.Orgs))
+	}
+	add(m.Daily.Check(Positive, "daily"))
+	add(m.Recovery.Check(Positive, "recovery"))
+	if len(m.Threats) == 0 {
+		add(errors.New("threats: at least one threat is needed"))
+	}
+	threats := map[string]bool{}
+	for i, t := range m.Threats {
+		f := fmt.Sprintf("threats[%s]", t.ID)
+		if t.ID == "" {
+			f = fmt.Sprintf("threats[%d]", i)
+			add(fmt.Errorf("%s.id: must not be empty", f))
+		} else if threats[t.ID] {
+			add(fmt.Errorf("%s.id: duplicate threat id %q", f, t.ID))
+		}
+		threats[t.ID] = true
+		add(t.Rate.Check(Positive, f+".rate"))
+		if !(t.Dispersion >= 0) {
+			add(fmt.Errorf("%s.dispersion: must be ≥ 0, got %g", f, t.Dispersion))
+		}
+		add(t.Spread.Check(Positive, f+".spread"))
+		add(t.Duration.Check(Positive, f+".duration"))
+		add(t.Fixed.Check(Positive, f+".fixed"))
+		add(t.KDaily.Check(Positive, f+".k_daily"))
+		add(t.KRecovery.Check(Positive, f+".k_recovery"))
+	}
+	controls := map[string]bool{}
+	for i, c := range m.Controls {
+		f := fmt.Sprintf("controls[%s]", c.ID)
+		if c.ID == "" {
+			f = fmt.Sprintf("controls[%d]", i)
+			add(fmt.Errorf("%s.id: must not be empty", f))
+		} else if controls[c.ID] {
+			add(fmt.Errorf("%s.id: duplicate control id %q", f, c.ID))
+		}
+		controls[c.ID] = true
+		add(c.Capex.Check(Positive, f+".capex"))
+		add(c.Opex.Check(Positive, f+".opex"))
+		add(c.OptimismBias.Check(Positive, f+".optimism_bias"))
+		if c.Lifetime < 0 {
+			add(fmt.Errorf("%s.lifetime: must not be negative, got %d", f, c.Lifetime))
+		}
+		seen := map[string]bool{}
+		for j, e := range c.Effects {
+			ef := fmt.Sprintf("%s.effects[%d]", f, j)
+			if !threats[e.Threat] {
+				add(fmt.Errorf("%s.threat: unknown threat %q", ef, e.Threat))
+			} else if seen[e.Threat] {
+				add(fmt.Errorf("%s.threat: threat %q appears twice", ef, e.Threat))
+			}
+			seen[e.Threat] = true
+			add(e.Frequency.Check(Fraction, ef+".frequency"))
+			add(e.Spread.Check(Fraction, ef+".spread"))
+			add(e.Duration.Check(Fraction, ef+".duration"))
+			add(e.Fixed.Check(Fraction, ef+".fixed"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ThreatIndex returns the index of the threat with the given ID, or -1.
+func (m *Model) ThreatIndex(id string) int {
+	for i, t := range m.Threats {
+		if t.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// ControlIndex returns the index of the control with the given ID, or -1.
+func (m *Model) ControlIndex(id string) int {
+	for i, c := range m.Controls {
+		if c.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Portfolio is a set of controls, by index into Model.Controls. The empty
+// portfolio is the baseline.
+type Portfolio []int

@@ -1,0 +1,525 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Config sets the size and seed of a simulation.
+type Config struct {
+	// Draws is the number of outer draws of the uncertain parameters; Years
+	// the number of simulated years per draw.
+	Draws, Years int
+	// Seed is the master seed; every stream derives from it.
+	Seed uint64
+	// Workers is the number of goroutines; 0 means GOMAXPROCS. The result
+	// does not depend on it.
+	Workers int
+	// Progress, when set, is called after each outer draw with the number of
+	// draws done. It may be called from several goroutines at once.
+	Progress func(done, total int)
+}
+
+// aggregateRate is the mean yearly event count from which a threat is
+// simulated by Poisson splitting at the options' thinning levels rather than
+// event by event (see Simulate).
+const aggregateRate = 25
+
+// aggregateEvents is the count in one split segment above which the
+// segment's summed event components are drawn from their normal
+// approximation instead of event by event.
+const aggregateEvents = 64
+
+// Sim holds a simulation's raw results: one annual loss per simulated year
+// per option, in year order, and the parameters drawn for each outer draw.
+type Sim struct {
+	Model *Model
+	// Options are the portfolios simulated; Options[0] is the baseline
+	// (no controls).
+	Options      []Portfolio
+	Draws, Years int
+	Seed         uint64
+	// Loss[o][d·Years+y] is option o's loss in year y of draw d.
+	Loss [][]float64
+	// DrawMean[o][d] is option o's mean annual loss in draw d; DrawP95 its
+	// 95th percentile over the draw's years.
+	DrawMean, DrawP95 [][]float64
+	// Capex[d][c], Opex[d][c] and Bias[d][c] are control c's costs and
+	// optimism-bias uplift drawn in draw d (Bias is NaN where the control has
+	// none, so the appraisal's own applies).
+	Capex, Opex, Bias [][]float64
+}
+
+// threatDists are a threat's fitted distributions.
+type threatDists struct {
+	rate, spread, duration, fixed, kd, kr Dist
+	dispersion                            float64
+	aggregate                             bool
+	// Moments of one event's components (min(S,orgs)·D, min(S,orgs), F),
+	// for the approximation of large segments: means, standard deviations,
+	// skewness, and the correlation of the first two.
+	mean, sd, skew [3]float64
+	rho            float64
+}
+
+type effectDists struct {
+	threat                   int
+	freq, spread, dur, fixed Dist
+}
+
+type controlDists struct {
+	capex, opex, bias Dist
+	hasBias           bool
+	effects           []effectDists
+}
+
+type fitted struct {
+	m        *Model
+	daily    Dist
+	recovery Dist
+	threats  []threatDists
+	controls []controlDists
+}
+
+func kOrOne(e Estimate) Estimate {
+	if e == (Estimate{}) {
+		return Fixed(1)
+	}
+	return e
+}
+
+func fit(m *Model) *fitted {
+	f := &fitted{m: m, daily: m.Daily.Dist(Positive), recovery: m.Recovery.Dist(Positive)}
+	for _, t := range m.Threats {
+		td := threatDists{
+			rate:       t.Rate.Dist(Positive),
+			spread:     t.Spread.Dist(Positive),
+			duration:   t.Duration.Dist(Positive),
+			fixed:      t.Fixed.Dist(Positive),
+			kd:         kOrOne(t.KDaily).Dist(Positive),
+			kr:         kOrOne(t.KRecovery).Dist(Positive),
+			dispersion: t.Dispersion,
+		}
+		td.aggregate = td.rate.Mean() >= aggregateRate
+		es := [4]float64{1, td.spread.CappedMoment(1, m.Orgs), td.spread.CappedMoment(2, m.Orgs), td.spread.CappedMoment(3, m.Orgs)}
+		ed := [4]float64{1, td.duration.Moment(1), td.duration.Moment(2), td.duration.Moment(3)}
+		ef := [4]float64{1, td.fixed.Moment(1), td.fixed.Moment(2), td.fixed.Moment(3)}
+		for i, raw := range [3][4]float64{
+			{1, es[1] * ed[1], es[2] * ed[2], es[3] * ed[3]},
+			es,
+			ef,
+		} {
+			td.mean[i], td.sd[i], td.skew[i] = momentsFromRaw(raw[1], raw[2], raw[3])
+		}
+		if td.sd[0] > 0 && td.sd[1] > 0 {
+			td.rho = (es[2]*ed[1] - es[1]*es[1]*ed[1]) / (td.sd[0] * td.sd[1])
+		}
+		f.threats = append(f.threats, td)
+	}
+	for _, c := range m.Controls {
+		cd := controlDists{
+			capex:   c.Capex.Dist(Positive),
+			opex:    c.Opex.Dist(Positive),
+			hasBias: c.OptimismBias != (Estimate{}),
+		}
+		if cd.hasBias {
+			cd.bias = c.OptimismBias.Dist(Positive)
+		}
+		for _, e := range c.Effects {
+			cd.effects = append(cd.effects, effectDists{
+				threat: m.ThreatIndex(e.Threat),
+				freq:   e.Frequency.Dist(Fraction),
+				spread: e.Spread.Dist(Fraction),
+				dur:    e.Duration.Dist(Fraction),
+				fixed:  e.Fixed.Dist(Fraction),
+			})
+		}
+		f.controls = append(f.controls, cd)
+	}
+	return f
+}
+
+// Simulate runs the two-level Monte Carlo simulation of the baseline and
+// each portfolio on common random numbers.
+//
+// Each outer draw d draws every uncertain parameter (threat rates and
+// intensities, cost rates, control effects and costs) from the stream named
+// by (seed, parameter, input id, d). Then, for each threat, the draw's years
+// are simulated from the stream (seed, events, threat id, d): the year's
+// event count, and for each event its thinning uniform u, spread, duration
+// and fixed cost. The baseline keeps every event; a portfolio P keeps an
+// event of threat t iff u < m_f(P,t) = Π(1 − r_f) and scales its spread,
+// duration and fixed cost by m_s, m_d, m_F. A portfolio therefore never
+// loses more than any of its subsets in any simulated year, and adding an
+// option to a run leaves the others' results unchanged.
+//
+// Threats with a mean rate of 25 or more events a year (many small
+// breaches) are simulated by Poisson splitting instead: the unit interval of
+// u is cut at the options' thinning levels, each piece gets a Poisson count,
+// and a piece of more than 64 events has its summed components drawn from
+// their normal approximation (the mean is exact; tails of such a threat's
+// annual loss are close to normal). This is the same thinning in law, and
+// keeps the subset property, but its random numbers depend on the set of
+// options simulated.
+func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config) (*Sim, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Draws < 1 || cfg.Years < 1 {
+		return nil, fmt.Errorf("draws and years must be at least 1, got %d × %d", cfg.Draws, cfg.Years)
+	}
+	if cfg.Draws*cfg.Years > math.MaxInt32 {
+		return nil, fmt.Errorf("draws × years = %d is too many", cfg.Draws*cfg.Years)
+	}
+	options := append([]Portfolio{{}}, portfolios...)
+	for i, p := range options {
+		for _, c := range p {
+			if c < 0 || c >= len(m.Controls) {
+				return nil, fmt.Errorf("portfolio %d: control index %d out of range", i, c)
+			}
+		}
+	}
+	f := fit(m)
+	n := cfg.Draws * cfg.Years
+	O := len(options)
+	s := &Sim{
+		Model: m, Options: options, Draws: cfg.Draws, Years: cfg.Years, Seed: cfg.Seed,
+		Loss: make([][]float64, O), DrawMean: make([][]float64, O), DrawP95: make([][]float64, O),
+		Capex: make([][]float64, cfg.Draws), Opex: make([][]float64, cfg.Draws), Bias: make([][]float64, cfg.Draws),
+	}
+	for o := range O {
+		s.Loss[o] = make([]float64, n)
+		s.DrawMean[o] = make([]float64, cfg.Draws)
+		s.DrawP95[o] = make([]float64, cfg.Draws)
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, cfg.Draws)
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newWorker(f, options, cfg)
+			for {
+				d := int(next.Add(1) - 1)
+				if d >= cfg.Draws || ctx.Err() != nil {
+					return
+				}
+				w.draw(s, d)
+				k := done.Add(1)
+				if cfg.Progress != nil {
+					cfg.Progress(int(k), cfg.Draws)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// worker holds one goroutine's generators and scratch space.
+type worker struct {
+	f       *fitted
+	options []Portfolio
+	seed    uint64
+	years   int
+	pcg     rand.PCG
+	r       *rand.Rand
+	// Per-threat parameters of the current draw.
+	lam, expNeg, kd, kr []float64
+	// Per control and threat reductions of the current draw: red[c][t] =
+	// {1−r_f, 1−r_s, 1−r_d, 1−r_F}.
+	red [][][4]float64
+	// Per threat and option: thinning level and loss coefficients.
+	mf, ca, cb, cc [][]float64
+	// Aggregate mode scratch: levels, each option's level index, sums.
+	levels  []float64
+	level   []int
+	segMean []float64
+	segExp  []float64
+	sums    [][3]float64
+	scratch []float64
+	streams []uint64 // idHash per threat
+	params  []uint64 // idHash per control
+}
+
+func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
+	T, C, O := len(f.threats), len(f.controls), len(options)
+	w := &worker{f: f, options: options, seed: cfg.Seed, years: cfg.Years}
+	w.r = rand.New(&w.pcg)
+	w.lam = make([]float64, T)
+	w.expNeg = make([]float64, T)
+	w.kd = make([]float64, T)
+	w.kr = make([]float64, T)
+	w.red = make([][][4]float64, C)
+	for c := range w.red {
+		w.red[c] = make([][4]float64, T)
+	}
+	w.mf, w.ca, w.cb, w.cc = make([][]float64, T), make([][]float64, T), make([][]float64, T), make([][]float64, T)
+	for t := range T {
+		w.mf[t], w.ca[t], w.cb[t], w.cc[t] = make([]float64, O), make([]float64, O), make([]float64, O), make([]float64, O)
+	}
+	w.levels = make([]float64, 0, O)
+	w.level = make([]int, O)
+	w.segMean = make([]float64, O)
+	w.segExp = make([]float64, O)
+	w.sums = make([][3]float64, O)
+	w.scratch = make([]float64, cfg.Years)
+	for _, t := range f.m.Threats {
+		w.streams = append(w.streams, idHash("threat", t.ID))
+	}
+	for _, c := range f.m.Controls {
+		w.params = append(w.params, idHash("control", c.ID))
+	}
+	return w
+}
+
+// drawParams draws draw d's parameters and sets the loss coefficients.
+func (w *worker) drawParams(s *Sim, d int) {
+	f := w.f
+	reseed(&w.pcg, w.seed, streamParam, idHash("rates", ""), uint64(d))
+	cd := f.daily.Rand(w.r)
+	cr := f.recovery.Rand(w.r)
+	for t := range f.threats {
+		td := &f.threats[t]
+		reseed(&w.pcg, w.seed, streamParam, w.streams[t], uint64(d))
+		w.lam[t] = td.rate.Rand(w.r)
+		w.kd[t] = td.kd.Rand(w.r) * cd
+		w.kr[t] = td.kr.Rand(w.r) * cr
+		w.expNeg[t] = math.Exp(-w.lam[t])
+	}
+	capex, opex, bias := make([]float64, len(f.controls)), make([]float64, len(f.controls)), make([]float64, len(f.controls))
+	for c := range f.controls {
+		cd := &f.controls[c]
+		reseed(&w.pcg, w.seed, streamParam, w.params[c], uint64(d))
+		capex[c] = cd.capex.Rand(w.r)
+		opex[c] = cd.opex.Rand(w.r)
+		bias[c] = math.NaN()
+		if cd.hasBias {
+			bias[c] = cd.bias.Rand(w.r)
+		}
+		for t := range w.red[c] {
+			w.red[c][t] = [4]float64{1, 1, 1, 1}
+		}
+		for _, e := range cd.effects {
+			w.red[c][e.threat] = [4]float64{
+				1 - e.freq.Rand(w.r), 1 - e.spread.Rand(w.r), 1 - e.dur.Rand(w.r), 1 - e.fixed.Rand(w.r),
+			}
+		}
+	}
+	s.Capex[d], s.Opex[d], s.Bias[d] = capex, opex, bias
+	for t := range f.threats {
+		for o, p := range w.options {
+			m := [4]float64{1, 1, 1, 1}
+			for _, c := range p {
+				for k := range m {
+					m[k] *= w.red[c][t][k]
+				}
+			}
+			w.mf[t][o] = m[0]
+			w.ca[t][o] = m[1] * m[2] * w.kd[t]
+			w.cb[t][o] = m[1] * w.kr[t]
+			w.cc[t][o] = m[3]
+		}
+	}
+}
+
+// draw simulates outer draw d into s.
+func (w *worker) draw(s *Sim, d int) {
+	w.drawParams(s, d)
+	base := d * w.years
+	for o := range s.Loss {
+		clear(s.Loss[o][base : base+w.years])
+	}
+	for t := range w.f.threats {
+		reseed(&w.pcg, w.seed, streamEvents, w.streams[t], uint64(d))
+		if w.f.threats[t].aggregate {
+			w.threatAggregate(s, t, base)
+		} else {
+			w.threatEvents(s, t, base)
+		}
+	}
+	for o := range s.Loss {
+		row := s.Loss[o][base : base+w.years]
+		var sum float64
+		for _, x := range row {
+			sum += x
+		}
+		s.DrawMean[o][d] = sum / float64(w.years)
+		copy(w.scratch, row)
+		s.DrawP95[o][d] = selectK(w.scratch, quantileIndex(0.95, w.years))
+	}
+}
+
+// yearRate returns the year's event rate: lam, times a Gamma(1/φ, φ) draw
+// when the threat is overdispersed.
+func (w *worker) yearRate(td *threatDists, lam float64) float64 {
+	if td.dispersion == 0 {
+		return lam
+	}
+	return lam * gammaRand(w.r, 1/td.dispersion) * td.dispersion
+}
+
+// threatEvents simulates threat t event by event, thinning each event by its
+// own uniform.
+func (w *worker) threatEvents(s *Sim, t, base int) {
+	td := &w.f.threats[t]
+	orgs := w.f.m.Orgs
+	lam, expNeg := w.lam[t], w.expNeg[t]
+	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
+	loss := s.Loss
+	for y := range w.years {
+		var n int
+		if td.dispersion == 0 {
+			n = poisson(w.r, lam, expNeg)
+		} else {
+			n = poisson(w.r, w.yearRate(td, lam), -1)
+		}
+		row := base + y
+		for range n {
+			u := w.r.Float64()
+			sp := min(posRand(&td.spread, w.r), orgs)
+			sd := sp * posRand(&td.duration, w.r)
+			fx := posRand(&td.fixed, w.r)
+			for o := range mf {
+				if u < mf[o] {
+					loss[o][row] += ca[o]*sd + cb[o]*sp + cc[o]*fx
+				}
+			}
+		}
+	}
+}
+
+// threatAggregate simulates high-frequency threat t by Poisson splitting at
+// the options' thinning levels.
+func (w *worker) threatAggregate(s *Sim, t, base int) {
+	td := &w.f.threats[t]
+	orgs := w.f.m.Orgs
+	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
+	// Distinct thinning levels, ascending; option o keeps pieces 0..level[o].
+	w.levels = append(w.levels[:0], mf...)
+	slices.Sort(w.levels)
+	w.levels = slices.Compact(w.levels)
+	for o := range mf {
+		w.level[o], _ = slices.BinarySearch(w.levels, mf[o])
+	}
+	K := len(w.levels)
+	prev := 0.0
+	for k, l := range w.levels {
+		w.segMean[k] = w.lam[t] * (l - prev)
+		w.segExp[k] = math.Exp(-w.segMean[k])
+		prev = l
+	}
+	loss := s.Loss
+	for y := range w.years {
+		g := 1.0
+		if td.dispersion > 0 {
+			g = w.yearRate(td, 1)
+		}
+		var acc [3]float64
+		for k := range K {
+			mu := w.segMean[k] * g
+			expNeg := w.segExp[k]
+			if g != 1 {
+				expNeg = -1
+			}
+			n := poisson(w.r, mu, expNeg)
+			var sum [3]float64
+			if n <= aggregateEvents {
+				for range n {
+					sp := min(posRand(&td.spread, w.r), orgs)
+					sum[0] += sp * posRand(&td.duration, w.r)
+					sum[1] += sp
+					sum[2] += posRand(&td.fixed, w.r)
+				}
+			} else {
+				sum = w.approxSum(td, float64(n))
+			}
+			for i := range acc {
+				acc[i] += sum[i]
+			}
+			w.sums[k] = acc
+		}
+		row := base + y
+		for o := range mf {
+			a := &w.sums[w.level[o]]
+			loss[o][row] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+		}
+	}
+}
+
+// quantileIndex returns the index in a sorted sample of n of its
+// p-quantile, the smallest x with empirical CDF ≥ p (gonum's
+// stat.Empirical).
+func quantileIndex(p float64, n int) int {
+	i := int(math.Ceil(p*float64(n))) - 1
+	return min(max(i, 0), n-1)
+}
+
+// approxSum draws the summed components of n events of threat td from a
+// three-moment approximation. Each sum has mean n·μ, standard deviation
+// √n·σ and skewness γ/√n, matched by a shifted gamma: X = μ_n + σ_n·(G −
+// k)/√k with G ~ Gamma(k), k = 4/γ_n². The fixed-cost sum is independent and
+// drawn by exact gamma sampling; the two outage sums are correlated, so they
+// are drawn from correlated normals carried to gamma by the Wilson–Hilferty
+// transformation, G ≈ k·(1 − 1/(9k) + z/√(9k))³. Sums are kept ≥ 0.
+func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
+	var out [3]float64
+	rn := math.Sqrt(n)
+	z1 := w.r.NormFloat64()
+	z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*w.r.NormFloat64()
+	for i, z := range [2]float64{z1, z2} {
+		out[i] = shiftedGammaWH(n*td.mean[i], rn*td.sd[i], td.skew[i]/rn, z)
+	}
+	mean, sd, g := n*td.mean[2], rn*td.sd[2], td.skew[2]/rn
+	switch {
+	case sd == 0:
+		out[2] = mean
+	case g < 1e-6:
+		out[2] = max(mean+sd*w.r.NormFloat64(), 0)
+	default:
+		k := 4 / (g * g)
+		out[2] = max(mean+sd*(gammaRand(w.r, k)-k)/math.Sqrt(k), 0)
+	}
+	return out
+}
+
+// shiftedGammaWH maps a standard normal z to a shifted gamma with the given
+// mean, standard deviation and skewness g, by Wilson–Hilferty.
+func shiftedGammaWH(mean, sd, g, z float64) float64 {
+	if sd == 0 {
+		return mean
+	}
+	if g < 1e-6 {
+		return max(mean+sd*z, 0)
+	}
+	k := 4 / (g * g)
+	c := 1 / (9 * k)
+	v := 1 - c + z*math.Sqrt(c)
+	gk := k * max(v, 0) * max(v, 0) * max(v, 0)
+	return max(mean+sd*(gk-k)/math.Sqrt(k), 0)
+}
+
+// momentsFromRaw returns the mean, standard deviation and skewness of a
+// distribution with raw moments m1, m2, m3.
+func momentsFromRaw(m1, m2, m3 float64) (mean, sd, skew float64) {
+	v := m2 - m1*m1
+	if v <= m2*1e-14 {
+		return m1, 0, 0
+	}
+	sd = math.Sqrt(v)
+	return m1, sd, (m3 - 3*m1*m2 + 2*m1*m1*m1) / (v * sd)
+}
