@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// money formats an amount with a £ sign and k/m/bn, to three significant
+// figures: £950, £12.3k, £4.56m, £1.20bn.
+func money(x float64) string {
+	if math.IsNaN(x) {
+		return "n/a"
+	}
+	if math.IsInf(x, 0) {
+		if x > 0 {
+			return "∞"
+		}
+		return "−∞"
+	}
+	sign := ""
+	if x < 0 {
+		sign = "−"
+		x = -x
+	}
+	unit, div := "", 1.0
+	switch {
+	case x >= 999.5e6:
+		unit, div = "bn", 1e9
+	case x >= 999.5e3:
+		unit, div = "m", 1e6
+	case x >= 999.5:
+		unit, div = "k", 1e3
+	}
+	v := x / div
+	var s string
+	switch {
+	case div == 1:
+		s = fmt.Sprintf("%.0f", v)
+	case v >= 99.95:
+		s = fmt.Sprintf("%.0f", v)
+	case v >= 9.995:
+		s = fmt.Sprintf("%.1f", v)
+	default:
+		s = fmt.Sprintf("%.2f", v)
+	}
+	return sign + "£" + s + unit
+}
+
+// ratioText formats a ratio to two decimals (n/a for NaN).
+func ratioText(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "n/a"
+	case math.IsInf(x, 1):
+		return "∞"
+	case math.Abs(x) >= 100:
+		return fmt.Sprintf("%.0f", x)
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+// percent formats a fraction as a percentage.
+func percent(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "n/a"
+	case math.IsInf(x, 0):
+		return "∞"
+	case math.Abs(x) >= 10:
+		return fmt.Sprintf("%.0f%%", 100*x)
+	}
+	return fmt.Sprintf("%.1f%%", 100*x)
+}
+
+// table writes rows as aligned columns; right-aligns columns whose index is
+// in right.
+type table struct {
+	rows  [][]string
+	right map[int]bool
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) String() string {
+	var w []int
+	for _, r := range t.rows {
+		for i, c := range r {
+			if i >= len(w) {
+				w = append(w, 0)
+			}
+			w[i] = max(w[i], len([]rune(c)))
+		}
+	}
+	var b strings.Builder
+	for _, r := range t.rows {
+		for i, c := range r {
+			pad := strings.Repeat(" ", w[i]-len([]rune(c)))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if t.right[i] {
+				b.WriteString(pad + c)
+			} else if i < len(r)-1 {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(c)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// thousands formats n with comma separators.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

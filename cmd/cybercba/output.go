@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"cybercba/data"
+	"cybercba/model"
+)
+
+// discountText describes the appraisal's discounting.
+func discountText(a model.Appraisal, flat string) string {
+	if flat != "" {
+		return "flat " + percent(a.Discount[0].Rate)
+	}
+	return "Green Book schedule (3.5% to year 30, then 3.0%)"
+}
+
+// writeTable writes the run's results as a terminal table.
+func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) {
+	m, o := j.model, j.opts
+	fmt.Fprintf(w, "cybercba %s · %s · %s draws × %s years · seed %d\n",
+		version(), m.Scope, thousands(o.Draws), thousands(o.Years), o.Seed)
+	fmt.Fprintf(w, "Money in %s, %s prices. Outage costs calibrated on %s: £%s per organisation-day, %s recovery per organisation.\n",
+		j.ds.Currency, j.ds.PriceYear, j.ds.Calibration.Incident, trimPound(money(j.cal.DailyNow)), money(j.cal.RecoveryNow))
+	fmt.Fprintf(w, "Threats summed, independent of one another; %d threats, %d controls.\n\n", len(m.Threats), len(m.Controls))
+	b := an.Baseline
+	fmt.Fprintf(w, "Baseline (no new controls): expected annual loss %s ± %s (1 SE); P50 %s, P95 %s, P99 %s, TVaR95 %s\n\n",
+		money(b.ALE), money(b.ALESE), money(b.P50), money(b.P95), money(b.P99), money(b.TVaR95))
+	fmt.Fprintf(w, "Each control alone, appraised over %d years at %s, ranked by %s:\n\n",
+		j.appraisal.Horizon, discountText(j.appraisal, o.Discount), metricText(j.metric))
+	t := &table{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true}}
+	t.add("Rank", "ID", "Control", "Cost/yr", "ΔALE/yr", "NPV", "(90% interval)", "BCR", "ROSI", "P(NPV>0)", "P(rank 1)")
+	for k, i := range an.Ranking.Order {
+		r := &an.Results[i]
+		c := m.Controls[r.Portfolio[0]]
+		t.add(fmt.Sprint(k+1), c.ID, clip(c.Name, 44), money(r.EAC.Mean),
+			money(r.DeltaALE.Mean)+" ±"+trimPound(money(r.DeltaALESE)),
+			money(r.NPV.Mean), "["+money(r.NPV.Lo)+", "+money(r.NPV.Hi)+"]",
+			ratioText(r.BCR.Mean), percent(r.ROSI.Mean),
+			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]))
+	}
+	// The interval column is right-aligned after NPV; fix index shift.
+	t.right = map[int]bool{0: true, 3: true, 4: true, 5: true, 6: false, 7: true, 8: true, 9: true, 10: true}
+	fmt.Fprint(w, t.String())
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Cost/yr is the equivalent annual cost (capex and renewals annuitised, plus opex). ± is one Monte Carlo standard error;")
+	fmt.Fprintln(w, "intervals and probabilities are across outer draws of the uncertain inputs.")
+	var spend float64
+	n := 0
+	for _, r := range an.Results {
+		if r.NPV.Mean > 0 {
+			spend += r.EAC.Mean
+			n++
+		}
+	}
+	fmt.Fprintf(w, "Gordon–Loeb check: the %d controls with positive NPV cost %s a year together; (1/e) × baseline ALE = %s",
+		n, money(spend), money(an.GordonLoeb))
+	if spend > an.GordonLoeb {
+		fmt.Fprint(w, " (above the bound: look again)\n")
+	} else {
+		fmt.Fprint(w, " (within the bound)\n")
+	}
+	fmt.Fprintln(w, convergenceLine(an))
+	fmt.Fprintf(w, "Data: %s, %d sources (cybercba calibrate lists the calibration's). Run took %s.\n",
+		j.ds.File, len(j.ds.Sources), elapsed.Round(10*time.Millisecond))
+}
+
+// convergenceLine says whether the top two controls are told apart.
+func convergenceLine(an *model.Analysis) string {
+	if len(an.Ranking.Order) < 2 {
+		return ""
+	}
+	a, b := &an.Results[an.Ranking.Order[0]], &an.Results[an.Ranking.Order[1]]
+	// Paired difference of the top two by NPV per draw.
+	d := make([]float64, len(a.Draws.NPV))
+	for i := range d {
+		d[i] = a.Draws.NPV[i] - b.Draws.NPV[i]
+	}
+	var mean, v float64
+	for _, x := range d {
+		mean += x
+	}
+	mean /= float64(len(d))
+	for _, x := range d {
+		v += (x - mean) * (x - mean)
+	}
+	if len(d) > 1 {
+		v /= float64(len(d) - 1)
+	}
+	se := math.Sqrt(v / float64(len(d)))
+	if se == 0 || math.Abs(mean) > 3*se {
+		return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s (more than 3 SE): the leader is clear.", money(mean), money(se))
+	}
+	need := int(math.Ceil(float64(len(d)) * math.Pow(3*se/math.Abs(mean), 2)))
+	return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s, within 3 SE; about %s draws would separate them.", money(mean), money(se), thousands(need))
+}
+
+func metricText(m model.Metric) string {
+	switch m {
+	case model.ByBCR:
+		return "BCR"
+	case model.ByROSI:
+		return "ROSI"
+	case model.ByDeltaALE:
+		return "ΔALE"
+	case model.ByDeltaP95:
+		return "ΔP95"
+	}
+	return "NPV"
+}
+
+func trimPound(s string) string {
+	if len(s) > 0 && s[0] == 0xc2 { // "£" is 0xC2 0xA3
+		return s[2:]
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// jsonResults is the JSON form of a run.
+type jsonResults struct {
+	Tool        string            `json:"tool"`
+	Version     string            `json:"version"`
+	Dataset     string            `json:"dataset"`
+	Scope       string            `json:"scope"`
+	ScopeName   string            `json:"scope_name"`
+	Currency    string            `json:"currency"`
+	PriceYear   string            `json:"price_year"`
+	Settings    jsonSettings      `json:"settings"`
+	Calibration model.Calibration `json:"calibration"`
+	Baseline    model.Summary     `json:"baseline"`
+	GordonLoeb  float64           `json:"gordon_loeb_bound"`
+	Controls    []jsonControl     `json:"controls"`
+	Sources     []data.Source     `json:"sources"`
+}
+
+type jsonSettings struct {
+	Seed         uint64         `json:"seed"`
+	Draws        int            `json:"draws"`
+	Years        int            `json:"years"`
+	Horizon      int            `json:"horizon"`
+	Discount     model.Discount `json:"discount"`
+	OptimismBias float64        `json:"optimism_bias"`
+	Metric       string         `json:"metric"`
+	Aggregation  string         `json:"aggregation"`
+}
+
+type jsonControl struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Rank     int       `json:"rank"`
+	RankProb []float64 `json:"rank_prob"`
+	model.Result
+}
+
+// writeJSON writes the run's results as JSON.
+func writeJSON(w io.Writer, j *job, an *model.Analysis) error {
+	out := jsonResults{
+		Tool: "cybercba", Version: version(), Dataset: j.ds.File,
+		Scope: j.scope.ID, ScopeName: j.model.Scope, Currency: j.ds.Currency, PriceYear: j.ds.PriceYear,
+		Settings: jsonSettings{
+			Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years, Horizon: j.appraisal.Horizon,
+			Discount: j.appraisal.Discount, OptimismBias: j.appraisal.OptimismBias, Metric: j.metric.String(),
+			Aggregation: "threats summed, independent",
+		},
+		Calibration: j.cal, Baseline: an.Baseline, GordonLoeb: an.GordonLoeb, Sources: j.ds.Sources,
+	}
+	for i, r := range an.Results {
+		c := j.model.Controls[r.Portfolio[0]]
+		out.Controls = append(out.Controls, jsonControl{ID: c.ID, Name: c.Name, Rank: an.RankOf(i), RankProb: an.Ranking.Prob[i], Result: r})
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"cybercba/data"
+	"cybercba/model"
+)
+
+// runOptions are the settings of `cybercba run`.
+type runOptions struct {
+	Dataset  string // path, or "" for the embedded default
+	Scope    string
+	Seed     uint64
+	Draws    int
+	Years    int
+	Horizon  int
+	Discount string // "" for the Green Book schedule, else a rate
+	Bias     float64
+	Workers  int
+	Metric   string
+	JSON     bool
+	Quiet    bool
+}
+
+const runUsage = `Usage: cybercba run [flags] [dataset.yaml]
+
+Simulates the scope's threats over draws × years with common random numbers,
+then appraises each control alone against the baseline: its cost, the
+expected annual loss it avoids (ΔALE), NPV and BCR over the horizon, ROSI,
+the chance its NPV is positive, and its rank.
+
+With no dataset, the embedded NHS default is used.
+
+Examples:
+  cybercba run
+  cybercba run --scope acute-trust --horizon 5 --discount 3.5%
+  cybercba run --draws 400 --years 10000 --seed 7 --json > results.json
+
+Flags:
+`
+
+func runFlags(o *runOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.StringVar(&o.Scope, "scope", "nhs-england", "scope `id` to analyse (the default dataset has nhs-england and acute-trust)")
+	fs.Uint64Var(&o.Seed, "seed", 2017, "master random `seed`")
+	fs.IntVar(&o.Draws, "draws", 200, "outer draws of the uncertain parameters")
+	fs.IntVar(&o.Years, "years", 5000, "simulated years per draw")
+	fs.IntVar(&o.Horizon, "horizon", 10, "appraisal horizon in `years`")
+	fs.StringVar(&o.Discount, "discount", "", "flat discount `rate` (e.g. 3.5% or 0.035); default the Green Book schedule, 3.5% to year 30 then 3.0%")
+	fs.Float64Var(&o.Bias, "optimism-bias", 0, "uplift on costs for controls without their own (e.g. 0.2 for +20%)")
+	fs.IntVar(&o.Workers, "workers", 0, "worker goroutines (0: one per CPU); results do not depend on it")
+	fs.StringVar(&o.Metric, "metric", "npv", "rank by `metric`: npv, bcr, rosi, dale (ΔALE) or dp95 (ΔP95)")
+	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
+	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
+	return fs
+}
+
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o runOptions
+	fs := runFlags(&o)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), runUsage)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		o.Dataset = fs.Arg(0)
+	default:
+		return &usageError{fmt.Sprintf("run: want at most one dataset, got %q", fs.Args())}
+	}
+	job, err := prepare(o)
+	if err != nil {
+		return err
+	}
+	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
+	start := time.Now()
+	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	if o.JSON {
+		return writeJSON(stdout, job, an)
+	}
+	writeTable(stdout, job, an, elapsed)
+	return nil
+}
+
+// job is a run's resolved inputs.
+type job struct {
+	opts      runOptions
+	ds        *data.Dataset
+	scope     *data.Scope
+	cal       model.Calibration
+	model     *model.Model
+	cfg       model.Config
+	appraisal model.Appraisal
+	metric    model.Metric
+}
+
+// prepare loads the dataset, calibrates and checks the settings.
+func prepare(o runOptions) (*job, error) {
+	var errs []error
+	metric, err := model.ParseMetric(o.Metric)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--metric: %w", err))
+	}
+	disc := model.GreenBook()
+	if o.Discount != "" {
+		r, err := parseRate(o.Discount)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--discount: %w", err))
+		}
+		disc = model.FlatDiscount(r)
+	}
+	if o.Draws < 1 || o.Draws > 1_000_000 {
+		errs = append(errs, fmt.Errorf("--draws: must be 1 to 1,000,000, got %d", o.Draws))
+	}
+	if o.Years < 1 || o.Years > 10_000_000 {
+		errs = append(errs, fmt.Errorf("--years: must be 1 to 10,000,000, got %d", o.Years))
+	}
+	if o.Draws >= 1 && o.Years >= 1 && int64(o.Draws)*int64(o.Years) > 50_000_000 {
+		errs = append(errs, fmt.Errorf("--draws × --years: at most 50,000,000 simulated years, got %d", int64(o.Draws)*int64(o.Years)))
+	}
+	if o.Workers < 0 {
+		errs = append(errs, fmt.Errorf("--workers: must not be negative, got %d", o.Workers))
+	}
+	a := model.Appraisal{Horizon: o.Horizon, Discount: disc, OptimismBias: o.Bias}
+	if err := a.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("--horizon, --discount or --optimism-bias: %w", err))
+	}
+	if len(errs) > 0 {
+		return nil, &inputError{errors.Join(errs...)}
+	}
+	ds, err := loadDataset(o.Dataset)
+	if err != nil {
+		return nil, &inputError{err}
+	}
+	sc, err := ds.Scope(o.Scope)
+	if err != nil {
+		return nil, &inputError{fmt.Errorf("--scope: %w", err)}
+	}
+	cal, err := model.Calibrate(ds.Target(), o.Seed)
+	if err != nil {
+		return nil, &inputError{fmt.Errorf("%s: %w", ds.File, err)}
+	}
+	m := sc.Model(cal)
+	if err := m.Validate(); err != nil {
+		return nil, &inputError{fmt.Errorf("%s: scope %s: %w", ds.File, sc.ID, err)}
+	}
+	return &job{
+		opts: o, ds: ds, scope: sc, cal: cal, model: m,
+		cfg:       model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers},
+		appraisal: a, metric: metric,
+	}, nil
+}
+
+// loadDataset reads the dataset at path, or the embedded default.
+func loadDataset(path string) (*data.Dataset, error) {
+	if path == "" {
+		return data.Default()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return data.Load(f, path)
+}
+
+// parseRate reads a rate given as a fraction (0.035) or a percentage (3.5%).
+func parseRate(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	t = strings.TrimSuffix(t, "%")
+	r, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+	if err != nil {
+		return 0, fmt.Errorf("want a rate such as 3.5%% or 0.035, got %q", s)
+	}
+	if pct {
+		r /= 100
+	}
+	if r <= -1 || r >= 1 {
+		return 0, fmt.Errorf("want a rate between −100%% and 100%%, got %q", s)
+	}
+	return r, nil
+}
+
+// progress returns a progress callback drawing a bar of total steps on
+// stderr when it is a terminal, or nil. The callback is safe for concurrent
+// use.
+func progress(stderr io.Writer, quiet bool, what string, total int) func(done, total int) {
+	f, ok := stderr.(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	bar := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetWidth(30),
+	)
+	var mu sync.Mutex
+	high := 0
+	return func(done, _ int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done > high {
+			high = done
+			bar.Set(done)
+		}
+	}
+}

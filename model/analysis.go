@@ -1,0 +1,57 @@
+package model
+
+import (
+	"context"
+	"math"
+)
+
+// Analysis is the appraisal of every control of a model, each alone against
+// the baseline, on common random numbers.
+type Analysis struct {
+	Config    Config
+	Appraisal Appraisal
+	Sim       *Sim
+	// Baseline describes the annual loss with no new controls.
+	Baseline Summary
+	// Results holds one result per control, in Model.Controls order.
+	Results []Result
+	// Ranking orders Results by the chosen metric.
+	Ranking Ranking
+	// GordonLoeb is (1/e)·baseline ALE: Gordon and Loeb's (2002) bound on
+	// the yearly security spend worth making against the loss at stake.
+	GordonLoeb float64
+}
+
+// Analyse simulates the baseline and each control alone, appraises them
+// and ranks them by metric.
+func Analyse(ctx context.Context, m *Model, cfg Config, a Appraisal, metric Metric) (*Analysis, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	singles := make([]Portfolio, len(m.Controls))
+	for c := range singles {
+		singles[c] = Portfolio{c}
+	}
+	s, err := Simulate(ctx, m, singles, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Appraise(s, a)
+	if err != nil {
+		return nil, err
+	}
+	an := &Analysis{Config: cfg, Appraisal: a, Sim: s, Results: res, Ranking: Rank(res, metric)}
+	an.Baseline = s.Summarise(0, nil)
+	an.GordonLoeb = an.Baseline.ALE / math.E
+	return an, nil
+}
+
+// RankOf returns the 1-based rank of result i.
+func (an *Analysis) RankOf(i int) int {
+	for k, j := range an.Ranking.Order {
+		if j == i {
+			return k + 1
+		}
+	}
+	return 0
+}

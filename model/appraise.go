@@ -1,0 +1,312 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// DiscountStep is one band of a discount-rate schedule: Rate applies to
+// years up to and including Through (the last band to all later years).
+type DiscountStep struct {
+	Through int     `json:"through"`
+	Rate    float64 `json:"rate"`
+}
+
+// Discount is a discount-rate schedule.
+type Discount []DiscountStep
+
+// GreenBook returns HM Treasury's Green Book schedule of social time
+// preference rates: 3.5% for years 0–30, 3.0% for 31–75, 2.5% for 76–125
+// (Green Book, Annex 6).
+func GreenBook() Discount {
+	return Discount{{30, 0.035}, {75, 0.030}, {125, 0.025}}
+}
+
+// FlatDiscount returns a single rate r for every year.
+func FlatDiscount(r float64) Discount { return Discount{{math.MaxInt, r}} }
+
+// rate returns the rate that applies in year y.
+func (d Discount) rate(y int) float64 {
+	for _, s := range d {
+		if y <= s.Through {
+			return s.Rate
+		}
+	}
+	return d[len(d)-1].Rate
+}
+
+// Factors returns the discount factors of years 0..h: DF(0) = 1 and
+// DF(y) = DF(y−1)/(1 + r_y), r_y the rate of year y.
+func (d Discount) Factors(h int) []float64 {
+	df := make([]float64, h+1)
+	df[0] = 1
+	for y := 1; y <= h; y++ {
+		df[y] = df[y-1] / (1 + d.rate(y))
+	}
+	return df
+}
+
+// Appraisal sets how investments are appraised.
+type Appraisal struct {
+	// Horizon in years: benefits and running costs fall in years 1..Horizon.
+	Horizon int `json:"horizon"`
+	// Discount is the schedule of discount rates (GreenBook by default).
+	Discount Discount `json:"discount"`
+	// OptimismBias is the uplift on costs (e.g. 0.1 for +10%) for controls
+	// that do not state their own.
+	OptimismBias float64 `json:"optimism_bias"`
+}
+
+// Validate returns every problem with the settings.
+func (a Appraisal) Validate() error {
+	var errs []error
+	if a.Horizon < 1 || a.Horizon > 125 {
+		errs = append(errs, fmt.Errorf("horizon: must be 1 to 125 years, got %d", a.Horizon))
+	}
+	if len(a.Discount) == 0 {
+		errs = append(errs, errors.New("discount: no rate given"))
+	}
+	for _, s := range a.Discount {
+		if !(s.Rate > -1 && s.Rate < 1) {
+			errs = append(errs, fmt.Errorf("discount: rate must be a fraction in (−1, 1), got %g", s.Rate))
+		}
+	}
+	if !(a.OptimismBias >= 0) {
+		errs = append(errs, fmt.Errorf("optimism_bias: must not be negative, got %g", a.OptimismBias))
+	}
+	return errors.Join(errs...)
+}
+
+// Interval is a point estimate with its 90% interval across outer draws
+// (the 5th and 95th percentiles of the per-draw values).
+type Interval struct {
+	Mean float64 `json:"mean"`
+	Lo   float64 `json:"lo"`
+	Hi   float64 `json:"hi"`
+}
+
+// MarshalJSON writes the interval, with null for a non-finite bound (the
+// BCR of an option that costs nothing).
+func (iv Interval) MarshalJSON() ([]byte, error) {
+	f := func(x float64) string {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return "null"
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return []byte(`{"mean":` + f(iv.Mean) + `,"lo":` + f(iv.Lo) + `,"hi":` + f(iv.Hi) + `}`), nil
+}
+
+// Result is the appraisal of one option against the baseline.
+type Result struct {
+	// Option indexes Sim.Options; Portfolio is its controls.
+	Option    int       `json:"-"`
+	Portfolio Portfolio `json:"-"`
+	// Controls are the IDs of the portfolio's controls.
+	Controls []string `json:"controls"`
+	// Loss describes the option's annual-loss distribution.
+	Loss Summary `json:"loss"`
+	// DeltaALE is the reduction in expected annual loss, from paired CRN
+	// differences, with its standard error (batch means over draws).
+	DeltaALE   Interval `json:"delta_ale"`
+	DeltaALESE float64  `json:"delta_ale_se"`
+	// DeltaP95 is the reduction in the 95th percentile of annual loss.
+	DeltaP95 Interval `json:"delta_p95"`
+	// Capex and Opex are the costs with optimism bias applied; EAC is the
+	// equivalent annual cost, PV(costs)/Σ DF(y).
+	Capex Interval `json:"capex"`
+	Opex  Interval `json:"opex"`
+	EAC   Interval `json:"eac"`
+	// PVBenefit and PVCost are present values over the horizon.
+	PVBenefit Interval `json:"pv_benefit"`
+	PVCost    Interval `json:"pv_cost"`
+	// NPV = PVBenefit − PVCost, with its standard error.
+	NPV   Interval `json:"npv"`
+	NPVSE float64  `json:"npv_se"`
+	// BCR = PVBenefit/PVCost; the point value is the ratio of means.
+	BCR Interval `json:"bcr"`
+	// ROSI = (ΔALE − EAC)/EAC; the point value uses the means.
+	ROSI Interval `json:"rosi"`
+	// Payback is the first year whose cumulative discounted net benefit is
+	// non-negative, on mean benefits and costs; 0 if none within the horizon.
+	Payback int `json:"payback"`
+	// PNPVPositive is the share of outer draws with NPV > 0.
+	PNPVPositive float64 `json:"p_npv_positive"`
+	// Draws holds the per-draw values behind the intervals.
+	Draws DrawValues `json:"-"`
+}
+
+// DrawValues are an option's appraisal values in each outer draw.
+type DrawValues struct {
+	DeltaALE, DeltaP95, NPV, BCR, ROSI []float64
+}
+
+// Appraise appraises every non-baseline option of s against the baseline.
+// Costs in draw d are the drawn capex and opex times (1 + uplift); capex
+// recurs at years k·Lifetime < Horizon. For each draw:
+//
+//	PV(benefit) = ΔALE_d·Σ_{y=1..H} DF(y)
+//	PV(cost)    = Σ_c [capex_c·Σ_{k: k·L_c < H} DF(k·L_c) + opex_c·Σ_{y=1..H} DF(y)]
+//	NPV = PV(benefit) − PV(cost),  BCR = PV(benefit)/PV(cost)
+//	EAC = PV(cost)/Σ DF(y),  ROSI = (ΔALE − EAC)/EAC
+func Appraise(s *Sim, a Appraisal) ([]Result, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	df := a.Discount.Factors(a.Horizon)
+	var annuity float64
+	for y := 1; y <= a.Horizon; y++ {
+		annuity += df[y]
+	}
+	D := s.Draws
+	// capexPV[c] = Σ_k DF(k·L_c): the present value of £1 of capex and its
+	// renewals.
+	capexPV := make([]float64, len(s.Model.Controls))
+	for c, ctl := range s.Model.Controls {
+		capexPV[c] = 1
+		if ctl.Lifetime > 0 {
+			for y := ctl.Lifetime; y < a.Horizon; y += ctl.Lifetime {
+				capexPV[c] += df[y]
+			}
+		}
+	}
+	scratch := make([]float64, len(s.Loss[0]))
+	var out []Result
+	for o := 1; o < len(s.Options); o++ {
+		p := s.Options[o]
+		r := Result{Option: o, Portfolio: p, Loss: s.Summarise(o, scratch)}
+		for _, c := range p {
+			r.Controls = append(r.Controls, s.Model.Controls[c].ID)
+		}
+		dv := DrawValues{
+			DeltaALE: make([]float64, D), DeltaP95: make([]float64, D),
+			NPV: make([]float64, D), BCR: make([]float64, D), ROSI: make([]float64, D),
+		}
+		capex, opex, eac := make([]float64, D), make([]float64, D), make([]float64, D)
+		pvb, pvc := make([]float64, D), make([]float64, D)
+		// capexByYear holds mean capex outlays by year, for the payback.
+		capexByYear := make([]float64, a.Horizon+1)
+		var meanOpex float64
+		for d := range D {
+			dv.DeltaALE[d] = s.DrawMean[0][d] - s.DrawMean[o][d]
+			dv.DeltaP95[d] = s.DrawP95[0][d] - s.DrawP95[o][d]
+			for _, c := range p {
+				u := 1 + a.OptimismBias
+				if b := s.Bias[d][c]; !math.IsNaN(b) {
+					u = 1 + b
+				}
+				cx, ox := s.Capex[d][c]*u, s.Opex[d][c]*u
+				capex[d] += cx
+				opex[d] += ox
+				pvc[d] += cx*capexPV[c] + ox*annuity
+				capexByYear[0] += cx / float64(D)
+				if L := s.Model.Controls[c].Lifetime; L > 0 {
+					for y := L; y < a.Horizon; y += L {
+						capexByYear[y] += cx / float64(D)
+					}
+				}
+			}
+			meanOpex += opex[d] / float64(D)
+			pvb[d] = dv.DeltaALE[d] * annuity
+			dv.NPV[d] = pvb[d] - pvc[d]
+			dv.BCR[d] = ratio(pvb[d], pvc[d])
+			eac[d] = pvc[d] / annuity
+			dv.ROSI[d] = ratio(dv.DeltaALE[d]-eac[d], eac[d])
+		}
+		r.DeltaALE = interval(dv.DeltaALE)
+		r.DeltaALESE = deltaSE(s, o, dv.DeltaALE)
+		r.DeltaP95 = interval(dv.DeltaP95)
+		r.Capex, r.Opex, r.EAC = interval(capex), interval(opex), interval(eac)
+		r.PVBenefit, r.PVCost = interval(pvb), interval(pvc)
+		r.NPV = interval(dv.NPV)
+		r.NPVSE = r.DeltaALESE * annuity // costs are not simulated: all MC error is in ΔALE
+		r.BCR = interval(dv.BCR)
+		r.BCR.Mean = ratio(r.PVBenefit.Mean, r.PVCost.Mean)
+		r.ROSI = interval(dv.ROSI)
+		r.ROSI.Mean = ratio(r.DeltaALE.Mean-r.EAC.Mean, r.EAC.Mean)
+		r.Payback = payback(r.DeltaALE.Mean, meanOpex, capexByYear, df)
+		for _, x := range dv.NPV {
+			if x > 0 {
+				r.PNPVPositive++
+			}
+		}
+		r.PNPVPositive /= float64(D)
+		r.Draws = dv
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// payback returns the first year y in 1..H at which Σ_{i≤y} DF(i)·(benefit −
+// opex) − Σ_{i≤y} DF(i)·capex_i ≥ 0 (capex_0 included), or 0 if none.
+func payback(benefit, opex float64, capex, df []float64) int {
+	cum := -capex[0]
+	for y := 1; y < len(df); y++ {
+		cum += df[y] * (benefit - opex - capex[y])
+		if cum >= 0 {
+			return y
+		}
+	}
+	return 0
+}
+
+// ratio returns a/b, or +Inf/−Inf/NaN as the signs say when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		if a == 0 {
+			return math.NaN()
+		}
+		return math.Copysign(math.Inf(1), a)
+	}
+	return a / b
+}
+
+// interval returns the mean and the 5th and 95th percentiles of x.
+func interval(x []float64) Interval {
+	s := slices.Clone(x)
+	slices.SortFunc(s, func(a, b float64) int {
+		// NaN sorts first, so that it never lands on a percentile above a number.
+		switch {
+		case math.IsNaN(a) && math.IsNaN(b):
+			return 0
+		case math.IsNaN(a):
+			return -1
+		case math.IsNaN(b):
+			return 1
+		}
+		if a < b {
+			return -1
+		}
+		if a > b {
+			return 1
+		}
+		return 0
+	})
+	var m float64
+	for _, v := range x {
+		m += v
+	}
+	n := len(s)
+	return Interval{Mean: m / float64(n), Lo: s[quantileIndex(0.05, n)], Hi: s[quantileIndex(0.95, n)]}
+}
+
+// deltaSE returns the standard error of option o's ΔALE: batch means over
+// draws, or paired yearly differences when there is a single draw.
+func deltaSE(s *Sim, o int, perDraw []float64) float64 {
+	if len(perDraw) > 1 {
+		_, v := meanVar(perDraw)
+		return math.Sqrt(v / float64(len(perDraw)))
+	}
+	var sum, sum2 float64
+	for i := range s.Loss[0] {
+		d := s.Loss[0][i] - s.Loss[o][i]
+		sum += d
+		sum2 += d * d
+	}
+	n := float64(len(s.Loss[0]))
+	m := sum / n
+	return math.Sqrt(max(sum2/n-m*m, 0) * n / (n - 1) / n)
+}

@@ -1,0 +1,135 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Incident describes one event to replay through the model: how many
+// organisations it disrupted, for how long, how intense the disruption was
+// against the calibration incident's average, and its fixed costs.
+type Incident struct {
+	Spread, Duration, KDaily, KRecovery, Fixed Estimate
+}
+
+// Target is the calibration incident: its observed spread and duration and
+// its reported lost output and IT costs, in its own price year.
+type Target struct {
+	Spread, Duration Estimate
+	// LostOutput and IT are the reported cost split (WannaCry: £19m, £73m).
+	LostOutput, IT float64
+	// Deflator restates the incident's prices in the dataset's price year
+	// (WannaCry: 1.2981 from 2017-18 to 2024-25).
+	Deflator float64
+}
+
+// Validate returns every problem with the target.
+func (t Target) Validate() error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	add(t.Spread.Check(Positive, "calibration.spread"))
+	add(t.Duration.Check(Positive, "calibration.duration"))
+	if t.Spread.Lo <= 0 {
+		add(errors.New("calibration.spread: must be positive"))
+	}
+	if t.Duration.Lo <= 0 {
+		add(errors.New("calibration.duration: must be positive"))
+	}
+	if !(t.LostOutput >= 0) {
+		add(fmt.Errorf("calibration.lost_output: must not be negative, got %g", t.LostOutput))
+	}
+	if !(t.IT >= 0) {
+		add(fmt.Errorf("calibration.it_costs: must not be negative, got %g", t.IT))
+	}
+	if !(t.Deflator > 0) {
+		add(fmt.Errorf("calibration.deflator: must be positive, got %g", t.Deflator))
+	}
+	return errors.Join(errs...)
+}
+
+// Calibration holds the fitted outage cost rates.
+type Calibration struct {
+	// Daily (c_d) and Recovery (c_r) in the incident's price year.
+	Daily    float64 `json:"daily"`
+	Recovery float64 `json:"recovery"`
+	// DailyNow and RecoveryNow restated in the dataset's price year.
+	DailyNow    float64 `json:"daily_now"`
+	RecoveryNow float64 `json:"recovery_now"`
+	// Replay is the calibration incident replayed with the fitted rates, in
+	// the incident's price year.
+	Replay Replay `json:"replay"`
+}
+
+// Replay is the model's cost of replaying an incident: the closed-form mean
+// and a Monte Carlo distribution.
+type Replay struct {
+	// Mean is the closed-form expected cost; LostOutput and IT its parts.
+	Mean       float64 `json:"mean"`
+	LostOutput float64 `json:"lost_output"`
+	IT         float64 `json:"it"`
+	Fixed      float64 `json:"fixed"`
+	// SimMean, SE, P5, P50 and P95 come from the simulated replays.
+	SimMean float64 `json:"sim_mean"`
+	SE      float64 `json:"se"`
+	P5      float64 `json:"p5"`
+	P50     float64 `json:"p50"`
+	P95     float64 `json:"p95"`
+}
+
+// replayDraws is the number of simulated replays of an incident.
+const replayDraws = 200000
+
+// Calibrate fits the outage cost rates to the target (MODEL.md §3). With S
+// and D independent, the replay's expected lost output is E[S]·E[D]·c_d and
+// its expected IT cost E[S]·c_r, so
+//
+//	c_d = LostOutput/(E[S]·E[D]),  c_r = IT/E[S]
+//
+// which makes the replay cost LostOutput + IT in expectation (WannaCry: £19m
+// + £73m = £92m, DHSC 2018). The replay's interval comes from simulating it.
+func Calibrate(t Target, seed uint64) (Calibration, error) {
+	if err := t.Validate(); err != nil {
+		return Calibration{}, err
+	}
+	s, d := t.Spread.Dist(Positive), t.Duration.Dist(Positive)
+	c := Calibration{
+		Daily:    t.LostOutput / (s.Mean() * d.Mean()),
+		Recovery: t.IT / s.Mean(),
+	}
+	c.DailyNow, c.RecoveryNow = c.Daily*t.Deflator, c.Recovery*t.Deflator
+	c.Replay = ReplayIncident(Incident{Spread: t.Spread, Duration: t.Duration}, c.Daily, c.Recovery, seed)
+	return c, nil
+}
+
+// ReplayIncident returns the model's cost of incident inc at cost rates
+// daily and recovery: each replay draws S, D, k_d, k_r and F and costs
+// S·(D·k_d·daily + k_r·recovery) + F (spread is not capped).
+func ReplayIncident(inc Incident, daily, recovery float64, seed uint64) Replay {
+	s, d, f := inc.Spread.Dist(Positive), inc.Duration.Dist(Positive), inc.Fixed.Dist(Positive)
+	kd, kr := kOrOne(inc.KDaily).Dist(Positive), kOrOne(inc.KRecovery).Dist(Positive)
+	rp := Replay{
+		LostOutput: s.Mean() * d.Mean() * kd.Mean() * daily,
+		IT:         s.Mean() * kr.Mean() * recovery,
+		Fixed:      f.Mean(),
+	}
+	rp.Mean = rp.LostOutput + rp.IT + rp.Fixed
+	r := newStream(seed, streamReplay)
+	x := make([]float64, replayDraws)
+	for i := range x {
+		sp := s.Rand(r)
+		x[i] = sp*(d.Rand(r)*kd.Rand(r)*daily+kr.Rand(r)*recovery) + f.Rand(r)
+	}
+	m, v := meanVar(x)
+	rp.SimMean, rp.SE = m, math.Sqrt(v/float64(len(x)))
+	slices.Sort(x)
+	rp.P5 = x[quantileIndex(0.05, len(x))]
+	rp.P50 = x[quantileIndex(0.50, len(x))]
+	rp.P95 = x[quantileIndex(0.95, len(x))]
+	return rp
+}

@@ -1,0 +1,123 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Metric is what options are ranked by.
+type Metric int
+
+// The ranking metrics.
+const (
+	ByNPV Metric = iota
+	ByBCR
+	ByROSI
+	ByDeltaALE
+	ByDeltaP95
+)
+
+var metricNames = []string{"npv", "bcr", "rosi", "dale", "dp95"}
+
+// String returns the metric's name as ParseMetric accepts it.
+func (m Metric) String() string { return metricNames[m] }
+
+// ParseMetric returns the metric named s: npv, bcr, rosi, dale or dp95.
+func ParseMetric(s string) (Metric, error) {
+	for i, n := range metricNames {
+		if n == s {
+			return Metric(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown metric %q (want one of npv, bcr, rosi, dale, dp95)", s)
+}
+
+func (m Metric) point(r *Result) float64 {
+	switch m {
+	case ByBCR:
+		return r.BCR.Mean
+	case ByROSI:
+		return r.ROSI.Mean
+	case ByDeltaALE:
+		return r.DeltaALE.Mean
+	case ByDeltaP95:
+		return r.DeltaP95.Mean
+	}
+	return r.NPV.Mean
+}
+
+func (m Metric) draws(r *Result) []float64 {
+	switch m {
+	case ByBCR:
+		return r.Draws.BCR
+	case ByROSI:
+		return r.Draws.ROSI
+	case ByDeltaALE:
+		return r.Draws.DeltaALE
+	case ByDeltaP95:
+		return r.Draws.DeltaP95
+	}
+	return r.Draws.NPV
+}
+
+// Ranking orders results by a metric, best first.
+type Ranking struct {
+	Metric Metric
+	// Order holds indices into the ranked results, best first.
+	Order []int
+	// Prob[i][k] is the probability, across outer draws, that result i
+	// (index into the ranked results) ranks k+1.
+	Prob [][]float64
+}
+
+// Rank ranks results by metric, best first, breaking ties (and NaN, which
+// ranks last) by the first control's ID. Rank probabilities rank the
+// per-draw values in each outer draw the same way.
+func Rank(results []Result, metric Metric) Ranking {
+	n := len(results)
+	keys := make([]string, n)
+	for i := range results {
+		keys[i] = strings.Join(results[i].Controls, "+")
+	}
+	better := func(va, vb float64, a, b int) int {
+		na, nb := math.IsNaN(va), math.IsNaN(vb)
+		switch {
+		case na != nb:
+			if na {
+				return 1
+			}
+			return -1
+		case !na && va != vb:
+			return cmp.Compare(vb, va)
+		}
+		return cmp.Compare(keys[a], keys[b])
+	}
+	rk := Ranking{Metric: metric, Order: make([]int, n), Prob: make([][]float64, n)}
+	for i := range rk.Order {
+		rk.Order[i] = i
+		rk.Prob[i] = make([]float64, n)
+	}
+	slices.SortStableFunc(rk.Order, func(a, b int) int {
+		return better(metric.point(&results[a]), metric.point(&results[b]), a, b)
+	})
+	if n == 0 {
+		return rk
+	}
+	D := len(metric.draws(&results[0]))
+	idx := make([]int, n)
+	for d := range D {
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int {
+			return better(metric.draws(&results[a])[d], metric.draws(&results[b])[d], a, b)
+		})
+		for k, i := range idx {
+			rk.Prob[i][k] += 1 / float64(D)
+		}
+	}
+	return rk
+}
