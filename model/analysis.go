@@ -41,7 +41,7 @@ func Analyse(ctx context.Context, m *Model, cfg Config, a Appraisal, metric Metr
 		return nil, err
 	}
 	an := &Analysis{Config: cfg, Appraisal: a, Sim: s, Results: res, Ranking: Rank(res, metric)}
-	an.Baseline = s.Summarise(0, nil)
+	an.Baseline = s.Summaries()[0]
 	an.GordonLoeb = an.Baseline.ALE / math.E
 	return an, nil
 }

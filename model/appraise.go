@@ -173,11 +173,11 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 			}
 		}
 	}
-	scratch := make([]float64, len(s.Loss[0]))
+	sums := s.Summaries()
 	var out []Result
 	for o := 1; o < len(s.Options); o++ {
 		p := s.Options[o]
-		r := Result{Option: o, Portfolio: p, Loss: s.Summarise(o, scratch)}
+		r := Result{Option: o, Portfolio: p, Loss: sums[o]}
 		for _, c := range p {
 			r.Controls = append(r.Controls, s.Model.Controls[c].ID)
 		}

@@ -54,6 +54,10 @@ type Sim struct {
 	// optimism-bias uplift drawn in draw d (Bias is NaN where the control has
 	// none, so the appraisal's own applies).
 	Capex, Opex, Bias [][]float64
+
+	workers       int
+	summariesOnce sync.Once
+	summaries     []Summary
 }
 
 // threatDists are a threat's fitted distributions.
@@ -193,6 +197,12 @@ func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config)
 		Loss: make([][]float64, O), DrawMean: make([][]float64, O), DrawP95: make([][]float64, O),
 		Capex: make([][]float64, cfg.Draws), Opex: make([][]float64, cfg.Draws), Bias: make([][]float64, cfg.Draws),
 	}
+	C := len(m.Controls)
+	costs := make([]float64, 3*cfg.Draws*C)
+	for d := range cfg.Draws {
+		k := 3 * d * C
+		s.Capex[d], s.Opex[d], s.Bias[d] = costs[k:k+C:k+C], costs[k+C:k+2*C:k+2*C], costs[k+2*C:k+3*C:k+3*C]
+	}
 	for o := range O {
 		s.Loss[o] = make([]float64, n)
 		s.DrawMean[o] = make([]float64, cfg.Draws)
@@ -203,6 +213,7 @@ func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config)
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, cfg.Draws)
+	s.workers = workers
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -301,7 +312,7 @@ func (w *worker) drawParams(s *Sim, d int) {
 		w.kr[t] = td.kr.Rand(w.r) * cr
 		w.expNeg[t] = math.Exp(-w.lam[t])
 	}
-	capex, opex, bias := make([]float64, len(f.controls)), make([]float64, len(f.controls)), make([]float64, len(f.controls))
+	capex, opex, bias := s.Capex[d], s.Opex[d], s.Bias[d]
 	for c := range f.controls {
 		cd := &f.controls[c]
 		reseed(&w.pcg, w.seed, streamParam, w.params[c], uint64(d))
@@ -320,7 +331,6 @@ func (w *worker) drawParams(s *Sim, d int) {
 			}
 		}
 	}
-	s.Capex[d], s.Opex[d], s.Bias[d] = capex, opex, bias
 	for t := range f.threats {
 		for o, p := range w.options {
 			m := [4]float64{1, 1, 1, 1}

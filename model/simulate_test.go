@@ -86,7 +86,7 @@ func TestALEMatchesClosedForm(t *testing.T) {
 			s := mustSimulate(t, &single, ps, Config{Draws: 400, Years: 2000, Seed: 11})
 			for o, p := range s.Options {
 				want := ClosedFormALE(&single, p)
-				got := s.Summarise(o, nil)
+				got := s.Summaries()[o]
 				if math.Abs(got.ALE-want) > 3.5*got.ALESE {
 					t.Errorf("option %v: ALE = %.6g ± %.3g; want %.6g (off by %.1f SE)", p, got.ALE, got.ALESE, want, (got.ALE-want)/got.ALESE)
 				}
@@ -98,7 +98,7 @@ func TestALEMatchesClosedForm(t *testing.T) {
 		s := mustSimulate(t, m, ps, Config{Draws: 400, Years: 2000, Seed: 12})
 		for o, p := range s.Options {
 			want := ClosedFormALE(m, p)
-			got := s.Summarise(o, nil)
+			got := s.Summaries()[o]
 			if math.Abs(got.ALE-want) > 3.5*got.ALESE {
 				t.Errorf("option %v: ALE = %.6g ± %.3g; want %.6g", p, got.ALE, got.ALESE, want)
 			}
@@ -253,7 +253,7 @@ func TestAggregateModeMatchesEventMode(t *testing.T) {
 	agg := mustSimulate(t, m, []Portfolio{{0}}, cfg)
 	f := fit(m)
 	f.threats[0].aggregate = false
-	ev := &Sim{Model: m, Options: []Portfolio{{}, {0}}, Draws: 1, Years: cfg.Years,
+	ev := &Sim{Model: m, Options: []Portfolio{{}, {0}}, Draws: 1, Years: cfg.Years, workers: 1,
 		Loss:     [][]float64{make([]float64, cfg.Years), make([]float64, cfg.Years)},
 		DrawMean: [][]float64{{0}, {0}}, DrawP95: [][]float64{{0}, {0}},
 		Capex: make([][]float64, 1), Opex: make([][]float64, 1), Bias: make([][]float64, 1)}

@@ -3,6 +3,8 @@ package model
 import (
 	"math"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Summary describes one option's distribution of annual loss, pooled over
@@ -39,14 +41,36 @@ type LECPoint struct {
 // least ten years beyond the level.
 var lecLevels = []float64{0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 5e-3, 2e-3, 1e-3, 5e-4, 2e-4, 1e-4, 5e-5, 2e-5, 1e-5}
 
-// Summarise returns option o's summary. scratch, if at least as long as a
-// loss vector, is used for sorting; otherwise a buffer is allocated. The
-// simulated losses themselves are left in year order.
-func (s *Sim) Summarise(o int, scratch []float64) Summary {
+// Summaries returns every option's summary, computing them once, in
+// parallel over the simulation's workers. The simulated losses themselves
+// are left in year order; each worker sorts a copy.
+func (s *Sim) Summaries() []Summary {
+	s.summariesOnce.Do(func() {
+		s.summaries = make([]Summary, len(s.Loss))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range max(min(s.workers, len(s.Loss)), 1) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				scratch := make([]float64, len(s.Loss[0]))
+				for {
+					o := int(next.Add(1) - 1)
+					if o >= len(s.Loss) {
+						return
+					}
+					s.summaries[o] = s.summarise(o, scratch)
+				}
+			}()
+		}
+		wg.Wait()
+	})
+	return s.summaries
+}
+
+// summarise returns option o's summary, sorting its losses in scratch.
+func (s *Sim) summarise(o int, scratch []float64) Summary {
 	n := len(s.Loss[o])
-	if len(scratch) < n {
-		scratch = make([]float64, n)
-	}
 	x := scratch[:n]
 	copy(x, s.Loss[o])
 	slices.Sort(x)

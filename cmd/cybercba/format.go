@@ -68,9 +68,9 @@ func percent(x float64) string {
 	case math.IsInf(x, 0):
 		return "∞"
 	case math.Abs(x) >= 10:
-		return fmt.Sprintf("%.0f%%", 100*x)
+		return strings.Replace(fmt.Sprintf("%.0f%%", 100*x), "-", "−", 1)
 	}
-	return fmt.Sprintf("%.1f%%", 100*x)
+	return strings.Replace(fmt.Sprintf("%.1f%%", 100*x), "-", "−", 1)
 }
 
 // table writes rows as aligned columns; right-aligns columns whose index is

@@ -32,22 +32,24 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 		money(b.ALE), money(b.ALESE), money(b.P50), money(b.P95), money(b.P99), money(b.TVaR95))
 	fmt.Fprintf(w, "Each control alone, appraised over %d years at %s, ranked by %s:\n\n",
 		j.appraisal.Horizon, discountText(j.appraisal, o.Discount), metricText(j.metric))
-	t := &table{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true}}
-	t.add("Rank", "ID", "Control", "Cost/yr", "ΔALE/yr", "NPV", "(90% interval)", "BCR", "ROSI", "P(NPV>0)", "P(rank 1)")
+	t := &table{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 7: true, 8: true, 9: true, 10: true, 11: true}}
+	t.add("Rank", "ID", "Control", "Cost/yr", "ΔALE/yr", "NPV", "(90% interval)", "BCR", "ROSI", "P(NPV>0)", "P(rank 1)", "Payback")
 	for k, i := range an.Ranking.Order {
 		r := &an.Results[i]
 		c := m.Controls[r.Portfolio[0]]
+		pb := fmt.Sprintf(">%d yr", j.appraisal.Horizon)
+		if r.Payback > 0 {
+			pb = fmt.Sprintf("%d yr", r.Payback)
+		}
 		t.add(fmt.Sprint(k+1), c.ID, clip(c.Name, 44), money(r.EAC.Mean),
 			money(r.DeltaALE.Mean)+" ±"+trimPound(money(r.DeltaALESE)),
 			money(r.NPV.Mean), "["+money(r.NPV.Lo)+", "+money(r.NPV.Hi)+"]",
 			ratioText(r.BCR.Mean), percent(r.ROSI.Mean),
-			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]))
+			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb)
 	}
-	// The interval column is right-aligned after NPV; fix index shift.
-	t.right = map[int]bool{0: true, 3: true, 4: true, 5: true, 6: false, 7: true, 8: true, 9: true, 10: true}
 	fmt.Fprint(w, t.String())
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Cost/yr is the equivalent annual cost (capex and renewals annuitised, plus opex). ± is one Monte Carlo standard error;")
+	fmt.Fprintln(w, "Cost/yr is the equivalent annual cost (capex and renewals annuitised, plus opex); payback is discounted. ± is one Monte Carlo standard error;")
 	fmt.Fprintln(w, "intervals and probabilities are across outer draws of the uncertain inputs.")
 	var spend float64
 	n := 0
