@@ -133,6 +133,11 @@ type Result struct {
 	// Payback is the first year whose cumulative discounted net benefit is
 	// non-negative, on mean benefits and costs; 0 if none within the horizon.
 	Payback int `json:"payback"`
+	// PaybackLo and PaybackHi are the 5th and 95th percentiles of the
+	// payback year across draws, with H+1 standing for "not within the
+	// horizon".
+	PaybackLo int `json:"payback_lo"`
+	PaybackHi int `json:"payback_hi"`
 	// PNPVPositive is the share of outer draws with NPV > 0.
 	PNPVPositive float64 `json:"p_npv_positive"`
 	// Draws holds the per-draw values behind the intervals.
@@ -187,12 +192,16 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 		}
 		capex, opex, eac := make([]float64, D), make([]float64, D), make([]float64, D)
 		pvb, pvc := make([]float64, D), make([]float64, D)
-		// capexByYear holds mean capex outlays by year, for the payback.
+		// capexByYear holds capex outlays by year, mean and in this draw,
+		// for the payback.
 		capexByYear := make([]float64, a.Horizon+1)
+		drawCapex := make([]float64, a.Horizon+1)
+		paybacks := make([]float64, D)
 		var meanOpex float64
 		for d := range D {
 			dv.DeltaALE[d] = s.DrawMean[0][d] - s.DrawMean[o][d]
 			dv.DeltaP95[d] = s.DrawP95[0][d] - s.DrawP95[o][d]
+			clear(drawCapex)
 			for _, c := range p {
 				u := 1 + a.OptimismBias
 				if b := s.Bias[d][c]; !math.IsNaN(b) {
@@ -202,12 +211,19 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 				capex[d] += cx
 				opex[d] += ox
 				pvc[d] += cx*capexPV[c] + ox*annuity
-				capexByYear[0] += cx / float64(D)
+				drawCapex[0] += cx
 				if L := s.Model.Controls[c].Lifetime; L > 0 {
 					for y := L; y < a.Horizon; y += L {
-						capexByYear[y] += cx / float64(D)
+						drawCapex[y] += cx
 					}
 				}
+			}
+			for y, cx := range drawCapex {
+				capexByYear[y] += cx / float64(D)
+			}
+			paybacks[d] = float64(payback(dv.DeltaALE[d], opex[d], drawCapex, df))
+			if paybacks[d] == 0 {
+				paybacks[d] = float64(a.Horizon + 1)
 			}
 			meanOpex += opex[d] / float64(D)
 			pvb[d] = dv.DeltaALE[d] * annuity
@@ -228,6 +244,8 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 		r.ROSI = interval(dv.ROSI)
 		r.ROSI.Mean = ratio(r.DeltaALE.Mean-r.EAC.Mean, r.EAC.Mean)
 		r.Payback = payback(r.DeltaALE.Mean, meanOpex, capexByYear, df)
+		pbi := interval(paybacks)
+		r.PaybackLo, r.PaybackHi = int(pbi.Lo), int(pbi.Hi)
 		for _, x := range dv.NPV {
 			if x > 0 {
 				r.PNPVPositive++

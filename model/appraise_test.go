@@ -46,6 +46,9 @@ func TestAppraiseHandWorked(t *testing.T) {
 		{"ΔALE", r.DeltaALE.Mean, 700},
 		{"P(NPV>0)", r.PNPVPositive, 0.5},
 		{"payback", float64(r.Payback), 2},
+		// Draw 0 (net 300/yr, renewal in year 3) never pays back: 6 = H+1.
+		{"payback lo", float64(r.PaybackLo), 2},
+		{"payback hi", float64(r.PaybackHi), 6},
 	} {
 		if math.Abs(c.got-c.want) > 1e-9*math.Max(1, math.Abs(c.want)) {
 			t.Errorf("%s = %.12g; want %.12g", c.name, c.got, c.want)

@@ -190,24 +190,7 @@ func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config)
 		}
 	}
 	f := fit(m)
-	n := cfg.Draws * cfg.Years
-	O := len(options)
-	s := &Sim{
-		Model: m, Options: options, Draws: cfg.Draws, Years: cfg.Years, Seed: cfg.Seed,
-		Loss: make([][]float64, O), DrawMean: make([][]float64, O), DrawP95: make([][]float64, O),
-		Capex: make([][]float64, cfg.Draws), Opex: make([][]float64, cfg.Draws), Bias: make([][]float64, cfg.Draws),
-	}
-	C := len(m.Controls)
-	costs := make([]float64, 3*cfg.Draws*C)
-	for d := range cfg.Draws {
-		k := 3 * d * C
-		s.Capex[d], s.Opex[d], s.Bias[d] = costs[k:k+C:k+C], costs[k+C:k+2*C:k+2*C], costs[k+2*C:k+3*C:k+3*C]
-	}
-	for o := range O {
-		s.Loss[o] = make([]float64, n)
-		s.DrawMean[o] = make([]float64, cfg.Draws)
-		s.DrawP95[o] = make([]float64, cfg.Draws)
-	}
+	s := newSim(m, options, cfg)
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -239,6 +222,30 @@ func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config)
 		return nil, err
 	}
 	return s, nil
+}
+
+// newSim allocates a simulation's results: one float64 per simulated year
+// per option, and the per-draw values.
+func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
+	n := cfg.Draws * cfg.Years
+	O := len(options)
+	s := &Sim{
+		Model: m, Options: options, Draws: cfg.Draws, Years: cfg.Years, Seed: cfg.Seed, workers: 1,
+		Loss: make([][]float64, O), DrawMean: make([][]float64, O), DrawP95: make([][]float64, O),
+		Capex: make([][]float64, cfg.Draws), Opex: make([][]float64, cfg.Draws), Bias: make([][]float64, cfg.Draws),
+	}
+	C := len(m.Controls)
+	costs := make([]float64, 3*cfg.Draws*C)
+	for d := range cfg.Draws {
+		k := 3 * d * C
+		s.Capex[d], s.Opex[d], s.Bias[d] = costs[k:k+C:k+C], costs[k+C:k+2*C:k+2*C], costs[k+2*C:k+3*C:k+3*C]
+	}
+	for o := range O {
+		s.Loss[o] = make([]float64, n)
+		s.DrawMean[o] = make([]float64, cfg.Draws)
+		s.DrawP95[o] = make([]float64, cfg.Draws)
+	}
+	return s
 }
 
 // worker holds one goroutine's generators and scratch space.

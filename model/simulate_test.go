@@ -253,10 +253,7 @@ func TestAggregateModeMatchesEventMode(t *testing.T) {
 	agg := mustSimulate(t, m, []Portfolio{{0}}, cfg)
 	f := fit(m)
 	f.threats[0].aggregate = false
-	ev := &Sim{Model: m, Options: []Portfolio{{}, {0}}, Draws: 1, Years: cfg.Years, workers: 1,
-		Loss:     [][]float64{make([]float64, cfg.Years), make([]float64, cfg.Years)},
-		DrawMean: [][]float64{{0}, {0}}, DrawP95: [][]float64{{0}, {0}},
-		Capex: make([][]float64, 1), Opex: make([][]float64, 1), Bias: make([][]float64, 1)}
+	ev := newSim(m, []Portfolio{{}, {0}}, cfg)
 	w := newWorker(f, ev.Options, cfg)
 	w.draw(ev, 0)
 	for o := range 2 {
