@@ -65,6 +65,8 @@ type threatDists struct {
 	rate, spread, duration, fixed, kd, kr Dist
 	dispersion                            float64
 	aggregate                             bool
+	// freqControls lists the controls that reduce the threat's frequency.
+	freqControls []int
 	// Moments of one event's components (min(S,orgs)·D, min(S,orgs), F),
 	// for the approximation of large segments: means, standard deviations,
 	// skewness, and the correlation of the first two.
@@ -146,6 +148,13 @@ func fit(m *Model) *fitted {
 		}
 		f.controls = append(f.controls, cd)
 	}
+	for c, cd := range f.controls {
+		for _, e := range cd.effects {
+			if !(e.freq.IsFixed() && e.freq.Mean() == 0) {
+				f.threats[e.threat].freqControls = append(f.threats[e.threat].freqControls, c)
+			}
+		}
+	}
 	return f
 }
 
@@ -164,13 +173,14 @@ func fit(m *Model) *fitted {
 // option to a run leaves the others' results unchanged.
 //
 // Threats with a mean rate of 25 or more events a year (many small
-// breaches) are simulated by Poisson splitting instead: the unit interval of
-// u is cut at the options' thinning levels, each piece gets a Poisson count,
-// and a piece of more than 64 events has its summed components drawn from
-// their normal approximation (the mean is exact; tails of such a threat's
-// annual loss are close to normal). This is the same thinning in law, and
-// keeps the subset property, but its random numbers depend on the set of
-// options simulated.
+// breaches) are simulated by Poisson splitting instead (see
+// threatAggregate): events are split into independent Poisson classes by
+// which controls' frequency filters they pass, and a class of more than 64
+// events has its summed components drawn from a three-moment (shifted
+// gamma) approximation, so the mean is exact and the tails close. This is
+// the same thinning in law, keeps the subset property, and its random
+// numbers do not depend on the options simulated unless more than six
+// controls cut the threat's frequency.
 func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config) (*Sim, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -292,9 +302,10 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	}
 	w.levels = make([]float64, 0, O)
 	w.level = make([]int, O)
-	w.segMean = make([]float64, O)
-	w.segExp = make([]float64, O)
-	w.sums = make([][3]float64, O)
+	scratch := max(O, 1<<maxClassControls)
+	w.segMean = make([]float64, scratch)
+	w.segExp = make([]float64, scratch)
+	w.sums = make([][3]float64, scratch)
 	w.scratch = make([]float64, cfg.Years)
 	for _, t := range f.m.Threats {
 		w.streams = append(w.streams, idHash("threat", t.ID))
@@ -420,20 +431,119 @@ func (w *worker) threatEvents(s *Sim, t, base int) {
 	}
 }
 
-// threatAggregate simulates high-frequency threat t by Poisson splitting at
-// the options' thinning levels.
+// maxClassControls is the most frequency-reducing controls on one threat
+// for which aggregate mode splits events by control (2^k classes); beyond
+// it, events are split at the simulated options' thinning levels.
+const maxClassControls = 6
+
+// threatAggregate simulates high-frequency threat t by Poisson splitting.
+//
+// Each event passes control c's frequency filter with probability
+// q_c = 1 − r_f,c, independently, and portfolio P keeps an event iff it
+// passes the filters of all P's controls: so P keeps a fraction Π q_c, as
+// thinning requires, and a portfolio never keeps more than its subsets.
+// With k controls acting on the threat's frequency, events fall into 2^k
+// classes by the filters they pass, each class a Poisson count of mean
+// λ·Π_{c∈M} q_c·Π_{c∉M} (1 − q_c), independent of the others and of which
+// options are simulated. Each class's summed event components are drawn
+// (exactly up to 64 events, by approxSum beyond), and portfolio P takes
+// the classes that pass all its filters.
 func (w *worker) threatAggregate(s *Sim, t, base int) {
 	td := &w.f.threats[t]
+	if len(td.freqControls) > maxClassControls {
+		w.threatAggregateLevels(s, t, base)
+		return
+	}
+	ca, cb, cc := w.ca[t], w.cb[t], w.cc[t]
+	k := len(td.freqControls)
+	nc := 1 << k
+	for m := range nc {
+		mu := w.lam[t]
+		for j, c := range td.freqControls {
+			q := w.red[c][t][0]
+			if m&(1<<j) != 0 {
+				mu *= q
+			} else {
+				mu *= 1 - q
+			}
+		}
+		w.segMean[m] = mu
+		w.segExp[m] = math.Exp(-mu)
+	}
+	for o, p := range w.options {
+		mask := 0
+		for j, c := range td.freqControls {
+			if slices.Contains(p, c) {
+				mask |= 1 << j
+			}
+		}
+		w.level[o] = mask
+	}
+	loss := s.Loss
+	for y := range w.years {
+		g := 1.0
+		if td.dispersion > 0 {
+			g = w.yearRate(td, 1)
+		}
+		for m := range nc {
+			w.sums[m] = w.segment(td, w.segMean[m], w.segExp[m], g)
+		}
+		// Sum over supersets: sums[M] becomes the total of every class
+		// passing at least the filters in M.
+		for j := range k {
+			for m := range nc {
+				if m&(1<<j) == 0 {
+					for i := range 3 {
+						w.sums[m][i] += w.sums[m|1<<j][i]
+					}
+				}
+			}
+		}
+		row := base + y
+		for o := range ca {
+			a := &w.sums[w.level[o]]
+			loss[o][row] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+		}
+	}
+}
+
+// segment draws one split piece's event count, Poisson with mean mu·g, and
+// its summed components.
+func (w *worker) segment(td *threatDists, mu, expNeg, g float64) [3]float64 {
+	if g != 1 {
+		mu *= g
+		expNeg = -1
+	}
+	n := poisson(w.r, mu, expNeg)
+	var sum [3]float64
+	if n > aggregateEvents {
+		return w.approxSum(td, float64(n))
+	}
 	orgs := w.f.m.Orgs
+	for range n {
+		sp := min(posRand(&td.spread, w.r), orgs)
+		sum[0] += sp * posRand(&td.duration, w.r)
+		sum[1] += sp
+		sum[2] += posRand(&td.fixed, w.r)
+	}
+	return sum
+}
+
+// threatAggregateLevels simulates high-frequency threat t by Poisson
+// splitting at the options' distinct thinning levels: the unit interval of
+// an event's uniform is cut at the levels, and option o keeps the pieces
+// below its own. It serves threats with more than maxClassControls
+// frequency-reducing controls; its random numbers depend on the set of
+// options simulated.
+func (w *worker) threatAggregateLevels(s *Sim, t, base int) {
+	td := &w.f.threats[t]
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
-	// Distinct thinning levels, ascending; option o keeps pieces 0..level[o].
 	w.levels = append(w.levels[:0], mf...)
 	slices.Sort(w.levels)
 	w.levels = slices.Compact(w.levels)
 	for o := range mf {
 		w.level[o], _ = slices.BinarySearch(w.levels, mf[o])
 	}
-	K := len(w.levels)
 	prev := 0.0
 	for k, l := range w.levels {
 		w.segMean[k] = w.lam[t] * (l - prev)
@@ -447,24 +557,8 @@ func (w *worker) threatAggregate(s *Sim, t, base int) {
 			g = w.yearRate(td, 1)
 		}
 		var acc [3]float64
-		for k := range K {
-			mu := w.segMean[k] * g
-			expNeg := w.segExp[k]
-			if g != 1 {
-				expNeg = -1
-			}
-			n := poisson(w.r, mu, expNeg)
-			var sum [3]float64
-			if n <= aggregateEvents {
-				for range n {
-					sp := min(posRand(&td.spread, w.r), orgs)
-					sum[0] += sp * posRand(&td.duration, w.r)
-					sum[1] += sp
-					sum[2] += posRand(&td.fixed, w.r)
-				}
-			} else {
-				sum = w.approxSum(td, float64(n))
-			}
+		for k := range w.levels {
+			sum := w.segment(td, w.segMean[k], w.segExp[k], g)
 			for i := range acc {
 				acc[i] += sum[i]
 			}

@@ -169,13 +169,15 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 	}
 }
 
-// TestAddingOptionKeepsOthers checks that, for threats simulated event by
-// event, an option's losses do not depend on which other options run.
+// TestAddingOptionKeepsOthers checks that an option's losses do not depend
+// on which other options run, for threats simulated event by event and in
+// aggregate alike.
 func TestAddingOptionKeepsOthers(t *testing.T) {
 	t.Parallel()
 	m := testModel()
-	m.Threats = m.Threats[:3] // event-by-event threats only
 	m.Controls = m.Controls[:3]
+	m.Controls[0].Effects = append(m.Controls[0].Effects, Effect{Threat: "phish", Frequency: Estimate{0.2, 0.4}})
+	m.Controls[2].Effects = append(m.Controls[2].Effects, Effect{Threat: "phish", Frequency: Estimate{0.5, 0.9}})
 	a := mustSimulate(t, m, []Portfolio{{0}}, Config{Draws: 5, Years: 200, Seed: 4})
 	b := mustSimulate(t, m, []Portfolio{{2}, {1}, {0}}, Config{Draws: 5, Years: 200, Seed: 4})
 	if !slices.Equal(a.Loss[1], b.Loss[3]) || !slices.Equal(a.Loss[0], b.Loss[0]) {
