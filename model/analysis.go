@@ -17,13 +17,20 @@ type Analysis struct {
 	Results []Result
 	// Ranking orders Results by the chosen metric.
 	Ranking Ranking
+	// Recommended is the portfolio of every control whose NPV alone is
+	// positive, appraised together on the same simulated events (nil if
+	// there is none); RecommendedSim its simulation.
+	Recommended    *Result
+	RecommendedSim *Sim
 	// GordonLoeb is (1/e)·baseline ALE: Gordon and Loeb's (2002) bound on
 	// the yearly security spend worth making against the loss at stake.
 	GordonLoeb float64
 }
 
 // Analyse simulates the baseline and each control alone, appraises them
-// and ranks them by metric.
+// and ranks them by metric; then it simulates and appraises the portfolio
+// of all controls with positive NPV. The simulation's common random numbers
+// make the second run's baseline identical to the first's.
 func Analyse(ctx context.Context, m *Model, cfg Config, a Appraisal, metric Metric) (*Analysis, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -43,6 +50,24 @@ func Analyse(ctx context.Context, m *Model, cfg Config, a Appraisal, metric Metr
 	an := &Analysis{Config: cfg, Appraisal: a, Sim: s, Results: res, Ranking: Rank(res, metric)}
 	an.Baseline = s.Summaries()[0]
 	an.GordonLoeb = an.Baseline.ALE / math.E
+	var rec Portfolio
+	for _, r := range res {
+		if r.NPV.Mean > 0 {
+			rec = append(rec, r.Portfolio...)
+		}
+	}
+	if len(rec) > 0 {
+		cfg.Progress = nil
+		rs, err := Simulate(ctx, m, []Portfolio{rec}, cfg)
+		if err != nil {
+			return nil, err
+		}
+		rr, err := Appraise(rs, a)
+		if err != nil {
+			return nil, err
+		}
+		an.Recommended, an.RecommendedSim = &rr[0], rs
+	}
 	return an, nil
 }
 
