@@ -194,9 +194,9 @@ func lbeta(a, b float64) float64 {
 }
 
 // fitBeta returns the beta parameters whose 5th and 95th percentiles are lo
-// and hi. With mean m and concentration κ (α = mκ, β = (1−m)κ), the lower
-// percentile falls as m rises at fixed κ, and the interval narrows as κ
-// rises; nested bisection on m (inner) and ln κ (outer) solves both.
+// and hi: Newton's method on (ln α, ln β), started from the beta with the
+// normal approximation's mean and variance, with a nested bisection as the
+// fallback should Newton not converge.
 func fitBeta(lo, hi float64) (alpha, beta float64) {
 	const eps = 1e-4
 	lo = math.Max(lo, eps)
@@ -204,6 +204,58 @@ func fitBeta(lo, hi float64) (alpha, beta float64) {
 	if lo >= hi {
 		lo = hi - eps/2
 	}
+	resid := func(la, lb float64) (float64, float64) {
+		if !(la > -7 && la < 19 && lb > -7 && lb < 19) {
+			return math.Inf(1), math.Inf(1) // outside α, β ∈ (1e-3, 1e8)
+		}
+		a, b := math.Exp(la), math.Exp(lb)
+		return mathext.RegIncBeta(a, b, lo) - 0.05, mathext.RegIncBeta(a, b, hi) - 0.95
+	}
+	m := (lo + hi) / 2
+	sd := (hi - lo) / (2 * z95)
+	k := math.Max(m*(1-m)/(sd*sd)-1, 0.5)
+	la, lb := math.Log(m*k), math.Log((1-m)*k)
+	f1, f2 := resid(la, lb)
+	for range 60 {
+		norm := math.Hypot(f1, f2)
+		if norm < 1e-13 {
+			return math.Exp(la), math.Exp(lb)
+		}
+		const h = 1e-7
+		a1, a2 := resid(la+h, lb)
+		b1, b2 := resid(la, lb+h)
+		j11, j21 := (a1-f1)/h, (a2-f2)/h
+		j12, j22 := (b1-f1)/h, (b2-f2)/h
+		det := j11*j22 - j12*j21
+		if det == 0 || math.IsNaN(det) {
+			break
+		}
+		da := -(j22*f1 - j12*f2) / det
+		db := -(-j21*f1 + j11*f2) / det
+		// Damp the step until the residual falls.
+		step := 1.0
+		for range 30 {
+			n1, n2 := resid(la+step*da, lb+step*db)
+			if math.Hypot(n1, n2) < norm {
+				la, lb, f1, f2 = la+step*da, lb+step*db, n1, n2
+				break
+			}
+			step /= 2
+		}
+		if step < 1e-9 {
+			break
+		}
+	}
+	if math.Hypot(f1, f2) < 1e-9 {
+		return math.Exp(la), math.Exp(lb)
+	}
+	return fitBetaBisect(lo, hi)
+}
+
+// fitBetaBisect solves the beta fit by nested bisection. With mean m and
+// concentration κ (α = mκ, β = (1−m)κ), the lower percentile falls as m
+// rises at fixed κ, and the interval narrows as κ rises.
+func fitBetaBisect(lo, hi float64) (alpha, beta float64) {
 	// meanFor returns the mean at which the 5th percentile is lo.
 	meanFor := func(k float64) float64 {
 		a, b := 1e-9, 1-1e-9

@@ -53,6 +53,13 @@ type Control struct {
 	// appraisal's when set (Lo > 0 or Hi > 0).
 	OptimismBias Estimate
 	Effects      []Effect
+	// Group names a set of mutually exclusive controls (e.g. two EDR
+	// products): a portfolio holds at most one control of a group. Empty
+	// means none.
+	Group string
+	// Requires lists the IDs of controls this one needs (e.g. EDR needs an
+	// asset inventory): a portfolio holding it holds them too.
+	Requires []string
 }
 
 // Effect is a control's reduction of one threat, each a fraction in [0, 1].
@@ -113,6 +120,13 @@ func (m *Model) Validate() error {
 		add(c.OptimismBias.Check(Positive, f+".optimism_bias"))
 		if c.Lifetime < 0 {
 			add(fmt.Errorf("%s.lifetime: must not be negative, got %d", f, c.Lifetime))
+		}
+		for j, r := range c.Requires {
+			if r == c.ID {
+				add(fmt.Errorf("%s.requires[%d]: a control cannot require itself", f, j))
+			} else if m.ControlIndex(r) < 0 {
+				add(fmt.Errorf("%s.requires[%d]: unknown control %q", f, j, r))
+			}
 		}
 		seen := map[string]bool{}
 		for j, e := range c.Effects {

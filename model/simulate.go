@@ -182,6 +182,12 @@ func fit(m *Model) *fitted {
 // numbers do not depend on the options simulated unless more than six
 // controls cut the threat's frequency.
 func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config) (*Sim, error) {
+	return simulate(ctx, m, portfolios, cfg, -1)
+}
+
+// simulate is Simulate, of threat only alone when only ≥ 0 (its events and
+// parameters are those of the full simulation).
+func simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config, only int) (*Sim, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -214,6 +220,7 @@ func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config)
 		go func() {
 			defer wg.Done()
 			w := newWorker(f, options, cfg)
+			w.only = only
 			for {
 				d := int(next.Add(1) - 1)
 				if d >= cfg.Draws || ctx.Err() != nil {
@@ -281,12 +288,13 @@ type worker struct {
 	sums    [][3]float64
 	scratch []float64
 	streams []uint64 // idHash per threat
+	only    int      // simulate this threat alone, or all when < 0
 	params  []uint64 // idHash per control
 }
 
 func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	T, C, O := len(f.threats), len(f.controls), len(options)
-	w := &worker{f: f, options: options, seed: cfg.Seed, years: cfg.Years}
+	w := &worker{f: f, options: options, seed: cfg.Seed, years: cfg.Years, only: -1}
 	w.r = rand.New(&w.pcg)
 	w.lam = make([]float64, T)
 	w.expNeg = make([]float64, T)
@@ -373,6 +381,9 @@ func (w *worker) draw(s *Sim, d int) {
 		clear(s.Loss[o][base : base+w.years])
 	}
 	for t := range w.f.threats {
+		if w.only >= 0 && t != w.only {
+			continue
+		}
 		reseed(&w.pcg, w.seed, streamEvents, w.streams[t], uint64(d))
 		if w.f.threats[t].aggregate {
 			w.threatAggregate(s, t, base)

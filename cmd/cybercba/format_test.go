@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestMoney(t *testing.T) {
 		{math.Copysign(0, -1), "£0", `format.go:22: x < 0 is false for −0, so %.0f prints "£-0"`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.in), func(t *testing.T) {
 			t.Parallel()
 			if tt.bug != "" {
 				t.Skip("bug: " + tt.bug)
@@ -66,7 +67,7 @@ func TestPercent(t *testing.T) {
 		{math.Inf(-1), "−∞", `format.go:68-69: percent returns "∞" for −Inf too (money gives "−∞")`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.in), func(t *testing.T) {
 			t.Parallel()
 			if tt.bug != "" {
 				t.Skip("bug: " + tt.bug)
@@ -117,7 +118,7 @@ func TestThousands(t *testing.T) {
 		{-123, "-123", `format.go:119-120: the sign counts as a digit, so thousands(-123) = "-,123" (latent: callers pass n ≥ 0)`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.in), func(t *testing.T) {
 			t.Parallel()
 			if tt.bug != "" {
 				t.Skip("bug: " + tt.bug)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"math"
 	"os"
 	"path/filepath"
@@ -396,7 +398,7 @@ func lineOf(t *testing.T, lines []string, from int, prefix string) int {
 
 // broken is a copy of the default dataset with edits, and where they are.
 type broken struct {
-	text      []byte
+	text       []byte
 	opexLine   int // N1's opex, made negative
 	threatLine int // N1's first effect, naming threat S99
 }
@@ -571,5 +573,71 @@ func TestCalibrate(t *testing.T) {
 	}
 	if again := cybercba(t, "calibrate"); again.stdout != r.stdout {
 		t.Errorf("two calibrations differ:\n%s", firstDiff(r.stdout, again.stdout))
+	}
+}
+
+// TestExamples runs every example command in the package comment (the
+// manual) and the help texts, with small draws so they finish quickly.
+func TestExamples(t *testing.T) {
+	t.Parallel()
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Doc == nil {
+		t.Fatal("main.go has no package comment")
+	}
+	dataset := filepath.Join(t.TempDir(), "my-dataset.yaml")
+	if err := os.WriteFile(dataset, data.DefaultBytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, src := range []struct{ name, text string }{
+		{"package comment", f.Doc.Text()},
+		{"topUsage", topUsage},
+		{"runUsage", runUsage},
+		{"calibrateUsage", calibrateUsage},
+	} {
+		n := 0
+		for line := range strings.Lines(src.text) {
+			line = strings.TrimSpace(line)
+			cmd, ok := strings.CutPrefix(line, "cybercba ")
+			word, _, _ := strings.Cut(cmd, " ")
+			if !ok || (word != "run" && word != "calibrate") || strings.Contains(cmd, "[") {
+				continue // prose, or a usage line such as "cybercba run [flags]"
+			}
+			n++
+			cmd, _, _ = strings.Cut(cmd, ">") // drop a redirection
+			if seen[cmd] {
+				continue
+			}
+			seen[cmd] = true
+			args := strings.Fields(cmd)
+			for i, a := range args {
+				if strings.HasSuffix(a, ".yaml") {
+					args[i] = dataset
+				}
+			}
+			if args[0] == "run" {
+				// Later flags win, so the small settings override the example's;
+				// they go before a dataset, where flag parsing stops.
+				at := len(args)
+				if strings.HasSuffix(args[at-1], ".yaml") {
+					at--
+				}
+				args = slices.Concat(args[:at], small, args[at:])
+			}
+			t.Run(strings.Join(strings.Fields(cmd), "_"), func(t *testing.T) {
+				t.Parallel()
+				r := cybercba(t, args...)
+				mustSucceed(t, r, args)
+				if slices.Contains(args, "--json") && !json.Valid([]byte(r.stdout)) {
+					t.Errorf("cybercba %s: stdout is not valid JSON", strings.Join(args, " "))
+				}
+			})
+		}
+		if n == 0 {
+			t.Errorf("%s has no examples", src.name)
+		}
 	}
 }

@@ -22,8 +22,8 @@ import (
 //	stderr RE          likewise stderr
 //	! stdout RE        stdout must not match RE (! stderr likewise)
 //
-// Arguments are split at spaces; 'single quotes' keep spaces and a doubled
-// '' inside quotes is a quote, as in testscript. $WORK is expanded in
+// Arguments are split at spaces; single quotes keep spaces, and two single
+// quotes inside quotes make one, as in testscript. $WORK is expanded in
 // arguments and (quoted) in regexps, which are compiled in multi-line mode.
 // Every cybercba line must be followed by an exit line, so no script leaves
 // an exit code unchecked.
