@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -42,6 +44,8 @@ type Dataset struct {
 	Scopes      []Scope     `yaml:"scopes" json:"scopes"`
 	// File is the name the dataset was loaded from.
 	File string `yaml:"-" json:"-"`
+	// lines maps paths such as "scopes[0].threats[1]" to their lines.
+	lines map[string]int
 }
 
 // Source is a publication a number is drawn from.
@@ -115,16 +119,20 @@ type Threat struct {
 // Control is a candidate investment as written in a dataset. Capex and
 // Opex are per unit; the model's costs are times Units.
 type Control struct {
-	ID           string   `yaml:"id" json:"id"`
-	Name         string   `yaml:"name" json:"name"`
-	Project      string   `yaml:"project" json:"project,omitempty"`
-	Units        *Number  `yaml:"units" json:"units,omitempty"`
-	Capex        Number   `yaml:"capex" json:"capex"`
-	Opex         Number   `yaml:"opex" json:"opex"`
-	Lifetime     Number   `yaml:"lifetime" json:"lifetime"`
-	OptimismBias *Number  `yaml:"optimism_bias" json:"optimism_bias,omitempty"`
-	Effects      []Effect `yaml:"effects" json:"effects"`
-	Note         string   `yaml:"note" json:"note,omitempty"`
+	ID           string  `yaml:"id" json:"id"`
+	Name         string  `yaml:"name" json:"name"`
+	Project      string  `yaml:"project" json:"project,omitempty"`
+	Units        *Number `yaml:"units" json:"units,omitempty"`
+	Capex        Number  `yaml:"capex" json:"capex"`
+	Opex         Number  `yaml:"opex" json:"opex"`
+	Lifetime     Number  `yaml:"lifetime" json:"lifetime"`
+	OptimismBias *Number `yaml:"optimism_bias" json:"optimism_bias,omitempty"`
+	// Group names a set of mutually exclusive controls; Requires lists the
+	// controls this one needs.
+	Group    string   `yaml:"exclusive_group,omitempty" json:"exclusive_group,omitempty"`
+	Requires []string `yaml:"requires,omitempty,flow" json:"requires,omitempty"`
+	Effects  []Effect `yaml:"effects" json:"effects"`
+	Note     string   `yaml:"note" json:"note,omitempty"`
 }
 
 // Effect is a control's reductions of one threat.
@@ -150,6 +158,9 @@ type Number struct {
 	Line int
 	// ranged is whether the input gave lo and hi rather than value.
 	ranged bool
+	// bad holds a problem found while reading the number, reported by
+	// Validate with the rest.
+	bad string
 }
 
 // Estimate returns the model's view of the number.
@@ -164,30 +175,36 @@ func (n Number) String() string {
 }
 
 type numberYAML struct {
-	Lo    *float64 `yaml:"lo" json:"lo,omitempty"`
-	Hi    *float64 `yaml:"hi" json:"hi,omitempty"`
-	Value *float64 `yaml:"value" json:"value,omitempty"`
+	Lo    *float64 `yaml:"lo,omitempty" json:"lo,omitempty"`
+	Hi    *float64 `yaml:"hi,omitempty" json:"hi,omitempty"`
+	Value *float64 `yaml:"value,omitempty" json:"value,omitempty"`
 	Tag   string   `yaml:"tag" json:"tag"`
-	Src   []string `yaml:"src" json:"src,omitempty"`
-	Note  string   `yaml:"note" json:"note,omitempty"`
+	Src   []string `yaml:"src,omitempty,flow" json:"src,omitempty"`
+	Note  string   `yaml:"note,omitempty" json:"note,omitempty"`
 }
 
-// UnmarshalYAML reads a number mapping, rejecting unknown keys.
+// UnmarshalYAML reads a number mapping. A malformed number is not a
+// decoding error: the problem is kept, so that Validate reports it with its
+// field and every other problem of the file.
 func (n *Number) UnmarshalYAML(node *yaml.Node) error {
-	n.Line = node.Line
+	*n = Number{Line: node.Line}
 	if node.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: want a mapping such as {lo: 1, hi: 2, tag: J, note: \"...\"}", node.Line)
+		n.bad = "want a number such as {lo: 1, hi: 2, tag: J, note: \"...\"} or {value: 3, tag: F, src: [id]}"
+		return nil
 	}
 	for i := 0; i < len(node.Content); i += 2 {
 		switch k := node.Content[i].Value; k {
 		case "lo", "hi", "value", "tag", "src", "note":
 		default:
-			return fmt.Errorf("line %d: unknown key %q in a number (want lo, hi, value, tag, src, note)", node.Content[i].Line, k)
+			n.Line = node.Content[i].Line
+			n.bad = fmt.Sprintf("unknown key %q in a number (want lo, hi, value, tag, src, note)", k)
+			return nil
 		}
 	}
 	var raw numberYAML
 	if err := node.Decode(&raw); err != nil {
-		return err
+		n.bad = "want numbers for lo, hi or value, a tag, a list of source ids in src and a note"
+		return nil
 	}
 	n.Tag, n.Src, n.Note = raw.Tag, raw.Src, raw.Note
 	switch {
@@ -196,7 +213,7 @@ func (n *Number) UnmarshalYAML(node *yaml.Node) error {
 	case raw.Value == nil && raw.Lo != nil && raw.Hi != nil:
 		n.Lo, n.Hi, n.ranged = *raw.Lo, *raw.Hi, true
 	default:
-		return fmt.Errorf("line %d: give either lo and hi, or value", node.Line)
+		n.bad = "give either lo and hi (a 90% interval), or value"
 	}
 	return nil
 }
@@ -219,101 +236,176 @@ func (n Number) MarshalYAML() (any, error) {
 	return node, nil
 }
 
+// maxFileSize is the largest dataset file Load reads.
+const maxFileSize = 32 << 20
+
+// unknownField matches yaml's report of a key a struct does not have.
+var unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type \S+$`)
+
 // Load reads a dataset in YAML (or JSON) from r, names it name in errors,
 // and validates it, returning every problem at once.
 func Load(r io.Reader, name string) (*Dataset, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 32<<20))
+	b, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > maxFileSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a dataset", name, maxFileSize>>20)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	var ds Dataset
+	var unknown []error
 	if err := dec.Decode(&ds); err != nil {
-		if errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		switch {
+		case errors.Is(err, io.EOF):
 			return nil, fmt.Errorf("%s: empty file", name)
+		case errors.As(err, &te):
+			// Keys the format does not have: report them with the rest.
+			for _, e := range te.Errors {
+				m := unknownField.FindStringSubmatch(e)
+				if m == nil {
+					return nil, fmt.Errorf("%s: %s", name, e)
+				}
+				line, _ := strconv.Atoi(m[1])
+				unknown = append(unknown, &FieldError{File: name, Line: line, Field: m[2], Msg: "unknown key (not part of the dataset format)"})
+			}
+		default:
+			return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: holds more than one YAML document; a dataset is one", name)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	ds.File = name
-	if err := ds.Validate(); err != nil {
-		return nil, err
+	ds.lines = map[string]int{}
+	indexLines(&root, "", ds.lines)
+	err = ds.Validate()
+	if err != nil || len(unknown) > 0 {
+		return nil, errors.Join(append(unknown, err)...)
 	}
 	return &ds, nil
+}
+
+// indexLines records the line of every key and list item under node, by
+// path: "scopes[0].controls[2].effects[1].threat".
+func indexLines(node *yaml.Node, path string, lines map[string]int) {
+	switch node.Kind {
+	case yaml.DocumentNode:
+		for _, c := range node.Content {
+			indexLines(c, path, lines)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			p := node.Content[i].Value
+			if path != "" {
+				p = path + "." + p
+			}
+			lines[p] = node.Content[i].Line
+			indexLines(node.Content[i+1], p, lines)
+		}
+	case yaml.SequenceNode:
+		for i, c := range node.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			lines[p] = c.Line
+			indexLines(c, p, lines)
+		}
+	}
 }
 
 // Validate returns every problem with the dataset, each prefixed by the
 // file name and line and naming the field.
 func (ds *Dataset) Validate() error {
-	v := validator{file: ds.File, sources: map[string]bool{}}
+	v := validator{file: ds.File, lines: ds.lines, sources: map[string]bool{}}
 	if ds.Version != 1 {
-		v.errf(0, "version", "must be 1, got %d", ds.Version)
+		v.errf(v.at("version"), "version", "must be 1, got %d", ds.Version)
 	}
 	if ds.Currency == "" {
-		v.errf(0, "currency", "must be set (e.g. GBP)")
+		v.errf(v.at("currency"), "currency", "must be set (e.g. GBP)")
 	}
 	if ds.PriceYear == "" {
-		v.errf(0, "price_year", "must be set (e.g. 2024-25)")
+		v.errf(v.at("price_year"), "price_year", "must be set (e.g. 2024-25)")
 	}
 	for i, s := range ds.Sources {
 		f := fmt.Sprintf("sources[%d]", i)
+		line := v.at(f)
 		switch {
 		case s.ID == "":
-			v.errf(0, f+".id", "must not be empty")
+			v.errf(line, f+".id", "must not be empty")
 		case v.sources[s.ID]:
-			v.errf(0, f+".id", "duplicate source id %q", s.ID)
+			v.errf(line, f+".id", "duplicate source id %q", s.ID)
 		}
 		v.sources[s.ID] = true
 		if s.Publisher == "" || s.Title == "" || s.Year == 0 {
-			v.errf(0, f, "source %q needs publisher, title and year", s.ID)
+			v.errf(line, f, "source %q needs publisher, title and year", s.ID)
 		}
 	}
 	c := &ds.Calibration
-	v.number(&c.Spread, "calibration.spread", model.Positive, true)
-	v.number(&c.Duration, "calibration.duration", model.Positive, true)
-	v.number(&c.LostOutput, "calibration.lost_output", model.Positive, true)
-	v.number(&c.ITCosts, "calibration.it_costs", model.Positive, true)
-	v.number(&c.Total, "calibration.total", model.Positive, true)
-	v.number(&c.Deflator, "calibration.deflator", model.Positive, true)
-	if c.Total.Lo > 0 && math.Abs(c.LostOutput.Lo+c.ITCosts.Lo-c.Total.Lo) > 1e-6*c.Total.Lo {
-		v.errf(c.Total.Line, "calibration.total", "%g is not lost_output + it_costs = %g", c.Total.Lo, c.LostOutput.Lo+c.ITCosts.Lo)
+	for _, k := range []struct {
+		n    *Number
+		f    string
+		kind model.Kind
+	}{
+		{&c.Spread, "spread", model.Positive}, {&c.Duration, "duration", model.Positive},
+		{&c.LostOutput, "lost_output", model.Positive}, {&c.ITCosts, "it_costs", model.Positive},
+		{&c.Total, "total", model.Positive}, {&c.Deflator, "deflator", model.Positive},
+	} {
+		f := "calibration." + k.f
+		if v.number(k.n, f, "calibration", k.kind, true) && k.n.Lo <= 0 && k.f != "lost_output" && k.f != "it_costs" && k.f != "total" {
+			v.errf(k.n.Line, f, "must be positive, got %s", k.n)
+		}
 	}
 	for _, k := range []struct {
 		n *Number
 		f string
-	}{{&c.LostOutput, "lost_output"}, {&c.ITCosts, "it_costs"}, {&c.Deflator, "deflator"}} {
+	}{{&c.LostOutput, "lost_output"}, {&c.ITCosts, "it_costs"}, {&c.Total, "total"}, {&c.Deflator, "deflator"}} {
 		if k.n.Lo != k.n.Hi {
 			v.errf(k.n.Line, "calibration."+k.f, "must be a single value, got %s", k.n)
 		}
 	}
-	for i, ch := range ds.Calibration.Checks {
-		v.number(&ds.Calibration.Checks[i].Value, fmt.Sprintf("calibration.checks[%s].value", ch.ID), model.Positive, true)
+	if sum := c.LostOutput.Lo + c.ITCosts.Lo; c.Total.bad == "" && math.Abs(sum-c.Total.Lo) > 1e-9*math.Max(sum, 1) {
+		v.errf(c.Total.Line, "calibration.total", "%g is not lost_output + it_costs = %g", c.Total.Lo, sum)
+	}
+	for i := range c.Checks {
+		f := fmt.Sprintf("calibration.checks[%d]", i)
+		v.number(&c.Checks[i].Value, fmt.Sprintf("calibration.checks[%s].value", c.Checks[i].ID), f, model.Positive, true)
 	}
 	for i := range ds.Holdouts {
 		h := &ds.Holdouts[i]
 		f := fmt.Sprintf("holdouts[%s]", h.ID)
-		v.number(&h.Spread, f+".spread", model.Positive, true)
-		v.number(&h.Duration, f+".duration", model.Positive, true)
-		v.number(h.KDaily, f+".k_daily", model.Positive, false)
-		v.number(h.KRecovery, f+".k_recovery", model.Positive, false)
-		v.number(h.Fixed, f+".fixed", model.Positive, false)
-		v.number(&h.Observed, f+".observed", model.Positive, true)
+		at := fmt.Sprintf("holdouts[%d]", i)
+		v.number(&h.Spread, f+".spread", at, model.Positive, true)
+		v.number(&h.Duration, f+".duration", at, model.Positive, true)
+		v.number(h.KDaily, f+".k_daily", at, model.Positive, false)
+		v.number(h.KRecovery, f+".k_recovery", at, model.Positive, false)
+		v.number(h.Fixed, f+".fixed", at, model.Positive, false)
+		v.number(&h.Observed, f+".observed", at, model.Positive, true)
 	}
 	if len(ds.Scopes) == 0 {
-		v.errf(0, "scopes", "at least one scope is needed")
+		v.errf(v.at("scopes"), "scopes", "at least one scope is needed")
 	}
 	scopes := map[string]bool{}
 	for i := range ds.Scopes {
-		v.scope(&ds.Scopes[i], scopes)
+		v.scope(&ds.Scopes[i], fmt.Sprintf("scopes[%d]", i), scopes)
 	}
 	return errors.Join(v.errs...)
 }
 
 type validator struct {
 	file    string
+	lines   map[string]int
 	sources map[string]bool
 	errs    []error
 }
+
+// at returns the line of the key or item at path, 0 if unknown.
+func (v *validator) at(path string) int { return v.lines[path] }
 
 // FieldError is a problem with one field of a dataset.
 type FieldError struct {
@@ -334,25 +426,25 @@ func (v *validator) errf(line int, field, format string, args ...any) {
 	v.errs = append(v.errs, &FieldError{File: v.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
-// number checks a number's value as a quantity of kind and its provenance.
-// A nil optional number is fine; a nil required one is an error.
-func (v *validator) number(n *Number, field string, kind model.Kind, required bool) {
-	if n == nil {
+// number checks a number's value as a quantity of kind and its provenance,
+// and reports whether its value can be used. A nil optional number is fine;
+// a missing required one is reported at its parent, at.
+func (v *validator) number(n *Number, field, at string, kind model.Kind, required bool) bool {
+	if n == nil || (n.Line == 0 && n.Tag == "" && n.Lo == 0 && n.Hi == 0 && n.bad == "") {
 		if required {
-			v.errf(0, field, "missing")
+			v.errf(v.at(at), field, "missing")
 		}
-		return
+		return false
 	}
-	if n.Line == 0 && n.Tag == "" && n.Lo == 0 && n.Hi == 0 {
-		if required {
-			v.errf(0, field, "missing")
-		}
-		return
+	if n.bad != "" {
+		v.errf(n.Line, field, "%s", n.bad)
+		return false
 	}
+	ok := true
 	if err := n.Estimate().Check(kind, field); err != nil {
+		ok = false
 		for _, e := range unjoin(err) {
-			msg := strings.TrimPrefix(e.Error(), field+": ")
-			v.errf(n.Line, field, "%s", msg)
+			v.errf(n.Line, field, "%s", strings.TrimPrefix(e.Error(), field+": "))
 		}
 	}
 	switch n.Tag {
@@ -374,6 +466,7 @@ func (v *validator) number(n *Number, field string, kind model.Kind, required bo
 			v.errf(n.Line, field, "unknown source %q (not in sources)", s)
 		}
 	}
+	return ok
 }
 
 func unjoin(err error) []error {
@@ -383,80 +476,100 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-func (v *validator) scope(s *Scope, seen map[string]bool) {
+// maxUnits bounds a control's units, so that costs stay finite.
+const maxUnits = 1e6
+
+func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 	f := fmt.Sprintf("scopes[%s]", s.ID)
 	switch {
 	case s.ID == "":
-		v.errf(0, f+".id", "must not be empty")
+		v.errf(v.at(at), f+".id", "must not be empty")
 	case seen[s.ID]:
-		v.errf(0, f+".id", "duplicate scope id %q", s.ID)
+		v.errf(v.at(at+".id"), f+".id", "duplicate scope id %q", s.ID)
 	}
 	seen[s.ID] = true
-	v.number(&s.Orgs, f+".orgs", model.Positive, true)
-	if s.Orgs.Lo != s.Orgs.Hi || (s.Orgs.Line > 0 && !(s.Orgs.Lo > 0)) {
+	if v.number(&s.Orgs, f+".orgs", at, model.Positive, true) && (s.Orgs.Lo != s.Orgs.Hi || !(s.Orgs.Lo > 0)) {
 		v.errf(s.Orgs.Line, f+".orgs", "must be a single positive value, got %s", s.Orgs)
 	}
-	v.number(s.Daily, f+".daily", model.Positive, false)
-	v.number(s.Recovery, f+".recovery", model.Positive, false)
+	v.number(s.Daily, f+".daily", at, model.Positive, false)
+	v.number(s.Recovery, f+".recovery", at, model.Positive, false)
 	if len(s.Threats) == 0 {
-		v.errf(0, f+".threats", "at least one threat is needed")
+		v.errf(v.at(at), f+".threats", "at least one threat is needed")
 	}
 	threats := map[string]bool{}
 	for i := range s.Threats {
 		t := &s.Threats[i]
+		ta := fmt.Sprintf("%s.threats[%d]", at, i)
 		tf := fmt.Sprintf("%s.threats[%s]", f, t.ID)
 		switch {
 		case t.ID == "":
 			tf = fmt.Sprintf("%s.threats[%d]", f, i)
-			v.errf(t.Rate.Line, tf+".id", "must not be empty")
+			v.errf(v.at(ta), tf+".id", "must not be empty")
 		case threats[t.ID]:
-			v.errf(t.Rate.Line, tf+".id", "duplicate threat id %q", t.ID)
+			v.errf(v.at(ta+".id"), tf+".id", "duplicate threat id %q", t.ID)
 		}
 		threats[t.ID] = true
-		v.number(&t.Rate, tf+".rate", model.Positive, true)
-		v.number(t.Dispersion, tf+".dispersion", model.Positive, false)
-		if t.Dispersion != nil && t.Dispersion.Lo != t.Dispersion.Hi {
+		v.number(&t.Rate, tf+".rate", ta, model.Positive, true)
+		if v.number(t.Dispersion, tf+".dispersion", ta, model.Positive, false) && t.Dispersion.Lo != t.Dispersion.Hi {
 			v.errf(t.Dispersion.Line, tf+".dispersion", "must be a single value, got %s", t.Dispersion)
 		}
-		v.number(&t.Spread, tf+".spread", model.Positive, true)
-		v.number(&t.Duration, tf+".duration", model.Positive, true)
-		v.number(t.KDaily, tf+".k_daily", model.Positive, false)
-		v.number(t.KRecovery, tf+".k_recovery", model.Positive, false)
-		v.number(t.Fixed, tf+".fixed", model.Positive, false)
+		v.number(&t.Spread, tf+".spread", ta, model.Positive, true)
+		v.number(&t.Duration, tf+".duration", ta, model.Positive, true)
+		v.number(t.KDaily, tf+".k_daily", ta, model.Positive, false)
+		v.number(t.KRecovery, tf+".k_recovery", ta, model.Positive, false)
+		v.number(t.Fixed, tf+".fixed", ta, model.Positive, false)
 	}
 	controls := map[string]bool{}
+	for _, c := range s.Controls {
+		controls[c.ID] = true
+	}
+	seenControls := map[string]bool{}
 	for i := range s.Controls {
 		c := &s.Controls[i]
+		ca := fmt.Sprintf("%s.controls[%d]", at, i)
 		cf := fmt.Sprintf("%s.controls[%s]", f, c.ID)
 		switch {
 		case c.ID == "":
 			cf = fmt.Sprintf("%s.controls[%d]", f, i)
-			v.errf(c.Capex.Line, cf+".id", "must not be empty")
-		case controls[c.ID]:
-			v.errf(c.Capex.Line, cf+".id", "duplicate control id %q", c.ID)
+			v.errf(v.at(ca), cf+".id", "must not be empty")
+		case seenControls[c.ID]:
+			v.errf(v.at(ca+".id"), cf+".id", "duplicate control id %q", c.ID)
 		}
-		controls[c.ID] = true
+		seenControls[c.ID] = true
 		switch c.Project {
 		case "", "equipment", "outsourcing", "none":
 		default:
-			v.errf(c.Capex.Line, cf+".project", "must be equipment, outsourcing or none, got %q", c.Project)
+			v.errf(v.at(ca+".project"), cf+".project", "must be equipment, outsourcing or none, got %q", c.Project)
 		}
-		v.number(c.Units, cf+".units", model.Positive, false)
-		if c.Units != nil && (c.Units.Lo != c.Units.Hi || c.Units.Lo != math.Trunc(c.Units.Lo) || c.Units.Lo < 1) {
-			v.errf(c.Units.Line, cf+".units", "must be a single whole number ≥ 1, got %s", c.Units)
+		if v.number(c.Units, cf+".units", ca, model.Positive, false) &&
+			(c.Units.Lo != c.Units.Hi || c.Units.Lo != math.Trunc(c.Units.Lo) || c.Units.Lo < 1 || c.Units.Lo > maxUnits) {
+			v.errf(c.Units.Line, cf+".units", "must be a single whole number from 1 to %g, got %s", float64(maxUnits), c.Units)
 		}
-		v.number(&c.Capex, cf+".capex", model.Positive, true)
-		v.number(&c.Opex, cf+".opex", model.Positive, true)
-		v.number(&c.Lifetime, cf+".lifetime", model.Positive, true)
-		if c.Lifetime.Lo != c.Lifetime.Hi || c.Lifetime.Lo != math.Trunc(c.Lifetime.Lo) || c.Lifetime.Lo > 125 {
+		v.number(&c.Capex, cf+".capex", ca, model.Positive, true)
+		v.number(&c.Opex, cf+".opex", ca, model.Positive, true)
+		if v.number(&c.Lifetime, cf+".lifetime", ca, model.Positive, true) &&
+			(c.Lifetime.Lo != c.Lifetime.Hi || c.Lifetime.Lo != math.Trunc(c.Lifetime.Lo) || c.Lifetime.Lo > 125) {
 			v.errf(c.Lifetime.Line, cf+".lifetime", "must be a whole number of years from 0 to 125, got %s", c.Lifetime)
 		}
-		v.number(c.OptimismBias, cf+".optimism_bias", model.Positive, false)
+		v.number(c.OptimismBias, cf+".optimism_bias", ca, model.Positive, false)
+		for j, r := range c.Requires {
+			ra := fmt.Sprintf("%s.requires[%d]", ca, j)
+			switch {
+			case r == c.ID:
+				v.errf(v.at(ra), fmt.Sprintf("%s.requires[%d]", cf, j), "a control cannot require itself")
+			case !controls[r]:
+				v.errf(v.at(ra), fmt.Sprintf("%s.requires[%d]", cf, j), "unknown control %q", r)
+			}
+		}
 		hit := map[string]bool{}
 		for j := range c.Effects {
 			e := &c.Effects[j]
+			ea := fmt.Sprintf("%s.effects[%d]", ca, j)
 			ef := fmt.Sprintf("%s.effects[%d]", cf, j)
-			line := firstLine(e.Frequency, e.Spread, e.Duration, e.Fixed)
+			line := v.at(ea + ".threat")
+			if line == 0 {
+				line = v.at(ea)
+			}
 			switch {
 			case !threats[e.Threat]:
 				v.errf(line, ef+".threat", "unknown threat %q (this scope has %s)", e.Threat, strings.Join(ids(s.Threats), ", "))
@@ -465,23 +578,14 @@ func (v *validator) scope(s *Scope, seen map[string]bool) {
 			}
 			hit[e.Threat] = true
 			if e.Frequency == nil && e.Spread == nil && e.Duration == nil && e.Fixed == nil {
-				v.errf(line, ef, "no reduction given (want frequency, spread, duration or fixed)")
+				v.errf(v.at(ea), ef, "no reduction given (want frequency, spread, duration or fixed)")
 			}
-			v.number(e.Frequency, ef+".frequency", model.Fraction, false)
-			v.number(e.Spread, ef+".spread", model.Fraction, false)
-			v.number(e.Duration, ef+".duration", model.Fraction, false)
-			v.number(e.Fixed, ef+".fixed", model.Fraction, false)
+			v.number(e.Frequency, ef+".frequency", ea, model.Fraction, false)
+			v.number(e.Spread, ef+".spread", ea, model.Fraction, false)
+			v.number(e.Duration, ef+".duration", ea, model.Fraction, false)
+			v.number(e.Fixed, ef+".fixed", ea, model.Fraction, false)
 		}
 	}
-}
-
-func firstLine(ns ...*Number) int {
-	for _, n := range ns {
-		if n != nil && n.Line > 0 {
-			return n.Line
-		}
-	}
-	return 0
 }
 
 func ids(ts []Threat) []string {
@@ -568,6 +672,8 @@ func (s *Scope) Model(cal model.Calibration) *model.Model {
 			Capex:    model.Estimate{Lo: c.Capex.Lo * units, Hi: c.Capex.Hi * units},
 			Opex:     model.Estimate{Lo: c.Opex.Lo * units, Hi: c.Opex.Hi * units},
 			Lifetime: int(c.Lifetime.Lo),
+			Group:    c.Group,
+			Requires: c.Requires,
 		}
 		if c.OptimismBias != nil {
 			mc.OptimismBias = c.OptimismBias.Estimate()

@@ -31,11 +31,7 @@ Flags:
 func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	seed := fs.Uint64("seed", 2017, "random `seed` of the simulated replays")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), calibrateUsage)
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, stdout, calibrateUsage); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {

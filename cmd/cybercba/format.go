@@ -23,6 +23,9 @@ func money(x float64) string {
 		sign = "−"
 		x = -x
 	}
+	if x == 0 {
+		x = 0 // not −0
+	}
 	unit, div := "", 1.0
 	switch {
 	case x >= 999.5e6:
@@ -54,10 +57,12 @@ func ratioText(x float64) string {
 		return "n/a"
 	case math.IsInf(x, 1):
 		return "∞"
+	case math.IsInf(x, -1):
+		return "−∞"
 	case math.Abs(x) >= 100:
-		return fmt.Sprintf("%.0f", x)
+		return strings.Replace(fmt.Sprintf("%.0f", x), "-", "−", 1)
 	}
-	return fmt.Sprintf("%.2f", x)
+	return strings.Replace(fmt.Sprintf("%.2f", x), "-", "−", 1)
 }
 
 // percent formats a fraction as a percentage.
@@ -65,8 +70,10 @@ func percent(x float64) string {
 	switch {
 	case math.IsNaN(x):
 		return "n/a"
-	case math.IsInf(x, 0):
+	case math.IsInf(x, 1):
 		return "∞"
+	case math.IsInf(x, -1):
+		return "−∞"
 	case math.Abs(x) >= 10:
 		return strings.Replace(fmt.Sprintf("%.0f%%", 100*x), "-", "−", 1)
 	}
@@ -114,6 +121,9 @@ func (t *table) String() string {
 
 // thousands formats n with comma separators.
 func thousands(n int) string {
+	if n < 0 {
+		return "−" + thousands(-n)
+	}
 	s := fmt.Sprint(n)
 	var b strings.Builder
 	for i, r := range s {

@@ -33,7 +33,7 @@ func TestMoney(t *testing.T) {
 		{math.NaN(), "n/a", ""},
 		{math.Inf(1), "∞", ""},
 		{math.Inf(-1), "−∞", ""},
-		{math.Copysign(0, -1), "£0", `format.go:22: x < 0 is false for −0, so %.0f prints "£-0"`},
+		{math.Copysign(0, -1), "£0", ""},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.in), func(t *testing.T) {
@@ -64,7 +64,7 @@ func TestPercent(t *testing.T) {
 		{-10, "−1000%", ""},
 		{math.NaN(), "n/a", ""},
 		{math.Inf(1), "∞", ""},
-		{math.Inf(-1), "−∞", `format.go:68-69: percent returns "∞" for −Inf too (money gives "−∞")`},
+		{math.Inf(-1), "−∞", ""},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.in), func(t *testing.T) {
@@ -92,6 +92,9 @@ func TestRatioText(t *testing.T) {
 		{1234.4, "1234"},
 		{math.NaN(), "n/a"},
 		{math.Inf(1), "∞"},
+		{-0.5, "−0.50"},
+		{-250, "−250"},
+		{math.Inf(-1), "−∞"},
 	}
 	for _, tt := range tests {
 		if got := ratioText(tt.in); got != tt.want {
@@ -114,8 +117,8 @@ func TestThousands(t *testing.T) {
 		{12345, "12,345", ""},
 		{200000, "200,000", ""},
 		{1234567, "1,234,567", ""},
-		{-1234, "-1,234", ""},
-		{-123, "-123", `format.go:119-120: the sign counts as a digit, so thousands(-123) = "-,123" (latent: callers pass n ≥ 0)`},
+		{-1234, "−1,234", ""},
+		{-123, "−123", ""},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.in), func(t *testing.T) {
@@ -154,7 +157,7 @@ func TestParseRate(t *testing.T) {
 		{"-100%", 0, true, ""},
 		{"1", 0, true, ""},
 		{"Inf", 0, true, ""},
-		{"NaN", 0, true, `run.go:193-201: ParseFloat accepts "NaN" and NaN fails both range tests, so parseRate returns NaN, nil (latent: Appraisal.Validate rejects it, exit 3)`},
+		{"NaN", 0, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,7 +55,7 @@ Flags:
 
 func runFlags(o *runOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.StringVar(&o.Scope, "scope", "nhs-england", "scope `id` to analyse (the default dataset has nhs-england and acute-trust)")
+	fs.StringVar(&o.Scope, "scope", "", "scope `id` to analyse (default: the dataset's first; the NHS default has nhs-england and acute-trust)")
 	fs.Uint64Var(&o.Seed, "seed", 2017, "master random `seed`")
 	fs.IntVar(&o.Draws, "draws", 200, "outer draws of the uncertain parameters")
 	fs.IntVar(&o.Years, "years", 5000, "simulated years per draw")
@@ -71,11 +72,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o runOptions
 	fs := runFlags(&o)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), runUsage)
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, stdout, runUsage); err != nil {
 		return err
 	}
 	switch fs.NArg() {
@@ -153,6 +150,9 @@ func prepare(o runOptions) (*job, error) {
 	if err != nil {
 		return nil, &inputError{err}
 	}
+	if o.Scope == "" {
+		o.Scope = ds.Scopes[0].ID
+	}
 	sc, err := ds.Scope(o.Scope)
 	if err != nil {
 		return nil, &inputError{fmt.Errorf("--scope: %w", err)}
@@ -191,7 +191,7 @@ func parseRate(s string) (float64, error) {
 	pct := strings.HasSuffix(t, "%")
 	t = strings.TrimSuffix(t, "%")
 	r, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(r) || math.IsInf(r, 0) {
 		return 0, fmt.Errorf("want a rate such as 3.5%% or 0.035, got %q", s)
 	}
 	if pct {
