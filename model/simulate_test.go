@@ -302,3 +302,40 @@ func TestSimulateRejectsBadInput(t *testing.T) {
 func contains(s, sub string) bool {
 	return len(sub) == 0 || (len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub)))
 }
+
+// TestSummaryMatchesFullSort checks the partial ordering behind Summary
+// against a full sort, on skewed data with ties, for several sizes.
+func TestSummaryMatchesFullSort(t *testing.T) {
+	t.Parallel()
+	r := newStream(31, 31)
+	for _, n := range []int{1, 7, 20, 1000, 99_999} {
+		x := make([]float64, n)
+		for i := range x {
+			if r.IntN(3) > 0 {
+				x[i] = math.Floor(math.Exp(3 * r.NormFloat64()))
+			}
+		}
+		s := &Sim{Loss: [][]float64{x}, DrawMean: [][]float64{{0}}, workers: 1}
+		got := s.summarise(0, make([]float64, n))
+		sorted := slices.Clone(x)
+		slices.Sort(sorted)
+		q := func(p float64) float64 { return sorted[quantileIndex(p, n)] }
+		k := tailCount(0.95, n)
+		var tail float64
+		for _, v := range sorted[n-k:] {
+			tail += v
+		}
+		want := []float64{q(0.5), q(0.9), q(0.95), q(0.99), tail / float64(k), sorted[n-1]}
+		have := []float64{got.P50, got.P90, got.P95, got.P99, got.TVaR95, got.Max}
+		for i := range want {
+			if math.Abs(have[i]-want[i]) > 1e-9*math.Max(1, math.Abs(want[i])) {
+				t.Errorf("n=%d: statistic %d = %g; full sort gives %g", n, i, have[i], want[i])
+			}
+		}
+		for _, pt := range got.LEC {
+			if w := q(1 - pt.Exceedance); pt.Loss != w {
+				t.Errorf("n=%d: LEC at %g = %g; full sort gives %g", n, pt.Exceedance, pt.Loss, w)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"cybercba/data"
@@ -144,7 +145,25 @@ type jsonResults struct {
 	Baseline    model.Summary     `json:"baseline"`
 	GordonLoeb  float64           `json:"gordon_loeb_bound"`
 	Controls    []jsonControl     `json:"controls"`
+	Recommended *model.Result     `json:"recommended,omitempty"`
+	Portfolio   *jsonPortfolio    `json:"portfolio,omitempty"`
 	Sources     []data.Source     `json:"sources"`
+}
+
+type jsonPortfolio struct {
+	Objective   string                `json:"objective"`
+	AnnualLimit *float64              `json:"annual_budget"`
+	CapexLimit  *float64              `json:"capex_budget"`
+	Choice      model.Choice          `json:"choice"`
+	Result      *model.Result         `json:"result"`
+	Frontier    []model.FrontierPoint `json:"frontier,omitempty"`
+}
+
+func finite(x float64) *float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return nil
+	}
+	return &x
 }
 
 type jsonSettings struct {
@@ -167,7 +186,7 @@ type jsonControl struct {
 }
 
 // writeJSON writes the run's results as JSON.
-func writeJSON(w io.Writer, j *job, an *model.Analysis) error {
+func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnalysis) error {
 	out := jsonResults{
 		Tool: "cybercba", Version: version(), Dataset: j.ds.File,
 		Scope: j.scope.ID, ScopeName: j.model.Scope, Currency: j.ds.Currency, PriceYear: j.ds.PriceYear,
@@ -177,6 +196,13 @@ func writeJSON(w io.Writer, j *job, an *model.Analysis) error {
 			Aggregation: "threats summed, independent",
 		},
 		Calibration: j.cal, Baseline: an.Baseline, GordonLoeb: an.GordonLoeb, Sources: j.ds.Sources,
+		Recommended: an.Recommended,
+	}
+	if pa != nil {
+		out.Portfolio = &jsonPortfolio{
+			Objective: pa.Objective.String(), AnnualLimit: finite(pa.Constraints.Annual), CapexLimit: finite(pa.Constraints.Capex),
+			Choice: pa.Choice, Result: pa.Result, Frontier: pa.Frontier,
+		}
 	}
 	for i, r := range an.Results {
 		c := j.model.Controls[r.Portfolio[0]]
@@ -188,4 +214,87 @@ func writeJSON(w io.Writer, j *job, an *model.Analysis) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+func objectiveText(o model.Objective) string {
+	switch o {
+	case model.MaxDeltaALE:
+		return "the reduction in expected annual loss (ΔALE)"
+	case model.MaxDeltaTVaR:
+		return "the reduction in TVaR95 (the mean of the worst 5% of years)"
+	}
+	return "expected NPV"
+}
+
+// writePortfolio writes the chosen portfolio and the frontier.
+func writePortfolio(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnalysis) {
+	fmt.Fprintln(w)
+	var limits []string
+	if c := pa.Constraints.Annual; !math.IsInf(c, 1) {
+		limits = append(limits, money(c)+" a year (equivalent annual cost)")
+	}
+	if c := pa.Constraints.Capex; !math.IsInf(c, 1) {
+		limits = append(limits, money(c)+" of capital")
+	}
+	within := "with no budget limit"
+	if len(limits) > 0 {
+		within = "within " + strings.Join(limits, " and ")
+	}
+	fmt.Fprintf(w, "Best portfolio %s, maximising %s:\n", within, objectiveText(pa.Objective))
+	ch := pa.Choice
+	if len(ch.Portfolio) == 0 {
+		fmt.Fprintln(w, "  none: no set of controls that fits improves on doing nothing.")
+	} else {
+		for _, c := range ch.Portfolio {
+			ctl := j.model.Controls[c]
+			fmt.Fprintf(w, "  %-6s %s\n", ctl.ID, ctl.Name)
+		}
+		r := pa.Result
+		fmt.Fprintf(w, "  cost %s a year (capex %s); ΔALE %s ± %s; NPV %s [%s, %s]; BCR %s [%s, %s]; P(NPV>0) %.2f\n",
+			money(ch.Annual), money(ch.Capex), money(r.DeltaALE.Mean), trimPound(money(r.DeltaALESE)),
+			money(r.NPV.Mean), money(r.NPV.Lo), money(r.NPV.Hi),
+			ratioText(r.BCR.Mean), ratioText(r.BCR.Lo), ratioText(r.BCR.Hi), r.PNPVPositive)
+		fmt.Fprintf(w, "  annual loss P95: baseline %s, with the portfolio %s; TVaR95 %s → %s\n",
+			money(an.Baseline.P95), money(r.Loss.P95), money(an.Baseline.TVaR95), money(r.Loss.TVaR95))
+		fmt.Fprintf(w, "  Gordon–Loeb: the portfolio spends %s a year, %s of the bound (1/e) × baseline ALE = %s\n",
+			money(ch.Annual), percent(model.GordonLoebShare(ch.Annual, an.Baseline.ALE)), money(an.GordonLoeb))
+	}
+	proof := "proven best"
+	if !ch.Optimal {
+		proof = "NOT proven best"
+	}
+	fmt.Fprintf(w, "  search: %s (%s); objective by %s %s\n", ch.Method, proof, objectiveSource(pa), objectiveValue(pa.Objective, ch.Objective))
+	if len(pa.Frontier) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Efficient frontier: the best portfolio at each yearly budget, maximising %s:\n\n", objectiveText(pa.Objective))
+	t := &table{right: map[int]bool{0: true, 1: true, 3: true, 4: true, 6: true}}
+	t.add("Budget/yr", "Spend/yr", "Controls", "Objective", "NPV", "(90% interval)", "P(NPV>0)")
+	for _, p := range pa.Frontier {
+		ids := strings.Join(p.Choice.Controls, "+")
+		if ids == "" {
+			ids = "(none)"
+		}
+		npv, iv, pp := money(0), "", "n/a"
+		if p.Result != nil {
+			npv = money(p.Result.NPV.Mean)
+			iv = "[" + money(p.Result.NPV.Lo) + ", " + money(p.Result.NPV.Hi) + "]"
+			pp = fmt.Sprintf("%.2f", p.Result.PNPVPositive)
+		}
+		t.add(money(p.Budget), money(p.Choice.Annual), clip(ids, 48), objectiveValue(pa.Objective, p.Choice.Objective), npv, iv, pp)
+	}
+	fmt.Fprint(w, t.String())
+	fmt.Fprintln(w, "Objective by "+objectiveSource(pa)+"; NPV, intervals and P(NPV>0) from the simulation, across outer draws.")
+}
+
+func objectiveSource(pa *model.PortfolioAnalysis) string {
+	if pa.Objective == model.MaxDeltaTVaR {
+		return fmt.Sprintf("simulation (%s years)", thousands(pa.SampleYears))
+	}
+	return "closed form (exact expectation)"
+}
+
+func objectiveValue(o model.Objective, v float64) string {
+	return money(v)
 }

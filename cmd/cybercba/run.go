@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"math"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +32,12 @@ type runOptions struct {
 	Metric   string
 	JSON     bool
 	Quiet    bool
+	// Portfolio choice: budgets as written ("2m"), the objective, and the
+	// frontier ("" none, "default" the default grid, else a list).
+	Budget, CapexBudget string
+	Objective           string
+	Frontier            bool
+	FrontierBudgets     string
 }
 
 const runUsage = `Usage: cybercba run [flags] [dataset.yaml]
@@ -45,9 +49,16 @@ the chance its NPV is positive, and its rank.
 
 With no dataset, the embedded NHS default is used.
 
+With --budget (or --capex-budget), it also chooses the best set of controls
+that fits: controls on the same threat overlap, so the best set is not the
+top of the ranking. The search is exact. --frontier shows the best set at
+every budget from nothing to everything.
+
 Examples:
   cybercba run
   cybercba run --scope acute-trust --horizon 5 --discount 3.5%
+  cybercba run --budget 60m --frontier
+  cybercba run --scope acute-trust --budget £400k --objective dtvar
   cybercba run --draws 400 --years 10000 --seed 7 --json > results.json
 
 Flags:
@@ -64,6 +75,11 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.Float64Var(&o.Bias, "optimism-bias", 0, "uplift on costs for controls without their own (e.g. 0.2 for +20%)")
 	fs.IntVar(&o.Workers, "workers", 0, "worker goroutines (0: one per CPU); results do not depend on it")
 	fs.StringVar(&o.Metric, "metric", "npv", "rank by `metric`: npv, bcr, rosi, dale (ΔALE) or dp95 (ΔP95)")
+	fs.StringVar(&o.Budget, "budget", "", "choose the best portfolio within this yearly `amount` (equivalent annual cost: capex annuitised plus opex), e.g. 2m or £750k")
+	fs.StringVar(&o.CapexBudget, "capex-budget", "", "choose the best portfolio within this up-front capital `amount`")
+	fs.StringVar(&o.Objective, "objective", "npv", "what the portfolio maximises: npv, dale (ΔALE) or dtvar (ΔTVaR95)")
+	fs.BoolVar(&o.Frontier, "frontier", false, "also show the efficient frontier: the best portfolio at 21 budgets from 0 to the cost of everything")
+	fs.StringVar(&o.FrontierBudgets, "frontier-budgets", "", "the frontier at these yearly `amounts` instead, e.g. 1m,2m,5m")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	return fs
@@ -92,11 +108,21 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	var pa *model.PortfolioAnalysis
+	if job.choose {
+		pa, err = model.Choose(ctx, job.model, job.cfg, job.appraisal, job.objective, job.constraints, model.AnnualBudget, job.frontier)
+		if err != nil {
+			return err
+		}
+	}
 	elapsed := time.Since(start)
 	if o.JSON {
-		return writeJSON(stdout, job, an)
+		return writeJSON(stdout, job, an, pa)
 	}
 	writeTable(stdout, job, an, elapsed)
+	if pa != nil {
+		writePortfolio(stdout, job, an, pa)
+	}
 	return nil
 }
 
@@ -110,6 +136,11 @@ type job struct {
 	cfg       model.Config
 	appraisal model.Appraisal
 	metric    model.Metric
+	// Portfolio choice, when a budget or frontier is asked for.
+	choose      bool
+	objective   model.Objective
+	constraints model.Constraints
+	frontier    []float64 // nil: none; empty: the default grid
 }
 
 // prepare loads the dataset, calibrates and checks the settings.
@@ -118,6 +149,38 @@ func prepare(o runOptions) (*job, error) {
 	metric, err := model.ParseMetric(o.Metric)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("--metric: %w", err))
+	}
+	objective, err := model.ParseObjective(o.Objective)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--objective: %w", err))
+	}
+	cons := model.NoBudget()
+	for _, b := range []struct {
+		flag, val string
+		dst       *float64
+	}{{"--budget", o.Budget, &cons.Annual}, {"--capex-budget", o.CapexBudget, &cons.Capex}} {
+		if b.val == "" {
+			continue
+		}
+		v, err := data.ParseAmount(b.val)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", b.flag, err))
+		}
+		*b.dst = v
+	}
+	var frontier []float64
+	if o.Frontier {
+		frontier = []float64{}
+	}
+	if o.FrontierBudgets != "" {
+		frontier = []float64{}
+		for _, f := range strings.Split(o.FrontierBudgets, ",") {
+			v, err := data.ParseAmount(f)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("--frontier-budgets: %w", err))
+			}
+			frontier = append(frontier, v)
+		}
 	}
 	disc := model.GreenBook()
 	if o.Discount != "" {
@@ -169,6 +232,8 @@ func prepare(o runOptions) (*job, error) {
 		opts: o, ds: ds, scope: sc, cal: cal, model: m,
 		cfg:       model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers},
 		appraisal: a, metric: metric,
+		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
+		objective: objective, constraints: cons, frontier: frontier,
 	}, nil
 }
 
@@ -185,17 +250,12 @@ func loadDataset(path string) (*data.Dataset, error) {
 	return data.Load(f, path)
 }
 
-// parseRate reads a rate given as a fraction (0.035) or a percentage (3.5%).
+// parseRate reads a discount rate given as a fraction (0.035) or a
+// percentage (3.5%).
 func parseRate(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	pct := strings.HasSuffix(t, "%")
-	t = strings.TrimSuffix(t, "%")
-	r, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
-	if err != nil || math.IsNaN(r) || math.IsInf(r, 0) {
-		return 0, fmt.Errorf("want a rate such as 3.5%% or 0.035, got %q", s)
-	}
-	if pct {
-		r /= 100
+	r, err := data.ParseRate(s)
+	if err != nil {
+		return 0, err
 	}
 	if r <= -1 || r >= 1 {
 		return 0, fmt.Errorf("want a rate between −100%% and 100%%, got %q", s)

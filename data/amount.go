@@ -1,0 +1,87 @@
+package data
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// ParseAmount reads an amount of money as people write it: "1200000",
+// "1,200,000", "£1.2m", "250k", "£2.5 bn", "3e6". The currency sign is
+// optional; k, m and bn (any case, "mn" too) scale by a thousand, a million
+// and a billion. It rejects anything else, negative amounts included.
+func ParseAmount(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimPrefix(t, "£")
+	t = strings.TrimSpace(t)
+	lower := strings.ToLower(t)
+	scale := 1.0
+	for _, u := range []struct {
+		suffix string
+		scale  float64
+	}{{"bn", 1e9}, {"mn", 1e6}, {"m", 1e6}, {"k", 1e3}} {
+		if strings.HasSuffix(lower, u.suffix) {
+			scale = u.scale
+			t = strings.TrimSpace(t[:len(t)-len(u.suffix)])
+			break
+		}
+	}
+	if strings.Contains(t, ",") {
+		if !validThousands(t) {
+			return 0, fmt.Errorf("want an amount such as £1.2m, 250k or 1,200,000, got %q", s)
+		}
+		t = strings.ReplaceAll(t, ",", "")
+	}
+	if t == "" || strings.ContainsAny(t, "+-_ ") || strings.HasPrefix(strings.ToLower(t), "0x") {
+		return 0, fmt.Errorf("want an amount such as £1.2m, 250k or 1,200,000, got %q", s)
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("want an amount such as £1.2m, 250k or 1,200,000, got %q", s)
+	}
+	v *= scale
+	if math.IsInf(v, 0) {
+		return 0, fmt.Errorf("amount %q is too large", s)
+	}
+	return v, nil
+}
+
+// validThousands reports whether s groups its integer digits in threes
+// with commas: "1,200,000" or "1,234.5".
+func validThousands(s string) bool {
+	intPart, _, _ := strings.Cut(s, ".")
+	groups := strings.Split(intPart, ",")
+	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		return false
+	}
+	for _, g := range groups {
+		for _, r := range g {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseRate reads a rate or fraction as people write it: "3.5%" or 0.035.
+// A number without % is taken as a fraction.
+func ParseRate(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || strings.ContainsAny(t, "_xX") {
+		return 0, fmt.Errorf("want a rate such as 3.5%% or 0.035, got %q", s)
+	}
+	if pct {
+		v /= 100
+	}
+	return v, nil
+}
