@@ -28,6 +28,9 @@ type Report struct {
 	// Inputs lists every input number as used; Sources every source.
 	Inputs  []Input
 	Sources []Source
+	// Portfolio, if set, is the best portfolio under a budget and the
+	// efficient frontier.
+	Portfolio *model.PortfolioAnalysis
 	// RiskTolerance, if set, is drawn on the loss exceedance curve: the
 	// largest exceedance probability the organisation accepts at each loss.
 	RiskTolerance []model.LECPoint

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"cybercba/data"
 	"cybercba/model"
+	"cybercba/reports"
 )
 
 // runOptions are the settings of `cybercba run`.
@@ -38,6 +40,10 @@ type runOptions struct {
 	Objective           string
 	Frontier            bool
 	FrontierBudgets     string
+	// Files: the output folder, the plot formats, or none at all.
+	Out     string
+	Formats string
+	NoFiles bool
 }
 
 const runUsage = `Usage: cybercba run [flags] [dataset.yaml]
@@ -80,6 +86,9 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Objective, "objective", "npv", "what the portfolio maximises: npv, dale (ΔALE) or dtvar (ΔTVaR95)")
 	fs.BoolVar(&o.Frontier, "frontier", false, "also show the efficient frontier: the best portfolio at 21 budgets from 0 to the cost of everything")
 	fs.StringVar(&o.FrontierBudgets, "frontier-budgets", "", "the frontier at these yearly `amounts` instead, e.g. 1m,2m,5m")
+	fs.StringVar(&o.Out, "o", "cybercba-out", "output `folder` for report.xlsx and plots/ (created if needed)")
+	fs.StringVar(&o.Formats, "format", "png", "plot `formats`: any of png, svg, pdf, comma-separated")
+	fs.BoolVar(&o.NoFiles, "no-files", false, "write no workbook or plots, only the terminal (or JSON) output")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	return fs
@@ -117,12 +126,29 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	elapsed := time.Since(start)
 	if o.JSON {
-		return writeJSON(stdout, job, an, pa)
+		if err := writeJSON(stdout, job, an, pa); err != nil {
+			return err
+		}
+	} else {
+		writeTable(stdout, job, an, elapsed)
+		if pa != nil {
+			writePortfolio(stdout, job, an, pa)
+		}
 	}
-	writeTable(stdout, job, an, elapsed)
-	if pa != nil {
-		writePortfolio(stdout, job, an, pa)
+	if o.NoFiles {
+		return nil
 	}
+	rep := buildReport(job, an)
+	rep.Portfolio = pa
+	written, err := writeOutputs(o.Out, job.formats, rep)
+	if err != nil {
+		return fmt.Errorf("writing outputs: %w", err)
+	}
+	msg := stdout
+	if o.JSON {
+		msg = stderr // keep stdout pure JSON
+	}
+	fmt.Fprintf(msg, "\nWrote %s and %d plots in %s\n", written[0], len(written)-1, filepath.Join(o.Out, "plots"))
 	return nil
 }
 
@@ -141,6 +167,7 @@ type job struct {
 	objective   model.Objective
 	constraints model.Constraints
 	frontier    []float64 // nil: none; empty: the default grid
+	formats     []string
 }
 
 // prepare loads the dataset, calibrates and checks the settings.
@@ -167,6 +194,10 @@ func prepare(o runOptions) (*job, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", b.flag, err))
 		}
 		*b.dst = v
+	}
+	formats, err := reports.ParseFormats(o.Formats)
+	if err != nil && !o.NoFiles {
+		errs = append(errs, fmt.Errorf("--format: %w", err))
 	}
 	var frontier []float64
 	if o.Frontier {
@@ -233,7 +264,7 @@ func prepare(o runOptions) (*job, error) {
 		cfg:       model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers},
 		appraisal: a, metric: metric,
 		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
-		objective: objective, constraints: cons, frontier: frontier,
+		objective: objective, constraints: cons, frontier: frontier, formats: formats,
 	}, nil
 }
 

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"cybercba/data"
+	"cybercba/model"
+	"cybercba/reports"
+)
+
+// writeAtomic writes a file through write, to a temporary name in the same
+// directory, and renames it into place only when all went well: an
+// interrupted or failed run leaves no half-written file.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// writeOutputs writes report.xlsx and plots/ into dir, creating it, and
+// returns the paths written.
+func writeOutputs(dir string, formats []string, rep *reports.Report) ([]string, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+		return nil, err
+	}
+	figs, err := reports.Figures(rep)
+	if err != nil {
+		return nil, err
+	}
+	var written []string
+	book := filepath.Join(dir, "report.xlsx")
+	if err := writeAtomic(book, func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
+		return written, err
+	}
+	written = append(written, book)
+	for _, f := range figs {
+		for _, format := range formats {
+			path := filepath.Join(dir, "plots", f.Name+"."+format)
+			if err := writeAtomic(path, func(w io.Writer) error { return f.Write(w, format) }); err != nil {
+				return written, err
+			}
+			written = append(written, path)
+		}
+	}
+	return written, nil
+}
+
+// buildReport gathers what the outputs show.
+func buildReport(j *job, an *model.Analysis) *reports.Report {
+	ds := j.ds
+	disc := discountText(j.appraisal, j.opts.Discount)
+	rep := &reports.Report{
+		Tool: "cybercba", Version: version(), Generated: time.Now().UTC(),
+		Dataset: ds.File, ScopeID: j.scope.ID, ScopeName: j.model.Scope,
+		Currency: ds.Currency, PriceYear: ds.PriceYear,
+		Settings: reports.Settings{
+			Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years, Horizon: j.appraisal.Horizon,
+			Discount: disc, OptimismBias: j.appraisal.OptimismBias, Metric: metricText(j.metric),
+		},
+		Model: j.model, Analysis: an,
+		Calibration: reports.Calibration{
+			Incident: ds.Calibration.Incident, PriceYear: ds.Calibration.PriceYear,
+			Target: ds.Calibration.Total.Lo, LostOutput: ds.Calibration.LostOutput.Lo, IT: ds.Calibration.ITCosts.Lo,
+			Spread: ds.Calibration.Spread.Estimate(), Duration: ds.Calibration.Duration.Estimate(),
+			Fit: j.cal,
+		},
+	}
+	for _, h := range ds.Holdouts {
+		rep.Calibration.Holdouts = append(rep.Calibration.Holdouts, reports.Holdout{
+			ID: h.ID, Name: h.Name, Observed: h.Observed.Lo,
+			Replay: model.ReplayIncident(h.Incident(), j.cal.DailyNow, j.cal.RecoveryNow, j.opts.Seed),
+		})
+	}
+	for _, ch := range ds.Calibration.Checks {
+		rep.Calibration.Checks = append(rep.Calibration.Checks, reports.Check{Name: ch.Name, Value: ch.Value.Lo})
+	}
+	for _, s := range ds.Sources {
+		rep.Sources = append(rep.Sources, reports.Source{ID: s.ID, Publisher: s.Publisher, Title: s.Title, Year: s.Year, URL: s.URL})
+	}
+	rep.Inputs = inputRows(ds, j.scope)
+	return rep
+}
+
+// inputRows lists every input number of the calibration and the scope, as
+// used, with its provenance.
+func inputRows(ds *data.Dataset, sc *data.Scope) []reports.Input {
+	var rows []reports.Input
+	add := func(section, item, field, unit string, n *data.Number) {
+		if n == nil {
+			return
+		}
+		rows = append(rows, reports.Input{
+			Section: section, Item: item, Field: field, Lo: n.Lo, Hi: n.Hi, Unit: unit,
+			Tag: n.Tag, Sources: strings.Join(n.Src, ", "), Note: n.Note,
+		})
+	}
+	c := &ds.Calibration
+	item := c.Incident
+	add("Calibration", item, "spread (organisations)", "organisations", &c.Spread)
+	add("Calibration", item, "duration (days)", "days", &c.Duration)
+	add("Calibration", item, "lost output", "£ "+c.PriceYear, &c.LostOutput)
+	add("Calibration", item, "IT costs", "£ "+c.PriceYear, &c.ITCosts)
+	add("Calibration", item, "total", "£ "+c.PriceYear, &c.Total)
+	add("Calibration", item, "GDP deflator", "ratio", &c.Deflator)
+	add("Scope", sc.ID+" "+sc.Name, "organisations", "organisations", &sc.Orgs)
+	add("Scope", sc.ID, "daily lost output (override)", "£ per organisation-day", sc.Daily)
+	add("Scope", sc.ID, "recovery cost (override)", "£ per organisation", sc.Recovery)
+	for i := range sc.Threats {
+		t := &sc.Threats[i]
+		it := t.ID + " " + t.Name
+		add("Threat", it, "rate", "events per year", &t.Rate)
+		add("Threat", it, "dispersion", "φ", t.Dispersion)
+		add("Threat", it, "spread", "organisations per event", &t.Spread)
+		add("Threat", it, "duration", "outage days", &t.Duration)
+		add("Threat", it, "k_daily", "× daily rate", t.KDaily)
+		add("Threat", it, "k_recovery", "× recovery rate", t.KRecovery)
+		add("Threat", it, "fixed", "£ per event", t.Fixed)
+	}
+	for i := range sc.Controls {
+		ctl := &sc.Controls[i]
+		it := ctl.ID + " " + ctl.Name
+		add("Control", it, "units", "units bought", ctl.Units)
+		add("Control", it, "capex", "£ per unit", &ctl.Capex)
+		add("Control", it, "opex", "£ per unit per year", &ctl.Opex)
+		add("Control", it, "lifetime", "years", &ctl.Lifetime)
+		add("Control", it, "optimism bias", "uplift", ctl.OptimismBias)
+		for _, e := range ctl.Effects {
+			ei := ctl.ID + " on " + e.Threat
+			add("Effect", ei, "frequency reduction", "fraction", e.Frequency)
+			add("Effect", ei, "spread reduction", "fraction", e.Spread)
+			add("Effect", ei, "duration reduction", "fraction", e.Duration)
+			add("Effect", ei, "fixed-cost reduction", "fraction", e.Fixed)
+		}
+	}
+	return rows
+}
+

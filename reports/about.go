@@ -1,0 +1,77 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+)
+
+// aboutText returns the About sheet's paragraphs: the model and its
+// assumptions in plain words, with the run's own settings.
+func aboutText(r *Report) []string {
+	an := r.Analysis
+	cfg, ap := an.Config, an.Appraisal
+	cal := r.Calibration
+	calib := "The outage cost rates are fitted to a reported incident (sheet Calibration)."
+	if cal.Target > 0 {
+		calib = fmt.Sprintf("The two outage cost rates are fitted to %s, reported to have cost %s: %s of lost output and %s of IT costs (%s prices). "+
+			"With S the number of organisations the incident disrupted and D the days each was disrupted, the daily rate is "+
+			"c_d = lost output / (E[S]·E[D]) and the recovery rate c_r = IT costs / E[S], so that replaying the incident through the model "+
+			"costs the reported total on average. The rates are then restated in %s prices. "+
+			"Hold-out incidents, never used in the fit, test the rates: the Calibration sheet shows whether each observed cost falls inside the model's 90%% interval.",
+			orDefault(cal.Incident, "the calibration incident"), moneyText(cal.Target), moneyText(cal.LostOutput), moneyText(cal.IT),
+			orDefault(cal.PriceYear, "its own"), orDefault(r.PriceYear, "the dataset's"))
+	}
+	bias := fmt.Sprintf("Costs carry an optimism-bias uplift of %.0f%% (unless a control states its own), as HM Treasury's Green Book asks, "+
+		"because appraisals tend to understate what projects cost.", 100*ap.OptimismBias)
+	if ap.OptimismBias == 0 {
+		bias = "No general optimism-bias uplift is applied to costs in this run; a control that states its own uplift (as the Green Book asks, " +
+			"because appraisals tend to understate costs) has it applied."
+	}
+	return []string{
+		fmt.Sprintf("What this is. cybercba estimates what cyber incidents cost %s each year and which security controls are worth paying for. "+
+			"Every number in this workbook comes from one run: %s.", scopeName(r), caption(r)),
+		"What is simulated. In each simulated year, incidents of each threat arrive at random: a Poisson count, or a negative binomial one where a threat's " +
+			"yearly count varies more. Each incident disrupts some organisations (its spread) for some days (its duration) and may carry a fixed cost such as " +
+			"a fine. It costs lost output for each organisation-day of disruption, IT recovery for each disrupted organisation, and its fixed cost: " +
+			"L = min(S, orgs)·(D·k_d·c_d + k_r·c_r) + F.",
+		fmt.Sprintf("Two levels of uncertainty. Every uncertain input is given as a 90%% interval (its 5th and 95th percentiles) and fitted with a lognormal "+
+			"distribution (amounts, rates, durations) or a beta distribution (fractions, such as a control's effect). The outer level draws a value for every "+
+			"input (%s draws); the inner level simulates %s years with those values. Variation across years is the risk the organisations face; variation "+
+			"across draws is our uncertainty about the inputs. The 90%% intervals of ΔALE, NPV, BCR and ROSI are across outer draws.",
+			thousands(cfg.Draws), thousands(cfg.Years)),
+		"Common random numbers. The baseline and every control are simulated on the same incidents: each incident is drawn once, and a control acts on it " +
+			"as a fixed reduction of its frequency, spread, duration or fixed cost. So differences between options come from the controls, not from " +
+			"simulation noise, and a set of controls never loses more in a year than any one of its members.",
+		calib,
+		"Threats are summed and independent. A year's loss is the sum of its threats' losses, and the threats are simulated independently of one " +
+			"another: the model does not capture one attack setting off another, or a common cause behind several.",
+		"Measures of loss. ALE, the expected annual loss, is the mean loss a year. P50, P90, P95 and P99 are percentiles of the annual loss: one year " +
+			"in twenty is worse than P95. TVaR95 is the mean loss in the worst 5% of years. The loss exceedance curve (LEC) gives, for each amount, the " +
+			"probability that a year's loss is larger. ± figures and SE columns are Monte Carlo standard errors.",
+		fmt.Sprintf("Costs and discounting. A control's capital cost (capex) is paid in year 0 and again each time its lifetime ends within the horizon; "+
+			"its running cost (opex) every year. Its benefit is the reduction in ALE (ΔALE). Benefits and running costs fall in years 1 to %d, and all "+
+			"are discounted to present values (PV) with %s, as in the Green Book.", ap.Horizon, discountText(r)),
+		bias,
+		"Measures of value. NPV = PV(benefits) − PV(costs). BCR = PV(benefits) / PV(costs): above 1, the benefits exceed the costs. ROSI = (ΔALE − EAC) / EAC, " +
+			"the yearly return on security investment, where EAC, the equivalent annual cost, spreads the present value of the costs evenly over the horizon. " +
+			"Payback is the first year in which the discounted net benefit to date is no longer negative. P(NPV>0) is the share of outer draws in which a " +
+			"control pays for itself, and P(rank 1) the share in which it ranks first.",
+		"The recommended portfolio is every control whose NPV alone is positive, appraised together on the same simulated incidents. Controls acting on the " +
+			"same threat overlap, so a portfolio's benefit is less than the sum of its members'. The Gordon–Loeb bound, (1/e) × baseline ALE, is a rule " +
+			"of thumb for the most worth spending each year on security against the loss at stake.",
+		"Limitations. Many inputs are judgements (tag J on the Inputs sheet), not measurements: read the intervals as the spread of informed opinion, and " +
+			"change the inputs you know better. Control effects multiply as independent layers; threats are independent; the model prices lost output, " +
+			"recovery and the fixed costs given, not harm to patients or reputation. If the top controls' intervals overlap, their order is uncertain: " +
+			"look at P(rank 1), or rerun with more draws.",
+		"Where the numbers come from. The Inputs sheet lists every input as used, with its sources; the Sources sheet lists the publications. " +
+			"The PNG, SVG and PDF plots written beside this workbook show the same results.",
+	}
+}
+
+// orDefault returns s, or def if s is empty.
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,312 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot/cmpimg"
+)
+
+func TestParseFormats(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in      string
+		want    []string
+		wantErr string // a substring of the error; "" for none
+	}{
+		{in: "png", want: []string{"png"}},
+		{in: "png,svg,pdf", want: []string{"png", "svg", "pdf"}},
+		{in: " PDF , png ", want: []string{"pdf", "png"}},
+		{in: "svg,svg,png,svg", want: []string{"svg", "png"}},
+		{in: "", wantErr: "no format"},
+		{in: "  ", wantErr: "no format"},
+		{in: "png,gif", wantErr: `"gif"`},
+		{in: "png,,svg", wantErr: "empty format"},
+		{in: "jpeg", wantErr: `"jpeg"`},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseFormats(tt.in)
+			switch {
+			case tt.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("ParseFormats(%q) = %v, %v; want an error containing %s", tt.in, got, err, tt.wantErr)
+				}
+			case err != nil:
+				t.Errorf("ParseFormats(%q): %v", tt.in, err)
+			case !slices.Equal(got, tt.want):
+				t.Errorf("ParseFormats(%q) = %q; want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFigures writes every figure of a run in every format and checks each
+// output decodes: the PNG to the figure's size at 200 dpi, the SVG as XML
+// to its end, the PDF from its header to its end-of-file marker.
+func TestFigures(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		get  func() (*Report, error)
+	}{
+		{"typical", typical},
+		{"none recommended", noneRecommended},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			figs, err := Figures(report(t, tt.get))
+			if err != nil {
+				t.Fatalf("Figures: %v", err)
+			}
+			var names []string
+			for _, f := range figs {
+				names = append(names, f.Name)
+			}
+			if want := []string{"lec", "histogram", "ranking", "calibration"}; !slices.Equal(names, want) {
+				t.Fatalf("Figures names = %q; want %q", names, want)
+			}
+			for _, f := range figs {
+				if !strings.Contains(f.Caption, "20 draws × 500 years · seed 1") {
+					t.Errorf("%s: caption %q does not give draws × years and seed", f.Name, f.Caption)
+				}
+				if !strings.Contains(f.Title, "Test trusts") && f.Name != "calibration" {
+					t.Errorf("%s: title %q does not name the scope", f.Name, f.Title)
+				}
+				for _, format := range formats {
+					var buf bytes.Buffer
+					if err := f.Write(&buf, format); err != nil {
+						t.Fatalf("%s.Write(%s): %v", f.Name, format, err)
+					}
+					checkImage(t, f, format, buf.Bytes())
+				}
+			}
+		})
+	}
+}
+
+// checkImage checks that b is a well-formed image of figure f in format.
+func checkImage(t *testing.T, f Figure, format string, b []byte) {
+	t.Helper()
+	switch format {
+	case "png":
+		cfg, err := png.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			t.Errorf("%s.png: %v", f.Name, err)
+			return
+		}
+		w, h := int(math.Round(f.W.Dots(pngDPI))), int(math.Round(f.H.Dots(pngDPI)))
+		if cfg.Width != w || cfg.Height != h {
+			t.Errorf("%s.png is %d×%d; want %d×%d", f.Name, cfg.Width, cfg.Height, w, h)
+		}
+		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s.png: %v", f.Name, err)
+		}
+	case "svg":
+		d := xml.NewDecoder(bytes.NewReader(b))
+		var root string
+		for {
+			tok, err := d.Token()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Errorf("%s.svg: %v", f.Name, err)
+				return
+			}
+			if se, ok := tok.(xml.StartElement); ok && root == "" {
+				root = se.Name.Local
+			}
+		}
+		if root != "svg" {
+			t.Errorf("%s.svg: root element %q; want svg", f.Name, root)
+		}
+	case "pdf":
+		if !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b[max(len(b)-32, 0):], []byte("%%EOF")) {
+			t.Errorf("%s.pdf: no PDF header or end-of-file marker (%d bytes)", f.Name, len(b))
+		}
+	}
+}
+
+func TestFigureWriteUnknownFormat(t *testing.T) {
+	t.Parallel()
+	figs, err := Figures(report(t, typical))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := figs[0].Write(io.Discard, "gif"); err == nil || !strings.Contains(err.Error(), `"gif"`) {
+		t.Errorf("Write(gif) = %v; want an error naming the format", err)
+	}
+}
+
+// TestFiguresOmitted checks that a figure with nothing to show is left out,
+// not drawn empty: the calibration without a calibration, the ranking
+// without controls.
+func TestFiguresOmitted(t *testing.T) {
+	t.Parallel()
+	base := report(t, typical)
+	noCal := *base
+	noCal.Calibration = Calibration{}
+	noCtl := *base
+	an := *base.Analysis
+	an.Results, an.Ranking.Order, an.Ranking.Prob, an.Recommended = nil, nil, nil, nil
+	noCtl.Analysis = &an
+	for _, tt := range []struct {
+		name string
+		r    *Report
+		want []string
+	}{
+		{"no calibration", &noCal, []string{"lec", "histogram", "ranking"}},
+		{"no controls", &noCtl, []string{"lec", "histogram", "calibration"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			figs, err := Figures(tt.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, f := range figs {
+				names = append(names, f.Name)
+				if err := f.Write(io.Discard, "png"); err != nil {
+					t.Errorf("%s: %v", f.Name, err)
+				}
+			}
+			if !slices.Equal(names, tt.want) {
+				t.Errorf("Figures names = %q; want %q", names, tt.want)
+			}
+		})
+	}
+}
+
+func TestFiguresBadReport(t *testing.T) {
+	t.Parallel()
+	for _, r := range []*Report{nil, {}, {Model: testModel()}} {
+		if _, err := Figures(r); err == nil {
+			t.Errorf("Figures(%+v) succeeded; want an error", r)
+		}
+	}
+}
+
+// TestRankingGolden guards the rendering of one chart: the ranking PNG
+// must match testdata/ranking_golden.png pixel for pixel. The model's
+// results do not depend on the machine or the worker count, and gonum/plot
+// embeds its fonts, so the image is the same everywhere. Run with -regen to
+// rewrite the golden file after an intended change, and look at it.
+func TestRankingGolden(t *testing.T) {
+	t.Parallel()
+	figs, err := Figures(report(t, typical))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(figs, func(f Figure) bool { return f.Name == "ranking" })
+	var got bytes.Buffer
+	if err := figs[i].Write(&got, "png"); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "ranking_golden.png")
+	if *cmpimg.GenerateTestData {
+		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestRankingGolden -regen to create it)", err)
+	}
+	ok, err := cmpimg.Equal("png", got.Bytes(), want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		out := filepath.Join(t.TempDir(), "ranking.png")
+		_ = os.WriteFile(out, got.Bytes(), 0o644)
+		t.Errorf("ranking.png differs from %s; got written to %s", golden, out)
+	}
+}
+
+func TestMoneyText(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in   float64
+		want string
+	}{
+		{0, "£0"},
+		{950, "£950"},
+		{1e3, "£1k"},
+		{12_345, "£12.3k"},
+		{999_600, "£1m"},
+		{1e6, "£1m"},
+		{2.5e6, "£2.5m"},
+		{-2.5e6, "−£2.5m"},
+		{92e6, "£92m"},
+		{1.234e9, "£1.23bn"},
+		{math.Inf(1), "n/a"},
+	} {
+		if got := moneyText(tt.in); got != tt.want {
+			t.Errorf("moneyText(%g) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLogTicks(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		lo, hi float64 // log10 of the axis ends
+		want   []string
+	}{
+		{3, 4, []string{"£1k", "£2k", "£5k", "£10k"}},
+		{6, 8, []string{"£1m", "£3m", "£10m", "£30m", "£100m"}},
+		{4, 9, []string{"£10k", "£100k", "£1m", "£10m", "£100m", "£1bn"}},
+		{0, 10, []string{"£1", "£100", "£10k", "£1m", "£100m", "£10bn"}},
+	} {
+		var got []string
+		ticks := logTicks{Label: moneyText}.Ticks(tt.lo, tt.hi)
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("logTicks.Ticks(%g, %g) labels = %q; want %q", tt.lo, tt.hi, got, tt.want)
+		}
+		if want := int(tt.hi-tt.lo)*9 + 1; len(ticks) != want {
+			t.Errorf("logTicks.Ticks(%g, %g) gives %d ticks; want %d", tt.lo, tt.hi, len(ticks), want)
+		}
+	}
+}
+
+// TestFigureWriteTwice checks that writing a figure leaves it unchanged,
+// so that one figure can be written in several formats.
+func TestFigureWriteTwice(t *testing.T) {
+	t.Parallel()
+	figs, err := Figures(report(t, typical))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range figs {
+		var a, b bytes.Buffer
+		if err := f.Write(&a, "png"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Write(io.Discard, "pdf"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Write(&b, "png"); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: the second PNG differs from the first", f.Name)
+		}
+	}
+}

@@ -1,0 +1,442 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"cybercba/model"
+)
+
+// lecPoints is the number of points each loss exceedance curve is drawn
+// with.
+const lecPoints = 500
+
+// lecFigure plots the loss exceedance curves of the baseline, the best
+// single control and the recommended portfolio, and the risk tolerance if
+// the report has one. Each curve is the full empirical exceedance of the
+// simulated years, read at lecPoints probabilities log-spaced from 1 down
+// to 1/n. It is omitted when no simulated year has a loss.
+func lecFigure(r *Report, opts []option) (Figure, bool, error) {
+	an := r.Analysis
+	n := len(opts[0].loss)
+	// The y axis reaches the decade holding 1/n, kept within [1e-6, 1e-2].
+	ymin := min(max(math.Floor(lg(1/float64(n))), -6), -2)
+	ps := exceedanceGrid(1, max(1/float64(n), math.Pow10(int(ymin))), lecPoints)
+
+	type curve struct {
+		name string
+		sty  draw.LineStyle
+		xys  plotter.XYs
+	}
+	curves := []curve{{name: "Baseline (no new controls)", sty: line(black)}}
+	src := []option{opts[0]}
+	if len(an.Results) > 0 {
+		curves = append(curves, curve{name: "Best single control: " + opts[1].label, sty: line(blue, 7, 3)})
+		src = append(src, opts[1])
+	}
+	if an.Recommended != nil {
+		curves = append(curves, curve{name: opts[len(opts)-1].label, sty: line(green)})
+		src = append(src, opts[len(opts)-1])
+	}
+	var scratch []float64
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range curves {
+		scratch = sorted(scratch, src[i].loss)
+		for _, p := range ps {
+			if v := lossAt(scratch, p); v > 0 {
+				curves[i].xys = append(curves[i].xys, plotter.XY{X: lg(v), Y: lg(p)})
+			}
+		}
+		xys := curves[i].xys
+		if len(xys) == 0 {
+			continue
+		}
+		// The x axis starts where the curve crosses 0.9, so that a few
+		// small years do not stretch it over empty decades.
+		k, _ := slices.BinarySearchFunc(xys, lg(0.9), func(xy plotter.XY, p float64) int {
+			if xy.Y > p {
+				return -1
+			}
+			return 1
+		})
+		lo = min(lo, xys[min(k, len(xys)-1)].X)
+		hi = max(hi, xys[len(xys)-1].X)
+	}
+	if math.IsInf(lo, 1) {
+		return Figure{}, false, nil
+	}
+	var tol plotter.XYs
+	for _, pt := range r.RiskTolerance {
+		if pt.Loss > 0 && pt.Exceedance > 0 && finite(pt.Loss) {
+			tol = append(tol, plotter.XY{X: lg(pt.Loss), Y: lg(pt.Exceedance)})
+		}
+	}
+	slices.SortFunc(tol, func(a, b plotter.XY) int { return cmp.Compare(a.X, b.X) })
+	for _, pt := range tol {
+		lo, hi = min(lo, pt.X), max(hi, pt.X)
+	}
+
+	title := "Loss exceedance: " + scopeName(r)
+	p := newPlot(title, "Annual loss ("+prices(r)+"), log scale", "Annual exceedance probability")
+	p.X.Tick.Marker = logTicks{Label: moneyText}
+	p.Y.Tick.Marker = logTicks{Label: probText}
+	p.Add(newGrid())
+	var k key
+	for _, c := range curves {
+		if len(c.xys) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(c.xys)
+		if err != nil {
+			return Figure{}, false, fmt.Errorf("lec: %s: %w", c.name, err)
+		}
+		l.LineStyle = c.sty
+		p.Add(l)
+		k.add(c.name, l)
+	}
+	if len(tol) > 0 {
+		l, err := plotter.NewLine(tol)
+		if err != nil {
+			return Figure{}, false, fmt.Errorf("lec: risk tolerance: %w", err)
+		}
+		l.LineStyle = line(vermillion, 2, 3)
+		p.Add(l)
+		k.add("Risk tolerance", l)
+	}
+	p.X.Min, p.X.Max = math.Floor(lo), math.Ceil(hi)
+	p.Y.Min, p.Y.Max = ymin, 0
+	return Figure{Name: "lec", Title: title, Caption: caption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+}
+
+// histogramBinsPerDecade is the number of log-spaced histogram bins in each
+// factor of ten of annual loss.
+const histogramBinsPerDecade = 10
+
+// histogramFigure plots the histogram of the baseline's simulated annual
+// losses in log-spaced bins, with its ALE and 95th percentile marked. Years
+// without loss cannot sit on a log axis: the x label gives their share.
+// Bins run from the decade holding the 0.1th percentile of the positive
+// losses (smaller losses join the first bin) to the decade above the
+// largest. It is omitted when no simulated year has a loss.
+func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
+	base := opts[0]
+	var pos []float64
+	for _, v := range base.loss {
+		if v > 0 {
+			pos = append(pos, v)
+		}
+	}
+	if len(pos) == 0 {
+		return Figure{}, false, nil
+	}
+	slices.Sort(pos)
+	lo, hi := decades(pos[quantileIndex(0.001, len(pos))], pos[len(pos)-1])
+	nb := max(int(hi-lo)*histogramBinsPerDecade, 1)
+	bins := make([]plotter.HistogramBin, nb)
+	for i := range bins {
+		bins[i].Min = lo + float64(i)/histogramBinsPerDecade
+		bins[i].Max = lo + float64(i+1)/histogramBinsPerDecade
+	}
+	n := float64(len(base.loss))
+	for _, v := range pos {
+		i := int(math.Floor((lg(v) - lo) * histogramBinsPerDecade))
+		bins[min(max(i, 0), nb-1)].Weight += 100 / n
+	}
+	var top float64
+	for _, b := range bins {
+		top = max(top, b.Weight)
+	}
+
+	title := "Annual loss with no new controls: " + scopeName(r)
+	xLabel := "Annual loss (" + prices(r) + "), log scale"
+	if zero := 1 - float64(len(pos))/n; zero > 0 {
+		xLabel += fmt.Sprintf("\n%.1f%% of years had no loss and are not shown", 100*zero)
+	}
+	p := newPlot(title, xLabel, "Share of simulated years (%)")
+	p.X.Tick.Marker = logTicks{Label: moneyText}
+	p.Y.Tick.Marker = linearTicks{Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
+	p.Add(newGrid())
+	h := &plotter.Histogram{Bins: bins, FillColor: skyBlue, LineStyle: draw.LineStyle{Color: color.White, Width: 0.5}}
+	p.Add(h)
+	var k key
+	for _, m := range []struct {
+		name  string
+		value float64
+		sty   draw.LineStyle
+	}{
+		{"Expected annual loss (ALE): " + moneyText(base.sum.ALE), base.sum.ALE, line(vermillion)},
+		{"95th percentile (P95): " + moneyText(base.sum.P95), base.sum.P95, line(black, 7, 3)},
+	} {
+		if !(m.value > 0) || !finite(m.value) {
+			continue
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: lg(m.value), Y: 0}, {X: lg(m.value), Y: 1.08 * top}})
+		if err != nil {
+			return Figure{}, false, fmt.Errorf("histogram: %w", err)
+		}
+		l.LineStyle = m.sty
+		p.Add(l)
+		k.add(m.name, l)
+	}
+	p.X.Min, p.X.Max = lo, hi
+	p.Y.Min, p.Y.Max = 0, 1.1*top
+	return Figure{Name: "histogram", Title: title, Caption: caption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+}
+
+// rankingFigure plots each control's mean NPV with its 90% interval across
+// outer draws, best first from the top, against a zero line. It is omitted
+// when the model has no controls.
+func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
+	an := r.Analysis
+	n := len(an.Results)
+	if n == 0 {
+		return Figure{}, false, nil
+	}
+	names := make([]string, n)
+	var means plotter.XYs
+	var bars []interval
+	for k, o := range opts[1 : n+1] {
+		y := float64(n - 1 - k)
+		names[n-1-k] = o.label
+		npv := o.result.NPV
+		if finite(npv.Mean) {
+			means = append(means, plotter.XY{X: npv.Mean, Y: y})
+		}
+		if finite(npv.Lo) && finite(npv.Hi) {
+			bars = append(bars, interval{y: y, lo: npv.Lo, hi: npv.Hi})
+		}
+	}
+	title := "Net present value of each control: " + scopeName(r)
+	if m := r.Settings.Metric; m != "" {
+		title = "Controls ranked by " + m + ": " + scopeName(r)
+	}
+	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
+	p := newPlot(title, xLabel, "")
+	p.X.Tick.Marker = linearTicks{Label: moneyText}
+	g := newGrid()
+	g.Horizontal.Color = nil
+	p.Add(g)
+	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: -0.6}, {X: 0, Y: float64(n) - 0.4}})
+	if err != nil {
+		return Figure{}, false, fmt.Errorf("ranking: %w", err)
+	}
+	zero.LineStyle = draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}
+	p.Add(zero, &intervals{rows: bars, LineStyle: draw.LineStyle{Color: blue, Width: 1.5}, capWidth: 7})
+	pts, err := plotter.NewScatter(means)
+	if err != nil {
+		return Figure{}, false, fmt.Errorf("ranking: %w", err)
+	}
+	pts.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: 4, Shape: draw.CircleGlyph{}}
+	p.Add(pts)
+	p.NominalY(names...)
+	span := p.X.Max - p.X.Min
+	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	h := max(figHeight, vg.Length(0.3*float64(n)+1.8)*vg.Inch)
+	return Figure{Name: "ranking", Title: title, Caption: caption(r), W: figWidth, H: h, plot: p}, true, nil
+}
+
+// calibrationFigure plots the replay of the calibration incident and of
+// each hold-out incident: the model's 90% interval, median and mean for
+// one incident, against the reported or observed cost. It is omitted when
+// the report has neither a calibration nor hold-outs.
+func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
+	cal := r.Calibration
+	type row struct {
+		name     string
+		replay   replayStats
+		observed float64
+	}
+	var rows []row
+	if rp := cal.Fit.Replay; rp.Mean > 0 {
+		name := cal.Incident
+		if name == "" {
+			name = "Calibration incident"
+		}
+		rows = append(rows, row{clip(shortName(name), maxLabel-9) + " (fitted)", statsOf(rp), cal.Target})
+	}
+	for _, h := range cal.Holdouts {
+		name := shortName(h.Name)
+		if name == "" {
+			name = h.ID
+		}
+		rows = append(rows, row{clip(name, maxLabel), statsOf(h.Replay), h.Observed})
+	}
+	if len(rows) == 0 {
+		return Figure{}, false, nil
+	}
+	n := len(rows)
+	names := make([]string, n)
+	var bars []interval
+	var med, mean, obs plotter.XYs
+	var obsLabels []string
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, rw := range rows {
+		y := float64(n - 1 - i)
+		names[n-1-i] = rw.name
+		s := rw.replay
+		if s.p5 > 0 && s.p95 > s.p5 {
+			bars = append(bars, interval{y: y, lo: lg(s.p5), hi: lg(s.p95)})
+			lo, hi = min(lo, s.p5), max(hi, s.p95)
+		}
+		if s.p50 > 0 {
+			med = append(med, plotter.XY{X: lg(s.p50), Y: y})
+		}
+		if s.mean > 0 {
+			mean = append(mean, plotter.XY{X: lg(s.mean), Y: y})
+			lo, hi = min(lo, s.mean), max(hi, s.mean)
+		}
+		if rw.observed > 0 && finite(rw.observed) {
+			obs = append(obs, plotter.XY{X: lg(rw.observed), Y: y})
+			obsLabels = append(obsLabels, moneyText(rw.observed))
+			lo, hi = min(lo, rw.observed), max(hi, rw.observed)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		return Figure{}, false, nil
+	}
+
+	title := "Outage-cost calibration and hold-out incidents"
+	xLabel := "Cost of one incident (£), log scale"
+	if cal.PriceYear != "" && r.PriceYear != "" {
+		xLabel += fmt.Sprintf("\nfitted incident in %s prices, hold-outs in %s prices", cal.PriceYear, r.PriceYear)
+	}
+	p := newPlot(title, xLabel, "")
+	p.X.Tick.Marker = logTicks{Label: moneyText}
+	g := newGrid()
+	g.Horizontal.Color = nil
+	p.Add(g)
+	box := &intervals{rows: bars, LineStyle: draw.LineStyle{Color: skyBlue, Width: 9}}
+	p.Add(box)
+	var k key
+	k.add("Model 90% interval (P5 to P95)", box)
+	for _, s := range []struct {
+		name string
+		xys  plotter.XYs
+		sty  draw.GlyphStyle
+	}{
+		{"Model median", med, draw.GlyphStyle{Color: blue, Radius: 6, Shape: barGlyph{}}},
+		{"Model mean", mean, draw.GlyphStyle{Color: blue, Radius: 4, Shape: draw.RingGlyph{}}},
+		{"Reported or observed cost", obs, draw.GlyphStyle{Color: vermillion, Radius: 5, Shape: draw.PyramidGlyph{}}},
+	} {
+		if len(s.xys) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(s.xys)
+		if err != nil {
+			return Figure{}, false, fmt.Errorf("calibration: %w", err)
+		}
+		sc.GlyphStyle = s.sty
+		p.Add(sc)
+		k.add(s.name, sc)
+	}
+	if len(obs) > 0 {
+		at := make(plotter.XYs, len(obs))
+		for i, xy := range obs {
+			at[i] = plotter.XY{X: xy.X, Y: xy.Y + 0.22}
+		}
+		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: at, Labels: obsLabels})
+		if err != nil {
+			return Figure{}, false, fmt.Errorf("calibration: %w", err)
+		}
+		for i := range labels.TextStyle {
+			labels.TextStyle[i] = textStyle(tickSize)
+			labels.TextStyle[i].Color = vermillion
+			labels.TextStyle[i].XAlign = draw.XCenter
+		}
+		p.Add(labels)
+	}
+	p.NominalY(names...)
+	p.X.Min, p.X.Max = decades(lo, hi)
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.2
+	return Figure{Name: "calibration", Title: title, Caption: caption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+}
+
+// replayStats are the figures of one incident replay that the calibration
+// plot shows.
+type replayStats struct{ p5, p50, p95, mean float64 }
+
+func statsOf(rp model.Replay) replayStats {
+	return replayStats{p5: rp.P5, p50: rp.P50, p95: rp.P95, mean: rp.Mean}
+}
+
+// shortName returns a name up to its first comma or bracket:
+// "Synnovis pathology, SE London" → "Synnovis pathology".
+func shortName(s string) string {
+	if i := strings.IndexAny(s, ",("); i > 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// newGrid returns light grey grid lines at the major ticks.
+func newGrid() *plotter.Grid {
+	g := plotter.NewGrid()
+	g.Vertical = draw.LineStyle{Color: lightGrey, Width: 0.5}
+	g.Horizontal = draw.LineStyle{Color: lightGrey, Width: 0.5}
+	return g
+}
+
+// interval is one horizontal bar from lo to hi at height y.
+type interval struct{ y, lo, hi float64 }
+
+// intervals draws horizontal interval bars, with end caps when capWidth is
+// set. Unlike plotter.XErrorBars it takes the ends themselves, so an
+// interval need not contain its point estimate.
+type intervals struct {
+	rows []interval
+	draw.LineStyle
+	capWidth vg.Length
+}
+
+// Plot draws the bars.
+func (iv *intervals) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, r := range iv.rows {
+		y, x0, x1 := trY(r.y), trX(r.lo), trX(r.hi)
+		c.StrokeLines(iv.LineStyle, c.ClipLinesX([]vg.Point{{X: x0, Y: y}, {X: x1, Y: y}})...)
+		if iv.capWidth == 0 {
+			continue
+		}
+		for _, x := range []vg.Length{x0, x1} {
+			if c.ContainsX(x) {
+				c.StrokeLine2(iv.LineStyle, x, y-iv.capWidth/2, x, y+iv.capWidth/2)
+			}
+		}
+	}
+}
+
+// DataRange returns the extent of the bars.
+func (iv *intervals) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	for _, r := range iv.rows {
+		xmin, xmax = min(xmin, r.lo), max(xmax, r.hi)
+		ymin, ymax = min(ymin, r.y), max(ymax, r.y)
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+// Thumbnail draws a bar for the legend.
+func (iv *intervals) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(iv.LineStyle, c.Min.X, y, c.Max.X, y)
+}
+
+// barGlyph is a vertical bar as tall as the glyph's diameter: a median
+// mark.
+type barGlyph struct{}
+
+// DrawGlyph draws the bar.
+func (barGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.StrokeLine2(draw.LineStyle{Color: sty.Color, Width: 2}, pt.X, pt.Y-sty.Radius, pt.X, pt.Y+sty.Radius)
+}

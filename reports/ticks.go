@@ -1,0 +1,115 @@
+package reports
+
+import (
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+)
+
+// moneyText writes an amount of pounds to three significant figures with
+// a k, m or bn suffix: £950, £12.3k, £1m, −£2.5m, £1.2bn.
+func moneyText(x float64) string {
+	if !finite(x) {
+		return "n/a"
+	}
+	sign := ""
+	if x < 0 {
+		sign, x = "−", -x
+	}
+	x = roundSig(x, 3)
+	unit, div := "", 1.0
+	switch {
+	case x >= 1e9:
+		unit, div = "bn", 1e9
+	case x >= 1e6:
+		unit, div = "m", 1e6
+	case x >= 1e3:
+		unit, div = "k", 1e3
+	}
+	return sign + "£" + strconv.FormatFloat(roundSig(x/div, 3), 'f', -1, 64) + unit
+}
+
+// roundSig rounds x to n significant figures.
+func roundSig(x float64, n int) float64 {
+	if x == 0 || !finite(x) {
+		return x
+	}
+	e := math.Pow10(n - 1 - int(math.Floor(math.Log10(math.Abs(x)))))
+	return math.Round(x*e) / e
+}
+
+// probText writes a probability as a plain decimal: 1, 0.1, 0.001, 0.0001.
+func probText(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
+
+// logTicks marks an axis whose data are base-10 logarithms: a labelled
+// tick at each power of ten and unlabelled ticks at 2–9 times it, each
+// labelled with the untransformed value. So that a short axis still has a
+// few labels and a long one no crowded labels, 2 and 5 times each power are
+// labelled too when the axis spans one decade, 3 times it when it spans
+// two, and every other power when it spans more than eight.
+//
+// The figures plot log10 of their data on linear axes rather than use
+// plot.LogScale: gonum/plot v0.17.0 pads a log axis for its label as if the
+// label sat at the arithmetic midpoint of the data range, which on a log
+// axis lies near the top end, and so shrinks the plot.
+type logTicks struct {
+	// Label formats a labelled tick's value.
+	Label func(float64) string
+}
+
+// Ticks returns the ticks between 10^lo and 10^hi.
+func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) {
+		return nil
+	}
+	e0, e1 := int(math.Floor(lo)), int(math.Ceil(hi))
+	span := e1 - e0
+	var ticks []plot.Tick
+	for e := e0; e <= e1; e++ {
+		for m := 1; m < 10; m++ {
+			v := float64(e) + math.Log10(float64(m))
+			if v < lo-1e-9 || v > hi+1e-9 {
+				continue
+			}
+			tk := plot.Tick{Value: v}
+			switch {
+			case m == 1 && (span <= 8 || (e-e0)%2 == 0),
+				span <= 1 && (m == 2 || m == 5),
+				span == 2 && m == 3:
+				tk.Label = t.Label(float64(m) * math.Pow10(e))
+			}
+			ticks = append(ticks, tk)
+		}
+	}
+	return ticks
+}
+
+// linearTicks marks a linear axis where gonum's default ticks fall, with
+// the labels rewritten by Label.
+type linearTicks struct {
+	Label func(float64) string
+}
+
+// Ticks returns the ticks in [lo, hi].
+func (t linearTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if !ticks[i].IsMinor() {
+			if math.Abs(ticks[i].Value) < 1e-9*(hi-lo) {
+				ticks[i].Value = 0
+			}
+			ticks[i].Label = t.Label(ticks[i].Value)
+		}
+	}
+	return ticks
+}
+
+// decades returns the log10 axis range of [lo, hi] widened to whole
+// powers of ten.
+func decades(lo, hi float64) (float64, float64) {
+	return math.Floor(math.Log10(lo)), math.Ceil(math.Log10(hi))
+}
+
+// lg is the base-10 logarithm, the coordinate of a value on a log axis.
+func lg(x float64) float64 { return math.Log10(x) }

@@ -1,0 +1,948 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"cybercba/model"
+)
+
+// The workbook's sheets, in order.
+const (
+	sheetSummary     = "Summary"
+	sheetRanking     = "Ranking"
+	sheetPercentiles = "Percentiles"
+	sheetLEC         = "LEC"
+	sheetLECChart    = "LEC chart"
+	sheetCalibration = "Calibration"
+	sheetInputs      = "Inputs"
+	sheetSources     = "Sources"
+	sheetAbout       = "About"
+)
+
+var sheets = []string{
+	sheetSummary, sheetRanking, sheetPercentiles, sheetLEC, sheetLECChart,
+	sheetCalibration, sheetInputs, sheetSources, sheetAbout,
+}
+
+// WriteWorkbook writes the run's Excel workbook to w. Its sheets are:
+//
+//	Summary      headline figures, scope, run settings and provenance
+//	Ranking      one row per control in rank order, every metric with its
+//	             90% interval, and a bar chart of NPV
+//	Percentiles  the annual-loss distribution of the baseline, each control
+//	             alone and the recommended portfolio
+//	LEC          the loss exceedance table: the loss of each option at 1,000
+//	             exceedance probabilities log-spaced from 0.5 to 1/n, with
+//	             the rows nearest 1 in 2, 1 in 10, 1 in 100, … marked
+//	LEC chart    a native chart of the LEC (log probability axis)
+//	Calibration  the WannaCry fit, its replay, checks and hold-outs
+//	Inputs       every input number as used, with its sources
+//	Sources      every publication the inputs cite
+//	About        the model and its assumptions in plain words
+//
+// Money cells carry a £ number format, shares a % format; header rows are
+// frozen, and table sheets have filters. Numbers are written at full
+// precision; a value that is not a finite number (the BCR of a control
+// that costs nothing) is written as "n/a".
+func WriteWorkbook(w io.Writer, r *Report) (err error) {
+	opts, err := options(r)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("closing the workbook: %w", cerr)
+		}
+	}()
+	b := &book{f: f}
+	b.do(f.SetSheetName("Sheet1", sheetSummary))
+	for _, name := range sheets[1:] {
+		_, err := f.NewSheet(name)
+		b.do(err)
+	}
+	b.styles()
+	for _, name := range []string{sheetRanking, sheetPercentiles, sheetLECChart, sheetCalibration, sheetInputs, sheetSources, sheetAbout} {
+		b.landscape(name)
+	}
+	b.summary(r, opts)
+	b.ranking(r)
+	b.percentiles(opts)
+	b.lec(r, opts)
+	b.calibration(r)
+	b.inputs(r)
+	b.sources(r)
+	b.about(r)
+	if b.err != nil {
+		return b.err
+	}
+	f.SetActiveSheet(0)
+	props := &excelize.DocProperties{
+		Title:       "Cost-benefit of cyber-security controls: " + scopeName(r),
+		Subject:     caption(r),
+		Creator:     strings.TrimSpace(r.Tool + " " + r.Version),
+		Description: "Monte Carlo cost-benefit analysis. Seed, draws, years and dataset are on the Summary sheet.",
+	}
+	if !r.Generated.IsZero() {
+		props.Created = r.Generated.UTC().Format(time.RFC3339)
+		props.Modified = props.Created
+	}
+	if err := f.SetDocProps(props); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// book is a workbook being written. It keeps the first error, so that the
+// sheets read as lists of cells (the pattern of bufio.Writer): after an
+// error, the methods do nothing.
+type book struct {
+	f   *excelize.File
+	st  styles
+	err error
+}
+
+// styles are the cell styles, registered once and used by ID.
+type styles struct {
+	title, section, header, label, wrap, link int
+	money, pct, ratio, count, exceed, date    int
+	// byUnit is the style of an input's bounds by its unit.
+	byUnit map[string]int
+}
+
+// Row heights in points: a header row of two lines, and one line of text.
+const (
+	headerHeight = 32
+	lineHeight   = 15
+)
+
+// Number formats.
+const (
+	fmtMoney  = `"£"#,##0;[Red]-"£"#,##0`
+	fmtPct    = `0.0%`
+	fmtRatio  = `0.00`
+	fmtCount  = `#,##0`
+	fmtExceed = `0.00E+00`
+	fmtDate   = `yyyy-mm-dd hh:mm "UTC"`
+)
+
+// do records err if it is the first.
+func (b *book) do(err error) {
+	if b.err == nil && err != nil {
+		b.err = err
+	}
+}
+
+// styles registers the workbook's styles.
+func (b *book) styles() {
+	style := func(s *excelize.Style) int {
+		id, err := b.f.NewStyle(s)
+		b.do(err)
+		return id
+	}
+	num := func(code string) int {
+		return style(&excelize.Style{CustomNumFmt: &code})
+	}
+	b.st = styles{
+		title: style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Color: "1F4E79"}}),
+		header: style(&excelize.Style{
+			Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
+			Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+		}),
+		section: style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "1F4E79"},
+			Border: []excelize.Border{{Type: "bottom", Color: "1F4E79", Style: 1}}}),
+		label:  style(&excelize.Style{Font: &excelize.Font{Bold: true}}),
+		wrap:   style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
+		link:   style(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}}),
+		money:  num(fmtMoney),
+		pct:    num(fmtPct),
+		ratio:  num(fmtRatio),
+		count:  num(fmtCount),
+		exceed: num(fmtExceed),
+		date:   num(fmtDate),
+	}
+	b.st.byUnit = map[string]int{"£": b.st.money, "fraction": b.st.pct}
+}
+
+// cellValue returns v as a cell value: a non-finite number becomes "n/a",
+// since a spreadsheet cell cannot hold one.
+func cellValue(v any) any {
+	if x, ok := v.(float64); ok && !finite(x) {
+		return "n/a"
+	}
+	return v
+}
+
+// cellName returns the A1 name of a cell. Callers keep rows and columns in
+// range (table checks its length against the sheet limit), so the
+// conversion does not fail.
+func cellName(col, row int) string {
+	s, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// set writes one cell with a style (0 for none).
+func (b *book) set(sheet string, col, row int, v any, style int) {
+	if b.err != nil {
+		return
+	}
+	name := cellName(col, row)
+	b.do(b.f.SetCellValue(sheet, name, cellValue(v)))
+	if style != 0 {
+		b.do(b.f.SetCellStyle(sheet, name, name, style))
+	}
+}
+
+// widths sets the widths of the columns from the first, in characters.
+func (b *book) widths(sheet string, widths ...float64) {
+	for i, w := range widths {
+		col := colName(i + 1)
+		if b.err == nil {
+			b.do(b.f.SetColWidth(sheet, col, col, w))
+		}
+	}
+}
+
+// freeze freezes the top rows of a sheet.
+func (b *book) freeze(sheet string, rows int) {
+	if b.err != nil {
+		return
+	}
+	b.do(b.f.SetPanes(sheet, &excelize.Panes{
+		Freeze: true, YSplit: rows, TopLeftCell: cellName(1, rows+1), ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: cellName(1, rows+1), ActiveCell: cellName(1, rows+1), Pane: "bottomLeft"}},
+	}))
+}
+
+// landscape prints a sheet across one landscape page wide.
+func (b *book) landscape(sheet string) {
+	if b.err != nil {
+		return
+	}
+	orient, wide, tall, fit := "landscape", 1, 0, true
+	b.do(b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &wide, FitToHeight: &tall}))
+	b.do(b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
+}
+
+// column is one column of a table sheet.
+type column[T any] struct {
+	head  string
+	width float64
+	// style is the column's cell style; styleOf, when set, overrides it
+	// row by row.
+	style   int
+	styleOf func(T) int
+	value   func(T) any
+}
+
+// errTooManyRows is returned for a table longer than a sheet.
+var errTooManyRows = errors.New("more rows than a sheet holds (1,048,576)")
+
+// table writes rows under a header at row top, sets the column widths,
+// freezes the rows down to the header and puts a filter on the header. It
+// returns the last row written.
+func table[T any](b *book, sheet string, top int, cols []column[T], rows []T) int {
+	last := top + len(rows)
+	if last > excelize.TotalRows {
+		b.do(fmt.Errorf("%s: %d %w", sheet, len(rows), errTooManyRows))
+		return top
+	}
+	widths := make([]float64, len(cols))
+	for j, c := range cols {
+		b.set(sheet, j+1, top, c.head, b.st.header)
+		widths[j] = c.width
+	}
+	b.widths(sheet, widths...)
+	if b.err == nil {
+		b.do(b.f.SetRowHeight(sheet, top, headerHeight))
+	}
+	vals := make([]any, len(cols))
+	for i, row := range rows {
+		for j, c := range cols {
+			vals[j] = cellValue(c.value(row))
+		}
+		if b.err == nil {
+			b.do(b.f.SetSheetRow(sheet, cellName(1, top+1+i), &vals))
+		}
+		for j, c := range cols {
+			if c.styleOf != nil {
+				if s := c.styleOf(row); s != 0 && b.err == nil {
+					name := cellName(j+1, top+1+i)
+					b.do(b.f.SetCellStyle(sheet, name, name, s))
+				}
+			}
+		}
+	}
+	for j, c := range cols {
+		if c.style != 0 && c.styleOf == nil && len(rows) > 0 && b.err == nil {
+			b.do(b.f.SetCellStyle(sheet, cellName(j+1, top+1), cellName(j+1, last), c.style))
+		}
+	}
+	b.freeze(sheet, top)
+	if b.err == nil {
+		b.do(b.f.AutoFilter(sheet, cellName(1, top)+":"+cellName(len(cols), max(last, top+1)), nil))
+	}
+	return last
+}
+
+// item is one row of a key–value sheet.
+type item struct {
+	label string
+	value any
+	style int
+	note  string
+}
+
+// items writes label, value and note rows from row top, returning the next
+// free row. An item without a label is a blank row; one with a label alone
+// is a section heading.
+func (b *book) items(sheet string, top int, items []item) int {
+	for _, it := range items {
+		switch {
+		case it.label != "" && it.value == nil && it.note == "":
+			b.set(sheet, 1, top, it.label, b.st.section)
+		case it.label != "":
+			b.set(sheet, 1, top, it.label, b.st.label)
+		}
+		if it.value != nil {
+			b.set(sheet, 2, top, it.value, it.style)
+		}
+		if it.note != "" {
+			b.set(sheet, 3, top, it.note, b.st.wrap)
+		}
+		top++
+	}
+	return top
+}
+
+// summary writes the Summary sheet: the headline figures and the run's
+// settings and provenance.
+func (b *book) summary(r *Report, opts []option) {
+	an := r.Analysis
+	s := sheetSummary
+	st := b.st
+	b.set(s, 1, 1, "Cost-benefit of cyber-security controls: "+scopeName(r), st.title)
+	for j, h := range []string{"Item", "Value", "Note"} {
+		b.set(s, j+1, 2, h, st.header)
+	}
+	b.freeze(s, 2)
+	b.widths(s, 44, 30, 90)
+	scope := scopeName(r)
+	if r.ScopeID != "" && r.ScopeID != scope {
+		scope += " (" + r.ScopeID + ")"
+	}
+	money := "money"
+	if r.Currency != "" || r.PriceYear != "" {
+		money = strings.TrimSpace(r.Currency + ", " + r.PriceYear + " prices")
+	}
+	base := an.Baseline
+	rows := []item{
+		{label: "Scope", value: scope},
+		{label: "Money", value: money, note: "All amounts are in this currency and price year."},
+		{},
+		{label: "Baseline: with no new controls"},
+		{label: "Expected annual loss (ALE)", value: base.ALE, style: st.money, note: "Mean loss a year over all simulated years."},
+		{label: "ALE standard error", value: base.ALESE, style: st.money, note: "Monte Carlo error of the ALE (batch means over outer draws)."},
+		{label: "95th percentile of annual loss (P95)", value: base.P95, style: st.money, note: "One year in twenty is worse than this."},
+		{label: "TVaR95", value: base.TVaR95, style: st.money, note: "Mean loss in the worst 5% of years."},
+		{},
+	}
+	if len(an.Results) > 0 {
+		best := opts[1].result
+		rows = append(rows,
+			item{label: "Best single control (by " + metricName(r) + ")", value: opts[1].label},
+			item{label: "Its NPV (mean)", value: best.NPV.Mean, style: st.money,
+				note: fmt.Sprintf("90%% interval %s to %s; P(NPV > 0) = %.0f%%.", moneyText(best.NPV.Lo), moneyText(best.NPV.Hi), 100*best.PNPVPositive)},
+			item{label: "Its NPV, 5th percentile", value: best.NPV.Lo, style: st.money},
+			item{label: "Its NPV, 95th percentile", value: best.NPV.Hi, style: st.money},
+			item{label: "Its BCR", value: best.BCR.Mean, style: st.ratio},
+			item{},
+		)
+	}
+	if rec := an.Recommended; rec != nil {
+		rows = append(rows,
+			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
+				note: "Every control whose NPV alone is positive, appraised together on the same simulated incidents."},
+			item{label: "Its NPV (mean)", value: rec.NPV.Mean, style: st.money,
+				note: fmt.Sprintf("90%% interval %s to %s.", moneyText(rec.NPV.Lo), moneyText(rec.NPV.Hi))},
+			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money},
+			item{label: "Its ALE", value: rec.Loss.ALE, style: st.money},
+		)
+	} else {
+		rows = append(rows, item{label: "Recommended portfolio", value: "none", note: "No control has a positive NPV on its own."})
+	}
+	rows = append(rows,
+		item{label: "Gordon–Loeb bound (per year)", value: an.GordonLoeb, style: st.money,
+			note: "(1/e) × baseline ALE: Gordon and Loeb's (2002) bound on the yearly security spend worth making against the loss at stake."},
+		item{},
+		item{label: "Run"},
+		item{label: "Seed", value: seedValue(an.Config.Seed), style: st.count},
+		item{label: "Outer draws", value: an.Config.Draws, style: st.count, note: "Draws of the uncertain inputs."},
+		item{label: "Years per draw", value: an.Config.Years, style: st.count},
+		item{label: "Simulated years", value: an.Config.Draws * an.Config.Years, style: st.count},
+		item{label: "Appraisal horizon (years)", value: an.Appraisal.Horizon, style: st.count},
+		item{label: "Discounting", value: discountText(r)},
+		item{label: "Optimism bias", value: an.Appraisal.OptimismBias, style: st.pct, note: "Uplift on costs, for controls that do not state their own."},
+		item{label: "Ranking metric", value: metricName(r)},
+		item{label: "Tool version", value: strings.TrimSpace(r.Tool + " " + r.Version)},
+		generated(r, st.date),
+		item{label: "Dataset", value: r.Dataset},
+	)
+	b.items(s, 3, rows)
+}
+
+// generated is the Summary's row for the time the run was made.
+func generated(r *Report, style int) item {
+	if r.Generated.IsZero() {
+		return item{label: "Generated", value: "not recorded"}
+	}
+	return item{label: "Generated", value: r.Generated.UTC(), style: style}
+}
+
+// seedValue returns the seed as a number, or as text when a spreadsheet's
+// double could not hold it exactly (above 2^53).
+func seedValue(seed uint64) any {
+	if seed > 1<<53 {
+		return strconv.FormatUint(seed, 10)
+	}
+	return seed
+}
+
+// metricName names the ranking metric.
+func metricName(r *Report) string {
+	if r.Settings.Metric != "" {
+		return r.Settings.Metric
+	}
+	return strings.ToUpper(r.Analysis.Ranking.Metric.String())
+}
+
+// discountText describes the discounting.
+func discountText(r *Report) string {
+	if r.Settings.Discount != "" {
+		return r.Settings.Discount
+	}
+	var parts []string
+	for _, s := range r.Analysis.Appraisal.Discount {
+		parts = append(parts, fmt.Sprintf("%g%% to year %d", 100*s.Rate, s.Through))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// rankRow is one control of the Ranking sheet.
+type rankRow struct {
+	rank  int
+	ctl   model.Control
+	res   *model.Result
+	prob1 float64
+}
+
+// ranking writes the Ranking sheet, one row per control in rank order, and
+// a bar chart of mean NPV under the table.
+func (b *book) ranking(r *Report) {
+	an := r.Analysis
+	st := b.st
+	var rows []rankRow
+	for k, i := range an.Ranking.Order {
+		res := &an.Results[i]
+		var p1 float64
+		if i < len(an.Ranking.Prob) && len(an.Ranking.Prob[i]) > 0 {
+			p1 = an.Ranking.Prob[i][0]
+		}
+		rows = append(rows, rankRow{rank: k + 1, ctl: r.Model.Controls[res.Portfolio[0]], res: res, prob1: p1})
+	}
+	h := an.Appraisal.Horizon
+	payback := func(y int) any {
+		if y < 1 || y > h {
+			return fmt.Sprintf("none in %d yr", h)
+		}
+		return y
+	}
+	m := func(head string, f func(*model.Result) float64) column[rankRow] {
+		return column[rankRow]{head: head, width: 14, style: st.money, value: func(r rankRow) any { return f(r.res) }}
+	}
+	cols := []column[rankRow]{
+		{head: "Rank", width: 6, style: st.count, value: func(r rankRow) any { return r.rank }},
+		{head: "ID", width: 8, value: func(r rankRow) any { return r.ctl.ID }},
+		{head: "Control", width: 34, value: func(r rankRow) any { return r.ctl.Name }},
+		m("EAC (£/yr)", func(r *model.Result) float64 { return r.EAC.Mean }),
+		m("Capex (£)", func(r *model.Result) float64 { return r.Capex.Mean }),
+		m("Opex (£/yr)", func(r *model.Result) float64 { return r.Opex.Mean }),
+		m("PV benefit (£)", func(r *model.Result) float64 { return r.PVBenefit.Mean }),
+		m("PV cost (£)", func(r *model.Result) float64 { return r.PVCost.Mean }),
+		m("ΔALE (£/yr)", func(r *model.Result) float64 { return r.DeltaALE.Mean }),
+		m("ΔALE SE", func(r *model.Result) float64 { return r.DeltaALESE }),
+		m("ΔALE 5%", func(r *model.Result) float64 { return r.DeltaALE.Lo }),
+		m("ΔALE 95%", func(r *model.Result) float64 { return r.DeltaALE.Hi }),
+		m("ΔP95 (£/yr)", func(r *model.Result) float64 { return r.DeltaP95.Mean }),
+		m("ΔP95 5%", func(r *model.Result) float64 { return r.DeltaP95.Lo }),
+		m("ΔP95 95%", func(r *model.Result) float64 { return r.DeltaP95.Hi }),
+		m("NPV (£)", func(r *model.Result) float64 { return r.NPV.Mean }),
+		m("NPV 5%", func(r *model.Result) float64 { return r.NPV.Lo }),
+		m("NPV 95%", func(r *model.Result) float64 { return r.NPV.Hi }),
+		m("NPV SE", func(r *model.Result) float64 { return r.NPVSE }),
+		{head: "BCR", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Mean }},
+		{head: "BCR 5%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Lo }},
+		{head: "BCR 95%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Hi }},
+		{head: "ROSI", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Mean }},
+		{head: "ROSI 5%", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Lo }},
+		{head: "ROSI 95%", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Hi }},
+		{head: "P(NPV>0)", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositive }},
+		{head: "P(rank 1)", width: 9, style: st.pct, value: func(r rankRow) any { return r.prob1 }},
+		{head: "Payback (yr)", width: 13, value: func(r rankRow) any { return payback(r.res.Payback) }},
+		{head: "Payback 5%", width: 13, value: func(r rankRow) any { return payback(r.res.PaybackLo) }},
+		{head: "Payback 95%", width: 13, value: func(r rankRow) any { return payback(r.res.PaybackHi) }},
+	}
+	last := table(b, sheetRanking, 1, cols, rows)
+	if len(rows) == 0 || b.err != nil {
+		return
+	}
+	npv := 16 // the NPV (£) column
+	ref := func(col int) string {
+		return fmt.Sprintf("%s!$%s$2:$%s$%d", sheetRanking, colName(col), colName(col), last)
+	}
+	b.do(b.f.AddChart(sheetRanking, cellName(2, last+3), &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{
+			Name:       fmt.Sprintf("%s!$%s$1", sheetRanking, colName(npv)),
+			Categories: ref(3),
+			Values:     ref(npv),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0072B2"}},
+		}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf("Mean NPV over %d years by control (£)", h)}}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtMoney}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		Dimension: excelize.ChartDimension{Width: 720, Height: uint(max(280, 36*len(rows)+120))},
+	}))
+}
+
+// colName returns the letters of column col (1-based).
+func colName(col int) string {
+	return strings.TrimRight(cellName(col, 1), "0123456789")
+}
+
+// percentiles writes the Percentiles sheet: one row per option.
+func (b *book) percentiles(opts []option) {
+	st := b.st
+	m := func(head string, f func(model.Summary) float64) column[option] {
+		return column[option]{head: head, width: 15, style: st.money, value: func(o option) any { return f(o.sum) }}
+	}
+	cols := []column[option]{
+		{head: "Option", width: 40, value: func(o option) any { return o.label }},
+		{head: "Controls", width: 14, value: func(o option) any { return o.short }},
+		m("ALE (£/yr)", func(s model.Summary) float64 { return s.ALE }),
+		m("ALE SE", func(s model.Summary) float64 { return s.ALESE }),
+		m("P50", func(s model.Summary) float64 { return s.P50 }),
+		m("P90", func(s model.Summary) float64 { return s.P90 }),
+		m("P95", func(s model.Summary) float64 { return s.P95 }),
+		m("P99", func(s model.Summary) float64 { return s.P99 }),
+		m("TVaR95", func(s model.Summary) float64 { return s.TVaR95 }),
+		m("Max", func(s model.Summary) float64 { return s.Max }),
+	}
+	table(b, sheetPercentiles, 1, cols, opts)
+}
+
+// lecChartSeries are the options drawn on the LEC chart: the baseline, the
+// best single control and the recommended portfolio, as on the plot.
+func lecChartSeries(r *Report, opts []option) []int {
+	s := []int{0}
+	if len(r.Analysis.Results) > 0 {
+		s = append(s, 1)
+	}
+	if r.Analysis.Recommended != nil {
+		s = append(s, len(opts)-1)
+	}
+	return s
+}
+
+// lecOptionCol is the LEC sheet's first column of losses: after the
+// exceedance probability, the return period and the mark.
+const lecOptionCol = 4
+
+// lec writes the LEC sheet through a stream writer: for each exceedance
+// probability p of lecGrid, its return period 1/p, a mark such as "1 in
+// 100" on the rows nearest 1 in 2 and each power of ten, and the loss of
+// each option exceeded with probability p. Then it draws the LEC chart on
+// its own sheet, since a stream-written sheet takes no normal-API calls.
+func (b *book) lec(r *Report, opts []option) {
+	if b.err != nil {
+		return
+	}
+	grid := lecGrid(len(opts[0].loss))
+	q := lecQuantiles(opts, grid)
+	sw, err := b.f.NewStreamWriter(sheetLEC)
+	if err != nil {
+		b.do(err)
+		return
+	}
+	b.do(sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
+	b.do(sw.SetColWidth(1, 3, 14))
+	b.do(sw.SetColWidth(lecOptionCol, lecOptionCol-1+len(opts), 18))
+	head := []any{
+		excelize.Cell{StyleID: b.st.header, Value: "Exceedance probability"},
+		excelize.Cell{StyleID: b.st.header, Value: "Return period (years)"},
+		excelize.Cell{StyleID: b.st.header, Value: "Mark"},
+	}
+	marks := returnMarks(grid)
+	for _, name := range unique(labels(opts)) {
+		head = append(head, excelize.Cell{StyleID: b.st.header, Value: name})
+	}
+	b.do(sw.SetRow("A1", head, excelize.RowOpts{Height: headerHeight}))
+	row := make([]any, len(head))
+	for i, p := range grid {
+		row[0] = excelize.Cell{StyleID: b.st.exceed, Value: p}
+		row[1] = excelize.Cell{StyleID: b.st.count, Value: 1 / p}
+		row[2] = nil
+		if m, ok := marks[i]; ok {
+			row[2] = m
+		}
+		for j := range opts {
+			row[lecOptionCol-1+j] = excelize.Cell{StyleID: b.st.money, Value: cellValue(q[j][i])}
+		}
+		if b.err == nil {
+			b.do(sw.SetRow(cellName(1, i+2), row))
+		}
+	}
+	last := len(grid) + 1
+	if b.err == nil {
+		b.do(sw.AddTable(&excelize.Table{Range: "A1:" + cellName(len(head), max(last, 2)), Name: "LossExceedance", StyleName: "TableStyleLight1"}))
+	}
+	if b.err == nil {
+		b.do(sw.Flush())
+	}
+	b.lecChart(r, opts, grid)
+}
+
+// returnMarks returns, by row of the grid, the marks "1 in 2", "1 in 10",
+// "1 in 100", … on the rows whose return period 1/p is nearest each of
+// them (on a log scale), for return periods within the grid.
+func returnMarks(grid []float64) map[int]string {
+	marks := map[int]string{}
+	lo, hi := 1/grid[0], 1/grid[len(grid)-1]
+	for t := 2.0; t <= hi*(1+1e-9); t = nextMark(t) {
+		if t < lo*(1-1e-9) {
+			continue
+		}
+		best := 0
+		for i, p := range grid {
+			if math.Abs(math.Log(t*p)) < math.Abs(math.Log(t*grid[best])) {
+				best = i
+			}
+		}
+		marks[best] = "1 in " + thousands(int(t))
+	}
+	return marks
+}
+
+// nextMark returns the return period marked after t: 2, 10, 100, 1000, …
+func nextMark(t float64) float64 {
+	if t < 10 {
+		return 10
+	}
+	return 10 * t
+}
+
+// lecQuantiles returns q[j][i], the loss of option j exceeded with
+// probability grid[i]. Each option's losses are sorted once, in a scratch
+// buffer per worker, so memory stays at one copy of the losses per worker.
+func lecQuantiles(opts []option, grid []float64) [][]float64 {
+	q := make([][]float64, len(opts))
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(opts)) {
+		wg.Go(func() {
+			var scratch []float64
+			for j := range jobs {
+				scratch = sorted(scratch, opts[j].loss)
+				q[j] = make([]float64, len(grid))
+				for i, p := range grid {
+					q[j][i] = lossAt(scratch, p)
+				}
+			}
+		})
+	}
+	for j := range opts {
+		jobs <- j
+	}
+	close(jobs)
+	wg.Wait()
+	return q
+}
+
+// lecChart draws the LEC as a native scatter chart on the LEC chart sheet,
+// as the plot draws it: annual loss across, exceedance probability up on a
+// log axis. Excel charts take a log scale on the vertical axis only (and
+// both Excel and LibreOffice ignore or thin the labels of a category axis
+// with a thousand rows), so the loss axis is linear: the curve's tail, where
+// the options differ, takes most of its width.
+func (b *book) lecChart(r *Report, opts []option, grid []float64) {
+	if b.err != nil {
+		return
+	}
+	s := sheetLECChart
+	last := len(grid) + 1
+	b.set(s, 1, 1, "Loss exceedance: "+scopeName(r), b.st.title)
+	b.set(s, 1, 2, "Data on the LEC sheet: the probability, in any one year, that the annual loss exceeds each amount.", 0)
+	colours := []string{"000000", "0072B2", "009E73"}
+	var cs []excelize.ChartSeries
+	for k, j := range lecChartSeries(r, opts) {
+		col := colName(lecOptionCol + j)
+		cs = append(cs, excelize.ChartSeries{
+			Name:       fmt.Sprintf("%s!$%s$1", sheetLEC, col),
+			Categories: fmt.Sprintf("%s!$%s$2:$%s$%d", sheetLEC, col, col, last),
+			Values:     fmt.Sprintf("%s!$A$2:$A$%d", sheetLEC, last),
+			Line:       excelize.LineOptions{Type: excelize.LineSolid, Width: 2},
+			Marker:     excelize.ChartMarker{Symbol: "none"},
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colours[k%len(colours)]}},
+		})
+	}
+	ymin, ymax := math.Pow10(int(math.Floor(lg(grid[len(grid)-1])))), 1.0
+	b.do(b.f.AddChart(s, "A4", &excelize.Chart{
+		Type:   excelize.Scatter,
+		Series: cs,
+		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Loss exceedance curve (" + prices(r) + ")"}}},
+		XAxis: excelize.ChartAxis{
+			MajorGridLines: true,
+			Minimum:        new(0.0),
+			Font:           excelize.Font{Color: "404040"},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: fmtMoney},
+			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Annual loss (£)"}}},
+		},
+		YAxis: excelize.ChartAxis{
+			LogBase: 10, MajorGridLines: true,
+			Minimum: &ymin, Maximum: &ymax,
+			Font:   excelize.Font{Color: "404040"},
+			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.####"},
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Annual exceedance probability"}}},
+		},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 900, Height: 520},
+	}))
+}
+
+// labels returns the options' labels.
+func labels(opts []option) []string {
+	s := make([]string, len(opts))
+	for i, o := range opts {
+		s[i] = o.label
+	}
+	return s
+}
+
+// unique makes names distinct, as table headers must be, by numbering
+// repeats: "X", "X (2)".
+func unique(names []string) []string {
+	seen := map[string]bool{"Exceedance probability": true, "Return period (years)": true, "Mark": true}
+	out := make([]string, len(names))
+	for i, n := range names {
+		u := n
+		for k := 2; seen[u]; k++ {
+			u = fmt.Sprintf("%s (%d)", n, k)
+		}
+		seen[u] = true
+		out[i] = u
+	}
+	return out
+}
+
+// calibration writes the Calibration sheet: the target, the fitted rates
+// in both price years, the replay, the checks and the hold-outs.
+func (b *book) calibration(r *Report) {
+	s := sheetCalibration
+	st := b.st
+	c := r.Calibration
+	fit := c.Fit
+	inc := c.Incident
+	if inc == "" {
+		inc = "the calibration incident"
+	}
+	b.set(s, 1, 1, "Calibration of the outage cost rates on "+inc, st.title)
+	b.freeze(s, 1)
+	b.widths(s, 52, 18, 18, 18, 18, 18, 18, 14, 34)
+	py := func(y string) string {
+		if y == "" {
+			return "prices"
+		}
+		return y + " prices"
+	}
+	head := func(row int, cells ...string) {
+		for j, h := range cells {
+			b.set(s, j+1, row, h, st.header)
+		}
+	}
+	row := 3
+	head(row, "Calibration target", "Value", "")
+	row = b.items(s, row+1, []item{
+		{label: "Incident", value: inc},
+		{label: "Price year of its costs", value: c.PriceYear},
+		{label: "Reported total cost", value: c.Target, style: st.money},
+		{label: "of which lost output", value: c.LostOutput, style: st.money},
+		{label: "of which IT costs", value: c.IT, style: st.money},
+	})
+	for _, e := range []struct {
+		name string
+		est  model.Estimate
+	}{{"Spread S, organisations disrupted (90% interval)", c.Spread}, {"Duration D, outage days (90% interval)", c.Duration}} {
+		b.set(s, 1, row, e.name, st.label)
+		b.set(s, 2, row, e.est.Lo, 0)
+		b.set(s, 3, row, e.est.Hi, 0)
+		row++
+	}
+	row++
+	head(row, "Fitted rates", py(c.PriceYear), py(r.PriceYear))
+	row++
+	for _, e := range []struct {
+		name      string
+		then, now float64
+	}{
+		{"c_d: lost output per organisation-day = lost output / (E[S]·E[D])", fit.Daily, fit.DailyNow},
+		{"c_r: IT recovery per disrupted organisation = IT costs / E[S]", fit.Recovery, fit.RecoveryNow},
+	} {
+		b.set(s, 1, row, e.name, st.label)
+		b.set(s, 2, row, e.then, st.money)
+		b.set(s, 3, row, e.now, st.money)
+		row++
+	}
+	row++
+	rp := fit.Replay
+	head(row, "Replay with the fitted rates ("+py(c.PriceYear)+")", "Value", "")
+	off := any("n/a")
+	if c.Target > 0 {
+		off = (rp.SimMean - c.Target) / c.Target
+	}
+	row = b.items(s, row+1, []item{
+		{label: "Expected cost (closed form)", value: rp.Mean, style: st.money},
+		{label: "of which lost output", value: rp.LostOutput, style: st.money},
+		{label: "of which IT", value: rp.IT, style: st.money},
+		{label: "of which fixed", value: rp.Fixed, style: st.money},
+		{label: "Simulated mean", value: rp.SimMean, style: st.money},
+		{label: "Simulated mean, standard error", value: rp.SE, style: st.money},
+		{label: "5th percentile", value: rp.P5, style: st.money},
+		{label: "Median", value: rp.P50, style: st.money},
+		{label: "95th percentile", value: rp.P95, style: st.money},
+		{label: "Simulated mean against the reported cost", value: off, style: st.pct},
+	})
+	if len(c.Checks) > 0 {
+		row++
+		head(row, "Checks (shown beside the fit, not fitted)", "Value", "")
+		row++
+		for _, ch := range c.Checks {
+			b.set(s, 1, row, ch.Name, st.wrap)
+			b.set(s, 2, row, ch.Value, st.money)
+			row++
+		}
+	}
+	row++
+	head(row, "Hold-out incident (validation, not fitted; "+py(r.PriceYear)+")", "ID", "Observed (£)", "Model mean (£)",
+		"Model 5% (£)", "Model median (£)", "Model 95% (£)", "Observed / model", "Verdict")
+	if b.err == nil {
+		b.do(b.f.SetRowHeight(s, row, headerHeight))
+	}
+	row++
+	for _, h := range c.Holdouts {
+		b.set(s, 1, row, h.Name, st.wrap)
+		b.set(s, 2, row, h.ID, 0)
+		for j, v := range []float64{h.Observed, h.Replay.Mean, h.Replay.P5, h.Replay.P50, h.Replay.P95} {
+			b.set(s, 3+j, row, v, st.money)
+		}
+		var ratio any
+		if h.Replay.Mean > 0 {
+			ratio = h.Observed / h.Replay.Mean
+		}
+		b.set(s, 8, row, ratio, st.ratio)
+		b.set(s, 9, row, verdict(h), 0)
+		row++
+	}
+}
+
+// verdict says where a hold-out's observed cost falls against the model's
+// 90% interval.
+func verdict(h Holdout) string {
+	switch {
+	case h.Observed < h.Replay.P5:
+		return "below the model's 90% interval"
+	case h.Observed > h.Replay.P95:
+		return "above the model's 90% interval"
+	}
+	return "inside the model's 90% interval"
+}
+
+// inputs writes the Inputs sheet: every input as used.
+func (b *book) inputs(r *Report) {
+	st := b.st
+	unitStyle := func(in Input) int { return st.byUnit[in.Unit] }
+	cols := []column[Input]{
+		{head: "Section", width: 12, value: func(in Input) any { return in.Section }},
+		{head: "Item", width: 34, value: func(in Input) any { return in.Item }},
+		{head: "Field", width: 18, value: func(in Input) any { return in.Field }},
+		{head: "Low (5%)", width: 14, styleOf: unitStyle, value: func(in Input) any { return in.Lo }},
+		{head: "High (95%)", width: 14, styleOf: unitStyle, value: func(in Input) any { return in.Hi }},
+		{head: "Unit", width: 12, value: func(in Input) any { return in.Unit }},
+		{head: "Tag", width: 6, value: func(in Input) any { return in.Tag }},
+		{head: "Sources", width: 22, value: func(in Input) any { return in.Sources }},
+		{head: "Note", width: 90, style: st.wrap, value: func(in Input) any { return in.Note }},
+	}
+	table(b, sheetInputs, 1, cols, r.Inputs)
+	if b.err == nil {
+		b.set(sheetInputs, 11, 1, "Tags: F fact, D derived, J judgement. Low and high bound a 90% interval; equal for a fixed value.", st.wrap)
+		b.do(b.f.SetColWidth(sheetInputs, "K", "K", 50))
+	}
+}
+
+// sources writes the Sources sheet, with each URL a link.
+func (b *book) sources(r *Report) {
+	cols := []column[Source]{
+		{head: "ID", width: 20, value: func(s Source) any { return s.ID }},
+		{head: "Publisher", width: 28, value: func(s Source) any { return s.Publisher }},
+		{head: "Title", width: 70, style: b.st.wrap, value: func(s Source) any { return s.Title }},
+		{head: "Year", width: 8, value: func(s Source) any {
+			if s.Year == 0 {
+				return nil
+			}
+			return s.Year
+		}},
+		{head: "URL", width: 60, style: b.st.link, value: func(s Source) any { return s.URL }},
+	}
+	table(b, sheetSources, 1, cols, r.Sources)
+	for i, src := range r.Sources {
+		// Excel keeps at most 65,530 links a sheet.
+		if src.URL != "" && i < 65530 && b.err == nil {
+			b.do(b.f.SetCellHyperLink(sheetSources, cellName(5, i+2), src.URL, "External"))
+		}
+	}
+}
+
+// about writes the About sheet: one paragraph a row, wrapped, with each
+// row tall enough for its text.
+func (b *book) about(r *Report) {
+	s := sheetAbout
+	const width = 110
+	b.set(s, 1, 1, "About this workbook: the model and its assumptions", b.st.title)
+	b.freeze(s, 1)
+	b.widths(s, width)
+	for i, p := range aboutText(r) {
+		row := i + 3
+		b.set(s, 1, row, p, b.st.wrap)
+		// About 1.1 characters of 11 pt prose fit a unit of column width.
+		lines := math.Ceil(float64(utf8.RuneCountInString(p))/(1.1*width)) + 1
+		if b.err == nil {
+			b.do(b.f.SetRowHeight(s, row, lines*lineHeight+4))
+		}
+	}
+}

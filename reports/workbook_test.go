@@ -1,0 +1,508 @@
+package reports
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"gonum.org/v1/gonum/stat"
+)
+
+// openBook writes r's workbook and opens it again, returning the file and
+// the written bytes.
+func openBook(t *testing.T, r *Report) (*excelize.File, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteWorkbook(&buf, r); err != nil {
+		t.Fatalf("WriteWorkbook: %v", err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("OpenReader: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := f.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return f, buf.Bytes()
+}
+
+// raw is a cell's stored value, unformatted.
+var raw = excelize.Options{RawCellValue: true}
+
+// rows returns a sheet's rows as stored.
+func rows(t *testing.T, f *excelize.File, sheet string) [][]string {
+	t.Helper()
+	rs, err := f.GetRows(sheet, raw)
+	if err != nil {
+		t.Fatalf("GetRows(%s): %v", sheet, err)
+	}
+	return rs
+}
+
+// number parses a stored cell value.
+func number(t *testing.T, where, s string) float64 {
+	t.Helper()
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%s = %q; want a number", where, s)
+	}
+	return x
+}
+
+// same reports whether a number read back from the workbook is want:
+// excelize writes numbers to Excel's 15 significant digits, cutting the
+// rest, which leaves a relative error under 1e-14.
+func same(got, want float64) bool {
+	return got == want || math.Abs(got-want) <= 1e-14*math.Abs(want)
+}
+
+// headerIndex returns the index of the header named name in row, failing the
+// test if there is none.
+func headerIndex(t *testing.T, sheet string, header []string, name string) int {
+	t.Helper()
+	i := slices.Index(header, name)
+	if i < 0 {
+		t.Fatalf("%s: no column %q in %q", sheet, name, header)
+	}
+	return i
+}
+
+// labelled returns the Summary's values by label.
+func labelled(t *testing.T, f *excelize.File) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	for _, row := range rows(t, f, sheetSummary) {
+		if len(row) >= 2 && row[0] != "" {
+			if _, dup := m[row[0]]; !dup {
+				m[row[0]] = row[1]
+			}
+		}
+	}
+	return m
+}
+
+func TestWorkbookSheets(t *testing.T) {
+	t.Parallel()
+	f, _ := openBook(t, report(t, typical))
+	want := []string{"Summary", "Ranking", "Percentiles", "LEC", "LEC chart", "Calibration", "Inputs", "Sources", "About"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Errorf("sheets = %q; want %q", got, want)
+	}
+}
+
+// TestWorkbookSummary checks the headline figures against the analysis,
+// for a run with a recommended portfolio and one without.
+func TestWorkbookSummary(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		get  func() (*Report, error)
+	}{
+		{"typical", typical},
+		{"none recommended", noneRecommended},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, tt.get)
+			f, _ := openBook(t, r)
+			got := labelled(t, f)
+			an := r.Analysis
+			for label, want := range map[string]float64{
+				"Expected annual loss (ALE)":           an.Baseline.ALE,
+				"ALE standard error":                   an.Baseline.ALESE,
+				"95th percentile of annual loss (P95)": an.Baseline.P95,
+				"TVaR95":                               an.Baseline.TVaR95,
+				"Its NPV (mean)":                       an.Results[an.Ranking.Order[0]].NPV.Mean,
+				"Gordon–Loeb bound (per year)":         an.GordonLoeb,
+				"Seed":                                 1,
+				"Outer draws":                          20,
+				"Years per draw":                       500,
+				"Simulated years":                      10_000,
+				"Appraisal horizon (years)":            10,
+			} {
+				if x := number(t, "Summary "+label, got[label]); !same(x, want) {
+					t.Errorf("Summary %q = %v; want %v", label, x, want)
+				}
+			}
+			wantRec := "none"
+			if an.Recommended != nil {
+				wantRec = strings.Join(an.Recommended.Controls, ", ")
+			}
+			if got["Recommended portfolio"] != wantRec {
+				t.Errorf("Summary recommended portfolio = %q; want %q", got["Recommended portfolio"], wantRec)
+			}
+			if !strings.HasPrefix(got["Best single control (by NPV)"], "C1 ") {
+				t.Errorf("Summary best control = %q; want C1 …", got["Best single control (by NPV)"])
+			}
+			for label, want := range map[string]string{"Dataset": "test dataset", "Tool version": "cybercba test", "Scope": "Test trusts (test)"} {
+				if got[label] != want {
+					t.Errorf("Summary %q = %q; want %q", label, got[label], want)
+				}
+			}
+		})
+	}
+}
+
+// TestWorkbookRanking checks every control's row against its result, in
+// rank order, and that a control that costs nothing has "n/a" for its BCR.
+func TestWorkbookRanking(t *testing.T) {
+	t.Parallel()
+	r := report(t, typical)
+	an := r.Analysis
+	f, _ := openBook(t, r)
+	rs := rows(t, f, sheetRanking)
+	head := rs[0]
+	col := func(name string) int { return headerIndex(t, sheetRanking, head, name) }
+	if got, want := len(rs)-1, len(an.Results); got < want {
+		t.Fatalf("Ranking has %d rows; want %d", got, want)
+	}
+	for k, i := range an.Ranking.Order {
+		res := an.Results[i]
+		row := rs[k+1]
+		id := r.Model.Controls[res.Portfolio[0]].ID
+		if row[col("Rank")] != strconv.Itoa(k+1) || row[col("ID")] != id {
+			t.Errorf("Ranking row %d = rank %s, %s; want %d, %s", k+2, row[col("Rank")], row[col("ID")], k+1, id)
+		}
+		for name, want := range map[string]float64{
+			"NPV (£)":     res.NPV.Mean,
+			"NPV 5%":      res.NPV.Lo,
+			"NPV 95%":     res.NPV.Hi,
+			"NPV SE":      res.NPVSE,
+			"ΔALE (£/yr)": res.DeltaALE.Mean,
+			"ΔALE SE":     res.DeltaALESE,
+			"EAC (£/yr)":  res.EAC.Mean,
+			"ΔP95 (£/yr)": res.DeltaP95.Mean,
+			"P(NPV>0)":    res.PNPVPositive,
+			"P(rank 1)":   an.Ranking.Prob[i][0],
+		} {
+			if x := number(t, id+" "+name, row[col(name)]); !same(x, want) {
+				t.Errorf("Ranking %s %s = %v; want %v", id, name, x, want)
+			}
+		}
+		for _, name := range []string{"BCR", "ROSI"} {
+			cell := row[col(name)]
+			want := res.BCR.Mean
+			if name == "ROSI" {
+				want = res.ROSI.Mean
+			}
+			if !finite(want) {
+				if cell != "n/a" {
+					t.Errorf("Ranking %s %s = %q; want n/a for %v", id, name, cell, want)
+				}
+			} else if x := number(t, id+" "+name, cell); !same(x, want) {
+				t.Errorf("Ranking %s %s = %v; want %v", id, name, x, want)
+			}
+		}
+	}
+	if c3 := an.Results[2]; finite(c3.BCR.Mean) {
+		t.Errorf("the test model's free control has BCR %v; the n/a case is not tested", c3.BCR.Mean)
+	}
+}
+
+func TestWorkbookPercentiles(t *testing.T) {
+	t.Parallel()
+	r := report(t, typical)
+	an := r.Analysis
+	f, _ := openBook(t, r)
+	rs := rows(t, f, sheetPercentiles)
+	if got, want := len(rs), 1+1+len(an.Results)+1; got != want {
+		t.Fatalf("Percentiles has %d rows; want %d (header, baseline, controls, recommended)", got, want)
+	}
+	head := rs[0]
+	check := func(row []string, what string, want map[string]float64) {
+		t.Helper()
+		for name, w := range want {
+			if x := number(t, what+" "+name, row[headerIndex(t, sheetPercentiles, head, name)]); !same(x, w) {
+				t.Errorf("Percentiles %s %s = %v; want %v", what, name, x, w)
+			}
+		}
+	}
+	b := an.Baseline
+	check(rs[1], "baseline", map[string]float64{"ALE (£/yr)": b.ALE, "ALE SE": b.ALESE, "P50": b.P50, "P90": b.P90, "P95": b.P95, "P99": b.P99, "TVaR95": b.TVaR95, "Max": b.Max})
+	best := an.Results[an.Ranking.Order[0]].Loss
+	check(rs[2], "best", map[string]float64{"ALE (£/yr)": best.ALE, "P95": best.P95})
+	rec := an.Recommended.Loss
+	check(rs[len(rs)-1], "recommended", map[string]float64{"ALE (£/yr)": rec.ALE, "P99": rec.P99, "Max": rec.Max})
+}
+
+// TestWorkbookLEC checks the LEC table against quantiles computed
+// independently, by gonum's stat.Quantile on the sorted losses, at the
+// probabilities the sheet gives, which must run log-spaced from 0.5 to 1/n.
+func TestWorkbookLEC(t *testing.T) {
+	t.Parallel()
+	r := report(t, typical)
+	an := r.Analysis
+	f, _ := openBook(t, r)
+	rs := rows(t, f, sheetLEC)
+	if got := len(rs) - 1; got != 1000 {
+		t.Fatalf("LEC has %d rows; want 1000", got)
+	}
+	sortedCopy := func(x []float64) []float64 {
+		s := slices.Clone(x)
+		sort.Float64s(s)
+		return s
+	}
+	head := rs[0]
+	cols := []struct {
+		name   string
+		losses []float64
+	}{
+		{"Baseline (no new controls)", sortedCopy(an.Sim.Loss[0])},
+		{"C1 Patch management", sortedCopy(an.Sim.Loss[1])},
+		{"C2 Network segmentation", sortedCopy(an.Sim.Loss[2])},
+		{"All recommended (3 controls: C1+C2+C3)", sortedCopy(an.RecommendedSim.Loss[1])},
+	}
+	n := float64(len(an.Sim.Loss[0]))
+	var prev float64 = 1
+	for i, row := range rs[1:] {
+		p := number(t, "LEC probability", row[0])
+		if (i == 0 && p != 0.5) || (i == 999 && math.Abs(p*n-1) > 1e-9) || !(p < prev) {
+			t.Fatalf("LEC row %d: probability %v (previous %v); want a decreasing grid from 0.5 to 1/%v", i+2, p, prev, n)
+		}
+		if want := math.Pow(0.5*n, -float64(i)/999) * 0.5; math.Abs(p-want) > 1e-12*want {
+			t.Errorf("LEC row %d: probability %v; want %v, log-spaced", i+2, p, want)
+		}
+		prev = p
+		for _, c := range cols {
+			want := stat.Quantile(1-p, stat.Empirical, c.losses, nil)
+			if x := number(t, "LEC "+c.name, row[headerIndex(t, sheetLEC, head, c.name)]); !same(x, want) {
+				t.Errorf("LEC row %d (p = %v) %s = %v; want %v", i+2, p, c.name, x, want)
+			}
+		}
+	}
+	marks := map[string]float64{}
+	for _, row := range rs[1:] {
+		if len(row) > 2 && row[2] != "" {
+			marks[row[2]] = number(t, "return period", row[1])
+		}
+	}
+	for mark, want := range map[string]float64{"1 in 2": 2, "1 in 10": 10, "1 in 100": 100, "1 in 1,000": 1000, "1 in 10,000": 10_000} {
+		if got, ok := marks[mark]; !ok || math.Abs(got/want-1) > 0.01 {
+			t.Errorf("LEC mark %q on the row with return period %v; want the row nearest %v", mark, got, want)
+		}
+	}
+}
+
+// TestWorkbookCharts checks that the workbook holds two native charts, a
+// scatter chart of the LEC with a log probability axis drawn from the LEC
+// sheet and a bar chart of NPV drawn from the Ranking sheet, each attached
+// to its sheet.
+func TestWorkbookCharts(t *testing.T) {
+	t.Parallel()
+	_, b := openBook(t, report(t, typical))
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		rc, err := zr.Open(name)
+		if err != nil {
+			return ""
+		}
+		defer rc.Close()
+		s, _ := io.ReadAll(rc)
+		return string(s)
+	}
+	var charts []string
+	for _, zf := range zr.File {
+		if strings.HasPrefix(zf.Name, "xl/charts/chart") {
+			charts = append(charts, read(zf.Name))
+		}
+	}
+	if len(charts) != 2 {
+		t.Fatalf("workbook has %d charts; want 2", len(charts))
+	}
+	want := []struct {
+		kind  string
+		parts []string
+	}{
+		{"barChart", []string{"Ranking!$P$2:$P$4", "Ranking!$C$2:$C$4"}},
+		{"scatterChart", []string{`logBase val="10"`, "LEC!$A$2:$A$1001", "LEC!$D$2:$D$1001", "LEC!$E$2:$E$1001", "LEC!$H$2:$H$1001"}},
+	}
+	for _, w := range want {
+		i := slices.IndexFunc(charts, func(c string) bool { return strings.Contains(c, "<"+w.kind) })
+		if i < 0 {
+			t.Errorf("no %s in the workbook", w.kind)
+			continue
+		}
+		for _, p := range w.parts {
+			if !strings.Contains(charts[i], p) {
+				t.Errorf("%s does not contain %s", w.kind, p)
+			}
+		}
+	}
+	// Sheets are numbered in workbook order: Ranking is sheet2 and LEC
+	// chart sheet5.
+	for _, sheet := range []string{"sheet2", "sheet5"} {
+		if rels := read("xl/worksheets/_rels/" + sheet + ".xml.rels"); !strings.Contains(rels, "drawing") {
+			t.Errorf("%s has no drawing: %q", sheet, rels)
+		}
+	}
+}
+
+// TestWorkbookLayout checks the frozen header rows, the filters on table
+// sheets and the number formats of money and share cells.
+func TestWorkbookLayout(t *testing.T) {
+	t.Parallel()
+	f, _ := openBook(t, report(t, typical))
+	for sheet, rows := range map[string]int{
+		sheetSummary: 2, sheetRanking: 1, sheetPercentiles: 1, sheetLEC: 1,
+		sheetCalibration: 1, sheetInputs: 1, sheetSources: 1, sheetAbout: 1,
+	} {
+		p, err := f.GetPanes(sheet)
+		if err != nil {
+			t.Fatalf("GetPanes(%s): %v", sheet, err)
+		}
+		if !p.Freeze || p.YSplit != rows {
+			t.Errorf("%s panes = %+v; want the top %d rows frozen", sheet, p, rows)
+		}
+	}
+	for _, sheet := range []string{sheetRanking, sheetPercentiles, sheetInputs, sheetSources} {
+		if !slices.ContainsFunc(f.GetDefinedName(), func(d excelize.DefinedName) bool {
+			return d.Name == "_xlnm._FilterDatabase" && d.Scope == sheet
+		}) {
+			t.Errorf("%s has no filter", sheet)
+		}
+	}
+	for _, tt := range []struct {
+		sheet, cell, format string
+	}{
+		{sheetRanking, "P2", fmtMoney}, // NPV
+		{sheetRanking, "Z2", fmtPct},   // P(NPV>0)
+		{sheetRanking, "T2", fmtRatio}, // BCR
+		{sheetLEC, "D2", fmtMoney},     // baseline loss
+		{sheetLEC, "A2", fmtExceed},    // exceedance probability
+		{sheetSummary, "B7", fmtMoney}, // ALE
+		{sheetInputs, "D5", fmtMoney},  // a control's opex
+		{sheetPercentiles, "C2", fmtMoney},
+	} {
+		id, err := f.GetCellStyle(tt.sheet, tt.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.CustomNumFmt == nil || *st.CustomNumFmt != tt.format {
+			got := "none"
+			if st.CustomNumFmt != nil {
+				got = *st.CustomNumFmt
+			}
+			t.Errorf("%s!%s number format = %s; want %s", tt.sheet, tt.cell, got, tt.format)
+		}
+	}
+}
+
+func TestWorkbookCalibration(t *testing.T) {
+	t.Parallel()
+	r := report(t, typical)
+	f, _ := openBook(t, r)
+	rs := rows(t, f, sheetCalibration)
+	find := func(label string) []string {
+		t.Helper()
+		for _, row := range rs {
+			if len(row) > 0 && row[0] == label {
+				return row
+			}
+		}
+		t.Fatalf("Calibration has no row %q", label)
+		return nil
+	}
+	fit := r.Calibration.Fit
+	if row := find("c_d: lost output per organisation-day = lost output / (E[S]·E[D])"); !same(number(t, "c_d", row[1]), fit.Daily) || !same(number(t, "c_d now", row[2]), fit.DailyNow) {
+		t.Errorf("Calibration c_d = %q; want %v, %v", row[1:3], fit.Daily, fit.DailyNow)
+	}
+	if row := find("Simulated mean"); !same(number(t, "replay mean", row[1]), fit.Replay.SimMean) {
+		t.Errorf("Calibration replay mean = %q; want %v", row[1], fit.Replay.SimMean)
+	}
+	for _, h := range r.Calibration.Holdouts {
+		row := find(h.Name)
+		if row[1] != h.ID || !same(number(t, "observed", row[2]), h.Observed) || !same(number(t, "mean", row[3]), h.Replay.Mean) ||
+			!same(number(t, "P5", row[4]), h.Replay.P5) || !same(number(t, "P95", row[6]), h.Replay.P95) ||
+			!same(number(t, "ratio", row[7]), h.Observed/h.Replay.Mean) || row[8] != verdict(h) {
+			t.Errorf("Calibration hold-out %s = %q", h.ID, row)
+		}
+	}
+}
+
+func TestWorkbookInputsSourcesAbout(t *testing.T) {
+	t.Parallel()
+	r := report(t, typical)
+	f, _ := openBook(t, r)
+	in := rows(t, f, sheetInputs)
+	if len(in)-1 != len(r.Inputs) {
+		t.Fatalf("Inputs has %d rows; want %d", len(in)-1, len(r.Inputs))
+	}
+	for i, want := range r.Inputs {
+		row := in[i+1]
+		if row[0] != want.Section || row[1] != want.Item || row[2] != want.Field ||
+			!same(number(t, "lo", row[3]), want.Lo) || !same(number(t, "hi", row[4]), want.Hi) || row[5] != want.Unit {
+			t.Errorf("Inputs row %d = %q; want %+v", i+2, row, want)
+		}
+	}
+	src := rows(t, f, sheetSources)
+	if len(src)-1 != len(r.Sources) {
+		t.Fatalf("Sources has %d rows; want %d", len(src)-1, len(r.Sources))
+	}
+	for i, want := range r.Sources {
+		row := src[i+1]
+		if row[0] != want.ID || row[2] != want.Title || row[3] != strconv.Itoa(want.Year) || row[4] != want.URL {
+			t.Errorf("Sources row %d = %q; want %+v", i+2, row, want)
+		}
+		if ok, link, err := f.GetCellHyperLink(sheetSources, cellName(5, i+2)); err != nil || !ok || link != want.URL {
+			t.Errorf("Sources row %d link = %v, %q, %v; want %q", i+2, ok, link, err, want.URL)
+		}
+	}
+	var paras int
+	for _, row := range rows(t, f, sheetAbout)[1:] {
+		if len(row) > 0 && len(row[0]) > 80 {
+			paras++
+		}
+	}
+	if paras < 12 {
+		t.Errorf("About has %d paragraphs; want at least 12", paras)
+	}
+}
+
+func TestWorkbookBadReport(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := WriteWorkbook(&buf, &Report{Model: testModel()}); err == nil || buf.Len() != 0 {
+		t.Errorf("WriteWorkbook(no analysis) = %v, %d bytes; want an error and nothing written", err, buf.Len())
+	}
+}
+
+// TestTableRowLimit checks that a table longer than a sheet is refused
+// before anything is written.
+func TestTableRowLimit(t *testing.T) {
+	t.Parallel()
+	f := excelize.NewFile()
+	defer f.Close()
+	b := &book{f: f}
+	b.styles()
+	cols := []column[int]{{head: "n", value: func(n int) any { return n }}}
+	table(b, "Sheet1", 1, cols, make([]int, excelize.TotalRows))
+	if !errors.Is(b.err, errTooManyRows) {
+		t.Errorf("table of %d rows: error %v; want %v", excelize.TotalRows, b.err, errTooManyRows)
+	}
+}
+
+func TestUnique(t *testing.T) {
+	t.Parallel()
+	got := unique([]string{"Baseline", "C1 X", "C1 X", "Mark", "C1 X"})
+	want := []string{"Baseline", "C1 X", "C1 X (2)", "Mark (2)", "C1 X (3)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("unique = %q; want %q", got, want)
+	}
+}
