@@ -159,4 +159,3 @@ func inputRows(ds *data.Dataset, sc *data.Scope) []reports.Input {
 	}
 	return rows
 }
-
