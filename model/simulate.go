@@ -273,8 +273,11 @@ type worker struct {
 	years   int
 	pcg     rand.PCG
 	r       *rand.Rand
-	// Per-threat parameters of the current draw.
+	// Parameters of the current draw: cost rates, and per threat its rate,
+	// intensities (raw, and times the cost rates).
+	daily, recovery     float64
 	lam, expNeg, kd, kr []float64
+	kdRaw, krRaw        []float64
 	// Per control and threat reductions of the current draw: red[c][t] =
 	// {1−r_f, 1−r_s, 1−r_d, 1−r_F}.
 	red [][][4]float64
@@ -300,6 +303,8 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	w.expNeg = make([]float64, T)
 	w.kd = make([]float64, T)
 	w.kr = make([]float64, T)
+	w.kdRaw = make([]float64, T)
+	w.krRaw = make([]float64, T)
 	w.red = make([][][4]float64, C)
 	for c := range w.red {
 		w.red[c] = make([][4]float64, T)
@@ -330,12 +335,15 @@ func (w *worker) drawParams(s *Sim, d int) {
 	reseed(&w.pcg, w.seed, streamParam, idHash("rates", ""), uint64(d))
 	cd := f.daily.Rand(w.r)
 	cr := f.recovery.Rand(w.r)
+	w.daily, w.recovery = cd, cr
 	for t := range f.threats {
 		td := &f.threats[t]
 		reseed(&w.pcg, w.seed, streamParam, w.streams[t], uint64(d))
 		w.lam[t] = td.rate.Rand(w.r)
-		w.kd[t] = td.kd.Rand(w.r) * cd
-		w.kr[t] = td.kr.Rand(w.r) * cr
+		w.kdRaw[t] = td.kd.Rand(w.r)
+		w.krRaw[t] = td.kr.Rand(w.r)
+		w.kd[t] = w.kdRaw[t] * cd
+		w.kr[t] = w.krRaw[t] * cr
 		w.expNeg[t] = math.Exp(-w.lam[t])
 	}
 	capex, opex, bias := s.Capex[d], s.Opex[d], s.Bias[d]
