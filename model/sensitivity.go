@@ -580,3 +580,39 @@ func EVPPIBinned(theta []float64, npv [][]float64) float64 {
 	}
 	return max(withInfo-without, 0)
 }
+
+// Sensitivity gathers a decision's tornado, switching values and value of
+// information.
+type Sensitivity struct {
+	// Decision is the portfolio whose NPV is analysed; DecisionName says
+	// what it is ("best single control", "chosen portfolio").
+	Decision     Portfolio
+	DecisionName string
+	Tornado      *Tornado
+	Switches     []Switch
+	VOI          *VOI
+}
+
+// AnalyseSensitivity runs the sensitivity analysis of decision: the tornado over every
+// input, switching values for the top inputs of the tornado (decide picks
+// the decision in a changed model), and the value of information of
+// choosing among alternatives on the outer draws of s.
+func AnalyseSensitivity(s *Sim, a Appraisal, decision Portfolio, name string, decide Decider, top int, alternatives []Portfolio) (*Sensitivity, error) {
+	tn, err := TornadoAnalysis(s.Model, a, decision)
+	if err != nil {
+		return nil, err
+	}
+	var ins []Input
+	for _, b := range tn.Bars[:min(top, len(tn.Bars))] {
+		ins = append(ins, b.Input)
+	}
+	sws, err := SwitchingValues(s.Model, a, decision, decide, ins)
+	if err != nil {
+		return nil, err
+	}
+	voi, err := ValueOfInformation(s, a, alternatives)
+	if err != nil {
+		return nil, err
+	}
+	return &Sensitivity{Decision: slices.Clone(decision), DecisionName: name, Tornado: tn, Switches: sws, VOI: voi}, nil
+}

@@ -31,6 +31,9 @@ type Report struct {
 	// Portfolio, if set, is the best portfolio under a budget and the
 	// efficient frontier.
 	Portfolio *model.PortfolioAnalysis
+	// Sensitivity, if set, is the tornado, switching values and value of
+	// information of the run's decision.
+	Sensitivity *model.Sensitivity
 	// RiskTolerance, if set, is drawn on the loss exceedance curve: the
 	// largest exceedance probability the organisation accepts at each loss.
 	RiskTolerance []model.LECPoint

@@ -6,6 +6,7 @@
 //
 //	cybercba run [flags] [dataset.yaml]   rank the controls of a scope
 //	cybercba calibrate [flags] [dataset.yaml]   fit outage costs to WannaCry
+//	cybercba sensitivity [flags] [dataset.yaml] which inputs drive the answer
 //	cybercba help [command]
 //
 // With no dataset, the embedded NHS default is used. Examples:
@@ -14,6 +15,7 @@
 //	cybercba run --scope acute-trust --horizon 5 --draws 400
 //	cybercba run --json > results.json
 //	cybercba calibrate
+//	cybercba sensitivity --scope acute-trust
 //
 // Exit codes: 0 success, 1 the run failed, 2 bad usage (an unknown flag or
 // command), 3 invalid input (the dataset or a flag's value).
@@ -79,6 +81,7 @@ const topUsage = `cybercba appraises cyber-security investments for hospitals.
 Usage:
   cybercba run [flags] [dataset.yaml]        rank the controls of a scope
   cybercba calibrate [flags] [dataset.yaml]  fit outage costs to WannaCry
+  cybercba sensitivity [flags] [dataset.yaml] tornado, switching values, value of information
   cybercba help [command]                    show a command's flags
 
 With no dataset, the embedded NHS default is used.
@@ -102,6 +105,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runRun(ctx, rest, stdout, stderr)
 	case "calibrate":
 		return runCalibrate(ctx, rest, stdout, stderr)
+	case "sensitivity":
+		return runSensitivity(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
 			return run(ctx, []string{rest[0], "-h"}, stdout, stderr)

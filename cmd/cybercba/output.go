@@ -147,6 +147,7 @@ type jsonResults struct {
 	Controls    []jsonControl     `json:"controls"`
 	Recommended *model.Result     `json:"recommended,omitempty"`
 	Portfolio   *jsonPortfolio    `json:"portfolio,omitempty"`
+	Sensitivity *jsonSensitivity  `json:"sensitivity,omitempty"`
 	Sources     []data.Source     `json:"sources"`
 }
 
@@ -186,7 +187,7 @@ type jsonControl struct {
 }
 
 // writeJSON writes the run's results as JSON.
-func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnalysis) error {
+func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnalysis, sens *model.Sensitivity) error {
 	out := jsonResults{
 		Tool: "cybercba", Version: version(), Dataset: j.ds.File,
 		Scope: j.scope.ID, ScopeName: j.model.Scope, Currency: j.ds.Currency, PriceYear: j.ds.PriceYear,
@@ -197,6 +198,10 @@ func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnaly
 		},
 		Calibration: j.cal, Baseline: an.Baseline, GordonLoeb: an.GordonLoeb, Sources: j.ds.Sources,
 		Recommended: an.Recommended,
+	}
+	if sens != nil {
+		js := sensitivityJSON(j, sens)
+		out.Sensitivity = &js
 	}
 	if pa != nil {
 		out.Portfolio = &jsonPortfolio{

@@ -44,6 +44,8 @@ type runOptions struct {
 	Out     string
 	Formats string
 	NoFiles bool
+	// Sensitivity adds the sensitivity analysis of the decision.
+	Sensitivity bool
 }
 
 const runUsage = `Usage: cybercba run [flags] [dataset.yaml]
@@ -89,6 +91,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Out, "o", "cybercba-out", "output `folder` for report.xlsx and plots/ (created if needed)")
 	fs.StringVar(&o.Formats, "format", "png", "plot `formats`: any of png, svg, pdf, comma-separated")
 	fs.BoolVar(&o.NoFiles, "no-files", false, "write no workbook or plots, only the terminal (or JSON) output")
+	fs.BoolVar(&o.Sensitivity, "sensitivity", false, "add the sensitivity analysis: tornado, switching values and value of information (see cybercba sensitivity)")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	return fs
@@ -124,9 +127,15 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
+	var sens *model.Sensitivity
+	if o.Sensitivity {
+		if sens, err = sensitivityOf(job, an, pa, 15); err != nil {
+			return err
+		}
+	}
 	elapsed := time.Since(start)
 	if o.JSON {
-		if err := writeJSON(stdout, job, an, pa); err != nil {
+		if err := writeJSON(stdout, job, an, pa, sens); err != nil {
 			return err
 		}
 	} else {
@@ -134,12 +143,17 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if pa != nil {
 			writePortfolio(stdout, job, an, pa)
 		}
+		if sens != nil {
+			fmt.Fprintln(stdout)
+			writeSensitivity(stdout, job, sens)
+		}
 	}
 	if o.NoFiles {
 		return nil
 	}
 	rep := buildReport(job, an)
 	rep.Portfolio = pa
+	rep.Sensitivity = sens
 	written, err := writeOutputs(o.Out, job.formats, rep)
 	if err != nil {
 		return fmt.Errorf("writing outputs: %w", err)

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"cybercba/model"
+)
+
+const sensitivityUsage = `Usage: cybercba sensitivity [flags] [dataset.yaml]
+
+Shows which assumptions drive the answer, and what would have to be true for
+the decision to be a bad buy. The decision is the best single control by NPV,
+or with --budget the best portfolio within it.
+
+  Tornado: each uncertain input moved from its 5th to its 95th percentile,
+  every other input at its median; the swing in the decision's NPV. With
+  every input fixed the expected loss has an exact closed form, so the
+  swings carry no Monte Carlo error.
+  Switching values (HM Treasury Green Book): for the top inputs, the value at
+  which the decision's NPV crosses zero, and the value at which another
+  decision becomes best, each with how far it is from the median.
+  Value of information: EVPI, what perfect knowledge of every parameter could
+  be worth, and each parameter's EVPPI (Strong and Oakley's regression
+  method), across the outer draws of the simulation.
+
+Examples:
+  cybercba sensitivity
+  cybercba sensitivity --scope acute-trust --top 10
+  cybercba sensitivity --budget 60m --json > sensitivity.json
+
+Flags:
+`
+
+func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o runOptions
+	fs := runFlags(&o)
+	fs.Init("sensitivity", fs.ErrorHandling())
+	top := fs.Int("top", 15, "switching values for the top `n` inputs of the tornado")
+	if err := parseFlags(fs, args, stdout, sensitivityUsage); err != nil {
+		return err
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		o.Dataset = fs.Arg(0)
+	default:
+		return &usageError{fmt.Sprintf("sensitivity: want at most one dataset, got %q", fs.Args())}
+	}
+	if *top < 1 {
+		return &inputError{fmt.Errorf("--top: must be at least 1, got %d", *top)}
+	}
+	job, err := prepare(o)
+	if err != nil {
+		return err
+	}
+	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
+	_, _, sens, err := analyseWithSensitivity(ctx, job, *top)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		b, err := json.MarshalIndent(sensitivityJSON(job, sens), "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(append(b, '\n'))
+		return err
+	}
+	writeSensitivity(stdout, job, sens)
+	return nil
+}
+
+// analyseWithSensitivity runs the appraisal, the portfolio choice when
+// asked for, and the sensitivity analysis of the decision.
+func analyseWithSensitivity(ctx context.Context, job *job, top int) (*model.Analysis, *model.PortfolioAnalysis, *model.Sensitivity, error) {
+	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var pa *model.PortfolioAnalysis
+	if job.choose {
+		pa, err = model.Choose(ctx, job.model, job.cfg, job.appraisal, job.objective, job.constraints, model.AnnualBudget, job.frontier)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	sens, err := sensitivityOf(job, an, pa, top)
+	return an, pa, sens, err
+}
+
+// sensitivityOf analyses the decision of a run: the chosen portfolio when
+// there is a budget, else the best single control.
+func sensitivityOf(job *job, an *model.Analysis, pa *model.PortfolioAnalysis, top int) (*model.Sensitivity, error) {
+	alternatives := make([]model.Portfolio, len(job.model.Controls))
+	for c := range alternatives {
+		alternatives[c] = model.Portfolio{c}
+	}
+	decision, name := model.Portfolio(nil), "doing nothing"
+	decide := model.BestSingle(job.appraisal)
+	switch {
+	case pa != nil:
+		decision, name = pa.Choice.Portfolio, "the chosen portfolio"
+		decide = model.BestUnder(job.appraisal, job.constraints)
+		if len(decision) > 1 {
+			alternatives = append(alternatives, decision)
+		}
+	case len(an.Ranking.Order) > 0:
+		decision, name = an.Results[an.Ranking.Order[0]].Portfolio, "the best single control"
+	}
+	return model.AnalyseSensitivity(an.Sim, job.appraisal, decision, name, decide, top, alternatives)
+}
+
+// portfolioName lists a portfolio's control IDs, or "doing nothing".
+func portfolioName(m *model.Model, p model.Portfolio) string {
+	if len(p) == 0 {
+		return "doing nothing"
+	}
+	var ids []string
+	for _, c := range p {
+		ids = append(ids, m.Controls[c].ID)
+	}
+	return strings.Join(ids, "+")
+}
+
+// inputValue formats an input's value in its unit.
+func inputValue(in model.Input, x float64) string {
+	if math.IsNaN(x) {
+		return "none"
+	}
+	switch {
+	case in.Kind == model.Fraction:
+		return percent(x)
+	case strings.Contains(in.Field, "capex"), strings.Contains(in.Field, "opex"),
+		strings.Contains(in.Field, "cost"), strings.Contains(in.Field, "output"):
+		return money(x)
+	}
+	return fmt.Sprintf("%.3g", x)
+}
+
+func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
+	m, o := j.model, j.opts
+	fmt.Fprintf(w, "cybercba %s · %s · sensitivity · %s draws × %s years · seed %d\n\n",
+		version(), m.Scope, thousands(o.Draws), thousands(o.Years), o.Seed)
+	tn := s.Tornado
+	fmt.Fprintf(w, "Decision: %s, %s. With every input at its median its NPV is %s.\n\n",
+		s.DecisionName, portfolioName(m, s.Decision), money(tn.Central))
+	fmt.Fprintf(w, "Tornado: each input from its 5th to its 95th percentile, the others at their medians (%d inputs; exact closed form):\n\n", len(tn.Bars))
+	t := &table{right: map[int]bool{0: true, 2: true, 3: true, 4: true, 5: true, 6: true}}
+	t.add("#", "Input", "P5", "P95", "NPV at P5", "NPV at P95", "Swing")
+	for i, b := range tn.Bars {
+		if i == 20 {
+			break
+		}
+		t.add(fmt.Sprint(i+1), clip(b.Input.Name(), 46), inputValue(b.Input, b.Lo), inputValue(b.Input, b.Hi),
+			money(b.NPVLo), money(b.NPVHi), money(b.Swing()))
+	}
+	fmt.Fprint(w, t.String())
+	if len(tn.Bars) > 20 {
+		fmt.Fprintf(w, "(%d more inputs with smaller swings; --json or the workbook list them all)\n", len(tn.Bars)-20)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Switching values: where, with every other input at its median, the decision's NPV reaches zero, and where another decision becomes best:")
+	fmt.Fprintln(w)
+	t = &table{right: map[int]bool{1: true, 2: true, 3: true, 4: true}}
+	t.add("Input", "Median", "NPV = 0 at", "(percentile)", "Decision changes at", "to")
+	for _, sw := range s.Switches {
+		d := sw.Input.Estimate.Dist(sw.Input.Kind)
+		pct := ""
+		if !math.IsNaN(sw.NPVZero) {
+			switch p := 100 * d.CDF(sw.NPVZero); {
+			case p < 0.1:
+				pct = "below P0.1"
+			case p > 99.9:
+				pct = "above P99.9"
+			default:
+				pct = fmt.Sprintf("P%.1f", p)
+			}
+		}
+		to := ""
+		if !math.IsNaN(sw.Change) {
+			to = portfolioName(m, sw.NewDecision)
+		}
+		t.add(clip(sw.Input.Name(), 46), inputValue(sw.Input, sw.Median), inputValue(sw.Input, sw.NPVZero), pct,
+			inputValue(sw.Input, sw.Change), to)
+	}
+	fmt.Fprint(w, t.String())
+	fmt.Fprintln(w, "\"none\": no switch between the 5th percentile ÷ 1000 and the 95th × 1000 (fractions: 0 to 100%).")
+	fmt.Fprintln(w)
+	v := s.VOI
+	fmt.Fprintf(w, "Value of information, choosing among doing nothing and %d alternatives, across %s outer draws:\n", len(v.Alternatives), thousands(o.Draws))
+	fmt.Fprintf(w, "  EVPI %s: the most that perfect knowledge of every parameter could be worth to this decision.\n", money(v.EVPI))
+	fmt.Fprintf(w, "  Best on current knowledge: %s.\n\n", portfolioName(m, v.Best))
+	t = &table{right: map[int]bool{0: true, 2: true, 3: true}}
+	t.add("#", "Parameter", "EVPPI", "of EVPI")
+	for i, e := range v.EVPPI {
+		if i == 15 {
+			break
+		}
+		share := "n/a"
+		if v.EVPI > 0 {
+			share = percent(e.Value / v.EVPI)
+		}
+		t.add(fmt.Sprint(i+1), clip(e.Input.Name(), 46), money(e.Value), share)
+	}
+	fmt.Fprint(w, t.String())
+	fmt.Fprintf(w, "EVPPI by Strong and Oakley's regression method (draws binned on the parameter); with %d draws it is biased upward, so compare, don't add.\n", o.Draws)
+}
+
+type jsonTornadoBar struct {
+	Input  string  `json:"input"`
+	Field  string  `json:"field"`
+	P5     float64 `json:"p5"`
+	P95    float64 `json:"p95"`
+	NPVP5  float64 `json:"npv_at_p5"`
+	NPVP95 float64 `json:"npv_at_p95"`
+	Swing  float64 `json:"swing"`
+}
+
+type jsonSwitch struct {
+	Input       string   `json:"input"`
+	Median      float64  `json:"median"`
+	NPVZero     *float64 `json:"npv_zero_at"`
+	Change      *float64 `json:"decision_changes_at"`
+	NewDecision []string `json:"new_decision,omitempty"`
+}
+
+type jsonValue struct {
+	Input string  `json:"input"`
+	EVPPI float64 `json:"evppi"`
+}
+
+type jsonSensitivity struct {
+	Tool      string           `json:"tool"`
+	Version   string           `json:"version"`
+	Scope     string           `json:"scope"`
+	Seed      uint64           `json:"seed"`
+	Draws     int              `json:"draws"`
+	Years     int              `json:"years"`
+	Decision  []string         `json:"decision"`
+	Central   float64          `json:"central_npv"`
+	Tornado   []jsonTornadoBar `json:"tornado"`
+	Switching []jsonSwitch     `json:"switching_values"`
+	EVPI      float64          `json:"evpi"`
+	EVPPI     []jsonValue      `json:"evppi"`
+}
+
+func ids(m *model.Model, p model.Portfolio) []string {
+	var out []string
+	for _, c := range p {
+		out = append(out, m.Controls[c].ID)
+	}
+	return out
+}
+
+func sensitivityJSON(j *job, s *model.Sensitivity) jsonSensitivity {
+	out := jsonSensitivity{
+		Tool: "cybercba", Version: version(), Scope: j.scope.ID, Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years,
+		Decision: ids(j.model, s.Decision), Central: s.Tornado.Central, EVPI: s.VOI.EVPI,
+	}
+	for _, b := range s.Tornado.Bars {
+		out.Tornado = append(out.Tornado, jsonTornadoBar{Input: b.Input.Item, Field: b.Input.Field, P5: b.Lo, P95: b.Hi, NPVP5: b.NPVLo, NPVP95: b.NPVHi, Swing: b.Swing()})
+	}
+	for _, sw := range s.Switches {
+		js := jsonSwitch{Input: sw.Input.Name(), Median: sw.Median, NPVZero: finite(sw.NPVZero), Change: finite(sw.Change)}
+		if js.Change != nil {
+			js.NewDecision = ids(j.model, sw.NewDecision)
+		}
+		out.Switching = append(out.Switching, js)
+	}
+	for _, e := range s.VOI.EVPPI {
+		out.EVPPI = append(out.EVPPI, jsonValue{Input: e.Input.Name(), EVPPI: e.Value})
+	}
+	return out
+}

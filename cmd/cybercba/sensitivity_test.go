@@ -1,0 +1,61 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestSensitivityCommand(t *testing.T) {
+	t.Parallel()
+	args := []string{"sensitivity", "--draws", "40", "--years", "200", "--scope", "acute-trust", "--top", "5"}
+	r := cybercba(t, args...)
+	mustSucceed(t, r, args)
+	for _, want := range []string{"Decision: the best single control", "Tornado", "Switching values", "EVPI", "EVPPI"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("sensitivity output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	args = append(args, "--json")
+	r = cybercba(t, args...)
+	mustSucceed(t, r, args)
+	var got struct {
+		Decision  []string `json:"decision"`
+		Tornado   []struct{ Swing float64 }
+		Switching []json.RawMessage `json:"switching_values"`
+		EVPI      float64           `json:"evpi"`
+		EVPPI     []struct{ EVPPI float64 }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("sensitivity --json: %v\n%s", err, r.stdout)
+	}
+	if len(got.Decision) != 1 || len(got.Tornado) == 0 || len(got.Switching) != 5 {
+		t.Errorf("sensitivity --json: decision %v, %d tornado bars, %d switching values; want 1 control, some bars, 5 switches", got.Decision, len(got.Tornado), len(got.Switching))
+	}
+	for i := 1; i < len(got.Tornado); i++ {
+		if got.Tornado[i].Swing > got.Tornado[i-1].Swing {
+			t.Errorf("tornado not sorted: bar %d swing %g > bar %d's %g", i, got.Tornado[i].Swing, i-1, got.Tornado[i-1].Swing)
+		}
+	}
+	for _, e := range got.EVPPI {
+		if e.EVPPI < 0 || e.EVPPI > got.EVPI*(1+1e-12) {
+			t.Errorf("EVPPI %g outside [0, EVPI %g]", e.EVPPI, got.EVPI)
+		}
+	}
+}
+
+func TestRunWithSensitivityAndBudget(t *testing.T) {
+	t.Parallel()
+	args := runArgs("--scope", "acute-trust", "--budget", "300k", "--sensitivity")
+	r := cybercba(t, args...)
+	mustSucceed(t, r, args)
+	for _, want := range []string{"Best portfolio within £300k a year", "Decision: the chosen portfolio", "Tornado", "EVPI"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("run --budget --sensitivity output lacks %q", want)
+		}
+	}
+	r = cybercba(t, "sensitivity", "--top", "0")
+	if r.code != exitInput || !strings.Contains(r.stderr, "--top") {
+		t.Errorf("sensitivity --top 0: exit %d, stderr %q; want exit 3 naming --top", r.code, r.stderr)
+	}
+}
