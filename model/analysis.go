@@ -13,6 +13,10 @@ type Analysis struct {
 	Sim       *Sim
 	// Baseline describes the annual loss with no new controls.
 	Baseline Summary
+	// BaselineHarm is the expected yearly patient harm, valued in money,
+	// with no new controls (0 without harm), and BaselineHarmSE its
+	// standard error.
+	BaselineHarm, BaselineHarmSE float64
 	// Results holds one result per control, in Model.Controls order.
 	Results []Result
 	// Ranking orders Results by the chosen metric.
@@ -47,7 +51,10 @@ func Analyse(ctx context.Context, m *Model, cfg Config, a Appraisal, metric Metr
 	if err != nil {
 		return nil, err
 	}
-	an := &Analysis{Config: cfg, Appraisal: a, Sim: s, Results: res, Ranking: Rank(res, metric)}
+	an := &Analysis{Config: cfg, Appraisal: a, Sim: s, Results: res, Ranking: RankIn(res, metric, a.View)}
+	if s.Harm != nil {
+		an.BaselineHarm, an.BaselineHarmSE = meanSE(s.HarmDrawMean[0], s.Harm[0])
+	}
 	an.Baseline = s.Summaries()[0]
 	an.GordonLoeb = an.Baseline.ALE / math.E
 	var rec Portfolio

@@ -58,6 +58,45 @@ type Appraisal struct {
 	// OptimismBias is the uplift on costs (e.g. 0.1 for +10%) for controls
 	// that do not state their own.
 	OptimismBias float64 `json:"optimism_bias"`
+	// BiasByProject, when set, draws each control's uplift uniformly from
+	// the Green Book guidance's range for its project type instead.
+	BiasByProject map[string]BiasRange `json:"bias_by_project,omitempty"`
+	// HealthDiscount discounts patient harm in the social view
+	// (GreenBookHealth when empty).
+	HealthDiscount Discount `json:"health_discount,omitempty"`
+	// View is the view ranked by: Financial (default) or Social.
+	View View `json:"view"`
+}
+
+// View is the appraisal's view of benefits.
+type View int
+
+// The views.
+const (
+	// Financial counts money: the calibrated £92m view.
+	Financial View = iota
+	// Social adds patient harm valued in money (MODEL.md §9).
+	Social
+)
+
+// String returns the view's name as ParseView accepts it.
+func (v View) String() string { return [...]string{"financial", "social"}[v] }
+
+// ParseView returns the view named s: financial or social.
+func ParseView(s string) (View, error) {
+	switch s {
+	case "financial":
+		return Financial, nil
+	case "social":
+		return Social, nil
+	}
+	return 0, fmt.Errorf("unknown view %q (want financial or social)", s)
+}
+
+// GreenBookHealth returns the Green Book's discount schedule for health
+// effects: 1.5% for years 0–30, 1.29% beyond.
+func GreenBookHealth() Discount {
+	return Discount{{30, 0.015}, {75, 0.0129}}
 }
 
 // Validate returns every problem with the settings.
@@ -76,6 +115,14 @@ func (a Appraisal) Validate() error {
 	}
 	if !(a.OptimismBias >= 0) {
 		errs = append(errs, fmt.Errorf("optimism_bias: must not be negative, got %g", a.OptimismBias))
+	}
+	if err := checkBiasRanges(a.BiasByProject); err != nil {
+		errs = append(errs, err)
+	}
+	for _, s := range a.HealthDiscount {
+		if !(s.Rate > -1 && s.Rate < 1) {
+			errs = append(errs, fmt.Errorf("health discount: rate must be a fraction in (−1, 1), got %g", s.Rate))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -140,6 +187,11 @@ type Result struct {
 	PaybackHi int `json:"payback_hi"`
 	// PNPVPositive is the share of outer draws with NPV > 0.
 	PNPVPositive float64 `json:"p_npv_positive"`
+	// Uplift is the mean optimism-bias uplift applied to each of the
+	// portfolio's controls.
+	Uplift []float64 `json:"uplift"`
+	// Social is the social view, when the model has harm.
+	Social *SocialResult `json:"social,omitempty"`
 	// Draws holds the per-draw values behind the intervals.
 	Draws DrawValues `json:"-"`
 }
@@ -147,16 +199,41 @@ type Result struct {
 // DrawValues are an option's appraisal values in each outer draw.
 type DrawValues struct {
 	DeltaALE, DeltaP95, NPV, BCR, ROSI []float64
+	// In the social view (nil without harm): ΔALE + Δharm, and NPV and BCR
+	// with harm avoided counted as a benefit.
+	SocialDelta, SocialNPV, SocialBCR []float64
+}
+
+// SocialResult is an option's appraisal with patient harm counted: three
+// columns, financial (the Result itself), harm, and total.
+type SocialResult struct {
+	// HarmALE is the option's expected yearly harm, valued in money.
+	HarmALE float64 `json:"harm_ale"`
+	// DeltaHarm is the yearly harm avoided, with its standard error.
+	DeltaHarm   Interval `json:"delta_harm"`
+	DeltaHarmSE float64  `json:"delta_harm_se"`
+	// PVHarm is harm avoided over the horizon at the health discount rate.
+	PVHarm Interval `json:"pv_harm"`
+	// DeltaTotal = ΔALE + Δharm a year; NPV and BCR count PVHarm as a
+	// benefit beside the financial one.
+	DeltaTotal   Interval `json:"delta_total"`
+	NPV          Interval `json:"npv"`
+	BCR          Interval `json:"bcr"`
+	PNPVPositive float64  `json:"p_npv_positive"`
 }
 
 // Appraise appraises every non-baseline option of s against the baseline.
-// Costs in draw d are the drawn capex and opex times (1 + uplift); capex
-// recurs at years k·Lifetime < Horizon. For each draw:
+// Costs in draw d are the drawn capex and opex with the optimism-bias
+// uplift (on capex for equipment, opex for outsourcing, both otherwise);
+// capex recurs at years k·Lifetime < Horizon. For each draw:
 //
 //	PV(benefit) = ΔALE_d·Σ_{y=1..H} DF(y)
 //	PV(cost)    = Σ_c [capex_c·Σ_{k: k·L_c < H} DF(k·L_c) + opex_c·Σ_{y=1..H} DF(y)]
 //	NPV = PV(benefit) − PV(cost),  BCR = PV(benefit)/PV(cost)
 //	EAC = PV(cost)/Σ DF(y),  ROSI = (ΔALE − EAC)/EAC
+//
+// With harm, the social view adds harm avoided, Δharm_d·Σ DF_health(y), to
+// the benefits.
 func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -176,6 +253,18 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 			for y := ctl.Lifetime; y < a.Horizon; y += ctl.Lifetime {
 				capexPV[c] += df[y]
 			}
+		}
+	}
+	cxf, oxf := costFactors(s, a)
+	var healthAnnuity float64
+	if s.Harm != nil {
+		hd := a.HealthDiscount
+		if len(hd) == 0 {
+			hd = GreenBookHealth()
+		}
+		hdf := hd.Factors(a.Horizon)
+		for y := 1; y <= a.Horizon; y++ {
+			healthAnnuity += hdf[y]
 		}
 	}
 	sums := s.Summaries()
@@ -203,11 +292,7 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 			dv.DeltaP95[d] = s.DrawP95[0][d] - s.DrawP95[o][d]
 			clear(drawCapex)
 			for _, c := range p {
-				u := 1 + a.OptimismBias
-				if b := s.Bias[d][c]; !math.IsNaN(b) {
-					u = 1 + b
-				}
-				cx, ox := s.Capex[d][c]*u, s.Opex[d][c]*u
+				cx, ox := s.Capex[d][c]*cxf[d][c], s.Opex[d][c]*oxf[d][c]
 				capex[d] += cx
 				opex[d] += ox
 				pvc[d] += cx*capexPV[c] + ox*annuity
@@ -246,6 +331,16 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 		r.Payback = payback(r.DeltaALE.Mean, meanOpex, capexByYear, df)
 		pbi := interval(paybacks)
 		r.PaybackLo, r.PaybackHi = int(pbi.Lo), int(pbi.Hi)
+		for _, c := range p {
+			var u float64
+			for d := range D {
+				u += uplift(s, a, d, c) / float64(D)
+			}
+			r.Uplift = append(r.Uplift, u)
+		}
+		if s.Harm != nil {
+			r.Social = socialResult(s, o, &dv, pvb, pvc, healthAnnuity)
+		}
 		for _, x := range dv.NPV {
 			if x > 0 {
 				r.PNPVPositive++
@@ -327,4 +422,36 @@ func deltaSE(s *Sim, o int, perDraw []float64) float64 {
 	n := float64(len(s.Loss[0]))
 	m := sum / n
 	return math.Sqrt(max(sum2/n-m*m, 0) * n / (n - 1) / n)
+}
+
+// socialResult appraises option o with harm avoided counted as a benefit,
+// filling dv's social per-draw values.
+func socialResult(s *Sim, o int, dv *DrawValues, pvb, pvc []float64, healthAnnuity float64) *SocialResult {
+	D := s.Draws
+	dh := make([]float64, D)
+	pvh := make([]float64, D)
+	dv.SocialDelta, dv.SocialNPV, dv.SocialBCR = make([]float64, D), make([]float64, D), make([]float64, D)
+	sr := &SocialResult{}
+	for d := range D {
+		dh[d] = s.HarmDrawMean[0][d] - s.HarmDrawMean[o][d]
+		pvh[d] = dh[d] * healthAnnuity
+		dv.SocialDelta[d] = dv.DeltaALE[d] + dh[d]
+		dv.SocialNPV[d] = pvb[d] + pvh[d] - pvc[d]
+		dv.SocialBCR[d] = ratio(pvb[d]+pvh[d], pvc[d])
+		sr.HarmALE += s.HarmDrawMean[o][d] / float64(D)
+		if dv.SocialNPV[d] > 0 {
+			sr.PNPVPositive += 1 / float64(D)
+		}
+	}
+	sr.DeltaHarm, sr.PVHarm = interval(dh), interval(pvh)
+	_, v := meanVar(dh)
+	sr.DeltaHarmSE = math.Sqrt(v / float64(D))
+	sr.DeltaTotal, sr.NPV, sr.BCR = interval(dv.SocialDelta), interval(dv.SocialNPV), interval(dv.SocialBCR)
+	var b, c float64
+	for d := range D {
+		b += (pvb[d] + pvh[d]) / float64(D)
+		c += pvc[d] / float64(D)
+	}
+	sr.BCR.Mean = ratio(b, c)
+	return sr
 }

@@ -66,11 +66,15 @@ func TestAppraiseHandWorked(t *testing.T) {
 func TestOptimismBiasUplift(t *testing.T) {
 	t.Parallel()
 	const want = 97.07856517500704 // 700·A − 1.2·2130.3935
-	a := Appraisal{Horizon: 5, Discount: FlatDiscount(0.10), OptimismBias: 0.2}
-	for name, s := range map[string]*Sim{"appraisal": handSim(math.NaN()), "control": handSim(0.2)} {
-		if name == "control" {
-			a.OptimismBias = 0.9 // ignored: the control's own uplift wins
-		}
+	for _, c := range []struct {
+		name string
+		s    *Sim
+		bias float64 // the appraisal's uplift; the control's own wins when set
+	}{
+		{"appraisal", handSim(math.NaN()), 0.2},
+		{"control", handSim(0.2), 0.9},
+	} {
+		name, s, a := c.name, c.s, Appraisal{Horizon: 5, Discount: FlatDiscount(0.10), OptimismBias: c.bias}
 		res, err := Appraise(s, a)
 		if err != nil {
 			t.Fatal(err)

@@ -43,3 +43,30 @@ func (f *fitted) threatALE(p Portfolio, t int) float64 {
 	outage := es * ms * (td.duration.Mean()*md*td.kd.Mean()*f.daily.Mean() + td.kr.Mean()*f.recovery.Mean())
 	return td.rate.Mean() * mf * (outage + td.fixed.Mean()*mF)
 }
+
+// ClosedFormHarm returns the expected yearly patient harm, valued in money,
+// of portfolio p (0 without harm), under the model's independence:
+//
+//	Σ_t E[λ]·m̄_f·E[min(S,orgs)]·m̄_s·E[D]·m̄_d·E[k_d]·E[h]·E[q]·v
+func ClosedFormHarm(m *Model, p Portfolio) float64 {
+	f := fit(m)
+	if f.harm == nil {
+		return 0
+	}
+	var harm float64
+	for t := range f.threats {
+		td := &f.threats[t]
+		mf, ms, md := 1.0, 1.0, 1.0
+		for _, c := range p {
+			for _, e := range f.controls[c].effects {
+				if e.threat == t {
+					mf *= 1 - e.freq.Mean()
+					ms *= 1 - e.spread.Mean()
+					md *= 1 - e.dur.Mean()
+				}
+			}
+		}
+		harm += td.rate.Mean() * mf * td.spread.CappedMoment(1, m.Orgs) * ms * td.duration.Mean() * md * td.kd.Mean()
+	}
+	return harm * f.harm.deaths.Mean() * f.harm.qalys.Mean() * f.harm.value
+}

@@ -156,17 +156,14 @@ func NewOptimiser(m *Model, a Appraisal, obj Objective, sample *TVaRSample) (*Op
 	op.group = make([]int, n)
 	op.requires = make([][]int, n)
 	for c, ctl := range m.Controls {
-		u := 1 + a.OptimismBias
-		if f.controls[c].hasBias {
-			u = 1 + f.controls[c].bias.Mean()
-		}
+		ux, uo := factors(ctl.Project, f.expectedUplift(a, c))
 		capexPV := 1.0
 		if L := ctl.Lifetime; L > 0 {
 			for y := L; y < a.Horizon; y += L {
 				capexPV += df[y]
 			}
 		}
-		cx, ox := f.controls[c].capex.Mean()*u, f.controls[c].opex.Mean()*u
+		cx, ox := f.controls[c].capex.Mean()*ux, f.controls[c].opex.Mean()*uo
 		op.capex[c] = cx
 		op.pv[c] = cx*capexPV + ox*op.annuity
 		op.annual[c] = op.pv[c] / op.annuity

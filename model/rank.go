@@ -35,7 +35,17 @@ func ParseMetric(s string) (Metric, error) {
 	return 0, fmt.Errorf("unknown metric %q (want one of npv, bcr, rosi, dale, dp95)", s)
 }
 
-func (m Metric) point(r *Result) float64 {
+func (m Metric) point(r *Result, v View) float64 {
+	if v == Social && r.Social != nil {
+		switch m {
+		case ByNPV:
+			return r.Social.NPV.Mean
+		case ByBCR:
+			return r.Social.BCR.Mean
+		case ByDeltaALE:
+			return r.Social.DeltaTotal.Mean
+		}
+	}
 	switch m {
 	case ByBCR:
 		return r.BCR.Mean
@@ -49,7 +59,17 @@ func (m Metric) point(r *Result) float64 {
 	return r.NPV.Mean
 }
 
-func (m Metric) draws(r *Result) []float64 {
+func (m Metric) draws(r *Result, v View) []float64 {
+	if v == Social && r.Social != nil {
+		switch m {
+		case ByNPV:
+			return r.Draws.SocialNPV
+		case ByBCR:
+			return r.Draws.SocialBCR
+		case ByDeltaALE:
+			return r.Draws.SocialDelta
+		}
+	}
 	switch m {
 	case ByBCR:
 		return r.Draws.BCR
@@ -66,6 +86,7 @@ func (m Metric) draws(r *Result) []float64 {
 // Ranking orders results by a metric, best first.
 type Ranking struct {
 	Metric Metric
+	View   View
 	// Order holds indices into the ranked results, best first.
 	Order []int
 	// Prob[i][k] is the probability, across outer draws, that result i
@@ -73,10 +94,14 @@ type Ranking struct {
 	Prob [][]float64
 }
 
-// Rank ranks results by metric, best first, breaking ties (and NaN, which
-// ranks last) by the first control's ID. Rank probabilities rank the
-// per-draw values in each outer draw the same way.
-func Rank(results []Result, metric Metric) Ranking {
+// Rank ranks results by metric in the financial view, best first, breaking
+// ties (and NaN, which ranks last) by the controls' IDs. Rank
+// probabilities rank the per-draw values in each outer draw the same way.
+func Rank(results []Result, metric Metric) Ranking { return RankIn(results, metric, Financial) }
+
+// RankIn ranks results by metric in the given view. In the social view NPV,
+// BCR and ΔALE count harm avoided; ROSI and ΔP95 stay financial.
+func RankIn(results []Result, metric Metric, view View) Ranking {
 	n := len(results)
 	keys := make([]string, n)
 	for i := range results {
@@ -95,25 +120,25 @@ func Rank(results []Result, metric Metric) Ranking {
 		}
 		return cmp.Compare(keys[a], keys[b])
 	}
-	rk := Ranking{Metric: metric, Order: make([]int, n), Prob: make([][]float64, n)}
+	rk := Ranking{Metric: metric, View: view, Order: make([]int, n), Prob: make([][]float64, n)}
 	for i := range rk.Order {
 		rk.Order[i] = i
 		rk.Prob[i] = make([]float64, n)
 	}
 	slices.SortStableFunc(rk.Order, func(a, b int) int {
-		return better(metric.point(&results[a]), metric.point(&results[b]), a, b)
+		return better(metric.point(&results[a], view), metric.point(&results[b], view), a, b)
 	})
 	if n == 0 {
 		return rk
 	}
-	D := len(metric.draws(&results[0]))
+	D := len(metric.draws(&results[0], view))
 	idx := make([]int, n)
 	for d := range D {
 		for i := range idx {
 			idx[i] = i
 		}
 		slices.SortStableFunc(idx, func(a, b int) int {
-			return better(metric.draws(&results[a])[d], metric.draws(&results[b])[d], a, b)
+			return better(metric.draws(&results[a], view)[d], metric.draws(&results[b], view)[d], a, b)
 		})
 		for k, i := range idx {
 			rk.Prob[i][k] += 1 / float64(D)

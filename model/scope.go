@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Model is everything the simulation needs for one scope: the organisations
@@ -20,6 +21,23 @@ type Model struct {
 	Daily, Recovery Estimate
 	Threats         []Threat
 	Controls        []Control
+	// Harm, when set, adds the social view: patient harm valued in money
+	// beside the financial loss (MODEL.md §9).
+	Harm *Harm
+}
+
+// Harm values the patient harm of outages. An event harms
+//
+//	min(S, orgs)·D·k_d·h·q·v
+//
+// in money: extra deaths per organisation-day of full outage h, scaled by
+// the threat's intensity k_d as lost output is, times QALYs lost per death
+// q, times the value of a QALY v (Green Book £70,000). h and q are drawn
+// once per outer draw, from their own random streams, so turning harm on
+// leaves every financial figure unchanged, bit for bit.
+type Harm struct {
+	DeathsPerDay, QALYsPerDeath Estimate
+	ValuePerQALY                float64
 }
 
 // Threat is a threat scenario: how often it hits the scope and what one
@@ -53,6 +71,9 @@ type Control struct {
 	// appraisal's when set (Lo > 0 or Hi > 0).
 	OptimismBias Estimate
 	Effects      []Effect
+	// Project is the control's type for optimism bias: ProjectEquipment,
+	// ProjectOutsourcing, ProjectNone or empty.
+	Project string
 	// Group names a set of mutually exclusive controls (e.g. two EDR
 	// products): a portfolio holds at most one control of a group. Empty
 	// means none.
@@ -81,6 +102,13 @@ func (m *Model) Validate() error {
 		add(fmt.Errorf("orgs: must be positive, got %g", m.Orgs))
 	}
 	add(m.Daily.Check(Positive, "daily"))
+	if h := m.Harm; h != nil {
+		add(h.DeathsPerDay.Check(Positive, "harm.deaths_per_day"))
+		add(h.QALYsPerDeath.Check(Positive, "harm.qalys_per_death"))
+		if !(h.ValuePerQALY >= 0) || math.IsInf(h.ValuePerQALY, 0) {
+			add(fmt.Errorf("harm.value_per_qaly: must be a non-negative amount, got %g", h.ValuePerQALY))
+		}
+	}
 	add(m.Recovery.Check(Positive, "recovery"))
 	if len(m.Threats) == 0 {
 		add(errors.New("threats: at least one threat is needed"))
@@ -118,6 +146,11 @@ func (m *Model) Validate() error {
 		add(c.Capex.Check(Positive, f+".capex"))
 		add(c.Opex.Check(Positive, f+".opex"))
 		add(c.OptimismBias.Check(Positive, f+".optimism_bias"))
+		switch c.Project {
+		case "", ProjectEquipment, ProjectOutsourcing, ProjectNone:
+		default:
+			add(fmt.Errorf("%s.project: must be equipment, outsourcing or none, got %q", f, c.Project))
+		}
 		if c.Lifetime < 0 {
 			add(fmt.Errorf("%s.lifetime: must not be negative, got %d", f, c.Lifetime))
 		}

@@ -485,6 +485,8 @@ func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, er
 			}
 		}
 	}
+	// The uplifts are drawn exactly as Appraise draws them.
+	cxf, oxf := costFactors(&Sim{Model: s.Model, Seed: s.Seed, Draws: s.Draws, Bias: p.bias}, a)
 	// npv[o][d]: alternative o's NPV given draw d.
 	npv := make([][]float64, len(options))
 	for o, port := range options {
@@ -492,11 +494,7 @@ func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, er
 		for d := range s.Draws {
 			var pv float64
 			for _, c := range port {
-				u := 1 + a.OptimismBias
-				if b := p.bias[d][c]; !math.IsNaN(b) {
-					u = 1 + b
-				}
-				pv += (p.capex[d][c]*capexPV[c] + p.opex[d][c]*annuity) * u
+				pv += p.capex[d][c]*cxf[d][c]*capexPV[c] + p.opex[d][c]*oxf[d][c]*annuity
 			}
 			npv[o][d] = (p.condALE[d][0]-p.condALE[d][o])*annuity - pv
 		}

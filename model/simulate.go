@@ -50,6 +50,10 @@ type Sim struct {
 	// DrawMean[o][d] is option o's mean annual loss in draw d; DrawP95 its
 	// 95th percentile over the draw's years.
 	DrawMean, DrawP95 [][]float64
+	// Harm[o][d·Years+y] is option o's patient harm, valued in money, in
+	// year y of draw d, and HarmDrawMean[o][d] its mean over the draw (both
+	// nil unless the model has Harm).
+	Harm, HarmDrawMean [][]float64
 	// Capex[d][c], Opex[d][c] and Bias[d][c] are control c's costs and
 	// optimism-bias uplift drawn in draw d (Bias is NaN where the control has
 	// none, so the appraisal's own applies).
@@ -85,7 +89,13 @@ type controlDists struct {
 	effects           []effectDists
 }
 
+type harmDists struct {
+	deaths, qalys Dist
+	value         float64
+}
+
 type fitted struct {
+	harm     *harmDists
 	m        *Model
 	daily    Dist
 	recovery Dist
@@ -102,6 +112,9 @@ func kOrOne(e Estimate) Estimate {
 
 func fit(m *Model) *fitted {
 	f := &fitted{m: m, daily: m.Daily.Dist(Positive), recovery: m.Recovery.Dist(Positive)}
+	if h := m.Harm; h != nil {
+		f.harm = &harmDists{deaths: h.DeathsPerDay.Dist(Positive), qalys: h.QALYsPerDeath.Dist(Positive), value: h.ValuePerQALY}
+	}
 	for _, t := range m.Threats {
 		td := threatDists{
 			rate:       t.Rate.Dist(Positive),
@@ -262,6 +275,13 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 		s.DrawMean[o] = make([]float64, cfg.Draws)
 		s.DrawP95[o] = make([]float64, cfg.Draws)
 	}
+	if m.Harm != nil {
+		s.Harm, s.HarmDrawMean = make([][]float64, O), make([][]float64, O)
+		for o := range O {
+			s.Harm[o] = make([]float64, n)
+			s.HarmDrawMean[o] = make([]float64, cfg.Draws)
+		}
+	}
 	return s
 }
 
@@ -281,8 +301,11 @@ type worker struct {
 	// Per control and threat reductions of the current draw: red[c][t] =
 	// {1−r_f, 1−r_s, 1−r_d, 1−r_F}.
 	red [][][4]float64
-	// Per threat and option: thinning level and loss coefficients.
-	mf, ca, cb, cc [][]float64
+	// Per threat and option: thinning level and loss coefficients; ch is the
+	// harm coefficient on min(S,orgs)·D (nil without harm).
+	mf, ca, cb, cc, ch [][]float64
+	// harmValue is h·q·v of the current draw.
+	harmValue float64
 	// Aggregate mode scratch: levels, each option's level index, sums.
 	levels  []float64
 	level   []int
@@ -312,6 +335,12 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	w.mf, w.ca, w.cb, w.cc = make([][]float64, T), make([][]float64, T), make([][]float64, T), make([][]float64, T)
 	for t := range T {
 		w.mf[t], w.ca[t], w.cb[t], w.cc[t] = make([]float64, O), make([]float64, O), make([]float64, O), make([]float64, O)
+	}
+	if f.harm != nil {
+		w.ch = make([][]float64, T)
+		for t := range T {
+			w.ch[t] = make([]float64, O)
+		}
 	}
 	w.levels = make([]float64, 0, O)
 	w.level = make([]int, O)
@@ -346,6 +375,10 @@ func (w *worker) drawParams(s *Sim, d int) {
 		w.kr[t] = w.krRaw[t] * cr
 		w.expNeg[t] = math.Exp(-w.lam[t])
 	}
+	if h := f.harm; h != nil {
+		reseed(&w.pcg, w.seed, streamParam, idHash("harm", ""), uint64(d))
+		w.harmValue = h.deaths.Rand(w.r) * h.qalys.Rand(w.r) * h.value
+	}
 	capex, opex, bias := s.Capex[d], s.Opex[d], s.Bias[d]
 	for c := range f.controls {
 		cd := &f.controls[c]
@@ -374,6 +407,9 @@ func (w *worker) drawParams(s *Sim, d int) {
 				}
 			}
 			w.mf[t][o] = m[0]
+			if w.ch != nil {
+				w.ch[t][o] = m[1] * m[2] * w.kdRaw[t] * w.harmValue
+			}
 			w.ca[t][o] = m[1] * m[2] * w.kd[t]
 			w.cb[t][o] = m[1] * w.kr[t]
 			w.cc[t][o] = m[3]
@@ -387,6 +423,9 @@ func (w *worker) draw(s *Sim, d int) {
 	base := d * w.years
 	for o := range s.Loss {
 		clear(s.Loss[o][base : base+w.years])
+		if s.Harm != nil {
+			clear(s.Harm[o][base : base+w.years])
+		}
 	}
 	for t := range w.f.threats {
 		if w.only >= 0 && t != w.only {
@@ -406,9 +445,24 @@ func (w *worker) draw(s *Sim, d int) {
 			sum += x
 		}
 		s.DrawMean[o][d] = sum / float64(w.years)
+		if s.Harm != nil {
+			var h float64
+			for _, x := range s.Harm[o][base : base+w.years] {
+				h += x
+			}
+			s.HarmDrawMean[o][d] = h / float64(w.years)
+		}
 		copy(w.scratch, row)
 		s.DrawP95[o][d] = selectK(w.scratch, quantileIndex(0.95, w.years))
 	}
+}
+
+// harmCoef returns threat t's harm coefficients, or nil without harm.
+func (w *worker) harmCoef(t int) []float64 {
+	if w.ch == nil {
+		return nil
+	}
+	return w.ch[t]
 }
 
 // yearRate returns the year's event rate: lam, times a Gamma(1/φ, φ) draw
@@ -427,7 +481,7 @@ func (w *worker) threatEvents(s *Sim, t, base int) {
 	orgs := w.f.m.Orgs
 	lam, expNeg := w.lam[t], w.expNeg[t]
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
-	loss := s.Loss
+	loss, harm, ch := s.Loss, s.Harm, w.harmCoef(t)
 	for y := range w.years {
 		var n int
 		if td.dispersion == 0 {
@@ -444,6 +498,13 @@ func (w *worker) threatEvents(s *Sim, t, base int) {
 			for o := range mf {
 				if u < mf[o] {
 					loss[o][row] += ca[o]*sd + cb[o]*sp + cc[o]*fx
+				}
+			}
+			if ch != nil {
+				for o := range mf {
+					if u < mf[o] {
+						harm[o][row] += ch[o] * sd
+					}
 				}
 			}
 		}
@@ -474,6 +535,7 @@ func (w *worker) threatAggregate(s *Sim, t, base int) {
 		return
 	}
 	ca, cb, cc := w.ca[t], w.cb[t], w.cc[t]
+	harm, ch := s.Harm, w.harmCoef(t)
 	k := len(td.freqControls)
 	nc := 1 << k
 	for m := range nc {
@@ -522,6 +584,9 @@ func (w *worker) threatAggregate(s *Sim, t, base int) {
 		for o := range ca {
 			a := &w.sums[w.level[o]]
 			loss[o][row] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+			if ch != nil {
+				harm[o][row] += ch[o] * a[0]
+			}
 		}
 	}
 }
@@ -557,6 +622,7 @@ func (w *worker) segment(td *threatDists, mu, expNeg, g float64) [3]float64 {
 func (w *worker) threatAggregateLevels(s *Sim, t, base int) {
 	td := &w.f.threats[t]
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
+	harm, ch := s.Harm, w.harmCoef(t)
 	w.levels = append(w.levels[:0], mf...)
 	slices.Sort(w.levels)
 	w.levels = slices.Compact(w.levels)
@@ -587,6 +653,9 @@ func (w *worker) threatAggregateLevels(s *Sim, t, base int) {
 		for o := range mf {
 			a := &w.sums[w.level[o]]
 			loss[o][row] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+			if ch != nil {
+				harm[o][row] += ch[o] * a[0]
+			}
 		}
 	}
 }

@@ -1,0 +1,92 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Project types of the Green Book's supplementary guidance on optimism
+// bias: the uplift applies to capital costs for equipment and development
+// projects, to operating costs for outsourcing, and to both when a control
+// states no type.
+const (
+	ProjectEquipment   = "equipment"
+	ProjectOutsourcing = "outsourcing"
+	ProjectNone        = "none"
+)
+
+// BiasRange is the guidance's lower and upper optimism-bias uplift for a
+// project type; an uplift is drawn uniformly between them.
+type BiasRange struct {
+	Lo float64 `json:"lo"`
+	Hi float64 `json:"hi"`
+}
+
+// factors returns the multipliers on capex and opex of an uplift u for a
+// control of the given project type.
+func factors(project string, u float64) (cx, ox float64) {
+	switch project {
+	case ProjectEquipment:
+		return 1 + u, 1
+	case ProjectOutsourcing:
+		return 1, 1 + u
+	}
+	return 1 + u, 1 + u
+}
+
+// checkBiasRanges returns a problem with the ranges, if any.
+func checkBiasRanges(r map[string]BiasRange) error {
+	keys := make([]string, 0, len(r))
+	for k := range r {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b := r[k]
+		if !(b.Lo >= 0 && b.Hi >= b.Lo) || math.IsInf(b.Hi, 0) {
+			return fmt.Errorf("optimism bias range for %s: want 0 ≤ lo ≤ hi, got [%g, %g]", k, b.Lo, b.Hi)
+		}
+	}
+	return nil
+}
+
+// uplift returns control c's optimism-bias uplift in draw d: its own drawn
+// uplift when it states one, else one drawn uniformly from the guidance's
+// range for its project type when the appraisal uses the guidance, else
+// the appraisal's flat uplift.
+func uplift(s *Sim, a Appraisal, d, c int) float64 {
+	if b := s.Bias[d][c]; !math.IsNaN(b) {
+		return b
+	}
+	if r, ok := a.BiasByProject[s.Model.Controls[c].Project]; ok {
+		u := newStream(s.Seed, streamParam, idHash("bias", s.Model.Controls[c].ID), uint64(d)).Float64()
+		return r.Lo + u*(r.Hi-r.Lo)
+	}
+	return a.OptimismBias
+}
+
+// costFactors returns, per draw and control, the factors on capex and opex
+// with optimism bias.
+func costFactors(s *Sim, a Appraisal) (cx, ox [][]float64) {
+	cx, ox = make([][]float64, s.Draws), make([][]float64, s.Draws)
+	for d := range s.Draws {
+		cx[d], ox[d] = make([]float64, len(s.Model.Controls)), make([]float64, len(s.Model.Controls))
+		for c, ctl := range s.Model.Controls {
+			cx[d][c], ox[d][c] = factors(ctl.Project, uplift(s, a, d, c))
+		}
+	}
+	return cx, ox
+}
+
+// expectedUplift returns control c's expected uplift, as the optimiser
+// counts costs.
+func (f *fitted) expectedUplift(a Appraisal, c int) float64 {
+	if f.controls[c].hasBias {
+		return f.controls[c].bias.Mean()
+	}
+	if r, ok := a.BiasByProject[f.m.Controls[c].Project]; ok {
+		return (r.Lo + r.Hi) / 2
+	}
+	return a.OptimismBias
+}

@@ -1,0 +1,112 @@
+package model
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+func harmModel() *Model {
+	m := testModel()
+	m.Harm = &Harm{DeathsPerDay: Estimate{0.2, 2}, QALYsPerDeath: Estimate{3, 8}, ValuePerQALY: 70000}
+	return m
+}
+
+// TestHarmLeavesFinancialUnchanged checks that turning harm on changes no
+// financial figure, bit for bit.
+func TestHarmLeavesFinancialUnchanged(t *testing.T) {
+	t.Parallel()
+	cfg := Config{Draws: 12, Years: 300, Seed: 8}
+	off := mustSimulate(t, testModel(), allSingles(testModel()), cfg)
+	on := mustSimulate(t, harmModel(), allSingles(harmModel()), cfg)
+	for o := range off.Loss {
+		if !slices.Equal(off.Loss[o], on.Loss[o]) || !slices.Equal(off.DrawMean[o], on.DrawMean[o]) {
+			t.Fatalf("option %d: financial losses change when harm is on", o)
+		}
+	}
+	a := Appraisal{Horizon: 10, Discount: GreenBook()}
+	ra, _ := Appraise(off, a)
+	rb, _ := Appraise(on, a)
+	for i := range ra {
+		if ra[i].NPV != rb[i].NPV || ra[i].BCR != rb[i].BCR || ra[i].DeltaALE != rb[i].DeltaALE {
+			t.Errorf("option %d: financial appraisal changes when harm is on", i)
+		}
+	}
+}
+
+// TestHarmMatchesClosedForm checks the simulated harm of each option
+// against E[λ]·E[S·D·k_d]·E[h]·E[q]·v within 3.5 standard errors, and the
+// present value of harm avoided against a hand computation at 1.5%.
+func TestHarmMatchesClosedForm(t *testing.T) {
+	t.Parallel()
+	m := harmModel()
+	s := mustSimulate(t, m, allSingles(m), Config{Draws: 400, Years: 2000, Seed: 19})
+	for o, p := range s.Options {
+		got, se := meanSE(s.HarmDrawMean[o], s.Harm[o])
+		want := ClosedFormHarm(m, p)
+		if math.Abs(got-want) > 3.5*se {
+			t.Errorf("option %v: harm %.5g ± %.3g; closed form %.5g", p, got, se, want)
+		}
+	}
+	res, err := Appraise(s, Appraisal{Horizon: 10, Discount: GreenBook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var A float64
+	for y := 1; y <= 10; y++ {
+		A += math.Pow(1.015, -float64(y))
+	}
+	for _, r := range res {
+		sr := r.Social
+		if want := sr.DeltaHarm.Mean * A; math.Abs(sr.PVHarm.Mean-want) > 1e-9*math.Abs(want) {
+			t.Errorf("%v: PV of harm avoided %.10g; want Δharm × Σ1.015^-y = %.10g", r.Controls, sr.PVHarm.Mean, want)
+		}
+		if want := r.NPV.Mean + sr.PVHarm.Mean; math.Abs(sr.NPV.Mean-want) > 1e-6*math.Abs(want) {
+			t.Errorf("%v: social NPV %.10g; want financial NPV + PV harm = %.10g", r.Controls, sr.NPV.Mean, want)
+		}
+	}
+}
+
+// TestGuidanceUpliftForcedHigh checks that with the equipment uplift forced
+// to its upper bound (200%), NPV falls by exactly 2 × the discounted capex.
+func TestGuidanceUpliftForcedHigh(t *testing.T) {
+	t.Parallel()
+	m := testModel()
+	m.Controls[1].Project = ProjectEquipment // segment: capex 0.5–2.5m, lifetime 5
+	s := mustSimulate(t, m, allSingles(m), Config{Draws: 20, Years: 100, Seed: 2})
+	a := Appraisal{Horizon: 10, Discount: GreenBook()}
+	base, _ := Appraise(s, a)
+	a.BiasByProject = map[string]BiasRange{ProjectEquipment: {2, 2}, ProjectOutsourcing: {0, 0.41}}
+	high, _ := Appraise(s, a)
+	df := GreenBook().Factors(10)
+	for d := range s.Draws {
+		capexPV := s.Capex[d][1] * (1 + df[5]) // year 0 and the renewal in year 5
+		if got, want := base[1].Draws.NPV[d]-high[1].Draws.NPV[d], 2*capexPV; math.Abs(got-want) > 1e-9*want {
+			t.Errorf("draw %d: NPV falls by %.10g; want 2 × discounted capex %.10g", d, got, want)
+		}
+	}
+	if got := high[1].Uplift[0]; math.Abs(got-2) > 1e-12 {
+		t.Errorf("uplift shown = %g; want 2", got)
+	}
+	// A control with no project type takes no guidance uplift.
+	if base[0].NPV != high[0].NPV {
+		t.Errorf("a control with no project type changed with the guidance uplift")
+	}
+}
+
+// TestRankSocialView checks that the social view ranks by NPV with harm.
+func TestRankSocialView(t *testing.T) {
+	t.Parallel()
+	rs := []Result{
+		{Controls: []string{"a"}, NPV: Interval{Mean: -5}, Social: &SocialResult{NPV: Interval{Mean: 9}},
+			Draws: DrawValues{NPV: []float64{-5}, SocialNPV: []float64{9}}},
+		{Controls: []string{"b"}, NPV: Interval{Mean: 3}, Social: &SocialResult{NPV: Interval{Mean: 4}},
+			Draws: DrawValues{NPV: []float64{3}, SocialNPV: []float64{4}}},
+	}
+	if got := RankIn(rs, ByNPV, Financial).Order; got[0] != 1 {
+		t.Errorf("financial order %v; want b first", got)
+	}
+	if got := RankIn(rs, ByNPV, Social).Order; got[0] != 0 {
+		t.Errorf("social order %v; want a first", got)
+	}
+}
