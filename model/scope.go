@@ -24,6 +24,19 @@ type Model struct {
 	// Harm, when set, adds the social view: patient harm valued in money
 	// beside the financial loss (MODEL.md §9).
 	Harm *Harm
+	// Correlations between threats' rates across outer draws; none means
+	// independent. CommonCorrelation, when non-zero, is the rank
+	// correlation between every pair of threats ("a threat climate");
+	// pairs listed in Correlations override it.
+	Correlations      []Correlation
+	CommonCorrelation float64
+}
+
+// Correlation is the Spearman rank correlation of two threats' rates across
+// outer draws, applied with a Gaussian copula.
+type Correlation struct {
+	A, B string
+	Rank float64
 }
 
 // Harm values the patient harm of outages. An event harms
@@ -132,6 +145,23 @@ func (m *Model) Validate() error {
 		add(t.Fixed.Check(Positive, f+".fixed"))
 		add(t.KDaily.Check(Positive, f+".k_daily"))
 		add(t.KRecovery.Check(Positive, f+".k_recovery"))
+	}
+	if !(m.CommonCorrelation > -1 && m.CommonCorrelation < 1) {
+		add(fmt.Errorf("correlation: common rank correlation must be in (−1, 1), got %g", m.CommonCorrelation))
+	}
+	for i, c := range m.Correlations {
+		f := fmt.Sprintf("correlations[%d]", i)
+		if !threats[c.A] || !threats[c.B] || c.A == c.B {
+			add(fmt.Errorf("%s: want two different known threats, got %q and %q", f, c.A, c.B))
+		}
+		if !(c.Rank > -1 && c.Rank < 1) {
+			add(fmt.Errorf("%s: rank correlation must be in (−1, 1), got %g", f, c.Rank))
+		}
+	}
+	if len(errs) == 0 && (len(m.Correlations) > 0 || m.CommonCorrelation != 0) {
+		if _, err := copulaFactor(m); err != nil {
+			add(err)
+		}
 	}
 	controls := map[string]bool{}
 	for i, c := range m.Controls {

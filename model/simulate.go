@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Config sets the size and seed of a simulation.
@@ -95,7 +97,10 @@ type harmDists struct {
 }
 
 type fitted struct {
-	harm     *harmDists
+	harm *harmDists
+	// copula is the lower Cholesky factor correlating threats' rates, nil
+	// when they are independent.
+	copula   *mat.TriDense
 	m        *Model
 	daily    Dist
 	recovery Dist
@@ -112,6 +117,7 @@ func kOrOne(e Estimate) Estimate {
 
 func fit(m *Model) *fitted {
 	f := &fitted{m: m, daily: m.Daily.Dist(Positive), recovery: m.Recovery.Dist(Positive)}
+	f.copula, _ = copulaFactor(m) // Validate has checked it
 	if h := m.Harm; h != nil {
 		f.harm = &harmDists{deaths: h.DeathsPerDay.Dist(Positive), qalys: h.QALYsPerDeath.Dist(Positive), value: h.ValuePerQALY}
 	}
@@ -298,6 +304,7 @@ type worker struct {
 	daily, recovery     float64
 	lam, expNeg, kd, kr []float64
 	kdRaw, krRaw        []float64
+	z                   []float64 // rates' standard normals, for the copula
 	// Per control and threat reductions of the current draw: red[c][t] =
 	// {1−r_f, 1−r_s, 1−r_d, 1−r_F}.
 	red [][][4]float64
@@ -326,6 +333,7 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	w.expNeg = make([]float64, T)
 	w.kd = make([]float64, T)
 	w.kr = make([]float64, T)
+	w.z = make([]float64, T)
 	w.kdRaw = make([]float64, T)
 	w.krRaw = make([]float64, T)
 	w.red = make([][][4]float64, C)
@@ -368,11 +376,33 @@ func (w *worker) drawParams(s *Sim, d int) {
 	for t := range f.threats {
 		td := &f.threats[t]
 		reseed(&w.pcg, w.seed, streamParam, w.streams[t], uint64(d))
-		w.lam[t] = td.rate.Rand(w.r)
+		if f.copula != nil {
+			// Keep the rate's standard normal; correlate it below.
+			w.z[t] = w.r.NormFloat64()
+			w.lam[t] = td.rate.value // for a fixed rate
+		} else {
+			w.lam[t] = td.rate.Rand(w.r)
+		}
 		w.kdRaw[t] = td.kd.Rand(w.r)
 		w.krRaw[t] = td.kr.Rand(w.r)
 		w.kd[t] = w.kdRaw[t] * cd
 		w.kr[t] = w.krRaw[t] * cr
+	}
+	if f.copula != nil {
+		// Gaussian copula: z' = L·z, then each rate its lognormal at z'.
+		for t := range f.threats {
+			td := &f.threats[t]
+			if td.rate.IsFixed() {
+				continue
+			}
+			var zc float64
+			for j := 0; j <= t; j++ {
+				zc += f.copula.At(t, j) * w.z[j]
+			}
+			w.lam[t] = math.Exp(td.rate.mu + td.rate.sigma*zc)
+		}
+	}
+	for t := range f.threats {
 		w.expNeg[t] = math.Exp(-w.lam[t])
 	}
 	if h := f.harm; h != nil {
