@@ -173,10 +173,13 @@ type Result struct {
 	// NPV = PVBenefit − PVCost, with its standard error.
 	NPV   Interval `json:"npv"`
 	NPVSE float64  `json:"npv_se"`
-	// BCR = PVBenefit/PVCost; the point value is the ratio of means.
-	BCR Interval `json:"bcr"`
+	// BCR = PVBenefit/PVCost; the point value is the ratio of means, its
+	// standard error by the delta method over draws.
+	BCR   Interval `json:"bcr"`
+	BCRSE float64  `json:"bcr_se"`
 	// ROSI = (ΔALE − EAC)/EAC; the point value uses the means.
-	ROSI Interval `json:"rosi"`
+	ROSI   Interval `json:"rosi"`
+	ROSISE float64  `json:"rosi_se"`
 	// Payback is the first year whose cumulative discounted net benefit is
 	// non-negative, on mean benefits and costs; 0 if none within the horizon.
 	Payback int `json:"payback"`
@@ -185,8 +188,10 @@ type Result struct {
 	// horizon".
 	PaybackLo int `json:"payback_lo"`
 	PaybackHi int `json:"payback_hi"`
-	// PNPVPositive is the share of outer draws with NPV > 0.
-	PNPVPositive float64 `json:"p_npv_positive"`
+	// PNPVPositive is the share of outer draws with NPV > 0, with its
+	// binomial standard error.
+	PNPVPositive   float64 `json:"p_npv_positive"`
+	PNPVPositiveSE float64 `json:"p_npv_positive_se"`
 	// Uplift is the mean optimism-bias uplift applied to each of the
 	// portfolio's controls.
 	Uplift []float64 `json:"uplift"`
@@ -323,7 +328,11 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 		r.Capex, r.Opex, r.EAC = interval(capex), interval(opex), interval(eac)
 		r.PVBenefit, r.PVCost = interval(pvb), interval(pvc)
 		r.NPV = interval(dv.NPV)
-		r.NPVSE = r.DeltaALESE * annuity // costs are not simulated: all MC error is in ΔALE
+		r.NPVSE = r.DeltaALESE * annuity // one draw: costs are fixed, all error is in ΔALE
+		if D > 1 {
+			_, v := meanVar(dv.NPV) // batch means over draws: benefits and costs
+			r.NPVSE = math.Sqrt(v / float64(D))
+		}
 		r.BCR = interval(dv.BCR)
 		r.BCR.Mean = ratio(r.PVBenefit.Mean, r.PVCost.Mean)
 		r.ROSI = interval(dv.ROSI)
@@ -347,6 +356,9 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 			}
 		}
 		r.PNPVPositive /= float64(D)
+		r.PNPVPositiveSE = math.Sqrt(r.PNPVPositive * (1 - r.PNPVPositive) / float64(D))
+		r.BCRSE = ratioSE(pvb, pvc)
+		r.ROSISE = ratioSE(dv.DeltaALE, eac)
 		r.Draws = dv
 		out = append(out, r)
 	}
@@ -454,4 +466,23 @@ func socialResult(s *Sim, o int, dv *DrawValues, pvb, pvc []float64, healthAnnui
 	}
 	sr.BCR.Mean = ratio(b, c)
 	return sr
+}
+
+// ratioSE returns the standard error of mean(b)/mean(c) over draws by the
+// delta method: Var ≈ (Var b − 2R·Cov(b,c) + R²·Var c)/(n·c̄²), R = b̄/c̄;
+// 0 with fewer than two draws.
+func ratioSE(b, c []float64) float64 {
+	n := float64(len(b))
+	mb, vb := meanVar(b)
+	mc, vc := meanVar(c)
+	if n < 2 || mc == 0 {
+		return 0 // no spread across draws to measure, or no ratio
+	}
+	var cov float64
+	for i := range b {
+		cov += (b[i] - mb) * (c[i] - mc)
+	}
+	cov /= n - 1
+	r := mb / mc
+	return math.Sqrt(max(vb-2*r*cov+r*r*vc, 0) / n / (mc * mc))
 }

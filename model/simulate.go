@@ -26,6 +26,13 @@ type Config struct {
 	// Progress, when set, is called after each outer draw with the number of
 	// draws done. It may be called from several goroutines at once.
 	Progress func(done, total int)
+	// TargetSE, when positive, adds blocks of Draws outer draws until the
+	// baseline ALE's relative standard error is at most TargetSE, or
+	// MaxDraws (default 100 × Draws) is reached. The draws are the same as
+	// a run of that many draws: the result depends on seed and target
+	// only, never on workers or timing.
+	TargetSE float64
+	MaxDraws int
 }
 
 // aggregateRate is the mean yearly event count from which a threat is
@@ -226,38 +233,85 @@ func simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config,
 	}
 	f := fit(m)
 	s := newSim(m, options, cfg)
+	if err := s.run(ctx, f, cfg, only, 0); err != nil {
+		return nil, err
+	}
+	if cfg.TargetSE > 0 {
+		maxDraws := cfg.MaxDraws
+		if maxDraws <= 0 {
+			maxDraws = 100 * cfg.Draws
+		}
+		for s.relativeSE() > cfg.TargetSE && s.Draws < maxDraws {
+			from := s.Draws
+			s.grow(min(cfg.Draws, maxDraws-from))
+			if err := s.run(ctx, f, cfg, only, from); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// run simulates draws from..s.Draws−1 over the workers.
+func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) error {
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, cfg.Draws)
+	workers = max(min(workers, s.Draws-from), 1)
 	s.workers = workers
-	var next, done atomic.Int64
+	var done atomic.Int64
+	next := atomic.Int64{}
+	next.Store(int64(from))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newWorker(f, options, cfg)
+			w := newWorker(f, s.Options, cfg)
 			w.only = only
 			for {
 				d := int(next.Add(1) - 1)
-				if d >= cfg.Draws || ctx.Err() != nil {
+				if d >= s.Draws || ctx.Err() != nil {
 					return
 				}
 				w.draw(s, d)
 				k := done.Add(1)
 				if cfg.Progress != nil {
-					cfg.Progress(int(k), cfg.Draws)
+					cfg.Progress(from+int(k), s.Draws)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	return ctx.Err()
+}
+
+// relativeSE returns the baseline ALE's standard error over its mean.
+func (s *Sim) relativeSE() float64 {
+	m, se := meanSE(s.DrawMean[0], s.Loss[0])
+	if m == 0 {
+		return 0
 	}
-	return s, nil
+	return se / m
+}
+
+// grow adds k draws to the simulation's storage.
+func (s *Sim) grow(k int) {
+	more := newSim(s.Model, s.Options, Config{Draws: k, Years: s.Years, Seed: s.Seed})
+	for o := range s.Loss {
+		s.Loss[o] = append(s.Loss[o], more.Loss[o]...)
+		s.DrawMean[o] = append(s.DrawMean[o], more.DrawMean[o]...)
+		s.DrawP95[o] = append(s.DrawP95[o], more.DrawP95[o]...)
+		if s.Harm != nil {
+			s.Harm[o] = append(s.Harm[o], more.Harm[o]...)
+			s.HarmDrawMean[o] = append(s.HarmDrawMean[o], more.HarmDrawMean[o]...)
+		}
+	}
+	s.Capex = append(s.Capex, more.Capex...)
+	s.Opex = append(s.Opex, more.Opex...)
+	s.Bias = append(s.Bias, more.Bias...)
+	s.Draws += k
 }
 
 // newSim allocates a simulation's results: one float64 per simulated year

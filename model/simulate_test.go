@@ -339,3 +339,32 @@ func TestSummaryMatchesFullSort(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetSE checks that --target-se stops with the relative SE below
+// the target, the same for 1 and 2 workers, identical to a plain run of as
+// many draws, and that a tighter target never uses fewer draws.
+func TestTargetSE(t *testing.T) {
+	t.Parallel()
+	m := testModel()
+	run := func(target float64, workers int) *Sim {
+		return mustSimulate(t, m, []Portfolio{{0}}, Config{Draws: 10, Years: 200, Seed: 4, Workers: workers, TargetSE: target})
+	}
+	prev := 0
+	for _, target := range []float64{0.2, 0.1, 0.05, 0.03} {
+		a, b := run(target, 1), run(target, 2)
+		if a.Draws != b.Draws || !slices.Equal(a.Loss[1], b.Loss[1]) {
+			t.Fatalf("target %g: 1 and 2 workers differ (%d vs %d draws)", target, a.Draws, b.Draws)
+		}
+		if got := a.relativeSE(); got > target {
+			t.Errorf("target %g: relative SE %g after %d draws", target, got, a.Draws)
+		}
+		if a.Draws < prev {
+			t.Errorf("target %g used %d draws, fewer than a looser target's %d", target, a.Draws, prev)
+		}
+		prev = a.Draws
+		plain := mustSimulate(t, m, []Portfolio{{0}}, Config{Draws: a.Draws, Years: 200, Seed: 4})
+		if !slices.Equal(plain.Loss[0], a.Loss[0]) || !slices.Equal(plain.Capex[a.Draws-1], a.Capex[a.Draws-1]) {
+			t.Errorf("target %g: differs from a plain run of %d draws", target, a.Draws)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -23,6 +24,14 @@ type Summary struct {
 	P99 float64 `json:"p99"`
 	// TVaR95 is the mean of the worst 5% of years.
 	TVaR95 float64 `json:"tvar95"`
+	// Standard errors of the percentiles and TVaR95, by batch means: the
+	// statistic on each of up to 20 batches of outer draws (of years, with
+	// one draw), sd/√batches.
+	P50SE    float64 `json:"p50_se"`
+	P90SE    float64 `json:"p90_se"`
+	P95SE    float64 `json:"p95_se"`
+	P99SE    float64 `json:"p99_se"`
+	TVaR95SE float64 `json:"tvar95_se"`
 	// Max is the worst simulated year.
 	Max float64 `json:"max"`
 	// LEC is the loss exceedance curve: P(annual loss > Loss) at fixed
@@ -34,12 +43,31 @@ type Summary struct {
 type LECPoint struct {
 	Exceedance float64 `json:"exceedance"`
 	Loss       float64 `json:"loss"`
+	// SE is the loss's standard error by batch means, NaN where a batch
+	// holds fewer than two years beyond the point.
+	SE float64 `json:"se"`
+}
+
+// MarshalJSON writes the point, with null for an unknown SE.
+func (p LECPoint) MarshalJSON() ([]byte, error) {
+	se := "null"
+	if !math.IsNaN(p.SE) && !math.IsInf(p.SE, 0) {
+		se = strconv.FormatFloat(p.SE, 'g', -1, 64)
+	}
+	return []byte(`{"exceedance":` + strconv.FormatFloat(p.Exceedance, 'g', -1, 64) +
+		`,"loss":` + strconv.FormatFloat(p.Loss, 'g', -1, 64) + `,"se":` + se + `}`), nil
 }
 
 // lecLevels are the exceedance probabilities at which the LEC is reported:
 // 1-2-5 steps per decade from 0.5 to 1e-5, kept while the sample holds at
 // least ten years beyond the level.
-var lecLevels = []float64{0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 5e-3, 2e-3, 1e-3, 5e-4, 2e-4, 1e-4, 5e-5, 2e-5, 1e-5}
+var lecLevels = [nLEC]float64{0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 5e-3, 2e-3, 1e-3, 5e-4, 2e-4, 1e-4, 5e-5, 2e-5, 1e-5}
+
+// nLEC is the number of LEC levels; nStats the statistics a batch yields.
+const (
+	nLEC   = 15
+	nStats = 5 + nLEC
+)
 
 // Summaries returns every option's summary, computing them once, in
 // parallel over the simulation's workers. The simulated losses themselves
@@ -77,24 +105,72 @@ func (s *Sim) summarise(o int, scratch []float64) Summary {
 	orderForSummary(x)
 	var sum Summary
 	sum.ALE, sum.ALESE = meanSE(s.DrawMean[o], s.Loss[o])
-	sum.P50 = x[quantileIndex(0.50, n)]
-	sum.P90 = x[quantileIndex(0.90, n)]
-	sum.P95 = x[quantileIndex(0.95, n)]
-	sum.P99 = x[quantileIndex(0.99, n)]
+	st := statsOf(x)
+	sum.P50, sum.P90, sum.P95, sum.P99, sum.TVaR95 = st[0], st[1], st[2], st[3], st[4]
 	sum.Max = x[n-1]
+	for i, p := range lecLevels {
+		if p*float64(n) < 10 {
+			break
+		}
+		sum.LEC = append(sum.LEC, LECPoint{Exceedance: p, Loss: st[5+i]})
+	}
+	// Batch means: the same statistics on batches of draws (or of years,
+	// with a single draw), reusing x.
+	B, per := 20, s.Years
+	if s.Draws > 1 {
+		B = min(B, s.Draws)
+	} else {
+		B, per = min(B, n), 1
+	}
+	units := n / per
+	var acc, acc2 [nStats]float64
+	for b := range B {
+		lo, hi := b*units/B*per, (b+1)*units/B*per
+		m := copy(x, s.Loss[o][lo:hi])
+		orderForSummary(x[:m])
+		bs := statsOf(x[:m])
+		for i, v := range bs {
+			acc[i] += v
+			acc2[i] += v * v
+		}
+	}
+	se := func(i int) float64 {
+		if B < 2 {
+			return 0 // a single year: nothing to measure spread with
+		}
+		m := acc[i] / float64(B)
+		return math.Sqrt(max(acc2[i]/float64(B)-m*m, 0) * float64(B) / float64(B-1) / float64(B))
+	}
+	sum.P50SE, sum.P90SE, sum.P95SE, sum.P99SE, sum.TVaR95SE = se(0), se(1), se(2), se(3), se(4)
+	batch := float64(n) / float64(B)
+	for i := range sum.LEC {
+		sum.LEC[i].SE = math.NaN()
+		if sum.LEC[i].Exceedance*batch >= 2 {
+			sum.LEC[i].SE = se(5 + i)
+		}
+	}
+	return sum
+}
+
+// statsOf returns, from x ordered by orderForSummary, P50, P90, P95, P99,
+// TVaR95 and the loss at each LEC level.
+func statsOf(x []float64) [nStats]float64 {
+	n := len(x)
+	var st [nStats]float64
+	st[0] = x[quantileIndex(0.50, n)]
+	st[1] = x[quantileIndex(0.90, n)]
+	st[2] = x[quantileIndex(0.95, n)]
+	st[3] = x[quantileIndex(0.99, n)]
 	tail := x[n-tailCount(0.95, n):]
 	var t float64
 	for _, v := range tail {
 		t += v
 	}
-	sum.TVaR95 = t / float64(len(tail))
-	for _, p := range lecLevels {
-		if p*float64(n) < 10 {
-			break
-		}
-		sum.LEC = append(sum.LEC, LECPoint{Exceedance: p, Loss: x[quantileIndex(1-p, n)]})
+	st[4] = t / float64(len(tail))
+	for i, p := range lecLevels {
+		st[5+i] = x[quantileIndex(1-p, n)]
 	}
-	return sum
+	return st
 }
 
 // orderForSummary partially orders x so that x[quantileIndex(p, n)] holds
