@@ -1,0 +1,48 @@
+package model
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestWarnings(t *testing.T) {
+	t.Parallel()
+	a := Appraisal{Horizon: 10, Discount: GreenBook()}
+	tests := []struct {
+		name   string
+		edit   func(m *Model)
+		cons   Constraints
+		want   string // a field that must warn; "" for none
+		reason string
+	}{
+		{"plain model", func(*Model) {}, NoBudget(), "", ""},
+		{"interval ×999 does not warn", func(m *Model) { m.Threats[2].Fixed = Estimate{1e4, 9.99e6} }, NoBudget(), "", ""},
+		{"interval ×1001 warns", func(m *Model) { m.Threats[2].Fixed = Estimate{1e4, 1.001e7} }, NoBudget(), "threats[breach].fixed", "three orders"},
+		{"mean above hi", func(m *Model) { m.Threats[0].Rate = Estimate{1e-4, 1e1} }, NoBudget(), "threats[worm].rate", "outside its own"},
+		{"control dearer than the ALE", func(m *Model) { m.Controls[2].Opex = Estimate{1e9, 2e9} }, NoBudget(), "controls[backup]", "more than the whole baseline"},
+		{"budget above Gordon–Loeb", func(*Model) {}, Constraints{Annual: 1e12, Capex: math.Inf(1)}, "budget", "Gordon–Loeb"},
+		{"budget within Gordon–Loeb", func(*Model) {}, Constraints{Annual: 1, Capex: math.Inf(1)}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := testModel()
+			tt.edit(m)
+			ws := Warnings(m, a, tt.cons)
+			if tt.want == "" {
+				if len(ws) > 0 {
+					t.Errorf("Warnings = %v; want none", ws)
+				}
+				return
+			}
+			found := false
+			for _, w := range ws {
+				found = found || (w.Field == tt.want && strings.Contains(w.Msg, tt.reason))
+			}
+			if !found {
+				t.Errorf("Warnings = %v; want one on %s saying %q", ws, tt.want, tt.reason)
+			}
+		})
+	}
+}
