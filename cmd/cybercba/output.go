@@ -24,13 +24,14 @@ func discountText(a model.Appraisal, flat string) string {
 func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) {
 	m, o := j.model, j.opts
 	fmt.Fprintf(w, "cybercba %s · %s · %s draws × %s years · seed %d\n",
-		version(), m.Scope, thousands(o.Draws), thousands(o.Years), o.Seed)
+		version(), m.Scope, thousands(an.Sim.Draws), thousands(o.Years), o.Seed)
 	fmt.Fprintf(w, "Money in %s, %s prices. Outage costs calibrated on %s: £%s per organisation-day, %s recovery per organisation.\n",
 		j.ds.Currency, j.ds.PriceYear, j.ds.Calibration.Incident, trimPound(money(j.cal.DailyNow)), money(j.cal.RecoveryNow))
-	fmt.Fprintf(w, "Threats summed, independent of one another; %d threats, %d controls.\n\n", len(m.Threats), len(m.Controls))
+	fmt.Fprintf(w, "%s; %d threats, %d controls.\n\n", aggregationText(m), len(m.Threats), len(m.Controls))
 	b := an.Baseline
-	fmt.Fprintf(w, "Baseline (no new controls): expected annual loss %s ± %s (1 SE); P50 %s, P95 %s, P99 %s, TVaR95 %s\n\n",
-		money(b.ALE), money(b.ALESE), money(b.P50), money(b.P95), money(b.P99), money(b.TVaR95))
+	fmt.Fprintf(w, "Baseline (no new controls): expected annual loss %s ± %s (1 SE); P50 %s, P95 %s ± %s, P99 %s ± %s, TVaR95 %s ± %s\n\n",
+		money(b.ALE), trimPound(money(b.ALESE)), money(b.P50), money(b.P95), trimPound(money(b.P95SE)),
+		money(b.P99), trimPound(money(b.P99SE)), money(b.TVaR95), trimPound(money(b.TVaR95SE)))
 	fmt.Fprintf(w, "Each control alone, appraised over %d years at %s, ranked by %s:\n\n",
 		j.appraisal.Horizon, discountText(j.appraisal, o.Discount), metricText(j.metric))
 	t := &table{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 7: true, 8: true, 9: true, 10: true, 11: true}}
@@ -44,7 +45,7 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 		}
 		t.add(fmt.Sprint(k+1), c.ID, clip(c.Name, 44), money(r.EAC.Mean),
 			money(r.DeltaALE.Mean)+" ±"+trimPound(money(r.DeltaALESE)),
-			money(r.NPV.Mean), "["+money(r.NPV.Lo)+", "+money(r.NPV.Hi)+"]",
+			money(r.NPV.Mean)+" ±"+trimPound(money(r.NPVSE)), "["+money(r.NPV.Lo)+", "+money(r.NPV.Hi)+"]",
 			ratioText(r.BCR.Mean), percent(r.ROSI.Mean),
 			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb)
 	}
@@ -70,6 +71,7 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 	fmt.Fprintln(w, convergenceLine(an))
 	fmt.Fprintf(w, "Data: %s, %d sources (cybercba calibrate lists the calibration's). Run took %s.\n",
 		j.ds.File, len(j.ds.Sources), elapsed.Round(10*time.Millisecond))
+	fmt.Fprintln(w, provenanceLine(j, an))
 }
 
 // convergenceLine says whether the top two controls are told apart.
@@ -144,6 +146,9 @@ type jsonResults struct {
 	Calibration model.Calibration `json:"calibration"`
 	Baseline    model.Summary     `json:"baseline"`
 	GordonLoeb  float64           `json:"gordon_loeb_bound"`
+	Aggregation string            `json:"aggregation"`
+	Digest      string            `json:"inputs_sha256"`
+	Warnings    []string          `json:"warnings"`
 	Controls    []jsonControl     `json:"controls"`
 	Recommended *model.Result     `json:"recommended,omitempty"`
 	Portfolio   *jsonPortfolio    `json:"portfolio,omitempty"`
@@ -175,7 +180,7 @@ type jsonSettings struct {
 	Discount     model.Discount `json:"discount"`
 	OptimismBias float64        `json:"optimism_bias"`
 	Metric       string         `json:"metric"`
-	Aggregation  string         `json:"aggregation"`
+	TargetSE     float64        `json:"target_se"`
 }
 
 type jsonControl struct {
@@ -194,11 +199,16 @@ func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnaly
 		Settings: jsonSettings{
 			Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years, Horizon: j.appraisal.Horizon,
 			Discount: j.appraisal.Discount, OptimismBias: j.appraisal.OptimismBias, Metric: j.metric.String(),
-			Aggregation: "threats summed, independent",
 		},
 		Calibration: j.cal, Baseline: an.Baseline, GordonLoeb: an.GordonLoeb, Sources: j.ds.Sources,
-		Recommended: an.Recommended,
+		Recommended: an.Recommended, Aggregation: aggregationText(j.model), Digest: j.digest,
+		Warnings: []string{},
 	}
+	for _, w := range j.warnings {
+		out.Warnings = append(out.Warnings, w.String())
+	}
+	out.Settings.Draws = an.Sim.Draws
+	out.Settings.TargetSE = j.cfg.TargetSE
 	if sens != nil {
 		js := sensitivityJSON(j, sens)
 		out.Sensitivity = &js
@@ -302,4 +312,32 @@ func objectiveSource(pa *model.PortfolioAnalysis) string {
 
 func objectiveValue(o model.Objective, v float64) string {
 	return money(v)
+}
+
+// aggregationText states how threats combine.
+func aggregationText(m *model.Model) string {
+	switch {
+	case len(m.Correlations) > 0 && m.CommonCorrelation != 0:
+		return fmt.Sprintf("Threats summed; their rates rank-correlated %.2f across outer draws, with %d pairs set apart (Gaussian copula)", m.CommonCorrelation, len(m.Correlations))
+	case m.CommonCorrelation != 0:
+		return fmt.Sprintf("Threats summed; their rates rank-correlated %.2f across outer draws (Gaussian copula)", m.CommonCorrelation)
+	case len(m.Correlations) > 0:
+		var ps []string
+		for _, c := range m.Correlations {
+			ps = append(ps, fmt.Sprintf("%s–%s %.2f", c.A, c.B, c.Rank))
+		}
+		return "Threats summed; rates rank-correlated across outer draws (Gaussian copula): " + strings.Join(ps, ", ") + "; others independent"
+	}
+	return "Threats summed, independent of one another"
+}
+
+// provenanceLine is the run's footer: tool, seed, size, target and the
+// digest of the inputs as used.
+func provenanceLine(j *job, an *model.Analysis) string {
+	target := ""
+	if j.cfg.TargetSE > 0 {
+		target = fmt.Sprintf(" · target SE %s (reached %s)", percent(j.cfg.TargetSE), percent(an.Baseline.ALESE/an.Baseline.ALE))
+	}
+	return fmt.Sprintf("Provenance: cybercba %s · seed %d · %s draws × %s years%s · inputs sha256:%s",
+		version(), j.opts.Seed, thousands(an.Sim.Draws), thousands(j.opts.Years), target, j.digest[:16])
 }

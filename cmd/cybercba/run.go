@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +50,12 @@ type runOptions struct {
 	NoFiles bool
 	// Sensitivity adds the sensitivity analysis of the decision.
 	Sensitivity bool
+	// Honest figures: a target relative SE, warnings as errors, and
+	// correlations between threats' rates.
+	TargetSE     string
+	Strict       bool
+	Correlations string
+	Climate      float64
 }
 
 const runUsage = `Usage: cybercba run [flags] [dataset.yaml]
@@ -92,6 +102,10 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Formats, "format", "png", "plot `formats`: any of png, svg, pdf, comma-separated")
 	fs.BoolVar(&o.NoFiles, "no-files", false, "write no workbook or plots, only the terminal (or JSON) output")
 	fs.BoolVar(&o.Sensitivity, "sensitivity", false, "add the sensitivity analysis: tornado, switching values and value of information (see cybercba sensitivity)")
+	fs.StringVar(&o.TargetSE, "target-se", "", "add blocks of --draws outer draws until the baseline ALE's relative standard error is below this `fraction` (e.g. 1%), up to 100 blocks")
+	fs.BoolVar(&o.Strict, "strict", false, "treat input warnings (implausibly wide intervals, controls dearer than the whole loss, budgets above Gordon–Loeb) as errors")
+	fs.StringVar(&o.Correlations, "correlation", "", "rank correlations between threats' rates, e.g. S1:S3=0.5,S2:S3=0.3 (Gaussian copula; default independent)")
+	fs.Float64Var(&o.Climate, "threat-climate", 0, "one rank `correlation` between every pair of threats' rates (a common \"threat climate\"); --correlation pairs override it")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	return fs
@@ -115,6 +129,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
+	for _, w := range job.warnings {
+		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.ds.File, w)
+	}
 	start := time.Now()
 	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
 	if err != nil {
@@ -182,6 +199,56 @@ type job struct {
 	constraints model.Constraints
 	frontier    []float64 // nil: none; empty: the default grid
 	formats     []string
+	// warnings are doubtful inputs; digest the SHA-256 of the inputs.
+	warnings []model.Warning
+	digest   string
+}
+
+// maxDraws caps --target-se: 100 blocks, and no more than the cap on
+// simulated years.
+func maxDraws(o runOptions) int {
+	if o.Years < 1 {
+		return o.Draws
+	}
+	return max(min(100*o.Draws, maxSimYears/o.Years), o.Draws)
+}
+
+// maxSimYears caps draws × years.
+const maxSimYears = 50_000_000
+
+// digest returns the SHA-256 of the dataset as used (its canonical JSON)
+// and the scope chosen, so that any edit to an input shows.
+func digest(ds *data.Dataset, scope string) string {
+	b, err := json.Marshal(ds)
+	if err != nil {
+		return "unknown"
+	}
+	h := sha256.New()
+	h.Write(b)
+	h.Write([]byte{0})
+	h.Write([]byte(scope))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// parseCorrelations reads "A:B=0.5,C:D=-0.2".
+func parseCorrelations(s string) ([]model.Correlation, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []model.Correlation
+	for _, part := range strings.Split(s, ",") {
+		pair, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+		a, b, ok2 := strings.Cut(pair, ":")
+		if !ok || !ok2 {
+			return nil, fmt.Errorf("want THREAT:THREAT=rank, got %q", part)
+		}
+		r, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil {
+			return nil, fmt.Errorf("want a rank correlation in (−1, 1) after =, got %q", val)
+		}
+		out = append(out, model.Correlation{A: strings.TrimSpace(a), B: strings.TrimSpace(b), Rank: r})
+	}
+	return out, nil
 }
 
 // prepare loads the dataset, calibrates and checks the settings.
@@ -208,6 +275,18 @@ func prepare(o runOptions) (*job, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", b.flag, err))
 		}
 		*b.dst = v
+	}
+	var targetSE float64
+	if o.TargetSE != "" {
+		v, err := data.ParseRate(o.TargetSE)
+		if err != nil || !(v > 0 && v < 1) {
+			errs = append(errs, fmt.Errorf("--target-se: want a fraction such as 1%% or 0.01, got %q", o.TargetSE))
+		}
+		targetSE = v
+	}
+	corr, err := parseCorrelations(o.Correlations)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--correlation: %w", err))
 	}
 	formats, err := reports.ParseFormats(o.Formats)
 	if err != nil && !o.NoFiles {
@@ -241,7 +320,7 @@ func prepare(o runOptions) (*job, error) {
 	if o.Years < 1 || o.Years > 10_000_000 {
 		errs = append(errs, fmt.Errorf("--years: must be 1 to 10,000,000, got %d", o.Years))
 	}
-	if o.Draws >= 1 && o.Years >= 1 && int64(o.Draws)*int64(o.Years) > 50_000_000 {
+	if o.Draws >= 1 && o.Years >= 1 && int64(o.Draws)*int64(o.Years) > maxSimYears {
 		errs = append(errs, fmt.Errorf("--draws × --years: at most 50,000,000 simulated years, got %d", int64(o.Draws)*int64(o.Years)))
 	}
 	if o.Workers < 0 {
@@ -270,12 +349,22 @@ func prepare(o runOptions) (*job, error) {
 		return nil, &inputError{fmt.Errorf("%s: %w", ds.File, err)}
 	}
 	m := sc.Model(cal)
+	m.Correlations, m.CommonCorrelation = corr, o.Climate
 	if err := m.Validate(); err != nil {
 		return nil, &inputError{fmt.Errorf("%s: scope %s: %w", ds.File, sc.ID, err)}
 	}
+	warnings := model.Warnings(m, a, cons)
+	if o.Strict && len(warnings) > 0 {
+		var ws []error
+		for _, w := range warnings {
+			ws = append(ws, fmt.Errorf("%s: scope %s: %s (--strict)", ds.File, sc.ID, w))
+		}
+		return nil, &inputError{errors.Join(ws...)}
+	}
 	return &job{
 		opts: o, ds: ds, scope: sc, cal: cal, model: m,
-		cfg:       model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers},
+		cfg:      model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers, TargetSE: targetSE, MaxDraws: maxDraws(o)},
+		warnings: warnings, digest: digest(ds, sc.ID),
 		appraisal: a, metric: metric,
 		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
 		objective: objective, constraints: cons, frontier: frontier, formats: formats,
@@ -325,9 +414,14 @@ func progress(stderr io.Writer, quiet bool, what string, total int) func(done, t
 	)
 	var mu sync.Mutex
 	high := 0
-	return func(done, _ int) {
+	max := total
+	return func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
+		if total > max { // --target-se added draws
+			max = total
+			bar.ChangeMax(total)
+		}
 		if done > high {
 			high = done
 			bar.Set(done)
