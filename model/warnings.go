@@ -11,12 +11,15 @@ type Warning struct {
 	Field string
 	// Msg says what is doubtful.
 	Msg string
-	// Mean and P99 are the input's implied mean and 99th percentile (or
-	// the amounts compared), for the reader to judge.
+	// Mean and P99 are an estimate's implied mean and 99th percentile, for
+	// the reader to judge (zero for warnings about costs and budgets).
 	Mean, P99 float64
 }
 
 func (w Warning) String() string {
+	if w.Mean == 0 && w.P99 == 0 {
+		return w.Field + ": " + w.Msg
+	}
 	return fmt.Sprintf("%s: %s (implied mean %.4g, P99 %.4g)", w.Field, w.Msg, w.Mean, w.P99)
 }
 
@@ -70,11 +73,11 @@ func Warnings(m *Model, a Appraisal, cons Constraints) []Warning {
 	ale := op.baseALE
 	for i, c := range m.Controls {
 		if cost := op.AnnualCost(i); cost > ale {
-			ws = append(ws, Warning{fmt.Sprintf("controls[%s]", c.ID), fmt.Sprintf("costs %.4g a year, more than the whole baseline expected annual loss %.4g", cost, ale), cost, ale})
+			ws = append(ws, Warning{fmt.Sprintf("controls[%s]", c.ID), fmt.Sprintf("costs %.4g a year, more than the whole baseline expected annual loss %.4g", cost, ale), 0, 0})
 		}
 	}
 	if gl := ale / math.E; cons.Annual > gl && !math.IsInf(cons.Annual, 1) {
-		ws = append(ws, Warning{"budget", fmt.Sprintf("%.4g a year is above the Gordon–Loeb bound, (1/e) × baseline ALE = %.4g", cons.Annual, gl), cons.Annual, gl})
+		ws = append(ws, Warning{"budget", fmt.Sprintf("%.4g a year is above the Gordon–Loeb bound, (1/e) × baseline ALE = %.4g", cons.Annual, gl), 0, 0})
 	}
 	return ws
 }
