@@ -83,7 +83,15 @@ func Choose(ctx context.Context, m *Model, cfg Config, a Appraisal, obj Objectiv
 		if len(frontier) == 0 {
 			frontier = op.DefaultBudgets(kind, 20)
 		}
-		for _, ch := range op.Frontier(kind, frontier, cons) {
+		// The frontier spans its whole grid: only the other kind of budget
+		// still limits it.
+		fc := cons
+		if kind == AnnualBudget {
+			fc.Annual = math.Inf(1)
+		} else {
+			fc.Capex = math.Inf(1)
+		}
+		for _, ch := range op.Frontier(kind, frontier, fc) {
 			pa.Frontier = append(pa.Frontier, FrontierPoint{Choice: ch})
 		}
 		for i, b := range frontier {

@@ -2,7 +2,10 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"cybercba/model"
 )
 
 // aboutText returns the About sheet's paragraphs: the model and its
@@ -27,7 +30,7 @@ func aboutText(r *Report) []string {
 		bias = "No general optimism-bias uplift is applied to costs in this run; a control that states its own uplift (as the Green Book asks, " +
 			"because appraisals tend to understate costs) has it applied."
 	}
-	return []string{
+	paras := []string{
 		fmt.Sprintf("What this is. cybercba estimates what cyber incidents cost %s each year and which security controls are worth paying for. "+
 			"Every number in this workbook comes from one run: %s.", scopeName(r), caption(r)),
 		"What is simulated. In each simulated year, incidents of each threat arrive at random: a Poisson count, or a negative binomial one where a threat's " +
@@ -59,6 +62,7 @@ func aboutText(r *Report) []string {
 		"The recommended portfolio is every control whose NPV alone is positive, appraised together on the same simulated incidents. Controls acting on the " +
 			"same threat overlap, so a portfolio's benefit is less than the sum of its members'. The Gordon–Loeb bound, (1/e) × baseline ALE, is a rule " +
 			"of thumb for the most worth spending each year on security against the loss at stake.",
+		portfolioText(r),
 		"Limitations. Many inputs are judgements (tag J on the Inputs sheet), not measurements: read the intervals as the spread of informed opinion, and " +
 			"change the inputs you know better. Control effects multiply as independent layers; threats are independent; the model prices lost output, " +
 			"recovery and the fixed costs given, not harm to patients or reputation. If the top controls' intervals overlap, their order is uncertain: " +
@@ -66,6 +70,35 @@ func aboutText(r *Report) []string {
 		"Where the numbers come from. The Inputs sheet lists every input as used, with its sources; the Sources sheet lists the publications. " +
 			"The PNG, SVG and PDF plots written beside this workbook show the same results.",
 	}
+	return slices.DeleteFunc(paras, func(p string) bool { return p == "" })
+}
+
+// portfolioText is the About paragraph on the portfolio choice, or "" when
+// the report has none.
+func portfolioText(r *Report) string {
+	pa := r.Portfolio
+	if pa == nil {
+		return ""
+	}
+	tvar := "ΔTVaR95 has no closed form: it is valued on simulated years of common events, and searched by branch and bound."
+	if pa.Objective == model.MaxDeltaTVaR {
+		tvar = fmt.Sprintf("ΔTVaR95, this run's objective, has no closed form: it is valued on %s simulated years of common events, "+
+			"and searched by branch and bound.", thousands(pa.SampleYears))
+	}
+	frontier := ""
+	if len(pa.Frontier) > 0 {
+		frontier = fmt.Sprintf(" The efficient frontier (sheet Frontier and the frontier plot) is the best portfolio at each of %d budgets: "+
+			"adding budget never lowers it, and between the budgets of the grid a portfolio the grid missed may do better.", len(pa.Frontier))
+	}
+	return fmt.Sprintf("The best portfolio under a budget (sheet Portfolio) maximises %s %s. Controls on the same threat overlap, so "+
+		"the best set is not the top of the ranking. The search is exact. Expected NPV and ΔALE are valued by the closed form for the "+
+		"expected annual loss, an exact expectation with no simulation noise; with up to 24 controls every subset is evaluated, in "+
+		"Gray-code order so that each step adds or removes one control and updates only the threats it acts on, and with more, branch "+
+		"and bound proves its answer best (or says it could not). %s The search keeps to the controls' exclusive groups (at most one of "+
+		"a group, e.g. two EDR products) and prerequisites (e.g. EDR needs an asset inventory). Budgets count expected costs with "+
+		"optimism bias: the yearly budget the equivalent annual cost, the capital budget the capex in year 0. The portfolios found are "+
+		"then simulated on the same incidents as everything else, which gives their intervals and P(NPV>0).%s",
+		objectiveShort(pa.Objective), withinText(pa.Constraints), tvar, frontier)
 }
 
 // orDefault returns s, or def if s is empty.

@@ -5,7 +5,8 @@
 //
 // Figures returns the run's plots: the loss exceedance curve, the histogram
 // of baseline annual losses, the ranking of controls by NPV with 90%
-// intervals, and the calibration against WannaCry and the hold-out
+// intervals, the efficient frontier when the run has one (the best
+// portfolio at each budget), and the calibration against WannaCry and the hold-out
 // incidents. Each is written as PNG, SVG or PDF by Figure.Write; all share
 // one look (Liberation Sans, no text under 11 pt at 6×4 in, the Okabe–Ito
 // colours) and carry a caption naming the tool, draws × years, seed and
@@ -13,7 +14,9 @@
 //
 // WriteWorkbook writes the workbook: Summary, Ranking, Percentiles, LEC,
 // LEC chart, Calibration, Inputs, Sources and About sheets, with native
-// Excel charts of the LEC and of NPV by control.
+// Excel charts of the LEC and of NPV by control; and, after Ranking, a
+// Portfolio sheet when the run chose a portfolio under a budget and a
+// Frontier sheet, with a native chart, when it has a frontier.
 //
 // Both write to an io.Writer; naming, temporary files and renaming are the
 // caller's.

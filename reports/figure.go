@@ -170,7 +170,7 @@ func (k key) draw(c draw.Canvas) {
 
 // Figures returns every plot of a run: the loss exceedance curve, the
 // histogram of baseline annual losses, the ranking of controls and, when
-// the report has one, the calibration.
+// the report has them, the efficient frontier and the calibration.
 func Figures(r *Report) ([]Figure, error) {
 	opts, err := options(r)
 	if err != nil {
@@ -178,7 +178,7 @@ func Figures(r *Report) ([]Figure, error) {
 	}
 	var figs []Figure
 	for _, build := range []func(*Report, []option) (Figure, bool, error){
-		lecFigure, histogramFigure, rankingFigure, calibrationFigure,
+		lecFigure, histogramFigure, rankingFigure, frontierFigure, calibrationFigure,
 	} {
 		f, ok, err := build(r, opts)
 		if err != nil {

@@ -90,7 +90,28 @@ func check(r *Report) error {
 	if rec := an.Recommended; rec != nil && (an.RecommendedSim == nil || rec.Option < 1 || rec.Option >= len(an.RecommendedSim.Loss)) {
 		errs = append(errs, errors.New("reports: the recommended portfolio has no simulated losses"))
 	}
+	if pa := r.Portfolio; pa != nil && r.Model != nil {
+		errs = append(errs, checkChoice(r.Model, "the chosen portfolio", pa.Choice, pa.Result))
+		for i, p := range pa.Frontier {
+			errs = append(errs, checkChoice(r.Model, fmt.Sprintf("frontier point %d", i+1), p.Choice, p.Result))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// checkChoice returns what is wrong with a chosen portfolio: a control
+// that is not the model's, or no appraisal for a portfolio that is not
+// empty.
+func checkChoice(m *model.Model, what string, ch model.Choice, res *model.Result) error {
+	for _, c := range ch.Portfolio {
+		if c < 0 || c >= len(m.Controls) {
+			return fmt.Errorf("reports: %s: control %d is not one of the model's", what, c)
+		}
+	}
+	if len(ch.Portfolio) > 0 && res == nil {
+		return fmt.Errorf("reports: %s has no appraisal", what)
+	}
+	return nil
 }
 
 // controlLabel returns "ID Name" for a single control's result, clipped to

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -114,6 +115,40 @@ func buildReport(m *model.Model, cfg model.Config) (*Report, error) {
 var (
 	typical         = sync.OnceValues(func() (*Report, error) { return buildReport(testModel(), smallRun) })
 	noneRecommended = sync.OnceValues(func() (*Report, error) { return buildReport(costly(), smallRun) })
+)
+
+// portfolioBudget is the yearly budget of the tests' portfolio choice:
+// enough for C1 and the free C3, not for C2.
+const portfolioBudget = 3e5
+
+// withPortfolio returns a getter of the report of get with the best
+// portfolio for obj under a yearly budget of portfolioBudget and the
+// default frontier, chosen as the command chooses for --budget and
+// --frontier. The report is copied, the analysis shared.
+func withPortfolio(get func() (*Report, error), obj model.Objective) func() (*Report, error) {
+	return sync.OnceValues(func() (*Report, error) {
+		base, err := get()
+		if err != nil {
+			return nil, err
+		}
+		r := *base
+		an := r.Analysis
+		r.Portfolio, err = model.Choose(context.Background(), r.Model, an.Config, an.Appraisal, obj,
+			model.Constraints{Annual: portfolioBudget, Capex: math.Inf(1)}, model.AnnualBudget, []float64{})
+		if err != nil {
+			return nil, err
+		}
+		return &r, nil
+	})
+}
+
+// The reports with a portfolio choice: for each objective, and for the
+// costly model, where the best portfolio is the empty one.
+var (
+	chosenNPV   = withPortfolio(typical, model.MaxNPV)
+	chosenDALE  = withPortfolio(typical, model.MaxDeltaALE)
+	chosenTVaR  = withPortfolio(typical, model.MaxDeltaTVaR)
+	chosenEmpty = withPortfolio(noneRecommended, model.MaxNPV)
 )
 
 // report returns a shared report, failing the test if it could not be

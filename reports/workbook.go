@@ -40,6 +40,12 @@ var sheets = []string{
 //	Summary      headline figures, scope, run settings and provenance
 //	Ranking      one row per control in rank order, every metric with its
 //	             90% interval, and a bar chart of NPV
+//	Portfolio    when the report has a portfolio choice: the best portfolio
+//	             under the budget, how it was found, its appraisal with
+//	             intervals, its P95 and TVaR95 against the baseline's, and
+//	             its spend against the Gordon–Loeb bound
+//	Frontier     when the choice has a frontier: the best portfolio at each
+//	             budget, and a native chart of the objective by budget
 //	Percentiles  the annual-loss distribution of the baseline, each control
 //	             alone and the recommended portfolio
 //	LEC          the loss exceedance table: the loss of each option at 1,000
@@ -68,7 +74,7 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	}()
 	b := &book{f: f}
 	b.do(f.SetSheetName("Sheet1", sheetSummary))
-	for _, name := range sheets[1:] {
+	for _, name := range sheetList(r)[1:] {
 		_, err := f.NewSheet(name)
 		b.do(err)
 	}
@@ -78,6 +84,13 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	}
 	b.summary(r, opts)
 	b.ranking(r)
+	if pa := r.Portfolio; pa != nil {
+		b.portfolio(r)
+		if len(pa.Frontier) > 0 {
+			b.landscape(sheetFrontier)
+			b.frontier(r)
+		}
+	}
 	b.percentiles(opts)
 	b.lec(r, opts)
 	b.calibration(r)
@@ -386,6 +399,15 @@ func (b *book) summary(r *Report, opts []option) {
 		)
 	} else {
 		rows = append(rows, item{label: "Recommended portfolio", value: "none", note: "No control has a positive NPV on its own."})
+	}
+	if pa := r.Portfolio; pa != nil {
+		rows = append(rows,
+			item{},
+			item{label: "Best portfolio " + withinText(pa.Constraints), value: controlsText(pa.Choice, ", "),
+				note: "Maximising " + objectiveShort(pa.Objective) + " by exact search: see the Portfolio sheet."},
+			item{label: "Its equivalent annual cost", value: pa.Choice.Annual, style: st.money},
+			item{label: "Its spend against the Gordon–Loeb bound", value: model.GordonLoebShare(pa.Choice.Annual, base.ALE), style: st.pct},
+		)
 	}
 	rows = append(rows,
 		item{label: "Gordon–Loeb bound (per year)", value: an.GordonLoeb, style: st.money,

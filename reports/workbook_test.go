@@ -80,8 +80,15 @@ func headerIndex(t *testing.T, sheet string, header []string, name string) int {
 // labelled returns the Summary's values by label.
 func labelled(t *testing.T, f *excelize.File) map[string]string {
 	t.Helper()
+	return labelledIn(t, f, sheetSummary)
+}
+
+// labelledIn returns the values of a key–value sheet by label, the first
+// of each.
+func labelledIn(t *testing.T, f *excelize.File, sheet string) map[string]string {
+	t.Helper()
 	m := map[string]string{}
-	for _, row := range rows(t, f, sheetSummary) {
+	for _, row := range rows(t, f, sheet) {
 		if len(row) >= 2 && row[0] != "" {
 			if _, dup := m[row[0]]; !dup {
 				m[row[0]] = row[1]

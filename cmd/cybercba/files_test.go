@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// fileArgs returns "run" with the small settings but files written into
+// dir, then extra.
+func fileArgs(dir string, extra ...string) []string {
+	return slices.Concat([]string{"run", "--draws", "8", "--years", "200", "-o", dir}, extra)
+}
+
+// written returns the files under dir, as slash paths relative to it,
+// failing the test on a file that is not 0644 or whose name starts with a
+// dot (a temporary file left behind).
+func written(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			t.Errorf("%s: a temporary file left behind", rel)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Mode() != 0o644 {
+			t.Errorf("%s: mode %v; want -rw-r--r--", rel, info.Mode())
+		}
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files)
+	return files
+}
+
+// magic is the start of a file in each plot format.
+var magic = map[string]string{"png": "\x89PNG\r\n\x1a\n", "svg": "<?xml", "pdf": "%PDF-"}
+
+// TestRunWritesFiles runs with -o into a new folder and checks it holds
+// the workbook and each plot in each format asked for, and nothing else;
+// that stdout says where; and that the workbook has the portfolio sheets
+// when, and only when, a budget was given.
+func TestRunWritesFiles(t *testing.T) {
+	t.Parallel()
+	base := []string{"lec", "histogram", "ranking", "calibration"}
+	for _, tt := range []struct {
+		name     string
+		extra    []string
+		plots    []string
+		frontier int // rows of the Frontier sheet; 0 for no portfolio sheets
+	}{
+		{"default", nil, base, 0},
+		{"budget and frontier", []string{"--budget", "50m", "--frontier"}, append(slices.Clone(base), "frontier"), 21},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "new folder")
+			args := fileArgs(out, slices.Concat([]string{"--format", "png,svg,pdf"}, tt.extra)...)
+			r := cybercba(t, args...)
+			mustSucceed(t, r, args)
+			book := filepath.Join(out, "report.xlsx")
+			want := []string{"report.xlsx"}
+			for _, p := range tt.plots {
+				for _, format := range []string{"png", "svg", "pdf"} {
+					want = append(want, "plots/"+p+"."+format)
+				}
+			}
+			slices.Sort(want)
+			if got := written(t, out); !slices.Equal(got, want) {
+				t.Errorf("files written = %q; want %q", got, want)
+			}
+			where := fmt.Sprintf("\nWrote %s and %d plots in %s\n", book, 3*len(tt.plots), filepath.Join(out, "plots"))
+			if !strings.HasSuffix(r.stdout, where) {
+				t.Errorf("stdout does not end %q:\n%s", where, r.stdout)
+			}
+			for _, p := range tt.plots {
+				for format, m := range magic {
+					b, err := os.ReadFile(filepath.Join(out, "plots", p+"."+format))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.HasPrefix(b, []byte(m)) {
+						t.Errorf("%s.%s does not start %q", p, format, m)
+					}
+				}
+			}
+
+			f, err := excelize.OpenFile(book)
+			if err != nil {
+				t.Fatalf("opening %s: %v", book, err)
+			}
+			defer f.Close()
+			sheets := f.GetSheetList()
+			for _, s := range []string{"Portfolio", "Frontier"} {
+				if got, want := slices.Contains(sheets, s), tt.frontier > 0; got != want {
+					t.Errorf("workbook sheets %q: %s present %v; want %v", sheets, s, got, want)
+				}
+			}
+			if tt.frontier > 0 {
+				rows, err := f.GetRows("Frontier")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := len(rows) - 1; got != tt.frontier {
+					t.Errorf("Frontier sheet has %d rows; want %d", got, tt.frontier)
+				}
+			}
+		})
+	}
+}
+
+// TestRunJSONFiles checks that with --json and files, stdout stays one
+// JSON document, the "Wrote" line going to stderr, and that the JSON holds
+// the chosen portfolio's controls when a budget is given.
+func TestRunJSONFiles(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	args := fileArgs(out, "--json", "--budget", "50m")
+	r := cybercba(t, args...)
+	mustSucceed(t, r, args)
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	if strings.Contains(r.stdout, "Wrote") || !strings.Contains(r.stderr, "Wrote "+filepath.Join(out, "report.xlsx")) {
+		t.Errorf("the Wrote line is not on stderr alone:\nstdout: %.200s…\nstderr: %s", r.stdout, r.stderr)
+	}
+	if ctls, ok := field(t, doc, "portfolio.choice.controls").([]any); !ok || len(ctls) == 0 {
+		t.Errorf("portfolio.choice.controls = %v; want the chosen controls", field(t, doc, "portfolio.choice.controls"))
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.xlsx")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestRunBadOutputFlags checks that a bad budget or plot format is
+// refused as invalid input, naming the flag, before anything is written.
+func TestRunBadOutputFlags(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, flag, value string
+	}{
+		{"budget", "--budget", "tbc"},
+		{"format", "--format", "gif"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "out")
+			args := fileArgs(out, tt.flag, tt.value)
+			r := cybercba(t, args...)
+			if r.code != exitInput {
+				t.Errorf("cybercba %s: exit %d; want %d\nstderr:\n%s", strings.Join(args, " "), r.code, exitInput, r.stderr)
+			}
+			if want := "cybercba: " + tt.flag + ": "; !strings.Contains(r.stderr, want) {
+				t.Errorf("stderr does not contain %q:\n%s", want, r.stderr)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("a refused run created %s", out)
+			}
+		})
+	}
+}
+
+// TestRunBudgetOutput checks the terminal output of a budget: the chosen
+// portfolio, proven best, and with --frontier a row for each of the 21
+// budgets of the default grid.
+func TestRunBudgetOutput(t *testing.T) {
+	t.Parallel()
+	args := runArgs("--budget", "50m")
+	r := cybercba(t, args...)
+	mustSucceed(t, r, args)
+	for _, want := range []string{"Best portfolio within £50.0m a year", "(proven best)"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("run --budget 50m: stdout does not contain %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "Efficient frontier") {
+		t.Errorf("run --budget 50m printed a frontier without --frontier")
+	}
+
+	args = runArgs("--budget", "50m", "--frontier")
+	r = cybercba(t, args...)
+	mustSucceed(t, r, args)
+	if !strings.Contains(r.stdout, "Efficient frontier") {
+		t.Fatalf("run --frontier: stdout has no efficient frontier:\n%s", r.stdout)
+	}
+	lines := strings.Split(r.stdout, "\n")
+	head := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "Budget/yr") })
+	if head < 0 {
+		t.Fatalf("run --frontier: no Budget/yr header:\n%s", r.stdout)
+	}
+	var rows int
+	for _, l := range lines[head+1:] {
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "Objective by") {
+			break
+		}
+		if !strings.HasPrefix(strings.TrimSpace(l), "£") {
+			t.Errorf("frontier row %q does not start with a budget", l)
+		}
+		rows++
+	}
+	if rows != 21 {
+		t.Errorf("run --frontier: %d budget rows; want 21\n%s", rows, strings.Join(lines[head:], "\n"))
+	}
+}
