@@ -50,6 +50,16 @@ type Settings struct {
 	OptimismBias float64
 	// Metric names the ranking metric, e.g. "NPV".
 	Metric string
+	// TargetSE is the relative standard error asked for (0: none); the
+	// draws actually used are Analysis.Sim.Draws.
+	TargetSE float64
+	// InputsDigest is the SHA-256 (hex) of the inputs as used.
+	InputsDigest string
+	// Aggregation states how threats combine, e.g. "Threats summed,
+	// independent of one another".
+	Aggregation string
+	// View is the appraisal's view, "financial" or "social".
+	View string
 }
 
 // Calibration is the WannaCry fit, with the hold-out incidents replayed.

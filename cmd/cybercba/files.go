@@ -81,6 +81,8 @@ func buildReport(j *job, an *model.Analysis) *reports.Report {
 		Settings: reports.Settings{
 			Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years, Horizon: j.appraisal.Horizon,
 			Discount: disc, OptimismBias: j.appraisal.OptimismBias, Metric: metricText(j.metric),
+			TargetSE: j.cfg.TargetSE, InputsDigest: j.digest, Aggregation: aggregationText(j.model),
+			View: j.appraisal.View.String(),
 		},
 		Model: j.model, Analysis: an,
 		Calibration: reports.Calibration{
