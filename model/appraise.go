@@ -243,23 +243,8 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	df := a.Discount.Factors(a.Horizon)
-	var annuity float64
-	for y := 1; y <= a.Horizon; y++ {
-		annuity += df[y]
-	}
+	df, annuity, capexPV := a.presentValues(s.Model)
 	D := s.Draws
-	// capexPV[c] = Σ_k DF(k·L_c): the present value of £1 of capex and its
-	// renewals.
-	capexPV := make([]float64, len(s.Model.Controls))
-	for c, ctl := range s.Model.Controls {
-		capexPV[c] = 1
-		if ctl.Lifetime > 0 {
-			for y := ctl.Lifetime; y < a.Horizon; y += ctl.Lifetime {
-				capexPV[c] += df[y]
-			}
-		}
-	}
 	cxf, oxf := costFactors(s, a)
 	var healthAnnuity float64
 	if s.Harm != nil {
@@ -485,4 +470,25 @@ func ratioSE(b, c []float64) float64 {
 	cov /= n - 1
 	r := mb / mc
 	return math.Sqrt(max(vb-2*r*cov+r*r*vc, 0) / n / (mc * mc))
+}
+
+// presentValues returns the discount factors of years 0..H, the annuity
+// factor Σ_{y=1..H} DF(y) (the present value of £1 a year), and for each
+// control the present value of £1 of its capex with renewals,
+// Σ_{k: k·L < H} DF(k·L).
+func (a Appraisal) presentValues(m *Model) (df []float64, annuity float64, capexPV []float64) {
+	df = a.Discount.Factors(a.Horizon)
+	for y := 1; y <= a.Horizon; y++ {
+		annuity += df[y]
+	}
+	capexPV = make([]float64, len(m.Controls))
+	for c, ctl := range m.Controls {
+		capexPV[c] = 1
+		if L := ctl.Lifetime; L > 0 {
+			for y := L; y < a.Horizon; y += L {
+				capexPV[c] += df[y]
+			}
+		}
+	}
+	return df, annuity, capexPV
 }

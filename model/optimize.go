@@ -147,25 +147,17 @@ func NewOptimiser(m *Model, a Appraisal, obj Objective, sample *TVaRSample) (*Op
 		}
 		op.baseALE += op.table[t][0]
 	}
-	df := a.Discount.Factors(a.Horizon)
-	for y := 1; y <= a.Horizon; y++ {
-		op.annuity += df[y]
-	}
+	_, annuity, capexPV := a.presentValues(m)
+	op.annuity = annuity
 	op.annual, op.capex, op.pv = make([]float64, n), make([]float64, n), make([]float64, n)
 	groups := map[string]int{}
 	op.group = make([]int, n)
 	op.requires = make([][]int, n)
 	for c, ctl := range m.Controls {
 		ux, uo := factors(ctl.Project, f.expectedUplift(a, c))
-		capexPV := 1.0
-		if L := ctl.Lifetime; L > 0 {
-			for y := L; y < a.Horizon; y += L {
-				capexPV += df[y]
-			}
-		}
 		cx, ox := f.controls[c].capex.Mean()*ux, f.controls[c].opex.Mean()*uo
 		op.capex[c] = cx
-		op.pv[c] = cx*capexPV + ox*op.annuity
+		op.pv[c] = cx*capexPV[c] + ox*op.annuity
 		op.annual[c] = op.pv[c] / op.annuity
 		op.group[c] = -1
 		if ctl.Group != "" {

@@ -471,20 +471,7 @@ func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, er
 	}
 	options := append([]Portfolio{{}}, alternatives...)
 	p := drawParameters(s, options)
-	df := a.Discount.Factors(a.Horizon)
-	var annuity float64
-	for y := 1; y <= a.Horizon; y++ {
-		annuity += df[y]
-	}
-	capexPV := make([]float64, len(s.Model.Controls))
-	for c, ctl := range s.Model.Controls {
-		capexPV[c] = 1
-		if L := ctl.Lifetime; L > 0 {
-			for y := L; y < a.Horizon; y += L {
-				capexPV[c] += df[y]
-			}
-		}
-	}
+	_, annuity, capexPV := a.presentValues(s.Model)
 	// The uplifts are drawn exactly as Appraise draws them.
 	cxf, oxf := costFactors(&Sim{Model: s.Model, Seed: s.Seed, Draws: s.Draws, Bias: p.bias}, a)
 	// npv[o][d]: alternative o's NPV given draw d.
