@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -44,8 +45,14 @@ type Dataset struct {
 	Scopes      []Scope     `yaml:"scopes" json:"scopes"`
 	// File is the name the dataset was loaded from.
 	File string `yaml:"-" json:"-"`
-	// lines maps paths such as "scopes[0].threats[1]" to their lines.
+	// lines maps paths such as "scopes[0].threats[1]" to their lines, or,
+	// for a dataset read from a workbook, to positions in cells.
 	lines map[string]int
+	// cells, for a dataset read from a workbook, holds the positions that
+	// lines and the numbers' refs point to, so that Validate names cells.
+	cells *cellIndex
+	// edited lists the workbook cells of numbers changed without a source.
+	edited []string
 }
 
 // Source is a publication a number is drawn from.
@@ -161,6 +168,17 @@ type Number struct {
 	// bad holds a problem found while reading the number, reported by
 	// Validate with the rest.
 	bad string
+	// ref, for a number read from a workbook, is its position in the
+	// dataset's cells.
+	ref int
+}
+
+// pos returns where the number was read: its workbook position, or its line.
+func (n *Number) pos() int {
+	if n.ref != 0 {
+		return n.ref
+	}
+	return n.Line
 }
 
 // Estimate returns the model's view of the number.
@@ -234,6 +252,22 @@ func (n Number) MarshalYAML() (any, error) {
 	}
 	node.Style = yaml.FlowStyle
 	return node, nil
+}
+
+// MarshalJSON writes the number as the text format has it, {"lo", "hi"}
+// or {"value"} with its tag, sources and note, and without where it was
+// read (Line): the same dataset gives the same JSON, and digest, whether
+// read from YAML, JSON or a workbook.
+func (n Number) MarshalJSON() ([]byte, error) {
+	raw := numberYAML{Tag: n.Tag, Src: n.Src, Note: n.Note}
+	if n.ranged || n.Lo != n.Hi {
+		lo, hi := n.Lo, n.Hi
+		raw.Lo, raw.Hi = &lo, &hi
+	} else {
+		v := n.Lo
+		raw.Value = &v
+	}
+	return json.Marshal(raw)
 }
 
 // maxFileSize is the largest dataset file Load reads.
@@ -320,7 +354,8 @@ func indexLines(node *yaml.Node, path string, lines map[string]int) {
 }
 
 // Validate returns every problem with the dataset, each prefixed by the
-// file name and line and naming the field.
+// file name and line and naming the field: a *FieldError, or a *CellError
+// naming the sheet and cell for a dataset read from a workbook.
 func (ds *Dataset) Validate() error {
 	v := validator{file: ds.File, lines: ds.lines, sources: map[string]bool{}}
 	if ds.Version != 1 {
@@ -358,7 +393,7 @@ func (ds *Dataset) Validate() error {
 	} {
 		f := "calibration." + k.f
 		if v.number(k.n, f, "calibration", k.kind, true) && k.n.Lo <= 0 && k.f != "lost_output" && k.f != "it_costs" && k.f != "total" {
-			v.errf(k.n.Line, f, "must be positive, got %s", k.n)
+			v.errf(k.n.pos(), f, "must be positive, got %s", k.n)
 		}
 	}
 	for _, k := range []struct {
@@ -366,11 +401,11 @@ func (ds *Dataset) Validate() error {
 		f string
 	}{{&c.LostOutput, "lost_output"}, {&c.ITCosts, "it_costs"}, {&c.Total, "total"}, {&c.Deflator, "deflator"}} {
 		if k.n.Lo != k.n.Hi {
-			v.errf(k.n.Line, "calibration."+k.f, "must be a single value, got %s", k.n)
+			v.errf(k.n.pos(), "calibration."+k.f, "must be a single value, got %s", k.n)
 		}
 	}
 	if sum := c.LostOutput.Lo + c.ITCosts.Lo; c.Total.bad == "" && math.Abs(sum-c.Total.Lo) > 1e-9*math.Max(sum, 1) {
-		v.errf(c.Total.Line, "calibration.total", "%g is not lost_output + it_costs = %g", c.Total.Lo, sum)
+		v.errf(c.Total.pos(), "calibration.total", "%g is not lost_output + it_costs = %g", c.Total.Lo, sum)
 	}
 	for i := range c.Checks {
 		f := fmt.Sprintf("calibration.checks[%d]", i)
@@ -393,6 +428,9 @@ func (ds *Dataset) Validate() error {
 	scopes := map[string]bool{}
 	for i := range ds.Scopes {
 		v.scope(&ds.Scopes[i], fmt.Sprintf("scopes[%d]", i), scopes)
+	}
+	if ds.cells != nil {
+		return errors.Join(ds.cells.cellErrors(v.errs)...)
 	}
 	return errors.Join(v.errs...)
 }
@@ -430,40 +468,40 @@ func (v *validator) errf(line int, field, format string, args ...any) {
 // and reports whether its value can be used. A nil optional number is fine;
 // a missing required one is reported at its parent, at.
 func (v *validator) number(n *Number, field, at string, kind model.Kind, required bool) bool {
-	if n == nil || (n.Line == 0 && n.Tag == "" && n.Lo == 0 && n.Hi == 0 && n.bad == "") {
+	if n == nil || (n.pos() == 0 && n.Tag == "" && n.Lo == 0 && n.Hi == 0 && n.bad == "") {
 		if required {
 			v.errf(v.at(at), field, "missing")
 		}
 		return false
 	}
 	if n.bad != "" {
-		v.errf(n.Line, field, "%s", n.bad)
+		v.errf(n.pos(), field, "%s", n.bad)
 		return false
 	}
 	ok := true
 	if err := n.Estimate().Check(kind, field); err != nil {
 		ok = false
 		for _, e := range unjoin(err) {
-			v.errf(n.Line, field, "%s", strings.TrimPrefix(e.Error(), field+": "))
+			v.errf(n.pos(), field, "%s", strings.TrimPrefix(e.Error(), field+": "))
 		}
 	}
 	switch n.Tag {
 	case "F", "D":
 		if len(n.Src) == 0 {
-			v.errf(n.Line, field, "tag %s needs at least one source in src", n.Tag)
+			v.errf(n.pos(), field, "tag %s needs at least one source in src", n.Tag)
 		}
 	case "J":
 		if strings.TrimSpace(n.Note) == "" {
-			v.errf(n.Line, field, "a judgement (tag J) needs its reason in note")
+			v.errf(n.pos(), field, "a judgement (tag J) needs its reason in note")
 		}
 	case "":
-		v.errf(n.Line, field, "tag is missing: F (fact), D (derived) or J (judgement)")
+		v.errf(n.pos(), field, "tag is missing: F (fact), D (derived) or J (judgement)")
 	default:
-		v.errf(n.Line, field, "tag must be F, D or J, got %q", n.Tag)
+		v.errf(n.pos(), field, "tag must be F, D or J, got %q", n.Tag)
 	}
 	for _, s := range n.Src {
 		if !v.sources[s] {
-			v.errf(n.Line, field, "unknown source %q (not in sources)", s)
+			v.errf(n.pos(), field, "unknown source %q (not in sources)", s)
 		}
 	}
 	return ok
@@ -489,7 +527,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 	}
 	seen[s.ID] = true
 	if v.number(&s.Orgs, f+".orgs", at, model.Positive, true) && (s.Orgs.Lo != s.Orgs.Hi || !(s.Orgs.Lo > 0)) {
-		v.errf(s.Orgs.Line, f+".orgs", "must be a single positive value, got %s", s.Orgs)
+		v.errf(s.Orgs.pos(), f+".orgs", "must be a single positive value, got %s", s.Orgs)
 	}
 	v.number(s.Daily, f+".daily", at, model.Positive, false)
 	v.number(s.Recovery, f+".recovery", at, model.Positive, false)
@@ -511,7 +549,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 		threats[t.ID] = true
 		v.number(&t.Rate, tf+".rate", ta, model.Positive, true)
 		if v.number(t.Dispersion, tf+".dispersion", ta, model.Positive, false) && t.Dispersion.Lo != t.Dispersion.Hi {
-			v.errf(t.Dispersion.Line, tf+".dispersion", "must be a single value, got %s", t.Dispersion)
+			v.errf(t.Dispersion.pos(), tf+".dispersion", "must be a single value, got %s", t.Dispersion)
 		}
 		v.number(&t.Spread, tf+".spread", ta, model.Positive, true)
 		v.number(&t.Duration, tf+".duration", ta, model.Positive, true)
@@ -543,13 +581,13 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 		}
 		if v.number(c.Units, cf+".units", ca, model.Positive, false) &&
 			(c.Units.Lo != c.Units.Hi || c.Units.Lo != math.Trunc(c.Units.Lo) || c.Units.Lo < 1 || c.Units.Lo > maxUnits) {
-			v.errf(c.Units.Line, cf+".units", "must be a single whole number from 1 to %g, got %s", float64(maxUnits), c.Units)
+			v.errf(c.Units.pos(), cf+".units", "must be a single whole number from 1 to %g, got %s", float64(maxUnits), c.Units)
 		}
 		v.number(&c.Capex, cf+".capex", ca, model.Positive, true)
 		v.number(&c.Opex, cf+".opex", ca, model.Positive, true)
 		if v.number(&c.Lifetime, cf+".lifetime", ca, model.Positive, true) &&
 			(c.Lifetime.Lo != c.Lifetime.Hi || c.Lifetime.Lo != math.Trunc(c.Lifetime.Lo) || c.Lifetime.Lo > 125) {
-			v.errf(c.Lifetime.Line, cf+".lifetime", "must be a whole number of years from 0 to 125, got %s", c.Lifetime)
+			v.errf(c.Lifetime.pos(), cf+".lifetime", "must be a whole number of years from 0 to 125, got %s", c.Lifetime)
 		}
 		v.number(c.OptimismBias, cf+".optimism_bias", ca, model.Positive, false)
 		for j, r := range c.Requires {

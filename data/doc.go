@@ -12,4 +12,19 @@
 // named in src, D arithmetic on facts (the sum in note), J an analyst's
 // judgement (the reason in note). Loading reports every problem at once,
 // each naming the file, line and field.
+//
+// The same dataset can be an Excel workbook, for people who work in
+// spreadsheets: WriteTemplate writes one (Settings, Scenarios, Scopes,
+// Threats, Controls, Effects, Calibration, Holdouts and Sources sheets, with
+// notes on every header and drop-down lists), and LoadWorkbook reads it
+// back with its run Settings and its Scenarios (one bulk run per row). A
+// number is three cells there, lo, hi and source, the source written
+// "F [nao2017]: note" or "J: reason"; a number changed without a new source
+// is read as a judgement, "edited in <file>". Every problem is a *CellError
+// naming the sheet and cell:
+//
+//	inputs.xlsx: Controls!H7: capex: must be a non-negative amount, got "tbc"
+//
+// Cells may hold numbers or text as people type them: £1.2m, 250k,
+// 1,200,000, 30%, with stray spaces, or formulas (their saved values).
 package data

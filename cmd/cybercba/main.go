@@ -7,17 +7,26 @@
 //	cybercba run [flags] [dataset.yaml]   rank the controls of a scope
 //	cybercba calibrate [flags] [dataset.yaml]   fit outage costs to WannaCry
 //	cybercba sensitivity [flags] [dataset.yaml] which inputs drive the answer
+//	cybercba template [flags] [dataset.yaml]   write the inputs as a workbook
+//	cybercba validate inputs.xlsx|dataset.yaml  list every problem of the inputs
+//	cybercba batch [flags] inputs.xlsx         run every scenario row
+//	cybercba merge [flags] part.xlsx...        join the parts of a sharded batch
 //	cybercba help [command]
 //
-// With no dataset, the embedded NHS default is used. Examples:
+// With no dataset, the embedded NHS default is used; a dataset is YAML,
+// JSON or an inputs workbook (.xlsx). Examples:
 //
 //	cybercba run
 //	cybercba run --scope acute-trust --horizon 5 --draws 400
 //	cybercba run --json > results.json
 //	cybercba calibrate
 //	cybercba sensitivity --scope acute-trust
+//	cybercba template -o inputs.xlsx
+//	cybercba validate inputs.xlsx
+//	cybercba batch inputs.xlsx -o results.xlsx
 //
-// Exit codes: 0 success, 1 the run failed, 2 bad usage (an unknown flag or
+// Exit codes: 0 success, 1 the run failed (for batch: some scenarios
+// failed; the results are still written), 2 bad usage (an unknown flag or
 // command), 3 invalid input (the dataset or a flag's value).
 package main
 
@@ -82,16 +91,24 @@ Usage:
   cybercba run [flags] [dataset.yaml]        rank the controls of a scope
   cybercba calibrate [flags] [dataset.yaml]  fit outage costs to WannaCry
   cybercba sensitivity [flags] [dataset.yaml] tornado, switching values, value of information
+  cybercba template [flags] [dataset.yaml]   write the inputs as an Excel workbook to edit
+  cybercba validate inputs.xlsx              list every problem of a workbook or dataset
+  cybercba batch [flags] inputs.xlsx         run every row of its Scenarios sheet
+  cybercba merge [flags] part.xlsx...        join the parts of a sharded batch run
   cybercba help [command]                    show a command's flags
 
-With no dataset, the embedded NHS default is used.
+With no dataset, the embedded NHS default is used. A dataset is YAML, JSON
+or an inputs workbook (.xlsx, from cybercba template).
 
 Examples:
   cybercba run
   cybercba run --scope acute-trust --horizon 5
   cybercba calibrate
+  cybercba template -o inputs.xlsx
+  cybercba batch inputs.xlsx -o results.xlsx
 
-Exit codes: 0 ok, 1 run failure, 2 bad usage, 3 invalid input.
+Exit codes: 0 ok, 1 run failure, 2 bad usage, 3 invalid input. (batch exits
+1 when some scenarios failed; their problems are on its Errors sheet.)
 `
 
 // run is the whole program: it parses args and writes to stdout and stderr.
@@ -107,6 +124,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCalibrate(ctx, rest, stdout, stderr)
 	case "sensitivity":
 		return runSensitivity(ctx, rest, stdout, stderr)
+	case "template":
+		return runTemplate(ctx, rest, stdout, stderr)
+	case "validate":
+		return runValidate(ctx, rest, stdout, stderr)
+	case "batch":
+		return runBatchCmd(ctx, rest, stdout, stderr)
+	case "merge":
+		return runMerge(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
 			return run(ctx, []string{rest[0], "-h"}, stdout, stderr)

@@ -56,6 +56,9 @@ type runOptions struct {
 	Strict       bool
 	Correlations string
 	Climate      float64
+	// dataset is the dataset when run has read it already (a workbook,
+	// for its Settings), else nil.
+	dataset *data.Dataset
 }
 
 const runUsage = `Usage: cybercba run [flags] [dataset.yaml]
@@ -65,7 +68,10 @@ then appraises each control alone against the baseline: its cost, the
 expected annual loss it avoids (ΔALE), NPV and BCR over the horizon, ROSI,
 the chance its NPV is positive, and its rank.
 
-With no dataset, the embedded NHS default is used.
+With no dataset, the embedded NHS default is used. The dataset may be YAML
+or JSON, or an inputs workbook (cybercba template writes one): then its
+Settings sheet sets the run's settings, and flags given on the command line
+override them. Flags may come before or after the dataset.
 
 With --budget (or --capex-budget), it also chooses the best set of controls
 that fits: controls on the same threat overlap, so the best set is not the
@@ -114,15 +120,19 @@ func runFlags(o *runOptions) *flag.FlagSet {
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o runOptions
 	fs := runFlags(&o)
-	if err := parseFlags(fs, args, stdout, runUsage); err != nil {
+	pos, err := parseArgs(fs, args, stdout, runUsage)
+	if err != nil {
 		return err
 	}
-	switch fs.NArg() {
+	switch len(pos) {
 	case 0:
 	case 1:
-		o.Dataset = fs.Arg(0)
+		o.Dataset = pos[0]
 	default:
-		return &usageError{fmt.Sprintf("run: want at most one dataset, got %q", fs.Args())}
+		return &usageError{fmt.Sprintf("run: want at most one dataset, got %q", pos)}
+	}
+	if err := useWorkbook(fs, &o); err != nil {
+		return err
 	}
 	job, err := prepare(o)
 	if err != nil {
@@ -333,7 +343,10 @@ func prepare(o runOptions) (*job, error) {
 	if len(errs) > 0 {
 		return nil, &inputError{errors.Join(errs...)}
 	}
-	ds, err := loadDataset(o.Dataset)
+	ds, err := o.dataset, error(nil)
+	if ds == nil {
+		ds, err = loadDataset(o.Dataset)
+	}
 	if err != nil {
 		return nil, &inputError{err}
 	}
@@ -381,7 +394,7 @@ func loadDataset(path string) (*data.Dataset, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return data.Load(f, path)
+	return loadDatasetFrom(f, path)
 }
 
 // parseRate reads a discount rate given as a fraction (0.035) or a

@@ -1,0 +1,446 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cybercba/data"
+	"cybercba/model"
+	"cybercba/reports"
+)
+
+// batchOptions are the settings of `cybercba batch`.
+type batchOptions struct {
+	Input string
+	Out   string
+	// Shard (from 1) of Shards, or 0 and 0 for every row; Shard is "i/n"
+	// as given, Shards the count for an index from the environment.
+	Shard   string
+	Shards  int
+	Workers int
+	Quiet   bool
+	// Draws, Years and Seed override the Settings when set (set lists the
+	// flags given).
+	Draws, Years int
+	Seed         uint64
+	set          map[string]bool
+}
+
+const batchUsage = `Usage: cybercba batch [flags] inputs.xlsx
+
+Runs every row of the workbook's Scenarios sheet and writes one results
+workbook: Summary (one row per scenario: the baseline's expected annual
+loss, its P95, the best control with its NPV, BCR and their 90% intervals,
+and, for a row with a budget, the best portfolio within it and the share
+of the budget it uses), a chart comparing the scenarios, Errors (the
+problems of the rows that could not run, naming the row and cell; the
+other rows still run) and About (seed, draws × years, the input's SHA-256).
+
+Each row starts from the Settings sheet; its cells replace what they set.
+Its seed is derived from the master seed and the row's name (the first 8
+bytes of SHA-256(master seed as 8 big-endian bytes, then the name)) unless
+the row gives one, so a row's results do not depend on its place, the
+worker count or the machine. Rows run in parallel, one per worker, each
+simulated on one goroutine; results are written in row order.
+
+To spread the rows over machines, run shard i of n on each: it runs the
+rows whose number − 1 is i − 1 modulo n, and writes results.part-i-of-n.xlsx
+beside -o; then cybercba merge joins the parts into the workbook a single
+run would write. --shard i/n counts shards from 1. Without --shard, the
+shard comes from the environment: JOB_COMPLETION_INDEX (a Kubernetes
+Indexed Job, counted from 0) with the count from --shards or CYBERCBA_SHARDS,
+or SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) with
+SLURM_ARRAY_TASK_COUNT. --shard 1/1 runs every row whatever the
+environment says.
+
+Exit status 1 when some rows failed (the results workbook is still
+written, with their problems on the Errors sheet), 3 when the workbook
+itself has a problem (nothing is run).
+
+Examples:
+  cybercba batch inputs.xlsx -o results.xlsx
+  cybercba batch inputs.xlsx -o results.xlsx --workers 8 --draws 100
+  cybercba batch inputs.xlsx -o results.xlsx --shard 2/3
+
+Flags:
+`
+
+func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o batchOptions
+	fs := flag.NewFlagSet("batch", flag.ContinueOnError)
+	fs.StringVar(&o.Out, "o", "results.xlsx", "the results workbook to write")
+	fs.StringVar(&o.Shard, "shard", "", "run only shard `i/n` (from 1/n to n/n) and write a part file")
+	fs.IntVar(&o.Shards, "shards", 0, "the shard `count`, when the shard index comes from JOB_COMPLETION_INDEX")
+	fs.IntVar(&o.Workers, "workers", 0, "scenarios run at once (0: one per CPU); results do not depend on it")
+	fs.IntVar(&o.Draws, "draws", 0, "outer draws per scenario, instead of the Settings'")
+	fs.IntVar(&o.Years, "years", 0, "simulated years per draw, instead of the Settings'")
+	fs.Uint64Var(&o.Seed, "seed", 0, "master random `seed`, instead of the Settings'")
+	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
+	pos, err := parseArgs(fs, args, stdout, batchUsage)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{fmt.Sprintf("batch: want one inputs workbook, got %d (see cybercba batch -h)", len(pos))}
+	}
+	o.Input, o.set = pos[0], flagsSet(fs)
+	shard, shards, err := shardOf(o.Shard, o.Shards, os.Getenv)
+	if err != nil {
+		return &usageError{fmt.Sprintf("batch: %v", err)}
+	}
+	out := o.Out
+	if shards > 1 {
+		out = partName(o.Out, shard, shards)
+	}
+	if sameFile(o.Input, out) {
+		return &usageError{fmt.Sprintf("batch: -o %s is the inputs workbook: choose another name", out)}
+	}
+	start := time.Now()
+	b, err := runBatch(ctx, o, shard, shards, stderr)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(out, func(w io.Writer) error { return reports.WriteBatch(w, b) }); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	what := "every scenario"
+	if shards > 1 {
+		what = fmt.Sprintf("shard %d of %d", shard, shards)
+	}
+	ran, failed := len(b.Rows), b.Failed()
+	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), out)
+	if failed > 0 {
+		return fmt.Errorf("%d of %d scenarios failed: their problems are on the Errors sheet of %s", failed, ran+failed, out)
+	}
+	return nil
+}
+
+// shardOf returns the shard to run, from 1, and the count: from
+// --shard i/n, or else from a Kubernetes Indexed Job's or a Slurm array's
+// environment; 0 and 0 for every row.
+func shardOf(flagShard string, flagShards int, getenv func(string) string) (int, int, error) {
+	if flagShard != "" {
+		a, b, ok := strings.Cut(flagShard, "/")
+		i, err1 := strconv.Atoi(strings.TrimSpace(a))
+		n, err2 := strconv.Atoi(strings.TrimSpace(b))
+		if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+			return 0, 0, fmt.Errorf("--shard: want i/n with 1 ≤ i ≤ n, e.g. 2/3, got %q", flagShard)
+		}
+		if n == 1 {
+			return 0, 0, nil
+		}
+		return i, n, nil
+	}
+	count := func(envs ...string) (int, string, error) {
+		if flagShards > 0 {
+			return flagShards, "--shards", nil
+		}
+		for _, e := range envs {
+			if v := getenv(e); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return 0, e, fmt.Errorf("%s: want a count of at least 1, got %q", e, v)
+				}
+				return n, e, nil
+			}
+		}
+		return 0, "", nil
+	}
+	index := func(name, v string, base int) (int, error) {
+		i, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, fmt.Errorf("%s: want a whole number, got %q", name, v)
+		}
+		return i - base + 1, nil
+	}
+	if v := getenv("JOB_COMPLETION_INDEX"); v != "" {
+		n, from, err := count("CYBERCBA_SHARDS")
+		if err != nil {
+			return 0, 0, err
+		}
+		if n == 0 {
+			return 0, 0, errors.New("JOB_COMPLETION_INDEX is set but not the shard count: set CYBERCBA_SHARDS to the Job's completions, or pass --shards (or --shard 1/1 to run every row)")
+		}
+		i, err := index("JOB_COMPLETION_INDEX", v, 0)
+		if err != nil {
+			return 0, 0, err
+		}
+		if i < 1 || i > n {
+			return 0, 0, fmt.Errorf("JOB_COMPLETION_INDEX %s is outside 0 to %d (%s %d)", v, n-1, from, n)
+		}
+		return shardOrAll(i, n)
+	}
+	if v := getenv("SLURM_ARRAY_TASK_ID"); v != "" {
+		n, from, err := count("SLURM_ARRAY_TASK_COUNT", "CYBERCBA_SHARDS")
+		if err != nil {
+			return 0, 0, err
+		}
+		if n == 0 {
+			return 0, 0, errors.New("SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT: pass --shards (or --shard 1/1 to run every row)")
+		}
+		base := 0
+		if m := getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
+			if base, err = strconv.Atoi(m); err != nil {
+				return 0, 0, fmt.Errorf("SLURM_ARRAY_TASK_MIN: want a whole number, got %q", m)
+			}
+		}
+		i, err := index("SLURM_ARRAY_TASK_ID", v, base)
+		if err != nil {
+			return 0, 0, err
+		}
+		if i < 1 || i > n {
+			return 0, 0, fmt.Errorf("SLURM_ARRAY_TASK_ID %s is outside %d to %d (%s %d): use an array of consecutive ids", v, base, base+n-1, from, n)
+		}
+		return shardOrAll(i, n)
+	}
+	return 0, 0, nil
+}
+
+func shardOrAll(i, n int) (int, int, error) {
+	if n == 1 {
+		return 0, 0, nil
+	}
+	return i, n, nil
+}
+
+// partName returns the part file of shard i of n: results.xlsx gives
+// results.part-2-of-3.xlsx.
+func partName(out string, i, n int) string {
+	ext := filepath.Ext(out)
+	return fmt.Sprintf("%s.part-%d-of-%d%s", strings.TrimSuffix(out, ext), i, n, ext)
+}
+
+// runBatch runs the scenarios of shard (0: all) and returns the results,
+// in scenario order. Scenarios run on o.Workers goroutines, each simulated
+// on one; only each row's summary is kept.
+func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.Writer) (*reports.Batch, error) {
+	in, err := loadInputs(o.Input)
+	if err != nil {
+		return nil, &inputError{err}
+	}
+	st := in.settings
+	if o.set["draws"] {
+		st.Draws = o.Draws
+	}
+	if o.set["years"] {
+		st.Years = o.Years
+	}
+	if o.set["seed"] {
+		st.Seed = o.Seed
+	}
+	if err := checkRunSize(st); err != nil {
+		return nil, &inputError{err}
+	}
+	if o.Workers < 0 {
+		return nil, &inputError{fmt.Errorf("--workers: must not be negative, got %d", o.Workers)}
+	}
+	if len(in.scenarios) == 0 {
+		return nil, &inputError{fmt.Errorf("%s: no scenarios: the Scenarios sheet has no rows", o.Input)}
+	}
+	// The cost rates do not depend on the seed (only the replay does).
+	cal, err := model.Calibrate(in.ds.Target(), st.Seed)
+	if err != nil {
+		return nil, &inputError{fmt.Errorf("%s: calibration: %w", o.Input, err)}
+	}
+	var picked []int
+	for i := range in.scenarios {
+		if shards == 0 || i%shards == shard-1 {
+			picked = append(picked, i)
+		}
+	}
+	type slot struct {
+		row  *reports.BatchRow
+		errs []reports.BatchError
+	}
+	slots := make([]slot, len(picked))
+	workers := o.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, len(picked)))
+	bar := progress(stderr, o.Quiet, "scenarios", len(picked))
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(picked) || ctx.Err() != nil {
+					return
+				}
+				row, errs := runScenario(ctx, in, cal, st, &in.scenarios[picked[k]])
+				slots[k] = slot{row, errs}
+				if bar != nil {
+					bar(int(done.Add(1)), len(picked))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	scope := st.Scope
+	if scope == "" {
+		scope = in.ds.Scopes[0].ID
+	}
+	b := &reports.Batch{
+		Tool: "cybercba", Version: version(), Generated: time.Now().UTC().Truncate(time.Second),
+		Input: o.Input, Digest: in.digest, Currency: in.ds.Currency, PriceYear: in.ds.PriceYear,
+		Seed: st.Seed, Draws: st.Draws, Years: st.Years, Scope: scope, Objective: st.Objective, Metric: st.Metric,
+		Total: len(in.scenarios), Shard: shard, Shards: shards,
+	}
+	for _, s := range slots {
+		if s.row != nil {
+			b.Rows = append(b.Rows, *s.row)
+		}
+		b.Errors = append(b.Errors, s.errs...)
+	}
+	return b, nil
+}
+
+// checkRunSize checks draws and years as run does.
+func checkRunSize(st data.Settings) error {
+	var errs []error
+	if st.Draws < 1 || st.Draws > 1_000_000 {
+		errs = append(errs, fmt.Errorf("draws: must be 1 to 1,000,000, got %d", st.Draws))
+	}
+	if st.Years < 1 || st.Years > 10_000_000 {
+		errs = append(errs, fmt.Errorf("years: must be 1 to 10,000,000, got %d", st.Years))
+	}
+	if int64(st.Draws)*int64(st.Years) > maxSimYears {
+		errs = append(errs, fmt.Errorf("draws × years: at most 50,000,000 simulated years, got %d", int64(st.Draws)*int64(st.Years)))
+	}
+	return errors.Join(errs...)
+}
+
+// runScenario runs one scenario: its model with the row's multipliers and
+// controls, every control appraised alone and, with a budget, the best
+// portfolio within it. It returns the row's summary, or its problems.
+func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data.Settings, sc *data.Scenario) (*reports.BatchRow, []reports.BatchError) {
+	fail := func(err error) (*reports.BatchRow, []reports.BatchError) {
+		var out []reports.BatchError
+		for _, e := range unjoinAll(err) {
+			be := reports.BatchError{Index: sc.Index, Row: sc.Row, Name: sc.Name, Msg: e.Error()}
+			var ce *data.CellError
+			if errors.As(e, &ce) {
+				be.Msg = ce.Msg
+				if ce.Field != "" {
+					be.Msg = ce.Field + ": " + ce.Msg
+				}
+				if ce.Cell != "" {
+					be.Cell = ce.Sheet + "!" + ce.Cell
+				}
+			}
+			out = append(out, be)
+		}
+		return nil, out
+	}
+	if sc.Err != nil {
+		return fail(sc.Err)
+	}
+	rs := sc.Settings(st)
+	scopeID := rs.Scope
+	if scopeID == "" {
+		scopeID = in.ds.Scopes[0].ID
+	}
+	scope, err := in.ds.Scope(scopeID)
+	if err != nil {
+		return fail(err)
+	}
+	m, err := sc.Apply(scope.Model(cal))
+	if err != nil {
+		return fail(err)
+	}
+	if err := m.Validate(); err != nil {
+		return fail(err)
+	}
+	metric, err := model.ParseMetric(rs.Metric)
+	if err != nil {
+		return fail(err)
+	}
+	objective, err := model.ParseObjective(rs.Objective)
+	if err != nil {
+		return fail(err)
+	}
+	cfg := model.Config{Draws: rs.Draws, Years: rs.Years, Seed: rs.Seed, Workers: 1}
+	a := rs.Appraisal()
+	an, err := model.Analyse(ctx, m, cfg, a, metric)
+	if err != nil {
+		return fail(err)
+	}
+	row := &reports.BatchRow{
+		Index: sc.Index, Row: sc.Row, Name: sc.Name, Scope: scope.ID, Seed: rs.Seed,
+		Horizon: rs.Horizon, Discount: "Green Book schedule", OptimismBias: rs.OptimismBias,
+		RateMultiplier: sc.RateMultiplier, LossMultiplier: sc.LossMultiplier, CostMultiplier: sc.CostMultiplier,
+		Controls: "all", Budget: math.Inf(1), CapexBudget: math.Inf(1),
+		ALE: an.Baseline.ALE, ALESE: an.Baseline.ALESE, P95: an.Baseline.P95, TVaR95: an.Baseline.TVaR95,
+	}
+	if rs.Discount != nil {
+		row.Discount = strconv.FormatFloat(100**rs.Discount, 'g', 10, 64) + "%"
+	}
+	if sc.Controls != nil {
+		row.Controls = strings.Join(sc.Controls, ", ")
+	}
+	if len(an.Ranking.Order) > 0 {
+		r := &an.Results[an.Ranking.Order[0]]
+		c := m.Controls[r.Portfolio[0]]
+		row.Best = &reports.BatchOption{
+			Controls: c.ID, Name: c.Name, Cost: r.EAC.Mean, DeltaALE: r.DeltaALE.Mean,
+			NPV: r.NPV, BCR: r.BCR, PNPVPositive: r.PNPVPositive,
+		}
+	}
+	if rs.Budget == nil && rs.CapexBudget == nil {
+		return row, nil
+	}
+	cons := model.NoBudget()
+	if rs.Budget != nil {
+		cons.Annual, row.Budget = *rs.Budget, *rs.Budget
+	}
+	if rs.CapexBudget != nil {
+		cons.Capex, row.CapexBudget = *rs.CapexBudget, *rs.CapexBudget
+	}
+	pa, err := model.Choose(ctx, m, cfg, a, objective, cons, model.AnnualBudget, nil)
+	if err != nil {
+		return fail(err)
+	}
+	ch := pa.Choice
+	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
+	if res := pa.Result; res != nil {
+		p.DeltaALE, p.NPV, p.BCR, p.PNPVPositive = res.DeltaALE.Mean, res.NPV, res.BCR, res.PNPVPositive
+	}
+	switch {
+	case rs.Budget != nil && *rs.Budget > 0:
+		p.BudgetUsed = ch.Annual / *rs.Budget
+	case rs.CapexBudget != nil && *rs.CapexBudget > 0:
+		p.BudgetUsed = ch.Capex / *rs.CapexBudget
+	default:
+		p.BudgetUsed = math.NaN()
+	}
+	row.Portfolio = p
+	return row, nil
+}
+
+// unjoinAll returns the errors err joins, flattened.
+func unjoinAll(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unjoinAll(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"cybercba/data"
+	"cybercba/reports"
+)
+
+// bulkInputs writes an inputs workbook of the embedded dataset with n
+// scenario rows: every fourth with a budget, the others with multipliers
+// on rates, losses and costs, on the NHS England scope (12 controls).
+func bulkInputs(tb testing.TB, n int) string {
+	tb.Helper()
+	ds, err := data.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := data.WriteTemplate(&buf, ds, "", data.DefaultSettings()); err != nil {
+		tb.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	for r := 2; r <= 10; r++ {
+		for c := 1; c <= 13; c++ {
+			cell, _ := excelize.CoordinatesToCellName(c, r)
+			f.SetCellValue("Scenarios", cell, nil)
+		}
+	}
+	for i := range n {
+		row := []any{fmt.Sprintf("scenario %d", i+1), nil, nil, nil, nil, nil, nil, nil, 0.5 + float64(i%7)/6, 0.8 + float64(i%5)/10, 0.9 + float64(i%3)/10}
+		if i%4 == 0 {
+			row[2] = float64(10+i%40) * 1e6
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow("Scenarios", cell, &row); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	path := filepath.Join(tb.TempDir(), "bulk.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// peakHeap runs fn and returns the peak of the live heap objects while it
+// ran, sampled every millisecond, in bytes.
+func peakHeap(fn func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var peak uint64
+	read := func() {
+		metrics.Read(sample)
+		peak = max(peak, sample[0].Value.Uint64())
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	})
+	fn()
+	read()
+	close(stop)
+	wg.Wait()
+	return peak
+}
+
+// batchOnce runs a batch of the workbook at path and writes its results.
+func batchOnce(tb testing.TB, path string, draws, years, workers int) *reports.Batch {
+	o := batchOptions{Input: path, Workers: workers, Quiet: true, Draws: draws, Years: years, set: map[string]bool{"draws": true, "years": true}}
+	b, err := runBatch(context.Background(), o, 0, 0, io.Discard)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := reports.WriteBatch(io.Discard, b); err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// BenchmarkBatch runs bulk runs of 100 and 1,000 scenarios, each of 20
+// draws × 1,000 years (20,000 simulated years), on 2 workers, reporting
+// the peak live heap. The peak should not grow with the rows beyond the
+// Summary's (a few hundred bytes a row):
+//
+//	go test -run '^$' -bench Batch -benchtime 1x -cpu 2 ./cmd/cybercba
+func BenchmarkBatch(b *testing.B) {
+	for _, rows := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			path := bulkInputs(b, rows)
+			b.ReportAllocs()
+			var peak uint64
+			for b.Loop() {
+				peak = max(peak, peakHeap(func() {
+					bt := batchOnce(b, path, 20, 1000, 2)
+					if len(bt.Rows) != rows {
+						b.Fatalf("%d rows ran; want %d (%v)", len(bt.Rows), rows, bt.Errors)
+					}
+				}))
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
+		})
+	}
+}
+
+// TestBatchMemory checks that a bulk run's memory grows with its rows by
+// their summaries alone (the rows, and the Summary sheet's XML while it is
+// written, some tens of kB a row in all), not by each row's simulation,
+// which would add about 170 kB a row at 8 draws × 200 years and 2 MB at
+// 20 × 1,000.
+func TestBatchMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 440 scenarios")
+	}
+	if os.Getenv("CYBERCBA_SKIP_MEMORY") != "" {
+		t.Skip("CYBERCBA_SKIP_MEMORY is set")
+	}
+	few, many := bulkInputs(t, 40), bulkInputs(t, 400)
+	pFew := peakHeap(func() { batchOnce(t, few, 8, 200, 2) })
+	pMany := peakHeap(func() { batchOnce(t, many, 8, 200, 2) })
+	t.Logf("peak heap: 40 rows %.1f MiB, 400 rows %.1f MiB", float64(pFew)/(1<<20), float64(pMany)/(1<<20))
+	if limit := 2*pFew + 8<<20; pMany > limit {
+		t.Errorf("peak heap with 400 rows %.1f MiB > 2 × %.1f MiB (40 rows) + 8 MiB: memory grows with the rows", float64(pMany)/(1<<20), float64(pFew)/(1<<20))
+	}
+}

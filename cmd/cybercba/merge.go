@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"cybercba/reports"
+)
+
+const mergeUsage = `Usage: cybercba merge [flags] part.xlsx...
+
+Joins the part files of a sharded batch run (cybercba batch --shard i/n)
+into the results workbook a single run would have written: rows back in
+scenario order, the Errors of every part, one chart. It checks that the
+parts come from the same inputs workbook (by its SHA-256), settings and
+version of cybercba, that shards 1 to n are each there once, and that every
+scenario is in exactly one part. The parts are only read.
+
+Exit status 0 when the parts merge, even if some scenarios failed (their
+problems are on the Errors sheet; a line on stderr says how many), 3 when
+they do not.
+
+Examples:
+  cybercba merge results.part-1-of-3.xlsx results.part-2-of-3.xlsx results.part-3-of-3.xlsx -o results.xlsx
+  cybercba merge results.part-*.xlsx -o results.xlsx
+
+Flags:
+`
+
+func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
+	out := fs.String("o", "results.xlsx", "the results workbook to write")
+	parts, err := parseArgs(fs, args, stdout, mergeUsage)
+	if err != nil {
+		return err
+	}
+	if len(parts) == 0 {
+		return &usageError{"merge: want the part files (see cybercba merge -h)"}
+	}
+	var bs []*reports.Batch
+	for _, p := range parts {
+		if sameFile(p, *out) {
+			return &usageError{fmt.Sprintf("merge: -o %s is one of the parts: choose another name", *out)}
+		}
+		b, err := readPart(p)
+		if err != nil {
+			return &inputError{err}
+		}
+		bs = append(bs, b)
+	}
+	merged, err := reports.MergeBatches(bs, parts)
+	if err != nil {
+		return &inputError{err}
+	}
+	if err := writeAtomic(*out, func(w io.Writer) error { return reports.WriteBatch(w, merged) }); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	fmt.Fprintf(stdout, "Merged %d parts: %d scenarios, %d ran; wrote %s\n", len(parts), merged.Total, len(merged.Rows), *out)
+	if n := merged.Failed(); n > 0 {
+		fmt.Fprintf(stderr, "cybercba: %d of %d scenarios failed: their problems are on the Errors sheet of %s\n", n, merged.Total, *out)
+	}
+	return nil
+}
+
+func readPart(path string) (*reports.Batch, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return reports.ReadBatch(f, path)
+}

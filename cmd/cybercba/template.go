@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"cybercba/data"
+)
+
+// templateOptions are the settings of `cybercba template`.
+type templateOptions struct {
+	Dataset string // path, or "" for the embedded default
+	Out     string
+	Scope   string
+	Force   bool
+}
+
+const templateUsage = `Usage: cybercba template [flags] [dataset.yaml]
+
+Writes a dataset (the embedded NHS default, or dataset.yaml) as an editable
+Excel workbook: Settings (the run's settings), Scenarios (one bulk run per
+row), Scopes, Threats, Controls, Effects, Calibration, Holdouts and Sources,
+with a note on every header explaining the column and its unit, drop-down
+lists of scopes, threats and controls, and warnings for numbers out of
+range. The Read me sheet explains how to fill it.
+
+Every number has lo and hi columns (a 90% interval; hi blank for a fixed
+value) and a source column with its provenance, such as
+"F [nao2017]: 80 trusts" or "J: a reason". A number changed without a new
+source is read as a judgement: tag J, note "edited in <file>".
+
+The workbook is written atomically; an existing file is not replaced
+without --force.
+
+Examples:
+  cybercba template -o inputs.xlsx
+  cybercba template --scope acute-trust -o trust.xlsx
+  cybercba template my-dataset.yaml -o mine.xlsx --force
+
+Flags:
+`
+
+func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o templateOptions
+	fs := flag.NewFlagSet("template", flag.ContinueOnError)
+	fs.StringVar(&o.Out, "o", "inputs.xlsx", "the workbook to write")
+	fs.StringVar(&o.Scope, "scope", "", "the scope `id` the Settings sheet names (default: the dataset's first)")
+	fs.BoolVar(&o.Force, "force", false, "replace the workbook if it exists")
+	pos, err := parseArgs(fs, args, stdout, templateUsage)
+	if err != nil {
+		return err
+	}
+	switch len(pos) {
+	case 0:
+	case 1:
+		o.Dataset = pos[0]
+	default:
+		return &usageError{fmt.Sprintf("template: want at most one dataset, got %q", pos)}
+	}
+	return writeTemplate(o, stdout)
+}
+
+// writeTemplate writes the template o asks for.
+func writeTemplate(o templateOptions, stdout io.Writer) error {
+	if o.Out == "" {
+		return &usageError{"template: -o: want a file name"}
+	}
+	if _, err := os.Stat(o.Out); err == nil && !o.Force {
+		return &inputError{fmt.Errorf("%s exists: choose another name with -o, or replace it with --force", o.Out)}
+	}
+	if o.Dataset != "" && sameFile(o.Dataset, o.Out) {
+		return &inputError{fmt.Errorf("-o %s is the dataset itself: choose another name", o.Out)}
+	}
+	ds, err := loadDataset(o.Dataset)
+	if err != nil {
+		return &inputError{err}
+	}
+	if o.Scope != "" {
+		if _, err := ds.Scope(o.Scope); err != nil {
+			return &inputError{fmt.Errorf("--scope: %w", err)}
+		}
+	}
+	if err := writeAtomic(o.Out, func(w io.Writer) error {
+		return data.WriteTemplate(w, ds, o.Scope, data.DefaultSettings())
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Wrote %s: %d scopes, %d sources. Edit it, then: cybercba validate %s\n", o.Out, len(ds.Scopes), len(ds.Sources), o.Out)
+	return nil
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"cybercba/data"
+)
+
+// zipMagic starts every .xlsx file (a zip archive).
+var zipMagic = []byte("PK\x03\x04")
+
+// isWorkbook reports whether a file is an .xlsx workbook: by its extension,
+// or by its first bytes.
+func isWorkbook(path string, head []byte) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm", ".xltx", ".xltm":
+		return true
+	case ".yaml", ".yml", ".json":
+		return false
+	}
+	return bytes.HasPrefix(head, zipMagic)
+}
+
+// loadDatasetFrom reads a dataset from r: an inputs workbook or a YAML or
+// JSON file, told apart by name and content.
+func loadDatasetFrom(r io.Reader, path string) (*data.Dataset, error) {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(len(zipMagic))
+	if isWorkbook(path, head) {
+		ds, _, _, err := data.LoadWorkbook(br, path)
+		return ds, err
+	}
+	return data.Load(br, path)
+}
+
+// inputs is an inputs workbook as read, with the SHA-256 of its bytes.
+type inputs struct {
+	path      string
+	ds        *data.Dataset
+	settings  data.Settings
+	scenarios []data.Scenario
+	digest    string
+}
+
+// maxInputs is the largest inputs file read (data.LoadWorkbook reads no
+// more).
+const maxInputs = 32 << 20
+
+// loadInputs reads the inputs workbook at path. The file is only read.
+func loadInputs(path string) (*inputs, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxInputs+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if !isWorkbook(path, b) {
+		return nil, fmt.Errorf("%s: not an .xlsx workbook (write one with cybercba template)", path)
+	}
+	ds, st, scns, err := data.LoadWorkbook(bytes.NewReader(b), path)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	return &inputs{path: path, ds: ds, settings: st, scenarios: scns, digest: hex.EncodeToString(sum[:])}, nil
+}
+
+// useWorkbook, when run's dataset is a workbook, loads it and takes its
+// Settings for every flag not given on the command line.
+func useWorkbook(fs *flag.FlagSet, o *runOptions) error {
+	if o.Dataset == "" || !isWorkbookFile(o.Dataset) {
+		return nil
+	}
+	in, err := loadInputs(o.Dataset)
+	if err != nil {
+		return &inputError{err}
+	}
+	o.dataset = in.ds
+	applySettings(fs, o, in.settings)
+	return nil
+}
+
+// isWorkbookFile reports whether the file at path is a workbook, reading
+// its first bytes when its extension does not say.
+func isWorkbookFile(path string) bool {
+	head := make([]byte, len(zipMagic))
+	if f, err := os.Open(path); err == nil {
+		n, _ := io.ReadFull(f, head)
+		head = head[:n]
+		f.Close()
+	}
+	return isWorkbook(path, head)
+}
+
+// flagsSet returns the names of the flags given on the command line.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// applySettings sets every run option whose flag was not given from a
+// workbook's Settings.
+func applySettings(fs *flag.FlagSet, o *runOptions, s data.Settings) {
+	set := flagsSet(fs)
+	if !set["scope"] {
+		o.Scope = s.Scope
+	}
+	if !set["draws"] {
+		o.Draws = s.Draws
+	}
+	if !set["years"] {
+		o.Years = s.Years
+	}
+	if !set["seed"] {
+		o.Seed = s.Seed
+	}
+	if !set["horizon"] {
+		o.Horizon = s.Horizon
+	}
+	if !set["discount"] && s.Discount != nil {
+		o.Discount = strconv.FormatFloat(*s.Discount, 'g', -1, 64)
+	}
+	if !set["optimism-bias"] {
+		o.Bias = s.OptimismBias
+	}
+	if !set["budget"] && s.Budget != nil {
+		o.Budget = strconv.FormatFloat(*s.Budget, 'f', -1, 64)
+	}
+	if !set["capex-budget"] && s.CapexBudget != nil {
+		o.CapexBudget = strconv.FormatFloat(*s.CapexBudget, 'f', -1, 64)
+	}
+	if !set["objective"] {
+		o.Objective = s.Objective
+	}
+	if !set["metric"] {
+		o.Metric = s.Metric
+	}
+}
+
+// parseArgs parses args with fs, letting flags and arguments mix
+// ("batch inputs.xlsx -o results.xlsx"), and returns the arguments. After
+// "--" every word is an argument. Help asked for goes to stdout; a bad
+// flag is a usage error.
+func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer, usage string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args, stdout, usage); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if consumed := args[:len(args)-len(rest)]; len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// sameFile reports whether two paths name one existing file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
+}
+
+// problems returns the problems an error joins, one per line.
+func problems(err error) []string {
+	var out []string
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		var ie *inputError
+		if errors.As(e, &ie) && ie.err != e {
+			walk(ie.err)
+			return
+		}
+		out = append(out, e.Error())
+	}
+	walk(err)
+	return out
+}

@@ -1,0 +1,224 @@
+package data
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"cybercba/model"
+)
+
+func TestScenarioSeed(t *testing.T) {
+	t.Parallel()
+	// Golden values from Python:
+	// int.from_bytes(hashlib.sha256(master.to_bytes(8, "big") + name.encode()).digest()[:8], "big")
+	tests := []struct {
+		master uint64
+		name   string
+		want   uint64
+	}{
+		{2017, "baseline", 4332586597285750241},
+		{0, "", 12634128529936681850},
+		{math.MaxUint64, "threats x1.5", 9482246237804420528},
+	}
+	for _, tt := range tests {
+		if got := ScenarioSeed(tt.master, tt.name); got != tt.want {
+			t.Errorf("ScenarioSeed(%d, %q) = %d; want %d", tt.master, tt.name, got, tt.want)
+		}
+	}
+}
+
+// scenarioRows returns the template with its Scenarios rows replaced by
+// rows (columns A to L: name, scope, budget, capex budget, horizon,
+// discount rate, optimism bias, seed, rate, loss and cost multipliers,
+// controls allowed).
+func scenarioRows(t testing.TB, rows ...[]any) []byte {
+	return editBook(t, templateBytes(t), func(f *excelize.File) {
+		for r := 2; r <= 10; r++ {
+			for c := 1; c <= 13; c++ {
+				cell, _ := excelize.CoordinatesToCellName(c, r)
+				set(t, f, sheetScenarios, cell, nil)
+			}
+		}
+		for i, row := range rows {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, i+2)
+				set(t, f, sheetScenarios, cell, v)
+			}
+		}
+	})
+}
+
+func TestLoadWorkbookScenarios(t *testing.T) {
+	t.Parallel()
+	b := scenarioRows(t,
+		[]any{"plain"},
+		[]any{"all set", "acute-trust", "£2m", "none", 5, "3%", "20%", "12345", 1.5, "0.8", "1.3", "C1, C2; C5"},
+		[]any{},
+		[]any{"green book", "", "", "", "", "Green Book", nil, nil, nil, nil, nil, "all"},
+	)
+	ds, st, scns, err := loadBytes(b)
+	if err != nil {
+		t.Fatalf("LoadWorkbook() error: %v", err)
+	}
+	if len(scns) != 3 {
+		t.Fatalf("got %d scenarios; want 3 (blank rows skipped)", len(scns))
+	}
+	want := []Scenario{
+		{Index: 1, Row: 2, Name: "plain", RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
+		{Index: 2, Row: 3, Name: "all set", Scope: "acute-trust", Budget: new(2e6), CapexBudget: new(math.Inf(1)), Horizon: 5,
+			Discount: new(0.03), OptimismBias: new(0.2), Seed: new(uint64(12345)),
+			RateMultiplier: 1.5, LossMultiplier: 0.8, CostMultiplier: 1.3, Controls: []string{"C1", "C2", "C5"}},
+		{Index: 3, Row: 5, Name: "green book", Discount: new(math.NaN()), RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
+	}
+	for i := range want {
+		got := scns[i]
+		if got.Err != nil {
+			t.Errorf("scenario %q: Err = %v", got.Name, got.Err)
+		}
+		gd, wd := got.Discount, want[i].Discount
+		got.Discount, want[i].Discount = nil, nil
+		if !reflect.DeepEqual(got, want[i]) || (gd == nil) != (wd == nil) || (gd != nil && !(*gd == *wd || math.IsNaN(*gd) && math.IsNaN(*wd))) {
+			t.Errorf("scenario %d = %+v (discount %v)\nwant %+v (discount %v)", i+1, got, gd, want[i], wd)
+		}
+	}
+	// The settings each row runs with.
+	rs := scns[1].Settings(st)
+	if rs.Scope != "acute-trust" || *rs.Budget != 2e6 || rs.CapexBudget != nil || rs.Horizon != 5 || *rs.Discount != 0.03 || rs.OptimismBias != 0.2 || rs.Seed != 12345 {
+		t.Errorf("Settings() of %q = %+v", scns[1].Name, rs)
+	}
+	if rs := scns[0].Settings(st); rs.Seed != ScenarioSeed(st.Seed, "plain") || !reflect.DeepEqual(rs.Appraisal(), st.Appraisal()) {
+		t.Errorf("Settings() of %q = %+v; want the Settings with seed ScenarioSeed(master, name)", scns[0].Name, rs)
+	}
+	flat := st
+	flat.Discount = new(0.05)
+	if rs := scns[2].Settings(flat); rs.Discount != nil {
+		t.Errorf("green book row: Settings().Discount = %v; want nil (the Green Book schedule)", *rs.Discount)
+	}
+	if ds.Scopes[1].ID != "acute-trust" {
+		t.Errorf("dataset not read")
+	}
+}
+
+// TestLoadWorkbookBadScenarios checks that a bad row carries its problems,
+// naming the cell, while the dataset and the other rows load.
+func TestLoadWorkbookBadScenarios(t *testing.T) {
+	t.Parallel()
+	b := scenarioRows(t,
+		[]any{"good"},
+		[]any{"bad budget", "", "tbc"},
+		[]any{"good"},
+		[]any{"", "", "", "", 200},
+		[]any{"bad controls", "acute-trust", "", "", "", "", "", "", "", "", "", "C1, C99"},
+		[]any{"bad multiplier", "", "", "", "", "", "", "", "-1"},
+		[]any{"bad scope", "wales"},
+		[]any{"good 2", "", "", "", "", "", "", "", "", "", "", "N1, R-C1"},
+	)
+	ds, _, scns, err := loadBytes(b)
+	if err != nil || ds == nil {
+		t.Fatalf("LoadWorkbook() error: %v; want the dataset, the bad rows in their Err", err)
+	}
+	want := map[string][]string{
+		"good":       nil,
+		"bad budget": {`inputs.xlsx: Scenarios!C3: budget: must be a non-negative amount, got "tbc" (or none)`},
+		"good#2":     {`inputs.xlsx: Scenarios!A4: name: "good" is also the name of row 2: names must be unique`},
+		"": {`inputs.xlsx: Scenarios!A5: name: must not be empty: the name identifies the row and sets its seed`,
+			`inputs.xlsx: Scenarios!E5: horizon: must be a whole number from 1 to 125, got "200"`},
+		"bad controls":   {`inputs.xlsx: Scenarios!L6: controls allowed: unknown control "C99" in scope acute-trust (it has C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12)`},
+		"bad multiplier": {`inputs.xlsx: Scenarios!I7: rate multiplier: must be a non-negative number, got "-1"`},
+		"bad scope":      {`inputs.xlsx: Scenarios!B8: scope: unknown scope "wales" (the Scopes sheet has nhs-england, acute-trust)`},
+		"good 2":         nil,
+	}
+	seen := map[string]int{}
+	for _, sc := range scns {
+		key := sc.Name
+		if seen[key]++; seen[key] > 1 {
+			key = fmt.Sprintf("%s#%d", key, seen[key])
+		}
+		var got []string
+		for _, ce := range cellErrors(sc.Err) {
+			got = append(got, ce.Error())
+		}
+		if !slices.Equal(got, want[key]) {
+			t.Errorf("scenario %q (row %d) problems:\n%s\nwant\n%s", sc.Name, sc.Row, strings.Join(got, "\n"), strings.Join(want[key], "\n"))
+		}
+	}
+	if len(scns) != len(want) {
+		t.Errorf("got %d scenarios; want %d", len(scns), len(want))
+	}
+}
+
+// TestLoadWorkbookScenariosRequires checks that a row allowing a control
+// must allow the controls it requires.
+func TestLoadWorkbookScenariosRequires(t *testing.T) {
+	t.Parallel()
+	ds := richer(t) // C4 requires C1 and C2
+	b := editBook(t, templateOf(t, ds), func(f *excelize.File) {
+		set(t, f, sheetScenarios, "B2", "acute-trust")
+		set(t, f, sheetScenarios, "L2", "C4, C1")
+	})
+	_, _, scns, err := loadBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `inputs.xlsx: Scenarios!L2: controls allowed: control C4 requires C2: allow both, or neither`
+	if scns[0].Err == nil || scns[0].Err.Error() != want {
+		t.Errorf("Err = %v; want %s", scns[0].Err, want)
+	}
+}
+
+func templateOf(t testing.TB, ds *Dataset) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteTemplate(&b, ds, "", DefaultSettings()); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestScenarioApply(t *testing.T) {
+	t.Parallel()
+	m := &model.Model{
+		Scope: "s", Orgs: 1, Daily: model.Fixed(10), Recovery: model.Estimate{Lo: 100, Hi: 200},
+		Threats: []model.Threat{{ID: "T", Rate: model.Estimate{Lo: 1, Hi: 2}, Fixed: model.Estimate{Lo: 5, Hi: 6}}},
+		Controls: []model.Control{
+			{ID: "A", Capex: model.Fixed(1000), Opex: model.Estimate{Lo: 10, Hi: 20}},
+			{ID: "B", Capex: model.Fixed(3000), Requires: []string{"A"}},
+			{ID: "C", Opex: model.Fixed(7)},
+		},
+	}
+	orig := *m
+	sc := Scenario{RateMultiplier: 2, LossMultiplier: 0.5, CostMultiplier: 3, Controls: []string{"A", "C"}}
+	got, err := sc.Apply(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &model.Model{
+		Scope: "s", Orgs: 1, Daily: model.Fixed(5), Recovery: model.Estimate{Lo: 50, Hi: 100},
+		Threats: []model.Threat{{ID: "T", Rate: model.Estimate{Lo: 2, Hi: 4}, Fixed: model.Estimate{Lo: 2.5, Hi: 3}}},
+		Controls: []model.Control{
+			{ID: "A", Capex: model.Fixed(3000), Opex: model.Estimate{Lo: 30, Hi: 60}},
+			{ID: "C", Opex: model.Fixed(21)},
+		},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Apply() = %+v\nwant %+v", got, want)
+	}
+	if !reflect.DeepEqual(*m, orig) || m.Threats[0].Rate.Lo != 1 || m.Controls[0].Capex.Lo != 1000 {
+		t.Errorf("Apply() changed its model: %+v", m)
+	}
+	sc.Controls = []string{"B"}
+	if _, err := sc.Apply(m); err == nil || err.Error() != "control B requires A, which the scenario does not allow" {
+		t.Errorf("Apply() with B but not A: error %v", err)
+	}
+	one := Scenario{RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1}
+	if got, err := one.Apply(m); err != nil || !reflect.DeepEqual(got, m) {
+		t.Errorf("Apply() with no change = %+v, %v; want the model", got, err)
+	}
+}

@@ -1,0 +1,855 @@
+package reports
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"cybercba/model"
+)
+
+// Batch is the result of a bulk run: one row per scenario that ran, and the
+// problems of those that did not. A part (Shards > 0) holds the scenarios
+// of one shard; MergeBatches joins the parts into the whole.
+type Batch struct {
+	Tool, Version string
+	// Generated is when the run finished (to the second).
+	Generated time.Time
+	// Input names the inputs workbook; Digest is the SHA-256 of its bytes,
+	// in hex, so parts of different inputs are never merged.
+	Input, Digest string
+	// Currency and PriceYear state the money convention.
+	Currency, PriceYear string
+	// Seed is the master seed, Draws × Years the simulation of each row;
+	// Scope, Objective and Metric the Settings the rows start from.
+	Seed                     uint64
+	Draws, Years             int
+	Scope, Objective, Metric string
+	// Total is the number of scenarios in the input.
+	Total int
+	// Shard and Shards: 0 and 0 for a whole run, else shard Shard (from 1)
+	// of Shards, holding the scenarios whose Index−1 is Shard−1 modulo
+	// Shards.
+	Shard, Shards int
+	// Rows are the scenarios that ran, in Index order; Errors the problems
+	// of those that did not, in Index order.
+	Rows   []BatchRow
+	Errors []BatchError
+}
+
+// BatchRow is one scenario's results.
+type BatchRow struct {
+	// Index is the scenario's number in the input, from 1; Row its row on
+	// the Scenarios sheet.
+	Index, Row int
+	Name       string
+	// The settings the row ran with.
+	Scope string
+	Seed  uint64
+	// Horizon in years; Discount in words ("Green Book schedule", "3.5%").
+	Horizon      int
+	Discount     string
+	OptimismBias float64
+	// The multipliers on threat rates, losses and control costs.
+	RateMultiplier, LossMultiplier, CostMultiplier float64
+	// Controls lists the controls the row allowed ("all" for every one).
+	Controls string
+	// Budget (yearly, equivalent annual cost) and CapexBudget; +Inf means
+	// none.
+	Budget, CapexBudget float64
+	// The baseline's annual loss: expected (ALE) with its standard error,
+	// 95th percentile and TVaR95.
+	ALE, ALESE, P95, TVaR95 float64
+	// Best is the top control by the ranking metric (nil if the row had no
+	// control); Portfolio the best portfolio within the budget (nil without
+	// a budget).
+	Best, Portfolio *BatchOption
+}
+
+// BatchOption is a control or portfolio's appraisal.
+type BatchOption struct {
+	// Controls are the IDs, joined with "+" (empty for the empty
+	// portfolio); Name a single control's name.
+	Controls, Name string
+	// Cost is the equivalent annual cost; Capex the up-front cost (of a
+	// portfolio); DeltaALE the expected annual loss avoided.
+	Cost, Capex, DeltaALE float64
+	NPV, BCR              model.Interval
+	PNPVPositive          float64
+	// BudgetUsed is a portfolio's cost as a share of its budget.
+	BudgetUsed float64
+}
+
+// BatchError is a problem that stopped a scenario.
+type BatchError struct {
+	Index, Row int
+	Name       string
+	// Cell is where the problem is, e.g. "Scenarios!C7", or empty.
+	Cell, Msg string
+}
+
+// Failed returns the number of scenarios with a problem.
+func (b *Batch) Failed() int {
+	seen := map[int]bool{}
+	for _, e := range b.Errors {
+		seen[e.Index] = true
+	}
+	return len(seen)
+}
+
+// The results workbook's sheets.
+const (
+	batchSummary = "Summary"
+	batchChart   = "Chart"
+	batchErrors  = "Errors"
+	batchAbout   = "About"
+)
+
+// batchChartRows is the most scenarios the chart shows.
+const batchChartRows = 50
+
+// Cell formats of the results.
+const (
+	bfText = iota
+	bfCount
+	bfMoney
+	bfRatio
+	bfPct
+)
+
+// batchColumn is one column of the Summary sheet: its header, width and
+// format, and the row's value, which reading sets.
+type batchColumn struct {
+	head   string
+	width  float64
+	format int
+	// One of these is set: a float, an int, a text, the seed.
+	f    func(r *BatchRow, alloc bool) *float64
+	i    func(r *BatchRow) *int
+	s    func(r *BatchRow, alloc bool) *string
+	seed bool
+	// none is written for +Inf (a budget without limit).
+	none string
+}
+
+func batchOpt(p **BatchOption, alloc bool) *BatchOption {
+	if *p == nil && alloc {
+		*p = &BatchOption{}
+	}
+	return *p
+}
+
+func batchBestF(get func(o *BatchOption) *float64) func(*BatchRow, bool) *float64 {
+	return func(r *BatchRow, alloc bool) *float64 {
+		if o := batchOpt(&r.Best, alloc); o != nil {
+			return get(o)
+		}
+		return nil
+	}
+}
+
+func batchPortF(get func(o *BatchOption) *float64) func(*BatchRow, bool) *float64 {
+	return func(r *BatchRow, alloc bool) *float64 {
+		if o := batchOpt(&r.Portfolio, alloc); o != nil {
+			return get(o)
+		}
+		return nil
+	}
+}
+
+func batchRowF(get func(r *BatchRow) *float64) func(*BatchRow, bool) *float64 {
+	return func(r *BatchRow, _ bool) *float64 { return get(r) }
+}
+
+func batchRowS(get func(r *BatchRow) *string) func(*BatchRow, bool) *string {
+	return func(r *BatchRow, _ bool) *string { return get(r) }
+}
+
+// batchColumns are the Summary sheet's columns, in order.
+var batchColumns = []batchColumn{
+	{head: "#", width: 5, format: bfCount, i: func(r *BatchRow) *int { return &r.Index }},
+	{head: "Scenario", width: 24, s: batchRowS(func(r *BatchRow) *string { return &r.Name })},
+	{head: "Input row", width: 7, format: bfCount, i: func(r *BatchRow) *int { return &r.Row }},
+	{head: "Scope", width: 13, s: batchRowS(func(r *BatchRow) *string { return &r.Scope })},
+	{head: "Seed", width: 21, seed: true},
+	{head: "Horizon (yr)", width: 8, format: bfCount, i: func(r *BatchRow) *int { return &r.Horizon }},
+	{head: "Discount", width: 14, s: batchRowS(func(r *BatchRow) *string { return &r.Discount })},
+	{head: "Optimism bias", width: 9, format: bfPct, f: batchRowF(func(r *BatchRow) *float64 { return &r.OptimismBias })},
+	{head: "Rate ×", width: 7, format: bfRatio, f: batchRowF(func(r *BatchRow) *float64 { return &r.RateMultiplier })},
+	{head: "Loss ×", width: 7, format: bfRatio, f: batchRowF(func(r *BatchRow) *float64 { return &r.LossMultiplier })},
+	{head: "Cost ×", width: 7, format: bfRatio, f: batchRowF(func(r *BatchRow) *float64 { return &r.CostMultiplier })},
+	{head: "Controls allowed", width: 20, s: batchRowS(func(r *BatchRow) *string { return &r.Controls })},
+	{head: "Budget (£/yr)", width: 14, format: bfMoney, none: "none", f: batchRowF(func(r *BatchRow) *float64 { return &r.Budget })},
+	{head: "Capex budget (£)", width: 14, format: bfMoney, none: "none", f: batchRowF(func(r *BatchRow) *float64 { return &r.CapexBudget })},
+	{head: "ALE (£/yr)", width: 14, format: bfMoney, f: batchRowF(func(r *BatchRow) *float64 { return &r.ALE })},
+	{head: "ALE SE", width: 12, format: bfMoney, f: batchRowF(func(r *BatchRow) *float64 { return &r.ALESE })},
+	{head: "P95 (£/yr)", width: 14, format: bfMoney, f: batchRowF(func(r *BatchRow) *float64 { return &r.P95 })},
+	{head: "TVaR95 (£/yr)", width: 14, format: bfMoney, f: batchRowF(func(r *BatchRow) *float64 { return &r.TVaR95 })},
+	{head: "Best control", width: 9, s: func(r *BatchRow, alloc bool) *string {
+		if o := batchOpt(&r.Best, alloc); o != nil {
+			return &o.Controls
+		}
+		return nil
+	}},
+	{head: "Best control name", width: 30, s: func(r *BatchRow, alloc bool) *string {
+		if o := batchOpt(&r.Best, alloc); o != nil {
+			return &o.Name
+		}
+		return nil
+	}},
+	{head: "Best cost (£/yr)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.Cost })},
+	{head: "Best ΔALE (£/yr)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.DeltaALE })},
+	{head: "Best NPV (£)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.NPV.Mean })},
+	{head: "Best NPV 5%", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.NPV.Lo })},
+	{head: "Best NPV 95%", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.NPV.Hi })},
+	{head: "Best BCR", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.BCR.Mean })},
+	{head: "Best BCR 5%", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.BCR.Lo })},
+	{head: "Best BCR 95%", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.BCR.Hi })},
+	{head: "Best P(NPV>0)", width: 9, format: bfPct, f: batchBestF(func(o *BatchOption) *float64 { return &o.PNPVPositive })},
+	{head: "Portfolio", width: 24, s: func(r *BatchRow, alloc bool) *string {
+		if o := batchOpt(&r.Portfolio, alloc); o != nil {
+			return &o.Controls
+		}
+		return nil
+	}},
+	{head: "Portfolio cost (£/yr)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.Cost })},
+	{head: "Portfolio capex (£)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.Capex })},
+	{head: "Budget used", width: 9, format: bfPct, f: batchPortF(func(o *BatchOption) *float64 { return &o.BudgetUsed })},
+	{head: "Portfolio ΔALE (£/yr)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.DeltaALE })},
+	{head: "Portfolio NPV (£)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.NPV.Mean })},
+	{head: "Portfolio NPV 5%", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.NPV.Lo })},
+	{head: "Portfolio NPV 95%", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.NPV.Hi })},
+	{head: "Portfolio BCR", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.BCR.Mean })},
+	{head: "Portfolio BCR 5%", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.BCR.Lo })},
+	{head: "Portfolio BCR 95%", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.BCR.Hi })},
+	{head: "Portfolio P(NPV>0)", width: 9, format: bfPct, f: batchPortF(func(o *BatchOption) *float64 { return &o.PNPVPositive })},
+}
+
+// batchEmptyPortfolio is how the Portfolio column shows the empty portfolio.
+const batchEmptyPortfolio = "(none)"
+
+// batchColumnIndex returns the 1-based column of a Summary header.
+func batchColumnIndex(head string) int {
+	return slices.IndexFunc(batchColumns, func(c batchColumn) bool { return c.head == head }) + 1
+}
+
+// value returns the cell value of column c in row r: nil for blank, "n/a"
+// for a value that is not a finite number.
+func (c *batchColumn) value(r *BatchRow) any {
+	switch {
+	case c.seed:
+		if r.Seed > 1<<53 {
+			return strconv.FormatUint(r.Seed, 10)
+		}
+		return r.Seed
+	case c.i != nil:
+		return *c.i(r)
+	case c.s != nil:
+		p := c.s(r, false)
+		if p == nil {
+			return nil
+		}
+		if c.head == "Portfolio" && *p == "" {
+			return batchEmptyPortfolio
+		}
+		return *p
+	}
+	p := c.f(r, false)
+	switch {
+	case p == nil:
+		return nil
+	case math.IsInf(*p, 1) && c.none != "":
+		return c.none
+	case math.IsNaN(*p) || math.IsInf(*p, 0):
+		return "n/a"
+	}
+	return batchCellFloat(*p)
+}
+
+// batchCellFloat rounds x to the 15 significant digits a cell keeps, so
+// that what is written is what reads back (excelize would cut the digits,
+// leaving trailing zeros in the stored text).
+func batchCellFloat(x float64) float64 {
+	v, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 15, 64), 64)
+	if err != nil {
+		return x
+	}
+	return v
+}
+
+// set reads a cell's raw text into column c of row r.
+func (c *batchColumn) set(r *BatchRow, v string) error {
+	switch {
+	case c.seed:
+		s, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("want a seed, got %q", v)
+		}
+		r.Seed = s
+	case c.i != nil:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("want a whole number, got %q", v)
+		}
+		*c.i(r) = n
+	case c.s != nil:
+		if c.head == "Portfolio" && v == batchEmptyPortfolio {
+			v = ""
+		}
+		*c.s(r, true) = v
+	default:
+		var x float64
+		switch {
+		case v == c.none && c.none != "":
+			x = math.Inf(1)
+		case v == "n/a":
+			x = math.NaN()
+		default:
+			var err error
+			if x, err = strconv.ParseFloat(v, 64); err != nil {
+				return fmt.Errorf("want a number, got %q", v)
+			}
+		}
+		*c.f(r, true) = x
+	}
+	return nil
+}
+
+// batchBook is a results workbook being written, keeping the first error.
+type batchBook struct {
+	f   *excelize.File
+	err error
+	st  map[int]int // format → style
+	hdr int
+}
+
+func (bb *batchBook) do(err error) {
+	if bb.err == nil && err != nil {
+		bb.err = err
+	}
+}
+
+// WriteBatch writes a bulk run's results workbook to w:
+//
+//	Summary  one row per scenario that ran, in input order: its settings and
+//	         multipliers, the baseline's annual loss (ALE, its standard
+//	         error, P95, TVaR95), the best control by the ranking metric
+//	         with its cost, NPV and BCR with 90% intervals and P(NPV > 0),
+//	         and, for a row with a budget, the best portfolio within it: its
+//	         controls, cost, share of the budget used, NPV and BCR
+//	Chart    a native chart of ALE, best NPV and portfolio NPV by scenario
+//	         (the first 50)
+//	Errors   one row per problem of a scenario that did not run: its
+//	         number, input row, name, cell and the problem
+//	About    the run's provenance: tool, time, input file and its SHA-256,
+//	         master seed, draws × years, and how seeds are derived
+//
+// The Summary is written through a stream writer, so a run of many rows
+// holds only its rows. Numbers are written to 15 significant digits (a
+// cell's precision). A value that is not a finite number (the BCR of an
+// option that costs nothing) is written "n/a"; a budget without limit
+// "none". ReadBatch reads the workbook back.
+func WriteBatch(w io.Writer, b *Batch) (err error) {
+	if len(b.Rows)+1 > excelize.TotalRows || len(b.Errors)+1 > excelize.TotalRows {
+		return fmt.Errorf("more rows than a sheet holds (1,048,576)")
+	}
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	bb := &batchBook{f: f, st: map[int]int{}}
+	bb.do(f.SetSheetName("Sheet1", batchSummary))
+	for _, s := range []string{batchChart, batchErrors, batchAbout} {
+		_, err := f.NewSheet(s)
+		bb.do(err)
+	}
+	bb.styles()
+	bb.summary(b)
+	bb.chart(b)
+	bb.errors(b)
+	bb.about(b)
+	if bb.err != nil {
+		return bb.err
+	}
+	// Summary, the first sheet, is active in a new file. (SetActiveSheet
+	// would read the stream-written sheet back into memory.)
+	bb.do(f.SetDocProps(&excelize.DocProperties{
+		Title:   "cybercba bulk run: " + b.Input,
+		Creator: strings.TrimSpace(b.Tool + " " + b.Version),
+		Created: b.Generated.UTC().Format(time.RFC3339), Modified: b.Generated.UTC().Format(time.RFC3339),
+		Description: "One row per scenario. Seed, draws, years and the input's SHA-256 are on the About sheet.",
+	}))
+	if bb.err != nil {
+		return bb.err
+	}
+	return f.Write(w)
+}
+
+func (bb *batchBook) styles() {
+	style := func(s *excelize.Style) int {
+		id, err := bb.f.NewStyle(s)
+		bb.do(err)
+		return id
+	}
+	num := func(code string) int { return style(&excelize.Style{CustomNumFmt: &code}) }
+	bb.hdr = style(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
+	})
+	bb.st[bfCount] = num(`#,##0`)
+	bb.st[bfMoney] = num(`"£"#,##0;[Red]-"£"#,##0`)
+	bb.st[bfRatio] = num(`0.00`)
+	bb.st[bfPct] = num(`0.0%`)
+}
+
+// summary writes the Summary sheet through a stream writer.
+func (bb *batchBook) summary(b *Batch) {
+	if bb.err != nil {
+		return
+	}
+	sw, err := bb.f.NewStreamWriter(batchSummary)
+	if err != nil {
+		bb.do(err)
+		return
+	}
+	for i, c := range batchColumns {
+		bb.do(sw.SetColWidth(i+1, i+1, c.width))
+	}
+	bb.do(sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 1, TopLeftCell: "C2", ActivePane: "bottomRight"}))
+	head := make([]any, len(batchColumns))
+	for i, c := range batchColumns {
+		head[i] = excelize.Cell{StyleID: bb.hdr, Value: c.head}
+	}
+	bb.do(sw.SetRow("A1", head, excelize.RowOpts{Height: 32}))
+	vals := make([]any, len(batchColumns))
+	for k := range b.Rows {
+		r := &b.Rows[k]
+		for i := range batchColumns {
+			c := &batchColumns[i]
+			v := c.value(r)
+			if _, isNum := v.(float64); isNum || c.i != nil {
+				v = excelize.Cell{StyleID: bb.st[c.format], Value: v}
+			}
+			vals[i] = v
+		}
+		if bb.err == nil {
+			bb.do(sw.SetRow(batchCell(1, k+2), vals))
+		}
+	}
+	if bb.err == nil {
+		bb.do(sw.AddTable(&excelize.Table{
+			Range: batchCell(1, 1) + ":" + batchCell(len(batchColumns), max(len(b.Rows)+1, 2)),
+			Name:  "Scenarios", StyleName: "TableStyleLight1",
+		}))
+	}
+	if bb.err == nil {
+		bb.do(sw.Flush())
+	}
+}
+
+func batchCell(col, row int) string {
+	s, _ := excelize.CoordinatesToCellName(col, row)
+	return s
+}
+
+func batchCol(col int) string {
+	return strings.TrimRight(batchCell(col, 1), "0123456789")
+}
+
+// chart draws ALE, best NPV and portfolio NPV for the first scenarios.
+func (bb *batchBook) chart(b *Batch) {
+	if bb.err != nil {
+		return
+	}
+	f, s := bb.f, batchChart
+	bb.do(f.SetColWidth(s, "A", "A", 100))
+	n := min(len(b.Rows), batchChartRows)
+	if n == 0 {
+		bb.do(f.SetCellValue(s, "A1", "No scenario ran: see the Errors sheet."))
+		return
+	}
+	note := "Data on the Summary sheet."
+	if len(b.Rows) > n {
+		note = fmt.Sprintf("The first %d of %d scenarios; all are on the Summary sheet.", n, len(b.Rows))
+	}
+	bb.do(f.SetCellValue(s, "A1", note))
+	ref := func(head string) string {
+		c := batchCol(batchColumnIndex(head))
+		return fmt.Sprintf("%s!$%s$2:$%s$%d", batchSummary, c, c, n+1)
+	}
+	series := func(head, colour string) excelize.ChartSeries {
+		return excelize.ChartSeries{
+			Name:       fmt.Sprintf("%s!$%s$1", batchSummary, batchCol(batchColumnIndex(head))),
+			Categories: ref("Scenario"),
+			Values:     ref(head),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}},
+		}
+	}
+	cs := []excelize.ChartSeries{series("ALE (£/yr)", "000000"), series("Best NPV (£)", "0072B2")}
+	if slices.ContainsFunc(b.Rows[:n], func(r BatchRow) bool { return r.Portfolio != nil }) {
+		cs = append(cs, series("Portfolio NPV (£)", "009E73"))
+	}
+	bb.do(f.AddChart(s, "A3", &excelize.Chart{
+		Type:   excelize.Bar,
+		Series: cs,
+		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(
+			"Expected annual loss and NPV by scenario (£, %s)", strings.TrimSpace(b.Currency+" "+b.PriceYear+" prices"))}}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: `"£"#,##0`}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 900, Height: uint(max(320, 22*n*len(cs)/2+160))},
+	}))
+}
+
+// batchErrorsHead is the Errors sheet's header.
+var batchErrorsHead = []string{"#", "Input row", "Scenario", "Cell", "Problem"}
+
+func (bb *batchBook) errors(b *Batch) {
+	if bb.err != nil {
+		return
+	}
+	f, s := bb.f, batchErrors
+	for i, h := range batchErrorsHead {
+		bb.do(f.SetCellValue(s, batchCell(i+1, 1), h))
+	}
+	bb.do(f.SetCellStyle(s, "A1", batchCell(len(batchErrorsHead), 1), bb.hdr))
+	for i, w := range []float64{5, 9, 24, 16, 110} {
+		bb.do(f.SetColWidth(s, batchCol(i+1), batchCol(i+1), w))
+	}
+	for k, e := range b.Errors {
+		if bb.err != nil {
+			return
+		}
+		row := []any{e.Index, e.Row, e.Name, e.Cell, e.Msg}
+		bb.do(f.SetSheetRow(s, batchCell(1, k+2), &row))
+	}
+	bb.do(f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
+}
+
+// batchAboutLabels name the About sheet's rows that ReadBatch reads back.
+const (
+	batchAboutTool      = "Tool"
+	batchAboutVersion   = "Version"
+	batchAboutGenerated = "Generated (UTC)"
+	batchAboutInput     = "Input"
+	batchAboutDigest    = "Input SHA-256"
+	batchAboutCurrency  = "Currency"
+	batchAboutPriceYear = "Price year"
+	batchAboutSeed      = "Master seed"
+	batchAboutDraws     = "Outer draws"
+	batchAboutYears     = "Years per draw"
+	batchAboutScope     = "Settings scope"
+	batchAboutObjective = "Portfolio objective"
+	batchAboutMetric    = "Ranking metric"
+	batchAboutTotal     = "Scenarios in the input"
+	batchAboutPart      = "Part"
+)
+
+func (bb *batchBook) about(b *Batch) {
+	if bb.err != nil {
+		return
+	}
+	part := "all"
+	if b.Shards > 0 {
+		part = fmt.Sprintf("%d of %d", b.Shard, b.Shards)
+	}
+	seed := any(b.Seed)
+	if b.Seed > 1<<53 {
+		seed = strconv.FormatUint(b.Seed, 10)
+	}
+	rows := [][2]any{
+		{batchAboutTool, b.Tool},
+		{batchAboutVersion, b.Version},
+		{batchAboutGenerated, b.Generated.UTC().Format(time.RFC3339)},
+		{batchAboutInput, b.Input},
+		{batchAboutDigest, b.Digest},
+		{batchAboutCurrency, b.Currency},
+		{batchAboutPriceYear, b.PriceYear},
+		{batchAboutSeed, seed},
+		{batchAboutDraws, b.Draws},
+		{batchAboutYears, b.Years},
+		{batchAboutScope, b.Scope},
+		{batchAboutObjective, b.Objective},
+		{batchAboutMetric, b.Metric},
+		{batchAboutTotal, b.Total},
+		{batchAboutPart, part},
+		{"Scenarios run", len(b.Rows)},
+		{"Scenarios failed", b.Failed()},
+		{},
+		{"Seeds", "A row without its own seed uses the first 8 bytes (big-endian) of SHA-256(master seed as 8 big-endian bytes, then the scenario's name): " +
+			"its results depend on its name, not on its place in the sheet, the worker count or the machine that ran it."},
+		{"Each row", "The Settings with the row's cells in place: threat rates × Rate ×; outage cost rates and fixed costs × Loss ×; " +
+			"capex and opex × Cost ×; only the controls allowed. Every control is appraised alone against the baseline on common random numbers; " +
+			"with a budget, the best portfolio within it is chosen by exact search and appraised on the same simulated events."},
+		{"Intervals", "5% and 95% are the 5th and 95th percentiles across outer draws of the uncertain inputs; ALE SE is the Monte Carlo standard error."},
+	}
+	f, s := bb.f, batchAbout
+	bb.do(f.SetColWidth(s, "A", "A", 24))
+	bb.do(f.SetColWidth(s, "B", "B", 110))
+	for i, r := range rows {
+		if r[0] == nil {
+			continue
+		}
+		bb.do(f.SetCellValue(s, batchCell(1, i+1), r[0]))
+		bb.do(f.SetCellValue(s, batchCell(2, i+1), r[1]))
+	}
+}
+
+// Limits on the results workbooks ReadBatch opens.
+const (
+	maxBatchSize   = 256 << 20
+	batchUnzip     = 1 << 30
+	batchUnzipPart = 64 << 20
+)
+
+// ReadBatch reads a results workbook that WriteBatch wrote, naming it name
+// in errors. It opens it with limits on what it unpacks to, and turns a
+// panic inside excelize into an error.
+func ReadBatch(r io.Reader, name string) (b *Batch, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b, err = nil, fmt.Errorf("%s: cannot read the workbook: %v", name, p)
+		}
+	}()
+	data, err := io.ReadAll(io.LimitReader(r, maxBatchSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > maxBatchSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a cybercba results workbook", name, maxBatchSize>>20)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: batchUnzip, UnzipXMLSizeLimit: batchUnzipPart})
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return nil, fmt.Errorf("%s: not a readable .xlsx workbook (%v)", name, err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("%s: %w", name, cerr)
+		}
+	}()
+	b = &Batch{}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
+	}
+	rows, err := f.GetRows(batchAbout, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, bad("no About sheet: not a cybercba results workbook")
+	}
+	about := map[string]string{}
+	for _, r := range rows {
+		if len(r) >= 2 {
+			about[r[0]] = r[1]
+		}
+	}
+	var errs []error
+	str := func(k string, dst *string) { *dst = about[k] }
+	num := func(k string, dst *int) {
+		n, err := strconv.Atoi(about[k])
+		if err != nil {
+			errs = append(errs, bad("About: %s: want a whole number, got %q", k, about[k]))
+		}
+		*dst = n
+	}
+	str(batchAboutTool, &b.Tool)
+	str(batchAboutVersion, &b.Version)
+	str(batchAboutInput, &b.Input)
+	str(batchAboutDigest, &b.Digest)
+	str(batchAboutCurrency, &b.Currency)
+	str(batchAboutPriceYear, &b.PriceYear)
+	str(batchAboutScope, &b.Scope)
+	str(batchAboutObjective, &b.Objective)
+	str(batchAboutMetric, &b.Metric)
+	num(batchAboutDraws, &b.Draws)
+	num(batchAboutYears, &b.Years)
+	num(batchAboutTotal, &b.Total)
+	if b.Generated, err = time.Parse(time.RFC3339, about[batchAboutGenerated]); err != nil {
+		errs = append(errs, bad("About: %s: want a time, got %q", batchAboutGenerated, about[batchAboutGenerated]))
+	}
+	if b.Seed, err = strconv.ParseUint(about[batchAboutSeed], 10, 64); err != nil {
+		errs = append(errs, bad("About: %s: want a seed, got %q", batchAboutSeed, about[batchAboutSeed]))
+	}
+	if p := about[batchAboutPart]; p != "all" {
+		if _, err := fmt.Sscanf(p, "%d of %d", &b.Shard, &b.Shards); err != nil || b.Shard < 1 || b.Shard > b.Shards {
+			errs = append(errs, bad("About: %s: want all or i of n, got %q", batchAboutPart, p))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if b.Rows, err = readBatchSummary(f, name); err != nil {
+		return nil, err
+	}
+	if b.Errors, err = readBatchErrors(f, name); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func readBatchSummary(f *excelize.File, name string) ([]BatchRow, error) {
+	rows, err := f.GetRows(batchSummary, excelize.Options{RawCellValue: true})
+	if err != nil || len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no Summary sheet: not a cybercba results workbook", name)
+	}
+	for i, c := range batchColumns {
+		if i >= len(rows[0]) || rows[0][i] != c.head {
+			return nil, fmt.Errorf("%s: Summary!%s: want the header %q: not a results workbook of this version of cybercba", name, batchCell(i+1, 1), c.head)
+		}
+	}
+	var out []BatchRow
+	for k, cells := range rows[1:] {
+		var r BatchRow
+		for i := range batchColumns {
+			c := &batchColumns[i]
+			v := ""
+			if i < len(cells) {
+				v = cells[i]
+			}
+			if v == "" {
+				if c.f != nil || c.s != nil {
+					continue // a blank optional value
+				}
+			}
+			if err := c.set(&r, v); err != nil {
+				return nil, fmt.Errorf("%s: Summary!%s: %s: %v", name, batchCell(i+1, k+2), c.head, err)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func readBatchErrors(f *excelize.File, name string) ([]BatchError, error) {
+	rows, err := f.GetRows(batchErrors, excelize.Options{RawCellValue: true})
+	if err != nil || len(rows) == 0 || !slices.Equal(rows[0], batchErrorsHead) {
+		return nil, fmt.Errorf("%s: no Errors sheet with the header %q: not a cybercba results workbook", name, batchErrorsHead)
+	}
+	var out []BatchError
+	for k, cells := range rows[1:] {
+		cells = append(cells, make([]string, len(batchErrorsHead))...)
+		e := BatchError{Name: cells[2], Cell: cells[3], Msg: cells[4]}
+		var err1, err2 error
+		e.Index, err1 = strconv.Atoi(cells[0])
+		e.Row, err2 = strconv.Atoi(cells[1])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("%s: Errors!A%d: want the scenario's number and input row", name, k+2)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// MergeBatches joins the parts of a sharded run into the results of the
+// whole, as a single run would have written them: rows back in input
+// order, Generated the latest part's. Every part must come from the same
+// input (by SHA-256), settings and version, the parts must be shards 1 to
+// n of n, each once, and every scenario must be in exactly one part, in
+// the shard it belongs to.
+func MergeBatches(parts []*Batch, names []string) (*Batch, error) {
+	if len(parts) == 0 {
+		return nil, errors.New("no parts to merge")
+	}
+	first := parts[0]
+	var errs []error
+	bad := func(i int, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", names[i], fmt.Sprintf(format, args...)))
+	}
+	same := func(i int, what string, a, b any) {
+		if a != b {
+			bad(i, "%s %v, but %s has %v: parts of different runs", what, a, names[0], b)
+		}
+	}
+	n := first.Shards
+	shards := map[int]int{}
+	for i, p := range parts {
+		if p.Shards == 0 {
+			bad(i, "not a part: it holds a whole run")
+			continue
+		}
+		same(i, "input SHA-256", p.Digest, first.Digest)
+		same(i, "tool version", p.Version, first.Version)
+		same(i, "master seed", p.Seed, first.Seed)
+		same(i, "draws", p.Draws, first.Draws)
+		same(i, "years", p.Years, first.Years)
+		same(i, "scope", p.Scope, first.Scope)
+		same(i, "objective", p.Objective, first.Objective)
+		same(i, "metric", p.Metric, first.Metric)
+		same(i, "scenarios", p.Total, first.Total)
+		same(i, "shard count", p.Shards, n)
+		if prev, dup := shards[p.Shard]; dup {
+			bad(i, "shard %d of %d again (also %s)", p.Shard, p.Shards, names[prev])
+		}
+		shards[p.Shard] = i
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	for s := 1; s <= n; s++ {
+		if _, ok := shards[s]; !ok {
+			errs = append(errs, fmt.Errorf("shard %d of %d is missing", s, n))
+		}
+	}
+	out := *first
+	out.Shard, out.Shards, out.Rows, out.Errors = 0, 0, nil, nil
+	where := map[int]int{} // scenario → part
+	for i, p := range parts {
+		out.Generated = batchLatest(out.Generated, p.Generated)
+		seen := map[int]bool{}
+		check := func(idx int) {
+			if seen[idx] {
+				return
+			}
+			seen[idx] = true
+			switch prev, dup := where[idx]; {
+			case idx < 1 || idx > p.Total:
+				bad(i, "scenario %d: not in the input's 1 to %d", idx, p.Total)
+			case (idx-1)%n != p.Shard-1:
+				bad(i, "scenario %d does not belong to shard %d of %d", idx, p.Shard, n)
+			case dup:
+				bad(i, "scenario %d is also in %s", idx, names[prev])
+			default:
+				where[idx] = i
+			}
+		}
+		for _, r := range p.Rows {
+			check(r.Index)
+			out.Rows = append(out.Rows, r)
+		}
+		for _, e := range p.Errors {
+			check(e.Index)
+			out.Errors = append(out.Errors, e)
+		}
+	}
+	for idx := 1; idx <= first.Total; idx++ {
+		if _, ok := where[idx]; !ok && len(errs) == 0 {
+			errs = append(errs, fmt.Errorf("scenario %d is in no part", idx))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	slices.SortStableFunc(out.Rows, func(a, b BatchRow) int { return cmp.Compare(a.Index, b.Index) })
+	slices.SortStableFunc(out.Errors, func(a, b BatchError) int { return cmp.Compare(a.Index, b.Index) })
+	return &out, nil
+}
+
+func batchLatest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
