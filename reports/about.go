@@ -46,11 +46,15 @@ func aboutText(r *Report) []string {
 			"as a fixed reduction of its frequency, spread, duration or fixed cost. So differences between options come from the controls, not from " +
 			"simulation noise, and a set of controls never loses more in a year than any one of its members.",
 		calib,
-		"Threats are summed and independent. A year's loss is the sum of its threats' losses, and the threats are simulated independently of one " +
-			"another: the model does not capture one attack setting off another, or a common cause behind several.",
+		aggregationText(r),
 		"Measures of loss. ALE, the expected annual loss, is the mean loss a year. P50, P90, P95 and P99 are percentiles of the annual loss: one year " +
 			"in twenty is worse than P95. TVaR95 is the mean loss in the worst 5% of years. The loss exceedance curve (LEC) gives, for each amount, the " +
-			"probability that a year's loss is larger. ± figures and SE columns are Monte Carlo standard errors.",
+			"probability that a year's loss is larger.",
+		fmt.Sprintf("Sampling error. Every simulated figure carries its Monte Carlo standard error (SE): ± figures and SE columns. Years within a "+
+			"draw share its inputs, so the SEs are computed by batch means: the draws are split into up to %d batches of consecutive draws, the "+
+			"figure is computed on each batch, and SE = sd(batch figures)/√batches. The LEC sheet's SE columns are blank in the far tail, where "+
+			"a batch holds fewer than two years beyond the point; the LEC plot shades the baseline's 95%% sampling band (±1.96 SE). An SE measures "+
+			"simulation noise only, not doubt about the inputs, which the 90%% intervals across outer draws show.", maxBatches),
 		fmt.Sprintf("Costs and discounting. A control's capital cost (capex) is paid in year 0 and again each time its lifetime ends within the horizon; "+
 			"its running cost (opex) every year. Its benefit is the reduction in ALE (ΔALE). Benefits and running costs fall in years 1 to %d, and all "+
 			"are discounted to present values (PV) with %s, as in the Green Book.", ap.Horizon, discountText(r)),
@@ -63,14 +67,51 @@ func aboutText(r *Report) []string {
 			"same threat overlap, so a portfolio's benefit is less than the sum of its members'. The Gordon–Loeb bound, (1/e) × baseline ALE, is a rule " +
 			"of thumb for the most worth spending each year on security against the loss at stake.",
 		portfolioText(r),
-		"Limitations. Many inputs are judgements (tag J on the Inputs sheet), not measurements: read the intervals as the spread of informed opinion, and " +
-			"change the inputs you know better. Control effects multiply as independent layers; threats are independent; the model prices lost output, " +
-			"recovery and the fixed costs given, not harm to patients or reputation. If the top controls' intervals overlap, their order is uncertain: " +
-			"look at P(rank 1), or rerun with more draws.",
+		socialText(r),
+		sensitivityText(r),
+		limitsText(r),
+		provenanceText(r),
 		"Where the numbers come from. The Inputs sheet lists every input as used, with its sources; the Sources sheet lists the publications. " +
 			"The PNG, SVG and PDF plots written beside this workbook show the same results.",
 	}
 	return slices.DeleteFunc(paras, func(p string) bool { return p == "" })
+}
+
+// aggregationText is the About paragraph on how threats combine.
+func aggregationText(r *Report) string {
+	return fmt.Sprintf("How threats combine. %s. A year's loss is the sum of its threats' losses. Where no correlation is set, the "+
+		"model does not capture one attack setting off another, or a common cause behind several; an event that hits many organisations "+
+		"at once is modelled by its spread.", strings.TrimSuffix(aggregation(r), "."))
+}
+
+// limitsText is the About paragraph on the model's limitations.
+func limitsText(r *Report) string {
+	harm := "the model prices lost output, recovery and the fixed costs given, not harm to patients or reputation"
+	if hasSocial(r) {
+		harm = "the financial view prices lost output, recovery and the fixed costs given; the social view adds deaths valued by the QALYs lost, " +
+			"not other harm to patients, or to reputation"
+	}
+	return "Limitations. Many inputs are judgements (tag J on the Inputs sheet), not measurements: read the intervals as the spread of informed opinion, and " +
+		"change the inputs you know better. Control effects multiply as independent layers; " + harm + ". If the top controls' intervals overlap, " +
+		"their order is uncertain: look at P(rank 1), or rerun with more draws."
+}
+
+// provenanceText is the About paragraph on reproducing the run.
+func provenanceText(r *Report) string {
+	sim := r.Analysis.Sim
+	draws := thousands(sim.Draws) + " outer draws"
+	if t := targetSE(r); t > 0 {
+		draws += fmt.Sprintf(" (added in blocks of %s until the baseline ALE's relative standard error was at most %s)",
+			thousands(r.Analysis.Config.Draws), percentText(t))
+	}
+	digest := "The digest of the inputs was not recorded."
+	if d := r.Settings.InputsDigest; d != "" {
+		digest = "The SHA-256 digest of the inputs as used is " + d + "; plot captions show its first 16 digits."
+	}
+	return fmt.Sprintf("Provenance. This run used %s, seed %d, %s of %s years each. %s The results depend only on the inputs, the seed and "+
+		"the settings on the Summary sheet, not on the computer or the number of processors, so the same inputs and settings give the same "+
+		"figures, bit for bit.", orDefault(strings.TrimSpace(r.Tool+" "+r.Version), "this tool"), r.Analysis.Config.Seed, draws,
+		thousands(sim.Years), digest)
 }
 
 // portfolioText is the About paragraph on the portfolio choice, or "" when

@@ -5,7 +5,9 @@ import (
 	"image/color"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -21,8 +23,9 @@ import (
 type Figure struct {
 	// Name is the file stem, e.g. "lec"; Title the plot's title.
 	Name, Title string
-	// Caption is the provenance line printed under the plot: tool, draws ×
-	// years, seed and dataset.
+	// Caption is the provenance printed under the plot, on one or more
+	// lines: tool, draws × years, seed, target SE, the inputs' digest,
+	// dataset and aggregation.
 	Caption string
 	// W and H are the figure's size.
 	W, H vg.Length
@@ -170,7 +173,9 @@ func (k key) draw(c draw.Canvas) {
 
 // Figures returns every plot of a run: the loss exceedance curve, the
 // histogram of baseline annual losses, the ranking of controls and, when
-// the report has them, the efficient frontier and the calibration.
+// the report has them, the ranking in the financial and social views, the
+// efficient frontier, the tornado of the sensitivity analysis and the
+// calibration.
 func Figures(r *Report) ([]Figure, error) {
 	opts, err := options(r)
 	if err != nil {
@@ -178,13 +183,16 @@ func Figures(r *Report) ([]Figure, error) {
 	}
 	var figs []Figure
 	for _, build := range []func(*Report, []option) (Figure, bool, error){
-		lecFigure, histogramFigure, rankingFigure, frontierFigure, calibrationFigure,
+		lecFigure, histogramFigure, rankingFigure, socialFigure, frontierFigure, tornadoFigure, calibrationFigure,
 	} {
 		f, ok, err := build(r, opts)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
+			// A caption of more than one line makes the figure taller,
+			// not its plot smaller.
+			f.H += captionRoom(f.Caption)
 			figs = append(figs, f)
 		}
 	}
@@ -252,19 +260,77 @@ func line(c color.Color, dashes ...vg.Length) draw.LineStyle {
 	return draw.LineStyle{Color: c, Width: lineWidth, Dashes: dashes}
 }
 
-// caption is the provenance line of every figure of r.
-func caption(r *Report) string {
-	cfg := r.Analysis.Config
-	var b strings.Builder
+// provenance returns the parts of every output's provenance line: the tool
+// and its version, the draws actually used × years, the seed, the target
+// standard error if any, the first 16 hex digits of the inputs' SHA-256,
+// the dataset and how threats combine.
+func provenance(r *Report) []string {
+	sim := r.Analysis.Sim
+	var parts []string
 	if r.Tool != "" {
-		b.WriteString(strings.TrimSpace(r.Tool + " " + r.Version))
-		b.WriteString(" · ")
+		parts = append(parts, strings.TrimSpace(r.Tool+" "+r.Version))
 	}
-	fmt.Fprintf(&b, "%s draws × %s years · seed %d", thousands(cfg.Draws), thousands(cfg.Years), cfg.Seed)
+	parts = append(parts, fmt.Sprintf("%s draws × %s years", thousands(sim.Draws), thousands(sim.Years)),
+		fmt.Sprintf("seed %d", r.Analysis.Config.Seed))
+	if t := targetSE(r); t > 0 {
+		parts = append(parts, "target SE "+percentText(t))
+	}
+	if d := r.Settings.InputsDigest; d != "" {
+		parts = append(parts, "sha256:"+d[:min(len(d), 16)])
+	}
 	if r.Dataset != "" {
-		b.WriteString(" · " + r.Dataset)
+		parts = append(parts, r.Dataset)
 	}
-	return b.String()
+	return append(parts, aggregation(r))
+}
+
+// caption is the provenance line of every output of r, on one line.
+func caption(r *Report) string { return strings.Join(provenance(r), " · ") }
+
+// figureCaption is the provenance of every figure of r: the parts of
+// caption, broken into lines between parts so that each line fits the
+// figure's width, a part too long for a line of its own clipped.
+func figureCaption(r *Report) string {
+	sty := textStyle(captionSize)
+	w := figWidth - 2*margin
+	var lines []string
+	var cur string
+	for _, part := range provenance(r) {
+		for sty.Width(part) > w {
+			part = clip(part, utf8.RuneCountInString(part)-1)
+		}
+		switch {
+		case cur == "":
+			cur = part
+		case sty.Width(cur+" · "+part) <= w:
+			cur += " · " + part
+		default:
+			lines = append(lines, cur)
+			cur = part
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
+}
+
+// captionRoom returns the height a caption takes beyond its first line.
+func captionRoom(caption string) vg.Length {
+	sty := textStyle(captionSize)
+	first, _, _ := strings.Cut(caption, "\n")
+	return sty.Rectangle(caption).Size().Y - sty.Rectangle(first).Size().Y
+}
+
+// targetSE returns the relative standard error the run aimed for, or 0.
+func targetSE(r *Report) float64 {
+	if t := r.Settings.TargetSE; t > 0 {
+		return t
+	}
+	return r.Analysis.Config.TargetSE
+}
+
+// percentText writes a share as a percentage with as many digits as it
+// needs: 1%, 0.5%.
+func percentText(x float64) string {
+	return strconv.FormatFloat(roundSig(100*x, 6), 'f', -1, 64) + "%"
 }
 
 // scopeName names the report's scope for a title.

@@ -58,9 +58,12 @@ func TestFigures(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		get  func() (*Report, error)
+		want []string
 	}{
-		{"typical", typical},
-		{"none recommended", noneRecommended},
+		{"typical", typical, []string{"lec", "histogram", "ranking", "calibration"}},
+		{"none recommended", noneRecommended, []string{"lec", "histogram", "ranking", "calibration"}},
+		{"social", social, []string{"lec", "histogram", "ranking", "ranking-social", "calibration"}},
+		{"sensitivity", sensitive, []string{"lec", "histogram", "ranking", "tornado", "calibration"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -72,12 +75,14 @@ func TestFigures(t *testing.T) {
 			for _, f := range figs {
 				names = append(names, f.Name)
 			}
-			if want := []string{"lec", "histogram", "ranking", "calibration"}; !slices.Equal(names, want) {
-				t.Fatalf("Figures names = %q; want %q", names, want)
+			if !slices.Equal(names, tt.want) {
+				t.Fatalf("Figures names = %q; want %q", names, tt.want)
 			}
 			for _, f := range figs {
-				if !strings.Contains(f.Caption, "20 draws × 500 years · seed 1") {
-					t.Errorf("%s: caption %q does not give draws × years and seed", f.Name, f.Caption)
+				for _, want := range []string{"20 draws × 500 years · seed 1", "sha256:" + testDigest[:16], "Threats summed, independent of one another"} {
+					if !strings.Contains(f.Caption, want) {
+						t.Errorf("%s: caption %q does not say %q", f.Name, f.Caption, want)
+					}
 				}
 				if !strings.Contains(f.Title, "Test trusts") && f.Name != "calibration" {
 					t.Errorf("%s: title %q does not name the scope", f.Name, f.Title)
@@ -134,6 +139,97 @@ func checkImage(t *testing.T, f Figure, format string, b []byte) {
 		if !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b[max(len(b)-32, 0):], []byte("%%EOF")) {
 			t.Errorf("%s.pdf: no PDF header or end-of-file marker (%d bytes)", f.Name, len(b))
 		}
+	}
+}
+
+// TestFigureCaption checks the captions' provenance: the parts in order,
+// broken between parts into lines that fit the figure's width, a part too
+// long for a line clipped, and a figure taller by the lines beyond the
+// first.
+func TestFigureCaption(t *testing.T) {
+	t.Parallel()
+	base := report(t, typical)
+	targeted := *base
+	targeted.Settings.TargetSE = 0.005
+	long := *base
+	long.Settings.Aggregation = "Threats summed; rates rank-correlated across outer draws (Gaussian copula): " +
+		strings.Repeat("S1–S3 0.50, ", 12) + "others independent"
+	noDigest := *base
+	noDigest.Settings.InputsDigest = ""
+	for _, tt := range []struct {
+		name         string
+		r            *Report
+		want, absent []string
+		lines        int
+	}{
+		{"typical", base, []string{"cybercba test · 20 draws × 500 years · seed 1 · sha256:0123456789abcdef", "test dataset · Threats summed"}, []string{"target SE", testDigest}, 2},
+		{"target", &targeted, []string{"seed 1 · target SE 0.5%"}, nil, 3},
+		{"long aggregation", &long, []string{"Threats summed; rates rank-correlated", "…"}, []string{"others independent"}, 3},
+		{"no digest", &noDigest, []string{"seed 1 · test dataset"}, []string{"sha256"}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := figureCaption(tt.r)
+			lines := strings.Split(got, "\n")
+			if len(lines) != tt.lines {
+				t.Errorf("figureCaption = %q: %d lines; want %d", got, len(lines), tt.lines)
+			}
+			sty := textStyle(captionSize)
+			for _, l := range lines {
+				if w := sty.Width(l); w > figWidth-2*margin {
+					t.Errorf("caption line %q is %v wide; the figure has %v", l, w, figWidth-2*margin)
+				}
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("figureCaption = %q; want it to contain %q", got, w)
+				}
+			}
+			for _, w := range tt.absent {
+				if strings.Contains(got, w) {
+					t.Errorf("figureCaption = %q; want no %q", got, w)
+				}
+			}
+			figs, err := Figures(tt.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The histogram is the house size plus its key.
+			h := figs[1]
+			if want := figHeight + h.key.room() + captionRoom(got); h.H != want {
+				t.Errorf("histogram height %v; want %v", h.H, want)
+			}
+		})
+	}
+}
+
+// TestLECBand checks the baseline's sampling band on the loss exceedance
+// figure: in the key right after the baseline, and left out when no point
+// has a standard error.
+func TestLECBand(t *testing.T) {
+	t.Parallel()
+	figs, err := Figures(report(t, typical))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k []string
+	for _, e := range figs[0].key {
+		k = append(k, e.name)
+	}
+	if len(k) < 2 || k[0] != "Baseline (no new controls)" || !strings.HasPrefix(k[1], "Baseline: 95% sampling band, ±1.96 SE") {
+		t.Errorf("lec key %q; want the baseline, then its sampling band", k)
+	}
+	ps := []float64{0.5, 0.1, 0.01}
+	loss := []float64{1e6, 5e6, 2e7}
+	if band := samplingBand(ps, loss, []float64{math.NaN(), math.NaN(), math.NaN()}, 1); band != nil {
+		t.Errorf("samplingBand with no standard errors = %v; want nil", band)
+	}
+	band := samplingBand(ps, loss, []float64{1e5, 1e6, math.NaN()}, 1)
+	if band == nil || len(band.XYs) != 1 || len(band.XYs[0]) != 4 {
+		t.Fatalf("samplingBand = %+v; want one ring of 4 points", band)
+	}
+	if got, want := band.XYs[0][0].X, math.Log10(1e6+1.96e5); math.Abs(got-want) > 1e-12 {
+		t.Errorf("samplingBand upper edge at p = 0.5: %v; want %v", got, want)
 	}
 }
 

@@ -16,9 +16,11 @@ type option struct {
 	// label names the option for a reader, e.g. "C3 Immutable backups";
 	// short is its ID, "Baseline" or "Recommended".
 	label, short string
-	// loss holds the simulated annual losses, in year order.
-	loss []float64
-	sum  model.Summary
+	// loss holds the simulated annual losses, in year order: draws outer
+	// draws of years years each.
+	loss         []float64
+	draws, years int
+	sum          model.Summary
 	// result is the option's appraisal; nil for the baseline.
 	result *model.Result
 }
@@ -34,13 +36,16 @@ func options(r *Report) ([]option, error) {
 		return nil, err
 	}
 	an := r.Analysis
-	opts := []option{{label: "Baseline (no new controls)", short: "Baseline", loss: an.Sim.Loss[0], sum: an.Baseline}}
+	sim := an.Sim
+	opts := []option{{label: "Baseline (no new controls)", short: "Baseline", loss: sim.Loss[0], draws: sim.Draws, years: sim.Years, sum: an.Baseline}}
 	for _, i := range an.Ranking.Order {
 		res := &an.Results[i]
 		opts = append(opts, option{
 			label:  controlLabel(r.Model, res),
 			short:  strings.Join(res.Controls, "+"),
-			loss:   an.Sim.Loss[res.Option],
+			loss:   sim.Loss[res.Option],
+			draws:  sim.Draws,
+			years:  sim.Years,
 			sum:    res.Loss,
 			result: res,
 		})
@@ -50,6 +55,8 @@ func options(r *Report) ([]option, error) {
 			label:  recommendedLabel(rec),
 			short:  "Recommended",
 			loss:   an.RecommendedSim.Loss[rec.Option],
+			draws:  an.RecommendedSim.Draws,
+			years:  an.RecommendedSim.Years,
 			sum:    rec.Loss,
 			result: rec,
 		})
@@ -94,6 +101,24 @@ func check(r *Report) error {
 		errs = append(errs, checkChoice(r.Model, "the chosen portfolio", pa.Choice, pa.Result))
 		for i, p := range pa.Frontier {
 			errs = append(errs, checkChoice(r.Model, fmt.Sprintf("frontier point %d", i+1), p.Choice, p.Result))
+		}
+	}
+	if sa := r.Sensitivity; sa != nil && r.Model != nil {
+		ps := []model.Portfolio{sa.Decision}
+		for _, sw := range sa.Switches {
+			ps = append(ps, sw.NewDecision)
+		}
+		if sa.VOI != nil {
+			ps = append(ps, sa.VOI.Best)
+		}
+	outer:
+		for _, p := range ps {
+			for _, c := range p {
+				if c < 0 || c >= len(r.Model.Controls) {
+					errs = append(errs, fmt.Errorf("reports: the sensitivity analysis: control %d is not one of the model's", c))
+					break outer
+				}
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -188,6 +213,178 @@ func exceedanceGrid(hi, lo float64, k int) []float64 {
 // of n years: lecRows of them from 0.5 down to 1/n.
 func lecGrid(n int) []float64 {
 	return exceedanceGrid(0.5, 1/float64(n), lecRows)
+}
+
+// maxBatches is the most batches a standard error by batch means is
+// computed on, as the model computes its own.
+const maxBatches = 20
+
+// batchBounds returns the boundaries of the batches of a sample of draws
+// outer draws of years years each, as the model forms them for its standard
+// errors: B = min(20, draws) batches of consecutive draws, batch b holding
+// draws [b·draws/B, (b+1)·draws/B), so that years sharing a draw's
+// parameters stay together; with a single draw, whose years are
+// independent, up to 20 batches of consecutive years. Batch b is
+// loss[bounds[b]:bounds[b+1]].
+func batchBounds(draws, years int) []int {
+	n := draws * years
+	B, per := maxBatches, years
+	if draws > 1 {
+		B = min(B, draws)
+	} else {
+		B, per = min(B, n), 1
+	}
+	units := n / per
+	bounds := make([]int, B+1)
+	for b := range bounds {
+		bounds[b] = b * units / B * per
+	}
+	return bounds
+}
+
+// nanSE returns k unknown standard errors.
+func nanSE(k int) []float64 {
+	se := make([]float64, k)
+	for i := range se {
+		se[i] = math.NaN()
+	}
+	return se
+}
+
+// sortRuns copies x into dst and sorts each batch of it in place, so that
+// dst[bounds[b]:bounds[b+1]] is batch b in ascending order.
+func sortRuns(dst, x []float64, bounds []int) []float64 {
+	dst = append(dst[:0], x...)
+	for b := range len(bounds) - 1 {
+		slices.Sort(dst[bounds[b]:bounds[b+1]])
+	}
+	return dst
+}
+
+// runsSE returns, for each exceedance probability p of grid, the Monte
+// Carlo standard error of the loss exceeded with probability p, by batch
+// means, from the batches sorted by sortRuns: the loss read as lossAt reads
+// it from each batch, and then
+//
+//	SE = sd(batch values)/√B
+//
+// with the sample (B − 1) standard deviation over the B batches. It is NaN
+// where an average batch holds fewer than two years beyond p (p·n/B < 2),
+// where a batch's quantile says little, and everywhere with fewer than two
+// batches.
+func runsSE(runs []float64, bounds []int, grid []float64) []float64 {
+	B := len(bounds) - 1
+	if B < 2 {
+		return nanSE(len(grid))
+	}
+	// Welford's running mean and sum of squared deviations over batches.
+	se := make([]float64, len(grid))
+	mean := make([]float64, len(grid))
+	for b := range B {
+		run := runs[bounds[b]:bounds[b+1]]
+		for i, p := range grid {
+			v := lossAt(run, p)
+			d := v - mean[i]
+			mean[i] += d / float64(b+1)
+			se[i] += d * (v - mean[i])
+		}
+	}
+	batch := float64(len(runs)) / float64(B)
+	for i, p := range grid {
+		if p*batch < 2 {
+			se[i] = math.NaN()
+			continue
+		}
+		se[i] = math.Sqrt(se[i] / float64(B-1) / float64(B))
+	}
+	return se
+}
+
+// mergeTop returns in dst the m largest values of runs sorted by sortRuns,
+// in ascending order: the last m values of the whole sample sorted. It
+// merges the runs from their largest values down through a max-heap of
+// their heads, about 2·log2(B) comparisons a value, where sorting the whole
+// sample anew would take some log2(n).
+func mergeTop(dst, runs []float64, bounds []int, m int) []float64 {
+	type head struct {
+		v    float64
+		i    int // the index of v in runs
+		stop int // the start of its run
+	}
+	h := make([]head, 0, len(bounds)-1)
+	for b := range len(bounds) - 1 {
+		if bounds[b+1] > bounds[b] {
+			h = append(h, head{v: runs[bounds[b+1]-1], i: bounds[b+1] - 1, stop: bounds[b]})
+		}
+	}
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= len(h) {
+				return
+			}
+			if c+1 < len(h) && h[c+1].v > h[c].v {
+				c++
+			}
+			if h[i].v >= h[c].v {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	dst = slices.Grow(dst[:0], m)[:m]
+	for k := m - 1; k >= 0; k-- {
+		top := &h[0]
+		dst[k] = top.v
+		if top.i > top.stop {
+			top.i--
+			top.v = runs[top.i]
+		} else {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	return dst
+}
+
+// exceedanceScratch is the memory exceedance reuses: the sorted batches
+// and the top of the whole sample.
+type exceedanceScratch struct{ runs, top []float64 }
+
+// exceedance returns, for each exceedance probability p of grid, the loss
+// of a sample of draws × years losses exceeded with probability p (lossAt
+// on the whole sample) and its standard error by batch means over the
+// batches of batchBounds (see runsSE). It sorts each batch once, and reads
+// the whole sample's quantiles from a merge of the batches' largest values,
+// down to the smallest quantile the grid needs, which costs less than
+// sorting the whole sample again. Losses not laid out as draws × years get
+// their quantiles and no standard errors.
+func exceedance(loss []float64, draws, years int, grid []float64, sc *exceedanceScratch) (q, se []float64) {
+	n := len(loss)
+	q = make([]float64, len(grid))
+	bounds := batchBounds(draws, years)
+	if n == 0 || bounds[len(bounds)-1] != n {
+		sc.runs = sorted(sc.runs, loss)
+		for i, p := range grid {
+			q[i] = lossAt(sc.runs, p)
+		}
+		return q, nanSE(len(grid))
+	}
+	sc.runs = sortRuns(sc.runs, loss, bounds)
+	lo := n - 1
+	for _, p := range grid {
+		lo = min(lo, quantileIndex(1-p, n))
+	}
+	sc.top = mergeTop(sc.top, sc.runs, bounds, n-lo)
+	for i, p := range grid {
+		q[i] = sc.top[quantileIndex(1-p, n)-lo]
+	}
+	return q, runsSE(sc.runs, bounds, grid)
 }
 
 // finite reports whether x is a number other than ±Inf.

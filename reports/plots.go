@@ -24,7 +24,10 @@ const lecPoints = 500
 // single control and the recommended portfolio, and the risk tolerance if
 // the report has one. Each curve is the full empirical exceedance of the
 // simulated years, read at lecPoints probabilities log-spaced from 1 down
-// to 1/n. It is omitted when no simulated year has a loss.
+// to 1/n. A pale band behind the baseline shows its Monte Carlo error,
+// ±1.96 standard errors by batch means (see exceedance), where a batch
+// holds enough years to measure it. It is omitted when no simulated year
+// has a loss.
 func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 	an := r.Analysis
 	n := len(opts[0].loss)
@@ -47,12 +50,21 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 		curves = append(curves, curve{name: opts[len(opts)-1].label, sty: line(green)})
 		src = append(src, opts[len(opts)-1])
 	}
-	var scratch []float64
+	var sc exceedanceScratch
+	// The baseline's loss and its standard error at each p.
+	base, se := exceedance(src[0].loss, src[0].draws, src[0].years, ps, &sc)
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := range curves {
-		scratch = sorted(scratch, src[i].loss)
-		for _, p := range ps {
-			if v := lossAt(scratch, p); v > 0 {
+		vals := base
+		if i > 0 {
+			sc.runs = sorted(sc.runs, src[i].loss)
+			vals = make([]float64, len(ps))
+			for k, p := range ps {
+				vals[k] = lossAt(sc.runs, p)
+			}
+		}
+		for k, p := range ps {
+			if v := vals[k]; v > 0 {
 				curves[i].xys = append(curves[i].xys, plotter.XY{X: lg(v), Y: lg(p)})
 			}
 		}
@@ -91,7 +103,11 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 	p.Y.Tick.Marker = logTicks{Label: probText}
 	p.Add(newGrid())
 	var k key
-	for _, c := range curves {
+	band := samplingBand(ps, base, se, math.Pow10(int(math.Floor(lo))-1))
+	if band != nil {
+		p.Add(band)
+	}
+	for i, c := range curves {
 		if len(c.xys) == 0 {
 			continue
 		}
@@ -102,6 +118,9 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 		l.LineStyle = c.sty
 		p.Add(l)
 		k.add(c.name, l)
+		if i == 0 && band != nil {
+			k.add("Baseline: 95% sampling band, ±1.96 SE (batch means)", band)
+		}
 	}
 	if len(tol) > 0 {
 		l, err := plotter.NewLine(tol)
@@ -114,7 +133,35 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	p.X.Min, p.X.Max = math.Floor(lo), math.Ceil(hi)
 	p.Y.Min, p.Y.Max = ymin, 0
-	return Figure{Name: "lec", Title: title, Caption: caption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	return Figure{Name: "lec", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+}
+
+// samplingBand returns the band loss ± 1.96·SE around a loss exceedance
+// curve read at exceedance probabilities ps, in log10 coordinates, as one
+// pale polygon: the Monte Carlo error of the curve at 95% confidence. The
+// band leaves out the points without a standard error or a positive loss,
+// and starts its lower edge no lower than floor, below the axis, where a
+// log axis cannot go. It is nil when fewer than two points have a band.
+func samplingBand(ps, loss, se []float64, floor float64) *plotter.Polygon {
+	var upper, lower plotter.XYs
+	for i, p := range ps {
+		if !(loss[i] > 0) || !finite(se[i]) {
+			continue
+		}
+		upper = append(upper, plotter.XY{X: lg(loss[i] + 1.96*se[i]), Y: lg(p)})
+		lower = append(lower, plotter.XY{X: lg(max(loss[i]-1.96*se[i], floor)), Y: lg(p)})
+	}
+	if len(upper) < 2 {
+		return nil
+	}
+	slices.Reverse(lower)
+	band, err := plotter.NewPolygon(append(upper, lower...))
+	if err != nil {
+		return nil
+	}
+	band.Color = paleSkyBlue
+	band.LineStyle = draw.LineStyle{}
+	return band
 }
 
 // histogramBinsPerDecade is the number of log-spaced histogram bins in each
@@ -189,7 +236,7 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	p.X.Min, p.X.Max = lo, hi
 	p.Y.Min, p.Y.Max = 0, 1.1*top
-	return Figure{Name: "histogram", Title: title, Caption: caption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	return Figure{Name: "histogram", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
 }
 
 // rankingFigure plots each control's mean NPV with its 90% interval across
@@ -242,7 +289,7 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	h := max(figHeight, vg.Length(0.3*float64(n)+1.8)*vg.Inch)
-	return Figure{Name: "ranking", Title: title, Caption: caption(r), W: figWidth, H: h, plot: p}, true, nil
+	return Figure{Name: "ranking", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p}, true, nil
 }
 
 // calibrationFigure plots the replay of the calibration incident and of
@@ -358,7 +405,7 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 	p.NominalY(names...)
 	p.X.Min, p.X.Max = decades(lo, hi)
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.2
-	return Figure{Name: "calibration", Title: title, Caption: caption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	return Figure{Name: "calibration", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
 }
 
 // replayStats are the figures of one incident replay that the calibration

@@ -326,7 +326,7 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		// and the empty portfolio sit on the axis.
 		p.Y.Min = 0
 	}
-	return Figure{Name: "frontier", Title: title, Caption: caption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	return Figure{Name: "frontier", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
 }
 
 // chosenLabel labels the chosen portfolio on the plot: "chosen: " and its
@@ -399,15 +399,23 @@ const (
 )
 
 // sheetList returns the workbook's sheets in order: the fixed sheets, with
-// Portfolio after Ranking when the report has a portfolio choice, and
-// Frontier after it when the choice has a frontier.
+// after Ranking the Social sheet when the results have the social view,
+// Portfolio when the report has a portfolio choice, Frontier when the
+// choice has a frontier, and Sensitivity when the report has a
+// sensitivity analysis.
 func sheetList(r *Report) []string {
 	var extra []string
+	if hasSocial(r) {
+		extra = append(extra, sheetSocial)
+	}
 	if pa := r.Portfolio; pa != nil {
 		extra = append(extra, sheetPortfolio)
 		if len(pa.Frontier) > 0 {
 			extra = append(extra, sheetFrontier)
 		}
+	}
+	if r.Sensitivity != nil {
+		extra = append(extra, sheetSensitivity)
 	}
 	at := slices.Index(sheets, sheetRanking) + 1
 	return slices.Concat(sheets[:at], extra, sheets[at:])

@@ -53,8 +53,8 @@ func TestFrontierFigure(t *testing.T) {
 			if want := "Efficient frontier: Test trusts"; f.Title != want {
 				t.Errorf("frontier title = %q; want %q", f.Title, want)
 			}
-			if f.Caption != caption(r) {
-				t.Errorf("frontier caption = %q; want %q", f.Caption, caption(r))
+			if f.Caption != figureCaption(r) {
+				t.Errorf("frontier caption = %q; want %q", f.Caption, figureCaption(r))
 			}
 			var keys []string
 			for _, e := range f.key {

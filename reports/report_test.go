@@ -85,7 +85,8 @@ func buildReport(m *model.Model, cfg model.Config) (*Report, error) {
 		ScopeID:   "test", ScopeName: m.Scope,
 		Currency: "GBP", PriceYear: "2024-25",
 		Settings: Settings{Seed: cfg.Seed, Draws: cfg.Draws, Years: cfg.Years, Horizon: 10,
-			Discount: "Green Book schedule (3.5% to year 30, then 3.0%)", Metric: "NPV"},
+			Discount: "Green Book schedule (3.5% to year 30, then 3.0%)", Metric: "NPV",
+			InputsDigest: testDigest, Aggregation: "Threats summed, independent of one another", View: "financial"},
 		Model:    m,
 		Analysis: an,
 		Calibration: Calibration{
@@ -111,11 +112,57 @@ func buildReport(m *model.Model, cfg model.Config) (*Report, error) {
 	return r, nil
 }
 
+// testDigest is the test reports' digest of their inputs.
+const testDigest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+// harmModel returns the test model with patient harm, so that every result
+// has the social view.
+func harmModel() *model.Model {
+	m := testModel()
+	m.Harm = &model.Harm{DeathsPerDay: model.Estimate{Lo: 0.2, Hi: 2}, QALYsPerDeath: model.Estimate{Lo: 3, Hi: 8}, ValuePerQALY: 70000}
+	return m
+}
+
 // The reports the tests share, built once: the analysis is deterministic.
 var (
 	typical         = sync.OnceValues(func() (*Report, error) { return buildReport(testModel(), smallRun) })
 	noneRecommended = sync.OnceValues(func() (*Report, error) { return buildReport(costly(), smallRun) })
+	social          = sync.OnceValues(func() (*Report, error) { return buildReport(harmModel(), smallRun) })
+	sensitive       = withSensitivity(typical, 5)
+	// sensitiveAll has switching values for every input, so that some NPVs
+	// cross zero within the search range and some do not.
+	sensitiveAll = withSensitivity(typical, 100)
 )
+
+// withSensitivity returns a getter of the report of get with the
+// sensitivity analysis of the best single control, as the command runs it
+// without a budget: switching values for the top inputs of the tornado, the
+// value of information of choosing among the single controls. The report
+// is copied, the analysis shared.
+func withSensitivity(get func() (*Report, error), top int) func() (*Report, error) {
+	return sync.OnceValues(func() (*Report, error) {
+		base, err := get()
+		if err != nil {
+			return nil, err
+		}
+		r := *base
+		an := r.Analysis
+		a := an.Appraisal
+		singles := make([]model.Portfolio, len(r.Model.Controls))
+		for c := range singles {
+			singles[c] = model.Portfolio{c}
+		}
+		decision, err := model.BestSingle(a)(r.Model)
+		if err != nil {
+			return nil, err
+		}
+		r.Sensitivity, err = model.AnalyseSensitivity(an.Sim, a, decision, "the best single control", model.BestSingle(a), top, singles)
+		if err != nil {
+			return nil, err
+		}
+		return &r, nil
+	})
+}
 
 // portfolioBudget is the yearly budget of the tests' portfolio choice:
 // enough for C1 and the free C3, not for C2.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,20 +38,33 @@ var sheets = []string{
 
 // WriteWorkbook writes the run's Excel workbook to w. Its sheets are:
 //
-//	Summary      headline figures, scope, run settings and provenance
+//	Summary      headline figures with their standard errors, scope, run
+//	             settings and provenance: seed, draws used, target SE,
+//	             aggregation, view, the inputs' SHA-256
 //	Ranking      one row per control in rank order, every metric with its
-//	             90% interval, and a bar chart of NPV
+//	             90% interval and standard error, its optimism-bias uplift,
+//	             and a bar chart of NPV
+//	Social       when the results have the social view: each control's NPV
+//	             in the financial and social views, the harm it avoids, its
+//	             rank in each view and whether they differ; the baseline harm
 //	Portfolio    when the report has a portfolio choice: the best portfolio
 //	             under the budget, how it was found, its appraisal with
 //	             intervals, its P95 and TVaR95 against the baseline's, and
 //	             its spend against the Gordon–Loeb bound
 //	Frontier     when the choice has a frontier: the best portfolio at each
 //	             budget, and a native chart of the objective by budget
+//	Sensitivity  when the report has a sensitivity analysis: the decision
+//	             and its central NPV, the tornado over every input, the
+//	             switching values, EVPI and each input's EVPPI, and a native
+//	             chart of the largest swings
 //	Percentiles  the annual-loss distribution of the baseline, each control
-//	             alone and the recommended portfolio
+//	             alone and the recommended portfolio, each figure with its
+//	             standard error
 //	LEC          the loss exceedance table: the loss of each option at 1,000
-//	             exceedance probabilities log-spaced from 0.5 to 1/n, with
-//	             the rows nearest 1 in 2, 1 in 10, 1 in 100, … marked
+//	             exceedance probabilities log-spaced from 0.5 to 1/n, each
+//	             with its standard error by batch means (blank in the far
+//	             tail), and the rows nearest 1 in 2, 1 in 10, 1 in 100, …
+//	             marked
 //	LEC chart    a native chart of the LEC (log probability axis)
 //	Calibration  the WannaCry fit, its replay, checks and hold-outs
 //	Inputs       every input number as used, with its sources
@@ -84,12 +98,20 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	}
 	b.summary(r, opts)
 	b.ranking(r)
+	if hasSocial(r) {
+		b.landscape(sheetSocial)
+		b.social(r)
+	}
 	if pa := r.Portfolio; pa != nil {
 		b.portfolio(r)
 		if len(pa.Frontier) > 0 {
 			b.landscape(sheetFrontier)
 			b.frontier(r)
 		}
+	}
+	if r.Sensitivity != nil {
+		b.landscape(sheetSensitivity)
+		b.sensitivity(r)
 	}
 	b.percentiles(opts)
 	b.lec(r, opts)
@@ -130,6 +152,8 @@ type book struct {
 type styles struct {
 	title, section, header, label, wrap, link int
 	money, pct, ratio, count, exceed, date    int
+	// value is a plain number: a rate, a number of days.
+	value int
 	// byUnit is the style of an input's bounds by its unit.
 	byUnit map[string]int
 }
@@ -148,6 +172,7 @@ const (
 	fmtCount  = `#,##0`
 	fmtExceed = `0.00E+00`
 	fmtDate   = `yyyy-mm-dd hh:mm "UTC"`
+	fmtValue  = `#,##0.00##`
 )
 
 // do records err if it is the first.
@@ -186,6 +211,7 @@ func (b *book) styles() {
 		count:  num(fmtCount),
 		exceed: num(fmtExceed),
 		date:   num(fmtDate),
+		value:  num(fmtValue),
 	}
 	b.st.byUnit = map[string]int{"£": b.st.money, "fraction": b.st.pct}
 }
@@ -271,17 +297,35 @@ var errTooManyRows = errors.New("more rows than a sheet holds (1,048,576)")
 // freezes the rows down to the header and puts a filter on the header. It
 // returns the last row written.
 func table[T any](b *book, sheet string, top int, cols []column[T], rows []T) int {
+	last := writeRows(b, sheet, top, cols, rows)
+	if b.err != nil {
+		return last
+	}
+	widths := make([]float64, len(cols))
+	for j, c := range cols {
+		widths[j] = c.width
+	}
+	b.widths(sheet, widths...)
+	b.freeze(sheet, top)
+	if b.err == nil {
+		b.do(b.f.AutoFilter(sheet, cellName(1, top)+":"+cellName(len(cols), max(last, top+1)), nil))
+	}
+	return last
+}
+
+// writeRows writes rows under a header at row top, with the columns'
+// styles, and returns the last row written. Unlike table it leaves the
+// sheet's widths, panes and filter alone, so that a sheet can hold several
+// tables.
+func writeRows[T any](b *book, sheet string, top int, cols []column[T], rows []T) int {
 	last := top + len(rows)
 	if last > excelize.TotalRows {
 		b.do(fmt.Errorf("%s: %d %w", sheet, len(rows), errTooManyRows))
 		return top
 	}
-	widths := make([]float64, len(cols))
 	for j, c := range cols {
 		b.set(sheet, j+1, top, c.head, b.st.header)
-		widths[j] = c.width
 	}
-	b.widths(sheet, widths...)
 	if b.err == nil {
 		b.do(b.f.SetRowHeight(sheet, top, headerHeight))
 	}
@@ -306,10 +350,6 @@ func table[T any](b *book, sheet string, top int, cols []column[T], rows []T) in
 		if c.style != 0 && c.styleOf == nil && len(rows) > 0 && b.err == nil {
 			b.do(b.f.SetCellStyle(sheet, cellName(j+1, top+1), cellName(j+1, last), c.style))
 		}
-	}
-	b.freeze(sheet, top)
-	if b.err == nil {
-		b.do(b.f.AutoFilter(sheet, cellName(1, top)+":"+cellName(len(cols), max(last, top+1)), nil))
 	}
 	return last
 }
@@ -365,6 +405,7 @@ func (b *book) summary(r *Report, opts []option) {
 		money = strings.TrimSpace(r.Currency + ", " + r.PriceYear + " prices")
 	}
 	base := an.Baseline
+	sim := an.Sim
 	rows := []item{
 		{label: "Scope", value: scope},
 		{label: "Money", value: money, note: "All amounts are in this currency and price year."},
@@ -373,18 +414,30 @@ func (b *book) summary(r *Report, opts []option) {
 		{label: "Expected annual loss (ALE)", value: base.ALE, style: st.money, note: "Mean loss a year over all simulated years."},
 		{label: "ALE standard error", value: base.ALESE, style: st.money, note: "Monte Carlo error of the ALE (batch means over outer draws)."},
 		{label: "95th percentile of annual loss (P95)", value: base.P95, style: st.money, note: "One year in twenty is worse than this."},
+		{label: "P95 standard error", value: base.P95SE, style: st.money, note: "Monte Carlo error of the P95 (batch means over outer draws)."},
 		{label: "TVaR95", value: base.TVaR95, style: st.money, note: "Mean loss in the worst 5% of years."},
-		{},
+		{label: "TVaR95 standard error", value: base.TVaR95SE, style: st.money, note: "Monte Carlo error of the TVaR95 (batch means over outer draws)."},
 	}
+	if hasSocial(r) {
+		rows = append(rows,
+			item{label: "Patient harm, valued (£/yr)", value: an.BaselineHarm, style: st.money,
+				note: "Expected yearly patient harm valued in money, outside the financial figures: see the Social sheet."},
+			item{label: "Patient harm standard error", value: an.BaselineHarmSE, style: st.money},
+		)
+	}
+	rows = append(rows, item{})
 	if len(an.Results) > 0 {
 		best := opts[1].result
 		rows = append(rows,
 			item{label: "Best single control (by " + metricName(r) + ")", value: opts[1].label},
 			item{label: "Its NPV (mean)", value: best.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("90%% interval %s to %s; P(NPV > 0) = %.0f%%.", moneyText(best.NPV.Lo), moneyText(best.NPV.Hi), 100*best.PNPVPositive)},
+				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s; P(NPV > 0) = %.0f%%.",
+					moneyText(best.NPVSE), moneyText(best.NPV.Lo), moneyText(best.NPV.Hi), 100*best.PNPVPositive)},
+			item{label: "Its NPV standard error", value: best.NPVSE, style: st.money},
 			item{label: "Its NPV, 5th percentile", value: best.NPV.Lo, style: st.money},
 			item{label: "Its NPV, 95th percentile", value: best.NPV.Hi, style: st.money},
 			item{label: "Its BCR", value: best.BCR.Mean, style: st.ratio},
+			item{label: "Its BCR standard error", value: best.BCRSE, style: st.ratio},
 			item{},
 		)
 	}
@@ -393,7 +446,8 @@ func (b *book) summary(r *Report, opts []option) {
 			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
 				note: "Every control whose NPV alone is positive, appraised together on the same simulated incidents."},
 			item{label: "Its NPV (mean)", value: rec.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("90%% interval %s to %s.", moneyText(rec.NPV.Lo), moneyText(rec.NPV.Hi))},
+				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", moneyText(rec.NPVSE), moneyText(rec.NPV.Lo), moneyText(rec.NPV.Hi))},
+			item{label: "Its NPV standard error", value: rec.NPVSE, style: st.money},
 			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money},
 			item{label: "Its ALE", value: rec.Loss.ALE, style: st.money},
 		)
@@ -415,18 +469,76 @@ func (b *book) summary(r *Report, opts []option) {
 		item{},
 		item{label: "Run"},
 		item{label: "Seed", value: seedValue(an.Config.Seed), style: st.count},
-		item{label: "Outer draws", value: an.Config.Draws, style: st.count, note: "Draws of the uncertain inputs."},
-		item{label: "Years per draw", value: an.Config.Years, style: st.count},
-		item{label: "Simulated years", value: an.Config.Draws * an.Config.Years, style: st.count},
+		item{label: "Outer draws", value: sim.Draws, style: st.count, note: drawsNote(r)},
+		targetItem(r, st.pct),
+	)
+	if targetSE(r) > 0 {
+		rows = append(rows, item{label: "Outer draws asked for (block size)", value: an.Config.Draws, style: st.count,
+			note: "With a target standard error, draws are added in blocks of this many."})
+	}
+	rows = append(rows,
+		item{label: "Years per draw", value: sim.Years, style: st.count},
+		item{label: "Simulated years", value: sim.Draws * sim.Years, style: st.count},
 		item{label: "Appraisal horizon (years)", value: an.Appraisal.Horizon, style: st.count},
 		item{label: "Discounting", value: discountText(r)},
 		item{label: "Optimism bias", value: an.Appraisal.OptimismBias, style: st.pct, note: "Uplift on costs, for controls that do not state their own."},
 		item{label: "Ranking metric", value: metricName(r)},
+		item{label: "View", value: viewName(r), note: "financial: money only; social: patient harm valued in money counted beside it."},
+		item{label: "Aggregation", value: aggregation(r), note: "How the threats' losses combine into a year's loss."},
 		item{label: "Tool version", value: strings.TrimSpace(r.Tool + " " + r.Version)},
 		generated(r, st.date),
 		item{label: "Dataset", value: r.Dataset},
+		digestItem(r),
 	)
 	b.items(s, 3, rows)
+}
+
+// drawsNote explains the Summary's count of outer draws: with a target
+// standard error, how they were reached.
+func drawsNote(r *Report) string {
+	if t := targetSE(r); t > 0 {
+		return fmt.Sprintf("Draws of the uncertain inputs: blocks of %s draws were added until the baseline ALE's relative standard error "+
+			"was at most %s, or the most draws allowed were reached.", thousands(r.Analysis.Config.Draws), percentText(t))
+	}
+	return "Draws of the uncertain inputs."
+}
+
+// targetItem is the Summary's row for the target standard error.
+func targetItem(r *Report, style int) item {
+	const label = "Target standard error (relative, baseline ALE)"
+	t := targetSE(r)
+	if t <= 0 {
+		return item{label: label, value: "none", note: "The run used the draws asked for."}
+	}
+	reached := r.Analysis.Baseline.ALESE / r.Analysis.Baseline.ALE
+	return item{label: label, value: t, style: style, note: "Reached " + percentText(roundSig(reached, 3)) + "."}
+}
+
+// digestItem is the Summary's row for the inputs' digest.
+func digestItem(r *Report) item {
+	const label = "Inputs SHA-256"
+	if r.Settings.InputsDigest == "" {
+		return item{label: label, value: "not recorded"}
+	}
+	return item{label: label, value: r.Settings.InputsDigest,
+		note: "SHA-256 of the inputs as used. The same inputs, seed and settings give the same figures, bit for bit."}
+}
+
+// viewName names the view the run ranks by.
+func viewName(r *Report) string {
+	return orDefault(r.Settings.View, r.Analysis.Appraisal.View.String())
+}
+
+// aggregation states how the run's threats combine: as the command stated
+// it, or, when it did not, from the model.
+func aggregation(r *Report) string {
+	switch {
+	case r.Settings.Aggregation != "":
+		return r.Settings.Aggregation
+	case r.Model != nil && (len(r.Model.Correlations) > 0 || r.Model.CommonCorrelation != 0):
+		return "Threats summed; their rates rank-correlated across outer draws (Gaussian copula)"
+	}
+	return "Threats summed, independent of one another"
 }
 
 // generated is the Summary's row for the time the run was made.
@@ -464,6 +576,16 @@ func discountText(r *Report) string {
 		parts = append(parts, fmt.Sprintf("%g%% to year %d", 100*s.Rate, s.Through))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// upliftValue returns the optimism-bias uplift applied to a single
+// control's costs (the mean across outer draws when it is drawn), or nil
+// when the result does not record one.
+func upliftValue(res *model.Result) any {
+	if len(res.Uplift) == 0 {
+		return nil
+	}
+	return res.Uplift[0]
 }
 
 // rankRow is one control of the Ranking sheet.
@@ -505,6 +627,7 @@ func (b *book) ranking(r *Report) {
 		m("EAC (£/yr)", func(r *model.Result) float64 { return r.EAC.Mean }),
 		m("Capex (£)", func(r *model.Result) float64 { return r.Capex.Mean }),
 		m("Opex (£/yr)", func(r *model.Result) float64 { return r.Opex.Mean }),
+		{head: "Uplift", width: 8, style: st.pct, value: func(r rankRow) any { return upliftValue(r.res) }},
 		m("PV benefit (£)", func(r *model.Result) float64 { return r.PVBenefit.Mean }),
 		m("PV cost (£)", func(r *model.Result) float64 { return r.PVCost.Mean }),
 		m("ΔALE (£/yr)", func(r *model.Result) float64 { return r.DeltaALE.Mean }),
@@ -521,10 +644,13 @@ func (b *book) ranking(r *Report) {
 		{head: "BCR", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Mean }},
 		{head: "BCR 5%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Lo }},
 		{head: "BCR 95%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Hi }},
+		{head: "BCR SE", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCRSE }},
 		{head: "ROSI", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Mean }},
 		{head: "ROSI 5%", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Lo }},
 		{head: "ROSI 95%", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Hi }},
+		{head: "ROSI SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSISE }},
 		{head: "P(NPV>0)", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositive }},
+		{head: "P(NPV>0) SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositiveSE }},
 		{head: "P(rank 1)", width: 9, style: st.pct, value: func(r rankRow) any { return r.prob1 }},
 		{head: "Payback (yr)", width: 13, value: func(r rankRow) any { return payback(r.res.Payback) }},
 		{head: "Payback 5%", width: 13, value: func(r rankRow) any { return payback(r.res.PaybackLo) }},
@@ -534,7 +660,7 @@ func (b *book) ranking(r *Report) {
 	if len(rows) == 0 || b.err != nil {
 		return
 	}
-	npv := 16 // the NPV (£) column
+	npv := 1 + slices.IndexFunc(cols, func(c column[rankRow]) bool { return c.head == "NPV (£)" })
 	ref := func(col int) string {
 		return fmt.Sprintf("%s!$%s$2:$%s$%d", sheetRanking, colName(col), colName(col), last)
 	}
@@ -571,10 +697,15 @@ func (b *book) percentiles(opts []option) {
 		m("ALE (£/yr)", func(s model.Summary) float64 { return s.ALE }),
 		m("ALE SE", func(s model.Summary) float64 { return s.ALESE }),
 		m("P50", func(s model.Summary) float64 { return s.P50 }),
+		m("P50 SE", func(s model.Summary) float64 { return s.P50SE }),
 		m("P90", func(s model.Summary) float64 { return s.P90 }),
+		m("P90 SE", func(s model.Summary) float64 { return s.P90SE }),
 		m("P95", func(s model.Summary) float64 { return s.P95 }),
+		m("P95 SE", func(s model.Summary) float64 { return s.P95SE }),
 		m("P99", func(s model.Summary) float64 { return s.P99 }),
+		m("P99 SE", func(s model.Summary) float64 { return s.P99SE }),
 		m("TVaR95", func(s model.Summary) float64 { return s.TVaR95 }),
+		m("TVaR95 SE", func(s model.Summary) float64 { return s.TVaR95SE }),
 		m("Max", func(s model.Summary) float64 { return s.Max }),
 	}
 	table(b, sheetPercentiles, 1, cols, opts)
@@ -594,20 +725,27 @@ func lecChartSeries(r *Report, opts []option) []int {
 }
 
 // lecOptionCol is the LEC sheet's first column of losses: after the
-// exceedance probability, the return period and the mark.
+// exceedance probability, the return period and the mark. Each option has
+// two columns: its loss, then the loss's standard error.
 const lecOptionCol = 4
+
+// lecLossCol returns the LEC sheet's column of option j's losses; its
+// standard errors are in the next.
+func lecLossCol(j int) int { return lecOptionCol + 2*j }
 
 // lec writes the LEC sheet through a stream writer: for each exceedance
 // probability p of lecGrid, its return period 1/p, a mark such as "1 in
-// 100" on the rows nearest 1 in 2 and each power of ten, and the loss of
-// each option exceeded with probability p. Then it draws the LEC chart on
-// its own sheet, since a stream-written sheet takes no normal-API calls.
+// 100" on the rows nearest 1 in 2 and each power of ten, and for each
+// option the loss exceeded with probability p and its standard error by
+// batch means (see exceedance; blank where a batch holds fewer than two
+// years beyond p). Then it draws the LEC chart on its own sheet, since a
+// stream-written sheet takes no normal-API calls.
 func (b *book) lec(r *Report, opts []option) {
 	if b.err != nil {
 		return
 	}
 	grid := lecGrid(len(opts[0].loss))
-	q := lecQuantiles(opts, grid)
+	q, se := lecQuantiles(opts, grid)
 	sw, err := b.f.NewStreamWriter(sheetLEC)
 	if err != nil {
 		b.do(err)
@@ -615,14 +753,21 @@ func (b *book) lec(r *Report, opts []option) {
 	}
 	b.do(sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
 	b.do(sw.SetColWidth(1, 3, 14))
-	b.do(sw.SetColWidth(lecOptionCol, lecOptionCol-1+len(opts), 18))
+	for j := range opts {
+		b.do(sw.SetColWidth(lecLossCol(j), lecLossCol(j), 18))
+		b.do(sw.SetColWidth(lecLossCol(j)+1, lecLossCol(j)+1, 14))
+	}
 	head := []any{
 		excelize.Cell{StyleID: b.st.header, Value: "Exceedance probability"},
 		excelize.Cell{StyleID: b.st.header, Value: "Return period (years)"},
 		excelize.Cell{StyleID: b.st.header, Value: "Mark"},
 	}
 	marks := returnMarks(grid)
-	for _, name := range unique(labels(opts)) {
+	var names []string
+	for _, o := range opts {
+		names = append(names, o.label, o.label+" SE")
+	}
+	for _, name := range unique(names) {
 		head = append(head, excelize.Cell{StyleID: b.st.header, Value: name})
 	}
 	b.do(sw.SetRow("A1", head, excelize.RowOpts{Height: headerHeight}))
@@ -635,7 +780,11 @@ func (b *book) lec(r *Report, opts []option) {
 			row[2] = m
 		}
 		for j := range opts {
-			row[lecOptionCol-1+j] = excelize.Cell{StyleID: b.st.money, Value: cellValue(q[j][i])}
+			row[lecLossCol(j)-1] = excelize.Cell{StyleID: b.st.money, Value: cellValue(q[j][i])}
+			row[lecLossCol(j)] = nil
+			if finite(se[j][i]) {
+				row[lecLossCol(j)] = excelize.Cell{StyleID: b.st.money, Value: se[j][i]}
+			}
 		}
 		if b.err == nil {
 			b.do(sw.SetRow(cellName(1, i+2), row))
@@ -681,21 +830,20 @@ func nextMark(t float64) float64 {
 }
 
 // lecQuantiles returns q[j][i], the loss of option j exceeded with
-// probability grid[i]. Each option's losses are sorted once, in a scratch
-// buffer per worker, so memory stays at one copy of the losses per worker.
-func lecQuantiles(opts []option, grid []float64) [][]float64 {
-	q := make([][]float64, len(opts))
+// probability grid[i], and se[j][i], its standard error by batch means (see
+// exceedance). Each option's batches are sorted in scratch memory per
+// worker, so memory stays at about one and a half copies of the losses per
+// worker.
+func lecQuantiles(opts []option, grid []float64) (q, se [][]float64) {
+	q, se = make([][]float64, len(opts)), make([][]float64, len(opts))
 	var wg sync.WaitGroup
 	jobs := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), len(opts)) {
 		wg.Go(func() {
-			var scratch []float64
+			var sc exceedanceScratch
 			for j := range jobs {
-				scratch = sorted(scratch, opts[j].loss)
-				q[j] = make([]float64, len(grid))
-				for i, p := range grid {
-					q[j][i] = lossAt(scratch, p)
-				}
+				o := opts[j]
+				q[j], se[j] = exceedance(o.loss, o.draws, o.years, grid, &sc)
 			}
 		})
 	}
@@ -704,7 +852,7 @@ func lecQuantiles(opts []option, grid []float64) [][]float64 {
 	}
 	close(jobs)
 	wg.Wait()
-	return q
+	return q, se
 }
 
 // lecChart draws the LEC as a native scatter chart on the LEC chart sheet,
@@ -720,11 +868,12 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64) {
 	s := sheetLECChart
 	last := len(grid) + 1
 	b.set(s, 1, 1, "Loss exceedance: "+scopeName(r), b.st.title)
-	b.set(s, 1, 2, "Data on the LEC sheet: the probability, in any one year, that the annual loss exceeds each amount.", 0)
+	b.set(s, 1, 2, "Data on the LEC sheet: the probability, in any one year, that the annual loss exceeds each amount, "+
+		"with the Monte Carlo standard error of each amount (batch means over outer draws; blank in the far tail, where a batch holds too few years).", 0)
 	colours := []string{"000000", "0072B2", "009E73"}
 	var cs []excelize.ChartSeries
 	for k, j := range lecChartSeries(r, opts) {
-		col := colName(lecOptionCol + j)
+		col := colName(lecLossCol(j))
 		cs = append(cs, excelize.ChartSeries{
 			Name:       fmt.Sprintf("%s!$%s$1", sheetLEC, col),
 			Categories: fmt.Sprintf("%s!$%s$2:$%s$%d", sheetLEC, col, col, last),

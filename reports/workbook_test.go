@@ -98,12 +98,85 @@ func labelledIn(t *testing.T, f *excelize.File, sheet string) map[string]string 
 	return m
 }
 
+// TestWorkbookSheets checks the sheets and their order: the fixed ones,
+// and after Ranking the Social sheet only with harm and the Sensitivity
+// sheet only with a sensitivity analysis.
 func TestWorkbookSheets(t *testing.T) {
 	t.Parallel()
-	f, _ := openBook(t, report(t, typical))
-	want := []string{"Summary", "Ranking", "Percentiles", "LEC", "LEC chart", "Calibration", "Inputs", "Sources", "About"}
-	if got := f.GetSheetList(); !slices.Equal(got, want) {
-		t.Errorf("sheets = %q; want %q", got, want)
+	socialSensitive := withSensitivity(social, 3)
+	for _, tt := range []struct {
+		name  string
+		get   func() (*Report, error)
+		extra []string
+	}{
+		{"typical", typical, nil},
+		{"social", social, []string{"Social"}},
+		{"sensitivity", sensitive, []string{"Sensitivity"}},
+		{"social and sensitivity", socialSensitive, []string{"Social", "Sensitivity"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, _ := openBook(t, report(t, tt.get))
+			want := slices.Concat([]string{"Summary", "Ranking"}, tt.extra,
+				[]string{"Percentiles", "LEC", "LEC chart", "Calibration", "Inputs", "Sources", "About"})
+			if got := f.GetSheetList(); !slices.Equal(got, want) {
+				t.Errorf("sheets = %q; want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestWorkbookProvenance checks the provenance on the Summary and About
+// sheets: the full digest of the inputs, the draws actually used, the
+// target standard error when there is one, the aggregation and the view.
+func TestWorkbookProvenance(t *testing.T) {
+	t.Parallel()
+	base := report(t, typical)
+	targeted := *base
+	targeted.Settings.TargetSE = 0.01
+	for _, tt := range []struct {
+		name   string
+		r      *Report
+		target string
+	}{
+		{"no target", base, "none"},
+		{"target", &targeted, "0.01"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, _ := openBook(t, tt.r)
+			got := labelled(t, f)
+			sim := tt.r.Analysis.Sim
+			for label, want := range map[string]string{
+				"Inputs SHA-256": testDigest,
+				"Outer draws":    strconv.Itoa(sim.Draws),
+				"Aggregation":    "Threats summed, independent of one another",
+				"View":           "financial",
+				"Target standard error (relative, baseline ALE)": tt.target,
+			} {
+				if got[label] != want {
+					t.Errorf("Summary %q = %q; want %q", label, got[label], want)
+				}
+			}
+			var about []string
+			for _, row := range rows(t, f, sheetAbout) {
+				if len(row) > 0 {
+					about = append(about, row[0])
+				}
+			}
+			text := strings.Join(about, "\n")
+			for _, want := range []string{testDigest, "Threats summed, independent of one another", "sha256:" + testDigest[:16], "batch means"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("About does not say %q", want)
+				}
+			}
+			if block, ok := got["Outer draws asked for (block size)"]; ok != (tt.target != "none") || (ok && block != strconv.Itoa(tt.r.Analysis.Config.Draws)) {
+				t.Errorf("Summary block size = %q, %v; want %d only with a target", block, ok, tt.r.Analysis.Config.Draws)
+			}
+			if strings.Contains(text, "target SE") != (tt.target != "none") {
+				t.Errorf("About mentions a target SE: %v; want %v", !strings.Contains(text, "target SE"), tt.target != "none")
+			}
+		})
 	}
 }
 
@@ -128,8 +201,12 @@ func TestWorkbookSummary(t *testing.T) {
 				"Expected annual loss (ALE)":           an.Baseline.ALE,
 				"ALE standard error":                   an.Baseline.ALESE,
 				"95th percentile of annual loss (P95)": an.Baseline.P95,
+				"P95 standard error":                   an.Baseline.P95SE,
 				"TVaR95":                               an.Baseline.TVaR95,
+				"TVaR95 standard error":                an.Baseline.TVaR95SE,
 				"Its NPV (mean)":                       an.Results[an.Ranking.Order[0]].NPV.Mean,
+				"Its NPV standard error":               an.Results[an.Ranking.Order[0]].NPVSE,
+				"Its BCR standard error":               an.Results[an.Ranking.Order[0]].BCRSE,
 				"Gordon–Loeb bound (per year)":         an.GordonLoeb,
 				"Seed":                                 1,
 				"Outer draws":                          20,
@@ -190,18 +267,16 @@ func TestWorkbookRanking(t *testing.T) {
 			"EAC (£/yr)":  res.EAC.Mean,
 			"ΔP95 (£/yr)": res.DeltaP95.Mean,
 			"P(NPV>0)":    res.PNPVPositive,
+			"P(NPV>0) SE": res.PNPVPositiveSE,
 			"P(rank 1)":   an.Ranking.Prob[i][0],
+			"Uplift":      res.Uplift[0],
 		} {
 			if x := number(t, id+" "+name, row[col(name)]); !same(x, want) {
 				t.Errorf("Ranking %s %s = %v; want %v", id, name, x, want)
 			}
 		}
-		for _, name := range []string{"BCR", "ROSI"} {
+		for name, want := range map[string]float64{"BCR": res.BCR.Mean, "ROSI": res.ROSI.Mean, "BCR SE": res.BCRSE, "ROSI SE": res.ROSISE} {
 			cell := row[col(name)]
-			want := res.BCR.Mean
-			if name == "ROSI" {
-				want = res.ROSI.Mean
-			}
 			if !finite(want) {
 				if cell != "n/a" {
 					t.Errorf("Ranking %s %s = %q; want n/a for %v", id, name, cell, want)
@@ -235,16 +310,19 @@ func TestWorkbookPercentiles(t *testing.T) {
 		}
 	}
 	b := an.Baseline
-	check(rs[1], "baseline", map[string]float64{"ALE (£/yr)": b.ALE, "ALE SE": b.ALESE, "P50": b.P50, "P90": b.P90, "P95": b.P95, "P99": b.P99, "TVaR95": b.TVaR95, "Max": b.Max})
+	check(rs[1], "baseline", map[string]float64{"ALE (£/yr)": b.ALE, "ALE SE": b.ALESE, "P50": b.P50, "P90": b.P90, "P95": b.P95, "P99": b.P99, "TVaR95": b.TVaR95, "Max": b.Max,
+		"P50 SE": b.P50SE, "P90 SE": b.P90SE, "P95 SE": b.P95SE, "P99 SE": b.P99SE, "TVaR95 SE": b.TVaR95SE})
 	best := an.Results[an.Ranking.Order[0]].Loss
-	check(rs[2], "best", map[string]float64{"ALE (£/yr)": best.ALE, "P95": best.P95})
+	check(rs[2], "best", map[string]float64{"ALE (£/yr)": best.ALE, "P95": best.P95, "P95 SE": best.P95SE, "TVaR95 SE": best.TVaR95SE})
 	rec := an.Recommended.Loss
-	check(rs[len(rs)-1], "recommended", map[string]float64{"ALE (£/yr)": rec.ALE, "P99": rec.P99, "Max": rec.Max})
+	check(rs[len(rs)-1], "recommended", map[string]float64{"ALE (£/yr)": rec.ALE, "P99": rec.P99, "Max": rec.Max, "P99 SE": rec.P99SE})
 }
 
 // TestWorkbookLEC checks the LEC table against quantiles computed
 // independently, by gonum's stat.Quantile on the sorted losses, at the
-// probabilities the sheet gives, which must run log-spaced from 0.5 to 1/n.
+// probabilities the sheet gives, which must run log-spaced from 0.5 to 1/n;
+// and each SE column against batch means computed independently (see
+// batchMeansSE), blank where a batch holds fewer than two years beyond p.
 func TestWorkbookLEC(t *testing.T) {
 	t.Parallel()
 	r := report(t, typical)
@@ -261,14 +339,16 @@ func TestWorkbookLEC(t *testing.T) {
 	}
 	head := rs[0]
 	cols := []struct {
-		name   string
-		losses []float64
+		name    string
+		losses  []float64
+		batches [][]float64
 	}{
-		{"Baseline (no new controls)", sortedCopy(an.Sim.Loss[0])},
-		{"C1 Patch management", sortedCopy(an.Sim.Loss[1])},
-		{"C2 Network segmentation", sortedCopy(an.Sim.Loss[2])},
-		{"All recommended (3 controls: C1+C2+C3)", sortedCopy(an.RecommendedSim.Loss[1])},
+		{"Baseline (no new controls)", sortedCopy(an.Sim.Loss[0]), sortedBatches(an.Sim.Loss[0], an.Sim.Draws)},
+		{"C1 Patch management", sortedCopy(an.Sim.Loss[1]), sortedBatches(an.Sim.Loss[1], an.Sim.Draws)},
+		{"C2 Network segmentation", sortedCopy(an.Sim.Loss[2]), sortedBatches(an.Sim.Loss[2], an.Sim.Draws)},
+		{"All recommended (3 controls: C1+C2+C3)", sortedCopy(an.RecommendedSim.Loss[1]), sortedBatches(an.RecommendedSim.Loss[1], an.RecommendedSim.Draws)},
 	}
+	var blanks, known int
 	n := float64(len(an.Sim.Loss[0]))
 	var prev float64 = 1
 	for i, row := range rs[1:] {
@@ -285,7 +365,31 @@ func TestWorkbookLEC(t *testing.T) {
 			if x := number(t, "LEC "+c.name, row[headerIndex(t, sheetLEC, head, c.name)]); !same(x, want) {
 				t.Errorf("LEC row %d (p = %v) %s = %v; want %v", i+2, p, c.name, x, want)
 			}
+			wantSE := batchMeansSE(c.batches, len(c.losses), p)
+			j := headerIndex(t, sheetLEC, head, c.name+" SE")
+			var cell string
+			if j < len(row) {
+				cell = row[j]
+			}
+			switch {
+			case math.IsNaN(wantSE):
+				blanks++
+				if cell != "" {
+					t.Errorf("LEC row %d (p = %v) %s SE = %q; want blank", i+2, p, c.name, cell)
+				}
+			case cell == "":
+				t.Errorf("LEC row %d (p = %v) %s SE is blank; want %v", i+2, p, c.name, wantSE)
+			default:
+				known++
+				// The independent computation sums in another order.
+				if x := number(t, "LEC SE", cell); math.Abs(x-wantSE) > 1e-9*want {
+					t.Errorf("LEC row %d (p = %v) %s SE = %v; want %v", i+2, p, c.name, x, wantSE)
+				}
+			}
 		}
+	}
+	if blanks == 0 || known == 0 {
+		t.Errorf("LEC SE columns: %d blank and %d known cells; want both", blanks, known)
 	}
 	marks := map[string]float64{}
 	for _, row := range rs[1:] {
@@ -333,8 +437,10 @@ func TestWorkbookCharts(t *testing.T) {
 		kind  string
 		parts []string
 	}{
-		{"barChart", []string{"Ranking!$P$2:$P$4", "Ranking!$C$2:$C$4"}},
-		{"scatterChart", []string{`logBase val="10"`, "LEC!$A$2:$A$1001", "LEC!$D$2:$D$1001", "LEC!$E$2:$E$1001", "LEC!$H$2:$H$1001"}},
+		{"barChart", []string{"Ranking!$Q$2:$Q$4", "Ranking!$C$2:$C$4"}},
+		// The baseline, the best control and the recommended portfolio,
+		// each loss column followed by its SE column.
+		{"scatterChart", []string{`logBase val="10"`, "LEC!$A$2:$A$1001", "LEC!$D$2:$D$1001", "LEC!$F$2:$F$1001", "LEC!$L$2:$L$1001"}},
 	}
 	for _, w := range want {
 		i := slices.IndexFunc(charts, func(c string) bool { return strings.Contains(c, "<"+w.kind) })
@@ -384,14 +490,22 @@ func TestWorkbookLayout(t *testing.T) {
 	for _, tt := range []struct {
 		sheet, cell, format string
 	}{
-		{sheetRanking, "P2", fmtMoney}, // NPV
-		{sheetRanking, "Z2", fmtPct},   // P(NPV>0)
-		{sheetRanking, "T2", fmtRatio}, // BCR
-		{sheetLEC, "D2", fmtMoney},     // baseline loss
-		{sheetLEC, "A2", fmtExceed},    // exceedance probability
-		{sheetSummary, "B7", fmtMoney}, // ALE
-		{sheetInputs, "D5", fmtMoney},  // a control's opex
+		{sheetRanking, "G2", fmtPct},    // uplift
+		{sheetRanking, "Q2", fmtMoney},  // NPV
+		{sheetRanking, "T2", fmtMoney},  // NPV SE
+		{sheetRanking, "U2", fmtRatio},  // BCR
+		{sheetRanking, "X2", fmtRatio},  // BCR SE
+		{sheetRanking, "AB2", fmtPct},   // ROSI SE
+		{sheetRanking, "AC2", fmtPct},   // P(NPV>0)
+		{sheetRanking, "AD2", fmtPct},   // P(NPV>0) SE
+		{sheetLEC, "D2", fmtMoney},      // baseline loss
+		{sheetLEC, "E2", fmtMoney},      // its SE
+		{sheetLEC, "A2", fmtExceed},     // exceedance probability
+		{sheetSummary, "B7", fmtMoney},  // ALE
+		{sheetSummary, "B10", fmtMoney}, // P95 SE
+		{sheetInputs, "D5", fmtMoney},   // a control's opex
 		{sheetPercentiles, "C2", fmtMoney},
+		{sheetPercentiles, "N2", fmtMoney}, // TVaR95 SE
 	} {
 		id, err := f.GetCellStyle(tt.sheet, tt.cell)
 		if err != nil {

@@ -1,0 +1,404 @@
+package reports
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"cybercba/model"
+)
+
+// This file holds the outputs of the sensitivity analysis: the tornado
+// figure and the Sensitivity sheet.
+
+// tornadoTop is the number of inputs the tornado figure and the native
+// chart show: those with the largest swings.
+const tornadoTop = 15
+
+// sheetSensitivity is the sensitivity analysis's sheet.
+const sheetSensitivity = "Sensitivity"
+
+// decisionText names the decision a sensitivity analysis is about, with its
+// controls, the list clipped to fit a title: "the best single control (C1)".
+func decisionText(r *Report) string {
+	sa := r.Sensitivity
+	name := orDefault(sa.DecisionName, "the decision")
+	return name + " (" + clip(portfolioIDs(r.Model, sa.Decision, "+"), maxLabel) + ")"
+}
+
+// portfolioIDs joins the IDs of a portfolio's controls with sep, or gives
+// "none" for the empty portfolio: doing nothing.
+func portfolioIDs(m *model.Model, p model.Portfolio, sep string) string {
+	if len(p) == 0 {
+		return "none"
+	}
+	ids := make([]string, len(p))
+	for i, c := range p {
+		ids[i] = m.Controls[c].ID
+	}
+	return strings.Join(ids, sep)
+}
+
+// inputLabel names an input on a plot axis: its item without the words
+// "threat" and "control", and its field, clipped to fit:
+// "S1: rate", "N1 on S3: frequency reduction", "cost rates: recovery cost".
+func inputLabel(in model.Input) string {
+	item := strings.TrimPrefix(strings.TrimPrefix(in.Item, "threat "), "control ")
+	return clip(item+": "+in.Field, maxLabel+4)
+}
+
+// fitTitle returns a plot title on one line if it fits the figure's width,
+// or broken after its last colon or comma if not.
+func fitTitle(s string) string {
+	if textStyle(titleSize).Width(s) <= figWidth-2*margin {
+		return s
+	}
+	if i := strings.LastIndexAny(s, ":,"); i > 0 {
+		return s[:i+1] + "\n" + strings.TrimSpace(s[i+1:])
+	}
+	return s
+}
+
+// sensitivityText is the About paragraph on the sensitivity analysis, or
+// "" when the run has none.
+func sensitivityText(r *Report) string {
+	if r.Sensitivity == nil {
+		return ""
+	}
+	return fmt.Sprintf("Sensitivity (sheet Sensitivity and the tornado plot) asks which assumptions drive the answer for %s. The tornado moves "+
+		"each uncertain input alone from its 5th to its 95th percentile, every other input at its median, and records the NPV at each end; "+
+		"with every input fixed the expected NPV has a closed form, so the swings carry no Monte Carlo error. A switching value (the Green "+
+		"Book's term) is the value of an input at which the NPV crosses zero, or at which another decision becomes best: the further into "+
+		"the input's distribution it lies, the safer the decision. EVPI, the expected value of perfect information, is what knowing every "+
+		"input before deciding would be worth at most: E[max NPV] − max E[NPV] across outer draws. EVPPI is the same for one input: research "+
+		"that would pin down an input is worth at most its EVPPI.", decisionText(r))
+}
+
+// tornadoFigure plots the tornado of the sensitivity analysis: for each of
+// the tornadoTop inputs with the largest swings, largest on top, a bar from
+// the decision's NPV with the input at its 5th percentile to its NPV with
+// the input at its 95th, every other input at its median, in two colours
+// meeting at the central NPV. The NPVs are the closed form, with no Monte
+// Carlo error. Inputs that do not move the NPV at all are left out. It is
+// omitted when the report has no sensitivity analysis or no input moves
+// the NPV.
+func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
+	sa := r.Sensitivity
+	if sa == nil || sa.Tornado == nil || len(sa.Tornado.Bars) == 0 {
+		return Figure{}, false, nil
+	}
+	tn := sa.Tornado
+	names, rows := tornadoRows(tn)
+	n := len(names)
+	if n == 0 || !finite(tn.Central) {
+		return Figure{}, false, nil
+	}
+	xmin, xmax := tn.Central, tn.Central
+	for _, r := range rows {
+		xmin, xmax = min(xmin, r.lo, r.hi), max(xmax, r.lo, r.hi)
+	}
+	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
+	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
+	p := newPlot(fitTitle(title), xLabel, "")
+	p.X.Tick.Marker = linearTicks{Label: moneyText}
+	g := newGrid()
+	g.Horizontal.Color = nil
+	p.Add(g)
+	tb := &tornadoBars{rows: rows, central: tn.Central, loColor: skyBlue, hiColor: blue}
+	p.Add(tb)
+	var k key
+	k.add("Input at its 5th percentile (P5)", swatch{skyBlue})
+	k.add("Input at its 95th percentile (P95)", swatch{blue})
+	if xmin < 0 && xmax > 0 {
+		p.Add(&vline{x: 0, LineStyle: draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}})
+	}
+	mid := &vline{x: tn.Central, LineStyle: draw.LineStyle{Color: black, Width: 1.5}}
+	p.Add(mid)
+	k.add("Central NPV, every input at its median: "+moneyText(tn.Central), mid)
+	p.NominalY(names...)
+	span := xmax - xmin
+	if !(span > 0) {
+		span = max(math.Abs(xmax), 1)
+	}
+	p.X.Min, p.X.Max = xmin-0.04*span, xmax+0.04*span
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	h := max(figHeight, vg.Length(0.26*float64(n)+1.9)*vg.Inch) + k.room()
+	return Figure{Name: "tornado", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k}, true, nil
+}
+
+// tornadoRows returns the rows of the tornado figure: the tornadoTop
+// inputs with the largest swings, leaving out those that do not move the
+// NPV, the largest at the top (y = n − 1), with their axis labels from the
+// bottom up. A row whose NPVs are not finite is labelled but not drawn.
+func tornadoRows(tn *model.Tornado) (names []string, rows []swing) {
+	var top []model.TornadoBar
+	for _, b := range tn.Bars {
+		if b.Swing() > 0 && len(top) < tornadoTop {
+			top = append(top, b)
+		}
+	}
+	n := len(top)
+	names = make([]string, n)
+	for k, b := range top {
+		names[n-1-k] = inputLabel(b.Input)
+		if finite(b.NPVLo) && finite(b.NPVHi) {
+			rows = append(rows, swing{y: float64(n - 1 - k), lo: b.NPVLo, hi: b.NPVHi})
+		}
+	}
+	return names, rows
+}
+
+// swing is one row of a tornado: the NPV with the input at its 5th
+// percentile (lo) and at its 95th (hi), at height y.
+type swing struct{ y, lo, hi float64 }
+
+// tornadoBars draws a tornado's rows: from the central NPV to the NPV at
+// the input's 5th percentile in loColor, and to the NPV at its 95th in
+// hiColor. Where both ends lie on one side of the centre, the longer bar is
+// drawn first, so that the shorter stays in sight.
+type tornadoBars struct {
+	rows             []swing
+	central          float64
+	loColor, hiColor color.Color
+}
+
+// tornadoThickness is the thickness of a tornado bar, in rows.
+const tornadoThickness = 0.62
+
+// Plot draws the bars.
+func (tb *tornadoBars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	bar := func(y, end float64, clr color.Color) {
+		x0, x1 := trX(tb.central), trX(end)
+		y0, y1 := trY(y-tornadoThickness/2), trY(y+tornadoThickness/2)
+		c.FillPolygon(clr, c.ClipPolygonXY([]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}))
+	}
+	for _, r := range tb.rows {
+		first, second := swingEnd{r.lo, tb.loColor}, swingEnd{r.hi, tb.hiColor}
+		if math.Abs(r.lo-tb.central) < math.Abs(r.hi-tb.central) {
+			first, second = second, first
+		}
+		bar(r.y, first.x, first.clr)
+		bar(r.y, second.x, second.clr)
+	}
+}
+
+// swingEnd is one end of a tornado bar and its colour.
+type swingEnd struct {
+	x   float64
+	clr color.Color
+}
+
+// DataRange returns the extent of the bars.
+func (tb *tornadoBars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = tb.central, tb.central
+	ymin, ymax = math.Inf(1), math.Inf(-1)
+	for _, r := range tb.rows {
+		xmin, xmax = min(xmin, r.lo, r.hi), max(xmax, r.lo, r.hi)
+		ymin, ymax = min(ymin, r.y-tornadoThickness/2), max(ymax, r.y+tornadoThickness/2)
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+// swatch is a key entry's thumbnail: a block of colour.
+type swatch struct{ color.Color }
+
+// Thumbnail fills the thumbnail's box.
+func (s swatch) Thumbnail(c *draw.Canvas) {
+	c.FillPolygon(s.Color, []vg.Point{
+		{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y},
+	})
+}
+
+// moneyFields are the fields of inputs that are amounts of money.
+var moneyFields = []string{"daily lost output", "recovery cost", "fixed cost", "capex", "opex"}
+
+// inputStyle returns the cell style of an input's values: a share for a
+// fraction or an uplift, money for a cost, a plain number otherwise.
+func (b *book) inputStyle(in model.Input) int {
+	switch {
+	case in.Kind == model.Fraction || in.Field == "optimism bias":
+		return b.st.pct
+	case slices.Contains(moneyFields, in.Field):
+		return b.st.money
+	}
+	return b.st.value
+}
+
+// percentileOf returns the share of an input's distribution below x, or
+// nil when x is not a number (no switching value).
+func percentileOf(in model.Input, x float64) any {
+	if math.IsNaN(x) {
+		return nil
+	}
+	return in.Estimate.Dist(in.Kind).CDF(x)
+}
+
+// orBlank returns x, or nil for an empty cell when x is not a number.
+func orBlank(x float64) any {
+	if math.IsNaN(x) {
+		return nil
+	}
+	return x
+}
+
+// rankedInput is a row of one of the Sensitivity sheet's tables: an input
+// and its rank in the table.
+type rankedInput[T any] struct {
+	rank int
+	row  T
+}
+
+// ranked numbers rows from 1.
+func ranked[T any](rows []T) []rankedInput[T] {
+	out := make([]rankedInput[T], len(rows))
+	for i, r := range rows {
+		out[i] = rankedInput[T]{rank: i + 1, row: r}
+	}
+	return out
+}
+
+// inputColumns are the first columns of every table of the Sensitivity
+// sheet: rank, the input's full name and its field.
+func inputColumns[T any](b *book, input func(T) model.Input) []column[rankedInput[T]] {
+	return []column[rankedInput[T]]{
+		{head: "Rank", width: 7, style: b.st.count, value: func(r rankedInput[T]) any { return r.rank }},
+		{head: "Input", width: 44, value: func(r rankedInput[T]) any { return input(r.row).Name() }},
+		{head: "Field", width: 22, value: func(r rankedInput[T]) any { return input(r.row).Field }},
+	}
+}
+
+// sensitivity writes the Sensitivity sheet: the decision and its central
+// NPV; the tornado over every input; the switching values of the top
+// inputs; EVPI and each parameter's EVPPI; and a native bar chart of the
+// largest swings beside the tables.
+func (b *book) sensitivity(r *Report) {
+	sa := r.Sensitivity
+	s := sheetSensitivity
+	st := b.st
+	b.set(s, 1, 1, "Sensitivity of the NPV of "+decisionText(r)+": "+scopeName(r), st.title)
+	b.freeze(s, 1)
+	b.widths(s, 7, 44, 22, 16, 16, 16, 16, 16, 18)
+	row := 3
+	// A label sits in column A and runs on over the empty column B; its
+	// value is in column C and a note in D.
+	line := func(label string, value any, style int, note string) {
+		b.set(s, 1, row, label, st.label)
+		b.set(s, 3, row, value, style)
+		if note != "" {
+			b.set(s, 4, row, note, 0)
+		}
+		row++
+	}
+	section := func(title string) {
+		row++
+		b.set(s, 1, row, title, st.section)
+		row++
+	}
+	line("Decision analysed", orDefault(sa.DecisionName, "the decision"), 0, "")
+	line("Its controls", portfolioIDs(r.Model, sa.Decision, ", "), 0, "")
+	horizon := r.Analysis.Appraisal.Horizon
+	if tn := sa.Tornado; tn != nil {
+		line("Central NPV (every input at its median)", tn.Central, st.money,
+			fmt.Sprintf("Expected NPV over %d years by the closed form: no Monte Carlo error.", horizon))
+		line("Uncertain inputs", len(tn.Bars), st.count, "Every input given as an interval rather than one value.")
+
+		section("Tornado: each input from its 5th to its 95th percentile, every other input at its median")
+		cols := append(inputColumns(b, func(t model.TornadoBar) model.Input { return t.Input }),
+			column[rankedInput[model.TornadoBar]]{head: "Input at P5", width: 16,
+				styleOf: func(t rankedInput[model.TornadoBar]) int { return b.inputStyle(t.row.Input) },
+				value:   func(t rankedInput[model.TornadoBar]) any { return t.row.Lo }},
+			column[rankedInput[model.TornadoBar]]{head: "Input at P95", width: 16,
+				styleOf: func(t rankedInput[model.TornadoBar]) int { return b.inputStyle(t.row.Input) },
+				value:   func(t rankedInput[model.TornadoBar]) any { return t.row.Hi }},
+			column[rankedInput[model.TornadoBar]]{head: "NPV at P5 (£)", width: 16, style: st.money,
+				value: func(t rankedInput[model.TornadoBar]) any { return t.row.NPVLo }},
+			column[rankedInput[model.TornadoBar]]{head: "NPV at P95 (£)", width: 16, style: st.money,
+				value: func(t rankedInput[model.TornadoBar]) any { return t.row.NPVHi }},
+			column[rankedInput[model.TornadoBar]]{head: "Swing (£)", width: 16, style: st.money,
+				value: func(t rankedInput[model.TornadoBar]) any { return t.row.Swing() }},
+		)
+		top := row
+		row = writeRows(b, s, top, cols, ranked(tn.Bars)) + 1
+		b.tornadoChart(r, top, min(len(tn.Bars), tornadoTop))
+	}
+
+	if len(sa.Switches) > 0 {
+		section("Switching values: where, every other input at its median, the NPV crosses zero or another decision becomes best")
+		type sw = rankedInput[model.Switch]
+		cols := append(inputColumns(b, func(w model.Switch) model.Input { return w.Input }),
+			column[sw]{head: "Median", width: 16, styleOf: func(w sw) int { return b.inputStyle(w.row.Input) },
+				value: func(w sw) any { return w.row.Median }},
+			column[sw]{head: "NPV = 0 at", width: 16, styleOf: func(w sw) int { return b.inputStyle(w.row.Input) },
+				value: func(w sw) any { return orBlank(w.row.NPVZero) }},
+			column[sw]{head: "Percentile of NPV = 0", width: 16, style: st.pct,
+				value: func(w sw) any { return percentileOf(w.row.Input, w.row.NPVZero) }},
+			column[sw]{head: "Decision changes at", width: 16, styleOf: func(w sw) int { return b.inputStyle(w.row.Input) },
+				value: func(w sw) any { return orBlank(w.row.Change) }},
+			column[sw]{head: "Percentile of the change", width: 16, style: st.pct,
+				value: func(w sw) any { return percentileOf(w.row.Input, w.row.Change) }},
+			column[sw]{head: "New decision", width: 18, value: func(w sw) any {
+				if math.IsNaN(w.row.Change) {
+					return nil
+				}
+				return portfolioIDs(r.Model, w.row.NewDecision, "+")
+			}},
+		)
+		row = writeRows(b, s, row, cols, ranked(sa.Switches)) + 1
+		b.set(s, 2, row, "Blank: no crossing between the 5th percentile ÷ 1,000 and the 95th × 1,000 (0 to 100% for a fraction). "+
+			"The percentile says how far into the input's distribution the switching value lies.", 0)
+		row++
+	}
+
+	if v := sa.VOI; v != nil {
+		section("Value of information: what knowing the inputs before deciding would be worth, at most")
+		line("EVPI (£)", v.EVPI, st.money, fmt.Sprintf("Expected value of perfect information: E[max NPV] − max E[NPV] over %s outer draws, "+
+			"choosing among %d alternatives and doing nothing.", thousands(r.Analysis.Sim.Draws), len(v.Alternatives)))
+		line("Best on current information", portfolioIDs(r.Model, v.Best, "+"), 0, "")
+		row++
+		type ev = rankedInput[model.InputValue]
+		cols := append(inputColumns(b, func(iv model.InputValue) model.Input { return iv.Input }),
+			column[ev]{head: "EVPPI (£)", width: 16, style: st.money, value: func(e ev) any { return e.row.Value }},
+			column[ev]{head: "Share of EVPI", width: 16, style: st.pct, value: func(e ev) any { return e.row.Value / v.EVPI }},
+		)
+		row = writeRows(b, s, row, cols, ranked(v.EVPPI)) + 1
+		b.set(s, 2, row, "EVPPI: the value of learning one input exactly, by Strong and Oakley's regression on √draws bins of outer draws "+
+			"(biased upward with few draws). Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance, not by "+
+			"what we know, and have none.", 0)
+	}
+}
+
+// tornadoChart draws a native bar chart of the largest k swings of the
+// tornado table whose header is at row top, beside the tables.
+func (b *book) tornadoChart(r *Report, top, k int) {
+	if b.err != nil || k == 0 {
+		return
+	}
+	s := sheetSensitivity
+	ref := func(col int) string {
+		return fmt.Sprintf("%s!$%s$%d:$%s$%d", s, colName(col), top+1, colName(col), top+k)
+	}
+	const swingCol = 8
+	b.do(b.f.AddChart(s, cellName(11, 3), &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{
+			Name:       fmt.Sprintf("%s!$%s$%d", s, colName(swingCol), top),
+			Categories: ref(2),
+			Values:     ref(swingCol),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0072B2"}},
+		}},
+		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(
+			"Swing in NPV of %s from each input's P5 to its P95: the %d largest (£)", decisionText(r), k)}}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtMoney}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		Dimension: excelize.ChartDimension{Width: 760, Height: uint(max(300, 30*k+120))},
+	}))
+}
