@@ -202,9 +202,11 @@ type Switch struct {
 	NPVZero float64
 	// Change is the value nearest the median at which another decision
 	// becomes best, NaN if none within the search range; NewDecision is that
-	// decision.
-	Change      float64
-	NewDecision Portfolio
+	// decision, and OldDecision the one it replaces (the decision with every
+	// input at its median, which can differ from the decision analysed,
+	// chosen on expected values).
+	Change                   float64
+	NewDecision, OldDecision Portfolio
 	// SearchLo and SearchHi bound the search: [0, 1] for a fraction, the
 	// 5th percentile ÷ 1000 to the 95th × 1000 for a positive quantity.
 	SearchLo, SearchHi float64
@@ -323,9 +325,9 @@ func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, 
 				if dd := distance(x); dd < bestC {
 					bestC, sw.Change = dd, x
 					// The new decision lies across the switch from the median.
-					sw.NewDecision = decs[i-1]
+					sw.OldDecision, sw.NewDecision = decs[i], decs[i-1]
 					if sw.Median < x {
-						sw.NewDecision = decs[i]
+						sw.OldDecision, sw.NewDecision = decs[i-1], decs[i]
 					}
 				}
 			}

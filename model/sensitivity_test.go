@@ -281,3 +281,20 @@ func BenchmarkSensitivity(b *testing.B) {
 		}
 	})
 }
+
+// TestSwitchNewDecisionDiffers checks that a reported decision change
+// always changes to a different decision.
+func TestSwitchNewDecisionDiffers(t *testing.T) {
+	t.Parallel()
+	m := testModel()
+	a := Appraisal{Horizon: 10, Discount: GreenBook()}
+	sws, err := SwitchingValues(m, a, Portfolio{0}, BestSingle(a), Inputs(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sw := range sws {
+		if !math.IsNaN(sw.Change) && slices.Equal(sw.OldDecision, sw.NewDecision) {
+			t.Errorf("%s: decision changes at %g from %v to the same %v", sw.Input.Name(), sw.Change, sw.OldDecision, sw.NewDecision)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"cybercba/model"
@@ -184,6 +185,9 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		to := ""
 		if !math.IsNaN(sw.Change) {
 			to = portfolioName(m, sw.NewDecision)
+			if !slices.Equal(sw.OldDecision, s.Decision) {
+				to = "from " + portfolioName(m, sw.OldDecision) + " to " + to
+			}
 		}
 		t.add(clip(sw.Input.Name(), 46), inputValue(sw.Input, sw.Median), inputValue(sw.Input, sw.NPVZero), pct,
 			inputValue(sw.Input, sw.Change), to)
@@ -227,6 +231,7 @@ type jsonSwitch struct {
 	NPVZero     *float64 `json:"npv_zero_at"`
 	Change      *float64 `json:"decision_changes_at"`
 	NewDecision []string `json:"new_decision,omitempty"`
+	OldDecision []string `json:"old_decision,omitempty"`
 }
 
 type jsonValue struct {
@@ -269,6 +274,7 @@ func sensitivityJSON(j *job, s *model.Sensitivity) jsonSensitivity {
 		js := jsonSwitch{Input: sw.Input.Name(), Median: sw.Median, NPVZero: finite(sw.NPVZero), Change: finite(sw.Change)}
 		if js.Change != nil {
 			js.NewDecision = ids(j.model, sw.NewDecision)
+			js.OldDecision = ids(j.model, sw.OldDecision)
 		}
 		out.Switching = append(out.Switching, js)
 	}
