@@ -21,6 +21,9 @@ const (
 	kindAmount
 	// kindFraction is a share: 0.3 or 30% (ParseRate's forms).
 	kindFraction
+	// kindUplift is a non-negative share that may exceed 1: 0.2, 20% or
+	// 200% (an optimism-bias uplift).
+	kindUplift
 )
 
 // plainNumber matches a number as a spreadsheet stores it: an optional
@@ -60,13 +63,13 @@ func parseCell(s string, kind cellKind) (float64, string) {
 			return 0, wantKind(kind, s)
 		}
 		v, err = ParseAmount(t)
-	case kindFraction:
+	case kindFraction, kindUplift:
 		if !strings.HasSuffix(t, "%") {
 			return 0, wantKind(kind, s)
 		}
 		v, err = ParseRate(t)
 	}
-	if err != nil {
+	if err != nil || (kind == kindUplift && v < 0) {
 		return 0, wantKind(kind, s)
 	}
 	return v, ""
@@ -79,6 +82,8 @@ func wantKind(kind cellKind, s string) string {
 		return fmt.Sprintf("must be a non-negative amount, got %q", s)
 	case kindFraction:
 		return fmt.Sprintf("must be a fraction such as 30%% or 0.3, got %q", s)
+	case kindUplift:
+		return fmt.Sprintf("must be a non-negative uplift such as 20%% or 0.2, got %q", s)
 	}
 	return fmt.Sprintf("must be a non-negative number, got %q", s)
 }

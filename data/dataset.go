@@ -42,7 +42,11 @@ type Dataset struct {
 	Sources     []Source    `yaml:"sources" json:"sources"`
 	Calibration Calibration `yaml:"calibration" json:"calibration"`
 	Holdouts    []Holdout   `yaml:"holdouts" json:"holdouts"`
-	Scopes      []Scope     `yaml:"scopes" json:"scopes"`
+	// OptimismBias holds the Green Book guidance's uplift range for each
+	// project type (equipment, outsourcing), used when a run asks for the
+	// guidance's optimism bias.
+	OptimismBias map[string]*Number `yaml:"optimism_bias,omitempty" json:"optimism_bias,omitempty"`
+	Scopes       []Scope            `yaml:"scopes" json:"scopes"`
 	// File is the name the dataset was loaded from.
 	File string `yaml:"-" json:"-"`
 	// lines maps paths such as "scopes[0].threats[1]" to their lines, or,
@@ -103,10 +107,21 @@ type Scope struct {
 	Name string `yaml:"name" json:"name"`
 	Orgs Number `yaml:"orgs" json:"orgs"`
 	// Daily and Recovery, when set, override the calibrated cost rates.
-	Daily    *Number   `yaml:"daily" json:"daily,omitempty"`
-	Recovery *Number   `yaml:"recovery" json:"recovery,omitempty"`
+	Daily    *Number `yaml:"daily" json:"daily,omitempty"`
+	Recovery *Number `yaml:"recovery" json:"recovery,omitempty"`
+	// Harm, when set, holds the social view's inputs (patient harm).
+	Harm     *Harm     `yaml:"harm,omitempty" json:"harm,omitempty"`
 	Threats  []Threat  `yaml:"threats" json:"threats"`
 	Controls []Control `yaml:"controls" json:"controls"`
+}
+
+// Harm holds the inputs valuing the patient harm of outages: extra deaths
+// per organisation-day of full outage, QALYs lost per death, and the value
+// of a QALY.
+type Harm struct {
+	DeathsPerDay  Number `yaml:"deaths_per_day" json:"deaths_per_day"`
+	QALYsPerDeath Number `yaml:"qalys_per_death" json:"qalys_per_death"`
+	ValuePerQALY  Number `yaml:"value_per_qaly" json:"value_per_qaly"`
 }
 
 // Threat is a threat scenario as written in a dataset.
@@ -425,6 +440,32 @@ func (ds *Dataset) Validate() error {
 	if len(ds.Scopes) == 0 {
 		v.errf(v.at("scopes"), "scopes", "at least one scope is needed")
 	}
+	projects := make([]string, 0, len(ds.OptimismBias))
+	for k := range ds.OptimismBias {
+		projects = append(projects, k)
+	}
+	slices.Sort(projects)
+	for _, k := range projects {
+		f := "optimism_bias." + k
+		n := ds.OptimismBias[k]
+		if k != model.ProjectEquipment && k != model.ProjectOutsourcing {
+			v.errf(v.at(f), f, "project type must be equipment or outsourcing, got %q", k)
+			continue
+		}
+		// An uplift range is drawn uniformly, not a lognormal interval:
+		// check its provenance as a fixed number, then the range itself.
+		if n == nil {
+			v.errf(v.at(f), f, "missing")
+			continue
+		}
+		lo, hi := n.Lo, n.Hi
+		fixed := *n
+		fixed.Hi = fixed.Lo
+		v.number(&fixed, f, "optimism_bias", model.Positive, true)
+		if !(hi >= lo) || math.IsInf(hi, 0) {
+			v.errf(n.pos(), f, "want a range 0 ≤ lo ≤ hi, got [%g, %g]", lo, hi)
+		}
+	}
 	scopes := map[string]bool{}
 	for i := range ds.Scopes {
 		v.scope(&ds.Scopes[i], fmt.Sprintf("scopes[%d]", i), scopes)
@@ -528,6 +569,13 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 	seen[s.ID] = true
 	if v.number(&s.Orgs, f+".orgs", at, model.Positive, true) && (s.Orgs.Lo != s.Orgs.Hi || !(s.Orgs.Lo > 0)) {
 		v.errf(s.Orgs.pos(), f+".orgs", "must be a single positive value, got %s", s.Orgs)
+	}
+	if h := s.Harm; h != nil {
+		v.number(&h.DeathsPerDay, f+".harm.deaths_per_day", at+".harm", model.Positive, true)
+		v.number(&h.QALYsPerDeath, f+".harm.qalys_per_death", at+".harm", model.Positive, true)
+		if v.number(&h.ValuePerQALY, f+".harm.value_per_qaly", at+".harm", model.Positive, true) && h.ValuePerQALY.Lo != h.ValuePerQALY.Hi {
+			v.errf(h.ValuePerQALY.pos(), f+".harm.value_per_qaly", "must be a single value, got %s", h.ValuePerQALY)
+		}
 	}
 	v.number(s.Daily, f+".daily", at, model.Positive, false)
 	v.number(s.Recovery, f+".recovery", at, model.Positive, false)
@@ -674,8 +722,34 @@ func opt(n *Number, def float64) model.Estimate {
 
 func optFrac(n *Number) model.Estimate { return opt(n, 0) }
 
+// HarmModel returns the scope's harm inputs for the social view, or nil
+// when the scope has none.
+func (s *Scope) HarmModel() *model.Harm {
+	if s.Harm == nil {
+		return nil
+	}
+	return &model.Harm{
+		DeathsPerDay:  s.Harm.DeathsPerDay.Estimate(),
+		QALYsPerDeath: s.Harm.QALYsPerDeath.Estimate(),
+		ValuePerQALY:  s.Harm.ValuePerQALY.Lo,
+	}
+}
+
+// BiasRanges returns the guidance's optimism-bias range by project type.
+func (ds *Dataset) BiasRanges() map[string]model.BiasRange {
+	if len(ds.OptimismBias) == 0 {
+		return nil
+	}
+	out := map[string]model.BiasRange{}
+	for k, n := range ds.OptimismBias {
+		out[k] = model.BiasRange{Lo: n.Lo, Hi: n.Hi}
+	}
+	return out
+}
+
 // Model returns the scope's model, with the outage cost rates from cal (in
-// the dataset's price year) unless the scope overrides them.
+// the dataset's price year) unless the scope overrides them. The social
+// view's harm is left off; HarmModel gives it.
 func (s *Scope) Model(cal model.Calibration) *model.Model {
 	m := &model.Model{
 		Scope:    s.Name,
@@ -712,6 +786,7 @@ func (s *Scope) Model(cal model.Calibration) *model.Model {
 			Lifetime: int(c.Lifetime.Lo),
 			Group:    c.Group,
 			Requires: c.Requires,
+			Project:  c.Project,
 		}
 		if c.OptimismBias != nil {
 			mc.OptimismBias = c.OptimismBias.Estimate()

@@ -102,6 +102,12 @@ func walkNumbers(v reflect.Value, path string, out *[]numberAt) {
 		if !v.IsNil() {
 			walkNumbers(v.Elem(), path, out)
 		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+		for _, k := range keys {
+			walkNumbers(v.MapIndex(k), path+"."+k.String(), out)
+		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			f := v.Type().Field(i)

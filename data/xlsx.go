@@ -16,11 +16,13 @@ import (
 //	             and a run's settings (scope, draws, years, seed, horizon,
 //	             discount rate, optimism bias, budgets, objective, metric)
 //	Scenarios    one bulk run per row (cybercba batch)
-//	Scopes       one row per scope: organisations and cost-rate overrides
+//	Scopes       one row per scope: organisations, cost-rate overrides and
+//	             the social view's harm inputs
 //	Threats      one row per threat, with its scope
 //	Controls     one row per control, with its scope
 //	Effects      one row per control and threat: the control's reductions
-//	Calibration  the calibration incident and the checks beside it
+//	Calibration  the calibration incident, the checks beside it and the
+//	             Green Book guidance's optimism-bias range per project type
 //	Holdouts     the incidents the calibration is tested on
 //	Sources      the publications the numbers cite
 //
@@ -123,10 +125,11 @@ type field struct {
 	kind    cellKind
 	// required fields must have a column (a number: its lo column).
 	required bool
-	// note explains the column in its header's note; width is in
-	// characters.
-	note  string
-	width float64
+	// note explains the column in its header's note, hiNote a number's
+	// hi column when the usual note (a 95th percentile) does not fit;
+	// width is in characters.
+	note, hiNote string
+	width        float64
 }
 
 // heads returns the field's headers as the template writes them.
@@ -199,6 +202,7 @@ const (
 	noteFraction = "A reduction as a fraction from 0 to 1 (or a percentage such as 30%): lo and hi bound a 90% interval " +
 		"(a beta distribution). For a fixed value, give lo and leave hi blank. Leave all three cells blank for no effect."
 	noteMoney  = "Money in the dataset's currency and price year (Settings). Numbers, or text such as £1.2m, 250k, 1,200,000."
+	noteHarm   = "Give all three harm numbers (deaths per day, QALYs per death, value per QALY), or leave all blank for a scope without them."
 	noteSource = "Provenance: a tag, source ids in brackets, a note after a colon, e.g.\n" +
 		"F [nao2017]: fact read in the source\nD [src1, src2]: derived, the arithmetic\nJ: a judgement, its reason\n" +
 		"Text without a tag counts as a judgement (J). Blank, or left unchanged after you edit the number: " +
@@ -216,6 +220,14 @@ var (
 			note: "Optional: lost output per organisation-day of outage (£), overriding the calibrated rate. " + noteMoney},
 		{name: "recovery", head: "recovery", num: true, kind: kindAmount, width: 12,
 			note: "Optional: IT recovery cost per disrupted organisation (£), overriding the calibrated rate. " + noteMoney},
+		{name: "deaths_per_day", head: "deaths per day", num: true, kind: kindNumber, width: 8,
+			note: "Optional, for the social view (patient harm): extra deaths per organisation-day of full outage. " +
+				noteNumber + " " + noteHarm},
+		{name: "qalys_per_death", head: "QALYs per death", num: true, kind: kindNumber, width: 8,
+			note: "Optional, for the social view: quality-adjusted life years lost per extra death. " + noteNumber + " " + noteHarm},
+		{name: "value_per_qaly", head: "value per QALY", num: true, kind: kindAmount, width: 11,
+			note:   "Optional, for the social view: the value of a QALY (£), a single value, e.g. £70,000 (Green Book). " + noteHarm,
+			hiNote: "Leave blank: the value of a QALY is a single value."},
 	}}
 	threatsSpec = spec{sheet: sheetThreats, fingerprint: true, fields: []field{
 		{name: "scope", head: "scope", width: 13, note: "The scope (Scopes sheet) the threat belongs to; may be blank when there is one scope."},
@@ -273,11 +285,15 @@ var (
 	}}
 	calibrationSpec = spec{sheet: sheetCalibration, fingerprint: true, fields: []field{
 		{name: "item", head: "item", required: true, width: 12,
-			note: "incident, price year, spread, duration, lost output, it costs, total, deflator, note, or check (one row per check)."},
-		{name: "id", head: "id", width: 18, note: "A check's id (check rows only)."},
+			note: "incident, price year, spread, duration, lost output, it costs, total, deflator, note, check (one row per check), " +
+				"or optimism bias (one row per project type)."},
+		{name: "id", head: "id", width: 18, note: "A check's id, or an optimism bias row's project type: equipment or outsourcing."},
 		{name: "text", head: "text", width: 44, note: "The incident's name, its price year, the note, or a check's name."},
 		{name: "value", head: "", num: true, kind: kindAmount, width: 13,
-			note: "The item's value: spread in organisations, duration in days (90% intervals), lost output, IT costs, total and checks in £ of the incident's price year (single values), deflator a ratio to the dataset's price year."},
+			note: "The item's value: spread in organisations, duration in days (90% intervals), lost output, IT costs, total and checks in £ of the incident's price year (single values), deflator a ratio to the dataset's price year.\n" +
+				"Optimism bias: the Green Book guidance's uplift on the costs of a project type (id), e.g. 10% to 200%. " +
+				"lo to hi is a uniform range, not a 90% interval, drawn only when a run asks for the guidance's optimism bias.",
+			hiNote: "The high end of the value: the 95th percentile of spread or duration, the top of an optimism bias range. Blank for a fixed value."},
 		{name: "unit", head: "unit", width: 22, note: "The unit, for reading; not read back."},
 	}}
 	holdoutsSpec = spec{sheet: sheetHoldouts, fingerprint: true, fields: []field{
@@ -351,7 +367,7 @@ var settingKeys = []setting{
 	{key: "seed", note: "Master random seed: same seed, same numbers. Scenarios derive their seeds from it."},
 	{key: "horizon", note: "Appraisal horizon in years, 1 to 125."},
 	{key: "discount rate", aliases: []string{"discount"}, note: "A flat discount rate, e.g. 3.5%. Blank: HM Treasury's Green Book schedule (3.5% to year 30, then 3.0%)."},
-	{key: "optimism bias", note: "Uplift on costs for controls that do not state their own, e.g. 20% (Green Book)."},
+	{key: "optimism bias", note: "Uplift on costs for controls that do not state their own, e.g. 20% (Green Book). The guidance's ranges by project type are on the Calibration sheet."},
 	{key: "budget", note: "Yearly budget (£, equivalent annual cost: capex annuitised plus opex) for the best portfolio. Blank: no portfolio is chosen."},
 	{key: "capex budget", note: "Up-front capital budget (£) for the best portfolio. Blank: none."},
 	{key: "objective", note: "What the portfolio maximises: npv, dale (reduction in expected annual loss) or dtvar (reduction in TVaR95)."},
@@ -412,7 +428,7 @@ func (ci *cellIndex) cellErrors(errs []error) []error {
 			p = ci.pos[fe.Line]
 		}
 		seg := lastSegment(fe.Field)
-		ce := &CellError{File: fe.File, Sheet: p.sheet, Field: strings.ReplaceAll(seg, "_", " "), Msg: workbookMsg(fe.Msg)}
+		ce := &CellError{File: fe.File, Sheet: p.sheet, Field: fieldLabel(fe.Field, p.tab), Msg: workbookMsg(fe.Msg)}
 		if p.row > 0 {
 			col := p.col
 			if col == 0 && p.tab != nil {
@@ -423,6 +439,24 @@ func (ci *cellIndex) cellErrors(errs []error) []error {
 		out = append(out, ce)
 	}
 	return out
+}
+
+// fieldLabel names a field for a cell error: its column's header, or the
+// last part of its path; an optimism-bias range by its project type,
+// "optimism bias equipment".
+func fieldLabel(path string, t *table) string {
+	if k, ok := strings.CutPrefix(path, "optimism_bias."); ok {
+		return strings.TrimSpace("optimism bias " + k)
+	}
+	seg := lastSegment(path)
+	if t != nil {
+		for _, fd := range t.spec.fields {
+			if norm(fd.name) == norm(seg) && fd.head != "" {
+				return fd.head
+			}
+		}
+	}
+	return strings.ReplaceAll(seg, "_", " ")
 }
 
 // lastSegment returns the last part of a field path, without an index:

@@ -43,6 +43,10 @@ func FuzzLoadWorkbook(f *testing.F) {
 		set(f, x, sheetSettings, "B7", "-3")
 		set(f, x, sheetScenarios, "L2", "N1, N1, zz")
 		set(f, x, sheetScenarios, "C3", "none")
+		set(f, x, sheetScopes, "L3", "")
+		set(f, x, sheetScopes, "S2", "1e400")
+		set(f, x, sheetCalibration, "B14", "")
+		set(f, x, sheetCalibration, "E13", "-200%")
 	}))
 	f.Add(buildBook(f, sheetData{"Calibration", [][]any{{"item", "lo"}, {"spread", "1e308"}, {"check", "x"}}},
 		sheetData{"Scopes", [][]any{{"id"}, {""}, {"s"}}},

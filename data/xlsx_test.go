@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -119,11 +120,19 @@ func numbers(ds *Dataset, fn func(*Number)) {
 		opt(h.Fixed)
 		fn(&h.Observed)
 	}
+	for _, k := range slices.Sorted(maps.Keys(ds.OptimismBias)) {
+		opt(ds.OptimismBias[k])
+	}
 	for i := range ds.Scopes {
 		s := &ds.Scopes[i]
 		fn(&s.Orgs)
 		opt(s.Daily)
 		opt(s.Recovery)
+		if h := s.Harm; h != nil {
+			fn(&h.DeathsPerDay)
+			fn(&h.QALYsPerDeath)
+			fn(&h.ValuePerQALY)
+		}
 		for j := range s.Threats {
 			th := &s.Threats[j]
 			fn(&th.Rate)
@@ -179,6 +188,19 @@ func richer(t testing.TB) *Dataset {
 	return ds
 }
 
+// sparse returns the default dataset without what is optional: no
+// optimism-bias ranges, and a scope without harm inputs beside one with
+// them.
+func sparse(t testing.TB) *Dataset {
+	ds := mustDefault(t)
+	ds.OptimismBias = nil
+	ds.Scopes[0].Harm = nil
+	if err := ds.Validate(); err != nil {
+		t.Fatalf("sparse dataset: %v", err)
+	}
+	return ds
+}
+
 // TestTemplateRoundTrip checks that the template of a dataset reads back as
 // the same dataset, number by number (values, tags, sources, notes, fixed
 // or ranged), and that every scope builds the same model.
@@ -187,7 +209,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		ds   *Dataset
-	}{{"default", mustDefault(t)}, {"richer", richer(t)}} {
+	}{{"default", mustDefault(t)}, {"richer", richer(t)}, {"sparse", sparse(t)}} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
@@ -219,6 +241,12 @@ func TestTemplateRoundTrip(t *testing.T) {
 				if m, want := got.Scopes[i].Model(cal), tt.ds.Scopes[i].Model(cal); !reflect.DeepEqual(m, want) {
 					t.Errorf("scope %s: Model() differs: %s", tt.ds.Scopes[i].ID, firstDifference(reflect.ValueOf(m).Elem(), reflect.ValueOf(want).Elem(), "Model"))
 				}
+				if h, want := got.Scopes[i].HarmModel(), tt.ds.Scopes[i].HarmModel(); !reflect.DeepEqual(h, want) {
+					t.Errorf("scope %s: HarmModel() = %+v; want %+v", tt.ds.Scopes[i].ID, h, want)
+				}
+			}
+			if r, want := got.BiasRanges(), tt.ds.BiasRanges(); !reflect.DeepEqual(r, want) {
+				t.Errorf("BiasRanges() = %v; want %v", r, want)
 			}
 		})
 	}
@@ -259,8 +287,19 @@ func firstDifference(a, b reflect.Value, path string) string {
 		}
 		return ""
 	case reflect.Map:
-		if a.Len() != b.Len() {
-			return path + ": map lengths differ"
+		if a.Len() != b.Len() || a.IsNil() != b.IsNil() {
+			return fmt.Sprintf("%s: map of %d (nil %v), want %d (nil %v)", path, a.Len(), a.IsNil(), b.Len(), b.IsNil())
+		}
+		keys := a.MapKeys()
+		slices.SortFunc(keys, func(x, y reflect.Value) int { return strings.Compare(fmt.Sprint(x), fmt.Sprint(y)) })
+		for _, k := range keys {
+			bv := b.MapIndex(k)
+			if !bv.IsValid() {
+				return fmt.Sprintf("%s[%v]: missing, want it", path, k)
+			}
+			if d := firstDifference(a.MapIndex(k), bv, fmt.Sprintf("%s[%v]", path, k)); d != "" {
+				return d
+			}
 		}
 		return ""
 	case reflect.String:
@@ -355,6 +394,22 @@ func TestTemplateLooks(t *testing.T) {
 	}
 	if vis, _ := f.GetColVisible(sheetControls, "W"); vis {
 		t.Errorf("Controls!W (template values) is visible; want hidden")
+	}
+	for _, c := range []struct{ sheet, cell, want string }{
+		{sheetScopes, "L1", "deaths per day lo"}, {sheetScopes, "R1", "value per QALY lo"},
+		{sheetCalibration, "A13", "optimism bias"}, {sheetCalibration, "B13", "equipment"}, {sheetCalibration, "E14", "41.0%"},
+	} {
+		if v, _ := f.GetCellValue(c.sheet, c.cell); v != c.want {
+			t.Errorf("%s!%s = %q; want %q", c.sheet, c.cell, v, c.want)
+		}
+	}
+	calNotes, err := f.GetComments(sheetCalibration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(calNotes, func(c excelize.Comment) bool { return c.Cell == "D1" }); i < 0 ||
+		!strings.Contains(calNotes[i].Paragraph[0].Text, "uniform range, not a 90% interval, drawn only when a run asks for the guidance's optimism bias") {
+		t.Errorf("Calibration!D1 has no note on the optimism-bias range")
 	}
 	dvs, err := f.GetDataValidations(sheetEffects)
 	if err != nil {
@@ -565,7 +620,45 @@ func TestLoadWorkbookRejects(t *testing.T) {
 		{"calibration total", at(sheetCalibration, "D", "A", "total", "£90m"),
 			`inputs.xlsx: Calibration!D%d: total: 9e+07 is not lost_output + it_costs = 9.2e+07`},
 		{"unknown calibration item", at(sheetCalibration, "A", "A", "note", "notes"),
-			`inputs.xlsx: Calibration!A%d: item: unknown item "notes" (want incident, price year, spread, duration, lost output, it costs, total, deflator, note or check)`},
+			`inputs.xlsx: Calibration!A%d: item: unknown item "notes" (want incident, price year, spread, duration, lost output, it costs, total, deflator, note, check or optimism bias)`},
+		{"harm not a number", at(sheetScopes, "L", "A", "acute-trust", "a few"),
+			`inputs.xlsx: Scopes!L%d: deaths per day: must be a non-negative number, got "a few"`},
+		{"value per QALY an interval", at(sheetScopes, "S", "A", "nhs-england", 90000.0),
+			`inputs.xlsx: Scopes!R%d: value per QALY: must be a single value, got [70000, 90000]`},
+		{"harm without a source", at(sheetScopes, "Q", "A", "acute-trust", "F: a study"),
+			`inputs.xlsx: Scopes!Q%d: QALYs per death: tag F needs at least one source id, as in F [nao2017]: note`},
+		{"harm part missing", func(t testing.TB, f *excelize.File) int {
+			r := rowOf(t, f, sheetScopes, "A", "acute-trust")
+			for _, c := range []string{"O", "P", "Q"} {
+				set(t, f, sheetScopes, fmt.Sprintf("%s%d", c, r), nil)
+			}
+			return r
+		}, `inputs.xlsx: Scopes!O%d: QALYs per death: missing`},
+		{"bias not an uplift", at(sheetCalibration, "D", "B", "equipment", "lots"),
+			`inputs.xlsx: Calibration!D%d: optimism bias equipment: must be a non-negative uplift such as 20% or 0.2, got "lots"`},
+		{"bias negative", at(sheetCalibration, "E", "B", "outsourcing", "-5%"),
+			`inputs.xlsx: Calibration!E%d: optimism bias outsourcing: must be a non-negative uplift such as 20% or 0.2, got "-5%"`},
+		{"bias lo above hi", at(sheetCalibration, "D", "B", "outsourcing", "50%"),
+			`inputs.xlsx: Calibration!D%d: optimism bias outsourcing: want a range 0 ≤ lo ≤ hi, got [0.5, 0.41]`},
+		{"bias without a source", at(sheetCalibration, "F", "B", "equipment", "F: the guidance"),
+			`inputs.xlsx: Calibration!F%d: optimism bias equipment: tag F needs at least one source id, as in F [nao2017]: note`},
+		{"bias missing", func(t testing.TB, f *excelize.File) int {
+			r := rowOf(t, f, sheetCalibration, "B", "equipment")
+			for _, c := range []string{"D", "E", "F"} {
+				set(t, f, sheetCalibration, fmt.Sprintf("%s%d", c, r), nil)
+			}
+			return r
+		}, `inputs.xlsx: Calibration!D%d: optimism bias equipment: missing: give the uplift range in lo and hi, e.g. 10% and 200%`},
+		{"unknown project type", at(sheetCalibration, "B", "B", "outsourcing", "software"),
+			`inputs.xlsx: Calibration!B%d: optimism bias software: project type must be equipment or outsourcing, got "software"`},
+		{"bias twice", func(t testing.TB, f *excelize.File) int {
+			if e := rowOf(t, f, sheetCalibration, "B", "equipment"); e != 13 {
+				t.Fatalf("Calibration: equipment on row %d; the message below says 13", e)
+			}
+			r := rowOf(t, f, sheetCalibration, "B", "outsourcing")
+			set(t, f, sheetCalibration, fmt.Sprintf("B%d", r), "Equipment")
+			return r
+		}, `inputs.xlsx: Calibration!B%d: id: optimism bias "equipment" appears twice (also on row 13)`},
 		{"holdout observed", at(sheetHoldouts, "R", "A", "scripps-2021", "n/a"),
 			`inputs.xlsx: Holdouts!R%d: observed: must be a non-negative amount, got "n/a"`},
 		{"source year", at(sheetSources, "D", "A", "nao2017", "2017a"),

@@ -757,10 +757,15 @@ func (l *loader) calibration(ds *Dataset) {
 		"itcosts": &c.ITCosts, "total": &c.Total, "deflator": &c.Deflator,
 	}
 	seen := map[string]int{}
+	bias := map[string]int{} // project type → row
 	for _, r := range t.rows {
 		item := norm(t.text(r, "item"))
 		itemCell := cellName(t.cols["item"], r.n)
 		fp := t.fingerprint(r)
+		if item == "optimismbias" {
+			l.biasRange(ds, t, r, fp, bias)
+			continue
+		}
 		if item == "check" {
 			id := t.text(r, "id")
 			at := fmt.Sprintf("calibration.checks[%d]", len(c.Checks))
@@ -787,7 +792,7 @@ func (l *loader) calibration(ds *Dataset) {
 		default:
 			dst, ok := nums[item]
 			if !ok {
-				l.errf(t.sheet, itemCell, "item", "unknown item %q (want incident, price year, spread, duration, lost output, it costs, total, deflator, note or check)", t.text(r, "item"))
+				l.errf(t.sheet, itemCell, "item", "unknown item %q (want incident, price year, spread, duration, lost output, it costs, total, deflator, note, check or optimism bias)", t.text(r, "item"))
 				continue
 			}
 			kind := kindAmount
@@ -801,6 +806,28 @@ func (l *loader) calibration(ds *Dataset) {
 			}
 		}
 	}
+}
+
+// biasRange reads an optimism bias row of the Calibration sheet: the
+// guidance's uplift range for the project type in its id column. rows
+// holds the row of each project type read so far.
+func (l *loader) biasRange(ds *Dataset, t *table, r sheetRow, fp map[string]original, rows map[string]int) {
+	k := strings.ToLower(t.text(r, "id"))
+	idCol := max(t.cols["id"], 1)
+	if prev, dup := rows[k]; dup {
+		l.errf(t.sheet, cellName(idCol, r.n), "id", "optimism bias %q appears twice (also on row %d)", k, prev)
+		return
+	}
+	rows[k] = r.n
+	l.lines["optimism_bias."+k] = l.cellPos(t, r, idCol)
+	n := l.number(t, r, "value", kindUplift, fp)
+	if n == nil {
+		n = &Number{ref: l.rowPos(t, r), bad: "missing: give the uplift range in lo and hi, e.g. 10% and 200%"}
+	}
+	if ds.OptimismBias == nil {
+		ds.OptimismBias = map[string]*Number{}
+	}
+	ds.OptimismBias[k] = n
 }
 
 // holdouts reads the Holdouts sheet.
@@ -848,11 +875,33 @@ func (l *loader) scopes(ds *Dataset) {
 		l.numberInto(&s.Orgs, t, r, "orgs", fp)
 		s.Daily = l.number(t, r, "daily", kindAmount, fp)
 		s.Recovery = l.number(t, r, "recovery", kindAmount, fp)
+		s.Harm = l.harm(t, r, fp)
+		if s.Harm != nil {
+			l.lines[at+".harm"] = p
+		}
 		ds.Scopes = append(ds.Scopes, s)
 	}
 	l.threats(ds)
 	l.controls(ds)
 	l.effects(ds)
+}
+
+// harm reads a scope's harm inputs, or nil when their cells are all blank.
+// A number left blank beside the others is left zero, for Validate to
+// report missing.
+func (l *loader) harm(t *table, r sheetRow, fp map[string]original) *Harm {
+	var h Harm
+	dsts := []*Number{&h.DeathsPerDay, &h.QALYsPerDeath, &h.ValuePerQALY}
+	given := false
+	for i, name := range []string{"deaths_per_day", "qalys_per_death", "value_per_qaly"} {
+		if n := l.number(t, r, name, t.spec.field(name).kind, fp); n != nil {
+			*dsts[i], given = *n, true
+		}
+	}
+	if !given {
+		return nil
+	}
+	return &h
 }
 
 // scopeOf returns the index of the scope a row names, reporting a problem

@@ -3,11 +3,15 @@ package data
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"cybercba/model"
 )
 
 // templateRows is the number of rows the template's drop-down lists and
@@ -257,7 +261,11 @@ func (tw *templateWriter) header(lo *layout) {
 			case "lo":
 				note(c, fd.note)
 			case "hi":
-				note(c, "The high end (95th percentile) of "+what+"; blank for a fixed value.")
+				text := fd.hiNote
+				if text == "" {
+					text = "The high end (95th percentile) of " + what + "; blank for a fixed value."
+				}
+				note(c, text)
 			default:
 				note(c, "Where "+what+" comes from. "+noteSource)
 			}
@@ -356,6 +364,9 @@ func (tw *templateWriter) readme() {
 		"Money is in the currency and price year on the Settings sheet. Cells may hold numbers or text such as £1.2m, 250k, 1,200,000 or 30%; " +
 			"formulas are read by their saved values. Columns may be reordered; headers are matched without regard to case or spaces; " +
 			"a column whose header starts with # is yours and is not read. Each header has a note explaining the column and its unit.",
+		"Scopes may carry the social view's harm inputs (deaths per organisation-day of outage, QALYs per death, the value of a QALY); " +
+			"leave all three blank for a scope without them. The Calibration sheet also holds the Green Book guidance's optimism-bias range " +
+			"for each project type (equipment, outsourcing): a uniform range of uplifts, drawn only when a run asks for the guidance's optimism bias.",
 		"Scenarios: one bulk run per row. A blank cell keeps the Settings value. Each row's random seed is derived from the master seed " +
 			"(Settings) and the row's name, unless the row gives its own; multipliers scale the threats' rates, the losses (outage cost rates " +
 			"and fixed costs) and the controls' costs; controls allowed limits the controls the row may use.",
@@ -510,6 +521,11 @@ func (tw *templateWriter) scopes() {
 		r.num("orgs", &s.Orgs)
 		r.num("daily", s.Daily)
 		r.num("recovery", s.Recovery)
+		if h := s.Harm; h != nil {
+			r.num("deaths_per_day", &h.DeathsPerDay)
+			r.num("qalys_per_death", &h.QALYsPerDeath)
+			r.num("value_per_qaly", &h.ValuePerQALY)
+		}
 		rows = append(rows, r)
 	}
 	tw.table(lo, rows)
@@ -628,9 +644,31 @@ func (tw *templateWriter) calibration() {
 		r.text("unit", "£, incident's prices")
 		rows = append(rows, r)
 	}
+	// The optimism-bias ranges, by project type in a fixed order.
+	projects := slices.Sorted(maps.Keys(tw.ds.OptimismBias))
+	for _, k := range projects {
+		r := lo.row()
+		r.text("item", "optimism bias")
+		r.text("id", k)
+		r.num("value", tw.ds.OptimismBias[k])
+		r.text("unit", biasUnits[k])
+		rows = append(rows, r)
+	}
 	tw.table(lo, rows)
 	tw.dropList(sheetCalibration, colRange(lo.cols["item"], len(rows)+1+templateRows), "",
-		[]string{"incident", "price year", "spread", "duration", "lost output", "it costs", "total", "deflator", "note", "check"}, "Item")
+		[]string{"incident", "price year", "spread", "duration", "lost output", "it costs", "total", "deflator", "note", "check", "optimism bias"}, "Item")
+	first := len(rows) - len(projects) + 2 // the first optimism-bias row
+	for i := range projects {
+		row := first + i
+		tw.do(tw.f.SetCellStyle(sheetCalibration, cellName(lo.cols["value/lo"], row), cellName(lo.cols["value/hi"], row), tw.st.pct))
+		tw.dropList(sheetCalibration, cellName(lo.cols["id"], row), "", []string{model.ProjectEquipment, model.ProjectOutsourcing}, "Project type")
+	}
+}
+
+// biasUnits says what each project type's optimism bias is an uplift on.
+var biasUnits = map[string]string{
+	model.ProjectEquipment:   "uplift on capital costs",
+	model.ProjectOutsourcing: "uplift on operating costs",
 }
 
 func (tw *templateWriter) holdouts() {

@@ -31,6 +31,9 @@ type Report struct {
 	// Portfolio, if set, is the best portfolio under a budget and the
 	// efficient frontier.
 	Portfolio *model.PortfolioAnalysis
+	// Reproduce, if set, is recorded on a Reproduce sheet, for `cybercba
+	// reproduce`.
+	Reproduce *Reproduction
 	// Sensitivity, if set, is the tornado, switching values and value of
 	// information of the run's decision.
 	Sensitivity *model.Sensitivity

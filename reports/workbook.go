@@ -119,6 +119,9 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	b.inputs(r)
 	b.sources(r)
 	b.about(r)
+	if r.Reproduce != nil {
+		b.do(writeReproduce(f, r.Reproduce))
+	}
 	if b.err != nil {
 		return b.err
 	}

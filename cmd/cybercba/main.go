@@ -95,6 +95,7 @@ Usage:
   cybercba validate inputs.xlsx              list every problem of a workbook or dataset
   cybercba batch [flags] inputs.xlsx         run every row of its Scenarios sheet
   cybercba merge [flags] part.xlsx...        join the parts of a sharded batch run
+  cybercba reproduce report.xlsx             re-run a report and check its figures bit for bit
   cybercba help [command]                    show a command's flags
 
 With no dataset, the embedded NHS default is used. A dataset is YAML, JSON
@@ -124,6 +125,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCalibrate(ctx, rest, stdout, stderr)
 	case "sensitivity":
 		return runSensitivity(ctx, rest, stdout, stderr)
+	case "reproduce":
+		return runReproduce(ctx, rest, stdout, stderr)
 	case "template":
 		return runTemplate(ctx, rest, stdout, stderr)
 	case "validate":

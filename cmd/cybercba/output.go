@@ -32,8 +32,8 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 	fmt.Fprintf(w, "Baseline (no new controls): expected annual loss %s ± %s (1 SE); P50 %s, P95 %s ± %s, P99 %s ± %s, TVaR95 %s ± %s\n\n",
 		money(b.ALE), trimPound(money(b.ALESE)), money(b.P50), money(b.P95), trimPound(money(b.P95SE)),
 		money(b.P99), trimPound(money(b.P99SE)), money(b.TVaR95), trimPound(money(b.TVaR95SE)))
-	fmt.Fprintf(w, "Each control alone, appraised over %d years at %s, ranked by %s:\n\n",
-		j.appraisal.Horizon, discountText(j.appraisal, o.Discount), metricText(j.metric))
+	fmt.Fprintf(w, "Each control alone, appraised over %d years at %s, ranked by %s in the %s view:\n\n",
+		j.appraisal.Horizon, discountText(j.appraisal, o.Discount), metricText(j.metric), j.appraisal.View)
 	t := &table{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 7: true, 8: true, 9: true, 10: true, 11: true}}
 	t.add("Rank", "ID", "Control", "Cost/yr", "ΔALE/yr", "NPV", "(90% interval)", "BCR", "ROSI", "P(NPV>0)", "P(rank 1)", "Payback")
 	for k, i := range an.Ranking.Order {
@@ -50,6 +50,13 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb)
 	}
 	fmt.Fprint(w, t.String())
+	if an.Sim.Harm != nil {
+		writeSocial(w, j, an)
+	}
+	if uplifts := upliftText(j, an); uplifts != "" {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, uplifts)
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Cost/yr is the equivalent annual cost (capex and renewals annuitised, plus opex); payback is discounted. ± is one Monte Carlo standard error;")
 	fmt.Fprintln(w, "intervals and probabilities are across outer draws of the uncertain inputs.")
@@ -340,4 +347,91 @@ func provenanceLine(j *job, an *model.Analysis) string {
 	}
 	return fmt.Sprintf("Provenance: cybercba %s · seed %d · %s draws × %s years%s · inputs sha256:%s",
 		version(), j.opts.Seed, thousands(an.Sim.Draws), thousands(j.opts.Years), target, j.digest[:16])
+}
+
+// writeSocial writes the social view beside the financial one: harm
+// avoided and NPV with harm for each control, and a line for each control
+// whose rank or NPV sign differs between the views.
+func writeSocial(w io.Writer, j *job, an *model.Analysis) {
+	h := j.model.Harm
+	fmt.Fprintf(w, "\nSocial view: patient harm valued at %s per QALY, discounted at 1.5%% (Green Book health rate): baseline harm %s ± %s a year.\n\n",
+		money(h.ValuePerQALY), money(an.BaselineHarm), trimPound(money(an.BaselineHarmSE)))
+	fin := model.RankIn(an.Results, j.metric, model.Financial)
+	soc := model.RankIn(an.Results, j.metric, model.Social)
+	rankIn := func(rk model.Ranking, i int) int {
+		for k, x := range rk.Order {
+			if x == i {
+				return k + 1
+			}
+		}
+		return 0
+	}
+	t := &table{right: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}}
+	t.add("ID", "Harm avoided/yr", "PV harm avoided", "NPV (money)", "NPV with harm", "Rank (money)", "Rank (with harm)")
+	var differs []string
+	for _, i := range an.Ranking.Order {
+		r := &an.Results[i]
+		id := j.model.Controls[r.Portfolio[0]].ID
+		fr, sr := rankIn(fin, i), rankIn(soc, i)
+		t.add(id, money(r.Social.DeltaHarm.Mean)+" ±"+trimPound(money(r.Social.DeltaHarmSE)), money(r.Social.PVHarm.Mean),
+			money(r.NPV.Mean), money(r.Social.NPV.Mean), fmt.Sprint(fr), fmt.Sprint(sr))
+		if line := differsLine(id, fr, sr, r.NPV.Mean, r.Social.NPV.Mean); line != "" {
+			differs = append(differs, line)
+		}
+	}
+	fmt.Fprint(w, t.String())
+	fmt.Fprintln(w)
+	if len(differs) == 0 {
+		fmt.Fprintln(w, "Both views rank every control alike, with the same sign of NPV.")
+		return
+	}
+	fmt.Fprintln(w, "Where the views differ:")
+	for _, l := range differs {
+		fmt.Fprintln(w, "  "+l)
+	}
+}
+
+// differsLine describes how a control's rank or NPV sign differs between
+// the financial and social views, or returns "".
+func differsLine(id string, finRank, socRank int, finNPV, socNPV float64) string {
+	var parts []string
+	if finRank != socRank {
+		parts = append(parts, fmt.Sprintf("rank %d on money, %d with harm", finRank, socRank))
+	}
+	if (finNPV > 0) != (socNPV > 0) {
+		parts = append(parts, fmt.Sprintf("NPV %s on money, %s with harm", money(finNPV), money(socNPV)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return id + ": " + strings.Join(parts, "; ")
+}
+
+// upliftText lists the optimism-bias uplift each control's costs carry,
+// or "" when there is none.
+func upliftText(j *job, an *model.Analysis) string {
+	var parts []string
+	for _, r := range an.Results {
+		for k, c := range r.Portfolio {
+			if u := r.Uplift[k]; u != 0 {
+				ctl := j.model.Controls[c]
+				on := "capex and opex"
+				switch ctl.Project {
+				case model.ProjectEquipment:
+					on = "capex"
+				case model.ProjectOutsourcing:
+					on = "opex"
+				}
+				parts = append(parts, fmt.Sprintf("%s %s on %s", ctl.ID, percent(u), on))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	src := "as set"
+	if j.appraisal.BiasByProject != nil {
+		src = "drawn from the Green Book guidance's range for each project type, mean"
+	}
+	return "Optimism-bias uplift (" + src + "): " + strings.Join(parts, ", ") + "."
 }

@@ -34,10 +34,14 @@ type runOptions struct {
 	Horizon  int
 	Discount string // "" for the Green Book schedule, else a rate
 	Bias     float64
-	Workers  int
-	Metric   string
-	JSON     bool
-	Quiet    bool
+	// BiasGuidance draws uplifts from the guidance; View is financial or
+	// social.
+	BiasGuidance bool
+	View         string
+	Workers      int
+	Metric       string
+	JSON         bool
+	Quiet        bool
 	// Portfolio choice: budgets as written ("2m"), the objective, and the
 	// frontier ("" none, "default" the default grid, else a list).
 	Budget, CapexBudget string
@@ -96,7 +100,9 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.IntVar(&o.Years, "years", 5000, "simulated years per draw")
 	fs.IntVar(&o.Horizon, "horizon", 10, "appraisal horizon in `years`")
 	fs.StringVar(&o.Discount, "discount", "", "flat discount `rate` (e.g. 3.5% or 0.035); default the Green Book schedule, 3.5% to year 30 then 3.0%")
-	fs.Float64Var(&o.Bias, "optimism-bias", 0, "uplift on costs for controls without their own (e.g. 0.2 for +20%)")
+	fs.Float64Var(&o.Bias, "optimism-bias", 0, "uplift on costs for controls without their own (e.g. 0.2 for +20%): on capex for equipment projects, opex for outsourcing, both otherwise")
+	fs.BoolVar(&o.BiasGuidance, "bias-guidance", false, "draw each control's optimism-bias uplift from the Green Book guidance's range for its project type (equipment 10–200% on capex, outsourcing 0–41% on opex)")
+	fs.StringVar(&o.View, "view", "financial", "rank by the `view`: financial (money, calibrated on WannaCry's £92m) or social (money plus patient harm valued at the Green Book's £70,000 per QALY)")
 	fs.IntVar(&o.Workers, "workers", 0, "worker goroutines (0: one per CPU); results do not depend on it")
 	fs.StringVar(&o.Metric, "metric", "npv", "rank by `metric`: npv, bcr, rosi, dale (ΔALE) or dp95 (ΔP95)")
 	fs.StringVar(&o.Budget, "budget", "", "choose the best portfolio within this yearly `amount` (equivalent annual cost: capex annuitised plus opex), e.g. 2m or £750k")
@@ -181,6 +187,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	rep := buildReport(job, an)
 	rep.Portfolio = pa
 	rep.Sensitivity = sens
+	rep.Reproduce = &reports.Reproduction{
+		Digest: job.digest, Args: recordedArgs(fs), Figures: headline(job, an, pa), Dataset: canonicalYAML(job.ds),
+	}
 	written, err := writeOutputs(o.Out, job.formats, rep)
 	if err != nil {
 		return fmt.Errorf("writing outputs: %w", err)
@@ -336,7 +345,11 @@ func prepare(o runOptions) (*job, error) {
 	if o.Workers < 0 {
 		errs = append(errs, fmt.Errorf("--workers: must not be negative, got %d", o.Workers))
 	}
-	a := model.Appraisal{Horizon: o.Horizon, Discount: disc, OptimismBias: o.Bias}
+	view, err := model.ParseView(o.View)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--view: %w", err))
+	}
+	a := model.Appraisal{Horizon: o.Horizon, Discount: disc, OptimismBias: o.Bias, View: view}
 	if err := a.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("--horizon, --discount or --optimism-bias: %w", err))
 	}
@@ -363,6 +376,16 @@ func prepare(o runOptions) (*job, error) {
 	}
 	m := sc.Model(cal)
 	m.Correlations, m.CommonCorrelation = corr, o.Climate
+	if view == model.Social {
+		if m.Harm = sc.HarmModel(); m.Harm == nil {
+			return nil, &inputError{fmt.Errorf("--view social: %s: scope %s has no harm inputs (harm: deaths_per_day, qalys_per_death, value_per_qaly)", ds.File, sc.ID)}
+		}
+	}
+	if o.BiasGuidance {
+		if a.BiasByProject = ds.BiasRanges(); a.BiasByProject == nil {
+			return nil, &inputError{fmt.Errorf("--bias-guidance: %s has no optimism_bias ranges", ds.File)}
+		}
+	}
 	if err := m.Validate(); err != nil {
 		return nil, &inputError{fmt.Errorf("%s: scope %s: %w", ds.File, sc.ID, err)}
 	}

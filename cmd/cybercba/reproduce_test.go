@@ -1,0 +1,70 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestReproduce checks run then reproduce: identical at first; after an
+// input cell on the Inputs sheet is edited, a digest mismatch naming the
+// cell; after the recorded inputs themselves are edited, a mismatch and
+// figures that differ.
+func TestReproduce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	args := []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "12", "--years", "300", "--budget", "300k", "-o", dir}
+	mustSucceed(t, cybercba(t, args...), args)
+	book := filepath.Join(dir, "report.xlsx")
+
+	r := cybercba(t, "reproduce", book)
+	if r.code != exitOK || !strings.Contains(r.stdout, "Identical: all") {
+		t.Fatalf("reproduce of a fresh report: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	edit := func(t *testing.T, sheet, cell string, v any) string {
+		t.Helper()
+		f, err := excelize.OpenFile(book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.SetCellValue(sheet, cell, v); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "edited.xlsx")
+		if err := f.SaveAs(out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	r = cybercba(t, "reproduce", edit(t, "Inputs", "D12", 123456.0))
+	if r.code != exitFailure || !strings.Contains(r.stdout, "Digest mismatch") || !strings.Contains(r.stdout, "Inputs!D12") {
+		t.Errorf("reproduce after editing Inputs!D12: exit %d\n%s", r.code, r.stdout)
+	}
+
+	// Edit the recorded dataset: the first threat rate line on the
+	// Reproduce sheet.
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("Reproduce")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		if len(row) > 0 && strings.Contains(row[0], "rate:") && strings.Contains(row[0], "lo: 0.005") {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			r = cybercba(t, "reproduce", edit(t, "Reproduce", cell, strings.Replace(row[0], "lo: 0.005", "lo: 0.01", 1)))
+			if r.code != exitFailure || !strings.Contains(r.stdout, "Digest mismatch") || !strings.Contains(r.stdout, "Different:") {
+				t.Errorf("reproduce after editing the recorded dataset: exit %d\n%s", r.code, r.stdout)
+			}
+			return
+		}
+	}
+	t.Fatal("no rate line with lo: 0.005 on the Reproduce sheet")
+}
