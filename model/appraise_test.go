@@ -166,3 +166,31 @@ func TestCalibrateWannaCry(t *testing.T) {
 		t.Errorf("RecoveryNow = %g; want %g", c.RecoveryNow, want)
 	}
 }
+
+// TestFortyYearNPV checks a 40-year NPV against a hand computation with the
+// Green Book schedule: 3.5% for years 1–30, 3.0% for 31–40. Benefit 700 a
+// year (ΔALE), opex 100, capex 1000 renewed every 3 years.
+func TestFortyYearNPV(t *testing.T) {
+	t.Parallel()
+	df := func(y int) float64 {
+		if y <= 30 {
+			return math.Pow(1.035, -float64(y))
+		}
+		return math.Pow(1.035, -30) * math.Pow(1.03, -float64(y-30))
+	}
+	var want float64
+	for y := 1; y <= 40; y++ {
+		want += (700 - 100) * df(y)
+	}
+	want -= 1000 // year 0
+	for y := 3; y < 40; y += 3 {
+		want -= 1000 * df(y)
+	}
+	res, err := Appraise(handSim(math.NaN()), Appraisal{Horizon: 40, Discount: GreenBook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res[0].NPV.Mean; math.Abs(got-want) > 1e-9*math.Abs(want) {
+		t.Errorf("40-year NPV = %.10g; want %.10g", got, want)
+	}
+}
