@@ -8,13 +8,17 @@ import (
 )
 
 // ParseAmount reads an amount of money as people write it: "1200000",
-// "1,200,000", "£1.2m", "250k", "£2.5 bn", "3e6". The currency sign is
-// optional; k, m and bn (any case, "mn" too) scale by a thousand, a million
+// "1,200,000", "£1.2m", "250k", "£2.5 bn", "3e6". The currency sign (£, €
+// or $) is optional; k, m and bn (any case, "mn" too) scale by a thousand, a million
 // and a billion. It rejects anything else, negative amounts included.
 func ParseAmount(s string) (float64, error) {
 	t := strings.TrimSpace(s)
-	t = strings.TrimPrefix(t, "£")
-	t = strings.TrimSpace(t)
+	for _, sym := range []string{"£", "€", "$"} {
+		if strings.HasPrefix(t, sym) {
+			t = strings.TrimSpace(strings.TrimPrefix(t, sym))
+			break
+		}
+	}
 	lower := strings.ToLower(t)
 	scale := 1.0
 	for _, u := range []struct {

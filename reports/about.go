@@ -21,7 +21,7 @@ func aboutText(r *Report) []string {
 			"c_d = lost output / (E[S]·E[D]) and the recovery rate c_r = IT costs / E[S], so that replaying the incident through the model "+
 			"costs the reported total on average. The rates are then restated in %s prices. "+
 			"Hold-out incidents, never used in the fit, test the rates: the Calibration sheet shows whether each observed cost falls inside the model's 90%% interval.",
-			orDefault(cal.Incident, "the calibration incident"), moneyText(cal.Target), moneyText(cal.LostOutput), moneyText(cal.IT),
+			orDefault(cal.Incident, "the calibration incident"), currencyOf(r).text(cal.Target), currencyOf(r).text(cal.LostOutput), currencyOf(r).text(cal.IT),
 			orDefault(cal.PriceYear, "its own"), orDefault(r.PriceYear, "the dataset's"))
 	}
 	bias := fmt.Sprintf("Costs carry an optimism-bias uplift of %.0f%% (unless a control states its own), as HM Treasury's Green Book asks, "+
@@ -139,7 +139,7 @@ func portfolioText(r *Report) string {
 		"a group, e.g. two EDR products) and prerequisites (e.g. EDR needs an asset inventory). Budgets count expected costs with "+
 		"optimism bias: the yearly budget the equivalent annual cost, the capital budget the capex in year 0. The portfolios found are "+
 		"then simulated on the same incidents as everything else, which gives their intervals and P(NPV>0).%s",
-		objectiveShort(pa.Objective), withinText(pa.Constraints), tvar, frontier)
+		objectiveShort(pa.Objective), withinText(currencyOf(r), pa.Constraints), tvar, frontier)
 }
 
 // orDefault returns s, or def if s is empty.

@@ -348,10 +348,11 @@ func scopeName(r *Report) string {
 
 // prices describes the money convention, e.g. "£, 2024-25 prices".
 func prices(r *Report) string {
+	u := currencyOf(r).unit()
 	if r.PriceYear == "" {
-		return "£"
+		return u
 	}
-	return "£, " + r.PriceYear + " prices"
+	return u + ", " + r.PriceYear + " prices"
 }
 
 // thousands writes n with commas between thousands: 1,000,000.

@@ -349,8 +349,8 @@ func TestMoneyText(t *testing.T) {
 		{1.234e9, "£1.23bn"},
 		{math.Inf(1), "n/a"},
 	} {
-		if got := moneyText(tt.in); got != tt.want {
-			t.Errorf("moneyText(%g) = %q; want %q", tt.in, got, tt.want)
+		if got := currency("£").text(tt.in); got != tt.want {
+			t.Errorf("currency(\"£\").text(%g) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -367,7 +367,7 @@ func TestLogTicks(t *testing.T) {
 		{0, 10, []string{"£1", "£100", "£10k", "£1m", "£100m", "£10bn"}},
 	} {
 		var got []string
-		ticks := logTicks{Label: moneyText}.Ticks(tt.lo, tt.hi)
+		ticks := logTicks{Label: currency("£").text}.Ticks(tt.lo, tt.hi)
 		for _, tk := range ticks {
 			if tk.Label != "" {
 				got = append(got, tk.Label)

@@ -99,7 +99,7 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 
 	title := "Loss exceedance: " + scopeName(r)
 	p := newPlot(title, "Annual loss ("+prices(r)+"), log scale", "Annual exceedance probability")
-	p.X.Tick.Marker = logTicks{Label: moneyText}
+	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
 	p.Y.Tick.Marker = logTicks{Label: probText}
 	p.Add(newGrid())
 	var k key
@@ -209,7 +209,7 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 		xLabel += fmt.Sprintf("\n%.1f%% of years had no loss and are not shown", 100*zero)
 	}
 	p := newPlot(title, xLabel, "Share of simulated years (%)")
-	p.X.Tick.Marker = logTicks{Label: moneyText}
+	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
 	p.Y.Tick.Marker = linearTicks{Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
 	p.Add(newGrid())
 	h := &plotter.Histogram{Bins: bins, FillColor: skyBlue, LineStyle: draw.LineStyle{Color: color.White, Width: 0.5}}
@@ -220,8 +220,8 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 		value float64
 		sty   draw.LineStyle
 	}{
-		{"Expected annual loss (ALE): " + moneyText(base.sum.ALE), base.sum.ALE, line(vermillion)},
-		{"95th percentile (P95): " + moneyText(base.sum.P95), base.sum.P95, line(black, 7, 3)},
+		{"Expected annual loss (ALE): " + currencyOf(r).text(base.sum.ALE), base.sum.ALE, line(vermillion)},
+		{"95th percentile (P95): " + currencyOf(r).text(base.sum.P95), base.sum.P95, line(black, 7, 3)},
 	} {
 		if !(m.value > 0) || !finite(m.value) {
 			continue
@@ -268,7 +268,7 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
 	p := newPlot(title, xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: moneyText}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -344,7 +344,7 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 		}
 		if rw.observed > 0 && finite(rw.observed) {
 			obs = append(obs, plotter.XY{X: lg(rw.observed), Y: y})
-			obsLabels = append(obsLabels, moneyText(rw.observed))
+			obsLabels = append(obsLabels, currencyOf(r).text(rw.observed))
 			lo, hi = min(lo, rw.observed), max(hi, rw.observed)
 		}
 	}
@@ -353,12 +353,12 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 	}
 
 	title := "Outage-cost calibration and hold-out incidents"
-	xLabel := "Cost of one incident (£), log scale"
+	xLabel := "Cost of one incident (" + currencyOf(r).unit() + "), log scale"
 	if cal.PriceYear != "" && r.PriceYear != "" {
 		xLabel += fmt.Sprintf("\nfitted incident in %s prices, hold-outs in %s prices", cal.PriceYear, r.PriceYear)
 	}
 	p := newPlot(title, xLabel, "")
-	p.X.Tick.Marker = logTicks{Label: moneyText}
+	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)

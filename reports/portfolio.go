@@ -91,13 +91,13 @@ func controlsText(ch model.Choice, sep string) string {
 
 // withinText describes a portfolio's budget: "within £50m a year",
 // "within £2m of capital", both, or "with no budget limit".
-func withinText(c model.Constraints) string {
+func withinText(cur currency, c model.Constraints) string {
 	var s []string
 	if finite(c.Annual) {
-		s = append(s, moneyText(c.Annual)+" a year")
+		s = append(s, cur.text(c.Annual)+" a year")
 	}
 	if finite(c.Capex) {
-		s = append(s, moneyText(c.Capex)+" of capital")
+		s = append(s, cur.text(c.Capex)+" of capital")
 	}
 	if len(s) == 0 {
 		return "with no budget limit"
@@ -108,10 +108,11 @@ func withinText(c model.Constraints) string {
 // perYear describes a yearly amount's money convention, e.g. "£ a year,
 // 2024-25 prices".
 func perYear(r *Report) string {
+	u := currencyOf(r).unit()
 	if r.PriceYear == "" {
-		return "£ a year"
+		return u + " a year"
 	}
-	return "£ a year, " + r.PriceYear + " prices"
+	return u + " a year, " + r.PriceYear + " prices"
 }
 
 // tread is one step of the frontier's staircase: from budget x on, the
@@ -206,8 +207,8 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		yLabel = objectiveName(pa.Objective) + "\n(" + perYear(r) + ")"
 	}
 	p := newPlot(title, xLabel, yLabel)
-	p.X.Tick.Marker = linearTicks{Label: moneyText}
-	p.Y.Tick.Marker = linearTicks{Label: moneyText}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).text}
 	p.Add(newGrid())
 	var k key
 
@@ -267,9 +268,9 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 	if finite(limit) && limit >= xmin && limit <= xmax {
 		bl := &vline{x: limit, LineStyle: draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}}
 		p.Add(bl)
-		name := "Budget: " + moneyText(limit) + " a year"
+		name := "Budget: " + currencyOf(r).text(limit) + " a year"
 		if kind == model.CapexBudget {
-			name = "Capital budget: " + moneyText(limit)
+			name = "Capital budget: " + currencyOf(r).text(limit)
 		}
 		k.add(name, bl)
 	}
@@ -283,7 +284,7 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		}
 		pt.GlyphStyle = draw.GlyphStyle{Color: vermillion, Radius: 5.5, Shape: draw.PyramidGlyph{}}
 		p.Add(pt)
-		k.add("Chosen portfolio, "+withinText(pa.Constraints), pt)
+		k.add("Chosen portfolio, "+withinText(currencyOf(r), pa.Constraints), pt)
 		labels := &tag{at: chosen, label: chosenLabel(pa.Choice)}
 		sty := textStyle(tickSize)
 		sty.Color = vermillion
@@ -491,12 +492,12 @@ func (b *book) portfolio(r *Report) {
 			item{},
 			item{label: "Simulated appraisal (across outer draws)"},
 			item{label: "ΔALE (mean)", value: res.DeltaALE.Mean, style: st.money,
-				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", moneyText(res.DeltaALESE), moneyText(res.DeltaALE.Lo), moneyText(res.DeltaALE.Hi))},
+				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", currencyOf(r).text(res.DeltaALESE), currencyOf(r).text(res.DeltaALE.Lo), currencyOf(r).text(res.DeltaALE.Hi))},
 			item{label: "ΔALE standard error", value: res.DeltaALESE, style: st.money},
 			item{label: "ΔALE, 5th percentile", value: res.DeltaALE.Lo, style: st.money},
 			item{label: "ΔALE, 95th percentile", value: res.DeltaALE.Hi, style: st.money},
 			item{label: "NPV (mean)", value: res.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("Over %d years; 90%% interval %s to %s.", an.Appraisal.Horizon, moneyText(res.NPV.Lo), moneyText(res.NPV.Hi))},
+				note: fmt.Sprintf("Over %d years; 90%% interval %s to %s.", an.Appraisal.Horizon, currencyOf(r).text(res.NPV.Lo), currencyOf(r).text(res.NPV.Hi))},
 			item{label: "NPV standard error", value: res.NPVSE, style: st.money},
 			item{label: "NPV, 5th percentile", value: res.NPV.Lo, style: st.money},
 			item{label: "NPV, 95th percentile", value: res.NPV.Hi, style: st.money},
@@ -533,11 +534,11 @@ func (b *book) frontier(r *Report) {
 	pa := r.Portfolio
 	st := b.st
 	kind := pa.FrontierKind
-	budgetHead := "Budget (£/yr)"
+	budgetHead := b.cur.in("Budget (£/yr)")
 	if kind == model.CapexBudget {
-		budgetHead = "Capital budget (£)"
+		budgetHead = b.cur.in("Capital budget (£)")
 	}
-	objHead := "Objective: " + objectiveShort(pa.Objective) + " (£, " + objectiveSource(pa) + ")"
+	objHead := "Objective: " + objectiveShort(pa.Objective) + " (" + b.cur.unit() + ", " + objectiveSource(pa) + ")"
 	sim := func(f func(*model.Result) any) func(model.FrontierPoint) any {
 		return func(p model.FrontierPoint) any {
 			if p.Result == nil {
@@ -557,7 +558,7 @@ func (b *book) frontier(r *Report) {
 		}
 	}
 	m := func(head string, f func(model.FrontierPoint) any) column[model.FrontierPoint] {
-		return column[model.FrontierPoint]{head: head, width: 14, style: st.money, value: f}
+		return column[model.FrontierPoint]{head: b.cur.in(head), width: 14, style: st.money, value: f}
 	}
 	cols := []column[model.FrontierPoint]{
 		m(budgetHead, func(p model.FrontierPoint) any { return p.Budget }),
@@ -606,9 +607,9 @@ func (b *book) frontier(r *Report) {
 	case model.MaxDeltaALE:
 		cs = append(cs, series(10, "56B4E9", 1.25, excelize.LineDashDash, "none"), series(11, "56B4E9", 1.25, excelize.LineDashDash, "none"))
 	}
-	xTitle := "Yearly budget, equivalent annual cost (£)"
+	xTitle := b.cur.in("Yearly budget, equivalent annual cost (£)")
 	if kind == model.CapexBudget {
-		xTitle = "Capital budget (£)"
+		xTitle = b.cur.in("Capital budget (£)")
 	}
 	b.do(b.f.AddChart(s, cellName(2, last+3), &excelize.Chart{
 		Type:   excelize.Scatter,
@@ -618,14 +619,14 @@ func (b *book) frontier(r *Report) {
 			MajorGridLines: true,
 			Minimum:        new(0.0),
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: fmtMoney},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
 			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: xTitle}}},
 		},
 		YAxis: excelize.ChartAxis{
 			MajorGridLines: true,
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: fmtMoney},
-			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: objectiveName(pa.Objective) + " (£)"}}},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
+			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: objectiveName(pa.Objective) + " (" + b.cur.unit() + ")"}}},
 		},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 900, Height: 520},

@@ -468,12 +468,12 @@ func TestWorkbookPortfolioLayout(t *testing.T) {
 	for _, tt := range []struct {
 		sheet, cell, format string
 	}{
-		{sheetFrontier, "A2", fmtMoney},  // budget
-		{sheetFrontier, "E2", fmtMoney},  // objective
-		{sheetFrontier, "H2", fmtMoney},  // NPV 95%
-		{sheetFrontier, "L2", fmtRatio},  // BCR
-		{sheetFrontier, "M2", fmtPct},    // P(NPV>0)
-		{sheetPortfolio, "B4", fmtMoney}, // the yearly budget
+		{sheetFrontier, "A2", currency("£").numFmt()},  // budget
+		{sheetFrontier, "E2", currency("£").numFmt()},  // objective
+		{sheetFrontier, "H2", currency("£").numFmt()},  // NPV 95%
+		{sheetFrontier, "L2", fmtRatio},                // BCR
+		{sheetFrontier, "M2", fmtPct},                  // P(NPV>0)
+		{sheetPortfolio, "B4", currency("£").numFmt()}, // the yearly budget
 	} {
 		id, err := f.GetCellStyle(tt.sheet, tt.cell)
 		if err != nil {

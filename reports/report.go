@@ -19,7 +19,10 @@ type Report struct {
 	ScopeID, ScopeName string
 	// Currency and PriceYear state the money convention, e.g. GBP, 2024-25.
 	Currency, PriceYear string
-	Settings            Settings
+	// CurrencySymbol is written before every amount, in figures, captions
+	// and number formats: "£", "€", "CHF ". Empty means "£".
+	CurrencySymbol string
+	Settings       Settings
 	// Model is the model as simulated; Analysis its results.
 	Model    *model.Model
 	Analysis *model.Analysis

@@ -107,7 +107,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: moneyText}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -121,7 +121,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	}
 	mid := &vline{x: tn.Central, LineStyle: draw.LineStyle{Color: black, Width: 1.5}}
 	p.Add(mid)
-	k.add("Central NPV, every input at its median: "+moneyText(tn.Central), mid)
+	k.add("Central NPV, every input at its median: "+currencyOf(r).text(tn.Central), mid)
 	p.NominalY(names...)
 	span := xmax - xmin
 	if !(span > 0) {
@@ -318,11 +318,11 @@ func (b *book) sensitivity(r *Report) {
 			column[rankedInput[model.TornadoBar]]{head: "Input at P95", width: 16,
 				styleOf: func(t rankedInput[model.TornadoBar]) int { return b.inputStyle(t.row.Input) },
 				value:   func(t rankedInput[model.TornadoBar]) any { return t.row.Hi }},
-			column[rankedInput[model.TornadoBar]]{head: "NPV at P5 (£)", width: 16, style: st.money,
+			column[rankedInput[model.TornadoBar]]{head: b.cur.in("NPV at P5 (£)"), width: 16, style: st.money,
 				value: func(t rankedInput[model.TornadoBar]) any { return t.row.NPVLo }},
-			column[rankedInput[model.TornadoBar]]{head: "NPV at P95 (£)", width: 16, style: st.money,
+			column[rankedInput[model.TornadoBar]]{head: b.cur.in("NPV at P95 (£)"), width: 16, style: st.money,
 				value: func(t rankedInput[model.TornadoBar]) any { return t.row.NPVHi }},
-			column[rankedInput[model.TornadoBar]]{head: "Swing (£)", width: 16, style: st.money,
+			column[rankedInput[model.TornadoBar]]{head: b.cur.in("Swing (£)"), width: 16, style: st.money,
 				value: func(t rankedInput[model.TornadoBar]) any { return t.row.Swing() }},
 		)
 		top := row
@@ -359,13 +359,13 @@ func (b *book) sensitivity(r *Report) {
 
 	if v := sa.VOI; v != nil {
 		section("Value of information: what knowing the inputs before deciding would be worth, at most")
-		line("EVPI (£)", v.EVPI, st.money, fmt.Sprintf("Expected value of perfect information: E[max NPV] − max E[NPV] over %s outer draws, "+
+		line(b.cur.in("EVPI (£)"), v.EVPI, st.money, fmt.Sprintf("Expected value of perfect information: E[max NPV] − max E[NPV] over %s outer draws, "+
 			"choosing among %d alternatives and doing nothing.", thousands(r.Analysis.Sim.Draws), len(v.Alternatives)))
 		line("Best on current information", portfolioIDs(r.Model, v.Best, "+"), 0, "")
 		row++
 		type ev = rankedInput[model.InputValue]
 		cols := append(inputColumns(b, func(iv model.InputValue) model.Input { return iv.Input }),
-			column[ev]{head: "EVPPI (£)", width: 16, style: st.money, value: func(e ev) any { return e.row.Value }},
+			column[ev]{head: b.cur.in("EVPPI (£)"), width: 16, style: st.money, value: func(e ev) any { return e.row.Value }},
 			column[ev]{head: "Share of EVPI", width: 16, style: st.pct, value: func(e ev) any { return e.row.Value / v.EVPI }},
 		)
 		row = writeRows(b, s, row, cols, ranked(v.EVPPI)) + 1
@@ -395,9 +395,9 @@ func (b *book) tornadoChart(r *Report, top, k int) {
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0072B2"}},
 		}},
 		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(
-			"Swing in NPV of %s from each input's P5 to its P95: the %d largest (£)", decisionText(r), k)}}},
+			"Swing in NPV of %s from each input's P5 to its P95: the %d largest (%s)", decisionText(r), k, b.cur.unit())}}},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtMoney}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 760, Height: uint(max(300, 30*k+120))},
 	}))

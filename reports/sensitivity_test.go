@@ -304,7 +304,7 @@ func TestWorkbookSensitivityLayout(t *testing.T) {
 		case strings.HasSuffix(field, "reduction"):
 			want = fmtPct
 		case slices.Contains(moneyFields, field):
-			want = fmtMoney
+			want = currency("£").numFmt()
 		}
 		id, err := f.GetCellStyle(sheetSensitivity, cellName(col, top+1+k))
 		if err != nil {

@@ -96,7 +96,7 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "NPV in the financial and social views: " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: moneyText}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -166,7 +166,7 @@ func (b *book) social(r *Report) {
 	st := b.st
 	type row = socialRow
 	m := func(head string, f func(row) float64) column[row] {
-		return column[row]{head: head, width: 14, style: st.money, value: func(s row) any { return f(s) }}
+		return column[row]{head: b.cur.in(head), width: 14, style: st.money, value: func(s row) any { return f(s) }}
 	}
 	cols := []column[row]{
 		{head: "ID", width: 8, value: func(s row) any { return s.ctl.ID }},
@@ -201,7 +201,7 @@ func (b *book) social(r *Report) {
 	// Under the table a label sits in column A, running on over the empty
 	// column B, and its value in column C.
 	for i, it := range []item{
-		{label: "Baseline patient harm, valued (£/yr)", value: an.BaselineHarm, note: "Expected yearly harm with no new controls, valued in money."},
+		{label: b.cur.in("Baseline patient harm, valued (£/yr)"), value: an.BaselineHarm, note: "Expected yearly harm with no new controls, valued in money."},
 		{label: "Its standard error", value: an.BaselineHarmSE, note: "Monte Carlo standard error (batch means over outer draws)."},
 	} {
 		at := last + 2 + i

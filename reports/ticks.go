@@ -3,13 +3,26 @@ package reports
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 )
 
-// moneyText writes an amount of pounds to three significant figures with
-// a k, m or bn suffix: £950, £12.3k, £1m, −£2.5m, £1.2bn.
-func moneyText(x float64) string {
+// currency is the symbol written before amounts of money: "£", "€",
+// "CHF ".
+type currency string
+
+// currencyOf returns the report's currency symbol, "£" when it sets none.
+func currencyOf(r *Report) currency {
+	if r == nil || r.CurrencySymbol == "" {
+		return "£"
+	}
+	return currency(r.CurrencySymbol)
+}
+
+// text writes an amount to three significant figures with a k, m or bn
+// suffix: £950, £12.3k, £1m, −£2.5m, £1.2bn.
+func (c currency) text(x float64) string {
 	if !finite(x) {
 		return "n/a"
 	}
@@ -27,8 +40,23 @@ func moneyText(x float64) string {
 	case x >= 1e3:
 		unit, div = "k", 1e3
 	}
-	return sign + "£" + strconv.FormatFloat(roundSig(x/div, 3), 'f', -1, 64) + unit
+	return sign + string(c) + strconv.FormatFloat(roundSig(x/div, 3), 'f', -1, 64) + unit
 }
+
+// numFmt is the spreadsheet number format of whole amounts, negatives in
+// red: "£"#,##0;[Red]-"£"#,##0. A quote in the symbol is dropped, since a
+// quoted literal cannot hold one.
+func (c currency) numFmt() string {
+	q := `"` + strings.ReplaceAll(string(c), `"`, "") + `"`
+	return q + `#,##0;[Red]-` + q + `#,##0`
+}
+
+// in rewrites a heading written in pounds in the currency: "NPV (£)"
+// becomes "NPV (€)" or "NPV (CHF)".
+func (c currency) in(s string) string { return strings.ReplaceAll(s, "£", c.unit()) }
+
+// unit is the symbol as a unit in a label or column head: "£", "CHF".
+func (c currency) unit() string { return strings.TrimSpace(string(c)) }
 
 // roundSig rounds x to n significant figures.
 func roundSig(x float64, n int) float64 {

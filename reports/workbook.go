@@ -71,7 +71,7 @@ var sheets = []string{
 //	Sources      every publication the inputs cite
 //	About        the model and its assumptions in plain words
 //
-// Money cells carry a £ number format, shares a % format; header rows are
+// Money cells carry a number format with the report's currency symbol, shares a % format; header rows are
 // frozen, and table sheets have filters. Numbers are written at full
 // precision; a value that is not a finite number (the BCR of a control
 // that costs nothing) is written as "n/a".
@@ -86,7 +86,7 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 			err = fmt.Errorf("closing the workbook: %w", cerr)
 		}
 	}()
-	b := &book{f: f}
+	b := &book{f: f, cur: currencyOf(r)}
 	b.do(f.SetSheetName("Sheet1", sheetSummary))
 	for _, name := range sheetList(r)[1:] {
 		_, err := f.NewSheet(name)
@@ -146,8 +146,10 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 // sheets read as lists of cells (the pattern of bufio.Writer): after an
 // error, the methods do nothing.
 type book struct {
-	f   *excelize.File
-	st  styles
+	f  *excelize.File
+	st styles
+	// cur is the currency of money cells, charts and headings.
+	cur currency
 	err error
 }
 
@@ -169,7 +171,6 @@ const (
 
 // Number formats.
 const (
-	fmtMoney  = `"£"#,##0;[Red]-"£"#,##0`
 	fmtPct    = `0.0%`
 	fmtRatio  = `0.00`
 	fmtCount  = `#,##0`
@@ -208,7 +209,7 @@ func (b *book) styles() {
 		label:  style(&excelize.Style{Font: &excelize.Font{Bold: true}}),
 		wrap:   style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
 		link:   style(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}}),
-		money:  num(fmtMoney),
+		money:  num(b.cur.numFmt()),
 		pct:    num(fmtPct),
 		ratio:  num(fmtRatio),
 		count:  num(fmtCount),
@@ -216,7 +217,7 @@ func (b *book) styles() {
 		date:   num(fmtDate),
 		value:  num(fmtValue),
 	}
-	b.st.byUnit = map[string]int{"£": b.st.money, "fraction": b.st.pct}
+	b.st.byUnit = map[string]int{b.cur.unit(): b.st.money, "fraction": b.st.pct}
 }
 
 // cellValue returns v as a cell value: a non-finite number becomes "n/a",
@@ -423,7 +424,7 @@ func (b *book) summary(r *Report, opts []option) {
 	}
 	if hasSocial(r) {
 		rows = append(rows,
-			item{label: "Patient harm, valued (£/yr)", value: an.BaselineHarm, style: st.money,
+			item{label: b.cur.in("Patient harm, valued (£/yr)"), value: an.BaselineHarm, style: st.money,
 				note: "Expected yearly patient harm valued in money, outside the financial figures: see the Social sheet."},
 			item{label: "Patient harm standard error", value: an.BaselineHarmSE, style: st.money},
 		)
@@ -435,7 +436,7 @@ func (b *book) summary(r *Report, opts []option) {
 			item{label: "Best single control (by " + metricName(r) + ")", value: opts[1].label},
 			item{label: "Its NPV (mean)", value: best.NPV.Mean, style: st.money,
 				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s; P(NPV > 0) = %.0f%%.",
-					moneyText(best.NPVSE), moneyText(best.NPV.Lo), moneyText(best.NPV.Hi), 100*best.PNPVPositive)},
+					b.cur.text(best.NPVSE), b.cur.text(best.NPV.Lo), b.cur.text(best.NPV.Hi), 100*best.PNPVPositive)},
 			item{label: "Its NPV standard error", value: best.NPVSE, style: st.money},
 			item{label: "Its NPV, 5th percentile", value: best.NPV.Lo, style: st.money},
 			item{label: "Its NPV, 95th percentile", value: best.NPV.Hi, style: st.money},
@@ -449,7 +450,7 @@ func (b *book) summary(r *Report, opts []option) {
 			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
 				note: "Every control whose NPV alone is positive, appraised together on the same simulated incidents."},
 			item{label: "Its NPV (mean)", value: rec.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", moneyText(rec.NPVSE), moneyText(rec.NPV.Lo), moneyText(rec.NPV.Hi))},
+				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", b.cur.text(rec.NPVSE), b.cur.text(rec.NPV.Lo), b.cur.text(rec.NPV.Hi))},
 			item{label: "Its NPV standard error", value: rec.NPVSE, style: st.money},
 			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money},
 			item{label: "Its ALE", value: rec.Loss.ALE, style: st.money},
@@ -460,7 +461,7 @@ func (b *book) summary(r *Report, opts []option) {
 	if pa := r.Portfolio; pa != nil {
 		rows = append(rows,
 			item{},
-			item{label: "Best portfolio " + withinText(pa.Constraints), value: controlsText(pa.Choice, ", "),
+			item{label: "Best portfolio " + withinText(b.cur, pa.Constraints), value: controlsText(pa.Choice, ", "),
 				note: "Maximising " + objectiveShort(pa.Objective) + " by exact search: see the Portfolio sheet."},
 			item{label: "Its equivalent annual cost", value: pa.Choice.Annual, style: st.money},
 			item{label: "Its spend against the Gordon–Loeb bound", value: model.GordonLoebShare(pa.Choice.Annual, base.ALE), style: st.pct},
@@ -621,7 +622,7 @@ func (b *book) ranking(r *Report) {
 		return y
 	}
 	m := func(head string, f func(*model.Result) float64) column[rankRow] {
-		return column[rankRow]{head: head, width: 14, style: st.money, value: func(r rankRow) any { return f(r.res) }}
+		return column[rankRow]{head: b.cur.in(head), width: 14, style: st.money, value: func(r rankRow) any { return f(r.res) }}
 	}
 	cols := []column[rankRow]{
 		{head: "Rank", width: 6, style: st.count, value: func(r rankRow) any { return r.rank }},
@@ -663,7 +664,7 @@ func (b *book) ranking(r *Report) {
 	if len(rows) == 0 || b.err != nil {
 		return
 	}
-	npv := 1 + slices.IndexFunc(cols, func(c column[rankRow]) bool { return c.head == "NPV (£)" })
+	npv := 1 + slices.IndexFunc(cols, func(c column[rankRow]) bool { return c.head == b.cur.in("NPV (£)") })
 	ref := func(col int) string {
 		return fmt.Sprintf("%s!$%s$2:$%s$%d", sheetRanking, colName(col), colName(col), last)
 	}
@@ -675,9 +676,9 @@ func (b *book) ranking(r *Report) {
 			Values:     ref(npv),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0072B2"}},
 		}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf("Mean NPV over %d years by control (£)", h)}}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf("Mean NPV over %d years by control (%s)", h, b.cur.unit())}}},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtMoney}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 720, Height: uint(max(280, 36*len(rows)+120))},
 	}))
@@ -692,7 +693,7 @@ func colName(col int) string {
 func (b *book) percentiles(opts []option) {
 	st := b.st
 	m := func(head string, f func(model.Summary) float64) column[option] {
-		return column[option]{head: head, width: 15, style: st.money, value: func(o option) any { return f(o.sum) }}
+		return column[option]{head: b.cur.in(head), width: 15, style: st.money, value: func(o option) any { return f(o.sum) }}
 	}
 	cols := []column[option]{
 		{head: "Option", width: 40, value: func(o option) any { return o.label }},
@@ -895,8 +896,8 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64) {
 			MajorGridLines: true,
 			Minimum:        new(0.0),
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: fmtMoney},
-			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Annual loss (£)"}}},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
+			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Annual loss (" + b.cur.unit() + ")"}}},
 		},
 		YAxis: excelize.ChartAxis{
 			LogBase: 10, MajorGridLines: true,
@@ -1023,8 +1024,8 @@ func (b *book) calibration(r *Report) {
 		}
 	}
 	row++
-	head(row, "Hold-out incident (validation, not fitted; "+py(r.PriceYear)+")", "ID", "Observed (£)", "Model mean (£)",
-		"Model 5% (£)", "Model median (£)", "Model 95% (£)", "Observed / model", "Verdict")
+	head(row, "Hold-out incident (validation, not fitted; "+py(r.PriceYear)+")", "ID", b.cur.in("Observed (£)"), b.cur.in("Model mean (£)"),
+		b.cur.in("Model 5% (£)"), b.cur.in("Model median (£)"), b.cur.in("Model 95% (£)"), "Observed / model", "Verdict")
 	if b.err == nil {
 		b.do(b.f.SetRowHeight(s, row, headerHeight))
 	}

@@ -490,22 +490,22 @@ func TestWorkbookLayout(t *testing.T) {
 	for _, tt := range []struct {
 		sheet, cell, format string
 	}{
-		{sheetRanking, "G2", fmtPct},    // uplift
-		{sheetRanking, "Q2", fmtMoney},  // NPV
-		{sheetRanking, "T2", fmtMoney},  // NPV SE
-		{sheetRanking, "U2", fmtRatio},  // BCR
-		{sheetRanking, "X2", fmtRatio},  // BCR SE
-		{sheetRanking, "AB2", fmtPct},   // ROSI SE
-		{sheetRanking, "AC2", fmtPct},   // P(NPV>0)
-		{sheetRanking, "AD2", fmtPct},   // P(NPV>0) SE
-		{sheetLEC, "D2", fmtMoney},      // baseline loss
-		{sheetLEC, "E2", fmtMoney},      // its SE
-		{sheetLEC, "A2", fmtExceed},     // exceedance probability
-		{sheetSummary, "B7", fmtMoney},  // ALE
-		{sheetSummary, "B10", fmtMoney}, // P95 SE
-		{sheetInputs, "D5", fmtMoney},   // a control's opex
-		{sheetPercentiles, "C2", fmtMoney},
-		{sheetPercentiles, "N2", fmtMoney}, // TVaR95 SE
+		{sheetRanking, "G2", fmtPct},                  // uplift
+		{sheetRanking, "Q2", currency("£").numFmt()},  // NPV
+		{sheetRanking, "T2", currency("£").numFmt()},  // NPV SE
+		{sheetRanking, "U2", fmtRatio},                // BCR
+		{sheetRanking, "X2", fmtRatio},                // BCR SE
+		{sheetRanking, "AB2", fmtPct},                 // ROSI SE
+		{sheetRanking, "AC2", fmtPct},                 // P(NPV>0)
+		{sheetRanking, "AD2", fmtPct},                 // P(NPV>0) SE
+		{sheetLEC, "D2", currency("£").numFmt()},      // baseline loss
+		{sheetLEC, "E2", currency("£").numFmt()},      // its SE
+		{sheetLEC, "A2", fmtExceed},                   // exceedance probability
+		{sheetSummary, "B7", currency("£").numFmt()},  // ALE
+		{sheetSummary, "B10", currency("£").numFmt()}, // P95 SE
+		{sheetInputs, "D5", currency("£").numFmt()},   // a control's opex
+		{sheetPercentiles, "C2", currency("£").numFmt()},
+		{sheetPercentiles, "N2", currency("£").numFmt()}, // TVaR95 SE
 	} {
 		id, err := f.GetCellStyle(tt.sheet, tt.cell)
 		if err != nil {

@@ -31,6 +31,7 @@ Flags:
 func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	seed := fs.Uint64("seed", 2017, "random `seed` of the simulated replays")
+	symbol := fs.String("currency-symbol", "", currencyUsage)
 	if err := parseFlags(fs, args, stdout, calibrateUsage); err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return &inputError{fmt.Errorf("%s: %w", ds.File, err)}
 	}
-	writeCalibration(stdout, ds, cal, *seed)
+	writeCalibration(stdout, ds, cal, *seed, currencyOf(ds, *symbol))
 	return nil
 }
 
@@ -64,25 +65,25 @@ func sourceText(ds *data.Dataset, n data.Number) string {
 	return tag + ": " + strings.Join(src, "; ")
 }
 
-func writeCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed uint64) {
+func writeCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed uint64, cur currency) {
 	c := ds.Calibration
 	fmt.Fprintf(w, "cybercba %s · calibration on %s (%s prices) · %s\n\n", version(), c.Incident, c.PriceYear, ds.File)
 	fmt.Fprintln(w, "Inputs:")
 	for _, in := range []struct {
-		name string
-		n    data.Number
-		unit string
+		name  string
+		n     data.Number
+		money bool
 	}{
-		{"spread S, organisations disrupted (90% interval)", c.Spread, ""},
-		{"duration D, outage days (90% interval)", c.Duration, ""},
-		{"lost output", c.LostOutput, "£"},
-		{"IT costs", c.ITCosts, "£"},
-		{"total", c.Total, "£"},
-		{"GDP deflator to " + ds.PriceYear, c.Deflator, ""},
+		{"spread S, organisations disrupted (90% interval)", c.Spread, false},
+		{"duration D, outage days (90% interval)", c.Duration, false},
+		{"lost output", c.LostOutput, true},
+		{"IT costs", c.ITCosts, true},
+		{"total", c.Total, true},
+		{"GDP deflator to " + ds.PriceYear, c.Deflator, false},
 	} {
 		v := in.n.String()
-		if in.unit == "£" {
-			v = money(in.n.Lo)
+		if in.money {
+			v = cur.money(in.n.Lo)
 		}
 		fmt.Fprintf(w, "  %-52s %-10s %s\n", in.name, v, sourceText(ds, in.n))
 	}
@@ -91,20 +92,20 @@ func writeCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Fitted rates (c_d = lost output / (E[S]·E[D]), c_r = IT costs / E[S]):")
-	fmt.Fprintf(w, "  daily lost output per organisation-day, c_d    %10s (%s)   %10s (%s)\n", money(cal.Daily), c.PriceYear, money(cal.DailyNow), ds.PriceYear)
-	fmt.Fprintf(w, "  IT recovery per disrupted organisation, c_r    %10s (%s)   %10s (%s)\n\n", money(cal.Recovery), c.PriceYear, money(cal.RecoveryNow), ds.PriceYear)
+	fmt.Fprintf(w, "  daily lost output per organisation-day, c_d    %10s (%s)   %10s (%s)\n", cur.money(cal.Daily), c.PriceYear, cur.money(cal.DailyNow), ds.PriceYear)
+	fmt.Fprintf(w, "  IT recovery per disrupted organisation, c_r    %10s (%s)   %10s (%s)\n\n", cur.money(cal.Recovery), c.PriceYear, cur.money(cal.RecoveryNow), ds.PriceYear)
 	rp := cal.Replay
 	fmt.Fprintf(w, "Replay of %s with the fitted rates (%s prices):\n", c.Incident, c.PriceYear)
-	fmt.Fprintf(w, "  expected cost %s = %s lost output + %s IT (closed form)\n", money(rp.Mean), money(rp.LostOutput), money(rp.IT))
+	fmt.Fprintf(w, "  expected cost %s = %s lost output + %s IT (closed form)\n", cur.money(rp.Mean), cur.money(rp.LostOutput), cur.money(rp.IT))
 	fmt.Fprintf(w, "  simulated     %s ± %s (1 SE, %s replays, seed %d); 90%% interval %s to %s\n",
-		money(rp.SimMean), money(rp.SE), thousands(200000), seed, money(rp.P5), money(rp.P95))
-	fmt.Fprintf(w, "  target        %s: off by %+.3f%%\n\n", money(c.Total.Lo), 100*(rp.SimMean-c.Total.Lo)/c.Total.Lo)
+		cur.money(rp.SimMean), cur.money(rp.SE), thousands(200000), seed, cur.money(rp.P5), cur.money(rp.P95))
+	fmt.Fprintf(w, "  target        %s: off by %+.3f%%\n\n", cur.money(c.Total.Lo), 100*(rp.SimMean-c.Total.Lo)/c.Total.Lo)
 	if len(c.Checks) > 0 {
 		fmt.Fprintln(w, "Other figures, for comparison (not fitted):")
 		for _, ch := range c.Checks {
-			fmt.Fprintf(w, "  %-60s %10s   %s\n", ch.Name, money(ch.Value.Lo), sourceText(ds, ch.Value))
+			fmt.Fprintf(w, "  %-60s %10s   %s\n", ch.Name, cur.money(ch.Value.Lo), sourceText(ds, ch.Value))
 		}
-		fmt.Fprintf(w, "  the fitted lost output for the same replay                   %10s\n\n", money(rp.LostOutput))
+		fmt.Fprintf(w, "  the fitted lost output for the same replay                   %10s\n\n", cur.money(rp.LostOutput))
 	}
 	if len(ds.Holdouts) == 0 {
 		return
@@ -121,12 +122,12 @@ func writeCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed
 		case h.Observed.Lo > r.P95:
 			verdict = "above the model's 90% interval"
 		}
-		t.add(clip(h.Name, 60), money(h.Observed.Lo), money(r.Mean), money(r.P5)+" to "+money(r.P95),
+		t.add(clip(h.Name, 60), cur.money(h.Observed.Lo), cur.money(r.Mean), cur.money(r.P5)+" to "+cur.money(r.P95),
 			fmt.Sprintf("%.2f×", h.Observed.Lo/r.Mean), verdict)
 	}
 	fmt.Fprint(w, t.String())
 	fmt.Fprintln(w)
 	for _, h := range ds.Holdouts {
-		fmt.Fprintf(w, "  %s: observed %s (%s). %s\n", h.ID, money(h.Observed.Lo), sourceText(ds, h.Observed), h.Observed.Note)
+		fmt.Fprintf(w, "  %s: observed %s (%s). %s\n", h.ID, cur.money(h.Observed.Lo), sourceText(ds, h.Observed), h.Observed.Note)
 	}
 }

@@ -77,7 +77,7 @@ func buildReport(j *job, an *model.Analysis) *reports.Report {
 	rep := &reports.Report{
 		Tool: "cybercba", Version: version(), Generated: time.Now().UTC(),
 		Dataset: ds.File, ScopeID: j.scope.ID, ScopeName: j.model.Scope,
-		Currency: ds.Currency, PriceYear: ds.PriceYear,
+		Currency: ds.Currency, PriceYear: ds.PriceYear, CurrencySymbol: string(j.cur),
 		Settings: reports.Settings{
 			Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years, Horizon: j.appraisal.Horizon,
 			Discount: disc, OptimismBias: j.appraisal.OptimismBias, Metric: metricText(j.metric),
@@ -104,14 +104,15 @@ func buildReport(j *job, an *model.Analysis) *reports.Report {
 	for _, s := range ds.Sources {
 		rep.Sources = append(rep.Sources, reports.Source{ID: s.ID, Publisher: s.Publisher, Title: s.Title, Year: s.Year, URL: s.URL})
 	}
-	rep.Inputs = inputRows(ds, j.scope)
+	rep.Inputs = inputRows(ds, j.scope, j.cur)
 	return rep
 }
 
 // inputRows lists every input number of the calibration and the scope, as
-// used, with its provenance.
-func inputRows(ds *data.Dataset, sc *data.Scope) []reports.Input {
+// used, with its provenance, amounts in the currency cur.
+func inputRows(ds *data.Dataset, sc *data.Scope, cur currency) []reports.Input {
 	var rows []reports.Input
+	money := strings.TrimSpace(string(cur))
 	add := func(section, item, field, unit string, n *data.Number) {
 		if n == nil {
 			return
@@ -125,13 +126,13 @@ func inputRows(ds *data.Dataset, sc *data.Scope) []reports.Input {
 	item := c.Incident
 	add("Calibration", item, "spread (organisations)", "organisations", &c.Spread)
 	add("Calibration", item, "duration (days)", "days", &c.Duration)
-	add("Calibration", item, "lost output", "£ "+c.PriceYear, &c.LostOutput)
-	add("Calibration", item, "IT costs", "£ "+c.PriceYear, &c.ITCosts)
-	add("Calibration", item, "total", "£ "+c.PriceYear, &c.Total)
+	add("Calibration", item, "lost output", money+" "+c.PriceYear, &c.LostOutput)
+	add("Calibration", item, "IT costs", money+" "+c.PriceYear, &c.ITCosts)
+	add("Calibration", item, "total", money+" "+c.PriceYear, &c.Total)
 	add("Calibration", item, "GDP deflator", "ratio", &c.Deflator)
 	add("Scope", sc.ID+" "+sc.Name, "organisations", "organisations", &sc.Orgs)
-	add("Scope", sc.ID, "daily lost output (override)", "£ per organisation-day", sc.Daily)
-	add("Scope", sc.ID, "recovery cost (override)", "£ per organisation", sc.Recovery)
+	add("Scope", sc.ID, "daily lost output (override)", money+" per organisation-day", sc.Daily)
+	add("Scope", sc.ID, "recovery cost (override)", money+" per organisation", sc.Recovery)
 	for i := range sc.Threats {
 		t := &sc.Threats[i]
 		it := t.ID + " " + t.Name
@@ -141,14 +142,14 @@ func inputRows(ds *data.Dataset, sc *data.Scope) []reports.Input {
 		add("Threat", it, "duration", "outage days", &t.Duration)
 		add("Threat", it, "k_daily", "× daily rate", t.KDaily)
 		add("Threat", it, "k_recovery", "× recovery rate", t.KRecovery)
-		add("Threat", it, "fixed", "£ per event", t.Fixed)
+		add("Threat", it, "fixed", money+" per event", t.Fixed)
 	}
 	for i := range sc.Controls {
 		ctl := &sc.Controls[i]
 		it := ctl.ID + " " + ctl.Name
 		add("Control", it, "units", "units bought", ctl.Units)
-		add("Control", it, "capex", "£ per unit", &ctl.Capex)
-		add("Control", it, "opex", "£ per unit per year", &ctl.Opex)
+		add("Control", it, "capex", money+" per unit", &ctl.Capex)
+		add("Control", it, "opex", money+" per unit per year", &ctl.Opex)
 		add("Control", it, "lifetime", "years", &ctl.Lifetime)
 		add("Control", it, "optimism bias", "uplift", ctl.OptimismBias)
 		for _, e := range ctl.Effects {

@@ -4,11 +4,29 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"cybercba/data"
 )
 
-// money formats an amount with a £ sign and k/m/bn, to three significant
-// figures: £950, £12.3k, £4.56m, £1.20bn.
-func money(x float64) string {
+// currency is the symbol written before amounts of money: "£", "€",
+// "CHF " (data.CurrencySymbol gives a dataset's).
+type currency string
+
+// currencyUsage is the help text of --currency-symbol.
+const currencyUsage = "`symbol` written before amounts of money, e.g. € or \"CHF \" (default: the dataset's currency's, £ for GBP, € for EUR, $ for USD, else the code)"
+
+// currencyOf returns the symbol a command writes money with: the one given
+// by --currency-symbol, or else the dataset's currency's.
+func currencyOf(ds *data.Dataset, symbol string) currency {
+	if symbol != "" {
+		return currency(symbol)
+	}
+	return currency(data.CurrencySymbol(ds.Currency))
+}
+
+// money formats an amount with the currency's symbol and k/m/bn, to three
+// significant figures: £950, £12.3k, £4.56m, £1.20bn, −€3.00m.
+func (c currency) money(x float64) string {
 	if math.IsNaN(x) {
 		return "n/a"
 	}
@@ -47,7 +65,12 @@ func money(x float64) string {
 	default:
 		s = fmt.Sprintf("%.2f", v)
 	}
-	return sign + "£" + s + unit
+	return sign + string(c) + s + unit
+}
+
+// bare formats an amount as money does, without the symbol (after a ±).
+func (c currency) bare(x float64) string {
+	return strings.TrimPrefix(c.money(x), string(c))
 }
 
 // ratioText formats a ratio to two decimals (n/a for NaN).

@@ -41,8 +41,8 @@ func TestMoney(t *testing.T) {
 			if tt.bug != "" {
 				t.Skip("bug: " + tt.bug)
 			}
-			if got := money(tt.in); got != tt.want {
-				t.Errorf("money(%g) = %q; want %q", tt.in, got, tt.want)
+			if got := currency("£").money(tt.in); got != tt.want {
+				t.Errorf("currency(\"£\").money(%g) = %q; want %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -214,11 +214,42 @@ func TestClip(t *testing.T) {
 	}
 }
 
-func TestTrimPound(t *testing.T) {
+func TestBare(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{"£12.3k": "12.3k", "n/a": "n/a", "": "", "∞": "∞"} {
-		if got := trimPound(in); got != want {
-			t.Errorf("trimPound(%q) = %q; want %q", in, got, want)
+	tests := []struct {
+		cur  currency
+		in   float64
+		want string
+	}{
+		{"£", 12_345, "12.3k"},
+		{"€", 12_345, "12.3k"},
+		{"CHF ", 4.56e6, "4.56m"},
+		{"£", math.NaN(), "n/a"},
+		{"£", math.Inf(1), "∞"},
+	}
+	for _, tt := range tests {
+		if got := tt.cur.bare(tt.in); got != tt.want {
+			t.Errorf("currency(%q).bare(%g) = %q; want %q", tt.cur, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMoneyInCurrency(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cur  currency
+		in   float64
+		want string
+	}{
+		{"€", 950, "€950"},
+		{"€", -3e6, "−€3.00m"},
+		{"$", 1.2e9, "$1.20bn"},
+		{"CHF ", 12_345, "CHF 12.3k"},
+		{"CHF ", -950, "−CHF 950"},
+	}
+	for _, tt := range tests {
+		if got := tt.cur.money(tt.in); got != tt.want {
+			t.Errorf("currency(%q).money(%g) = %q; want %q", tt.cur, tt.in, got, tt.want)
 		}
 	}
 }

@@ -20,18 +20,28 @@ func discountText(a model.Appraisal, flat string) string {
 	return "Green Book schedule (3.5% to year 30, then 3.0%)"
 }
 
+// moneyConvention names the run's currency and its symbol, "GBP (£)", or
+// the code alone when the symbol is the code ("CHF").
+func moneyConvention(j *job) string {
+	sym := strings.TrimSpace(string(j.cur))
+	if sym == "" || sym == j.ds.Currency {
+		return j.ds.Currency
+	}
+	return j.ds.Currency + " (" + sym + ")"
+}
+
 // writeTable writes the run's results as a terminal table.
 func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) {
 	m, o := j.model, j.opts
 	fmt.Fprintf(w, "cybercba %s · %s · %s draws × %s years · seed %d\n",
 		version(), m.Scope, thousands(an.Sim.Draws), thousands(o.Years), o.Seed)
-	fmt.Fprintf(w, "Money in %s, %s prices. Outage costs calibrated on %s: £%s per organisation-day, %s recovery per organisation.\n",
-		j.ds.Currency, j.ds.PriceYear, j.ds.Calibration.Incident, trimPound(money(j.cal.DailyNow)), money(j.cal.RecoveryNow))
+	fmt.Fprintf(w, "Money in %s, %s prices. Outage costs calibrated on %s: %s per organisation-day, %s recovery per organisation.\n",
+		moneyConvention(j), j.ds.PriceYear, j.ds.Calibration.Incident, j.cur.money(j.cal.DailyNow), j.cur.money(j.cal.RecoveryNow))
 	fmt.Fprintf(w, "%s; %d threats, %d controls.\n\n", aggregationText(m), len(m.Threats), len(m.Controls))
 	b := an.Baseline
 	fmt.Fprintf(w, "Baseline (no new controls): expected annual loss %s ± %s (1 SE); P50 %s, P95 %s ± %s, P99 %s ± %s, TVaR95 %s ± %s\n\n",
-		money(b.ALE), trimPound(money(b.ALESE)), money(b.P50), money(b.P95), trimPound(money(b.P95SE)),
-		money(b.P99), trimPound(money(b.P99SE)), money(b.TVaR95), trimPound(money(b.TVaR95SE)))
+		j.cur.money(b.ALE), j.cur.bare(b.ALESE), j.cur.money(b.P50), j.cur.money(b.P95), j.cur.bare(b.P95SE),
+		j.cur.money(b.P99), j.cur.bare(b.P99SE), j.cur.money(b.TVaR95), j.cur.bare(b.TVaR95SE))
 	fmt.Fprintf(w, "Each control alone, appraised over %d years at %s, ranked by %s in the %s view:\n\n",
 		j.appraisal.Horizon, discountText(j.appraisal, o.Discount), metricText(j.metric), j.appraisal.View)
 	t := &table{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 7: true, 8: true, 9: true, 10: true, 11: true}}
@@ -43,9 +53,9 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 		if r.Payback > 0 {
 			pb = fmt.Sprintf("%d yr", r.Payback)
 		}
-		t.add(fmt.Sprint(k+1), c.ID, clip(c.Name, 44), money(r.EAC.Mean),
-			money(r.DeltaALE.Mean)+" ±"+trimPound(money(r.DeltaALESE)),
-			money(r.NPV.Mean)+" ±"+trimPound(money(r.NPVSE)), "["+money(r.NPV.Lo)+", "+money(r.NPV.Hi)+"]",
+		t.add(fmt.Sprint(k+1), c.ID, clip(c.Name, 44), j.cur.money(r.EAC.Mean),
+			j.cur.money(r.DeltaALE.Mean)+" ±"+j.cur.bare(r.DeltaALESE),
+			j.cur.money(r.NPV.Mean)+" ±"+j.cur.bare(r.NPVSE), "["+j.cur.money(r.NPV.Lo)+", "+j.cur.money(r.NPV.Hi)+"]",
 			ratioText(r.BCR.Mean), percent(r.ROSI.Mean),
 			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb)
 	}
@@ -69,20 +79,20 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 		}
 	}
 	fmt.Fprintf(w, "Gordon–Loeb check: the %d controls with positive NPV cost %s a year together; (1/e) × baseline ALE = %s",
-		n, money(spend), money(an.GordonLoeb))
+		n, j.cur.money(spend), j.cur.money(an.GordonLoeb))
 	if spend > an.GordonLoeb {
 		fmt.Fprint(w, " (above the bound: look again)\n")
 	} else {
 		fmt.Fprint(w, " (within the bound)\n")
 	}
-	fmt.Fprintln(w, convergenceLine(an))
+	fmt.Fprintln(w, convergenceLine(j.cur, an))
 	fmt.Fprintf(w, "Data: %s, %d sources (cybercba calibrate lists the calibration's). Run took %s.\n",
 		j.ds.File, len(j.ds.Sources), elapsed.Round(10*time.Millisecond))
 	fmt.Fprintln(w, provenanceLine(j, an))
 }
 
 // convergenceLine says whether the top two controls are told apart.
-func convergenceLine(an *model.Analysis) string {
+func convergenceLine(cur currency, an *model.Analysis) string {
 	if len(an.Ranking.Order) < 2 {
 		return ""
 	}
@@ -105,10 +115,10 @@ func convergenceLine(an *model.Analysis) string {
 	}
 	se := math.Sqrt(v / float64(len(d)))
 	if se == 0 || math.Abs(mean) > 3*se {
-		return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s (more than 3 SE): the leader is clear.", money(mean), money(se))
+		return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s (more than 3 SE): the leader is clear.", cur.money(mean), cur.money(se))
 	}
 	need := int(math.Ceil(float64(len(d)) * math.Pow(3*se/math.Abs(mean), 2)))
-	return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s, within 3 SE; about %s draws would separate them.", money(mean), money(se), thousands(need))
+	return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s, within 3 SE; about %s draws would separate them.", cur.money(mean), cur.money(se), thousands(need))
 }
 
 func metricText(m model.Metric) string {
@@ -123,13 +133,6 @@ func metricText(m model.Metric) string {
 		return "ΔP95"
 	}
 	return "NPV"
-}
-
-func trimPound(s string) string {
-	if len(s) > 0 && s[0] == 0xc2 { // "£" is 0xC2 0xA3
-		return s[2:]
-	}
-	return s
 }
 
 func clip(s string, n int) string {
@@ -148,6 +151,7 @@ type jsonResults struct {
 	Scope       string            `json:"scope"`
 	ScopeName   string            `json:"scope_name"`
 	Currency    string            `json:"currency"`
+	Symbol      string            `json:"currency_symbol"`
 	PriceYear   string            `json:"price_year"`
 	Settings    jsonSettings      `json:"settings"`
 	Calibration model.Calibration `json:"calibration"`
@@ -202,7 +206,7 @@ type jsonControl struct {
 func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnalysis, sens *model.Sensitivity) error {
 	out := jsonResults{
 		Tool: "cybercba", Version: version(), Dataset: j.ds.File,
-		Scope: j.scope.ID, ScopeName: j.model.Scope, Currency: j.ds.Currency, PriceYear: j.ds.PriceYear,
+		Scope: j.scope.ID, ScopeName: j.model.Scope, Currency: j.ds.Currency, Symbol: string(j.cur), PriceYear: j.ds.PriceYear,
 		Settings: jsonSettings{
 			Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years, Horizon: j.appraisal.Horizon,
 			Discount: j.appraisal.Discount, OptimismBias: j.appraisal.OptimismBias, Metric: j.metric.String(),
@@ -253,10 +257,10 @@ func writePortfolio(w io.Writer, j *job, an *model.Analysis, pa *model.Portfolio
 	fmt.Fprintln(w)
 	var limits []string
 	if c := pa.Constraints.Annual; !math.IsInf(c, 1) {
-		limits = append(limits, money(c)+" a year (equivalent annual cost)")
+		limits = append(limits, j.cur.money(c)+" a year (equivalent annual cost)")
 	}
 	if c := pa.Constraints.Capex; !math.IsInf(c, 1) {
-		limits = append(limits, money(c)+" of capital")
+		limits = append(limits, j.cur.money(c)+" of capital")
 	}
 	within := "with no budget limit"
 	if len(limits) > 0 {
@@ -273,19 +277,19 @@ func writePortfolio(w io.Writer, j *job, an *model.Analysis, pa *model.Portfolio
 		}
 		r := pa.Result
 		fmt.Fprintf(w, "  cost %s a year (capex %s); ΔALE %s ± %s; NPV %s [%s, %s]; BCR %s [%s, %s]; P(NPV>0) %.2f\n",
-			money(ch.Annual), money(ch.Capex), money(r.DeltaALE.Mean), trimPound(money(r.DeltaALESE)),
-			money(r.NPV.Mean), money(r.NPV.Lo), money(r.NPV.Hi),
+			j.cur.money(ch.Annual), j.cur.money(ch.Capex), j.cur.money(r.DeltaALE.Mean), j.cur.bare(r.DeltaALESE),
+			j.cur.money(r.NPV.Mean), j.cur.money(r.NPV.Lo), j.cur.money(r.NPV.Hi),
 			ratioText(r.BCR.Mean), ratioText(r.BCR.Lo), ratioText(r.BCR.Hi), r.PNPVPositive)
 		fmt.Fprintf(w, "  annual loss P95: baseline %s, with the portfolio %s; TVaR95 %s → %s\n",
-			money(an.Baseline.P95), money(r.Loss.P95), money(an.Baseline.TVaR95), money(r.Loss.TVaR95))
+			j.cur.money(an.Baseline.P95), j.cur.money(r.Loss.P95), j.cur.money(an.Baseline.TVaR95), j.cur.money(r.Loss.TVaR95))
 		fmt.Fprintf(w, "  Gordon–Loeb: the portfolio spends %s a year, %s of the bound (1/e) × baseline ALE = %s\n",
-			money(ch.Annual), percent(model.GordonLoebShare(ch.Annual, an.Baseline.ALE)), money(an.GordonLoeb))
+			j.cur.money(ch.Annual), percent(model.GordonLoebShare(ch.Annual, an.Baseline.ALE)), j.cur.money(an.GordonLoeb))
 	}
 	proof := "proven best"
 	if !ch.Optimal {
 		proof = "NOT proven best"
 	}
-	fmt.Fprintf(w, "  search: %s (%s); objective by %s %s\n", ch.Method, proof, objectiveSource(pa), objectiveValue(pa.Objective, ch.Objective))
+	fmt.Fprintf(w, "  search: %s (%s); objective by %s %s\n", ch.Method, proof, objectiveSource(pa), objectiveValue(j.cur, pa.Objective, ch.Objective))
 	if len(pa.Frontier) == 0 {
 		return
 	}
@@ -298,13 +302,13 @@ func writePortfolio(w io.Writer, j *job, an *model.Analysis, pa *model.Portfolio
 		if ids == "" {
 			ids = "(none)"
 		}
-		npv, iv, pp := money(0), "", "n/a"
+		npv, iv, pp := j.cur.money(0), "", "n/a"
 		if p.Result != nil {
-			npv = money(p.Result.NPV.Mean)
-			iv = "[" + money(p.Result.NPV.Lo) + ", " + money(p.Result.NPV.Hi) + "]"
+			npv = j.cur.money(p.Result.NPV.Mean)
+			iv = "[" + j.cur.money(p.Result.NPV.Lo) + ", " + j.cur.money(p.Result.NPV.Hi) + "]"
 			pp = fmt.Sprintf("%.2f", p.Result.PNPVPositive)
 		}
-		t.add(money(p.Budget), money(p.Choice.Annual), clip(ids, 48), objectiveValue(pa.Objective, p.Choice.Objective), npv, iv, pp)
+		t.add(j.cur.money(p.Budget), j.cur.money(p.Choice.Annual), clip(ids, 48), objectiveValue(j.cur, pa.Objective, p.Choice.Objective), npv, iv, pp)
 	}
 	fmt.Fprint(w, t.String())
 	fmt.Fprintln(w, "Objective by "+objectiveSource(pa)+"; NPV, intervals and P(NPV>0) from the simulation, across outer draws.")
@@ -317,8 +321,8 @@ func objectiveSource(pa *model.PortfolioAnalysis) string {
 	return "closed form (exact expectation)"
 }
 
-func objectiveValue(o model.Objective, v float64) string {
-	return money(v)
+func objectiveValue(cur currency, o model.Objective, v float64) string {
+	return cur.money(v)
 }
 
 // aggregationText states how threats combine.
@@ -355,7 +359,7 @@ func provenanceLine(j *job, an *model.Analysis) string {
 func writeSocial(w io.Writer, j *job, an *model.Analysis) {
 	h := j.model.Harm
 	fmt.Fprintf(w, "\nSocial view: patient harm valued at %s per QALY, discounted at 1.5%% (Green Book health rate): baseline harm %s ± %s a year.\n\n",
-		money(h.ValuePerQALY), money(an.BaselineHarm), trimPound(money(an.BaselineHarmSE)))
+		j.cur.money(h.ValuePerQALY), j.cur.money(an.BaselineHarm), j.cur.bare(an.BaselineHarmSE))
 	fin := model.RankIn(an.Results, j.metric, model.Financial)
 	soc := model.RankIn(an.Results, j.metric, model.Social)
 	rankIn := func(rk model.Ranking, i int) int {
@@ -373,9 +377,9 @@ func writeSocial(w io.Writer, j *job, an *model.Analysis) {
 		r := &an.Results[i]
 		id := j.model.Controls[r.Portfolio[0]].ID
 		fr, sr := rankIn(fin, i), rankIn(soc, i)
-		t.add(id, money(r.Social.DeltaHarm.Mean)+" ±"+trimPound(money(r.Social.DeltaHarmSE)), money(r.Social.PVHarm.Mean),
-			money(r.NPV.Mean), money(r.Social.NPV.Mean), fmt.Sprint(fr), fmt.Sprint(sr))
-		if line := differsLine(id, fr, sr, r.NPV.Mean, r.Social.NPV.Mean); line != "" {
+		t.add(id, j.cur.money(r.Social.DeltaHarm.Mean)+" ±"+j.cur.bare(r.Social.DeltaHarmSE), j.cur.money(r.Social.PVHarm.Mean),
+			j.cur.money(r.NPV.Mean), j.cur.money(r.Social.NPV.Mean), fmt.Sprint(fr), fmt.Sprint(sr))
+		if line := differsLine(j.cur, id, fr, sr, r.NPV.Mean, r.Social.NPV.Mean); line != "" {
 			differs = append(differs, line)
 		}
 	}
@@ -393,13 +397,13 @@ func writeSocial(w io.Writer, j *job, an *model.Analysis) {
 
 // differsLine describes how a control's rank or NPV sign differs between
 // the financial and social views, or returns "".
-func differsLine(id string, finRank, socRank int, finNPV, socNPV float64) string {
+func differsLine(cur currency, id string, finRank, socRank int, finNPV, socNPV float64) string {
 	var parts []string
 	if finRank != socRank {
 		parts = append(parts, fmt.Sprintf("rank %d on money, %d with harm", finRank, socRank))
 	}
 	if (finNPV > 0) != (socNPV > 0) {
-		parts = append(parts, fmt.Sprintf("NPV %s on money, %s with harm", money(finNPV), money(socNPV)))
+		parts = append(parts, fmt.Sprintf("NPV %s on money, %s with harm", cur.money(finNPV), cur.money(socNPV)))
 	}
 	if len(parts) == 0 {
 		return ""

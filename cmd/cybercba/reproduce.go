@@ -180,7 +180,7 @@ func editedInputs(f *excelize.File, ds *data.Dataset, sc *data.Scope) []string {
 	if err != nil {
 		return []string{"the Inputs sheet is missing"}
 	}
-	want := inputRows(ds, sc)
+	want := inputRows(ds, sc, currencyOf(ds, "")) // only the numbers are compared
 	var out []string
 	for i, in := range want {
 		r := i + 2 // header in row 1

@@ -60,6 +60,8 @@ type runOptions struct {
 	Strict       bool
 	Correlations string
 	Climate      float64
+	// CurrencySymbol, if set, overrides the dataset's currency's symbol.
+	CurrencySymbol string
 	// dataset is the dataset when run has read it already (a workbook,
 	// for its Settings), else nil.
 	dataset *data.Dataset
@@ -118,6 +120,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.BoolVar(&o.Strict, "strict", false, "treat input warnings (implausibly wide intervals, controls dearer than the whole loss, budgets above Gordon–Loeb) as errors")
 	fs.StringVar(&o.Correlations, "correlation", "", "rank correlations between threats' rates, e.g. S1:S3=0.5,S2:S3=0.3 (Gaussian copula; default independent)")
 	fs.Float64Var(&o.Climate, "threat-climate", 0, "one rank `correlation` between every pair of threats' rates (a common \"threat climate\"); --correlation pairs override it")
+	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	return fs
@@ -218,6 +221,8 @@ type job struct {
 	constraints model.Constraints
 	frontier    []float64 // nil: none; empty: the default grid
 	formats     []string
+	// cur is the symbol money is written with.
+	cur currency
 	// warnings are doubtful inputs; digest the SHA-256 of the inputs.
 	warnings []model.Warning
 	digest   string
@@ -404,6 +409,7 @@ func prepare(o runOptions) (*job, error) {
 		appraisal: a, metric: metric,
 		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
 		objective: objective, constraints: cons, frontier: frontier, formats: formats,
+		cur: currencyOf(ds, o.CurrencySymbol),
 	}, nil
 }
 

@@ -129,7 +129,7 @@ func portfolioName(m *model.Model, p model.Portfolio) string {
 }
 
 // inputValue formats an input's value in its unit.
-func inputValue(in model.Input, x float64) string {
+func inputValue(cur currency, in model.Input, x float64) string {
 	if math.IsNaN(x) {
 		return "none"
 	}
@@ -138,18 +138,18 @@ func inputValue(in model.Input, x float64) string {
 		return percent(x)
 	case strings.Contains(in.Field, "capex"), strings.Contains(in.Field, "opex"),
 		strings.Contains(in.Field, "cost"), strings.Contains(in.Field, "output"):
-		return money(x)
+		return cur.money(x)
 	}
 	return fmt.Sprintf("%.3g", x)
 }
 
 func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 	m, o := j.model, j.opts
-	fmt.Fprintf(w, "cybercba %s · %s · sensitivity · %s draws × %s years · seed %d\n\n",
-		version(), m.Scope, thousands(o.Draws), thousands(o.Years), o.Seed)
+	fmt.Fprintf(w, "cybercba %s · %s · sensitivity · %s draws × %s years · seed %d · money in %s, %s prices\n\n",
+		version(), m.Scope, thousands(o.Draws), thousands(o.Years), o.Seed, moneyConvention(j), j.ds.PriceYear)
 	tn := s.Tornado
 	fmt.Fprintf(w, "Decision: %s, %s. With every input at its median its NPV is %s.\n\n",
-		s.DecisionName, portfolioName(m, s.Decision), money(tn.Central))
+		s.DecisionName, portfolioName(m, s.Decision), j.cur.money(tn.Central))
 	fmt.Fprintf(w, "Tornado: each input from its 5th to its 95th percentile, the others at their medians (%d inputs; exact closed form):\n\n", len(tn.Bars))
 	t := &table{right: map[int]bool{0: true, 2: true, 3: true, 4: true, 5: true, 6: true}}
 	t.add("#", "Input", "P5", "P95", "NPV at P5", "NPV at P95", "Swing")
@@ -157,8 +157,8 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		if i == 20 {
 			break
 		}
-		t.add(fmt.Sprint(i+1), clip(b.Input.Name(), 46), inputValue(b.Input, b.Lo), inputValue(b.Input, b.Hi),
-			money(b.NPVLo), money(b.NPVHi), money(b.Swing()))
+		t.add(fmt.Sprint(i+1), clip(b.Input.Name(), 46), inputValue(j.cur, b.Input, b.Lo), inputValue(j.cur, b.Input, b.Hi),
+			j.cur.money(b.NPVLo), j.cur.money(b.NPVHi), j.cur.money(b.Swing()))
 	}
 	fmt.Fprint(w, t.String())
 	if len(tn.Bars) > 20 {
@@ -189,15 +189,15 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 				to = "from " + portfolioName(m, sw.OldDecision) + " to " + to
 			}
 		}
-		t.add(clip(sw.Input.Name(), 46), inputValue(sw.Input, sw.Median), inputValue(sw.Input, sw.NPVZero), pct,
-			inputValue(sw.Input, sw.Change), to)
+		t.add(clip(sw.Input.Name(), 46), inputValue(j.cur, sw.Input, sw.Median), inputValue(j.cur, sw.Input, sw.NPVZero), pct,
+			inputValue(j.cur, sw.Input, sw.Change), to)
 	}
 	fmt.Fprint(w, t.String())
 	fmt.Fprintln(w, "\"none\": no switch between the 5th percentile ÷ 1000 and the 95th × 1000 (fractions: 0 to 100%).")
 	fmt.Fprintln(w)
 	v := s.VOI
 	fmt.Fprintf(w, "Value of information, choosing among doing nothing and %d alternatives, across %s outer draws:\n", len(v.Alternatives), thousands(o.Draws))
-	fmt.Fprintf(w, "  EVPI %s: the most that perfect knowledge of every parameter could be worth to this decision.\n", money(v.EVPI))
+	fmt.Fprintf(w, "  EVPI %s: the most that perfect knowledge of every parameter could be worth to this decision.\n", j.cur.money(v.EVPI))
 	fmt.Fprintf(w, "  Best on current knowledge: %s.\n\n", portfolioName(m, v.Best))
 	t = &table{right: map[int]bool{0: true, 2: true, 3: true}}
 	t.add("#", "Parameter", "EVPPI", "of EVPI")
@@ -209,7 +209,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		if v.EVPI > 0 {
 			share = percent(e.Value / v.EVPI)
 		}
-		t.add(fmt.Sprint(i+1), clip(e.Input.Name(), 46), money(e.Value), share)
+		t.add(fmt.Sprint(i+1), clip(e.Input.Name(), 46), j.cur.money(e.Value), share)
 	}
 	fmt.Fprint(w, t.String())
 	fmt.Fprintf(w, "EVPPI by Strong and Oakley's regression method (draws binned on the parameter); with %d draws it is biased upward, so compare, don't add.\n", o.Draws)
@@ -243,6 +243,9 @@ type jsonSensitivity struct {
 	Tool      string           `json:"tool"`
 	Version   string           `json:"version"`
 	Scope     string           `json:"scope"`
+	Currency  string           `json:"currency"`
+	Symbol    string           `json:"currency_symbol"`
+	PriceYear string           `json:"price_year"`
 	Seed      uint64           `json:"seed"`
 	Draws     int              `json:"draws"`
 	Years     int              `json:"years"`
@@ -264,7 +267,8 @@ func ids(m *model.Model, p model.Portfolio) []string {
 
 func sensitivityJSON(j *job, s *model.Sensitivity) jsonSensitivity {
 	out := jsonSensitivity{
-		Tool: "cybercba", Version: version(), Scope: j.scope.ID, Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years,
+		Tool: "cybercba", Version: version(), Scope: j.scope.ID,
+		Currency: j.ds.Currency, Symbol: string(j.cur), PriceYear: j.ds.PriceYear, Seed: j.opts.Seed, Draws: j.opts.Draws, Years: j.opts.Years,
 		Decision: ids(j.model, s.Decision), Central: s.Tornado.Central, EVPI: s.VOI.EVPI,
 	}
 	for _, b := range s.Tornado.Bars {

@@ -20,7 +20,7 @@ func TestDiffersLine(t *testing.T) {
 		{4, 4, -1e5, -2e4, ""},
 	}
 	for _, tt := range tests {
-		if got := differsLine("C8", tt.fr, tt.sr, tt.fin, tt.soc); got != tt.want {
+		if got := differsLine("£", "C8", tt.fr, tt.sr, tt.fin, tt.soc); got != tt.want {
 			t.Errorf("differsLine(%d, %d, %g, %g) = %q; want %q", tt.fr, tt.sr, tt.fin, tt.soc, got, tt.want)
 		}
 	}

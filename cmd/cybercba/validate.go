@@ -37,6 +37,7 @@ Flags:
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	strict := fs.Bool("strict", false, "treat input warnings as problems (exit 3)")
 	pos, err := parseArgs(fs, args, stdout, validateUsage)
 	if err != nil {
 		return err
@@ -106,6 +107,26 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 		}
 	}
+	// Warnings: doubtful but valid inputs, under the workbook's settings.
+	cons := model.NoBudget()
+	if st.Budget != nil {
+		cons.Annual = *st.Budget
+	}
+	if st.CapexBudget != nil {
+		cons.Capex = *st.CapexBudget
+	}
+	var warnings []string
+	for _, sc := range ds.Scopes {
+		for _, w := range model.Warnings(models[sc.ID], st.Appraisal(), cons) {
+			warnings = append(warnings, fmt.Sprintf("%s: scope %s: %s", path, sc.ID, w))
+		}
+	}
+	if *strict {
+		for _, w := range warnings {
+			errs = append(errs, fmt.Errorf("%s (--strict)", w))
+		}
+		warnings = nil
+	}
 	if len(errs) > 0 {
 		return listProblems(stdout, path, errors.Join(errs...))
 	}
@@ -118,6 +139,12 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "; %d scenarios", len(scns))
 	}
 	fmt.Fprintln(stdout)
+	if len(warnings) > 0 {
+		fmt.Fprintf(stdout, "%d warnings (worth a look, not errors; --strict makes them errors):\n", len(warnings))
+		for _, w := range warnings {
+			fmt.Fprintf(stdout, "  warning: %s\n", w)
+		}
+	}
 	if e := ds.Edited(); len(e) > 0 {
 		what := fmt.Sprintf("%d numbers were", len(e))
 		if len(e) == 1 {

@@ -1,0 +1,166 @@
+package reports
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot"
+)
+
+func TestCurrencyText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cur  currency
+		in   float64
+		want string
+	}{
+		{"€", 12_345, "€12.3k"},
+		{"€", -2.5e6, "−€2.5m"},
+		{"$", 1.234e9, "$1.23bn"},
+		{"CHF ", 92e6, "CHF 92m"},
+		{"CHF ", -950, "−CHF 950"},
+		{"€", -0.0, "€0"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.cur)+"/"+tt.want, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.cur.text(tt.in); got != tt.want {
+				t.Errorf("currency(%q).text(%g) = %q; want %q", tt.cur, tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCurrencyNumFmt(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cur  currency
+		want string
+	}{
+		{"£", `"£"#,##0;[Red]-"£"#,##0`},
+		{"€", `"€"#,##0;[Red]-"€"#,##0`},
+		{"CHF ", `"CHF "#,##0;[Red]-"CHF "#,##0`},
+		{`a"b`, `"ab"#,##0;[Red]-"ab"#,##0`},
+	}
+	for _, tt := range tests {
+		if got := tt.cur.numFmt(); got != tt.want {
+			t.Errorf("currency(%q).numFmt() = %s; want %s", tt.cur, got, tt.want)
+		}
+	}
+}
+
+func TestCurrencyOf(t *testing.T) {
+	t.Parallel()
+	for sym, want := range map[string]currency{"": "£", "£": "£", "€": "€", "CHF ": "CHF "} {
+		if got := currencyOf(&Report{CurrencySymbol: sym}); got != want {
+			t.Errorf("currencyOf(CurrencySymbol %q) = %q; want %q", sym, got, want)
+		}
+	}
+}
+
+// inEuros returns a copy of a shared report with the euro as its currency.
+func inEuros(t *testing.T, get func() (*Report, error)) *Report {
+	t.Helper()
+	r := *report(t, get)
+	r.CurrencySymbol = "€"
+	return &r
+}
+
+func TestTicksInCurrency(t *testing.T) {
+	t.Parallel()
+	eur := currency("€").text
+	var got []string
+	for _, tk := range (logTicks{Label: eur}).Ticks(6, 8) {
+		if tk.Label != "" {
+			got = append(got, tk.Label)
+		}
+	}
+	if want := []string{"€1m", "€3m", "€10m", "€30m", "€100m"}; !slices.Equal(got, want) {
+		t.Errorf("logTicks{euros}.Ticks(6, 8) labels = %q; want %q", got, want)
+	}
+	for _, tk := range (linearTicks{Label: eur}).Ticks(-2e6, 4e6) {
+		if tk.Label != "" && !strings.Contains(tk.Label, "€") {
+			t.Errorf("linearTicks{euros} label %q has no €", tk.Label)
+		}
+	}
+
+}
+
+// TestFiguresInCurrency checks that no figure's title, caption, axis label
+// or tick label shows £ when the report's currency is the euro, and that
+// the LEC's money axis is labelled in euros.
+func TestFiguresInCurrency(t *testing.T) {
+	t.Parallel()
+	for _, get := range []func() (*Report, error){typical, social, sensitive, chosenNPV} {
+		figs, err := Figures(inEuros(t, get))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			texts := []string{f.Title, f.Caption, f.plot.X.Label.Text, f.plot.Y.Label.Text}
+			for _, ax := range []*plot.Axis{&f.plot.X, &f.plot.Y} {
+				for _, tk := range ax.Tick.Marker.Ticks(ax.Min, ax.Max) {
+					texts = append(texts, tk.Label)
+				}
+			}
+			for _, s := range texts {
+				if strings.Contains(s, "£") {
+					t.Errorf("%s: %q has £; want €", f.Name, s)
+				}
+			}
+			if f.Name != "lec" {
+				continue
+			}
+			var euros int
+			for _, tk := range f.plot.X.Tick.Marker.Ticks(f.plot.X.Min, f.plot.X.Max) {
+				if strings.HasPrefix(tk.Label, "€") {
+					euros++
+				}
+			}
+			if euros == 0 || !strings.Contains(f.plot.X.Label.Text, "€") {
+				t.Errorf("lec: x axis %q has %d tick labels in €; want its label and ticks in €", f.plot.X.Label.Text, euros)
+			}
+		}
+	}
+}
+
+// TestWorkbookInCurrency checks that a workbook in euros formats money
+// cells with €, heads its columns in € and shows no £ on any sheet but
+// About (which cites the Green Book's value of a QALY in pounds) and
+// Inputs (whose units are the caller's, here in pounds).
+func TestWorkbookInCurrency(t *testing.T) {
+	t.Parallel()
+	const want = `"€"#,##0;[Red]-"€"#,##0`
+	for _, get := range []func() (*Report, error){typical, social, sensitive, chosenNPV} {
+		f, _ := openBook(t, inEuros(t, get))
+		for _, cell := range []string{"B7", "B10"} { // ALE, P95 SE
+			id, err := f.GetCellStyle(sheetSummary, cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := f.GetStyle(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.CustomNumFmt == nil || *st.CustomNumFmt != want {
+				t.Errorf("%s!%s number format = %v; want %s", sheetSummary, cell, st.CustomNumFmt, want)
+			}
+		}
+		if head := rows(t, f, sheetRanking)[0]; !slices.Contains(head, "NPV (€)") {
+			t.Errorf("%s header %q lacks NPV (€)", sheetRanking, head)
+		}
+		for _, sheet := range f.GetSheetList() {
+			if sheet == sheetAbout || sheet == sheetInputs {
+				continue
+			}
+			for i, row := range rows(t, f, sheet) {
+				for j, c := range row {
+					if strings.Contains(c, "£") {
+						t.Errorf("%s!%s = %q has £; want €", sheet, cellName(j+1, i+1), c)
+					}
+				}
+			}
+		}
+	}
+}
