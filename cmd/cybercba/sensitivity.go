@@ -55,6 +55,9 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *top < 1 {
 		return &inputError{fmt.Errorf("--top: must be at least 1, got %d", *top)}
 	}
+	if err := useWorkbook(fs, &o); err != nil {
+		return err
+	}
 	job, err := prepare(o)
 	if err != nil {
 		return err
