@@ -29,6 +29,10 @@ type Batch struct {
 	Input, Digest string
 	// Currency and PriceYear state the money convention.
 	Currency, PriceYear string
+	// CurrencySymbol is written before amounts of money, in the Summary's
+	// headings and number formats and the chart: "£", "€", "CHF "; empty
+	// means "£".
+	CurrencySymbol string
 	// Seed is the master seed, Draws × Years the simulation of each row;
 	// Scope, Objective and Metric the Settings the rows start from.
 	Seed                     uint64
@@ -95,6 +99,15 @@ type BatchError struct {
 	Name       string
 	// Cell is where the problem is, e.g. "Scenarios!C7", or empty.
 	Cell, Msg string
+}
+
+// currency returns the symbol the batch writes money with, "£" when it
+// sets none.
+func (b *Batch) currency() currency {
+	if b.CurrencySymbol == "" {
+		return "£"
+	}
+	return currency(b.CurrencySymbol)
 }
 
 // Failed returns the number of scenarios with a problem.
@@ -330,6 +343,7 @@ type batchBook struct {
 	err error
 	st  map[int]int // format → style
 	hdr int
+	cur currency
 }
 
 func (bb *batchBook) do(err error) {
@@ -353,6 +367,11 @@ func (bb *batchBook) do(err error) {
 //	About    the run's provenance: tool, time, input file and its SHA-256,
 //	         master seed, draws × years, and how seeds are derived
 //
+// Amounts of money are in b.CurrencySymbol ("£" when empty): in the
+// Summary's headings ("ALE (€/yr)") and number formats and in the chart. A
+// symbol other than "£" is recorded on the About sheet, so that ReadBatch
+// knows the headings to expect; a workbook in pounds records none.
+//
 // The Summary is written through a stream writer, so a run of many rows
 // holds only its rows. Numbers are written to 15 significant digits (a
 // cell's precision). A value that is not a finite number (the BCR of an
@@ -368,7 +387,7 @@ func WriteBatch(w io.Writer, b *Batch) (err error) {
 			err = cerr
 		}
 	}()
-	bb := &batchBook{f: f, st: map[int]int{}}
+	bb := &batchBook{f: f, st: map[int]int{}, cur: b.currency()}
 	bb.do(f.SetSheetName("Sheet1", batchSummary))
 	for _, s := range []string{batchChart, batchErrors, batchAbout} {
 		_, err := f.NewSheet(s)
@@ -409,7 +428,7 @@ func (bb *batchBook) styles() {
 		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
 	})
 	bb.st[bfCount] = num(`#,##0`)
-	bb.st[bfMoney] = num(`"£"#,##0;[Red]-"£"#,##0`)
+	bb.st[bfMoney] = num(bb.cur.numFmt())
 	bb.st[bfRatio] = num(`0.00`)
 	bb.st[bfPct] = num(`0.0%`)
 }
@@ -430,7 +449,7 @@ func (bb *batchBook) summary(b *Batch) {
 	bb.do(sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 1, TopLeftCell: "C2", ActivePane: "bottomRight"}))
 	head := make([]any, len(batchColumns))
 	for i, c := range batchColumns {
-		head[i] = excelize.Cell{StyleID: bb.hdr, Value: c.head}
+		head[i] = excelize.Cell{StyleID: bb.hdr, Value: bb.cur.in(c.head)}
 	}
 	bb.do(sw.SetRow("A1", head, excelize.RowOpts{Height: 32}))
 	vals := make([]any, len(batchColumns))
@@ -457,6 +476,14 @@ func (bb *batchBook) summary(b *Batch) {
 	if bb.err == nil {
 		bb.do(sw.Flush())
 	}
+}
+
+// batchAxisFmt is the number format of the chart's money axis: the
+// positive half of cur's format, "£"#,##0. (It is cut by length, not at
+// the ";", which a symbol may hold.)
+func batchAxisFmt(cur currency) string {
+	f := cur.numFmt() // pos;[Red]-pos
+	return f[:(len(f)-len(";[Red]-"))/2]
 }
 
 func batchCell(col, row int) string {
@@ -505,9 +532,9 @@ func (bb *batchBook) chart(b *Batch) {
 		Type:   excelize.Bar,
 		Series: cs,
 		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(
-			"Expected annual loss and NPV by scenario (£, %s)", strings.TrimSpace(b.Currency+" "+b.PriceYear+" prices"))}}},
+			"Expected annual loss and NPV by scenario (%s, %s)", bb.cur.unit(), strings.TrimSpace(b.Currency+" "+b.PriceYear+" prices"))}}},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: `"£"#,##0`}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: batchAxisFmt(bb.cur)}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 900, Height: uint(max(320, 22*n*len(cs)/2+160))},
 	}))
@@ -546,6 +573,7 @@ const (
 	batchAboutInput     = "Input"
 	batchAboutDigest    = "Input SHA-256"
 	batchAboutCurrency  = "Currency"
+	batchAboutSymbol    = "Currency symbol"
 	batchAboutPriceYear = "Price year"
 	batchAboutSeed      = "Master seed"
 	batchAboutDraws     = "Outer draws"
@@ -576,6 +604,13 @@ func (bb *batchBook) about(b *Batch) {
 		{batchAboutInput, b.Input},
 		{batchAboutDigest, b.Digest},
 		{batchAboutCurrency, b.Currency},
+	}
+	// The symbol is recorded only when it is not the default £, so that a
+	// workbook in pounds is as it always was.
+	if cur := b.currency(); cur != "£" {
+		rows = append(rows, [2]any{batchAboutSymbol, string(cur)})
+	}
+	rows = append(rows, [][2]any{
 		{batchAboutPriceYear, b.PriceYear},
 		{batchAboutSeed, seed},
 		{batchAboutDraws, b.Draws},
@@ -594,7 +629,7 @@ func (bb *batchBook) about(b *Batch) {
 			"capex and opex × Cost ×; only the controls allowed. Every control is appraised alone against the baseline on common random numbers; " +
 			"with a budget, the best portfolio within it is chosen by exact search and appraised on the same simulated events."},
 		{"Intervals", "5% and 95% are the 5th and 95th percentiles across outer draws of the uncertain inputs; ALE SE is the Monte Carlo standard error."},
-	}
+	}...)
 	f, s := bb.f, batchAbout
 	bb.do(f.SetColWidth(s, "A", "A", 24))
 	bb.do(f.SetColWidth(s, "B", "B", 110))
@@ -670,6 +705,7 @@ func ReadBatch(r io.Reader, name string) (b *Batch, err error) {
 	str(batchAboutInput, &b.Input)
 	str(batchAboutDigest, &b.Digest)
 	str(batchAboutCurrency, &b.Currency)
+	str(batchAboutSymbol, &b.CurrencySymbol)
 	str(batchAboutPriceYear, &b.PriceYear)
 	str(batchAboutScope, &b.Scope)
 	str(batchAboutObjective, &b.Objective)
@@ -691,7 +727,7 @@ func ReadBatch(r io.Reader, name string) (b *Batch, err error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	if b.Rows, err = readBatchSummary(f, name); err != nil {
+	if b.Rows, err = readBatchSummary(f, name, b.currency()); err != nil {
 		return nil, err
 	}
 	if b.Errors, err = readBatchErrors(f, name); err != nil {
@@ -700,14 +736,16 @@ func ReadBatch(r io.Reader, name string) (b *Batch, err error) {
 	return b, nil
 }
 
-func readBatchSummary(f *excelize.File, name string) ([]BatchRow, error) {
+// readBatchSummary reads the Summary sheet, whose headings give amounts in
+// cur.
+func readBatchSummary(f *excelize.File, name string, cur currency) ([]BatchRow, error) {
 	rows, err := f.GetRows(batchSummary, excelize.Options{RawCellValue: true})
 	if err != nil || len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no Summary sheet: not a cybercba results workbook", name)
 	}
 	for i, c := range batchColumns {
-		if i >= len(rows[0]) || rows[0][i] != c.head {
-			return nil, fmt.Errorf("%s: Summary!%s: want the header %q: not a results workbook of this version of cybercba", name, batchCell(i+1, 1), c.head)
+		if head := cur.in(c.head); i >= len(rows[0]) || rows[0][i] != head {
+			return nil, fmt.Errorf("%s: Summary!%s: want the header %q: not a results workbook of this version of cybercba", name, batchCell(i+1, 1), head)
 		}
 	}
 	var out []BatchRow
@@ -725,7 +763,7 @@ func readBatchSummary(f *excelize.File, name string) ([]BatchRow, error) {
 				}
 			}
 			if err := c.set(&r, v); err != nil {
-				return nil, fmt.Errorf("%s: Summary!%s: %s: %v", name, batchCell(i+1, k+2), c.head, err)
+				return nil, fmt.Errorf("%s: Summary!%s: %s: %v", name, batchCell(i+1, k+2), cur.in(c.head), err)
 			}
 		}
 		out = append(out, r)
@@ -756,9 +794,9 @@ func readBatchErrors(f *excelize.File, name string) ([]BatchError, error) {
 // MergeBatches joins the parts of a sharded run into the results of the
 // whole, as a single run would have written them: rows back in input
 // order, Generated the latest part's. Every part must come from the same
-// input (by SHA-256), settings and version, the parts must be shards 1 to
-// n of n, each once, and every scenario must be in exactly one part, in
-// the shard it belongs to.
+// input (by SHA-256), settings, version and currency symbol, the parts
+// must be shards 1 to n of n, each once, and every scenario must be in
+// exactly one part, in the shard it belongs to.
 func MergeBatches(parts []*Batch, names []string) (*Batch, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("no parts to merge")
@@ -790,6 +828,9 @@ func MergeBatches(parts []*Batch, names []string) (*Batch, error) {
 		same(i, "metric", p.Metric, first.Metric)
 		same(i, "scenarios", p.Total, first.Total)
 		same(i, "shard count", p.Shards, n)
+		if a, b := p.currency(), first.currency(); a != b {
+			bad(i, "amounts in %q, but %s has them in %q: parts written with different currency symbols cannot be merged", a, names[0], b)
+		}
 		if prev, dup := shards[p.Shard]; dup {
 			bad(i, "shard %d of %d again (also %s)", p.Shard, p.Shards, names[prev])
 		}

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"math"
 	"reflect"
 	"slices"
@@ -324,5 +325,110 @@ func TestMergeBatches(t *testing.T) {
 				t.Errorf("MergeBatches() = %p, %v; want an error containing %q", b, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestBatchCurrencySymbol checks that a batch in euros has euro headings,
+// number formats and chart, reads back and merges, and that parts in
+// different currencies do not merge.
+func TestBatchCurrencySymbol(t *testing.T) {
+	t.Parallel()
+	b := testBatch()
+	b.CurrencySymbol = "€"
+	data := writeBatchBytes(t, b)
+	sheets := batchSheets(t, data)
+	head := sheets[batchSummary][0]
+	for _, tt := range []struct {
+		col  int
+		want string
+	}{
+		{batchColumnIndex("Budget (£/yr)"), "Budget (€/yr)"},
+		{batchColumnIndex("ALE (£/yr)"), "ALE (€/yr)"},
+		{batchColumnIndex("Best NPV (£)"), "Best NPV (€)"},
+		{batchColumnIndex("Portfolio ΔALE (£/yr)"), "Portfolio ΔALE (€/yr)"},
+	} {
+		if got := head[tt.col-1]; got != tt.want {
+			t.Errorf("Summary!%s = %q; want %q", batchCell(tt.col, 1), got, tt.want)
+		}
+	}
+	if h := strings.Join(head, "|"); strings.Contains(h, "£") {
+		t.Errorf("Summary headings %q still hold £", h)
+	}
+
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ale := batchCell(batchColumnIndex("ALE (£/yr)"), 2)
+	st, err := f.GetCellStyle(batchSummary, ale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	style, err := f.GetStyle(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"€"#,##0;[Red]-"€"#,##0`; style.CustomNumFmt == nil || *style.CustomNumFmt != want {
+		t.Errorf("Summary!%s number format = %v; want %s", ale, style.CustomNumFmt, want)
+	}
+	chart, _ := f.Pkg.Load("xl/charts/chart1.xml")
+	xml := html.UnescapeString(string(chart.([]byte)))
+	for _, want := range []string{"by scenario (€, GBP 2024-25 prices)", `formatCode=""€"#,##0"`} {
+		if !strings.Contains(xml, want) {
+			t.Errorf("chart does not hold %s", want)
+		}
+	}
+
+	got, err := ReadBatch(bytes.NewReader(data), "results.xlsx")
+	if err != nil {
+		t.Fatalf("ReadBatch: %v", err)
+	}
+	if !sameBatch(got, b) {
+		t.Errorf("ReadBatch(WriteBatch(b)) =\n%#v\nwant\n%#v", canonical(got), canonical(b))
+	}
+
+	// Parts in euros merge, through their workbooks, into the whole.
+	parts := split(b, 2)
+	for i, p := range parts {
+		if parts[i], err = ReadBatch(bytes.NewReader(writeBatchBytes(t, p)), "part.xlsx"); err != nil {
+			t.Fatalf("ReadBatch(part %d): %v", i+1, err)
+		}
+	}
+	merged, err := MergeBatches(parts, []string{"p1", "p2"})
+	if err != nil {
+		t.Fatalf("MergeBatches: %v", err)
+	}
+	want := *b
+	want.Generated = b.Generated.Add(2 * time.Second)
+	if !sameBatch(merged, &want) {
+		t.Errorf("MergeBatches =\n%#v\nwant\n%#v", canonical(merged), canonical(&want))
+	}
+
+	// A part in pounds and a part in euros do not.
+	for _, pound := range []string{"", "£"} {
+		parts := split(b, 2)
+		parts[0].CurrencySymbol = pound
+		_, err := MergeBatches(parts, []string{"p1", "p2"})
+		if want := `p2: amounts in "€", but p1 has them in "£"`; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("MergeBatches(£ part %q, € part) = %v; want an error containing %q", pound, err, want)
+		}
+	}
+}
+
+// TestBatchPoundsUnrecorded checks that "£", given or not, writes the same
+// workbook, with no currency symbol on the About sheet.
+func TestBatchPoundsUnrecorded(t *testing.T) {
+	t.Parallel()
+	b := testBatch()
+	plain := batchSheets(t, writeBatchBytes(t, b))
+	b.CurrencySymbol = "£"
+	if pound := batchSheets(t, writeBatchBytes(t, b)); !reflect.DeepEqual(pound, plain) {
+		t.Errorf("a batch with CurrencySymbol £ writes other cells than one without")
+	}
+	for _, r := range plain[batchAbout] {
+		if len(r) > 0 && r[0] == batchAboutSymbol {
+			t.Errorf("About records %q for a batch in pounds", r)
+		}
 	}
 }

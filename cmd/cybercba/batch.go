@@ -36,6 +36,8 @@ type batchOptions struct {
 	Draws, Years int
 	Seed         uint64
 	set          map[string]bool
+	// CurrencySymbol, if set, overrides the dataset's currency's symbol.
+	CurrencySymbol string
 }
 
 const batchUsage = `Usage: cybercba batch [flags] inputs.xlsx
@@ -65,6 +67,9 @@ or SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) with
 SLURM_ARRAY_TASK_COUNT. --shard 1/1 runs every row whatever the
 environment says.
 
+Amounts are written with the dataset's currency symbol (£ for GBP), or
+the one --currency-symbol gives; the parts of a sharded run must agree.
+
 Exit status 1 when some rows failed (the results workbook is still
 written, with their problems on the Errors sheet), 3 when the workbook
 itself has a problem (nothing is run).
@@ -88,6 +93,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.IntVar(&o.Years, "years", 0, "simulated years per draw, instead of the Settings'")
 	fs.Uint64Var(&o.Seed, "seed", 0, "master random `seed`, instead of the Settings'")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
+	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
 	pos, err := parseArgs(fs, args, stdout, batchUsage)
 	if err != nil {
 		return err
@@ -298,7 +304,8 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 	}
 	b := &reports.Batch{
 		Tool: "cybercba", Version: version(), Generated: time.Now().UTC().Truncate(time.Second),
-		Input: o.Input, Digest: in.digest, Currency: in.ds.Currency, PriceYear: in.ds.PriceYear,
+		Input: o.Input, Digest: in.digest,
+		Currency: in.ds.Currency, CurrencySymbol: string(currencyOf(in.ds, o.CurrencySymbol)), PriceYear: in.ds.PriceYear,
 		Seed: st.Seed, Draws: st.Draws, Years: st.Years, Scope: scope, Objective: st.Objective, Metric: st.Metric,
 		Total: len(in.scenarios), Shard: shard, Shards: shards,
 	}

@@ -15,9 +15,11 @@ const mergeUsage = `Usage: cybercba merge [flags] part.xlsx...
 Joins the part files of a sharded batch run (cybercba batch --shard i/n)
 into the results workbook a single run would have written: rows back in
 scenario order, the Errors of every part, one chart. It checks that the
-parts come from the same inputs workbook (by its SHA-256), settings and
-version of cybercba, that shards 1 to n are each there once, and that every
-scenario is in exactly one part. The parts are only read.
+parts come from the same inputs workbook (by its SHA-256), settings,
+version of cybercba and currency symbol (--currency-symbol), that shards 1
+to n are each there once, and that every scenario is in exactly one part.
+The merged workbook keeps the parts' currency symbol. The parts are only
+read.
 
 Exit status 0 when the parts merge, even if some scenarios failed (their
 problems are on the Errors sheet; a line on stderr says how many), 3 when
