@@ -245,7 +245,7 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 	}
 	df, annuity, capexPV := a.presentValues(s.Model)
 	D := s.Draws
-	cxf, oxf := costFactors(s, a)
+	ups, cxf, oxf := costFactors(s, a)
 	var healthAnnuity float64
 	if s.Harm != nil {
 		hd := a.HealthDiscount
@@ -328,7 +328,7 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 		for _, c := range p {
 			var u float64
 			for d := range D {
-				u += uplift(s, a, d, c) / float64(D)
+				u += ups[d][c] / float64(D)
 			}
 			r.Uplift = append(r.Uplift, u)
 		}

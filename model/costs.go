@@ -66,17 +66,19 @@ func uplift(s *Sim, a Appraisal, d, c int) float64 {
 	return a.OptimismBias
 }
 
-// costFactors returns, per draw and control, the factors on capex and opex
-// with optimism bias.
-func costFactors(s *Sim, a Appraisal) (cx, ox [][]float64) {
-	cx, ox = make([][]float64, s.Draws), make([][]float64, s.Draws)
+// costFactors returns, per draw and control, the uplift drawn and the
+// factors it puts on capex and opex.
+func costFactors(s *Sim, a Appraisal) (u, cx, ox [][]float64) {
+	u, cx, ox = make([][]float64, s.Draws), make([][]float64, s.Draws), make([][]float64, s.Draws)
 	for d := range s.Draws {
-		cx[d], ox[d] = make([]float64, len(s.Model.Controls)), make([]float64, len(s.Model.Controls))
+		C := len(s.Model.Controls)
+		u[d], cx[d], ox[d] = make([]float64, C), make([]float64, C), make([]float64, C)
 		for c, ctl := range s.Model.Controls {
-			cx[d][c], ox[d][c] = factors(ctl.Project, uplift(s, a, d, c))
+			u[d][c] = uplift(s, a, d, c)
+			cx[d][c], ox[d][c] = factors(ctl.Project, u[d][c])
 		}
 	}
-	return cx, ox
+	return u, cx, ox
 }
 
 // expectedUplift returns control c's expected uplift, as the optimiser

@@ -475,7 +475,7 @@ func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, er
 	p := drawParameters(s, options)
 	_, annuity, capexPV := a.presentValues(s.Model)
 	// The uplifts are drawn exactly as Appraise draws them.
-	cxf, oxf := costFactors(&Sim{Model: s.Model, Seed: s.Seed, Draws: s.Draws, Bias: p.bias}, a)
+	_, cxf, oxf := costFactors(&Sim{Model: s.Model, Seed: s.Seed, Draws: s.Draws, Bias: p.bias}, a)
 	// npv[o][d]: alternative o's NPV given draw d.
 	npv := make([][]float64, len(options))
 	for o, port := range options {
