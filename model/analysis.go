@@ -87,3 +87,26 @@ func (an *Analysis) RankOf(i int) int {
 	}
 	return 0
 }
+
+// Separation compares the NPVs of the top two ranked results, paired draw
+// by draw: the mean difference, its standard error over draws, and the
+// number of draws at which the difference would reach 3 SE,
+// draws·(3·SE/|diff|)² (the current count when it already does, 0 when
+// there are fewer than two results).
+func (an *Analysis) Separation() (diff, se float64, drawsNeeded int) {
+	if len(an.Ranking.Order) < 2 {
+		return 0, 0, 0
+	}
+	a, b := &an.Results[an.Ranking.Order[0]], &an.Results[an.Ranking.Order[1]]
+	d := make([]float64, len(a.Draws.NPV))
+	for i := range d {
+		d[i] = a.Draws.NPV[i] - b.Draws.NPV[i]
+	}
+	diff, v := meanVar(d)
+	se = math.Sqrt(v / float64(len(d)))
+	drawsNeeded = len(d)
+	if se > 0 && math.Abs(diff) <= 3*se {
+		drawsNeeded = int(math.Ceil(float64(len(d)) * math.Pow(3*se/math.Abs(diff), 2)))
+	}
+	return diff, se, drawsNeeded
+}

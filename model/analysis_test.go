@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 )
@@ -29,5 +30,23 @@ func TestAnalyseRecommendedSharesBaseline(t *testing.T) {
 				t.Fatalf("year %d: recommended portfolio loses %g > control %d alone %g", y, x, c, single[y])
 			}
 		}
+	}
+}
+
+// TestSeparation checks the top-two comparison by hand: differences 1, 3,
+// 2, 6 have mean 3, sample SD √(14/3), SE √(14/3)/2 = 1.0801; 3 SE = 3.24 >
+// 3, so 4·(3.24/3)² = 4.67 → 5 draws are needed.
+func TestSeparation(t *testing.T) {
+	t.Parallel()
+	an := &Analysis{
+		Results: []Result{
+			{Draws: DrawValues{NPV: []float64{1, 3, 2, 6}}},
+			{Draws: DrawValues{NPV: []float64{2, 6, 4, 12}}},
+		},
+		Ranking: Ranking{Order: []int{1, 0}},
+	}
+	diff, se, need := an.Separation()
+	if diff != 3 || math.Abs(se-math.Sqrt(14.0/3)/2) > 1e-12 || need != 5 {
+		t.Errorf("Separation() = %g, %g, %d; want 3, %g, 5", diff, se, need, math.Sqrt(14.0/3)/2)
 	}
 }

@@ -96,29 +96,11 @@ func convergenceLine(cur currency, an *model.Analysis) string {
 	if len(an.Ranking.Order) < 2 {
 		return ""
 	}
-	a, b := &an.Results[an.Ranking.Order[0]], &an.Results[an.Ranking.Order[1]]
-	// Paired difference of the top two by NPV per draw.
-	d := make([]float64, len(a.Draws.NPV))
-	for i := range d {
-		d[i] = a.Draws.NPV[i] - b.Draws.NPV[i]
+	diff, se, need := an.Separation()
+	if need <= an.Sim.Draws {
+		return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s (more than 3 SE): the leader is clear.", cur.money(diff), cur.money(se))
 	}
-	var mean, v float64
-	for _, x := range d {
-		mean += x
-	}
-	mean /= float64(len(d))
-	for _, x := range d {
-		v += (x - mean) * (x - mean)
-	}
-	if len(d) > 1 {
-		v /= float64(len(d) - 1)
-	}
-	se := math.Sqrt(v / float64(len(d)))
-	if se == 0 || math.Abs(mean) > 3*se {
-		return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s (more than 3 SE): the leader is clear.", cur.money(mean), cur.money(se))
-	}
-	need := int(math.Ceil(float64(len(d)) * math.Pow(3*se/math.Abs(mean), 2)))
-	return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s, within 3 SE; about %s draws would separate them.", cur.money(mean), cur.money(se), thousands(need))
+	return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s, within 3 SE; about %s draws would separate them.", cur.money(diff), cur.money(se), thousands(need))
 }
 
 func metricText(m model.Metric) string {
