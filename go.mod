@@ -1,4 +1,4 @@
-module cybercba
+module github.com/cybercba/cybercba
 
 go 1.26.0
 

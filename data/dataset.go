@@ -15,7 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 //go:embed nhs.yaml

@@ -12,8 +12,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"cybercba/data"
-	"cybercba/model"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
 )
 
 // loadDefault is the embedded dataset, loaded once for the package's tests.

@@ -5,8 +5,8 @@ import (
 	"math"
 	"testing"
 
-	"cybercba/data"
-	"cybercba/model"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
 )
 
 // TestDefaultModelsMatchClosedForm simulates each scope of the embedded

@@ -7,8 +7,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"cybercba/data"
-	"cybercba/model"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
 )
 
 // corrupt returns a copy of b with a few bytes spread through it flipped.

@@ -13,8 +13,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"cybercba/data"
-	"cybercba/model"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
 )
 
 // minimalDoc is the smallest valid dataset: one source, the calibration,

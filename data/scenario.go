@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // Settings are a run's settings as a workbook's Settings sheet gives them.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 func TestScenarioSeed(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // defaultTemplate is the template of the embedded dataset with the default

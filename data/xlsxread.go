@@ -13,7 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // LoadWorkbook reads a dataset, its run settings and its scenarios from an

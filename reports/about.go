@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // aboutText returns the About sheet's paragraphs: the model and its

@@ -13,7 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // testBatch returns a whole run's results with the awkward values: a seed

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // bigRun is the benchmarks' simulation: 200 draws × 5,000 years, a million

@@ -3,7 +3,7 @@ package reports_test
 import (
 	"fmt"
 
-	"cybercba/reports"
+	"github.com/cybercba/cybercba/reports"
 )
 
 func ExampleParseFormats() {

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // option is one column of the outputs: the baseline, one control alone, or

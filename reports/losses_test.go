@@ -9,7 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // sortedBatches splits losses in year order, draws outer draws of equal

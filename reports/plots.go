@@ -13,7 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // lecPoints is the number of points each loss exceedance curve is drawn

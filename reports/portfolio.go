@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // This file holds the outputs of the portfolio choice: the frontier

@@ -12,7 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // TestFrontierFigure writes the frontier figure of a portfolio choice for

@@ -3,7 +3,7 @@ package reports
 import (
 	"time"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // Report is everything one run's outputs show: the model results and the

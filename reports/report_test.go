@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // testModel is a small model: three threats (one simulated in aggregate,

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // TestTornadoFigure checks the tornado: after the ranking among the

@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // This file holds the outputs of the social view, where patient harm

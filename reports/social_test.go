@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 // TestSocialFigure checks the side-by-side ranking: present when the

@@ -16,9 +16,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"cybercba/data"
-	"cybercba/model"
-	"cybercba/reports"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // batchOptions are the settings of `cybercba batch`.

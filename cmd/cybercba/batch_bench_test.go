@@ -15,8 +15,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"cybercba/data"
-	"cybercba/reports"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // bulkInputs writes an inputs workbook of the embedded dataset with n

@@ -7,8 +7,8 @@ import (
 	"io"
 	"strings"
 
-	"cybercba/data"
-	"cybercba/model"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
 )
 
 const calibrateUsage = `Usage: cybercba calibrate [flags] [dataset.yaml]

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"cybercba/data"
-	"cybercba/model"
-	"cybercba/reports"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // writeAtomic writes a file through write, to a temporary name in the same

@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"cybercba/data"
+	"github.com/cybercba/cybercba/data"
 )
 
 // currency is the symbol written before amounts of money: "£", "€",

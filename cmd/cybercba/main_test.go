@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"cybercba/data"
+	"github.com/cybercba/cybercba/data"
 )
 
 // small keeps a run quick: the whole package tests in a few seconds.

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"cybercba/reports"
+	"github.com/cybercba/cybercba/reports"
 )
 
 const mergeUsage = `Usage: cybercba merge [flags] part.xlsx...

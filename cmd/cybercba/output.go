@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"cybercba/data"
-	"cybercba/model"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
 )
 
 // discountText describes the appraisal's discounting.

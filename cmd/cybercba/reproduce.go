@@ -13,9 +13,9 @@ import (
 	"github.com/xuri/excelize/v2"
 	"go.yaml.in/yaml/v3"
 
-	"cybercba/data"
-	"cybercba/model"
-	"cybercba/reports"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports"
 )
 
 const reproduceUsage = `Usage: cybercba reproduce [flags] report.xlsx

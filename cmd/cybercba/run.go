@@ -19,9 +19,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"cybercba/data"
-	"cybercba/model"
-	"cybercba/reports"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // runOptions are the settings of `cybercba run`.

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"cybercba/model"
+	"github.com/cybercba/cybercba/model"
 )
 
 const sensitivityUsage = `Usage: cybercba sensitivity [flags] [dataset.yaml]

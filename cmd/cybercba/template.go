@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"cybercba/data"
+	"github.com/cybercba/cybercba/data"
 )
 
 // templateOptions are the settings of `cybercba template`.

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"cybercba/data"
-	"cybercba/model"
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
 )
 
 const validateUsage = `Usage: cybercba validate [flags] inputs.xlsx|dataset.yaml

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"cybercba/data"
+	"github.com/cybercba/cybercba/data"
 )
 
 // TestValidateWarnings checks that validate lists input warnings and that

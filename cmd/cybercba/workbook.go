@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"cybercba/data"
+	"github.com/cybercba/cybercba/data"
 )
 
 // zipMagic starts every .xlsx file (a zip archive).
