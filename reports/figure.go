@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"image/color"
 	"io"
@@ -15,7 +16,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
@@ -63,25 +63,45 @@ func ParseFormats(s string) ([]string, error) {
 }
 
 // Write writes the figure to w in the given format: "png" (at 200 dpi),
-// "svg" or "pdf" (both with the fonts embedded, so they look the same on
-// any machine).
+// "svg" (text as text in Liberation Sans, falling back to the metrically
+// identical Arial, then any sans-serif font, so the file stays small) or
+// "pdf" (Liberation Sans embedded as a UTF-8 font, subset to the glyphs
+// used, so "£" and "−" print and copy as themselves).
 func (f Figure) Write(w io.Writer, format string) error {
 	var c vg.CanvasWriterTo
 	switch format {
 	case "png":
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(f.W, f.H), vgimg.UseDPI(pngDPI))}
 	case "svg":
-		c = vgsvg.NewWith(vgsvg.UseWH(f.W, f.H), vgsvg.EmbedFonts(true))
+		c = vgsvg.NewWith(vgsvg.UseWH(f.W, f.H), vgsvg.EmbedFonts(false))
 	case "pdf":
-		c = vgpdf.New(f.W, f.H)
+		c = newPDFCanvas(f.W, f.H)
 	default:
 		return fmt.Errorf("%s: unknown format %q (want one of %s)", f.Name, format, strings.Join(formats, ", "))
 	}
 	f.draw(draw.New(c))
-	if _, err := c.WriteTo(w); err != nil {
+	var err error
+	if format == "svg" {
+		var buf bytes.Buffer
+		if _, err = c.WriteTo(&buf); err == nil {
+			_, err = w.Write(svgFontFallback(buf.Bytes()))
+		}
+	} else {
+		_, err = c.WriteTo(w)
+	}
+	if err != nil {
 		return fmt.Errorf("%s.%s: %w", f.Name, format, err)
 	}
 	return nil
+}
+
+// svgFontFallback rewrites the font family gonum's SVG canvas names,
+// "Liberation Sans", as a list that ends in fonts every reader has:
+// Arial and Helvetica have Liberation Sans's widths, so text laid out for
+// one fits the others.
+func svgFontFallback(svg []byte) []byte {
+	return bytes.ReplaceAll(svg, []byte("font-family:Liberation Sans;"),
+		[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
 }
 
 // draw draws the plot on c inside a margin, with its key and caption

@@ -1,0 +1,140 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/xml"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestPDFText reads every PDF figure back with poppler's pdftotext, as a
+// reader copying from the file would: the text must hold the characters
+// drawn ("£", "−", "×", "·"), not their UTF-8 bytes read as WinAnsi
+// ("Â£"), and every word must lie inside the page. CI installs
+// poppler-utils (.ci/run); without pdftotext the test cannot read a PDF
+// and skips.
+func TestPDFText(t *testing.T) {
+	t.Parallel()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext (Debian package poppler-utils) is not installed, so the PDFs' text cannot be read back; .ci/run installs it")
+	}
+	var figs []Figure
+	for _, get := range []func() (*Report, error){typical, noneRecommended, sensitive} {
+		fs, err := Figures(report(t, get))
+		if err != nil {
+			t.Fatal(err)
+		}
+		figs = append(figs, fs...)
+	}
+	var all strings.Builder
+	for _, f := range figs {
+		var pdf bytes.Buffer
+		if err := f.Write(&pdf, "pdf"); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "-bbox", "-", "-")
+		cmd.Stdin = bytes.NewReader(pdf.Bytes())
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s.pdf: pdftotext: %v", f.Name, err)
+		}
+		words, w, h := pdfWords(t, out)
+		if len(words) == 0 {
+			t.Errorf("%s.pdf: pdftotext found no text", f.Name)
+		}
+		for _, wd := range words {
+			if wd.xMin < 0 || wd.yMin < 0 || wd.xMax > w+0.5 || wd.yMax > h+0.5 {
+				t.Errorf("%s.pdf: %q at (%.1f, %.1f)–(%.1f, %.1f) is not inside the %.0f×%.0f page", f.Name, wd.text, wd.xMin, wd.yMin, wd.xMax, wd.yMax, w, h)
+			}
+			all.WriteString(wd.text + " ")
+		}
+	}
+	text := all.String()
+	for _, want := range []string{"£", "−£", "×", "·"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF figures' text has no %q: %s", want, text)
+		}
+	}
+	for _, bad := range []string{"Â", "â"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the PDF figures' text has %q, a UTF-8 byte read as WinAnsi: %.300s", bad, text)
+		}
+	}
+}
+
+// pdfWord is one word of pdftotext -bbox, in points from the page's top
+// left corner.
+type pdfWord struct {
+	text                   string
+	xMin, yMin, xMax, yMax float64
+}
+
+// pdfWords parses pdftotext -bbox output: the words of a one-page PDF and
+// the page's width and height.
+func pdfWords(t *testing.T, out []byte) (words []pdfWord, w, h float64) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(out))
+	d.Strict = false
+	d.AutoClose = xml.HTMLAutoClose
+	d.Entity = xml.HTMLEntity
+	num := func(se xml.StartElement, name string) float64 {
+		for _, a := range se.Attr {
+			if a.Name.Local == name {
+				v, _ := strconv.ParseFloat(a.Value, 64)
+				return v
+			}
+		}
+		return 0
+	}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "page":
+			w, h = num(se, "width"), num(se, "height")
+		case "word":
+			var s string
+			if err := d.DecodeElement(&s, &se); err != nil {
+				t.Fatalf("pdftotext -bbox: %v", err)
+			}
+			words = append(words, pdfWord{s, num(se, "xMin"), num(se, "yMin"), num(se, "xMax"), num(se, "yMax")})
+		}
+	}
+	return words, w, h
+}
+
+// TestSVGSmall checks that SVG figures carry their text as text in a font
+// family with fallbacks, not an embedded font: each file stays small.
+func TestSVGSmall(t *testing.T) {
+	t.Parallel()
+	figs, err := Figures(report(t, typical))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range figs {
+		var b bytes.Buffer
+		if err := f.Write(&b, "svg"); err != nil {
+			t.Fatal(err)
+		}
+		s := b.String()
+		if strings.Contains(s, "@font-face") || strings.Contains(s, "base64") {
+			t.Errorf("%s.svg embeds a font", f.Name)
+		}
+		if !strings.Contains(s, "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;") {
+			t.Errorf("%s.svg names no font family with fallbacks", f.Name)
+		}
+		// An embedded Liberation Sans alone is about 550 KB.
+		if b.Len() > 100_000 {
+			t.Errorf("%s.svg is %d bytes; want under 100 KB", f.Name, b.Len())
+		}
+	}
+}
