@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"image/color"
 	"io"
@@ -32,6 +33,28 @@ type Figure struct {
 
 	plot *plot.Plot
 	key  key
+	// data is the table the figure draws, a header row first, written by
+	// WriteCSV.
+	data [][]string
+}
+
+// WriteCSV writes the numbers the figure draws to w as CSV, a header row
+// first, so that an analyst can restyle the figure in their own tool.
+// Amounts are in the report's currency and price year, unrounded.
+func (f Figure) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(f.data); err != nil {
+		return fmt.Errorf("%s.csv: %w", f.Name, err)
+	}
+	return nil
+}
+
+// csvNum writes x for a CSV file in full precision: "" for NaN or ±Inf.
+func csvNum(x float64) string {
+	if !finite(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 // formats are the image formats a Figure is written in.
@@ -327,6 +350,28 @@ func figureCaption(r *Report) string {
 		default:
 			lines = append(lines, cur)
 			cur = part
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
+}
+
+// wrap breaks s at spaces into lines no wider than w in style sty. A word
+// wider than w alone is clipped to fit.
+func wrap(s string, sty text.Style, w vg.Length) string {
+	var lines []string
+	var cur string
+	for _, word := range strings.Fields(s) {
+		for sty.Width(word) > w && utf8.RuneCountInString(word) > 1 {
+			word = clip(word, utf8.RuneCountInString(word)-1)
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case sty.Width(cur+" "+word) <= w:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
 		}
 	}
 	return strings.Join(append(lines, cur), "\n")

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/xml"
 	"os/exec"
 	"strconv"
@@ -135,6 +136,54 @@ func TestSVGSmall(t *testing.T) {
 		// An embedded Liberation Sans alone is about 550 KB.
 		if b.Len() > 100_000 {
 			t.Errorf("%s.svg is %d bytes; want under 100 KB", f.Name, b.Len())
+		}
+	}
+}
+
+// TestFigureCSV checks the data written beside each figure: it parses as
+// CSV with a header and rows of one width, and its numbers are the
+// figure's: the ranking's mean NPVs are the results', in rank order, and
+// the LEC's baseline losses are the sample's quantiles.
+func TestFigureCSV(t *testing.T) {
+	t.Parallel()
+	for _, get := range []func() (*Report, error){typical, social, sensitive} {
+		r := report(t, get)
+		figs, err := Figures(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			var b bytes.Buffer
+			if err := f.WriteCSV(&b); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(&b).ReadAll()
+			if err != nil {
+				t.Fatalf("%s.csv: %v", f.Name, err)
+			}
+			if len(rows) < 2 {
+				t.Fatalf("%s.csv has %d rows; want a header and data", f.Name, len(rows))
+			}
+			switch f.Name {
+			case "ranking":
+				an := r.Analysis
+				for k, i := range an.Ranking.Order {
+					got, err := strconv.ParseFloat(rows[k+1][2], 64)
+					if want := an.Results[i].NPV.Mean; err != nil || got != want {
+						t.Errorf("ranking.csv row %d NPV = %q; want %v", k+1, rows[k+1][2], want)
+					}
+				}
+			case "lec":
+				loss := sorted(nil, r.Analysis.Sim.Loss[0])
+				for _, row := range rows[1:] {
+					p, err1 := strconv.ParseFloat(row[0], 64)
+					v, err2 := strconv.ParseFloat(row[2], 64)
+					if err1 != nil || err2 != nil || v != lossAt(loss, p) {
+						t.Errorf("lec.csv row %q: baseline loss; want %v", row, lossAt(loss, p))
+						break
+					}
+				}
+			}
 		}
 	}
 }

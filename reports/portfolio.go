@@ -327,7 +327,15 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		// and the empty portfolio sit on the axis.
 		p.Y.Min = 0
 	}
-	return Figure{Name: "frontier", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Budget (" + perYear(r) + ")", "Spend", objectiveName(pa.Objective) + " (as searched)", "Interval P5", "Interval P95", "Controls"}}
+	for _, fp := range pa.Frontier {
+		lo, hi, ok := objectiveInterval(pa.Objective, fp.Result)
+		if !ok {
+			lo, hi = math.NaN(), math.NaN()
+		}
+		data = append(data, []string{csvNum(fp.Budget), csvNum(spend(kind, fp.Choice)), csvNum(fp.Choice.Objective), csvNum(lo), csvNum(hi), strings.Join(fp.Choice.Controls, "+")})
+	}
+	return Figure{Name: "frontier", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // chosenLabel labels the chosen portfolio on the plot: "chosen: " and its

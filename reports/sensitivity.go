@@ -130,7 +130,13 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	p.X.Min, p.X.Max = xmin-0.04*span, xmax+0.04*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	h := max(figHeight, vg.Length(0.26*float64(n)+1.9)*vg.Inch) + k.room()
-	return Figure{Name: "tornado", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k}, true, nil
+	data := [][]string{{"Input", "NPV with the input at P5 (" + prices(r) + ")", "NPV with the input at P95", "Central NPV"}}
+	for _, b := range tn.Bars {
+		if b.Swing() > 0 {
+			data = append(data, []string{strings.TrimSpace(b.Input.Item + ": " + b.Input.Field), csvNum(b.NPVLo), csvNum(b.NPVHi), csvNum(tn.Central)})
+		}
+	}
+	return Figure{Name: "tornado", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k, data: data}, true, nil
 }
 
 // tornadoRows returns the rows of the tornado figure: the tornadoTop

@@ -140,7 +140,13 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	h := max(figHeight, vg.Length(0.45*float64(n)+1.8)*vg.Inch) + k.room()
-	return Figure{Name: "ranking-social", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k}, true, nil
+	data := [][]string{{"Financial rank", "Social rank", "Control", "Financial NPV mean (" + prices(r) + ")", "Financial NPV P5", "Financial NPV P95", "Social NPV mean", "Social NPV P5", "Social NPV P95"}}
+	for _, s := range rows {
+		f, so := s.res.NPV, s.res.Social.NPV
+		data = append(data, []string{fmt.Sprint(s.finRank), fmt.Sprint(s.socRnk), controlName(r.Model, s.res),
+			csvNum(f.Mean), csvNum(f.Lo), csvNum(f.Hi), csvNum(so.Mean), csvNum(so.Lo), csvNum(so.Hi)})
+	}
+	return Figure{Name: "ranking-social", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k, data: data}, true, nil
 }
 
 // pointRange is the key's thumbnail of a point with its interval: a bar

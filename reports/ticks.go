@@ -74,8 +74,8 @@ func probText(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
 // tick at each power of ten and unlabelled ticks at 2–9 times it, each
 // labelled with the untransformed value. So that a short axis still has a
 // few labels and a long one no crowded labels, 2 and 5 times each power are
-// labelled too when the axis spans one decade, 3 times it when it spans
-// two, and every other power when it spans more than eight.
+// labelled too when the axis spans at most 1.2 decades, 3 times it when it
+// spans at most 2.5, and every other power when it spans more than eight.
 //
 // The figures plot log10 of their data on linear axes rather than use
 // plot.LogScale: gonum/plot v0.17.0 pads a log axis for its label as if the
@@ -92,7 +92,7 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 		return nil
 	}
 	e0, e1 := int(math.Floor(lo)), int(math.Ceil(hi))
-	span := e1 - e0
+	span, width := e1-e0, hi-lo
 	var ticks []plot.Tick
 	for e := e0; e <= e1; e++ {
 		for m := 1; m < 10; m++ {
@@ -103,8 +103,8 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 			tk := plot.Tick{Value: v}
 			switch {
 			case m == 1 && (span <= 8 || (e-e0)%2 == 0),
-				span <= 1 && (m == 2 || m == 5),
-				span == 2 && m == 3:
+				width <= 1.2 && (m == 2 || m == 5),
+				width > 1.2 && width <= 2.5 && m == 3:
 				tk.Label = t.Label(float64(m) * math.Pow10(e))
 			}
 			ticks = append(ticks, tk)

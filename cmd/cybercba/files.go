@@ -43,7 +43,8 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 }
 
 // writeOutputs writes report.xlsx and plots/ into dir, creating it, and
-// returns the paths written.
+// returns the paths of the workbook and images written. Beside each
+// figure's images it writes the figure's data as CSV (plots/NAME.csv).
 func writeOutputs(dir string, formats []string, rep *reports.Report) ([]string, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
 		return nil, err
@@ -65,6 +66,10 @@ func writeOutputs(dir string, formats []string, rep *reports.Report) ([]string, 
 				return written, err
 			}
 			written = append(written, path)
+		}
+		path := filepath.Join(dir, "plots", f.Name+".csv")
+		if err := writeAtomic(path, f.WriteCSV); err != nil {
+			return written, err
 		}
 	}
 	return written, nil
