@@ -627,16 +627,19 @@ func (b *book) frontier(r *Report) {
 			MajorGridLines: true,
 			Minimum:        new(0.0),
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)},
 			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: xTitle}}},
 		},
 		YAxis: excelize.ChartAxis{
 			MajorGridLines: true,
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)},
 			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: objectiveName(pa.Objective) + " (" + b.cur.unit() + ")"}}},
 		},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 900, Height: 520},
 	}))
+	b.patchChart(straightScatter)
+	// The note beside the table stays out of print.
+	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), last+30)
 }

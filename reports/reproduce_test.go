@@ -20,8 +20,13 @@ func TestReproductionRoundTrip(t *testing.T) {
 		Dataset: []byte("version: 1\n  indented: {lo: 1, hi: 2}\n\n=SUM(A1:A2)\n# a comment with trailing space \n"),
 	}
 	f := excelize.NewFile()
-	if err := writeReproduce(f, in); err != nil {
+	last, err := writeReproduce(f, in)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The printed part ends with the figures, before the dataset.
+	if want := reproFiguresRow + len(in.Figures); last != want {
+		t.Errorf("writeReproduce printed rows end at %d; want %d", last, want)
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {

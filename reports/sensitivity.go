@@ -233,7 +233,7 @@ func (b *book) inputStyle(in model.Input) int {
 	case in.Kind == model.Fraction || in.Field == "optimism bias":
 		return b.st.pct
 	case slices.Contains(moneyFields, in.Field):
-		return b.st.money
+		return b.st.pounds
 	}
 	return b.st.value
 }
@@ -402,8 +402,8 @@ func (b *book) tornadoChart(r *Report, top, k int) {
 		}},
 		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(
 			"Swing in NPV of %s from each input's P5 to its P95: the %d largest (%s)", decisionText(r), k, b.cur.unit())}}},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}, TickLabelPosition: excelize.ChartTickLabelLow},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 760, Height: uint(max(300, 30*k+120))},
 	}))

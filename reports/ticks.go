@@ -51,6 +51,25 @@ func (c currency) numFmt() string {
 	return q + `#,##0;[Red]-` + q + `#,##0`
 }
 
+// millionsFmt is the spreadsheet number format of amounts in millions to
+// one decimal, negatives in red with a minus sign: "£"#,##0.0,,"m". The
+// cell keeps the exact amount; only its display is rounded.
+func (c currency) millionsFmt() string {
+	q := strings.ReplaceAll(string(c), `"`, "")
+	return `"` + q + `"#,##0.0,,"m";[Red]"−` + q + `"#,##0.0,,"m"`
+}
+
+// axisFmt is the number format of a chart's money axis: whole millions,
+// or whole amounts when millions is false, negatives with a minus sign
+// and never in red, which reads as an error on an axis.
+func (c currency) axisFmt(millions bool) string {
+	q := strings.ReplaceAll(string(c), `"`, "")
+	if millions {
+		return `"` + q + `"#,##0,,"m";"−` + q + `"#,##0,,"m";"` + q + `"0`
+	}
+	return `"` + q + `"#,##0;"−` + q + `"#,##0;"` + q + `"0`
+}
+
 // in rewrites a heading written in pounds in the currency: "NPV (£)"
 // becomes "NPV (€)" or "NPV (CHF)".
 func (c currency) in(s string) string { return strings.ReplaceAll(s, "£", c.unit()) }
