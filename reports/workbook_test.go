@@ -647,7 +647,7 @@ func moneyFmtOf(r *Report) string {
 // straight segments on two log axes.
 func TestWorkbookPrint(t *testing.T) {
 	t.Parallel()
-	r := report(t, typical)
+	r := new(*report(t, typical)) // a copy: the report is shared
 	r.Reproduce = &Reproduction{Digest: "ab", Args: []string{"--seed=1"}, Figures: [][2]string{{"x", "1"}}, Dataset: []byte("a: 1\nb: 2\n")}
 	f, b := openBook(t, r)
 	for _, s := range f.GetSheetList() {
