@@ -164,8 +164,9 @@ type styles struct {
 	money, pct, ratio, count, exceed, date    int
 	// pounds is a whole amount of money, for inputs and rates that must
 	// read exactly whatever the money style; seed a plain integer; period
-	// a return period, "1 in 1,000"; text a wrapped value.
-	pounds, seed, period, text int
+	// a return period, "1 in 1,000"; text a wrapped value; plain a cell
+	// of a table column without a style of its own.
+	pounds, seed, period, text, plain int
 	// value is a plain number: a rate, a number of days.
 	value int
 	// byUnit is the style of an input's bounds by its unit.
@@ -244,6 +245,7 @@ func (b *book) styles() {
 		seed:   num(fmtSeed),
 		period: num(fmtPeriod),
 		text:   style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top", Horizontal: "left"}}),
+		plain:  style(&excelize.Style{Alignment: top}),
 		pct:    num(fmtPct),
 		ratio:  num(fmtRatio),
 		count:  num(fmtCount),
@@ -392,8 +394,12 @@ func writeRows[T any](b *book, sheet string, top int, cols []column[T], rows []T
 		}
 	}
 	for j, c := range cols {
-		if c.style != 0 && c.styleOf == nil && len(rows) > 0 && b.err == nil {
-			b.do(b.f.SetCellStyle(sheet, cellName(j+1, top+1), cellName(j+1, last), c.style))
+		st := c.style
+		if st == 0 {
+			st = b.st.plain
+		}
+		if c.styleOf == nil && len(rows) > 0 && b.err == nil {
+			b.do(b.f.SetCellStyle(sheet, cellName(j+1, top+1), cellName(j+1, last), st))
 		}
 	}
 	return last
@@ -739,6 +745,8 @@ func (b *book) ranking(r *Report) {
 		return
 	}
 	npv := 1 + slices.IndexFunc(cols, func(c column[rankRow]) bool { return c.head == b.cur.in("NPV (£)") })
+	// The chart prints on a page of its own, not split across two.
+	b.do(b.f.InsertPageBreak(sheetRanking, cellName(1, last+2)))
 	ref := func(col int) string {
 		return fmt.Sprintf("%s!$%s$2:$%s$%d", sheetRanking, colName(col), colName(col), last)
 	}
@@ -977,11 +985,19 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64)
 			lo = min(lo, v)
 		}
 	}
-	logLoss := lo > 0 && finite(lo)
+	hi := math.Inf(-1)
+	for _, j := range series {
+		for _, v := range q[j] {
+			hi = max(hi, v)
+		}
+	}
+	logLoss := lo > 0 && finite(lo) && finite(hi)
 	xmin := 0.0
+	var xmax *float64
 	xTitle := "Annual loss (" + b.cur.unit() + ")"
 	if logLoss {
 		xmin = math.Pow10(int(math.Floor(lg(lo))))
+		xmax = new(math.Pow10(int(math.Ceil(lg(hi)))))
 		xTitle += ", log scale"
 	}
 	ymin, ymax := math.Pow10(int(math.Floor(lg(grid[len(grid)-1])))), 1.0
@@ -992,6 +1008,7 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64)
 		XAxis: excelize.ChartAxis{
 			MajorGridLines: true,
 			Minimum:        &xmin,
+			Maximum:        xmax,
 			Font:           excelize.Font{Color: "404040"},
 			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)},
 			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: xTitle}}},
@@ -1001,7 +1018,7 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64)
 			Minimum: &ymin, Maximum: &ymax,
 			Font:   excelize.Font{Color: "404040"},
 			NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtExceed},
-			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Chance in a year of a larger loss (log scale)"}}},
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Chance in a year (log scale)"}}},
 		},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 900, Height: 520},
