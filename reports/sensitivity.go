@@ -223,8 +223,9 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 	})
 }
 
-// moneyFields are the fields of inputs that are amounts of money.
-var moneyFields = []string{"daily lost output", "recovery cost", "fixed cost", "capex", "opex"}
+// moneyFields are the fields of inputs that are amounts of money, as the
+// model names them.
+var moneyFields = []string{"lost output per organisation-day", "IT recovery cost per organisation", "cost per event", "capital cost", "yearly running cost"}
 
 // inputStyle returns the cell style of an input's values: a share for a
 // fraction or an uplift, money for a cost, a plain number otherwise.

@@ -301,7 +301,7 @@ func TestWorkbookSensitivityLayout(t *testing.T) {
 		field := cellOf(t, head, row, "Field")
 		want := fmtValue
 		switch {
-		case strings.HasSuffix(field, "reduction"):
+		case strings.HasPrefix(field, "cut in"), field == "optimism bias":
 			want = fmtPct
 		case slices.Contains(moneyFields, field):
 			want = currency("£").numFmt()
