@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/xml"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/cmpimg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // TestPDFText reads every PDF figure back with poppler's pdftotext, as a
@@ -184,6 +190,65 @@ func TestFigureCSV(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// goldenDPI is the resolution of the golden images: small, so the files
+// stay a few kilobytes, yet every line, label and colour shows.
+const goldenDPI = 60
+
+// TestFigureGolden guards the drawing of each kind of figure, from the
+// first test report that has it: its PNG at goldenDPI must match testdata/golden/NAME.png pixel
+// for pixel. The model's results do not depend on the machine or the
+// worker count, and the fonts are embedded, so the images are the same
+// everywhere. Run with -regen to rewrite them after an intended change,
+// and look at them.
+func TestFigureGolden(t *testing.T) {
+	t.Parallel()
+	var figs []Figure
+	seen := map[string]bool{}
+	for _, get := range []func() (*Report, error){typical, social, sensitive, chosenNPV} {
+		fs, err := Figures(report(t, get))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				figs = append(figs, f)
+			}
+		}
+	}
+	for _, f := range figs {
+		c := vgimg.NewWith(vgimg.UseWH(f.W, f.H), vgimg.UseDPI(goldenDPI))
+		f.draw(draw.New(c))
+		var got bytes.Buffer
+		if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&got); err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", "golden", f.Name+".png")
+		if *cmpimg.GenerateTestData {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -run TestFigureGolden -regen to create it)", err)
+		}
+		ok, err := cmpimg.Equal("png", got.Bytes(), want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			out := filepath.Join(t.TempDir(), f.Name+".png")
+			_ = os.WriteFile(out, got.Bytes(), 0o644)
+			t.Errorf("%s.png differs from %s; got written to %s", f.Name, golden, out)
 		}
 	}
 }

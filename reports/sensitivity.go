@@ -46,12 +46,12 @@ func portfolioIDs(m *model.Model, p model.Portfolio, sep string) string {
 	return strings.Join(ids, sep)
 }
 
-// inputLabel names an input on a plot axis: its item without the words
-// "threat" and "control", and its field, clipped to fit:
-// "S1: rate", "N1 on S3: frequency reduction", "cost rates: recovery cost".
+// inputLabel names an input on a plot axis, in full, wrapped onto lines
+// that fit the axis's share of the figure: its item without the words
+// "threat" and "control", and its field: "Worm (worm): events a year".
 func inputLabel(in model.Input) string {
 	item := strings.TrimPrefix(strings.TrimPrefix(in.Item, "threat "), "control ")
-	return clip(item+": "+in.Field, maxLabel+4)
+	return wrap(item+": "+in.Field, textStyle(tickSize), rankLabelShare*figWidth)
 }
 
 // fitTitle returns a plot title on one line if it fits the figure's width,
@@ -129,7 +129,12 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	}
 	p.X.Min, p.X.Max = xmin-0.04*span, xmax+0.04*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-	h := max(figHeight, vg.Length(0.26*float64(n)+1.9)*vg.Inch) + k.room()
+	lines := 1
+	for _, nm := range names {
+		lines = max(lines, strings.Count(nm, "\n")+1)
+	}
+	row := max(0.26*vg.Inch, vg.Length(lines)*tickSize*1.2+0.06*vg.Inch)
+	h := max(figHeight, vg.Length(n)*row+1.9*vg.Inch) + k.room()
 	data := [][]string{{"Input", "NPV with the input at P5 (" + prices(r) + ")", "NPV with the input at P95", "Central NPV"}}
 	for _, b := range tn.Bars {
 		if b.Swing() > 0 {

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -112,7 +113,7 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 		var bars []interval
 		for i, s := range rows {
 			y := float64(n-1-i) + v.offset
-			names[n-1-i] = controlLabel(r.Model, s.res)
+			names[n-1-i] = wrap(controlName(r.Model, s.res), textStyle(tickSize), rankLabelShare*figWidth)
 			if s.socRnk != s.finRank {
 				names[n-1-i] += fmt.Sprintf("\n(social view: rank %d)", s.socRnk)
 			}
@@ -139,7 +140,12 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 	span := p.X.Max - p.X.Min
 	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-	h := max(figHeight, vg.Length(0.45*float64(n)+1.8)*vg.Inch) + k.room()
+	lines := 1
+	for _, nm := range names {
+		lines = max(lines, strings.Count(nm, "\n")+1)
+	}
+	row := max(0.45*vg.Inch, vg.Length(lines)*tickSize*1.2+0.1*vg.Inch)
+	h := max(figHeight, vg.Length(n)*row+1.8*vg.Inch) + k.room()
 	data := [][]string{{"Financial rank", "Social rank", "Control", "Financial NPV mean (" + prices(r) + ")", "Financial NPV P5", "Financial NPV P95", "Social NPV mean", "Social NPV P5", "Social NPV P95"}}
 	for _, s := range rows {
 		f, so := s.res.NPV, s.res.Social.NPV
