@@ -229,9 +229,17 @@ func socialText(r *Report) string {
 	if !hasSocial(r) {
 		return ""
 	}
+	qaly := "the value of a QALY"
+	if r.Model != nil && r.Model.Harm != nil && r.Model.Harm.ValuePerQALY > 0 {
+		qaly += " (" + currencyOf(r).text(r.Model.Harm.ValuePerQALY)
+		if r.PriceYear != "" {
+			qaly += " in " + r.PriceYear + " prices"
+		}
+		qaly += ", as the inputs give it)"
+	}
 	return "The social view (sheet Social and the ranking-social plot). Beside money, an outage harms patients: the model counts extra deaths " +
-		"per organisation-day of outage (scaled by the threat's intensity, as lost output is), the QALYs lost with each death, and the value of " +
-		"a QALY (the Green Book's £70,000), so that one event's harm is S·D·k_d·h·q·v. Harm is discounted at the Green Book's health rate " +
+		"per full-outage day (a day disrupted at intensity k_d counts as min(k_d/k_full, 1) of one), the QALYs lost with each death, and " +
+		qaly + ", so that one event's harm is S·D·min(k_d/k_full, 1)·h·q·v. Harm is discounted at the Green Book's health rate " +
 		"(1.5%, lower after year 30), money at the standard rate. A control's social NPV counts the present value of the harm it avoids as a " +
 		"benefit beside its financial one. The financial view stays calibrated on WannaCry's reported cost; the Social sheet shows where the " +
 		"two views rank controls differently or disagree on whether a control pays for itself."
