@@ -252,3 +252,25 @@ func TestFigureGolden(t *testing.T) {
 		}
 	}
 }
+
+func TestNiceTicks(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		lo, hi float64
+		want   []string
+	}{
+		{0, 27.5, []string{"0", "5", "10", "15", "20", "25"}},
+		{0, 1.1, []string{"0", "0.2", "0.4", "0.6", "0.8", "1"}},
+		{0, 110, []string{"0", "20", "40", "60", "80", "100"}},
+	} {
+		var got []string
+		for _, tk := range (niceTicks{N: 5, Label: func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }}).Ticks(tt.lo, tt.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("niceTicks.Ticks(%g, %g) labels = %q; want %q", tt.lo, tt.hi, got, tt.want)
+		}
+	}
+}

@@ -339,7 +339,7 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	p := newPlot(title, xLabel, "Share of simulated years (%)")
 	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
-	p.Y.Tick.Marker = linearTicks{Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
+	p.Y.Tick.Marker = niceTicks{N: 5, Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
 	p.Add(newGrid())
 	h := &plotter.Histogram{Bins: bins, FillColor: skyBlue, LineStyle: draw.LineStyle{Color: color.White, Width: 0.5}}
 	p.Add(h)

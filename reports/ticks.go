@@ -152,6 +152,40 @@ func (t linearTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
+// niceTicks marks a linear axis with about n labelled ticks at a round
+// step (1, 2 or 5 times a power of ten), and an unlabelled tick halfway
+// between each pair.
+type niceTicks struct {
+	N     int
+	Label func(float64) string
+}
+
+// Ticks returns the ticks in [lo, hi].
+func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || t.N < 1 {
+		return nil
+	}
+	raw := (hi - lo) / float64(t.N)
+	p := math.Pow10(int(math.Floor(math.Log10(raw))))
+	// The round step nearest raw on a log scale.
+	step := p
+	for _, m := range []float64{2, 5, 10} {
+		if math.Abs(math.Log(m*p/raw)) < math.Abs(math.Log(step/raw)) {
+			step = m * p
+		}
+	}
+	var ticks []plot.Tick
+	for k := math.Ceil(lo / step * 2); k/2*step <= hi*(1+1e-12); k++ {
+		v := k / 2 * step
+		tk := plot.Tick{Value: v}
+		if int(k)%2 == 0 {
+			tk.Label = t.Label(roundSig(v, 12))
+		}
+		ticks = append(ticks, tk)
+	}
+	return ticks
+}
+
 // decades returns the log10 axis range of [lo, hi] widened to whole
 // powers of ten.
 func decades(lo, hi float64) (float64, float64) {
