@@ -182,7 +182,7 @@ func (b *book) social(r *Report) {
 	}
 	cols := []column[row]{
 		{head: "ID", width: 8, value: func(s row) any { return s.ctl.ID }},
-		{head: "Control", width: 34, value: func(s row) any { return s.ctl.Name }},
+		{head: "Control", width: 34, style: st.text, value: func(s row) any { return s.ctl.Name }},
 		m("Financial NPV (£)", func(s row) float64 { return s.res.NPV.Mean }),
 		m("Financial NPV 5%", func(s row) float64 { return s.res.NPV.Lo }),
 		m("Financial NPV 95%", func(s row) float64 { return s.res.NPV.Hi }),
@@ -221,6 +221,9 @@ func (b *book) social(r *Report) {
 		b.set(s, 3, at, it.value, st.money)
 		b.set(s, 4, at, it.note, 0)
 	}
+	// The note beside the table stays out of print.
+	b.layout(s).labels = 2
+	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), last+3)
 }
 
 // socialText is the About paragraph on the social view, or "" when the

@@ -237,7 +237,7 @@ func (b *book) styles() {
 		}),
 		section: style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "1F4E79"},
 			Border: []excelize.Border{{Type: "bottom", Color: "1F4E79", Style: 1}}}),
-		label:  style(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}),
+		label:  style(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top}),
 		wrap:   style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
 		link:   style(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}}),
 		money:  num(b.moneyFmt()),
