@@ -257,14 +257,17 @@ func TestNiceTicks(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		lo, hi float64
+		n      int
 		want   []string
 	}{
-		{0, 27.5, []string{"0", "5", "10", "15", "20", "25"}},
-		{0, 1.1, []string{"0", "0.2", "0.4", "0.6", "0.8", "1"}},
-		{0, 110, []string{"0", "20", "40", "60", "80", "100"}},
+		{0, 27.5, 6, []string{"0", "5", "10", "15", "20", "25"}},
+		{0, 1.1, 6, []string{"0", "0.2", "0.4", "0.6", "0.8", "1"}},
+		{0, 110, 6, []string{"0", "20", "40", "60", "80", "100"}},
+		{-950, 250, 5, []string{"-750", "-500", "-250", "0", "250"}},
+		{-950, 250, 4, []string{"-500", "0"}},
 	} {
 		var got []string
-		for _, tk := range (niceTicks{N: 5, Label: func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }}).Ticks(tt.lo, tt.hi) {
+		for _, tk := range (niceTicks{N: tt.n, Label: func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }}).Ticks(tt.lo, tt.hi) {
 			if tk.Label != "" {
 				got = append(got, tk.Label)
 			}

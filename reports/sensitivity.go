@@ -107,7 +107,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = niceTicks{N: 5, Label: currencyOf(r).text, Width: panelWidth}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
