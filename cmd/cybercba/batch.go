@@ -70,10 +70,19 @@ rows whose number − 1 is i − 1 modulo n, and writes results.part-i-of-n.xlsx
 beside -o; then cybercba merge joins the parts into the workbook a single
 run would write. --shard i/n counts shards from 1. Without --shard, the
 shard comes from the environment: JOB_COMPLETION_INDEX (a Kubernetes
-Indexed Job, counted from 0) with the count from --shards or CYBERCBA_SHARDS,
-or SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) with
-SLURM_ARRAY_TASK_COUNT. --shard 1/1 runs every row whatever the
-environment says.
+Indexed Job, counted from 0) with the count from --shards or
+CYBERCBA_SHARDS, or SLURM_ARRAY_TASK_ID (counted from 0) with the count
+from --shards or CYBERCBA_SHARDS (so that one task re-submitted alone is
+still the same shard), else SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN
+with SLURM_ARRAY_TASK_COUNT. --shard i/n must agree with the environment;
+--shard 1/1 runs every row whatever the environment says. When the log is
+not a terminal (a scheduler's log file), progress is written as plain
+lines, about every tenth of the rows; a part records the shard and the
+host that ran it.
+
+A run stopped by SIGTERM (scancel, a Kubernetes eviction) or SIGINT
+writes nothing, removes its temporary files and exits 143 or 130; run the
+shard again to rebuild its part, bit for bit.
 
 Amounts are written with the dataset's currency symbol (£ for GBP), or
 the one --currency-symbol gives; the parts of a sharded run must agree.
@@ -95,7 +104,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := flag.NewFlagSet("batch", flag.ContinueOnError)
 	fs.StringVar(&o.Out, "o", "results.xlsx", "the results workbook to write")
 	fs.StringVar(&o.Shard, "shard", "", "run only shard `i/n` (from 1/n to n/n) and write a part file")
-	fs.IntVar(&o.Shards, "shards", 0, "the shard `count`, when the shard index comes from JOB_COMPLETION_INDEX")
+	fs.IntVar(&o.Shards, "shards", 0, "the shard `count`, when the shard index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (both from 0)")
 	fs.IntVar(&o.Workers, "workers", 0, "scenarios run at once (0: one per CPU); results do not depend on it")
 	fs.IntVar(&o.Draws, "draws", 0, "outer draws per scenario, instead of the Settings'")
 	fs.IntVar(&o.Years, "years", 0, "simulated years per draw, instead of the Settings'")
@@ -156,6 +165,10 @@ func shardOf(flagShard string, flagShards int, getenv func(string) string) (int,
 		if n == 1 {
 			return 0, 0, nil
 		}
+		// The scheduler's environment, if it names a shard, must agree.
+		if ei, en, err := shardOf("", flagShards, getenv); err == nil && en > 0 && (ei != i || en != n) {
+			return 0, 0, fmt.Errorf("--shard %d/%d, but the scheduler's environment (%s) makes this shard %d/%d: drop --shard, or make them agree", i, n, shardEnv(getenv), ei, en)
+		}
 		return i, n, nil
 	}
 	count := func(envs ...string) (int, string, error) {
@@ -198,17 +211,25 @@ func shardOf(flagShard string, flagShards int, getenv func(string) string) (int,
 		return shardOrAll(i, n)
 	}
 	if v := getenv("SLURM_ARRAY_TASK_ID"); v != "" {
-		n, from, err := count("SLURM_ARRAY_TASK_COUNT", "CYBERCBA_SHARDS")
+		n, from, err := count("CYBERCBA_SHARDS", "SLURM_ARRAY_TASK_COUNT")
 		if err != nil {
 			return 0, 0, err
 		}
 		if n == 0 {
 			return 0, 0, errors.New("SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT: pass --shards (or --shard 1/1 to run every row)")
 		}
+		// With the count given, array ids count from 0, so that one task
+		// re-submitted alone (sbatch --array=2) is still shard 3 of 4;
+		// from the array's own count, they count from its first id.
 		base := 0
-		if m := getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
-			if base, err = strconv.Atoi(m); err != nil {
-				return 0, 0, fmt.Errorf("SLURM_ARRAY_TASK_MIN: want a whole number, got %q", m)
+		if from == "SLURM_ARRAY_TASK_COUNT" {
+			if n == 1 {
+				return 0, 0, errors.New("SLURM_ARRAY_TASK_COUNT is 1 (an array of one task, as when one task is re-submitted): pass --shards with the whole array's count (or --shard 1/1 to run every row)")
+			}
+			if m := getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
+				if base, err = strconv.Atoi(m); err != nil {
+					return 0, 0, fmt.Errorf("SLURM_ARRAY_TASK_MIN: want a whole number, got %q", m)
+				}
 			}
 		}
 		i, err := index("SLURM_ARRAY_TASK_ID", v, base)
@@ -221,6 +242,17 @@ func shardOf(flagShard string, flagShards int, getenv func(string) string) (int,
 		return shardOrAll(i, n)
 	}
 	return 0, 0, nil
+}
+
+// shardEnv lists the scheduler's variables that name a shard, as set.
+func shardEnv(getenv func(string) string) string {
+	var set []string
+	for _, k := range []string{"JOB_COMPLETION_INDEX", "CYBERCBA_SHARDS", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT"} {
+		if v := getenv(k); v != "" {
+			set = append(set, k+"="+v)
+		}
+	}
+	return strings.Join(set, " ")
 }
 
 func shardOrAll(i, n int) (int, int, error) {
@@ -285,7 +317,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, len(picked)))
-	bar := progress(stderr, o.Quiet, "scenarios", len(picked))
+	bar := shardProgress(stderr, o.Quiet, shard, shards, len(picked))
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -317,6 +349,9 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 		Currency: in.ds.Currency, CurrencySymbol: string(currencyOf(in.ds, o.CurrencySymbol)), PriceYear: in.ds.PriceYear,
 		Seed: st.Seed, Draws: st.Draws, Years: st.Years, Scope: scope, Objective: st.Objective, Metric: st.Metric,
 		Total: len(in.scenarios), Shard: shard, Shards: shards,
+	}
+	if shards > 0 {
+		b.Host, _ = os.Hostname()
 	}
 	for _, s := range slots {
 		if s.row != nil {

@@ -441,7 +441,7 @@ func TestShardOf(t *testing.T) {
 		{"", 0, map[string]string{"JOB_COMPLETION_INDEX": "x", "CYBERCBA_SHARDS": "4"}, 0, 0, "want a whole number"},
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"}, 4, 4, ""},
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "4"}, 3, 4, ""},
-		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "1"}, 0, 0, ""},
+		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "1"}, 0, 0, "an array of one task"},
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_COUNT": "4"}, 0, 0, "outside 0 to 3"},
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, 0, 0, "not SLURM_ARRAY_TASK_COUNT"},
 	}
