@@ -1,0 +1,633 @@
+package model
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+)
+
+// This file estimates the expected value of partial perfect information
+// (EVPPI) by regression of net benefit on the inputs over the outer draws
+// that already exist, as Strong, Oakley and Brennan (Medical Decision
+// Making 34(3), 2014) describe and SAVI reports it. For a decision among
+// options a with net benefit NB_a, and inputs φ of interest,
+//
+//	EVPPI(φ) = E_φ[max_a E(NB_a | φ)] − max_a E(NB_a).
+//
+// Each option's conditional expectation g_a(φ) = E(NB_a | φ) is a smooth
+// function of φ, estimated by regressing the draws' net benefits on the
+// draws' values of φ; then EVPPI ≈ (1/D)·Σ_d max_a ĝ_a(φ_d) − max_a
+// (1/D)·Σ_d ĝ_a(φ_d). The standard error comes, as in SAVI, from drawing
+// the fitted values from their approximate posterior (given the smoothing
+// parameters) and taking the standard deviation of the EVPPI over the
+// draws.
+
+// PartialValue is an estimate of the EVPPI of one input or one group of
+// inputs, with its standard error.
+type PartialValue struct {
+	// Value is the EVPPI, in the units of the net benefit; SE its standard
+	// error from the regression's posterior.
+	Value float64 `json:"value"`
+	SE    float64 `json:"se"`
+	// Method names the regression: "penalised cubic regression spline" or
+	// "Gaussian-process regression".
+	Method string `json:"method"`
+}
+
+// evppiSamples is the number of posterior draws of the fitted values behind
+// an EVPPI's standard error.
+const evppiSamples = 1000
+
+// evppiSeed seeds the posterior draws of the standard errors, so that the
+// estimates are reproducible.
+const evppiSeed = 0x5e1f_a11e
+
+// incremental returns the options' net benefits less the net benefit of
+// the option with the greatest mean (the reference), keeping only the
+// options that beat the reference in at least one draw: any other option's
+// conditional expectation lies at or below the reference's for every value
+// of every input, so it can never be best whatever is learnt.
+func incremental(nb [][]float64) [][]float64 {
+	ref, refMean := 0, math.Inf(-1)
+	for a := range nb {
+		if m, _ := meanVar(nb[a]); m > refMean {
+			ref, refMean = a, m
+		}
+	}
+	var out [][]float64
+	for a := range nb {
+		if a == ref {
+			continue
+		}
+		inb := make([]float64, len(nb[a]))
+		beats := false
+		for d := range inb {
+			inb[d] = nb[a][d] - nb[ref][d]
+			beats = beats || inb[d] > 0
+		}
+		if beats {
+			out = append(out, inb)
+		}
+	}
+	return out
+}
+
+// evppiOf returns the EVPPI of fitted incremental net benefits g[a][d]
+// against a reference whose incremental net benefit is 0:
+// mean_d max(0, max_a g) − max(0, max_a mean_d g).
+func evppiOf(g [][]float64) float64 {
+	if len(g) == 0 {
+		return 0
+	}
+	D := len(g[0])
+	var with float64
+	for d := range D {
+		m := 0.0
+		for a := range g {
+			m = math.Max(m, g[a][d])
+		}
+		with += m
+	}
+	without := 0.0
+	for a := range g {
+		mean, _ := meanVar(g[a])
+		without = math.Max(without, mean)
+	}
+	return with/float64(D) - without
+}
+
+// ranks returns x's mid-ranks scaled into (0, 1): (rank − ½)/n, ties
+// sharing their mean rank. Conditioning on a strictly increasing function
+// of an input is conditioning on the input, and on this scale draws are
+// spread evenly, whatever the input's distribution.
+func ranks(x []float64) []float64 {
+	n := len(x)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(x[a], x[b]) })
+	u := make([]float64, n)
+	for i := 0; i < n; {
+		j := i
+		for j+1 < n && x[order[j+1]] == x[order[i]] {
+			j++
+		}
+		r := (float64(i+j)/2 + 0.5) / float64(n)
+		for k := i; k <= j; k++ {
+			u[order[k]] = r
+		}
+		i = j + 1
+	}
+	return u
+}
+
+// EVPPISpline estimates the EVPPI of a single input from its value in each
+// draw, theta[d], and each option's net benefit in each draw, nb[a][d].
+//
+// Each option's net benefit, less the best option's, is regressed on the
+// input's rank by a penalised cubic regression spline (Eilers and Marx's
+// P-spline: a cubic B-spline basis on equally spaced knots with a
+// second-difference penalty), its smoothing parameter chosen by
+// generalised cross-validation. Its posterior, β ~ N(β̂, σ²(BᵀB + λP)⁻¹),
+// gives the standard error. Strong, Oakley and Brennan fit a generalised
+// additive model with a cubic regression spline in R's mgcv: the same
+// smoother.
+func EVPPISpline(theta []float64, nb [][]float64) PartialValue {
+	pv := PartialValue{Method: "penalised cubic regression spline"}
+	inb := incremental(nb)
+	if len(inb) == 0 {
+		return pv
+	}
+	ps := newPSpline(ranks(theta))
+	fits := make([]splineFit, len(inb))
+	g := make([][]float64, len(inb))
+	for a, y := range inb {
+		fits[a] = ps.fit(y)
+		g[a] = ps.eval(fits[a].beta, nil)
+	}
+	pv.Value = evppiOf(g)
+	rng := rand.New(rand.NewPCG(evppiSeed, uint64(len(theta))))
+	z := make([]float64, ps.k)
+	beta := make([]float64, ps.k)
+	vals := make([]float64, evppiSamples)
+	for s := range vals {
+		for a, f := range fits {
+			for i := range z {
+				z[i] = rng.NormFloat64()
+			}
+			// β = β̂ + L·z, L the Cholesky factor of the posterior covariance.
+			for i := range beta {
+				v := f.beta[i]
+				for j := 0; j <= i; j++ {
+					v += f.chol.At(i, j) * z[j]
+				}
+				beta[i] = v
+			}
+			g[a] = ps.eval(beta, g[a])
+		}
+		vals[s] = evppiOf(g)
+	}
+	_, v := meanVar(vals)
+	pv.SE = math.Sqrt(v)
+	return pv
+}
+
+// pSpline is a cubic B-spline basis on equally spaced knots over [0, 1],
+// evaluated at the draws: each draw lies in one segment and touches four
+// basis functions.
+type pSpline struct {
+	k   int          // basis functions
+	seg []int        // segment of each draw: basis functions seg..seg+3
+	w   [][4]float64 // their values
+	btb *mat.SymDense
+	pen *mat.SymDense // second-difference penalty DᵀD
+}
+
+// newPSpline returns the basis at the points u in (0, 1), with about one
+// segment per ten draws, from 4 to 20.
+func newPSpline(u []float64) *pSpline {
+	n := len(u)
+	nseg := min(max(n/10, 4), 20)
+	k := nseg + 3
+	ps := &pSpline{k: k, seg: make([]int, n), w: make([][4]float64, n)}
+	for d, x := range u {
+		j := min(int(x*float64(nseg)), nseg-1)
+		t := x*float64(nseg) - float64(j)
+		s := 1 - t
+		ps.seg[d] = j
+		ps.w[d] = [4]float64{s * s * s / 6, (3*t*t*t - 6*t*t + 4) / 6, (-3*t*t*t + 3*t*t + 3*t + 1) / 6, t * t * t / 6}
+	}
+	ps.btb = mat.NewSymDense(k, nil)
+	for d := range n {
+		for i := range 4 {
+			for j := i; j < 4; j++ {
+				a, b := ps.seg[d]+i, ps.seg[d]+j
+				ps.btb.SetSym(a, b, ps.btb.At(a, b)+ps.w[d][i]*ps.w[d][j])
+			}
+		}
+	}
+	ps.pen = mat.NewSymDense(k, nil)
+	for r := range k - 2 {
+		c := [3]float64{1, -2, 1}
+		for i := range 3 {
+			for j := i; j < 3; j++ {
+				ps.pen.SetSym(r+i, r+j, ps.pen.At(r+i, r+j)+c[i]*c[j])
+			}
+		}
+	}
+	return ps
+}
+
+// eval returns the spline with coefficients beta at the draws, into dst
+// when it has room.
+func (ps *pSpline) eval(beta, dst []float64) []float64 {
+	if len(dst) != len(ps.seg) {
+		dst = make([]float64, len(ps.seg))
+	}
+	for d, j := range ps.seg {
+		w := &ps.w[d]
+		dst[d] = w[0]*beta[j] + w[1]*beta[j+1] + w[2]*beta[j+2] + w[3]*beta[j+3]
+	}
+	return dst
+}
+
+// splineFit is a fitted spline: its coefficients, the Cholesky factor of
+// their posterior covariance, and its effective degrees of freedom.
+type splineFit struct {
+	beta []float64
+	chol *mat.TriDense
+	edf  float64
+}
+
+// fit fits the spline to y, choosing the smoothing parameter λ on a grid
+// of 10⁻⁶ to 10⁶ (times the scale of BᵀB) by generalised cross-validation,
+// n·RSS/(n − edf)².
+func (ps *pSpline) fit(y []float64) splineFit {
+	n, k := len(y), ps.k
+	bty := make([]float64, k)
+	for d, j := range ps.seg {
+		for i := range 4 {
+			bty[j+i] += ps.w[d][i] * y[d]
+		}
+	}
+	scale := mat.Trace(ps.btb) / float64(k)
+	var best splineFit
+	bestGCV, bestRSS := math.Inf(1), 0.0
+	a := mat.NewSymDense(k, nil)
+	var ch mat.Cholesky
+	inv := mat.NewSymDense(k, nil)
+	var hat mat.Dense
+	fitted := make([]float64, n)
+	for e := -6.0; e <= 6.0; e += 0.25 {
+		lambda := scale * math.Pow(10, e)
+		for i := range k {
+			for j := i; j < k; j++ {
+				a.SetSym(i, j, ps.btb.At(i, j)+lambda*ps.pen.At(i, j))
+			}
+		}
+		if !ch.Factorize(a) {
+			continue
+		}
+		beta := mat.NewVecDense(k, nil)
+		if err := ch.SolveVecTo(beta, mat.NewVecDense(k, bty)); err != nil {
+			continue
+		}
+		if err := ch.InverseTo(inv); err != nil {
+			continue
+		}
+		hat.Mul(inv, ps.btb)
+		edf := mat.Trace(&hat)
+		b := beta.RawVector().Data
+		ps.eval(b, fitted)
+		var rss float64
+		for d := range y {
+			r := y[d] - fitted[d]
+			rss += r * r
+		}
+		if float64(n)-edf <= 1 {
+			continue
+		}
+		gcv := float64(n) * rss / ((float64(n) - edf) * (float64(n) - edf))
+		if gcv < bestGCV {
+			bestGCV, bestRSS = gcv, rss
+			best = splineFit{beta: slices.Clone(b), edf: edf}
+			// Posterior covariance σ²·(BᵀB + λP)⁻¹, kept as its Cholesky
+			// factor.
+			cov := mat.NewSymDense(k, nil)
+			cov.ScaleSym(rss/(float64(n)-edf), inv)
+			best.chol = choleskyLower(cov)
+		}
+	}
+	_ = bestRSS
+	if best.beta == nil { // y constant, or degenerate: the mean, no error
+		m, _ := meanVar(y)
+		best = splineFit{beta: make([]float64, k), chol: mat.NewTriDense(k, mat.Lower, nil), edf: 1}
+		for i := range best.beta {
+			best.beta[i] = m // B-splines sum to 1
+		}
+	}
+	return best
+}
+
+// choleskyLower returns a lower-triangular L with L·Lᵀ = a, adding a
+// little to the diagonal when rounding has left a not quite positive
+// definite; zero when a is zero.
+func choleskyLower(a *mat.SymDense) *mat.TriDense {
+	n := a.SymmetricDim()
+	var ch mat.Cholesky
+	jitter := 0.0
+	for range 10 {
+		b := mat.NewSymDense(n, nil)
+		b.CopySym(a)
+		for i := range n {
+			b.SetSym(i, i, b.At(i, i)+jitter)
+		}
+		if ch.Factorize(b) {
+			l := mat.NewTriDense(n, mat.Lower, nil)
+			ch.LTo(l)
+			return l
+		}
+		jitter = math.Max(2*jitter, 1e-12*math.Max(mat.Trace(a)/float64(n), 1e-300))
+	}
+	return mat.NewTriDense(n, mat.Lower, nil)
+}
+
+// gpMaxDraws is the most draws a Gaussian-process regression uses: its
+// cost grows as the cube of the draws. With more outer draws, the first
+// gpMaxDraws are used (they are a random sample like any other).
+const gpMaxDraws = 600
+
+// gpHyperDraws is the most draws its hyperparameters are estimated on.
+const gpHyperDraws = 300
+
+// EVPPIGP estimates the EVPPI of a group of inputs from their values in
+// each draw, theta[i][d] for input i, and each option's net benefit in
+// each draw, nb[a][d].
+//
+// Each option's net benefit, less the best option's, is regressed on the
+// inputs' ranks by Gaussian-process regression (Strong, Oakley and
+// Brennan 2014, section 3.2): a constant mean, a squared-exponential
+// covariance with one length scale per input, σ_f²·exp(−½·Σ_i (u_i −
+// u_i')²/ℓ_i²), and independent noise σ_n², the hyperparameters set by
+// maximising the marginal likelihood. The fitted values are the posterior
+// mean at the draws; their posterior covariance gives the standard error.
+// With more than 600 draws, the first 600 are used.
+func EVPPIGP(theta [][]float64, nb [][]float64) PartialValue {
+	pv := PartialValue{Method: "Gaussian-process regression"}
+	if len(theta) == 0 {
+		return pv
+	}
+	D := min(len(theta[0]), gpMaxDraws)
+	cut := make([][]float64, len(nb))
+	for a := range nb {
+		cut[a] = nb[a][:D]
+	}
+	inb := incremental(cut)
+	if len(inb) == 0 {
+		return pv
+	}
+	u := make([][]float64, len(theta))
+	for i := range theta {
+		u[i] = ranks(theta[i][:D])
+	}
+	means := make([][]float64, len(inb))
+	roots := make([]*mat.Dense, len(inb))
+	for a, y := range inb {
+		means[a], roots[a] = gpFit(u, y)
+	}
+	pv.Value = evppiOf(means)
+	rng := rand.New(rand.NewPCG(evppiSeed, uint64(D)+uint64(len(theta))<<32))
+	g := make([][]float64, len(inb))
+	for a := range g {
+		g[a] = make([]float64, D)
+	}
+	z := mat.NewVecDense(D, nil)
+	vals := make([]float64, evppiSamples)
+	for s := range vals {
+		for a := range inb {
+			for i := range D {
+				z.SetVec(i, rng.NormFloat64())
+			}
+			gv := mat.NewVecDense(D, g[a])
+			gv.MulVec(roots[a], z)
+			for d := range D {
+				g[a][d] += means[a][d]
+			}
+		}
+		vals[s] = evppiOf(g)
+	}
+	_, v := meanVar(vals)
+	pv.SE = math.Sqrt(v)
+	return pv
+}
+
+// gpFit fits a Gaussian process to y on the inputs u[i][d] and returns
+// its posterior mean at the draws and a square root R of its posterior
+// covariance there (R·Rᵀ = Σ).
+func gpFit(u [][]float64, y []float64) (mean []float64, root *mat.Dense) {
+	D, p := len(y), len(u)
+	my, vy := meanVar(y)
+	sy := math.Sqrt(vy)
+	mean = make([]float64, D)
+	if !(sy > 0) {
+		for d := range mean {
+			mean[d] = my
+		}
+		return mean, mat.NewDense(D, D, nil)
+	}
+	ys := make([]float64, D)
+	for d := range ys {
+		ys[d] = (y[d] - my) / sy
+	}
+	// Hyperparameters on the first gpHyperDraws draws: log ℓ_1..ℓ_p,
+	// log σ_f, log σ_n, on the standardised y.
+	h := min(D, gpHyperDraws)
+	hu := make([][]float64, p)
+	for i := range u {
+		hu[i] = u[i][:h]
+	}
+	lml := newGPLikelihood(hu, ys[:h])
+	x0 := make([]float64, p+2)
+	for i := range p {
+		x0[i] = math.Log(0.5)
+	}
+	x0[p], x0[p+1] = 0, math.Log(0.5)
+	prob := optimize.Problem{Func: lml.negLogLik, Grad: lml.grad}
+	x := x0
+	res, err := optimize.Minimize(prob, x0, &optimize.Settings{MajorIterations: 200, GradientThreshold: 1e-6}, &optimize.LBFGS{})
+	if err == nil || (res != nil && res.F < lml.negLogLik(x0)) {
+		x = res.X
+	}
+	// Posterior at all D draws: K = σ_f²·k(u, u'), Σ = K − K(K + σ_n²I)⁻¹K
+	// = σ_n²·K(K + σ_n²I)⁻¹, from K's eigendecomposition K = QΛQᵀ:
+	// mean = Q·diag(λ/(λ+σ_n²))·Qᵀ·y and Σ = Q·diag(σ_n²λ/(λ+σ_n²))·Qᵀ.
+	k := gpKernel(u, x)
+	var eig mat.EigenSym
+	if !eig.Factorize(k, true) {
+		for d := range mean {
+			mean[d] = my
+		}
+		return mean, mat.NewDense(D, D, nil)
+	}
+	var q mat.Dense
+	eig.VectorsTo(&q)
+	lam := eig.Values(nil)
+	sn2 := math.Exp(2 * x[p+1])
+	qty := mat.NewVecDense(D, nil)
+	qty.MulVec(q.T(), mat.NewVecDense(D, ys))
+	for i := range D {
+		l := math.Max(lam[i], 0)
+		qty.SetVec(i, qty.AtVec(i)*l/(l+sn2))
+	}
+	mv := mat.NewVecDense(D, nil)
+	mv.MulVec(&q, qty)
+	for d := range mean {
+		mean[d] = my + sy*mv.AtVec(d)
+	}
+	root = mat.NewDense(D, D, nil)
+	root.Copy(&q)
+	for j := range D {
+		l := math.Max(lam[j], 0)
+		s := sy * math.Sqrt(sn2*l/(l+sn2))
+		for i := range D {
+			root.Set(i, j, root.At(i, j)*s)
+		}
+	}
+	return mean, root
+}
+
+// gpKernel returns σ_f²·exp(−½·Σ_i (u_i − u_i')²/ℓ_i²) at the draws, the
+// hyperparameters x = (log ℓ_1..ℓ_p, log σ_f, log σ_n).
+func gpKernel(u [][]float64, x []float64) *mat.SymDense {
+	p := len(u)
+	D := len(u[0])
+	sf2 := math.Exp(2 * x[p])
+	inv := make([]float64, p)
+	for i := range p {
+		inv[i] = math.Exp(-2 * x[i])
+	}
+	k := mat.NewSymDense(D, nil)
+	for a := range D {
+		k.SetSym(a, a, sf2)
+		for b := a + 1; b < D; b++ {
+			var r float64
+			for i := range p {
+				dx := u[i][a] - u[i][b]
+				r += dx * dx * inv[i]
+			}
+			k.SetSym(a, b, sf2*math.Exp(-r/2))
+		}
+	}
+	return k
+}
+
+// gpLikelihood is the negative log marginal likelihood of a Gaussian
+// process with its gradient; it keeps the last point's factorisation,
+// since the optimiser asks for the value and gradient at the same point.
+type gpLikelihood struct {
+	u [][]float64
+	y []float64
+	// at is the point last factorised, c its covariance K + σ_n²I (with a
+	// little jitter), alpha = C⁻¹y, ok whether the factorisation worked.
+	at    []float64
+	ch    mat.Cholesky
+	k     *mat.SymDense
+	alpha *mat.VecDense
+	ok    bool
+}
+
+func newGPLikelihood(u [][]float64, y []float64) *gpLikelihood {
+	return &gpLikelihood{u: u, y: y}
+}
+
+// gpBound keeps the log hyperparameters in a sane range: length scales
+// from e⁻⁶ to e⁶ on the unit interval, σ_f and σ_n from e⁻⁷ to e³ on a
+// standardised response.
+func gpBound(x []float64) bool {
+	p := len(x) - 2
+	for i, v := range x {
+		lo, hi := -6.0, 6.0
+		if i >= p {
+			lo, hi = -7, 3
+		}
+		if !(v >= lo && v <= hi) {
+			return false
+		}
+	}
+	return true
+}
+
+func (g *gpLikelihood) factor(x []float64) {
+	if slices.Equal(g.at, x) {
+		return
+	}
+	g.at = slices.Clone(x)
+	g.ok = false
+	if !gpBound(x) {
+		return
+	}
+	p := len(g.u)
+	g.k = gpKernel(g.u, x)
+	D := len(g.y)
+	c := mat.NewSymDense(D, nil)
+	c.CopySym(g.k)
+	sn2 := math.Exp(2*x[p+1]) + 1e-8
+	for i := range D {
+		c.SetSym(i, i, c.At(i, i)+sn2)
+	}
+	if !g.ch.Factorize(c) {
+		return
+	}
+	g.alpha = mat.NewVecDense(D, nil)
+	if err := g.ch.SolveVecTo(g.alpha, mat.NewVecDense(D, g.y)); err != nil {
+		return
+	}
+	g.ok = true
+}
+
+// negLogLik is ½·yᵀC⁻¹y + ½·log|C| + (D/2)·log 2π.
+func (g *gpLikelihood) negLogLik(x []float64) float64 {
+	g.factor(x)
+	if !g.ok {
+		return math.Inf(1)
+	}
+	D := float64(len(g.y))
+	return 0.5*mat.Dot(mat.NewVecDense(len(g.y), g.y), g.alpha) + 0.5*g.ch.LogDet() + 0.5*D*math.Log(2*math.Pi)
+}
+
+// grad is the gradient of negLogLik: −½·tr((ααᵀ − C⁻¹)·∂C/∂x_j).
+func (g *gpLikelihood) grad(dst, x []float64) {
+	g.factor(x)
+	if !g.ok {
+		for i := range dst {
+			dst[i] = 0
+		}
+		return
+	}
+	p := len(g.u)
+	D := len(g.y)
+	var cinv mat.SymDense
+	if err := g.ch.InverseTo(&cinv); err != nil {
+		for i := range dst {
+			dst[i] = 0
+		}
+		return
+	}
+	// W = ααᵀ − C⁻¹, symmetric.
+	w := mat.NewSymDense(D, nil)
+	for a := range D {
+		for b := a; b < D; b++ {
+			w.SetSym(a, b, g.alpha.AtVec(a)*g.alpha.AtVec(b)-cinv.At(a, b))
+		}
+	}
+	inv := make([]float64, p)
+	for i := range p {
+		inv[i] = math.Exp(-2 * x[i])
+	}
+	clear(dst)
+	var trK, trI float64
+	for a := range D {
+		trK += w.At(a, a) * g.k.At(a, a)
+		trI += w.At(a, a)
+		for b := a + 1; b < D; b++ {
+			wk := 2 * w.At(a, b) * g.k.At(a, b) // both triangles
+			trK += wk
+			for i := range p {
+				dx := g.u[i][a] - g.u[i][b]
+				// ∂k/∂log ℓ_i = k·(Δu_i²/ℓ_i²).
+				dst[i] += wk * dx * dx * inv[i]
+			}
+		}
+	}
+	for i := range p {
+		dst[i] *= -0.5
+	}
+	// ∂C/∂log σ_f = 2K; ∂C/∂log σ_n = 2σ_n²I.
+	dst[p] = -0.5 * 2 * trK
+	dst[p+1] = -0.5 * 2 * math.Exp(2*x[p+1]) * trI
+}
