@@ -354,9 +354,14 @@ const gpHyperDraws = 300
 // Brennan 2014, section 3.2): a constant mean, a squared-exponential
 // covariance with one length scale per input, σ_f²·exp(−½·Σ_i (u_i −
 // u_i')²/ℓ_i²), and independent noise σ_n², the hyperparameters set by
-// maximising the marginal likelihood. The fitted values are the posterior
-// mean at the draws; their posterior covariance gives the standard error.
-// With more than 600 draws, the first 600 are used.
+// maximising the marginal likelihood. The length scales, which say how
+// fast net benefit changes with each input, are shared by the options
+// (estimated on their standardised net benefits together); each option
+// then has its own signal and noise variances. Sharing the length scales
+// lets one eigendecomposition of the covariance serve every option. The
+// fitted values are the posterior mean at the draws; their posterior
+// covariance gives the standard error. With more than 600 draws, the
+// first 600 are used.
 func EVPPIGP(theta [][]float64, nb [][]float64) PartialValue {
 	pv := PartialValue{Method: "Gaussian-process regression"}
 	if len(theta) == 0 {
@@ -375,11 +380,7 @@ func EVPPIGP(theta [][]float64, nb [][]float64) PartialValue {
 	for i := range theta {
 		u[i] = ranks(theta[i][:D])
 	}
-	means := make([][]float64, len(inb))
-	roots := make([]*mat.Dense, len(inb))
-	for a, y := range inb {
-		means[a], roots[a] = gpFit(u, y)
-	}
+	means, roots := gpFit(u, inb)
 	pv.Value = evppiOf(means)
 	rng := rand.New(rand.NewPCG(evppiSeed, uint64(D)+uint64(len(theta))<<32))
 	g := make([][]float64, len(inb))
@@ -406,79 +407,152 @@ func EVPPIGP(theta [][]float64, nb [][]float64) PartialValue {
 	return pv
 }
 
-// gpFit fits a Gaussian process to y on the inputs u[i][d] and returns
-// its posterior mean at the draws and a square root R of its posterior
-// covariance there (R·Rᵀ = Σ).
-func gpFit(u [][]float64, y []float64) (mean []float64, root *mat.Dense) {
-	D, p := len(y), len(u)
-	my, vy := meanVar(y)
-	sy := math.Sqrt(vy)
-	mean = make([]float64, D)
-	if !(sy > 0) {
-		for d := range mean {
-			mean[d] = my
+// gpFit fits Gaussian processes to each ys[a] on the inputs u[i][d] and
+// returns each one's posterior mean at the draws and a square root R of
+// its posterior covariance there (R·Rᵀ = Σ).
+//
+// The length scales are estimated on the first gpHyperDraws draws by
+// maximising the summed marginal likelihood of the standardised
+// responses. Then with K₀ the correlation matrix at every draw, K₀ = QΛQᵀ,
+// each response's σ_f and σ_n maximise its own marginal likelihood, which
+// on the eigenbasis is a sum over eigenvalues; its posterior mean is
+// Q·diag(σ_f²λ/(σ_f²λ + σ_n²))·Qᵀ·y and its covariance, K − K(K + σ_n²I)⁻¹K
+// = Q·diag(σ_n²σ_f²λ/(σ_f²λ + σ_n²))·Qᵀ.
+func gpFit(u [][]float64, ys [][]float64) (means [][]float64, roots []*mat.Dense) {
+	D, p, A := len(ys[0]), len(u), len(ys)
+	my, sy := make([]float64, A), make([]float64, A)
+	std := make([][]float64, A)
+	var live [][]float64
+	for a, y := range ys {
+		m, v := meanVar(y)
+		my[a], sy[a] = m, math.Sqrt(v)
+		std[a] = make([]float64, D)
+		if sy[a] > 0 {
+			for d := range y {
+				std[a][d] = (y[d] - m) / sy[a]
+			}
+			live = append(live, std[a][:min(D, gpHyperDraws)])
 		}
-		return mean, mat.NewDense(D, D, nil)
 	}
-	ys := make([]float64, D)
-	for d := range ys {
-		ys[d] = (y[d] - my) / sy
+	means = make([][]float64, A)
+	roots = make([]*mat.Dense, A)
+	constant := func(a int) {
+		means[a] = make([]float64, D)
+		for d := range D {
+			means[a][d] = my[a]
+		}
+		roots[a] = mat.NewDense(D, D, nil)
 	}
-	// Hyperparameters on the first gpHyperDraws draws: log ℓ_1..ℓ_p,
-	// log σ_f, log σ_n, on the standardised y.
+	if len(live) == 0 {
+		for a := range A {
+			constant(a)
+		}
+		return means, roots
+	}
+	// Length scales (and a shared σ_f, σ_n, discarded) on the first
+	// gpHyperDraws draws: x = (log ℓ_1..ℓ_p, log σ_f, log σ_n).
 	h := min(D, gpHyperDraws)
 	hu := make([][]float64, p)
 	for i := range u {
 		hu[i] = u[i][:h]
 	}
-	lml := newGPLikelihood(hu, ys[:h])
+	lml := &gpLikelihood{u: hu, ys: live}
 	x0 := make([]float64, p+2)
 	for i := range p {
 		x0[i] = math.Log(0.5)
 	}
 	x0[p], x0[p+1] = 0, math.Log(0.5)
-	prob := optimize.Problem{Func: lml.negLogLik, Grad: lml.grad}
 	x := x0
-	res, err := optimize.Minimize(prob, x0, &optimize.Settings{MajorIterations: 200, GradientThreshold: 1e-6}, &optimize.LBFGS{})
-	if err == nil || (res != nil && res.F < lml.negLogLik(x0)) {
+	res, err := optimize.Minimize(optimize.Problem{Func: lml.negLogLik, Grad: lml.grad}, x0,
+		&optimize.Settings{MajorIterations: 200, GradientThreshold: 1e-6}, &optimize.LBFGS{})
+	if res != nil && (err == nil || res.F < lml.negLogLik(x0)) {
 		x = res.X
 	}
-	// Posterior at all D draws: K = σ_f²·k(u, u'), Σ = K − K(K + σ_n²I)⁻¹K
-	// = σ_n²·K(K + σ_n²I)⁻¹, from K's eigendecomposition K = QΛQᵀ:
-	// mean = Q·diag(λ/(λ+σ_n²))·Qᵀ·y and Σ = Q·diag(σ_n²λ/(λ+σ_n²))·Qᵀ.
-	k := gpKernel(u, x)
+	x[p] = 0 // K₀: unit signal variance
 	var eig mat.EigenSym
-	if !eig.Factorize(k, true) {
-		for d := range mean {
-			mean[d] = my
+	if !eig.Factorize(gpKernel(u, x), true) {
+		for a := range A {
+			constant(a)
 		}
-		return mean, mat.NewDense(D, D, nil)
+		return means, roots
 	}
 	var q mat.Dense
 	eig.VectorsTo(&q)
 	lam := eig.Values(nil)
-	sn2 := math.Exp(2 * x[p+1])
-	qty := mat.NewVecDense(D, nil)
-	qty.MulVec(q.T(), mat.NewVecDense(D, ys))
-	for i := range D {
-		l := math.Max(lam[i], 0)
-		qty.SetVec(i, qty.AtVec(i)*l/(l+sn2))
+	for i := range lam {
+		lam[i] = math.Max(lam[i], 0)
 	}
-	mv := mat.NewVecDense(D, nil)
-	mv.MulVec(&q, qty)
-	for d := range mean {
-		mean[d] = my + sy*mv.AtVec(d)
-	}
-	root = mat.NewDense(D, D, nil)
-	root.Copy(&q)
-	for j := range D {
-		l := math.Max(lam[j], 0)
-		s := sy * math.Sqrt(sn2*l/(l+sn2))
+	for a := range A {
+		if !(sy[a] > 0) {
+			constant(a)
+			continue
+		}
+		z := mat.NewVecDense(D, nil)
+		z.MulVec(q.T(), mat.NewVecDense(D, std[a]))
+		sf2, sn2 := eigenVariances(lam, z.RawVector().Data)
 		for i := range D {
-			root.Set(i, j, root.At(i, j)*s)
+			z.SetVec(i, z.AtVec(i)*sf2*lam[i]/(sf2*lam[i]+sn2))
+		}
+		mv := mat.NewVecDense(D, nil)
+		mv.MulVec(&q, z)
+		means[a] = make([]float64, D)
+		for d := range D {
+			means[a][d] = my[a] + sy[a]*mv.AtVec(d)
+		}
+		r := mat.NewDense(D, D, nil)
+		r.Copy(&q)
+		scale := make([]float64, D)
+		for j := range D {
+			scale[j] = sy[a] * math.Sqrt(sn2*sf2*lam[j]/(sf2*lam[j]+sn2))
+		}
+		raw := r.RawMatrix()
+		for i := range D {
+			row := raw.Data[i*raw.Stride : i*raw.Stride+D]
+			for j := range row {
+				row[j] *= scale[j]
+			}
+		}
+		roots[a] = r
+	}
+	return means, roots
+}
+
+// eigenVariances returns the σ_f² and σ_n² that maximise the marginal
+// likelihood of a response whose coordinates on the eigenvectors of the
+// correlation matrix are z, λ its eigenvalues:
+//
+//	−log L = ½·Σ_i [z_i²/s_i + log s_i] + const,  s_i = σ_f²λ_i + σ_n².
+func eigenVariances(lam, z []float64) (sf2, sn2 float64) {
+	f := func(x []float64) float64 {
+		if !(x[0] >= -15 && x[0] <= 5 && x[1] >= -15 && x[1] <= 5) {
+			return math.Inf(1)
+		}
+		a, b := math.Exp(2*x[0]), math.Exp(2*x[1])
+		var v float64
+		for i, l := range lam {
+			s := a*l + b
+			v += z[i]*z[i]/s + math.Log(s)
+		}
+		return v / 2
+	}
+	g := func(dst, x []float64) {
+		a, b := math.Exp(2*x[0]), math.Exp(2*x[1])
+		dst[0], dst[1] = 0, 0
+		for i, l := range lam {
+			s := a*l + b
+			c := 1/s - z[i]*z[i]/(s*s)
+			dst[0] += a * l * c
+			dst[1] += b * c
 		}
 	}
-	return mean, root
+	x0 := []float64{0, math.Log(0.5)}
+	x := x0
+	res, err := optimize.Minimize(optimize.Problem{Func: f, Grad: g}, x0,
+		&optimize.Settings{MajorIterations: 200, GradientThreshold: 1e-8}, &optimize.LBFGS{})
+	if res != nil && (err == nil || res.F < f(x0)) {
+		x = res.X
+	}
+	return math.Exp(2 * x[0]), math.Exp(2 * x[1])
 }
 
 // gpKernel returns σ_f²·exp(−½·Σ_i (u_i − u_i')²/ℓ_i²) at the draws, the
@@ -492,37 +566,37 @@ func gpKernel(u [][]float64, x []float64) *mat.SymDense {
 		inv[i] = math.Exp(-2 * x[i])
 	}
 	k := mat.NewSymDense(D, nil)
+	raw := k.RawSymmetric()
 	for a := range D {
-		k.SetSym(a, a, sf2)
+		row := raw.Data[a*raw.Stride:]
+		row[a] = sf2
 		for b := a + 1; b < D; b++ {
 			var r float64
 			for i := range p {
 				dx := u[i][a] - u[i][b]
 				r += dx * dx * inv[i]
 			}
-			k.SetSym(a, b, sf2*math.Exp(-r/2))
+			row[b] = sf2 * math.Exp(-r/2)
 		}
 	}
 	return k
 }
 
-// gpLikelihood is the negative log marginal likelihood of a Gaussian
-// process with its gradient; it keeps the last point's factorisation,
-// since the optimiser asks for the value and gradient at the same point.
+// gpLikelihood is the summed negative log marginal likelihood of
+// independent responses ys under one Gaussian process, with its gradient;
+// it keeps the last point's factorisation, since the optimiser asks for
+// the value and gradient at the same point.
 type gpLikelihood struct {
-	u [][]float64
-	y []float64
-	// at is the point last factorised, c its covariance K + σ_n²I (with a
-	// little jitter), alpha = C⁻¹y, ok whether the factorisation worked.
+	u  [][]float64
+	ys [][]float64
+	// at is the point last factorised, ch the Cholesky factorisation of
+	// its covariance C = K + σ_n²I, k its K, alpha[a] = C⁻¹·ys[a], ok
+	// whether the factorisation worked.
 	at    []float64
 	ch    mat.Cholesky
 	k     *mat.SymDense
-	alpha *mat.VecDense
+	alpha []*mat.VecDense
 	ok    bool
-}
-
-func newGPLikelihood(u [][]float64, y []float64) *gpLikelihood {
-	return &gpLikelihood{u: u, y: y}
 }
 
 // gpBound keeps the log hyperparameters in a sane range: length scales
@@ -553,7 +627,7 @@ func (g *gpLikelihood) factor(x []float64) {
 	}
 	p := len(g.u)
 	g.k = gpKernel(g.u, x)
-	D := len(g.y)
+	D := len(g.ys[0])
 	c := mat.NewSymDense(D, nil)
 	c.CopySym(g.k)
 	sn2 := math.Exp(2*x[p+1]) + 1e-8
@@ -563,63 +637,73 @@ func (g *gpLikelihood) factor(x []float64) {
 	if !g.ch.Factorize(c) {
 		return
 	}
-	g.alpha = mat.NewVecDense(D, nil)
-	if err := g.ch.SolveVecTo(g.alpha, mat.NewVecDense(D, g.y)); err != nil {
-		return
+	g.alpha = g.alpha[:0]
+	for _, y := range g.ys {
+		al := mat.NewVecDense(D, nil)
+		if err := g.ch.SolveVecTo(al, mat.NewVecDense(D, y)); err != nil {
+			return
+		}
+		g.alpha = append(g.alpha, al)
 	}
 	g.ok = true
 }
 
-// negLogLik is ½·yᵀC⁻¹y + ½·log|C| + (D/2)·log 2π.
+// negLogLik is Σ_a ½·y_aᵀC⁻¹y_a + (A/2)·log|C| + (A·D/2)·log 2π.
 func (g *gpLikelihood) negLogLik(x []float64) float64 {
 	g.factor(x)
 	if !g.ok {
 		return math.Inf(1)
 	}
-	D := float64(len(g.y))
-	return 0.5*mat.Dot(mat.NewVecDense(len(g.y), g.y), g.alpha) + 0.5*g.ch.LogDet() + 0.5*D*math.Log(2*math.Pi)
+	D, A := len(g.ys[0]), float64(len(g.ys))
+	v := 0.5 * A * (g.ch.LogDet() + float64(D)*math.Log(2*math.Pi))
+	for a, y := range g.ys {
+		v += 0.5 * mat.Dot(mat.NewVecDense(D, y), g.alpha[a])
+	}
+	return v
 }
 
-// grad is the gradient of negLogLik: −½·tr((ααᵀ − C⁻¹)·∂C/∂x_j).
+// grad is the gradient of negLogLik: −½·tr(W·∂C/∂x_j), W = Σ_a α_aα_aᵀ −
+// A·C⁻¹.
 func (g *gpLikelihood) grad(dst, x []float64) {
 	g.factor(x)
+	clear(dst)
 	if !g.ok {
-		for i := range dst {
-			dst[i] = 0
-		}
 		return
 	}
 	p := len(g.u)
-	D := len(g.y)
+	D := len(g.ys[0])
 	var cinv mat.SymDense
 	if err := g.ch.InverseTo(&cinv); err != nil {
-		for i := range dst {
-			dst[i] = 0
-		}
 		return
 	}
-	// W = ααᵀ − C⁻¹, symmetric.
+	A := float64(len(g.ys))
 	w := mat.NewSymDense(D, nil)
+	wr, cr := w.RawSymmetric(), cinv.RawSymmetric()
 	for a := range D {
 		for b := a; b < D; b++ {
-			w.SetSym(a, b, g.alpha.AtVec(a)*g.alpha.AtVec(b)-cinv.At(a, b))
+			var s float64
+			for _, al := range g.alpha {
+				s += al.AtVec(a) * al.AtVec(b)
+			}
+			wr.Data[a*wr.Stride+b] = s - A*cr.Data[a*cr.Stride+b]
 		}
 	}
 	inv := make([]float64, p)
 	for i := range p {
 		inv[i] = math.Exp(-2 * x[i])
 	}
-	clear(dst)
+	kr := g.k.RawSymmetric()
 	var trK, trI float64
 	for a := range D {
-		trK += w.At(a, a) * g.k.At(a, a)
-		trI += w.At(a, a)
+		wrow, krow := wr.Data[a*wr.Stride:], kr.Data[a*kr.Stride:]
+		trK += wrow[a] * krow[a]
+		trI += wrow[a]
 		for b := a + 1; b < D; b++ {
-			wk := 2 * w.At(a, b) * g.k.At(a, b) // both triangles
+			wk := 2 * wrow[b] * krow[b] // both triangles
 			trK += wk
 			for i := range p {
 				dx := g.u[i][a] - g.u[i][b]
-				// ∂k/∂log ℓ_i = k·(Δu_i²/ℓ_i²).
+				// ∂k/∂log ℓ_i = k·Δu_i²/ℓ_i².
 				dst[i] += wk * dx * dx * inv[i]
 			}
 		}
@@ -628,6 +712,6 @@ func (g *gpLikelihood) grad(dst, x []float64) {
 		dst[i] *= -0.5
 	}
 	// ∂C/∂log σ_f = 2K; ∂C/∂log σ_n = 2σ_n²I.
-	dst[p] = -0.5 * 2 * trK
-	dst[p+1] = -0.5 * 2 * math.Exp(2*x[p+1]) * trI
+	dst[p] = -trK
+	dst[p+1] = -math.Exp(2*x[p+1]) * trI
 }
