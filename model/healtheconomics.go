@@ -254,7 +254,7 @@ type BudgetAcceptability struct {
 type HealthEconomics struct {
 	// ValuePerQALY is v, the value of a QALY the social view uses, in the
 	// dataset's prices; NICE's thresholds are NICELow and NICEHigh.
-	ValuePerQALY float64 `json:"value_per_qaly"`
+	ValuePerQALY float64    `json:"value_per_qaly"`
 	NICE         [2]float64 `json:"nice_thresholds"`
 	// Horizon, and A and A_h: the discounted years of money and of health.
 	Horizon       int     `json:"horizon"`
