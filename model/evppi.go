@@ -40,7 +40,7 @@ type PartialValue struct {
 
 // evppiSamples is the number of posterior draws of the fitted values behind
 // an EVPPI's standard error.
-const evppiSamples = 1000
+const evppiSamples = 400
 
 // evppiSeed seeds the posterior draws of the standard errors, so that the
 // estimates are reproducible.
@@ -144,48 +144,45 @@ func EVPPISpline(theta []float64, nb [][]float64) PartialValue {
 		return pv
 	}
 	ps := newPSpline(ranks(theta))
+	D, k := len(theta), ps.k
 	fits := make([]splineFit, len(inb))
 	g := make([][]float64, len(inb))
 	for a, y := range inb {
 		fits[a] = ps.fit(y)
-		g[a] = ps.eval(fits[a].beta, nil)
+		g[a] = ps.fitted(fits[a].coef, nil)
 	}
 	pv.Value = evppiOf(g)
-	rng := rand.New(rand.NewPCG(evppiSeed, uint64(len(theta))))
-	z := make([]float64, ps.k)
-	beta := make([]float64, ps.k)
+	rng := rand.New(rand.NewPCG(evppiSeed, uint64(D)))
+	v := make([]float64, k)
 	vals := make([]float64, evppiSamples)
 	for s := range vals {
 		for a, f := range fits {
-			for i := range z {
-				z[i] = rng.NormFloat64()
+			// On the eigenbasis the posterior is independent: coefficient
+			// i has mean coef[i] and standard deviation sd[i].
+			for i := range v {
+				v[i] = f.coef[i] + f.sd[i]*rng.NormFloat64()
 			}
-			// β = β̂ + L·z, L the Cholesky factor of the posterior covariance.
-			for i := range beta {
-				v := f.beta[i]
-				for j := 0; j <= i; j++ {
-					v += f.chol.At(i, j) * z[j]
-				}
-				beta[i] = v
-			}
-			g[a] = ps.eval(beta, g[a])
+			g[a] = ps.fitted(v, g[a])
 		}
 		vals[s] = evppiOf(g)
 	}
-	_, v := meanVar(vals)
-	pv.SE = math.Sqrt(v)
+	_, vv := meanVar(vals)
+	pv.SE = math.Sqrt(vv)
 	return pv
 }
 
 // pSpline is a cubic B-spline basis on equally spaced knots over [0, 1],
-// evaluated at the draws: each draw lies in one segment and touches four
-// basis functions.
+// evaluated at the draws, with a second-difference penalty, in the
+// Demmler–Reinsch form: with BᵀB = RRᵀ and R⁻¹PR⁻ᵀ = U·diag(s)·Uᵀ, the
+// columns of G = R⁻ᵀU diagonalise both, so for any λ
+//
+//	(BᵀB + λP)⁻¹ = G·diag(1/(1 + λs))·Gᵀ
+//
+// and a fit costs O(draws × basis) whatever λ.
 type pSpline struct {
-	k   int          // basis functions
-	seg []int        // segment of each draw: basis functions seg..seg+3
-	w   [][4]float64 // their values
-	btb *mat.SymDense
-	pen *mat.SymDense // second-difference penalty DᵀD
+	k  int
+	bg *mat.Dense // B·G, draws × k
+	s  []float64  // eigenvalues of the penalty on the basis
 }
 
 // newPSpline returns the basis at the points u in (0, 1), with about one
@@ -194,122 +191,141 @@ func newPSpline(u []float64) *pSpline {
 	n := len(u)
 	nseg := min(max(n/10, 4), 20)
 	k := nseg + 3
-	ps := &pSpline{k: k, seg: make([]int, n), w: make([][4]float64, n)}
+	b := mat.NewDense(n, k, nil)
 	for d, x := range u {
 		j := min(int(x*float64(nseg)), nseg-1)
 		t := x*float64(nseg) - float64(j)
 		s := 1 - t
-		ps.seg[d] = j
-		ps.w[d] = [4]float64{s * s * s / 6, (3*t*t*t - 6*t*t + 4) / 6, (-3*t*t*t + 3*t*t + 3*t + 1) / 6, t * t * t / 6}
-	}
-	ps.btb = mat.NewSymDense(k, nil)
-	for d := range n {
-		for i := range 4 {
-			for j := i; j < 4; j++ {
-				a, b := ps.seg[d]+i, ps.seg[d]+j
-				ps.btb.SetSym(a, b, ps.btb.At(a, b)+ps.w[d][i]*ps.w[d][j])
-			}
+		for i, w := range [4]float64{s * s * s / 6, (3*t*t*t - 6*t*t + 4) / 6, (-3*t*t*t + 3*t*t + 3*t + 1) / 6, t * t * t / 6} {
+			b.Set(d, j+i, w)
 		}
 	}
-	ps.pen = mat.NewSymDense(k, nil)
+	btb := mat.NewSymDense(k, nil)
+	btb.SymOuterK(1, b.T())
+	// A whisker of ridge keeps BᵀB positive definite when a basis function
+	// has (almost) no draws under it.
+	ridge := 1e-10 * mat.Trace(btb) / float64(k)
+	for i := range k {
+		btb.SetSym(i, i, btb.At(i, i)+ridge)
+	}
+	pen := mat.NewSymDense(k, nil)
 	for r := range k - 2 {
 		c := [3]float64{1, -2, 1}
 		for i := range 3 {
 			for j := i; j < 3; j++ {
-				ps.pen.SetSym(r+i, r+j, ps.pen.At(r+i, r+j)+c[i]*c[j])
+				pen.SetSym(r+i, r+j, pen.At(r+i, r+j)+c[i]*c[j])
 			}
 		}
 	}
+	l := choleskyLower(btb)
+	// M = R⁻¹·P·R⁻ᵀ, with R = l.
+	var rinvP, m mat.Dense
+	if err := rinvP.Solve(l, pen); err != nil {
+		panic(err) // l is non-singular: btb has a ridge
+	}
+	var mt mat.Dense
+	if err := mt.Solve(l, rinvP.T()); err != nil {
+		panic(err)
+	}
+	m.CloneFrom(mt.T())
+	ms := mat.NewSymDense(k, nil)
+	for i := range k {
+		for j := i; j < k; j++ {
+			ms.SetSym(i, j, (m.At(i, j)+m.At(j, i))/2)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(ms, true) {
+		panic("model: eigendecomposition of a spline penalty failed")
+	}
+	var uu mat.Dense
+	eig.VectorsTo(&uu)
+	s := eig.Values(nil)
+	for i := range s {
+		s[i] = math.Max(s[i], 0)
+	}
+	// G = R⁻ᵀ·U.
+	var g mat.Dense
+	if err := g.Solve(l.T(), &uu); err != nil {
+		panic(err)
+	}
+	ps := &pSpline{k: k, bg: mat.NewDense(n, k, nil), s: s}
+	ps.bg.Mul(b, &g)
 	return ps
 }
 
-// eval returns the spline with coefficients beta at the draws, into dst
-// when it has room.
-func (ps *pSpline) eval(beta, dst []float64) []float64 {
-	if len(dst) != len(ps.seg) {
-		dst = make([]float64, len(ps.seg))
+// fitted returns B·G·v at the draws, into dst when it has room.
+func (ps *pSpline) fitted(v, dst []float64) []float64 {
+	n, _ := ps.bg.Dims()
+	if len(dst) != n {
+		dst = make([]float64, n)
 	}
-	for d, j := range ps.seg {
-		w := &ps.w[d]
-		dst[d] = w[0]*beta[j] + w[1]*beta[j+1] + w[2]*beta[j+2] + w[3]*beta[j+3]
+	raw := ps.bg.RawMatrix()
+	for d := range n {
+		row := raw.Data[d*raw.Stride : d*raw.Stride+ps.k]
+		var x float64
+		for i, w := range row {
+			x += w * v[i]
+		}
+		dst[d] = x
 	}
 	return dst
 }
 
-// splineFit is a fitted spline: its coefficients, the Cholesky factor of
-// their posterior covariance, and its effective degrees of freedom.
+// splineFit is a fitted spline on the eigenbasis: coefficients coef (β̂ =
+// G·coef), their posterior standard deviations, and the effective degrees
+// of freedom.
 type splineFit struct {
-	beta []float64
-	chol *mat.TriDense
-	edf  float64
+	coef, sd []float64
+	edf      float64
 }
 
 // fit fits the spline to y, choosing the smoothing parameter λ on a grid
-// of 10⁻⁶ to 10⁶ (times the scale of BᵀB) by generalised cross-validation,
-// n·RSS/(n − edf)².
+// of 10⁻⁸ to 10⁸ by generalised cross-validation, n·RSS/(n − edf)², with
+// edf = Σ 1/(1 + λs_i).
 func (ps *pSpline) fit(y []float64) splineFit {
 	n, k := len(y), ps.k
-	bty := make([]float64, k)
-	for d, j := range ps.seg {
-		for i := range 4 {
-			bty[j+i] += ps.w[d][i] * y[d]
+	c := make([]float64, k) // Gᵀ·Bᵀ·y
+	raw := ps.bg.RawMatrix()
+	for d := range n {
+		row := raw.Data[d*raw.Stride : d*raw.Stride+k]
+		for i, w := range row {
+			c[i] += w * y[d]
 		}
 	}
-	scale := mat.Trace(ps.btb) / float64(k)
 	var best splineFit
-	bestGCV, bestRSS := math.Inf(1), 0.0
-	a := mat.NewSymDense(k, nil)
-	var ch mat.Cholesky
-	inv := mat.NewSymDense(k, nil)
-	var hat mat.Dense
+	bestGCV := math.Inf(1)
+	v := make([]float64, k)
 	fitted := make([]float64, n)
-	for e := -6.0; e <= 6.0; e += 0.25 {
-		lambda := scale * math.Pow(10, e)
+	for e := -8.0; e <= 8.0; e += 0.25 {
+		lambda := math.Pow(10, e)
+		var edf float64
 		for i := range k {
-			for j := i; j < k; j++ {
-				a.SetSym(i, j, ps.btb.At(i, j)+lambda*ps.pen.At(i, j))
-			}
+			w := 1 / (1 + lambda*ps.s[i])
+			v[i] = w * c[i]
+			edf += w
 		}
-		if !ch.Factorize(a) {
+		if float64(n)-edf <= 1 {
 			continue
 		}
-		beta := mat.NewVecDense(k, nil)
-		if err := ch.SolveVecTo(beta, mat.NewVecDense(k, bty)); err != nil {
-			continue
-		}
-		if err := ch.InverseTo(inv); err != nil {
-			continue
-		}
-		hat.Mul(inv, ps.btb)
-		edf := mat.Trace(&hat)
-		b := beta.RawVector().Data
-		ps.eval(b, fitted)
+		ps.fitted(v, fitted)
 		var rss float64
 		for d := range y {
 			r := y[d] - fitted[d]
 			rss += r * r
 		}
-		if float64(n)-edf <= 1 {
-			continue
-		}
 		gcv := float64(n) * rss / ((float64(n) - edf) * (float64(n) - edf))
 		if gcv < bestGCV {
-			bestGCV, bestRSS = gcv, rss
-			best = splineFit{beta: slices.Clone(b), edf: edf}
-			// Posterior covariance σ²·(BᵀB + λP)⁻¹, kept as its Cholesky
-			// factor.
-			cov := mat.NewSymDense(k, nil)
-			cov.ScaleSym(rss/(float64(n)-edf), inv)
-			best.chol = choleskyLower(cov)
+			bestGCV = gcv
+			sigma := math.Sqrt(rss / (float64(n) - edf))
+			best = splineFit{coef: slices.Clone(v), sd: make([]float64, k), edf: edf}
+			for i := range k {
+				best.sd[i] = sigma / math.Sqrt(1+lambda*ps.s[i])
+			}
 		}
 	}
-	_ = bestRSS
-	if best.beta == nil { // y constant, or degenerate: the mean, no error
-		m, _ := meanVar(y)
-		best = splineFit{beta: make([]float64, k), chol: mat.NewTriDense(k, mat.Lower, nil), edf: 1}
-		for i := range best.beta {
-			best.beta[i] = m // B-splines sum to 1
-		}
+	if best.coef == nil { // too few draws for any fit: no information
+		best = splineFit{coef: make([]float64, k), sd: make([]float64, k)}
 	}
 	return best
 }
@@ -589,13 +605,14 @@ func gpKernel(u [][]float64, x []float64) *mat.SymDense {
 type gpLikelihood struct {
 	u  [][]float64
 	ys [][]float64
+	y  *mat.Dense // the responses as columns, draws × responses
 	// at is the point last factorised, ch the Cholesky factorisation of
-	// its covariance C = K + σ_n²I, k its K, alpha[a] = C⁻¹·ys[a], ok
-	// whether the factorisation worked.
+	// its covariance C = K + σ_n²I, k its K, alpha = C⁻¹·y, ok whether
+	// the factorisation worked.
 	at    []float64
 	ch    mat.Cholesky
 	k     *mat.SymDense
-	alpha []*mat.VecDense
+	alpha mat.Dense
 	ok    bool
 }
 
@@ -626,8 +643,14 @@ func (g *gpLikelihood) factor(x []float64) {
 		return
 	}
 	p := len(g.u)
-	g.k = gpKernel(g.u, x)
 	D := len(g.ys[0])
+	if g.y == nil {
+		g.y = mat.NewDense(D, len(g.ys), nil)
+		for a, y := range g.ys {
+			g.y.SetCol(a, y)
+		}
+	}
+	g.k = gpKernel(g.u, x)
 	c := mat.NewSymDense(D, nil)
 	c.CopySym(g.k)
 	sn2 := math.Exp(2*x[p+1]) + 1e-8
@@ -637,13 +660,8 @@ func (g *gpLikelihood) factor(x []float64) {
 	if !g.ch.Factorize(c) {
 		return
 	}
-	g.alpha = g.alpha[:0]
-	for _, y := range g.ys {
-		al := mat.NewVecDense(D, nil)
-		if err := g.ch.SolveVecTo(al, mat.NewVecDense(D, y)); err != nil {
-			return
-		}
-		g.alpha = append(g.alpha, al)
+	if err := g.ch.SolveTo(&g.alpha, g.y); err != nil {
+		return
 	}
 	g.ok = true
 }
@@ -654,10 +672,10 @@ func (g *gpLikelihood) negLogLik(x []float64) float64 {
 	if !g.ok {
 		return math.Inf(1)
 	}
-	D, A := len(g.ys[0]), float64(len(g.ys))
-	v := 0.5 * A * (g.ch.LogDet() + float64(D)*math.Log(2*math.Pi))
-	for a, y := range g.ys {
-		v += 0.5 * mat.Dot(mat.NewVecDense(D, y), g.alpha[a])
+	D, A := g.y.Dims()
+	v := 0.5 * float64(A) * (g.ch.LogDet() + float64(D)*math.Log(2*math.Pi))
+	for a := range A {
+		v += 0.5 * mat.Dot(g.y.ColView(a), g.alpha.ColView(a))
 	}
 	return v
 }
@@ -671,23 +689,15 @@ func (g *gpLikelihood) grad(dst, x []float64) {
 		return
 	}
 	p := len(g.u)
-	D := len(g.ys[0])
+	D, A := g.y.Dims()
 	var cinv mat.SymDense
 	if err := g.ch.InverseTo(&cinv); err != nil {
 		return
 	}
-	A := float64(len(g.ys))
 	w := mat.NewSymDense(D, nil)
-	wr, cr := w.RawSymmetric(), cinv.RawSymmetric()
-	for a := range D {
-		for b := a; b < D; b++ {
-			var s float64
-			for _, al := range g.alpha {
-				s += al.AtVec(a) * al.AtVec(b)
-			}
-			wr.Data[a*wr.Stride+b] = s - A*cr.Data[a*cr.Stride+b]
-		}
-	}
+	w.SymOuterK(1, &g.alpha)
+	w.AddSym(w, scaledSym(-float64(A), &cinv))
+	wr := w.RawSymmetric()
 	inv := make([]float64, p)
 	for i := range p {
 		inv[i] = math.Exp(-2 * x[i])
@@ -714,4 +724,11 @@ func (g *gpLikelihood) grad(dst, x []float64) {
 	// ∂C/∂log σ_f = 2K; ∂C/∂log σ_n = 2σ_n²I.
 	dst[p] = -trK
 	dst[p+1] = -math.Exp(2*x[p+1]) * trI
+}
+
+// scaledSym returns f·a.
+func scaledSym(f float64, a *mat.SymDense) *mat.SymDense {
+	var s mat.SymDense
+	s.ScaleSym(f, a)
+	return &s
 }

@@ -169,6 +169,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
+	if err := addHealth(job, an, pa); err != nil {
+		return err
+	}
 	elapsed := time.Since(start)
 	if o.JSON {
 		if err := writeJSON(stdout, job, an, pa, sens); err != nil {
@@ -183,6 +186,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			fmt.Fprintln(stdout)
 			writeSensitivity(stdout, job, sens)
 		}
+		writeHealth(stdout, job)
 	}
 	if o.NoFiles {
 		return nil
@@ -226,6 +230,8 @@ type job struct {
 	// warnings are doubtful inputs; digest the SHA-256 of the inputs.
 	warnings []model.Warning
 	digest   string
+	// health is the health-economic views of a social-view run (health.go).
+	health *model.HealthEconomics
 }
 
 // maxDraws caps --target-se: 100 blocks, and no more than the cap on
