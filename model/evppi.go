@@ -374,10 +374,15 @@ const gpHyperDraws = 300
 // fast net benefit changes with each input, are shared by the options
 // (estimated on their standardised net benefits together); each option
 // then has its own signal and noise variances. Sharing the length scales
-// lets one eigendecomposition of the covariance serve every option. The
-// fitted values are the posterior mean at the draws; their posterior
-// covariance gives the standard error. With more than 600 draws, the
-// first 600 are used.
+// lets one eigendecomposition of the covariance serve every option.
+//
+// The fitted value at each draw is the posterior mean given every other
+// draw (leave-one-out, in closed form): with many inputs and a few hundred
+// draws, the draws lie far apart in the inputs' space and an in-sample
+// fit can reproduce the draws' own noise, so that even inputs the net
+// benefit ignores would seem worth knowing; a draw's own net benefit never
+// informs its fitted value here. The posterior covariance gives the
+// standard error. With more than 600 draws, the first 600 are used.
 func EVPPIGP(theta [][]float64, nb [][]float64) PartialValue {
 	pv := PartialValue{Method: "Gaussian-process regression"}
 	if len(theta) == 0 {
@@ -506,14 +511,23 @@ func gpFit(u [][]float64, ys [][]float64) (means [][]float64, roots []*mat.Dense
 		z := mat.NewVecDense(D, nil)
 		z.MulVec(q.T(), mat.NewVecDense(D, std[a]))
 		sf2, sn2 := eigenVariances(lam, z.RawVector().Data)
+		// Leave-one-out means: with C = σ_f²K₀ + σ_n²I = Q·diag(s)·Qᵀ,
+		// the mean at draw i from every other draw is y_i − [C⁻¹y]_i/[C⁻¹]_ii
+		// (Rasmussen and Williams 2006, eq. 5.12).
 		for i := range D {
-			z.SetVec(i, z.AtVec(i)*sf2*lam[i]/(sf2*lam[i]+sn2))
+			z.SetVec(i, z.AtVec(i)/(sf2*lam[i]+sn2))
 		}
-		mv := mat.NewVecDense(D, nil)
-		mv.MulVec(&q, z)
+		alpha := mat.NewVecDense(D, nil)
+		alpha.MulVec(&q, z)
+		qr := q.RawMatrix()
 		means[a] = make([]float64, D)
 		for d := range D {
-			means[a][d] = my[a] + sy[a]*mv.AtVec(d)
+			row := qr.Data[d*qr.Stride : d*qr.Stride+D]
+			var diag float64
+			for j, x := range row {
+				diag += x * x / (sf2*lam[j] + sn2)
+			}
+			means[a][d] = my[a] + sy[a]*(std[a][d]-alpha.AtVec(d)/diag)
 		}
 		r := mat.NewDense(D, D, nil)
 		r.Copy(&q)

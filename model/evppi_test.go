@@ -146,3 +146,38 @@ func TestEVPPIIrrelevantInput(t *testing.T) {
 		t.Errorf("EVPPIGP(irrelevant) = %.4f ± %.4f; want about 0", gp.Value, gp.SE)
 	}
 }
+
+// TestEVPPIGPManyInputs checks the Gaussian-process estimate for a group
+// of ten inputs, each moving net benefit a little, against the exact
+// value, within 3 standard errors; and that a group of twenty inputs the
+// net benefit ignores is worth about nothing (an in-sample fit would
+// reproduce the draws' own noise and call it information).
+func TestEVPPIGPManyInputs(t *testing.T) {
+	t.Parallel()
+	const D, p = 400, 10
+	rng := rand.New(rand.NewPCG(10, 400))
+	theta := make([][]float64, 2*p+p)
+	for i := range theta {
+		theta[i] = make([]float64, D)
+	}
+	nb := [][]float64{make([]float64, D), make([]float64, D)}
+	for d := range D {
+		var s float64
+		for i := range theta {
+			theta[i][d] = rng.NormFloat64()
+			if i < p {
+				s += theta[i][d]
+			}
+		}
+		// E[NB₁ | θ₁..θ₁₀] = 0.8·Σθ/√10 − 0.3 ~ N(−0.3, 0.64).
+		nb[1][d] = 0.8*s/math.Sqrt(p) + 0.6*rng.NormFloat64() - 0.3
+	}
+	got := EVPPIGP(theta[:p], nb)
+	if want := positivePart(-0.3, 0.8); math.Abs(got.Value-want) > 3*got.SE {
+		t.Errorf("EVPPIGP(10 inputs) = %.4f ± %.4f; want %.4f", got.Value, got.SE, want)
+	}
+	null := EVPPIGP(theta[p:], nb)
+	if null.Value > 3*null.SE+0.01 {
+		t.Errorf("EVPPIGP(20 irrelevant inputs) = %.4f ± %.4f; want about 0", null.Value, null.SE)
+	}
+}
