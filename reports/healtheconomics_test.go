@@ -132,7 +132,9 @@ func TestWorkbookHealth(t *testing.T) {
 	}
 	// The ICER table follows its heading.
 	rs := rows(t, f, sheetHealth)
-	at := slices.IndexFunc(rs, func(row []string) bool { return len(row) > 0 && row[0] == "Option" && len(row) > 1 && row[1] == "Status" })
+	at := slices.IndexFunc(rs, func(row []string) bool {
+		return len(row) > 0 && row[0] == "Option" && len(row) > 1 && row[1] == "Status"
+	})
 	if at < 0 {
 		t.Fatalf("%s has no ICER table", sheetHealth)
 	}
