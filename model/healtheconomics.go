@@ -288,25 +288,12 @@ func wtpGrid() []float64 {
 	return g
 }
 
-// healthAnnuity returns Σ_{y=1..H} DF_health(y).
-func (a Appraisal) healthAnnuity() float64 {
-	hd := a.HealthDiscount
-	if len(hd) == 0 {
-		hd = GreenBookHealth()
-	}
-	df := hd.Factors(a.Horizon)
-	var s float64
-	for y := 1; y <= a.Horizon; y++ {
-		s += df[y]
-	}
-	return s
-}
-
 // conditional returns, for each option (options[0] must be doing nothing)
 // and outer draw of s, the net cost a year C and QALYs gained a year Q,
 // each its expectation given the draw's parameters; the value per QALY v
-// the simulation uses; and each draw's deaths per day × QALYs per death.
-func conditional(s *Sim, a Appraisal, options []Portfolio) (cost, qaly [][]float64, v float64, harm []float64) {
+// the simulation uses; and each draw's harm parameters: deaths per day ×
+// QALYs per death, and k_full.
+func conditional(s *Sim, a Appraisal, options []Portfolio) (cost, qaly [][]float64, v float64, harm, kfull []float64) {
 	m := s.Model
 	// QALYs are harm valued at 1 a QALY: a copy of the model with v = 1
 	// (the random streams do not depend on v), divided by whatever the
@@ -327,10 +314,10 @@ func conditional(s *Sim, a Appraisal, options []Portfolio) (cost, qaly [][]float
 	for o := range O {
 		ale[o], cost[o], qaly[o] = make([]float64, D), make([]float64, D), make([]float64, D)
 	}
-	harm = make([]float64, D)
+	harm, kfull = make([]float64, D), make([]float64, D)
 	for d := range D {
 		w.drawParams(scratch, d)
-		harm[d] = w.harmValue / unit
+		harm[d], kfull[d] = w.harmValue/unit, w.kfull
 		for o := range O {
 			var l, h float64
 			for t := range f.threats {
@@ -358,7 +345,7 @@ func conditional(s *Sim, a Appraisal, options []Portfolio) (cost, qaly [][]float
 			qaly[o][d] = qaly[0][d] - qaly[o][d]
 		}
 	}
-	return cost, qaly, v, harm
+	return cost, qaly, v, harm, kfull
 }
 
 // netBenefit returns NB_d(λ) = λ·A_h·Q_d − A·C_d for each draw, into dst.
@@ -444,7 +431,7 @@ func AnalyseHealthEconomics(an *Analysis, pa *PortfolioAnalysis) (*HealthEconomi
 			Controls: slices.Clone(an.Recommended.Controls), Portfolio: p,
 		})
 	}
-	cost, qaly, v, harm := conditional(s, a, ports)
+	cost, qaly, v, harm, kfull := conditional(s, a, ports)
 	he.ValuePerQALY = v
 	he.fillOptions(he.Options, cost, qaly)
 	names := make([]string, len(he.Options))
@@ -457,7 +444,7 @@ func AnalyseHealthEconomics(an *Analysis, pa *PortfolioAnalysis) (*HealthEconomi
 	nb := he.NetBenefits(v)
 	he.EVPI = EVPI(nb)
 	he.EVPIPerYear = he.EVPI / annuity
-	he.partial(s, nb, harm)
+	he.partial(s, nb, harm, kfull)
 	if pa != nil && len(pa.Frontier) > 0 {
 		if err := he.budget(s, a, pa); err != nil {
 			return nil, err
@@ -510,17 +497,21 @@ func (he *HealthEconomics) acceptability() {
 }
 
 // partial fills the EVPPI of each input and group at the value per QALY.
-func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm []float64) {
+func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64) {
 	m := s.Model
 	p := drawParameters(s, []Portfolio{{}})
 	type series struct {
 		name  string
-		item  string
-		field string
+		ref   InputRef
 		theta []float64
 	}
 	var all []series
+	harmIn := map[string]Input{}
 	for _, in := range Inputs(m) {
+		if in.Ref.Kind == "harm" {
+			harmIn[in.Ref.Key] = in
+			continue
+		}
 		if in.PerEvent || in.value == nil {
 			continue
 		}
@@ -528,11 +519,22 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm []float64) {
 		for d := range th {
 			th[d] = in.value(p, d)
 		}
-		all = append(all, series{name: in.Name(), item: in.Item, field: in.Field, theta: th})
+		all = append(all, series{name: in.Name(), ref: in.Ref, theta: th})
 	}
-	h := m.Harm
-	if !h.DeathsPerDay.IsFixed() || !h.QALYsPerDeath.IsFixed() {
-		all = append(all, series{name: "patient harm: deaths per day × QALYs per death", item: "patient harm", field: "deaths × QALYs", theta: harm})
+	// Harm enters net benefit through deaths × QALYs per death (and
+	// k_full), so the product carries all that learning the two would
+	// tell.
+	dq, qd := harmIn["deaths_per_day"], harmIn["qalys_per_death"]
+	switch {
+	case dq.Item != "" && qd.Item != "":
+		all = append(all, series{name: "Patient harm: extra deaths per full-outage day × QALYs lost per death", ref: InputRef{Kind: "harm", Key: "deaths_qalys"}, theta: harm})
+	case dq.Item != "":
+		all = append(all, series{name: dq.Name(), ref: dq.Ref, theta: harm})
+	case qd.Item != "":
+		all = append(all, series{name: qd.Name(), ref: qd.Ref, theta: harm})
+	}
+	if in, ok := harmIn["k_full"]; ok {
+		all = append(all, series{name: in.Name(), ref: in.Ref, theta: kfull})
 	}
 	for _, sr := range all {
 		pv := EVPPISpline(sr.theta, nb)
@@ -540,29 +542,28 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm []float64) {
 	}
 	type group struct {
 		name string
-		in   func(series) bool
+		in   func(InputRef) bool
 	}
 	var groups []group
 	for _, t := range m.Threats {
 		id := t.ID
-		groups = append(groups, group{"everything about threat " + id + " (" + t.Name + ")", func(sr series) bool {
-			return sr.item == "threat "+id || strings.HasSuffix(sr.item, " on "+id)
+		groups = append(groups, group{"Everything about " + named(t.Name, id), func(r InputRef) bool {
+			return (r.Kind == "threat" && r.ID == id) || (r.Kind == "effect" && r.Threat == id)
 		}})
 	}
 	groups = append(groups,
-		group{"all control effects", func(sr series) bool { return strings.Contains(sr.item, " on ") }},
-		group{"all control costs", func(sr series) bool {
-			return strings.HasPrefix(sr.item, "control ") && !strings.Contains(sr.item, " on ")
+		group{"All control effects", func(r InputRef) bool { return r.Kind == "effect" }},
+		group{"All control costs", func(r InputRef) bool { return r.Kind == "control" }},
+		group{"Outage cost rates and threat intensities", func(r InputRef) bool {
+			return r.Kind == "rates" || (r.Kind == "threat" && (r.Key == "k_daily" || r.Key == "k_recovery"))
 		}},
-		group{"outage cost rates and threat intensities", func(sr series) bool {
-			return sr.item == "cost rates" || sr.field == "k_daily" || sr.field == "k_recovery"
-		}},
+		group{"Patient harm", func(r InputRef) bool { return r.Kind == "harm" }},
 	)
 	for _, g := range groups {
 		var theta [][]float64
 		var ins []string
 		for _, sr := range all {
-			if g.in(sr) {
+			if g.in(sr.ref) {
 				theta = append(theta, sr.theta)
 				ins = append(ins, sr.name)
 			}
@@ -614,7 +615,7 @@ func (he *HealthEconomics) budget(s *Sim, a Appraisal, pa *PortfolioAnalysis) er
 		ba.Budgets = append(ba.Budgets, fp.Budget)
 		ba.Frontier = append(ba.Frontier, index(fp.Choice))
 	}
-	cost, qaly, _, _ := conditional(s, a, ports)
+	cost, qaly, _, _, _ := conditional(s, a, ports)
 	he.fillOptions(ba.Portfolios, cost, qaly)
 	nb := make([][]float64, len(ports))
 	for p := range ports {
