@@ -133,8 +133,11 @@ func ranks(x []float64) []float64 {
 // input's rank by a penalised cubic regression spline (Eilers and Marx's
 // P-spline: a cubic B-spline basis on equally spaced knots with a
 // second-difference penalty), its smoothing parameter chosen by
-// generalised cross-validation. Its posterior, β ~ N(β̂, σ²(BᵀB + λP)⁻¹),
-// gives the standard error. Strong, Oakley and Brennan fit a generalised
+// generalised cross-validation. The fitted value at each draw is the fit
+// without that draw (leave-one-out, in closed form), as for groups (see
+// EVPPIGP), so that a draw's own net benefit never informs its fitted
+// value. The posterior, β ~ N(β̂, σ²(BᵀB + λP)⁻¹), gives the standard
+// error. Strong, Oakley and Brennan fit a generalised
 // additive model with a cubic regression spline in R's mgcv: the same
 // smoother.
 func EVPPISpline(theta []float64, nb [][]float64) PartialValue {
@@ -147,9 +150,20 @@ func EVPPISpline(theta []float64, nb [][]float64) PartialValue {
 	D, k := len(theta), ps.k
 	fits := make([]splineFit, len(inb))
 	g := make([][]float64, len(inb))
+	// shift[a][d] is the leave-one-out fitted value less the in-sample one.
+	shift := make([][]float64, len(inb))
+	lev := make([]float64, D)
 	for a, y := range inb {
 		fits[a] = ps.fit(y)
 		g[a] = ps.fitted(fits[a].coef, nil)
+		ps.leverage(fits[a].w, lev)
+		shift[a] = make([]float64, D)
+		for d := range D {
+			// ŷ₋ᵢ = (ŷᵢ − hᵢᵢyᵢ)/(1 − hᵢᵢ) for a linear smoother.
+			loo := (g[a][d] - lev[d]*y[d]) / (1 - lev[d])
+			shift[a][d] = loo - g[a][d]
+			g[a][d] = loo
+		}
 	}
 	pv.Value = evppiOf(g)
 	rng := rand.New(rand.NewPCG(evppiSeed, uint64(D)))
@@ -163,6 +177,9 @@ func EVPPISpline(theta []float64, nb [][]float64) PartialValue {
 				v[i] = f.coef[i] + f.sd[i]*rng.NormFloat64()
 			}
 			g[a] = ps.fitted(v, g[a])
+			for d := range D {
+				g[a][d] += shift[a][d]
+			}
 		}
 		vals[s] = evppiOf(g)
 	}
@@ -277,7 +294,23 @@ func (ps *pSpline) fitted(v, dst []float64) []float64 {
 // of freedom.
 type splineFit struct {
 	coef, sd []float64
-	edf      float64
+	// w are the shrinkage factors 1/(1 + λs_i) of the chosen λ.
+	w   []float64
+	edf float64
+}
+
+// leverage writes the hat matrix's diagonal for shrinkage factors w into
+// dst: h_dd = Σ_i (BG)_di²·w_i.
+func (ps *pSpline) leverage(w, dst []float64) {
+	raw := ps.bg.RawMatrix()
+	for d := range dst {
+		row := raw.Data[d*raw.Stride : d*raw.Stride+ps.k]
+		var h float64
+		for i, x := range row {
+			h += x * x * w[i]
+		}
+		dst[d] = min(h, 1-1e-9)
+	}
 }
 
 // fit fits the spline to y, choosing the smoothing parameter λ on a grid
@@ -318,14 +351,15 @@ func (ps *pSpline) fit(y []float64) splineFit {
 		if gcv < bestGCV {
 			bestGCV = gcv
 			sigma := math.Sqrt(rss / (float64(n) - edf))
-			best = splineFit{coef: slices.Clone(v), sd: make([]float64, k), edf: edf}
+			best = splineFit{coef: slices.Clone(v), sd: make([]float64, k), w: make([]float64, k), edf: edf}
 			for i := range k {
-				best.sd[i] = sigma / math.Sqrt(1+lambda*ps.s[i])
+				best.w[i] = 1 / (1 + lambda*ps.s[i])
+				best.sd[i] = sigma * math.Sqrt(best.w[i])
 			}
 		}
 	}
 	if best.coef == nil { // too few draws for any fit: no information
-		best = splineFit{coef: make([]float64, k), sd: make([]float64, k)}
+		best = splineFit{coef: make([]float64, k), sd: make([]float64, k), w: make([]float64, k)}
 	}
 	return best
 }

@@ -218,7 +218,10 @@ type Acceptability struct {
 // PartialRow is the EVPPI of one input or group of inputs at the value per
 // QALY, over the horizon, with its standard error, and a year.
 type PartialRow struct {
-	Name string `json:"name"`
+	// Name is the input's or group's name in full, Label a short form
+	// with IDs for figures, e.g. "S3: events a year".
+	Name  string `json:"name"`
+	Label string `json:"label"`
 	// Inputs names the inputs in the group (one for a single input).
 	Inputs []string `json:"inputs"`
 	Group  bool     `json:"group"`
@@ -501,9 +504,18 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64
 	m := s.Model
 	p := drawParameters(s, []Portfolio{{}})
 	type series struct {
-		name  string
-		ref   InputRef
-		theta []float64
+		name, label string
+		ref         InputRef
+		theta       []float64
+	}
+	short := func(in Input) string {
+		switch in.Ref.Kind {
+		case "threat", "control":
+			return in.Ref.ID + ": " + in.Field
+		case "effect":
+			return in.Ref.ID + " against " + in.Ref.Threat + ": " + in.Field
+		}
+		return in.Name()
 	}
 	var all []series
 	harmIn := map[string]Input{}
@@ -519,7 +531,7 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64
 		for d := range th {
 			th[d] = in.value(p, d)
 		}
-		all = append(all, series{name: in.Name(), ref: in.Ref, theta: th})
+		all = append(all, series{name: in.Name(), label: short(in), ref: in.Ref, theta: th})
 	}
 	// Harm enters net benefit through deaths × QALYs per death (and
 	// k_full), so the product carries all that learning the two would
@@ -527,37 +539,38 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64
 	dq, qd := harmIn["deaths_per_day"], harmIn["qalys_per_death"]
 	switch {
 	case dq.Item != "" && qd.Item != "":
-		all = append(all, series{name: "Patient harm: extra deaths per full-outage day × QALYs lost per death", ref: InputRef{Kind: "harm", Key: "deaths_qalys"}, theta: harm})
+		name := "Patient harm: extra deaths per full-outage day × QALYs lost per death"
+		all = append(all, series{name: name, label: name, ref: InputRef{Kind: "harm", Key: "deaths_qalys"}, theta: harm})
 	case dq.Item != "":
-		all = append(all, series{name: dq.Name(), ref: dq.Ref, theta: harm})
+		all = append(all, series{name: dq.Name(), label: dq.Name(), ref: dq.Ref, theta: harm})
 	case qd.Item != "":
-		all = append(all, series{name: qd.Name(), ref: qd.Ref, theta: harm})
+		all = append(all, series{name: qd.Name(), label: qd.Name(), ref: qd.Ref, theta: harm})
 	}
 	if in, ok := harmIn["k_full"]; ok {
-		all = append(all, series{name: in.Name(), ref: in.Ref, theta: kfull})
+		all = append(all, series{name: in.Name(), label: "Patient harm: k_full", ref: in.Ref, theta: kfull})
 	}
 	for _, sr := range all {
 		pv := EVPPISpline(sr.theta, nb)
-		he.Partial = append(he.Partial, PartialRow{Name: sr.name, Inputs: []string{sr.name}, PartialValue: pv})
+		he.Partial = append(he.Partial, PartialRow{Name: sr.name, Label: sr.label, Inputs: []string{sr.name}, PartialValue: pv})
 	}
 	type group struct {
-		name string
-		in   func(InputRef) bool
+		name, label string
+		in          func(InputRef) bool
 	}
 	var groups []group
 	for _, t := range m.Threats {
 		id := t.ID
-		groups = append(groups, group{"Everything about " + named(t.Name, id), func(r InputRef) bool {
+		groups = append(groups, group{"Everything about " + named(t.Name, id), "Everything about " + id, func(r InputRef) bool {
 			return (r.Kind == "threat" && r.ID == id) || (r.Kind == "effect" && r.Threat == id)
 		}})
 	}
 	groups = append(groups,
-		group{"All control effects", func(r InputRef) bool { return r.Kind == "effect" }},
-		group{"All control costs", func(r InputRef) bool { return r.Kind == "control" }},
-		group{"Outage cost rates and threat intensities", func(r InputRef) bool {
+		group{"All control effects", "All control effects", func(r InputRef) bool { return r.Kind == "effect" }},
+		group{"All control costs", "All control costs", func(r InputRef) bool { return r.Kind == "control" }},
+		group{"Outage cost rates and threat intensities", "Cost rates and intensities", func(r InputRef) bool {
 			return r.Kind == "rates" || (r.Kind == "threat" && (r.Key == "k_daily" || r.Key == "k_recovery"))
 		}},
-		group{"Patient harm", func(r InputRef) bool { return r.Kind == "harm" }},
+		group{"Patient harm", "Patient harm", func(r InputRef) bool { return r.Kind == "harm" }},
 	)
 	for _, g := range groups {
 		var theta [][]float64
@@ -572,7 +585,7 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64
 			continue
 		}
 		pv := EVPPIGP(theta, nb)
-		he.Partial = append(he.Partial, PartialRow{Name: g.name, Inputs: ins, Group: true, PartialValue: pv})
+		he.Partial = append(he.Partial, PartialRow{Name: g.name, Label: g.label, Inputs: ins, Group: true, PartialValue: pv})
 	}
 	for i := range he.Partial {
 		r := &he.Partial[i]

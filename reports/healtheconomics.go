@@ -130,7 +130,7 @@ func planeFigure(r *Report) (Figure, bool, error) {
 	for i, o := range opts {
 		title := o.Name
 		if len(o.Controls) > 1 {
-			title = "Recommended portfolio"
+			title = clip("Recommended: "+o.Label, 34)
 		}
 		p := newPlot(title, "", "")
 		p.Title.TextStyle.Font.Size = labelSize
@@ -318,8 +318,12 @@ func ceacFigure(r *Report) (Figure, bool, error) {
 		if err != nil {
 			return Figure{}, false, fmt.Errorf("ceac: %w", err)
 		}
-		l.LineStyle = seriesStyle(n)
-		n++
+		if len(o.Controls) > 1 {
+			l.LineStyle = line(black) // the recommendation
+		} else {
+			l.LineStyle = seriesStyle(n)
+			n++
+		}
 		p.Add(l)
 		k.add(optionName(o), l)
 	}
@@ -398,7 +402,7 @@ func evppiFigure(r *Report) (Figure, bool, error) {
 	hi := he.EVPI
 	for i, row := range rows {
 		y := float64(n - 1 - i)
-		names[n-1-i] = clip(row.Name, 52)
+		names[n-1-i] = clip(orDefault(row.Label, row.Name), 52)
 		bar := interval{y: y, lo: 0, hi: row.Value}
 		if row.Group {
 			groups = append(groups, bar)
