@@ -181,3 +181,47 @@ func TestEVPPIGPManyInputs(t *testing.T) {
 		t.Errorf("EVPPIGP(20 irrelevant inputs) = %.4f ± %.4f; want about 0", null.Value, null.SE)
 	}
 }
+
+// evppiWorkload is a benchmark's decision: 200 draws (the run's default),
+// six options whose net benefits move with ten inputs.
+func evppiWorkload() (theta, nb [][]float64) {
+	const D, p, A = 200, 10, 6
+	rng := rand.New(rand.NewPCG(1, 2))
+	theta = make([][]float64, p)
+	for i := range theta {
+		theta[i] = make([]float64, D)
+	}
+	nb = make([][]float64, A)
+	for a := range nb {
+		nb[a] = make([]float64, D)
+	}
+	for d := range D {
+		for i := range theta {
+			theta[i][d] = rng.NormFloat64()
+		}
+		for a := 1; a < A; a++ {
+			nb[a][d] = theta[a][d] + 0.5*theta[a+1][d]*theta[0][d] + rng.NormFloat64() - 0.5
+		}
+	}
+	return theta, nb
+}
+
+// BenchmarkEVPPISpline times the EVPPI of one input over 200 draws and six
+// options, with its standard error.
+func BenchmarkEVPPISpline(b *testing.B) {
+	theta, nb := evppiWorkload()
+	b.ReportAllocs()
+	for b.Loop() {
+		EVPPISpline(theta[1], nb)
+	}
+}
+
+// BenchmarkEVPPIGP times the EVPPI of a group of ten inputs over 200 draws
+// and six options, with its standard error.
+func BenchmarkEVPPIGP(b *testing.B) {
+	theta, nb := evppiWorkload()
+	b.ReportAllocs()
+	for b.Loop() {
+		EVPPIGP(theta, nb)
+	}
+}
