@@ -421,6 +421,7 @@ func sheetList(r *Report) []string {
 	if r.Sensitivity != nil {
 		extra = append(extra, sheetSensitivity)
 	}
+	extra = append(extra, healthSheets(r)...)
 	at := slices.Index(sheets, sheetRanking) + 1
 	return slices.Concat(sheets[:at], extra, sheets[at:])
 }

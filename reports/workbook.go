@@ -116,6 +116,9 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 		b.landscape(sheetSensitivity)
 		b.sensitivity(r)
 	}
+	if r.Health != nil {
+		b.health(r)
+	}
 	b.percentiles(opts)
 	b.lec(r, opts)
 	b.calibration(r)

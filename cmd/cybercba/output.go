@@ -166,6 +166,9 @@ type jsonResults struct {
 	Portfolio   *jsonPortfolio    `json:"portfolio,omitempty"`
 	Sensitivity *jsonSensitivity  `json:"sensitivity,omitempty"`
 	Sources     []data.Source     `json:"sources"`
+
+	// Health is the health-economic views of a social-view run.
+	Health *model.HealthEconomics `json:"health_economics,omitempty"`
 }
 
 // jsonRecommended is the one recommendation: the optimiser's best set for
@@ -298,6 +301,7 @@ func writeJSON(w io.Writer, j *job, d *model.Decision) error {
 	}
 	out.Settings.Draws = an.Sim.Draws
 	out.Settings.TargetSE = j.cfg.TargetSE
+	out.Health = j.health
 	if sens != nil {
 		js := sensitivityJSON(j, sens)
 		out.Sensitivity = &js

@@ -157,6 +157,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	an, pa, sens := d.Analysis, d.Portfolio, d.Sensitivity
+	if err := addHealth(job, an, pa); err != nil {
+		return err
+	}
 	elapsed := time.Since(start)
 	if o.JSON {
 		if err := writeJSON(stdout, job, d); err != nil {
@@ -168,6 +171,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			fmt.Fprintln(stdout)
 			writeSensitivity(stdout, job, sens)
 		}
+		writeHealth(stdout, job)
 	}
 	if o.NoFiles {
 		return nil
@@ -211,6 +215,8 @@ type job struct {
 	digest   string
 	// holdouts are the hold-out incidents replayed (see holdouts).
 	holdouts []reports.Holdout
+	// health is the health-economic views of a social-view run (health.go).
+	health *model.HealthEconomics
 }
 
 // maxDraws caps --target-se: 100 blocks, and no more than the cap on
