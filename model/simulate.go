@@ -40,6 +40,12 @@ type Config struct {
 // event by event (see Simulate).
 const aggregateRate = 25
 
+// chunkYears is the number of years in one chunk: a draw's years are cut
+// into chunks of this size (the last may be shorter), each simulated from
+// its own random streams, so that the chunks of one draw can run on
+// different workers and the result does not depend on how many there are.
+const chunkYears = 4096
+
 // aggregateEvents is the count in one split segment above which the
 // segment's summed event components are drawn from their normal
 // approximation instead of event by event.
@@ -68,9 +74,14 @@ type Sim struct {
 	// none, so the appraisal's own applies).
 	Capex, Opex, Bias [][]float64
 
-	workers       int
-	summariesOnce sync.Once
-	summaries     []Summary
+	workers int
+	// chunks is the number of chunks per draw; chunkSum[o][d·chunks+c] the
+	// sum of option o's losses over chunk c of draw d (harmSum the same for
+	// harm), reduced in chunk order into DrawMean.
+	chunks            int
+	chunkSum, harmSum [][]float64
+	summariesOnce     sync.Once
+	summaries         []Summary
 }
 
 // threatDists are a threat's fitted distributions.
@@ -189,10 +200,13 @@ func fit(m *Model) *fitted {
 //
 // Each outer draw d draws every uncertain parameter (threat rates and
 // intensities, cost rates, control effects and costs) from the stream named
-// by (seed, parameter, input id, d). Then, for each threat, the draw's years
-// are simulated from the stream (seed, events, threat id, d): the year's
-// event count, and for each event its thinning uniform u, spread, duration
-// and fixed cost. The baseline keeps every event; a portfolio P keeps an
+// by (seed, parameter, input id, d). Then the draw's years are cut into
+// chunks of 4,096 (the last may be shorter) and, for each threat, chunk c's
+// years are simulated from the stream (seed, events, threat id, d, c): each
+// year's event count, and for each event its thinning uniform u, spread,
+// duration and fixed cost. Chunks run on any worker, and per-draw
+// statistics are reduced in chunk order, so the result is bit-identical
+// for any number of workers and one long draw uses every core. The baseline keeps every event; a portfolio P keeps an
 // event of threat t iff u < m_f(P,t) = Π(1 − r_f) and scales its spread,
 // duration and fixed cost by m_s, m_d, m_F. A portfolio therefore never
 // loses more than any of its subsets in any simulated year, and adding an
@@ -252,17 +266,22 @@ func simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config,
 	return s, nil
 }
 
-// run simulates draws from..s.Draws−1 over the workers.
+// run simulates draws from..s.Draws−1 over the workers. The work is cut
+// into units, one chunk of one draw each, which workers pull in order; each
+// unit writes only its own years, and per-draw statistics are reduced in
+// chunk order afterwards, so the result does not depend on the workers. The
+// context is checked between units.
 func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) error {
+	nc := s.chunks
+	units := (s.Draws - from) * nc
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(min(workers, s.Draws-from), 1)
+	workers = max(min(workers, units), 1)
 	s.workers = workers
 	var done atomic.Int64
-	next := atomic.Int64{}
-	next.Store(int64(from))
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -271,20 +290,67 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 			w := newWorker(f, s.Options, cfg)
 			w.only = only
 			for {
-				d := int(next.Add(1) - 1)
-				if d >= s.Draws || ctx.Err() != nil {
+				i := int(next.Add(1) - 1)
+				if i >= units || ctx.Err() != nil {
 					return
 				}
-				w.draw(s, d)
-				k := done.Add(1)
+				w.unit(s, from+i/nc, i%nc)
+				k := int(done.Add(1))
 				if cfg.Progress != nil {
-					cfg.Progress(from+int(k), s.Draws)
+					cfg.Progress(from+k*(s.Draws-from)/units, s.Draws)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if nc == 1 {
+		return nil // each unit finished its draw
+	}
+	// Per-draw statistics of draws cut into several chunks, draws shared
+	// among the workers.
+	next.Store(int64(from))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scratch := make([]float64, s.Years)
+			for {
+				d := int(next.Add(1) - 1)
+				if d >= s.Draws {
+					return
+				}
+				s.finishDraw(d, scratch)
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// finishDraw sets draw d's mean and 95th percentile for each option from
+// its chunks.
+func (s *Sim) finishDraw(d int, scratch []float64) {
+	nc := s.chunks
+	for o := range s.Loss {
+		s.DrawMean[o][d] = sumOf(s.chunkSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
+		if s.Harm != nil {
+			s.HarmDrawMean[o][d] = sumOf(s.harmSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
+		}
+		copy(scratch, s.Loss[o][d*s.Years:(d+1)*s.Years])
+		s.DrawP95[o][d] = selectK(scratch, quantileIndex(0.95, s.Years))
+	}
+}
+
+// sumOf returns the sum of x, in order.
+func sumOf(x []float64) float64 {
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
+	return sum
 }
 
 // relativeSE returns the baseline ALE's standard error over its mean.
@@ -303,9 +369,11 @@ func (s *Sim) grow(k int) {
 		s.Loss[o] = append(s.Loss[o], more.Loss[o]...)
 		s.DrawMean[o] = append(s.DrawMean[o], more.DrawMean[o]...)
 		s.DrawP95[o] = append(s.DrawP95[o], more.DrawP95[o]...)
+		s.chunkSum[o] = append(s.chunkSum[o], more.chunkSum[o]...)
 		if s.Harm != nil {
 			s.Harm[o] = append(s.Harm[o], more.Harm[o]...)
 			s.HarmDrawMean[o] = append(s.HarmDrawMean[o], more.HarmDrawMean[o]...)
+			s.harmSum[o] = append(s.harmSum[o], more.harmSum[o]...)
 		}
 	}
 	s.Capex = append(s.Capex, more.Capex...)
@@ -321,6 +389,7 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 	O := len(options)
 	s := &Sim{
 		Model: m, Options: options, Draws: cfg.Draws, Years: cfg.Years, Seed: cfg.Seed, workers: 1,
+		chunks: (cfg.Years + chunkYears - 1) / chunkYears, chunkSum: make([][]float64, O),
 		Loss: make([][]float64, O), DrawMean: make([][]float64, O), DrawP95: make([][]float64, O),
 		Capex: make([][]float64, cfg.Draws), Opex: make([][]float64, cfg.Draws), Bias: make([][]float64, cfg.Draws),
 	}
@@ -334,12 +403,14 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 		s.Loss[o] = make([]float64, n)
 		s.DrawMean[o] = make([]float64, cfg.Draws)
 		s.DrawP95[o] = make([]float64, cfg.Draws)
+		s.chunkSum[o] = make([]float64, cfg.Draws*s.chunks)
 	}
 	if m.Harm != nil {
-		s.Harm, s.HarmDrawMean = make([][]float64, O), make([][]float64, O)
+		s.Harm, s.HarmDrawMean, s.harmSum = make([][]float64, O), make([][]float64, O), make([][]float64, O)
 		for o := range O {
 			s.Harm[o] = make([]float64, n)
 			s.HarmDrawMean[o] = make([]float64, cfg.Draws)
+			s.harmSum[o] = make([]float64, cfg.Draws*s.chunks)
 		}
 	}
 	return s
@@ -373,10 +444,17 @@ type worker struct {
 	segMean []float64
 	segExp  []float64
 	sums    [][3]float64
-	scratch []float64
-	streams []uint64 // idHash per threat
-	only    int      // simulate this threat alone, or all when < 0
-	params  []uint64 // idHash per control
+	// buf[o·chunkYears+y] accumulates option o's loss in year y of the
+	// current chunk, hbuf its harm; they are copied out when it is done.
+	buf, hbuf []float64
+	// paramDraw is the draw whose parameters are loaded (−1: none); capex,
+	// opex and bias its controls' costs.
+	paramDraw         int
+	capex, opex, bias []float64
+	scratch           []float64 // draw's scratch, allocated on first use
+	streams           []uint64  // idHash per threat
+	only              int       // simulate this threat alone, or all when < 0
+	params            []uint64  // idHash per control
 }
 
 func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
@@ -410,7 +488,12 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	w.segMean = make([]float64, scratch)
 	w.segExp = make([]float64, scratch)
 	w.sums = make([][3]float64, scratch)
-	w.scratch = make([]float64, cfg.Years)
+	w.buf = make([]float64, O*chunkYears)
+	if f.harm != nil {
+		w.hbuf = make([]float64, O*chunkYears)
+	}
+	w.paramDraw = -1
+	w.capex, w.opex, w.bias = make([]float64, C), make([]float64, C), make([]float64, C)
 	for _, t := range f.m.Threats {
 		w.streams = append(w.streams, idHash("threat", t.ID))
 	}
@@ -420,7 +503,8 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	return w
 }
 
-// drawParams draws draw d's parameters and sets the loss coefficients.
+// drawParams draws draw d's parameters and sets the loss coefficients; with
+// s not nil it also stores the draw's control costs in s.
 func (w *worker) drawParams(s *Sim, d int) {
 	f := w.f
 	reseed(&w.pcg, w.seed, streamParam, idHash("rates", ""), uint64(d))
@@ -463,7 +547,7 @@ func (w *worker) drawParams(s *Sim, d int) {
 		reseed(&w.pcg, w.seed, streamParam, idHash("harm", ""), uint64(d))
 		w.harmValue = h.deaths.Rand(w.r) * h.qalys.Rand(w.r) * h.value
 	}
-	capex, opex, bias := s.Capex[d], s.Opex[d], s.Bias[d]
+	capex, opex, bias := w.capex, w.opex, w.bias
 	for c := range f.controls {
 		cd := &f.controls[c]
 		reseed(&w.pcg, w.seed, streamParam, w.params[c], uint64(d))
@@ -481,6 +565,11 @@ func (w *worker) drawParams(s *Sim, d int) {
 				1 - e.freq.Rand(w.r), 1 - e.spread.Rand(w.r), 1 - e.dur.Rand(w.r), 1 - e.fixed.Rand(w.r),
 			}
 		}
+	}
+	if s != nil {
+		copy(s.Capex[d], capex)
+		copy(s.Opex[d], opex)
+		copy(s.Bias[d], bias)
 	}
 	for t := range f.threats {
 		for o, p := range w.options {
@@ -501,43 +590,69 @@ func (w *worker) drawParams(s *Sim, d int) {
 	}
 }
 
-// draw simulates outer draw d into s.
+// draw simulates outer draw d into s, chunk by chunk.
 func (w *worker) draw(s *Sim, d int) {
-	w.drawParams(s, d)
-	base := d * w.years
-	for o := range s.Loss {
-		clear(s.Loss[o][base : base+w.years])
-		if s.Harm != nil {
-			clear(s.Harm[o][base : base+w.years])
+	for c := range s.chunks {
+		w.unit(s, d, c)
+	}
+	if s.chunks > 1 {
+		if len(w.scratch) < s.Years {
+			w.scratch = make([]float64, s.Years)
 		}
+		s.finishDraw(d, w.scratch)
+	}
+}
+
+// unit simulates chunk c of draw d into s: every threat's events of the
+// chunk's years from the streams (seed, events, threat, d, c), summed per
+// option in the worker's buffer, then copied out. When the draw is a single
+// chunk it also sets the draw's mean and 95th percentile.
+func (w *worker) unit(s *Sim, d, c int) {
+	if w.paramDraw != d {
+		w.drawParams(nil, d)
+		w.paramDraw = d
+	}
+	if c == 0 {
+		copy(s.Capex[d], w.capex)
+		copy(s.Opex[d], w.opex)
+		copy(s.Bias[d], w.bias)
+	}
+	y0 := c * chunkYears
+	ny := min(chunkYears, s.Years-y0)
+	O := len(w.options)
+	clear(w.buf[:O*chunkYears])
+	if w.hbuf != nil {
+		clear(w.hbuf[:O*chunkYears])
 	}
 	for t := range w.f.threats {
 		if w.only >= 0 && t != w.only {
 			continue
 		}
-		reseed(&w.pcg, w.seed, streamEvents, w.streams[t], uint64(d))
+		reseed(&w.pcg, w.seed, streamEvents, w.streams[t], uint64(d), uint64(c))
 		if w.f.threats[t].aggregate {
-			w.threatAggregate(s, t, base)
+			w.threatAggregate(t, ny)
 		} else {
-			w.threatEvents(s, t, base)
+			w.threatEvents(t, ny)
 		}
 	}
-	for o := range s.Loss {
-		row := s.Loss[o][base : base+w.years]
-		var sum float64
-		for _, x := range row {
-			sum += x
-		}
-		s.DrawMean[o][d] = sum / float64(w.years)
+	base := d*s.Years + y0
+	k := d*s.chunks + c
+	for o := range O {
+		row := w.buf[o*chunkYears : o*chunkYears+ny]
+		copy(s.Loss[o][base:base+ny], row)
+		s.chunkSum[o][k] = sumOf(row)
 		if s.Harm != nil {
-			var h float64
-			for _, x := range s.Harm[o][base : base+w.years] {
-				h += x
-			}
-			s.HarmDrawMean[o][d] = h / float64(w.years)
+			h := w.hbuf[o*chunkYears : o*chunkYears+ny]
+			copy(s.Harm[o][base:base+ny], h)
+			s.harmSum[o][k] = sumOf(h)
 		}
-		copy(w.scratch, row)
-		s.DrawP95[o][d] = selectK(w.scratch, quantileIndex(0.95, w.years))
+		if s.chunks == 1 {
+			s.DrawMean[o][d] = s.chunkSum[o][k] / float64(s.Years)
+			if s.Harm != nil {
+				s.HarmDrawMean[o][d] = s.harmSum[o][k] / float64(s.Years)
+			}
+			s.DrawP95[o][d] = selectK(row, quantileIndex(0.95, s.Years))
+		}
 	}
 }
 
@@ -560,20 +675,19 @@ func (w *worker) yearRate(td *threatDists, lam float64) float64 {
 
 // threatEvents simulates threat t event by event, thinning each event by its
 // own uniform.
-func (w *worker) threatEvents(s *Sim, t, base int) {
+func (w *worker) threatEvents(t, years int) {
 	td := &w.f.threats[t]
 	orgs := w.f.m.Orgs
 	lam, expNeg := w.lam[t], w.expNeg[t]
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
-	loss, harm, ch := s.Loss, s.Harm, w.harmCoef(t)
-	for y := range w.years {
+	loss, harm, ch := w.buf, w.hbuf, w.harmCoef(t)
+	for y := range years {
 		var n int
 		if td.dispersion == 0 {
 			n = poisson(w.r, lam, expNeg)
 		} else {
 			n = poisson(w.r, w.yearRate(td, lam), -1)
 		}
-		row := base + y
 		for range n {
 			u := w.r.Float64()
 			sp := min(posRand(&td.spread, w.r), orgs)
@@ -581,13 +695,13 @@ func (w *worker) threatEvents(s *Sim, t, base int) {
 			fx := posRand(&td.fixed, w.r)
 			for o := range mf {
 				if u < mf[o] {
-					loss[o][row] += ca[o]*sd + cb[o]*sp + cc[o]*fx
+					loss[o*chunkYears+y] += ca[o]*sd + cb[o]*sp + cc[o]*fx
 				}
 			}
 			if ch != nil {
 				for o := range mf {
 					if u < mf[o] {
-						harm[o][row] += ch[o] * sd
+						harm[o*chunkYears+y] += ch[o] * sd
 					}
 				}
 			}
@@ -612,14 +726,14 @@ const maxClassControls = 6
 // options are simulated. Each class's summed event components are drawn
 // (exactly up to 64 events, by approxSum beyond), and portfolio P takes
 // the classes that pass all its filters.
-func (w *worker) threatAggregate(s *Sim, t, base int) {
+func (w *worker) threatAggregate(t, years int) {
 	td := &w.f.threats[t]
 	if len(td.freqControls) > maxClassControls {
-		w.threatAggregateLevels(s, t, base)
+		w.threatAggregateLevels(t, years)
 		return
 	}
 	ca, cb, cc := w.ca[t], w.cb[t], w.cc[t]
-	harm, ch := s.Harm, w.harmCoef(t)
+	harm, ch := w.hbuf, w.harmCoef(t)
 	k := len(td.freqControls)
 	nc := 1 << k
 	for m := range nc {
@@ -644,8 +758,8 @@ func (w *worker) threatAggregate(s *Sim, t, base int) {
 		}
 		w.level[o] = mask
 	}
-	loss := s.Loss
-	for y := range w.years {
+	loss := w.buf
+	for y := range years {
 		g := 1.0
 		if td.dispersion > 0 {
 			g = w.yearRate(td, 1)
@@ -664,12 +778,11 @@ func (w *worker) threatAggregate(s *Sim, t, base int) {
 				}
 			}
 		}
-		row := base + y
 		for o := range ca {
 			a := &w.sums[w.level[o]]
-			loss[o][row] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+			loss[o*chunkYears+y] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
 			if ch != nil {
-				harm[o][row] += ch[o] * a[0]
+				harm[o*chunkYears+y] += ch[o] * a[0]
 			}
 		}
 	}
@@ -703,10 +816,10 @@ func (w *worker) segment(td *threatDists, mu, expNeg, g float64) [3]float64 {
 // below its own. It serves threats with more than maxClassControls
 // frequency-reducing controls; its random numbers depend on the set of
 // options simulated.
-func (w *worker) threatAggregateLevels(s *Sim, t, base int) {
+func (w *worker) threatAggregateLevels(t, years int) {
 	td := &w.f.threats[t]
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
-	harm, ch := s.Harm, w.harmCoef(t)
+	harm, ch := w.hbuf, w.harmCoef(t)
 	w.levels = append(w.levels[:0], mf...)
 	slices.Sort(w.levels)
 	w.levels = slices.Compact(w.levels)
@@ -719,8 +832,8 @@ func (w *worker) threatAggregateLevels(s *Sim, t, base int) {
 		w.segExp[k] = math.Exp(-w.segMean[k])
 		prev = l
 	}
-	loss := s.Loss
-	for y := range w.years {
+	loss := w.buf
+	for y := range years {
 		g := 1.0
 		if td.dispersion > 0 {
 			g = w.yearRate(td, 1)
@@ -733,12 +846,11 @@ func (w *worker) threatAggregateLevels(s *Sim, t, base int) {
 			}
 			w.sums[k] = acc
 		}
-		row := base + y
 		for o := range mf {
 			a := &w.sums[w.level[o]]
-			loss[o][row] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+			loss[o*chunkYears+y] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
 			if ch != nil {
-				harm[o][row] += ch[o] * a[0]
+				harm[o*chunkYears+y] += ch[o] * a[0]
 			}
 		}
 	}
