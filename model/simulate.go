@@ -316,13 +316,13 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			scratch := make([]float64, s.Years)
+			var sc orderScratch
 			for {
 				d := int(next.Add(1) - 1)
 				if d >= s.Draws {
 					return
 				}
-				s.finishDraw(d, scratch)
+				s.finishDraw(d, &sc)
 			}
 		}()
 	}
@@ -332,15 +332,15 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 
 // finishDraw sets draw d's mean and 95th percentile for each option from
 // its chunks.
-func (s *Sim) finishDraw(d int, scratch []float64) {
+func (s *Sim) finishDraw(d int, sc *orderScratch) {
 	nc := s.chunks
 	for o := range s.Loss {
 		s.DrawMean[o][d] = sumOf(s.chunkSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
 		if s.Harm != nil {
 			s.HarmDrawMean[o][d] = sumOf(s.harmSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
 		}
-		copy(scratch, s.Loss[o][d*s.Years:(d+1)*s.Years])
-		s.DrawP95[o][d] = selectK(scratch, quantileIndex(0.95, s.Years))
+		rank := [1]int{quantileIndex(0.95, s.Years)}
+		sc.rankStats(s.Loss[o][d*s.Years:(d+1)*s.Years], rank[:], s.DrawP95[o][d:d+1], 1)
 	}
 }
 
@@ -439,11 +439,10 @@ type worker struct {
 	// harmValue is h·q·v of the current draw.
 	harmValue float64
 	// Aggregate mode scratch: levels, each option's level index, sums.
-	levels  []float64
-	level   []int
-	segMean []float64
-	segExp  []float64
-	sums    [][3]float64
+	levels []float64
+	level  []int
+	seg    []poissonDist // each split piece's count
+	sums   [][3]float64
 	// buf[o·chunkYears+y] accumulates option o's loss in year y of the
 	// current chunk, hbuf its harm; they are copied out when it is done.
 	buf, hbuf []float64
@@ -451,10 +450,10 @@ type worker struct {
 	// opex and bias its controls' costs.
 	paramDraw         int
 	capex, opex, bias []float64
-	scratch           []float64 // draw's scratch, allocated on first use
-	streams           []uint64  // idHash per threat
-	only              int       // simulate this threat alone, or all when < 0
-	params            []uint64  // idHash per control
+	order             orderScratch // scratch of draw
+	streams           []uint64     // idHash per threat
+	only              int          // simulate this threat alone, or all when < 0
+	params            []uint64     // idHash per control
 }
 
 func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
@@ -485,8 +484,7 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	w.levels = make([]float64, 0, O)
 	w.level = make([]int, O)
 	scratch := max(O, 1<<maxClassControls)
-	w.segMean = make([]float64, scratch)
-	w.segExp = make([]float64, scratch)
+	w.seg = make([]poissonDist, scratch)
 	w.sums = make([][3]float64, scratch)
 	w.buf = make([]float64, O*chunkYears)
 	if f.harm != nil {
@@ -596,10 +594,7 @@ func (w *worker) draw(s *Sim, d int) {
 		w.unit(s, d, c)
 	}
 	if s.chunks > 1 {
-		if len(w.scratch) < s.Years {
-			w.scratch = make([]float64, s.Years)
-		}
-		s.finishDraw(d, w.scratch)
+		s.finishDraw(d, &w.order)
 	}
 }
 
@@ -678,13 +673,14 @@ func (w *worker) yearRate(td *threatDists, lam float64) float64 {
 func (w *worker) threatEvents(t, years int) {
 	td := &w.f.threats[t]
 	orgs := w.f.m.Orgs
-	lam, expNeg := w.lam[t], w.expNeg[t]
+	lam := w.lam[t]
+	pd := newPoisson(lam)
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
 	loss, harm, ch := w.buf, w.hbuf, w.harmCoef(t)
 	for y := range years {
 		var n int
 		if td.dispersion == 0 {
-			n = poisson(w.r, lam, expNeg)
+			n = pd.rand(w.r)
 		} else {
 			n = poisson(w.r, w.yearRate(td, lam), -1)
 		}
@@ -746,8 +742,7 @@ func (w *worker) threatAggregate(t, years int) {
 				mu *= 1 - q
 			}
 		}
-		w.segMean[m] = mu
-		w.segExp[m] = math.Exp(-mu)
+		w.seg[m] = newPoisson(mu)
 	}
 	for o, p := range w.options {
 		mask := 0
@@ -765,7 +760,7 @@ func (w *worker) threatAggregate(t, years int) {
 			g = w.yearRate(td, 1)
 		}
 		for m := range nc {
-			w.sums[m] = w.segment(td, w.segMean[m], w.segExp[m], g)
+			w.sums[m] = w.segment(td, &w.seg[m], g)
 		}
 		// Sum over supersets: sums[M] becomes the total of every class
 		// passing at least the filters in M.
@@ -788,19 +783,32 @@ func (w *worker) threatAggregate(t, years int) {
 	}
 }
 
-// segment draws one split piece's event count, Poisson with mean mu·g, and
-// its summed components.
-func (w *worker) segment(td *threatDists, mu, expNeg, g float64) [3]float64 {
+// segment draws one split piece's event count, Poisson with mean pd's
+// times g, and its summed components.
+func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64 {
+	var n int
 	if g != 1 {
-		mu *= g
-		expNeg = -1
+		n = poisson(w.r, pd.lam*g, -1)
+	} else {
+		n = pd.rand(w.r)
 	}
-	n := poisson(w.r, mu, expNeg)
 	var sum [3]float64
 	if n > aggregateEvents {
 		return w.approxSum(td, float64(n))
 	}
 	orgs := w.f.m.Orgs
+	if td.spread.fixed && td.duration.fixed {
+		// Common for many small breaches (no outage): only the fixed cost
+		// varies from event to event.
+		sp := min(td.spread.value, orgs)
+		sum[0], sum[1] = float64(n)*sp*td.duration.value, float64(n)*sp
+		if td.fixed.fixed {
+			sum[2] = float64(n) * td.fixed.value
+		} else {
+			sum[2] = sumLognormal(w.r, n, td.fixed.mu, td.fixed.sigma)
+		}
+		return sum
+	}
 	for range n {
 		sp := min(posRand(&td.spread, w.r), orgs)
 		sum[0] += sp * posRand(&td.duration, w.r)
@@ -828,8 +836,7 @@ func (w *worker) threatAggregateLevels(t, years int) {
 	}
 	prev := 0.0
 	for k, l := range w.levels {
-		w.segMean[k] = w.lam[t] * (l - prev)
-		w.segExp[k] = math.Exp(-w.segMean[k])
+		w.seg[k] = newPoisson(w.lam[t] * (l - prev))
 		prev = l
 	}
 	loss := w.buf
@@ -840,7 +847,7 @@ func (w *worker) threatAggregateLevels(t, years int) {
 		}
 		var acc [3]float64
 		for k := range w.levels {
-			sum := w.segment(td, w.segMean[k], w.segExp[k], g)
+			sum := w.segment(td, &w.seg[k], g)
 			for i := range acc {
 				acc[i] += sum[i]
 			}
@@ -874,10 +881,16 @@ func quantileIndex(p float64, n int) int {
 func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
 	var out [3]float64
 	rn := math.Sqrt(n)
-	z1 := w.r.NormFloat64()
-	z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*w.r.NormFloat64()
-	for i, z := range [2]float64{z1, z2} {
-		out[i] = shiftedGammaWH(n*td.mean[i], rn*td.sd[i], td.skew[i]/rn, z)
+	if td.sd[0] == 0 && td.sd[1] == 0 {
+		// Fixed outage components (none, for many small breaches): the
+		// sums are exact, and no normal is drawn for them.
+		out[0], out[1] = n*td.mean[0], n*td.mean[1]
+	} else {
+		z1 := w.r.NormFloat64()
+		z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*w.r.NormFloat64()
+		for i, z := range [2]float64{z1, z2} {
+			out[i] = shiftedGammaWH(n*td.mean[i], rn*td.sd[i], td.skew[i]/rn, z)
+		}
 	}
 	mean, sd, g := n*td.mean[2], rn*td.sd[2], td.skew[2]/rn
 	switch {
