@@ -53,7 +53,7 @@ func Analyse(ctx context.Context, m *Model, cfg Config, a Appraisal, metric Metr
 	}
 	an := &Analysis{Config: cfg, Appraisal: a, Sim: s, Results: res, Ranking: RankIn(res, metric, a.View)}
 	if s.Harm != nil {
-		an.BaselineHarm, an.BaselineHarmSE = meanSE(s.HarmDrawMean[0], s.Harm[0])
+		an.BaselineHarm, an.BaselineHarmSE = s.HarmMeanSE(0) // streaming keeps no years
 	}
 	an.Baseline = s.Summaries()[0]
 	an.GordonLoeb = an.Baseline.ALE / math.E

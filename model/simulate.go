@@ -33,6 +33,15 @@ type Config struct {
 	// only, never on workers or timing.
 	TargetSE float64
 	MaxDraws int
+	// MemoryBudget is the most memory, in bytes, the simulation may use to
+	// keep every simulated year's loss; 0 means DefaultMemoryBudget, and a
+	// negative value no limit. A simulation that would need more streams:
+	// it keeps no per-year losses (each Sim.Loss[o] and Sim.Harm[o] is nil;
+	// Sim.Harm itself is still non-nil when the model has harm), and its
+	// percentiles, LEC and TVaR95 come from mergeable quantile sketches,
+	// each within SketchError of the exact value (Sim.Method says which).
+	// The choice depends on the inputs only, never on the workers.
+	MemoryBudget int64
 }
 
 // aggregateRate is the mean yearly event count from which a threat is
@@ -80,8 +89,12 @@ type Sim struct {
 	// harm), reduced in chunk order into DrawMean.
 	chunks            int
 	chunkSum, harmSum [][]float64
-	summariesOnce     sync.Once
-	summaries         []Summary
+	// stream is the streaming mode's state, nil in exact mode; budget the
+	// memory budget that chose the mode.
+	stream        *stream
+	budget        int64
+	summariesOnce sync.Once
+	summaries     []Summary
 }
 
 // threatDists are a threat's fitted distributions.
@@ -289,6 +302,10 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 			defer wg.Done()
 			w := newWorker(f, s.Options, cfg)
 			w.only = only
+			if s.stream != nil {
+				w.stream = newStreamState(len(s.Options))
+				defer s.stream.merge(w.stream)
+			}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= units || ctx.Err() != nil {
@@ -334,13 +351,15 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 // its chunks.
 func (s *Sim) finishDraw(d int, sc *orderScratch) {
 	nc := s.chunks
-	for o := range s.Loss {
+	for o := range s.Options {
 		s.DrawMean[o][d] = sumOf(s.chunkSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
-		if s.Harm != nil {
+		if s.HarmDrawMean != nil {
 			s.HarmDrawMean[o][d] = sumOf(s.harmSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
 		}
-		rank := [1]int{quantileIndex(0.95, s.Years)}
-		sc.rankStats(s.Loss[o][d*s.Years:(d+1)*s.Years], rank[:], s.DrawP95[o][d:d+1], 1)
+		if s.stream == nil { // streaming set it when the draw's last chunk was added
+			rank := [1]int{quantileIndex(0.95, s.Years)}
+			sc.rankStats(s.Loss[o][d*s.Years:(d+1)*s.Years], rank[:], s.DrawP95[o][d:d+1], 1)
+		}
 	}
 }
 
@@ -355,7 +374,7 @@ func sumOf(x []float64) float64 {
 
 // relativeSE returns the baseline ALE's standard error over its mean.
 func (s *Sim) relativeSE() float64 {
-	m, se := meanSE(s.DrawMean[0], s.Loss[0])
+	m, se := s.meanSE(0)
 	if m == 0 {
 		return 0
 	}
@@ -364,14 +383,32 @@ func (s *Sim) relativeSE() float64 {
 
 // grow adds k draws to the simulation's storage.
 func (s *Sim) grow(k int) {
-	more := newSim(s.Model, s.Options, Config{Draws: k, Years: s.Years, Seed: s.Seed})
-	for o := range s.Loss {
-		s.Loss[o] = append(s.Loss[o], more.Loss[o]...)
+	budget := int64(-1) // the new draws keep their years as s does, or not
+	if s.stream != nil {
+		budget = 1
+	}
+	more := newSim(s.Model, s.Options, Config{Draws: k, Years: s.Years, Seed: s.Seed, MemoryBudget: budget})
+	if ss := s.stream; ss != nil {
+		n := k * s.chunks
+		for o := range s.Options {
+			ss.chunkSq[o] = append(ss.chunkSq[o], make([]float64, n)...)
+			ss.diffSq[o] = append(ss.diffSq[o], make([]float64, n)...)
+			if ss.harmSq != nil {
+				ss.harmSq[o] = append(ss.harmSq[o], make([]float64, n)...)
+			}
+		}
+	}
+	for o := range s.DrawMean {
+		if s.stream == nil {
+			s.Loss[o] = append(s.Loss[o], more.Loss[o]...)
+		}
 		s.DrawMean[o] = append(s.DrawMean[o], more.DrawMean[o]...)
 		s.DrawP95[o] = append(s.DrawP95[o], more.DrawP95[o]...)
 		s.chunkSum[o] = append(s.chunkSum[o], more.chunkSum[o]...)
-		if s.Harm != nil {
-			s.Harm[o] = append(s.Harm[o], more.Harm[o]...)
+		if s.HarmDrawMean != nil {
+			if s.stream == nil {
+				s.Harm[o] = append(s.Harm[o], more.Harm[o]...)
+			}
 			s.HarmDrawMean[o] = append(s.HarmDrawMean[o], more.HarmDrawMean[o]...)
 			s.harmSum[o] = append(s.harmSum[o], more.harmSum[o]...)
 		}
@@ -399,8 +436,15 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 		k := 3 * d * C
 		s.Capex[d], s.Opex[d], s.Bias[d] = costs[k:k+C:k+C], costs[k+C:k+2*C:k+2*C], costs[k+2*C:k+3*C:k+3*C]
 	}
+	s.budget = cfg.MemoryBudget
+	if s.budget == 0 {
+		s.budget = DefaultMemoryBudget
+	}
+	streaming := chooseStreaming(m, O, cfg)
 	for o := range O {
-		s.Loss[o] = make([]float64, n)
+		if !streaming {
+			s.Loss[o] = make([]float64, n)
+		}
 		s.DrawMean[o] = make([]float64, cfg.Draws)
 		s.DrawP95[o] = make([]float64, cfg.Draws)
 		s.chunkSum[o] = make([]float64, cfg.Draws*s.chunks)
@@ -408,10 +452,34 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 	if m.Harm != nil {
 		s.Harm, s.HarmDrawMean, s.harmSum = make([][]float64, O), make([][]float64, O), make([][]float64, O)
 		for o := range O {
-			s.Harm[o] = make([]float64, n)
+			if !streaming {
+				s.Harm[o] = make([]float64, n)
+			}
 			s.HarmDrawMean[o] = make([]float64, cfg.Draws)
 			s.harmSum[o] = make([]float64, cfg.Draws*s.chunks)
 		}
+	}
+	if streaming {
+		ss := &stream{
+			all: make([]*sketch, O), batch: make([][]*sketch, O), byYear: cfg.Draws == 1 && cfg.TargetSE <= 0,
+			chunkSq: make([][]float64, O), diffSq: make([][]float64, O), open: map[int]*drawSketch{},
+		}
+		if m.Harm != nil {
+			ss.harmSq = make([][]float64, O)
+		}
+		for o := range O {
+			ss.all[o] = newSketch()
+			ss.batch[o] = make([]*sketch, streamBatches)
+			for b := range ss.batch[o] {
+				ss.batch[o][b] = newSketch()
+			}
+			ss.chunkSq[o] = make([]float64, cfg.Draws*s.chunks)
+			ss.diffSq[o] = make([]float64, cfg.Draws*s.chunks)
+			if ss.harmSq != nil {
+				ss.harmSq[o] = make([]float64, cfg.Draws*s.chunks)
+			}
+		}
+		s.stream = ss
 	}
 	return s
 }
@@ -451,6 +519,7 @@ type worker struct {
 	paramDraw         int
 	capex, opex, bias []float64
 	order             orderScratch // scratch of draw
+	stream            *streamState // streaming mode's sketches
 	streams           []uint64     // idHash per threat
 	only              int          // simulate this threat alone, or all when < 0
 	params            []uint64     // idHash per control
@@ -632,18 +701,25 @@ func (w *worker) unit(s *Sim, d, c int) {
 	}
 	base := d*s.Years + y0
 	k := d*s.chunks + c
+	if s.stream != nil {
+		w.addChunk(s, d, c, y0, ny)
+	}
 	for o := range O {
 		row := w.buf[o*chunkYears : o*chunkYears+ny]
-		copy(s.Loss[o][base:base+ny], row)
+		if s.stream == nil {
+			copy(s.Loss[o][base:base+ny], row)
+		}
 		s.chunkSum[o][k] = sumOf(row)
-		if s.Harm != nil {
+		if w.hbuf != nil {
 			h := w.hbuf[o*chunkYears : o*chunkYears+ny]
-			copy(s.Harm[o][base:base+ny], h)
+			if s.stream == nil {
+				copy(s.Harm[o][base:base+ny], h)
+			}
 			s.harmSum[o][k] = sumOf(h)
 		}
 		if s.chunks == 1 {
 			s.DrawMean[o][d] = s.chunkSum[o][k] / float64(s.Years)
-			if s.Harm != nil {
+			if s.HarmDrawMean != nil {
 				s.HarmDrawMean[o][d] = s.harmSum[o][k] / float64(s.Years)
 			}
 			s.DrawP95[o][d] = selectK(row, quantileIndex(0.95, s.Years))

@@ -74,17 +74,24 @@ const (
 // no copy of any option's losses.
 func (s *Sim) Summaries() []Summary {
 	s.summariesOnce.Do(func() {
-		s.summaries = make([]Summary, len(s.Loss))
+		O := len(s.Options)
+		s.summaries = make([]Summary, O)
+		if s.stream != nil {
+			for o := range O {
+				s.summaries[o] = s.summariseStream(o)
+			}
+			return
+		}
 		var next atomic.Int64
 		var wg sync.WaitGroup
-		for range max(min(s.workers, len(s.Loss)), 1) {
+		for range max(min(s.workers, O), 1) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				var sc orderScratch
 				for {
 					o := int(next.Add(1) - 1)
-					if o >= len(s.Loss) {
+					if o >= O {
 						return
 					}
 					s.summaries[o] = s.summarise(o, &sc)
@@ -204,6 +211,19 @@ func meanVar(x []float64) (mean, variance float64) {
 // Exceedance returns the fraction of option o's simulated years with a loss
 // above x.
 func (s *Sim) Exceedance(o int, x float64) float64 {
+	if s.stream != nil { // within the sketch's resolution
+		k := s.stream.all[o]
+		var above int64
+		for j, c := range k.counts {
+			if min(bucketValue(k.off+j), k.max) > x {
+				above += c
+			}
+		}
+		if x < 0 {
+			above += k.zeros
+		}
+		return float64(above) / float64(k.n())
+	}
 	var k int
 	for _, v := range s.Loss[o] {
 		if v > x {

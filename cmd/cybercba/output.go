@@ -86,6 +86,9 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 		fmt.Fprint(w, " (within the bound)\n")
 	}
 	fmt.Fprintln(w, convergenceLine(j.cur, an))
+	if an.Sim.Streaming() {
+		fmt.Fprintf(w, "Memory: %s.\n", an.Sim.Method())
+	}
 	fmt.Fprintf(w, "Data: %s, %d sources (cybercba calibrate lists the calibration's). Run took %s.\n",
 		j.ds.File, len(j.ds.Sources), elapsed.Round(10*time.Millisecond))
 	fmt.Fprintln(w, provenanceLine(j, an))
