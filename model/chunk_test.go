@@ -14,7 +14,7 @@ import (
 func TestChunksBitIdenticalAcrossWorkers(t *testing.T) {
 	t.Parallel()
 	m := testModel()
-	m.Harm = &Harm{DeathsPerDay: Estimate{0.2, 2}, QALYsPerDeath: Estimate{3, 8}, ValuePerQALY: 70000}
+	m.Harm = &Harm{DeathsPerDay: Estimate{0.2, 2}, QALYsPerDeath: Estimate{3, 8}, ValuePerQALY: 70000, FullIntensity: Estimate{5, 7.5}}
 	ps := append(allSingles(m), Portfolio{0, 1, 2, 3})
 	for _, shape := range []struct{ draws, years int }{{1, 3*chunkYears + 17}, {3, 2*chunkYears + 5}} {
 		var ref *Sim

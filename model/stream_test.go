@@ -64,7 +64,7 @@ func TestSketchErrorBound(t *testing.T) {
 func TestStreamingMatchesExact(t *testing.T) {
 	t.Parallel()
 	m := testModel()
-	m.Harm = &Harm{DeathsPerDay: Estimate{0.2, 2}, QALYsPerDeath: Estimate{3, 8}, ValuePerQALY: 70000}
+	m.Harm = &Harm{DeathsPerDay: Estimate{0.2, 2}, QALYsPerDeath: Estimate{3, 8}, ValuePerQALY: 70000, FullIntensity: Estimate{5, 7.5}}
 	ps := append(allSingles(m), Portfolio{0, 1, 2, 3})
 	for _, shape := range []struct{ draws, years int }{{1, 3*chunkYears + 17}, {30, 300}, {3, chunkYears + 50}} {
 		cfg := Config{Draws: shape.draws, Years: shape.years, Seed: 8, MemoryBudget: -1}
