@@ -549,19 +549,7 @@ func interval(x []float64) Interval {
 // deltaSE returns the standard error of option o's ΔALE: batch means over
 // draws, or paired yearly differences when there is a single draw.
 func deltaSE(s *Sim, o int, perDraw []float64) float64 {
-	if len(perDraw) > 1 {
-		_, v := meanVar(perDraw)
-		return math.Sqrt(v / float64(len(perDraw)))
-	}
-	var sum, sum2 float64
-	for i := range s.Loss[0] {
-		d := s.Loss[0][i] - s.Loss[o][i]
-		sum += d
-		sum2 += d * d
-	}
-	n := float64(len(s.Loss[0]))
-	m := sum / n
-	return math.Sqrt(max(sum2/n-m*m, 0) * n / (n - 1) / n)
+	return s.DeltaSE(o) // both modes (streaming keeps no years); perDraw is s's ΔALE by draw
 }
 
 // ratioSE returns the standard error of mean(b)/mean(c) over draws by the

@@ -104,6 +104,9 @@ func writeTable(w io.Writer, j *job, d *model.Decision, elapsed time.Duration) {
 	fmt.Fprintf(w, "Search: %s (%s); objective by %s.\n", ch.Method, proof, objectiveSource(d.Portfolio))
 	writeFrontier(w, j, d)
 	fmt.Fprintln(w, convergenceLine(j.cur, an))
+	if an.Sim.Streaming() {
+		fmt.Fprintf(w, "Memory: %s.\n", an.Sim.Method())
+	}
 	fmt.Fprintf(w, "Data: %s, %d sources (cybercba calibrate lists the calibration's). Run took %s.\n",
 		j.ds.File, len(j.ds.Sources), elapsed.Round(10*time.Millisecond))
 	fmt.Fprintln(w, provenanceLine(j, an))
