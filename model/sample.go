@@ -16,6 +16,9 @@ func posRand(d *Dist, r *rand.Rand) float64 {
 	return math.Exp(d.mu + d.sigma*r.NormFloat64())
 }
 
+// maxPoissonMean is the largest mean poisson draws from (2⁶⁰).
+const maxPoissonMean = 1 << 60
+
 // poisson draws a Poisson(lam) count. expNeg is e^{−lam}, which callers
 // precompute when lam is fixed across many draws (pass a negative value to
 // have it computed). Below lam = 10 it inverts the CDF by sequential search;
@@ -23,6 +26,12 @@ func posRand(d *Dist, r *rand.Rand) float64 {
 func poisson(r *rand.Rand, lam, expNeg float64) int {
 	if lam <= 0 {
 		return 0
+	}
+	if lam > maxPoissonMean {
+		// Only a lognormal rate's far tail (beyond ten standard normals
+		// under the input limits) reaches here: cap it so the count fits
+		// an int rather than wrapping to a negative one.
+		lam = maxPoissonMean
 	}
 	if lam < 10 {
 		if expNeg < 0 {
