@@ -413,17 +413,17 @@ func prepare(o runOptions) (*job, error) {
 	}, nil
 }
 
-// loadDataset reads the dataset at path, or the embedded default.
+// loadDataset reads the dataset at path ("-" for standard input), once, or
+// the embedded default.
 func loadDataset(path string) (*data.Dataset, error) {
 	if path == "" {
 		return data.Default()
 	}
-	f, err := os.Open(path)
+	name, b, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return loadDatasetFrom(f, path)
+	return loadDatasetBytes(b, name)
 }
 
 // parseRate reads a discount rate given as a fraction (0.035) or a

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cybercba/cybercba/data"
+)
+
+// The command line's part of the hostile-input suite (issue 13): each case
+// once crashed, hung, fooled the tool or left a wrong file behind.
+
+// feedFIFO makes a FIFO in dir holding b for one reader, and returns its
+// path. The writer gives up after a minute, so a test that never opens it
+// does not leak a goroutine forever.
+func feedFIFO(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("mkfifo: %v (no FIFOs on this system)", err)
+	}
+	go func() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		f.Write(b)
+	}()
+	return path
+}
+
+// withTimeout fails the test when fn takes longer than a minute: a hang,
+// not a slow run.
+func withTimeout(t *testing.T, what string, fn func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); fn() }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatalf("%s: still running after a minute; want it to read its input once and finish", what)
+	}
+}
+
+// TestHostileFIFODataset is issue 13's case 9: a FIFO as the dataset is read
+// once, by run, validate, calibrate and template alike.
+func TestHostileFIFODataset(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	yaml := data.DefaultBytes()
+	for _, tt := range []struct {
+		name string
+		args func(fifo string) []string
+		want string
+	}{
+		{"run", func(p string) []string { return runArgs(p) }, "Each control alone"},
+		{"validate", func(p string) []string { return []string{"validate", p} }, ": ok:"},
+		{"calibrate", func(p string) []string { return []string{"calibrate", p} }, "c_d"},
+		{"template", func(p string) []string { return []string{"template", p, "-o", filepath.Join(dir, "t.xlsx")} }, "Wrote"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fifo := feedFIFO(t, dir, tt.name+".yaml", yaml)
+			args := tt.args(fifo)
+			var r result
+			withTimeout(t, strings.Join(args, " "), func() { r = cybercba(t, args...) })
+			if r.code != exitOK || !strings.Contains(r.stdout, tt.want) {
+				t.Errorf("cybercba %s: exit %d, stdout %.200q, stderr %q; want 0 and %q", strings.Join(args, " "), r.code, r.stdout, r.stderr, tt.want)
+			}
+		})
+	}
+	// A workbook through a FIFO: run takes its settings and its dataset
+	// from the one read.
+	tpl := filepath.Join(dir, "inputs.xlsx")
+	mustSucceed(t, cybercba(t, "template", "-o", tpl), []string{"template"})
+	b, err := os.ReadFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fifo := feedFIFO(t, dir, "inputs-fifo.xlsx", b)
+	var r result
+	withTimeout(t, "run on a workbook FIFO", func() { r = cybercba(t, runArgs(fifo)...) })
+	if r.code != exitOK {
+		t.Errorf("cybercba run %s: exit %d, stderr %q; want 0", fifo, r.code, r.stderr)
+	}
+}
+
+// TestHostileStdinDataset is issue 13's case 9: "-" reads the dataset from
+// standard input. It swaps os.Stdin, so it does not run in parallel.
+func TestHostileStdinDataset(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"validate", "-"}, "stdin: ok:"},
+		{runArgs("-"), "Each control alone"},
+	} {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { pw.Write(data.DefaultBytes()); pw.Close() }()
+		old := os.Stdin
+		os.Stdin = pr
+		var r result
+		withTimeout(t, strings.Join(tt.args, " "), func() { r = cybercba(t, tt.args...) })
+		os.Stdin = old
+		pr.Close()
+		if r.code != exitOK || !strings.Contains(r.stdout, tt.want) {
+			t.Errorf("cybercba %s < nhs.yaml: exit %d, stdout %.200q, stderr %q; want 0 and %q", strings.Join(tt.args, " "), r.code, r.stdout, r.stderr, tt.want)
+		}
+	}
+	// A broken dataset on standard input is named "stdin" in its errors.
+	pr, pw, _ := os.Pipe()
+	go func() { pw.Write([]byte("version: 2\n")); pw.Close() }()
+	old := os.Stdin
+	os.Stdin = pr
+	r := cybercba(t, "validate", "-")
+	os.Stdin = old
+	pr.Close()
+	if r.code != exitInput || !strings.Contains(r.stdout, "stdin:1: version: must be 1") {
+		t.Errorf("cybercba validate - < broken: exit %d, stdout %q; want 3 naming stdin:1", r.code, r.stdout)
+	}
+}
