@@ -1,7 +1,11 @@
 package model
 
 import (
+	"context"
+	"errors"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -110,4 +114,68 @@ func FuzzEstimate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSearchBudget is issue 13's case 8: a frontier over many controls
+// shares one node budget between its budgets, marks what it could not
+// prove "NOT proven best", reports progress, and stops at once when its
+// context is done.
+func TestSearchBudget(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(8, 13))
+	m := randomModel(r, 40, 200, false, false)
+	op, err := NewOptimiser(m, Appraisal{Horizon: 10, Discount: GreenBook()}, MaxNPV, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.nodes = 200_000
+	var calls, most, total int
+	op.Progress = func(done, tot int) { calls++; most = max(most, done); total = tot }
+	budgets := op.DefaultBudgets(AnnualBudget, 20)
+	fr, err := op.FrontierContext(t.Context(), AnnualBudget, budgets, NoBudget())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spent, unproven := 0, 0
+	for i, ch := range fr {
+		spent += ch.Evaluated
+		if !ch.Optimal {
+			unproven++
+			if !strings.Contains(ch.Method, "NOT proven best") {
+				t.Errorf("frontier[%d].Method = %q; want it to say NOT proven best", i, ch.Method)
+			}
+		}
+	}
+	// The carry-forward can repeat a smaller budget's choice, with its
+	// count: bound the sum of distinct searches by what Frontier allots.
+	if unproven == 0 {
+		t.Errorf("no frontier point unproven on 200 controls with 200,000 nodes; want the budget to bite")
+	}
+	if calls == 0 || most > op.nodes || total != op.nodes {
+		t.Errorf("Progress: %d calls, most %d of %d; want calls reporting at most the budget %d", calls, most, total, op.nodes)
+	}
+	// Deterministic: the same search gives the same choices.
+	again, _ := op.FrontierContext(t.Context(), AnnualBudget, budgets, NoBudget())
+	for i := range fr {
+		if !slices.Equal(fr[i].Controls, again[i].Controls) || fr[i].Evaluated != again[i].Evaluated {
+			t.Errorf("frontier[%d]: %v (%d nodes) then %v (%d nodes); want the same", i, fr[i].Controls, fr[i].Evaluated, again[i].Controls, again[i].Evaluated)
+		}
+	}
+	_ = spent
+	// Cancelled: both the search and the enumeration return the context's
+	// error.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	op.nodes = 0
+	if _, err := op.FrontierContext(ctx, AnnualBudget, budgets, NoBudget()); !errors.Is(err, context.Canceled) {
+		t.Errorf("FrontierContext(cancelled) error = %v; want context.Canceled", err)
+	}
+	small := randomModel(r, 4, 20, false, false)
+	os, err := NewOptimiser(small, Appraisal{Horizon: 10, Discount: GreenBook()}, MaxNPV, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.BestContext(ctx, NoBudget()); !errors.Is(err, context.Canceled) {
+		t.Errorf("BestContext(cancelled) on 20 controls error = %v; want context.Canceled", err)
+	}
 }

@@ -81,8 +81,11 @@ override them. Flags may come before or after the dataset.
 
 With --budget (or --capex-budget), it also chooses the best set of controls
 that fits: controls on the same threat overlap, so the best set is not the
-top of the ranking. The search is exact. --frontier shows the best set at
-every budget from nothing to everything.
+top of the ranking. Up to 24 controls the search tries every set, so its
+answer is exact; beyond, branch and bound proves its answer best unless it
+spends its budget of 5,000,000 nodes (shared by --frontier's budgets), and
+then says "NOT proven best". --frontier shows the best set at every budget
+from nothing to everything.
 
 Examples:
   cybercba run
