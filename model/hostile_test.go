@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -178,4 +179,37 @@ func TestSearchBudget(t *testing.T) {
 	if _, err := os.BestContext(ctx, NoBudget()); !errors.Is(err, context.Canceled) {
 		t.Errorf("BestContext(cancelled) on 20 controls error = %v; want context.Canceled", err)
 	}
+}
+
+// TestSimBytesMatchesHeap is issue 13's case 10: the memory estimate a run
+// is refused on agrees with the heap a simulation really holds. It
+// measures the live heap, so it does not run in parallel (parallel tests
+// wait until the sequential ones are done).
+func TestSimBytesMatchesHeap(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 10))
+	m := randomModel(r, 3, 5, false, false)
+	cfg := Config{Draws: 100, Years: 5_000, Seed: 1, Workers: 2}
+	singles := []Portfolio{{0}, {1}, {2}, {3}, {4}}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	s, err := Simulate(t.Context(), m, singles, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Summaries()
+	// The summaries' scratch is garbage once they are done; count it as
+	// SimBytes does, from the peak the collector saw.
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	want := SimBytes(m, len(singles), cfg)
+	scratch := int64(2) * int64(cfg.Draws*cfg.Years) * 8
+	// The estimate counts the workers' scratch, freed after the run; the
+	// rest must match the live heap within 10% (allocator rounding, the
+	// fitted distributions and the sim's own headers).
+	if rest := want - scratch; math.Abs(float64(live-rest)) > 0.1*float64(rest) {
+		t.Errorf("SimBytes() less scratch = %d; the simulation holds %d bytes live", rest, live)
+	}
+	runtime.KeepAlive(s)
 }

@@ -126,3 +126,32 @@ func TestHostileStdinDataset(t *testing.T) {
 		t.Errorf("cybercba validate - < broken: exit %d, stdout %q; want 3 naming stdin:1", r.code, r.stdout)
 	}
 }
+
+// TestHostileMemory is issue 13's case 10: a run that would not fit in
+// --max-memory is refused before it starts, with the estimate and what to
+// change.
+func TestHostileMemory(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run", "--no-files", "--draws", "1000000", "--years", "50", "--max-memory", "1G"},
+			[]string{"would need about 7.", "GiB of memory", "1000000 draws × 50 years × 13 options", "more than --max-memory, 1.0 GiB", "--draws 1"}},
+		{[]string{"run", "--no-files", "--draws", "1", "--years", "10000000", "--max-memory", "100M"},
+			[]string{"would need about 1.5 GiB", "--years 2", "at --draws 1"}},
+		{[]string{"run", "--no-files", "--max-memory", "lots"},
+			[]string{"--max-memory: want a memory size such as 512M or 8G"}},
+	} {
+		var r result
+		withTimeout(t, strings.Join(tt.args, " "), func() { r = cybercba(t, tt.args...) })
+		if r.code != exitInput {
+			t.Errorf("cybercba %s: exit %d; want %d", strings.Join(tt.args, " "), r.code, exitInput)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("cybercba %s: stderr %q; want %q", strings.Join(tt.args, " "), r.stderr, w)
+			}
+		}
+	}
+}
