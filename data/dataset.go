@@ -507,6 +507,7 @@ func (ds *Dataset) Validate() error {
 	for i := range ds.Scopes {
 		v.scope(&ds.Scopes[i], fmt.Sprintf("scopes[%d]", i), scopes)
 	}
+	v.texts(ds)
 	if ds.cells != nil {
 		return errors.Join(ds.cells.cellErrors(v.errs)...)
 	}
@@ -533,9 +534,9 @@ type FieldError struct {
 
 func (e *FieldError) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
+		return Escape(fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg))
 	}
-	return fmt.Sprintf("%s: %s: %s", e.File, e.Field, e.Msg)
+	return Escape(fmt.Sprintf("%s: %s: %s", e.File, e.Field, e.Msg))
 }
 
 func (v *validator) errf(line int, field, format string, args ...any) {
@@ -565,6 +566,14 @@ func (v *validator) number(n *Number, field, at string, kind model.Kind, require
 	} else if max, what := limitOf(field); max > 0 && n.Hi > max {
 		ok = false
 		v.errf(n.pos(), field, "%g is beyond the largest the model takes, %g %s", n.Hi, max, what)
+	}
+	if p := textProblem(n.Note, maxNoteLen, true); p != "" {
+		v.errf(n.pos(), field+".note", "%s", p)
+	}
+	for _, s := range n.Src {
+		if p := textProblem(s, maxIDLen, false); p != "" {
+			v.errf(n.pos(), field+".src", "%s", p)
+		}
 	}
 	switch n.Tag {
 	case "F", "D":

@@ -59,6 +59,20 @@ func TestHostileRefused(t *testing.T) {
 			"calibration.lost_output: 1e+308 is beyond the largest"},
 		{"11: interval wider than six decades", []edit{{"rate:     {lo: 0.1, hi: 1,", "rate:     {lo: 1e-300, hi: 1,"}},
 			"scopes[s].threats[t].rate: [1e-300, 1] spans more than"},
+		{"12: escape sequence in a threat name", []edit{{"name: A threat", "name: \"A \\e[2J\\e]0;pwned\\a threat\""}},
+			`scopes[0].threats[0].name: holds the control character U+001B at byte 2`},
+		{"12: carriage return in a control id", []edit{{"      - id: c\n", "      - id: \"c\\rX\"\n"}, {"capex:    {value: 100,", "capex:    {value: 100,"}},
+			`scopes[0].controls[0].id: holds the control character U+000D`},
+		{"12: bidi override in a scope name", []edit{{"name: A scope", "name: \"A \\u202Eepocs\""}},
+			`scopes[0].name: holds the control character U+202E`},
+		{"12: escape in a note", []edit{{"rate:     {lo: 0.1, hi: 1, tag: J, note: guess}", "rate:     {lo: 0.1, hi: 1, tag: J, note: \"\\e[31mred\"}"}},
+			`scopes[s].threats[t].rate.note: holds the control character U+001B`},
+		{"12: javascript: source url", []edit{{"    year: 2024\n", "    year: 2024\n    url: \"javascript:alert(1)\"\n"}},
+			`sources[0].url: want an http:// or https:// address, got "javascript:alert(1)"`},
+		{"12: file: source url", []edit{{"    year: 2024\n", "    year: 2024\n    url: \"file:///etc/passwd\"\n"}},
+			`sources[0].url: want an http:// or https:// address`},
+		{"16: a 1 MB name", []edit{{"name: A threat", "name: " + strings.Repeat("x", 1<<20)}},
+			"scopes[0].threats[0].name: is 1048576 characters long; at most 200 are allowed"},
 		{"16: fractional source year", []edit{{"year: 2024", "year: 2024.5"}},
 			"sources[0].year"},
 	}
@@ -69,6 +83,9 @@ func TestHostileRefused(t *testing.T) {
 			_, err := data.Load(strings.NewReader(doc), "min.yaml")
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "min.yaml:") {
 				t.Errorf("Load() error = %v; want one starting min.yaml: containing %q", err, tt.want)
+			}
+			if err != nil && strings.ContainsAny(err.Error(), "\x1b\r\a\u202e") {
+				t.Errorf("Load() error = %q; want control characters escaped, not raw", err)
 			}
 		})
 	}

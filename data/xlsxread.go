@@ -1058,6 +1058,9 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 			return v
 		}
 		switch prev, dup := names[sc.Name]; {
+		case textProblem(sc.Name, maxNameLen, false) != "":
+			bad("name", "%s", textProblem(sc.Name, maxNameLen, false))
+			sc.Name = Escape(sc.Name)
 		case sc.Name == "":
 			bad("name", "must not be empty: the name identifies the row and sets its seed")
 		case dup:

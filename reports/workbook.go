@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
@@ -1097,7 +1098,9 @@ func (b *book) sources(r *Report) {
 	table(b, sheetSources, 1, cols, r.Sources)
 	for i, src := range r.Sources {
 		// Excel keeps at most 65,530 links a sheet.
-		if src.URL != "" && i < 65530 && b.err == nil {
+		// Only web addresses become links: a javascript: or file: address
+		// in a dataset stays inert text.
+		if isWebURL(src.URL) && i < 65530 && b.err == nil {
 			b.do(b.f.SetCellHyperLink(sheetSources, cellName(5, i+2), src.URL, "External"))
 		}
 	}
@@ -1120,4 +1123,10 @@ func (b *book) about(r *Report) {
 			b.do(b.f.SetRowHeight(s, row, lines*lineHeight+4))
 		}
 	}
+}
+
+// isWebURL reports whether s is an http or https address.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https"))
 }
