@@ -1114,7 +1114,15 @@ func (b *book) about(r *Report) {
 	b.set(s, 1, 1, "About this workbook: the model and its assumptions", b.st.title)
 	b.freeze(s, 1)
 	b.widths(s, width)
-	for i, p := range aboutText(r) {
+	paras := aboutText(r)
+	if b.err == nil {
+		// Every other sheet is written (Reproduce, which does not count,
+		// comes after): record their digest for a quick check.
+		d, err := ResultsDigest(b.f)
+		b.do(err)
+		paras = append(paras, aboutDigestPrefix+d+". `cybercba reproduce --quick` checks it without re-running; `cybercba reproduce` recomputes every cell.")
+	}
+	for i, p := range paras {
 		row := i + 3
 		b.set(s, 1, row, p, b.st.wrap)
 		// About 1.1 characters of 11 pt prose fit a unit of column width.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/cybercba/cybercba/data"
 )
 
@@ -152,6 +154,50 @@ func TestHostileMemory(t *testing.T) {
 			if !strings.Contains(r.stderr, w) {
 				t.Errorf("cybercba %s: stderr %q; want %q", strings.Join(tt.args, " "), r.stderr, w)
 			}
+		}
+	}
+}
+
+// TestHostileReproduceEditedResults is issue 13's case 1: reproduce checks
+// what a reader sees. An edited figure on a results sheet is named with
+// what the file says and what the inputs give, and reproduce exits 1; the
+// quick check of the About sheet's digest catches it without a re-run.
+func TestHostileReproduceEditedResults(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	args := []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "12", "--years", "300", "-o", dir}
+	mustSucceed(t, cybercba(t, args...), args)
+	book := filepath.Join(dir, "report.xlsx")
+	if r := cybercba(t, "reproduce", "--quick", book); r.code != exitOK || !strings.Contains(r.stdout, "Unedited") {
+		t.Fatalf("reproduce --quick of a fresh report: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, tt := range []struct {
+		sheet, cell string
+		v           any
+		want        string
+	}{
+		{"Summary", "B7", 1.0, "Summary!B7: the file says £1"},
+		{"Ranking", "Q2", 999.0, "Ranking!Q2: the file says £999, the inputs give £"},
+		{"Calibration", "B4", "tampered", "Calibration!B4: the file says tampered"},
+	} {
+		f, err := excelize.OpenFile(book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellValue(tt.sheet, tt.cell, tt.v); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "edited.xlsx")
+		if err := f.SaveAs(out); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		r := cybercba(t, "reproduce", out)
+		if r.code != exitFailure || !strings.Contains(r.stdout, tt.want) || !strings.Contains(r.stdout, "the inputs give") || strings.Contains(r.stdout, "Identical") {
+			t.Errorf("reproduce after setting %s!%s to %v: exit %d; want 1 and %q\n%s", tt.sheet, tt.cell, tt.v, r.code, tt.want, r.stdout)
+		}
+		if r := cybercba(t, "reproduce", "--quick", out); r.code != exitFailure || !strings.Contains(r.stdout, "a cell was edited") {
+			t.Errorf("reproduce --quick after setting %s!%s: exit %d; want 1\n%s", tt.sheet, tt.cell, r.code, r.stdout)
 		}
 	}
 }
