@@ -51,7 +51,7 @@ func TestHostileRefused(t *testing.T) {
 			"scopes[s].recovery: 1e+308 is beyond the largest"},
 		{"11: intensity 1e200", []edit{{"        duration: {lo: 2, hi: 10, tag: J, note: guess}\n", "        duration: {lo: 2, hi: 10, tag: J, note: guess}\n        k_daily: {value: 1e200, tag: J, note: x}\n"}},
 			"scopes[s].threats[t].k_daily: 1e+200 is beyond the largest"},
-		{"11: harm 1e200", []edit{{"    threats:\n", "    harm:\n      deaths_per_day: {value: 1e200, tag: J, note: x}\n      qalys_per_death: {value: 10, tag: J, note: x}\n      value_per_qaly: {value: 70000, tag: J, note: x}\n    threats:\n"}},
+		{"11: harm 1e200", []edit{{"    threats:\n", "    harm:\n      deaths_per_day: {value: 1e200, tag: J, note: x}\n      qalys_per_death: {value: 10, tag: J, note: x}\n      value_per_qaly: {value: 70000, tag: J, note: x}\n      k_full: {value: 1, tag: J, note: x}\n    threats:\n"}},
 			"scopes[s].harm.deaths_per_day: 1e+200 is beyond the largest"},
 		{"11: calibration total 1e308", []edit{
 			{"lost_output: {value: 19000000,", "lost_output: {value: 1e308,"},
@@ -105,7 +105,7 @@ func TestHostileAtLimitsFinite(t *testing.T) {
 		edit{"orgs: {value: 10,", "orgs: {value: 1e7,"},
 		edit{"    threats:\n", "    daily: {lo: 1e6, hi: 1e12, tag: J, note: x}\n    recovery: {value: 1e12, tag: J, note: x}\n" +
 			"    harm:\n      deaths_per_day: {lo: 0.01, hi: 1e4, tag: J, note: x}\n      qalys_per_death: {value: 100, tag: J, note: x}\n" +
-			"      value_per_qaly: {value: 1e12, tag: J, note: x}\n    threats:\n"},
+			"      value_per_qaly: {value: 1e12, tag: J, note: x}\n      k_full: {value: 1e-3, tag: J, note: x}\n    threats:\n"},
 		edit{"units:    {value: 3,", "units:    {value: 1,"},
 		edit{"capex:    {value: 100,", "capex:    {lo: 1e6, hi: 1e12,"},
 		edit{"opex:     {lo: 10, hi: 20,", "opex:     {lo: 1e6, hi: 1e12,"},
