@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
@@ -1116,7 +1117,9 @@ func (b *book) sources(r *Report) {
 	table(b, sheetSources, 1, cols, r.Sources)
 	for i, src := range r.Sources {
 		// Excel keeps at most 65,530 links a sheet.
-		if src.URL != "" && i < 65530 && b.err == nil {
+		// Only web addresses become links: a javascript: or file: address
+		// in a dataset stays inert text.
+		if isWebURL(src.URL) && i < 65530 && b.err == nil {
 			b.do(b.f.SetCellHyperLink(sheetSources, cellName(5, i+2), src.URL, "External"))
 		}
 	}
@@ -1130,7 +1133,15 @@ func (b *book) about(r *Report) {
 	b.set(s, 1, 1, "About this workbook: the model and its assumptions", b.st.title)
 	b.freeze(s, 1)
 	b.widths(s, width)
-	for i, p := range aboutText(r) {
+	paras := aboutText(r)
+	if b.err == nil {
+		// Every other sheet is written (Reproduce, which does not count,
+		// comes after): record their digest for a quick check.
+		d, err := WorkbookDigest(b.f)
+		b.do(err)
+		paras = append(paras, aboutDigestPrefix+d+". `cybercba reproduce --quick` checks it without re-running; `cybercba reproduce` recomputes every cell.")
+	}
+	for i, p := range paras {
 		row := i + 3
 		b.set(s, 1, row, p, b.st.wrap)
 		// About 1.1 characters of 11 pt prose fit a unit of column width.
@@ -1139,4 +1150,10 @@ func (b *book) about(r *Report) {
 			b.do(b.f.SetRowHeight(s, row, lines*lineHeight+4))
 		}
 	}
+}
+
+// isWebURL reports whether s is an http or https address.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https"))
 }

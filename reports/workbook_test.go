@@ -627,3 +627,17 @@ func TestUnique(t *testing.T) {
 		t.Errorf("unique = %q; want %q", got, want)
 	}
 }
+
+// TestIsWebURL is issue 13's case 12: only http and https addresses
+// become links on the Sources sheet.
+func TestIsWebURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://www.nao.org.uk/x": true, "http://example.org": true, "HTTPS://EXAMPLE.ORG/": true,
+		"javascript:alert(1)": false, "file:///etc/passwd": false, "data:text/html,x": false, "": false, "//example.org": false,
+	} {
+		if got := isWebURL(s); got != want {
+			t.Errorf("isWebURL(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
