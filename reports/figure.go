@@ -36,6 +36,11 @@ type Figure struct {
 	// data is the table the figure draws, a header row first, written by
 	// WriteCSV.
 	data [][]string
+	// tiles, when set, are drawn instead of plot: a grid of panels under
+	// the title, with shared axis labels and a note (see drawTiles).
+	tiles      [][]*plot.Plot
+	tileLabels [2]string
+	tileNote   string
 }
 
 // WriteCSV writes the numbers the figure draws to w as CSV, a header row
@@ -143,6 +148,10 @@ func (f Figure) draw(c draw.Canvas) {
 		f.key.draw(band)
 		c.Min.Y += h + margin
 	}
+	if f.tiles != nil {
+		f.drawTiles(c)
+		return
+	}
 	f.plot.Draw(c)
 }
 
@@ -226,7 +235,7 @@ func Figures(r *Report) ([]Figure, error) {
 	}
 	var figs []Figure
 	for _, build := range []func(*Report, []option) (Figure, bool, error){
-		lecFigure, histogramFigure, rankingFigure, socialFigure, frontierFigure, tornadoFigure, calibrationFigure,
+		lecFigure, histogramFigure, rankingFigure, buildUpFigure, socialFigure, frontierFigure, tornadoFigure, calibrationFigure,
 	} {
 		f, ok, err := build(r, opts)
 		if err != nil {
@@ -238,6 +247,14 @@ func Figures(r *Report) ([]Figure, error) {
 			f.H += captionRoom(f.Caption)
 			figs = append(figs, f)
 		}
+	}
+	health, err := healthFigures(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range health {
+		f.H += captionRoom(f.Caption)
+		figs = append(figs, f)
 	}
 	return figs, nil
 }

@@ -277,3 +277,20 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryFigureHasData checks that every figure of every test report
+// writes a CSV with a header and at least one row of data.
+func TestEveryFigureHasData(t *testing.T) {
+	t.Parallel()
+	for _, get := range []func() (*Report, error){typical, social, sensitive, chosenNPV} {
+		figs, err := Figures(report(t, get))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			if len(f.data) < 2 || len(f.data[0]) == 0 {
+				t.Errorf("%s: its CSV has %d rows; want a header and data", f.Name, len(f.data))
+			}
+		}
+	}
+}

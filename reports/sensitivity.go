@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -46,12 +45,10 @@ func portfolioIDs(m *model.Model, p model.Portfolio, sep string) string {
 	return strings.Join(ids, sep)
 }
 
-// inputLabel names an input on a plot axis, in full, wrapped onto lines
-// that fit the axis's share of the figure: its item without the words
-// "threat" and "control", and its field: "Worm (worm): events a year".
+// inputLabel names an input on a plot axis in words, in full, wrapped
+// onto lines that fit the axis's share of the figure.
 func inputLabel(in model.Input) string {
-	item := strings.TrimPrefix(strings.TrimPrefix(in.Item, "threat "), "control ")
-	return wrap(item+": "+in.Field, textStyle(tickSize), rankLabelShare*figWidth)
+	return wrap(in.Name(), textStyle(tickSize), rankLabelShare*figWidth)
 }
 
 // fitTitle returns a plot title on one line if it fits the figure's width,
@@ -228,17 +225,14 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 	})
 }
 
-// moneyFields are the fields of inputs that are amounts of money, as the
-// model names them.
-var moneyFields = []string{"lost output per organisation-day", "IT recovery cost per organisation", "cost per event", "capital cost", "yearly running cost"}
-
 // inputStyle returns the cell style of an input's values: a share for a
 // fraction or an uplift, money for a cost, a plain number otherwise.
 func (b *book) inputStyle(in model.Input) int {
-	switch {
-	case in.Kind == model.Fraction || in.Field == "optimism bias":
+	switch in.Unit() {
+	case model.Share:
 		return b.st.pct
-	case slices.Contains(moneyFields, in.Field):
+	case model.Money:
+		// An input's value, read exactly: whole amounts, not millions.
 		return b.st.pounds
 	}
 	return b.st.value
