@@ -39,11 +39,12 @@ const (
 
 // writeReproduce writes the Reproduce sheet: a note, the digest, the
 // arguments (one per column), the figures (name, value), and the dataset
-// one line per row in column A.
-func writeReproduce(f *excelize.File, rp *Reproduction) error {
+// one line per row in column A. It returns the last row of the figures,
+// the end of what is printed.
+func writeReproduce(f *excelize.File, rp *Reproduction) (int, error) {
 	s := SheetReproduce
 	if _, err := f.NewSheet(s); err != nil {
-		return err
+		return 0, err
 	}
 	set := func(col, row int, v any) error {
 		name, err := excelize.CoordinatesToCellName(col, row)
@@ -73,6 +74,7 @@ func writeReproduce(f *excelize.File, rp *Reproduction) error {
 		do(set(2, row, fg[1])) // text, so no digit is lost
 		row++
 	}
+	printed := row - 1
 	row++
 	do(set(1, row, "Dataset (YAML)"))
 	row++
@@ -81,14 +83,14 @@ func writeReproduce(f *excelize.File, rp *Reproduction) error {
 		row++
 	}
 	if row > excelize.TotalRows {
-		return fmt.Errorf("%s: the dataset has too many lines for a sheet", s)
+		return 0, fmt.Errorf("%s: the dataset has too many lines for a sheet", s)
 	}
 	do(f.SetColWidth(s, "A", "A", 60))
 	do(f.SetColWidth(s, "B", "B", 30))
 	if len(errs) > 0 {
-		return errs[0]
+		return 0, errs[0]
 	}
-	return nil
+	return printed, nil
 }
 
 // ReadReproduction reads the Reproduce sheet of an open workbook.

@@ -177,6 +177,12 @@ func writeOutputs(dir string, formats []string, rep *reports.Report) (written []
 			}
 			names = append(names, name)
 		}
+		// The figure's data as CSV beside its images.
+		name := filepath.Join(setPlots, f.Name+".csv")
+		if err := writeFile(filepath.Join(stage, name), f.WriteCSV); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		}
+		names = append(names, name)
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
@@ -227,7 +233,7 @@ func checkPlots(plots string) error {
 	}
 	for _, e := range entries {
 		switch filepath.Ext(e.Name()) {
-		case ".png", ".svg", ".pdf":
+		case ".png", ".svg", ".pdf", ".csv":
 			if e.Type().IsRegular() {
 				continue
 			}
