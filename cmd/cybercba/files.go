@@ -42,9 +42,11 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	return os.Rename(f.Name(), path)
 }
 
-// writeOutputs writes report.xlsx and plots/ into dir, creating it, and
-// returns the paths written.
-func writeOutputs(dir string, formats []string, rep *reports.Report) ([]string, error) {
+// writeOutputs writes report.xlsx, report.html and plots/ into dir,
+// creating it, and returns the paths written, the workbook and the page
+// first. onFile, if not nil, is called after each file with the count
+// written and the total.
+func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func(done, total int)) ([]string, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
 		return nil, err
 	}
@@ -53,18 +55,29 @@ func writeOutputs(dir string, formats []string, rep *reports.Report) ([]string, 
 		return nil, err
 	}
 	var written []string
-	book := filepath.Join(dir, "report.xlsx")
-	if err := writeAtomic(book, func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
+	total := 2 + len(figs)*len(formats)
+	write := func(path string, f func(io.Writer) error) error {
+		if err := writeAtomic(path, f); err != nil {
+			return err
+		}
+		written = append(written, path)
+		if onFile != nil {
+			onFile(len(written), total)
+		}
+		return nil
+	}
+	if err := write(filepath.Join(dir, "report.xlsx"), func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
 		return written, err
 	}
-	written = append(written, book)
+	if err := write(filepath.Join(dir, "report.html"), func(w io.Writer) error { return reports.WriteHTML(w, rep) }); err != nil {
+		return written, err
+	}
 	for _, f := range figs {
 		for _, format := range formats {
 			path := filepath.Join(dir, "plots", f.Name+"."+format)
-			if err := writeAtomic(path, func(w io.Writer) error { return f.Write(w, format) }); err != nil {
+			if err := write(path, func(w io.Writer) error { return f.Write(w, format) }); err != nil {
 				return written, err
 			}
-			written = append(written, path)
 		}
 	}
 	return written, nil

@@ -127,6 +127,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 }
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
 	var o runOptions
 	fs := runFlags(&o)
 	pos, err := parseArgs(fs, args, stdout, runUsage)
@@ -151,7 +152,6 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, w := range job.warnings {
 		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.ds.File, w)
 	}
-	start := time.Now()
 	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
 	if err != nil {
 		return err
@@ -169,7 +169,13 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	elapsed := time.Since(start)
+	var written []string
+	if !o.NoFiles {
+		if written, err = writeRunFiles(job, recordedArgs(fs), an, pa, sens, stderr); err != nil {
+			return err
+		}
+	}
+	elapsed := time.Since(start) // the whole run, files included
 	if o.JSON {
 		if err := writeJSON(stdout, job, an, pa, sens); err != nil {
 			return err
@@ -184,25 +190,38 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			writeSensitivity(stdout, job, sens)
 		}
 	}
-	if o.NoFiles {
-		return nil
-	}
-	rep := buildReport(job, an)
-	rep.Portfolio = pa
-	rep.Sensitivity = sens
-	rep.Reproduce = &reports.Reproduction{
-		Digest: job.digest, Args: recordedArgs(fs), Figures: headline(job, an, pa), Dataset: canonicalYAML(job.ds),
-	}
-	written, err := writeOutputs(o.Out, job.formats, rep)
-	if err != nil {
-		return fmt.Errorf("writing outputs: %w", err)
-	}
 	msg := stdout
 	if o.JSON {
 		msg = stderr // keep stdout pure JSON
 	}
-	fmt.Fprintf(msg, "\nWrote %s and %d plots in %s\n", written[0], len(written)-1, filepath.Join(o.Out, "plots"))
+	writtenLine(msg, o.Out, written)
 	return nil
+}
+
+// writeRunFiles writes a run's workbook, report.html and plots into the
+// output folder, with a progress bar on a terminal, and returns the paths
+// written.
+func writeRunFiles(job *job, args []string, an *model.Analysis, pa *model.PortfolioAnalysis, sens *model.Sensitivity, stderr io.Writer) ([]string, error) {
+	rep := buildReport(job, an)
+	rep.Portfolio = pa
+	rep.Sensitivity = sens
+	rep.Reproduce = &reports.Reproduction{
+		Digest: job.digest, Args: args, Figures: headline(job, an, pa), Dataset: canonicalYAML(job.ds),
+	}
+	written, err := writeOutputs(job.opts.Out, job.formats, rep, progress(stderr, job.opts.Quiet, "writing files", 2))
+	if err != nil {
+		return nil, fmt.Errorf("writing outputs: %w", err)
+	}
+	return written, nil
+}
+
+// writtenLine says where writeOutputs wrote: the workbook, the page and
+// the count of plots. It writes nothing when nothing was written.
+func writtenLine(w io.Writer, out string, written []string) {
+	if len(written) < 2 {
+		return
+	}
+	fmt.Fprintf(w, "\nWrote %s, %s and %d plots in %s\n", written[0], written[1], len(written)-2, filepath.Join(out, "plots"))
 }
 
 // job is a run's resolved inputs.
