@@ -213,7 +213,11 @@ func newHTMLPage(r *Report) (*htmlPage, error) {
 		p.Generated = r.Generated.UTC().Format("2 January 2006, 15:04 UTC")
 	}
 	if r.Reproduce != nil {
-		p.ReproduceArgs = strings.Join(append([]string{"cybercba"}, r.Reproduce.Args...), " ")
+		cmd := append([]string{"cybercba", "run"}, r.Reproduce.Args...)
+		if r.Dataset != "" && !strings.Contains(r.Dataset, "embedded") {
+			cmd = append(cmd, r.Dataset)
+		}
+		p.ReproduceArgs = strings.Join(cmd, " ")
 	}
 	if hasSocial(r) {
 		p.Social = socialOf(r, take("ranking-social"))
