@@ -183,7 +183,7 @@ func newHTMLPage(r *Report) (*htmlPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	inline, fonts, err := inlineFigures(r, figs)
+	inline, fonts, err := inlineFigures(figs, func(f Figure) string { return altText(r, f) })
 	if err != nil {
 		return nil, err
 	}
@@ -815,9 +815,10 @@ var fontFace = regexp.MustCompile(`(?s)@font-face\{.*?\n\t\t\}`)
 // svgDefs matches the <defs> block vgsvg writes for embedded fonts.
 var svgDefs = regexp.MustCompile(`(?s)<defs>\s*<style>.*?</style>\s*</defs>\s*`)
 
-// inlineFigures draws each figure as SVG for the page, keyed by name,
-// with its fonts' @font-face rules taken out of the SVGs, each font once.
-func inlineFigures(r *Report, figs []Figure) (map[string]*htmlFigure, template.CSS, error) {
+// inlineFigures draws each figure as SVG for the page, keyed by name, with
+// its alt text from altOf, and its fonts' @font-face rules taken out of the
+// SVGs, each font once.
+func inlineFigures(figs []Figure, altOf func(Figure) string) (map[string]*htmlFigure, template.CSS, error) {
 	out := map[string]*htmlFigure{}
 	var fonts []string
 	for _, f := range figs {
@@ -838,7 +839,7 @@ func inlineFigures(r *Report, figs []Figure) (map[string]*htmlFigure, template.C
 		if i < 0 {
 			return nil, "", fmt.Errorf("%s: no <svg> element in the drawing", f.Name)
 		}
-		alt := altText(r, f)
+		alt := altOf(f)
 		s = `<svg role="img" aria-label="` + template.HTMLEscapeString(alt) + `" class="plot"` + s[i+len("<svg"):]
 		// A tooltip and the accessible name, as the SVG's first child.
 		if j := strings.Index(s, ">"); j > 0 {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -268,5 +269,68 @@ func TestOrdinalPct(t *testing.T) {
 		if got := ordinalPct(tt.p); got != tt.want {
 			t.Errorf("ordinalPct(%g) = %q; want %q", tt.p, got, tt.want)
 		}
+	}
+}
+
+// TestWriteBatchHTML checks a batch's page: self-contained, a comparison
+// first with a row and a section per scenario that ran, the problems of
+// those that did not, and every amount as the workbook's notes write it.
+func TestWriteBatchHTML(t *testing.T) {
+	t.Parallel()
+	b := testBatch()
+	var buf bytes.Buffer
+	if err := WriteBatchHTML(&buf, b); err != nil {
+		t.Fatalf("WriteBatchHTML: %v", err)
+	}
+	doc, err := html.Parse(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svgs int
+	walk(doc, func(n *html.Node) {
+		switch n.Data {
+		case "script", "link", "img", "iframe", "object":
+			t.Errorf("page has a <%s> element", n.Data)
+		case "svg":
+			svgs++
+			if attr(n, "aria-label") == "" {
+				t.Error("the figure has no alt text")
+			}
+		}
+	})
+	if svgs != 1 {
+		t.Errorf("%d figures; want the comparison figure", svgs)
+	}
+	cmp := byID(doc, "comparison")
+	if cmp == nil {
+		t.Fatal("no comparison section")
+	}
+	text := textOf(cmp)
+	cur := b.currency()
+	for _, r := range b.Rows {
+		if byID(doc, "scenario-"+fmt.Sprint(r.Index)) == nil {
+			t.Errorf("no section for scenario %d %q", r.Index, r.Name)
+		}
+		for _, want := range []string{r.Name, cur.text(r.ALE) + " ± " + cur.text(r.ALESE)} {
+			if !strings.Contains(text, want) {
+				t.Errorf("comparison lacks %q", want)
+			}
+		}
+	}
+	if !strings.Contains(text, "4 of 5 scenarios ran; 1 could not run") {
+		t.Errorf("comparison summary %q; want 4 of 5 ran", textOf(byID(doc, "recommendation")))
+	}
+	// Row 2 recommends its portfolio, not its best single control.
+	if !strings.Contains(text, "C1+C2") || !strings.Contains(text, cur.text(3e6)) {
+		t.Error("the budget scenario's recommendation is not its portfolio (C1+C2, NPV £3m)")
+	}
+	errs := textOf(byID(doc, "errors"))
+	for _, e := range b.Errors {
+		if !strings.Contains(errs, e.Cell) || !strings.Contains(errs, e.Msg) {
+			t.Errorf("errors section lacks %s: %s", e.Cell, e.Msg)
+		}
+	}
+	if prov := textOf(byID(doc, "provenance")); !strings.Contains(prov, b.Digest) || !strings.Contains(prov, "2017") {
+		t.Errorf("provenance lacks the digest or seed: %s", prov)
 	}
 }

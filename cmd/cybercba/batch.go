@@ -48,7 +48,9 @@ loss, its P95, the best control with its NPV, BCR and their 90% intervals,
 and, for a row with a budget, the best portfolio within it and the share
 of the budget it uses), a chart comparing the scenarios, Errors (the
 problems of the rows that could not run, naming the row and cell; the
-other rows still run) and About (seed, draws × years, the input's SHA-256).
+other rows still run) and About (seed, draws × years, the input's SHA-256);
+and beside it, with the same name ending .html, one self-contained page:
+the comparison of the scenarios first, then a section per scenario.
 
 Each row starts from the Settings sheet; its cells replace what they set.
 Its seed is derived from the master seed and the row's name (the first 8
@@ -121,12 +123,20 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := writeAtomic(out, func(w io.Writer) error { return reports.WriteBatch(w, b) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
+	wrote := out
+	if shards <= 1 { // a part's page comes with the merge
+		page := htmlBeside(out)
+		if err := writeAtomic(page, func(w io.Writer) error { return reports.WriteBatchHTML(w, b) }); err != nil {
+			return fmt.Errorf("writing results: %w", err)
+		}
+		wrote += " and " + page
+	}
 	what := "every scenario"
 	if shards > 1 {
 		what = fmt.Sprintf("shard %d of %d", shard, shards)
 	}
 	ran, failed := len(b.Rows), b.Failed()
-	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), out)
+	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), wrote)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d scenarios failed: their problems are on the Errors sheet of %s", failed, ran+failed, out)
 	}
@@ -450,4 +460,14 @@ func unjoinAll(err error) []error {
 		return out
 	}
 	return []error{err}
+}
+
+// htmlBeside returns the name of the HTML page written beside a results
+// workbook: results.xlsx gives results.html.
+func htmlBeside(book string) string {
+	page := strings.TrimSuffix(book, filepath.Ext(book)) + ".html"
+	if page == book {
+		page += ".html"
+	}
+	return page
 }

@@ -19,7 +19,8 @@ parts come from the same inputs workbook (by its SHA-256), settings,
 version of cybercba and currency symbol (--currency-symbol), that shards 1
 to n are each there once, and that every scenario is in exactly one part.
 The merged workbook keeps the parts' currency symbol. The parts are only
-read.
+read. Beside the workbook it writes the batch's HTML page (results.html
+for results.xlsx), which shards leave to the merge.
 
 Exit status 0 when the parts merge, even if some scenarios failed (their
 problems are on the Errors sheet; a line on stderr says how many), 3 when
@@ -60,7 +61,11 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := writeAtomic(*out, func(w io.Writer) error { return reports.WriteBatch(w, merged) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
-	fmt.Fprintf(stdout, "Merged %d parts: %d scenarios, %d ran; wrote %s\n", len(parts), merged.Total, len(merged.Rows), *out)
+	page := htmlBeside(*out)
+	if err := writeAtomic(page, func(w io.Writer) error { return reports.WriteBatchHTML(w, merged) }); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	fmt.Fprintf(stdout, "Merged %d parts: %d scenarios, %d ran; wrote %s and %s\n", len(parts), merged.Total, len(merged.Rows), *out, page)
 	if n := merged.Failed(); n > 0 {
 		fmt.Fprintf(stderr, "cybercba: %d of %d scenarios failed: their problems are on the Errors sheet of %s\n", n, merged.Total, *out)
 	}
