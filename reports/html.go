@@ -122,6 +122,8 @@ type htmlTable struct {
 	Head    []string
 	Rows    [][]string
 	Right   map[int]bool
+	// Class is the table's CSS class, if any.
+	Class string
 	// Note is printed under the table.
 	Note string
 }
@@ -277,6 +279,12 @@ func minus(s string) string {
 // intervalText writes a 90% interval of amounts: "£12.3m to £45.6m".
 func intervalText(cur currency, iv model.Interval) string {
 	return cur.text(iv.Lo) + " to " + cur.text(iv.Hi)
+}
+
+// withSE writes an amount and its standard error, "£12.3m ± £1.2m", the
+// ± held to the error so that a narrow column breaks before it.
+func withSE(cur currency, x, se float64) string {
+	return cur.text(x) + " ±\u00a0" + cur.text(se)
 }
 
 // recommendation returns what the report recommends: its controls, its
@@ -538,6 +546,7 @@ func rankingTable(r *Report) htmlTable {
 	t := htmlTable{
 		Caption: fmt.Sprintf("Each control alone, ranked by %s (%s view; NPV over %d years, %s)", metricName(r), viewName(r), h, discountText(r)),
 		Head:    []string{"Rank", "Control", "Cost a year", "ΔALE a year", "NPV", "NPV 90% interval", "BCR", "ROSI", "P(NPV > 0)", "P(rank 1)", "Payback"},
+		Class:   "named",
 		Right:   map[int]bool{0: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true},
 		Note: "Cost a year is the equivalent annual cost (capex and renewals annuitised, plus opex, with optimism bias); payback is discounted. " +
 			"± is one Monte Carlo standard error; intervals and probabilities are across outer draws of the uncertain inputs.",
@@ -554,7 +563,7 @@ func rankingTable(r *Report) htmlTable {
 			rank1 = pctText(an.Ranking.Prob[i][0])
 		}
 		t.Rows = append(t.Rows, []string{strconv.Itoa(k + 1), strings.TrimSpace(c.ID + " " + c.Name), cur.text(res.EAC.Mean),
-			cur.text(res.DeltaALE.Mean) + " ± " + cur.text(res.DeltaALESE), cur.text(res.NPV.Mean) + " ± " + cur.text(res.NPVSE),
+			withSE(cur, res.DeltaALE.Mean, res.DeltaALESE), withSE(cur, res.NPV.Mean, res.NPVSE),
 			intervalText(cur, res.NPV), ratioText(res.BCR.Mean), pctText(res.ROSI.Mean), pctText(res.PNPVPositive), rank1, pb})
 	}
 	return t
@@ -572,8 +581,13 @@ func percentileTable(r *Report, opts []option) htmlTable {
 	}
 	for _, o := range opts {
 		s := o.sum
-		t.Rows = append(t.Rows, []string{o.label, cur.text(s.ALE) + " ± " + cur.text(s.ALESE), cur.text(s.P50), cur.text(s.P90),
-			cur.text(s.P95) + " ± " + cur.text(s.P95SE), cur.text(s.P99), cur.text(s.TVaR95) + " ± " + cur.text(s.TVaR95SE)})
+		label := o.label
+		if res := o.result; res != nil && len(res.Portfolio) == 1 && o.short != "Recommended" {
+			c := r.Model.Controls[res.Portfolio[0]]
+			label = strings.TrimSpace(c.ID + " " + c.Name)
+		}
+		t.Rows = append(t.Rows, []string{label, withSE(cur, s.ALE, s.ALESE), cur.text(s.P50), cur.text(s.P90),
+			withSE(cur, s.P95, s.P95SE), cur.text(s.P99), withSE(cur, s.TVaR95, s.TVaR95SE)})
 	}
 	return t
 }
@@ -620,8 +634,8 @@ func portfolioOf(r *Report, fig *htmlFigure) *htmlPortfolio {
 	)
 	if res := pa.Result; res != nil {
 		t.Rows = append(t.Rows,
-			[]string{"ΔALE a year", cur.text(res.DeltaALE.Mean) + " ± " + cur.text(res.DeltaALESE), intervalText(cur, res.DeltaALE)},
-			[]string{"NPV", cur.text(res.NPV.Mean) + " ± " + cur.text(res.NPVSE), intervalText(cur, res.NPV)},
+			[]string{"ΔALE a year", withSE(cur, res.DeltaALE.Mean, res.DeltaALESE), intervalText(cur, res.DeltaALE)},
+			[]string{"NPV", withSE(cur, res.NPV.Mean, res.NPVSE), intervalText(cur, res.NPV)},
 			[]string{"BCR", ratioText(res.BCR.Mean), ratioText(res.BCR.Lo) + " to " + ratioText(res.BCR.Hi)},
 			[]string{"P(NPV > 0)", pctText(res.PNPVPositive), ""},
 			[]string{"P95 of annual loss, baseline → with it", cur.text(r.Analysis.Baseline.P95) + " → " + cur.text(res.Loss.P95), ""},
@@ -723,7 +737,7 @@ func calibrationOf(r *Report, fig *htmlFigure) htmlCalibration {
 		{"of which IT costs", cur.text(c.IT), ""},
 		{"c_d: lost output per organisation-day", cur.text(fit.Daily), cur.text(fit.DailyNow)},
 		{"c_r: IT recovery per disrupted organisation", cur.text(fit.Recovery), cur.text(fit.RecoveryNow)},
-		{"Replay: simulated mean", cur.text(fit.Replay.SimMean) + " ± " + cur.text(fit.Replay.SE), ""},
+		{"Replay: simulated mean", withSE(cur, fit.Replay.SimMean, fit.Replay.SE), ""},
 		{"Replay: 90% interval", cur.text(fit.Replay.P5) + " to " + cur.text(fit.Replay.P95), ""},
 	}
 	out.Holdouts = htmlTable{

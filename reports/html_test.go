@@ -311,8 +311,8 @@ func TestWriteBatchHTML(t *testing.T) {
 		if byID(doc, "scenario-"+fmt.Sprint(r.Index)) == nil {
 			t.Errorf("no section for scenario %d %q", r.Index, r.Name)
 		}
-		for _, want := range []string{r.Name, cur.text(r.ALE) + " ± " + cur.text(r.ALESE)} {
-			if !strings.Contains(text, want) {
+		for _, want := range []string{r.Name, withSE(cur, r.ALE, r.ALESE)} {
+			if !strings.Contains(text, strings.Join(strings.Fields(want), " ")) {
 				t.Errorf("comparison lacks %q", want)
 			}
 		}

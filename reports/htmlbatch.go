@@ -103,7 +103,7 @@ func newBatchPage(b *Batch) (*batchPage, error) {
 	for i := range b.Rows {
 		r := &b.Rows[i]
 		d, _ := batchDecision(r)
-		row := []string{r.Name, r.Scope, cur.text(r.ALE) + " ± " + cur.text(r.ALESE), cur.text(r.P95), optionName(d), "", "", "", ""}
+		row := []string{r.Name, r.Scope, withSE(cur, r.ALE, r.ALESE), cur.text(r.P95), optionName(d), "", "", "", ""}
 		if d != nil {
 			row[5], row[6], row[7], row[8] = cur.text(d.Cost), cur.text(d.NPV.Mean), intervalText(cur, d.NPV), pctText(d.PNPVPositive)
 		}
@@ -169,7 +169,7 @@ func batchScenarioOf(b *Batch, r *BatchRow) batchScenario {
 		Head:    []string{"Measure", "Value", "90% interval"},
 		Right:   map[int]bool{1: true},
 		Rows: [][]string{
-			{"Baseline expected annual loss", cur.text(r.ALE) + " ± " + cur.text(r.ALESE), ""},
+			{"Baseline expected annual loss", withSE(cur, r.ALE, r.ALESE), ""},
 			{"Baseline 95th percentile", cur.text(r.P95), ""},
 			{"Baseline TVaR95", cur.text(r.TVaR95), ""},
 		},
