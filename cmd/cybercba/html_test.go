@@ -11,8 +11,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestBatchWritesHTML checks that batch writes its page beside the results
-// workbook, that a shard leaves the page to the merge, and that the merged
+// TestBatchWritesHTML checks that batch prints a line per scenario (beta,
+// with a budget, recommending its portfolio), writes its page beside the
+// results workbook, that a shard leaves the page to the merge, and that the merged
 // page compares the same scenarios, in the same figures, as the single
 // run's.
 func TestBatchWritesHTML(t *testing.T) {
@@ -25,6 +26,11 @@ func TestBatchWritesHTML(t *testing.T) {
 	args := slices.Concat([]string{"batch", in, "-o", single}, batchSmall)
 	r := cybercba(t, args...)
 	mustSucceed(t, r, args)
+	for _, want := range []string{"Scenario", "Recommends", "\nalpha ", "\nbeta ", "(portfolio)", "\ngamma "} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("batch's table lacks %q:\n%s", want, r.stdout)
+		}
+	}
 	page := filepath.Join(dir, "single.html")
 	if !strings.Contains(r.stdout, "wrote "+single+" and "+page) {
 		t.Errorf("batch stdout %q does not name the page", r.stdout)
