@@ -472,6 +472,7 @@ func progress(stderr io.Writer, quiet bool, what string, total int) func(done, t
 		progressbar.OptionShowCount(),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetWidth(30),
+		progressbar.OptionSetRenderBlankState(true), // shown from the start, not from the first step
 	)
 	var mu sync.Mutex
 	high := 0
