@@ -56,6 +56,9 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 	}
 	var written []string
 	total := 2 + len(figs)*len(formats)
+	if onFile != nil {
+		onFile(0, total)
+	}
 	write := func(path string, f func(io.Writer) error) error {
 		if err := writeAtomic(path, f); err != nil {
 			return err
