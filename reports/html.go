@@ -45,8 +45,10 @@ var htmlTemplate = template.Must(template.New("report.tmpl").Funcs(template.Func
 }).ParseFS(htmlFiles, "html/report.tmpl"))
 
 // WriteHTML writes the run's report as one self-contained HTML page to w.
-func WriteHTML(w io.Writer, r *Report) error {
-	page, err := newHTMLPage(r)
+// figs are the report's figures, as Figures returns them, so that a caller
+// writing them as files too builds them once; nil builds them.
+func WriteHTML(w io.Writer, r *Report, figs []Figure) error {
+	page, err := newHTMLPage(r, figs)
 	if err != nil {
 		return err
 	}
@@ -176,14 +178,15 @@ type htmlCalibration struct {
 }
 
 // newHTMLPage gathers what the report shows.
-func newHTMLPage(r *Report) (*htmlPage, error) {
+func newHTMLPage(r *Report, figs []Figure) (*htmlPage, error) {
 	opts, err := options(r)
 	if err != nil {
 		return nil, err
 	}
-	figs, err := Figures(r)
-	if err != nil {
-		return nil, err
+	if figs == nil {
+		if figs, err = Figures(r); err != nil {
+			return nil, err
+		}
 	}
 	inline, fonts, err := inlineFigures(figs, func(f Figure) string { return altText(r, f) })
 	if err != nil {

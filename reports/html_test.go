@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 func writePage(t *testing.T, r *Report) (*html.Node, string) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteHTML(&buf, r); err != nil {
+	if err := WriteHTML(&buf, r, nil); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	doc, err := html.Parse(bytes.NewReader(buf.Bytes()))
@@ -254,7 +255,7 @@ func TestHTMLWeakPoint(t *testing.T) {
 func TestHTMLBadReport(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := WriteHTML(&buf, &Report{}); err == nil || buf.Len() > 0 {
+	if err := WriteHTML(&buf, &Report{}, nil); err == nil || buf.Len() > 0 {
 		t.Errorf("WriteHTML(empty report) = %v, %d bytes; want an error and nothing written", err, buf.Len())
 	}
 }
@@ -332,5 +333,23 @@ func TestWriteBatchHTML(t *testing.T) {
 	}
 	if prov := textOf(byID(doc, "provenance")); !strings.Contains(prov, b.Digest) || !strings.Contains(prov, "2017") {
 		t.Errorf("provenance lacks the digest or seed: %s", prov)
+	}
+}
+
+// BenchmarkWriteHTML writes report.html of the benchmarks' run of
+// 1,000,000 simulated years, its figures built beforehand (as the command
+// builds them once for the files and the page): the figures drawn as
+// inline SVG, and the tables.
+func BenchmarkWriteHTML(b *testing.B) {
+	r := report(b, bigReport)
+	figs, err := Figures(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteHTML(io.Discard, r, figs); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

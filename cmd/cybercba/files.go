@@ -72,7 +72,7 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 	if err := write(filepath.Join(dir, "report.xlsx"), func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
 		return written, err
 	}
-	if err := write(filepath.Join(dir, "report.html"), func(w io.Writer) error { return reports.WriteHTML(w, rep) }); err != nil {
+	if err := write(filepath.Join(dir, "report.html"), func(w io.Writer) error { return reports.WriteHTML(w, rep, figs) }); err != nil {
 		return written, err
 	}
 	for _, f := range figs {
