@@ -458,14 +458,17 @@ func ordinalPct(p float64) string {
 	return strconv.Itoa(n) + suffix
 }
 
+// moneyKeys are the dataset keys of inputs that are amounts of money.
+var moneyKeys = []string{"daily", "recovery", "fixed", "capex", "opex"}
+
 // inputValue writes an input's value: a share, an amount or a number.
 func inputValue(cur currency, in model.Input, x float64) string {
 	switch {
 	case !finite(x):
 		return "n/a"
-	case in.Kind == model.Fraction || in.Field == "optimism bias":
+	case in.Kind == model.Fraction || in.Field == "optimism bias" || in.Ref.Key == "optimism_bias":
 		return pctText(x)
-	case slices.Contains(moneyFields, in.Field):
+	case slices.Contains(moneyKeys, in.Ref.Key) || slices.Contains(moneyFields, in.Field):
 		return cur.text(x)
 	}
 	return minus(strconv.FormatFloat(roundSig(x, 3), 'f', -1, 64))
