@@ -100,6 +100,9 @@ type htmlDecision struct {
 	// heading and a note on how it is built.
 	BuildUpTitle, BuildUpNote string
 	BuildUp                   htmlTable
+	// LeftOut says why each control with a positive NPV alone is not in
+	// the recommendation.
+	LeftOut []string
 	// WeakPoint is the input the answer is most sensitive to and its
 	// switching value, in words; empty without a sensitivity analysis.
 	WeakPoint string
@@ -295,6 +298,17 @@ func withSE(cur currency, x, se float64) string {
 // wins over every control with a positive NPV.
 func recommendation(r *Report) (ids []string, res *model.Result, how string) {
 	an := r.Analysis
+	if d := r.Decision; d != nil && d.Portfolio != nil {
+		pa := d.Portfolio
+		how := "the best set of controls by exact search, maximising " + objectiveShort(pa.Objective)
+		if d.Budgeted {
+			how += " " + withinText(currencyOf(r), pa.Constraints)
+		}
+		if len(pa.Choice.Controls) == 0 {
+			how = "no set of controls improves on doing nothing"
+		}
+		return pa.Choice.Controls, pa.Result, how
+	}
 	if pa := r.Portfolio; pa != nil {
 		return pa.Choice.Controls, pa.Result, "the best portfolio " + withinText(currencyOf(r), pa.Constraints) +
 			", maximising " + objectiveShort(pa.Objective) + " by exact search"
@@ -369,19 +383,26 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 	d.Headline = append(d.Headline, htmlFigureRow{"Gordon–Loeb bound on yearly security spend", cur.text(an.GordonLoeb), "",
 		"(1/e) × baseline ALE: a rule of thumb for the most worth spending a year."})
 
-	d.BuildUpTitle, d.BuildUpNote, d.BuildUp = buildUpOf(r, ids)
-	d.WeakPoint = weakPointOf(r)
+	if dec := r.Decision; dec != nil {
+		d.BuildUp = buildUpTable(r, dec.BuildUp)
+		d.LeftOut = leftOutLines(r, dec.LeftOut)
+		d.WeakPoint = weakPointLine(r, dec.WeakPoint, "the recommendation")
+		if dec.WeakPoint == nil && dec.TopWeakPoint != nil {
+			d.WeakPoint = weakPointLine(r, dec.TopWeakPoint, "the top-ranked control")
+		}
+	} else {
+		d.BuildUpTitle, d.BuildUpNote, d.BuildUp = buildUpOf(r, ids)
+		d.WeakPoint = weakPointOf(r)
+	}
 	d.RiskTolerance = riskToleranceOf(r)
 	d.Calibration = calibrationLine(r)
 	d.Confidence = confidenceLine(r)
 	return d
 }
 
-// buildUpOf returns the recommended portfolio's make-up: each of its
-// controls with its appraisal alone, in rank order.
-//
-// TODO(lead's build-up): when the model gives the build-up (controls added
-// one at a time with their marginal NPV), show that instead.
+// buildUpOf returns the recommended portfolio's make-up when the report
+// has no model.Decision: each of its controls with its appraisal alone, in
+// rank order.
 func buildUpOf(r *Report, ids []string) (title, note string, t htmlTable) {
 	an := r.Analysis
 	cur := currencyOf(r)
@@ -486,12 +507,12 @@ func riskToleranceOf(r *Report) string {
 	cur := currencyOf(r)
 	var parts []string
 	for _, p := range r.RiskTolerance {
-		parts = append(parts, fmt.Sprintf("a loss above %s at most %s of years", cur.text(p.Loss), returnText(p.Exceedance)))
+		parts = append(parts, fmt.Sprintf("a loss above %s in at most %s years", cur.text(p.Loss), returnText(p.Exceedance)))
 	}
 	return "The organisation's stated risk tolerance: " + strings.Join(parts, "; ") + " (drawn on the loss exceedance curve)."
 }
 
-// returnText writes an exceedance probability as "1 in N" years.
+// returnText writes an exceedance probability as "1 in N".
 func returnText(p float64) string {
 	if !(p > 0) {
 		return "none"

@@ -2,7 +2,9 @@ package reports
 
 import (
 	"context"
+	"math"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cybercba/cybercba/model"
@@ -87,6 +89,66 @@ func TestLeftOutLines(t *testing.T) {
 	for i, l := range d.LeftOut {
 		if !strings.HasPrefix(lines[i], l.ID+" ") || !strings.Contains(lines[i], "left out") {
 			t.Errorf("line %q does not name %s as left out", lines[i], l.ID)
+		}
+	}
+}
+
+// withDecision returns a getter of the report of get with the model's whole
+// decision under cons, as the command fills it: the decision, its analysis
+// and its portfolio.
+func withDecision(get func() (*Report, error), cons model.Constraints) func() (*Report, error) {
+	return sync.OnceValues(func() (*Report, error) {
+		base, err := get()
+		if err != nil {
+			return nil, err
+		}
+		r := *base
+		d, err := model.Decide(context.Background(), r.Model, model.DecideOptions{
+			Config: smallRun, Appraisal: r.Analysis.Appraisal, Metric: model.ByNPV, Objective: model.MaxNPV, Constraints: cons,
+		})
+		if err != nil {
+			return nil, err
+		}
+		r.Decision, r.Analysis, r.Portfolio = d, d.Analysis, d.Portfolio
+		return &r, nil
+	})
+}
+
+var (
+	decidedAll    = withDecision(typical, model.NoBudget())
+	decidedBudget = withDecision(typical, model.Constraints{Annual: portfolioBudget, Capex: math.Inf(1)})
+)
+
+// TestHTMLDecision checks the decision summary of a report with the
+// model's decision: the recommendation is the optimiser's set with its
+// simulated NPV, it builds up control by control, what is left out is
+// said, and the weak point is named.
+func TestHTMLDecision(t *testing.T) {
+	t.Parallel()
+	for _, get := range []func() (*Report, error){decidedAll, decidedBudget} {
+		r := report(t, get)
+		d := r.Decision
+		doc, _ := writePage(t, r)
+		cur := currencyOf(r)
+		rec := textOf(byID(doc, "recommendation"))
+		for _, id := range d.Portfolio.Choice.Controls {
+			if !strings.Contains(rec, id+" ") {
+				t.Errorf("recommendation %q lacks %s", rec, id)
+			}
+		}
+		if want := cur.text(d.Portfolio.Result.NPV.Mean); !strings.Contains(rec, want) {
+			t.Errorf("recommendation %q lacks the NPV %s", rec, want)
+		}
+		summary := textOf(byID(doc, "decision"))
+		for _, want := range []string{"How the recommendation builds up", d.WeakPoint.Name} {
+			if !strings.Contains(summary, want) {
+				t.Errorf("decision summary lacks %q", want)
+			}
+		}
+		for _, l := range d.LeftOut {
+			if !strings.Contains(summary, l.ID+" ") || !strings.Contains(summary, "left out") {
+				t.Errorf("decision summary does not say %s is left out", l.ID)
+			}
 		}
 	}
 }
