@@ -59,7 +59,7 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 			ratioText(r.BCR.Mean), percent(r.ROSI.Mean),
 			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb)
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, rankingText(j, an, t))
 	if an.Sim.Harm != nil {
 		writeSocial(w, j, an)
 	}

@@ -42,6 +42,8 @@ type runOptions struct {
 	Metric       string
 	JSON         bool
 	Quiet        bool
+	// Wide asks for the full ranking table on a narrow terminal.
+	Wide bool
 	// Portfolio choice: budgets as written ("2m"), the objective, and the
 	// frontier ("" none, "default" the default grid, else a list).
 	Budget, CapexBudget string
@@ -123,6 +125,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.Wide, "wide", false, "the full ranking table on a terminal narrower than it (by default two lines a control there)")
 	return fs
 }
 
@@ -149,6 +152,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
+	job.width = termWidth(stdout)
 	for _, w := range job.warnings {
 		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.ds.File, w)
 	}
@@ -242,6 +246,8 @@ type job struct {
 	formats     []string
 	// cur is the symbol money is written with.
 	cur currency
+	// width is the terminal's width in columns, 0 when not a terminal.
+	width int
 	// warnings are doubtful inputs; digest the SHA-256 of the inputs.
 	warnings []model.Warning
 	digest   string
