@@ -88,6 +88,7 @@ func TestReportInBrowser(t *testing.T) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), // a container's small /dev/shm must not crash it
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1200, 1600),
 		chromedp.CombinedOutput(&stderr),
