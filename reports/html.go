@@ -35,6 +35,7 @@ var htmlFiles embed.FS
 
 // htmlTemplate is the report's template, parsed once.
 var htmlTemplate = template.Must(template.New("report.tmpl").Funcs(template.FuncMap{
+	"hasPrefix": strings.HasPrefix,
 	"css": func() template.CSS {
 		b, err := htmlFiles.ReadFile("html/report.css")
 		if err != nil {
@@ -94,8 +95,9 @@ type htmlPage struct {
 type htmlDecision struct {
 	// Recommendation is the answer in one sentence.
 	Recommendation string
-	// Headline holds the headline figures: label, value, interval, note.
-	Headline []htmlFigureRow
+	// Losses is the annual loss today and with the recommendation;
+	// Headline the recommendation's appraisal.
+	Losses, Headline htmlTable
 	// BuildUp is the recommended portfolio control by control, with a
 	// heading and a note on how it is built.
 	BuildUpTitle, BuildUpNote string
@@ -105,7 +107,11 @@ type htmlDecision struct {
 	LeftOut []string
 	// WeakPoint is the input the answer is most sensitive to and its
 	// switching value, in words; empty without a sensitivity analysis.
-	WeakPoint string
+	// TopWeakPoint is the same for the top-ranked control, when it
+	// differs.
+	WeakPoint, TopWeakPoint string
+	// Deaths is the social view's line on implied deaths.
+	Deaths string
 	// RiskTolerance states the organisation's risk tolerance against the
 	// recommendation's loss exceedance, if the run has one.
 	RiskTolerance string
@@ -113,11 +119,6 @@ type htmlDecision struct {
 	Calibration string
 	// Confidence says whether the leader is clear of the runner-up.
 	Confidence string
-}
-
-// htmlFigureRow is one headline figure.
-type htmlFigureRow struct {
-	Label, Value, Interval, Note string
 }
 
 // htmlTable is a table: its caption, header and rows of cells. Columns
@@ -360,35 +361,59 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 			namesOf(r.Model, ids), cur.text(res.EAC.Mean), cur.text(res.DeltaALE.Mean), cur.text(res.NPV.Mean), h,
 			intervalText(cur, res.NPV), 100*res.PNPVPositive)
 	}
-	d.Headline = []htmlFigureRow{
-		{"Expected annual loss today (baseline ALE)", cur.text(base.ALE), "± " + cur.text(base.ALESE) + " (1 SE)",
-			"Mean loss a year with no new controls."},
-		{"A bad year: 95th percentile of annual loss", cur.text(base.P95), "± " + cur.text(base.P95SE) + " (1 SE)",
-			"One year in twenty is worse."},
-		{"Mean of the worst 5% of years (TVaR95)", cur.text(base.TVaR95), "± " + cur.text(base.TVaR95SE) + " (1 SE)", ""},
+	d.Losses = htmlTable{
+		Caption: "Annual loss (" + prices(r) + ")",
+		Head:    []string{"Measure", "Today", "With the recommendation"},
+		Right:   map[int]bool{1: true, 2: true},
 	}
+	with := func(f func(model.Summary) string) string {
+		if res == nil {
+			return "—"
+		}
+		return f(res.Loss)
+	}
+	d.Losses.Rows = [][]string{
+		{"Expected (ALE)", withSE(cur, base.ALE, base.ALESE), with(func(s model.Summary) string { return withSE(cur, s.ALE, s.ALESE) })},
+		{"1 year in 20 worse than (P95)", cur.text(base.P95), with(func(s model.Summary) string { return cur.text(s.P95) })},
+		{"Mean of the worst 5% (TVaR95)", cur.text(base.TVaR95), with(func(s model.Summary) string { return cur.text(s.TVaR95) })},
+	}
+	d.Losses.Note = "± one Monte Carlo standard error. Gordon–Loeb bound on the yearly security spend worth making, (1/e) × ALE today: " + cur.text(an.GordonLoeb) + "."
 	if res != nil {
-		d.Headline = append(d.Headline,
-			htmlFigureRow{fmt.Sprintf("NPV of the recommendation over %d years", h), cur.text(res.NPV.Mean),
-				"90% interval " + intervalText(cur, res.NPV), fmt.Sprintf("± %s (1 SE); P(NPV > 0) = %.0f%%.", cur.text(res.NPVSE), 100*res.PNPVPositive)},
-			htmlFigureRow{"Expected loss avoided a year (ΔALE)", cur.text(res.DeltaALE.Mean),
-				"90% interval " + intervalText(cur, res.DeltaALE), "± " + cur.text(res.DeltaALESE) + " (1 SE)."},
-			htmlFigureRow{"Cost a year (equivalent annual cost)", cur.text(res.EAC.Mean), "90% interval " + intervalText(cur, res.EAC),
-				"Capex and renewals annuitised, plus opex, with optimism bias."},
-			htmlFigureRow{"Benefit–cost ratio", ratioText(res.BCR.Mean), "90% interval " + ratioText(res.BCR.Lo) + " to " + ratioText(res.BCR.Hi), ""},
-			htmlFigureRow{"Expected annual loss with it", cur.text(res.Loss.ALE), "± " + cur.text(res.Loss.ALESE) + " (1 SE)",
-				"95th percentile " + cur.text(res.Loss.P95) + "."},
-		)
+		d.Headline = htmlTable{
+			Caption: fmt.Sprintf("The recommendation over %d years", h),
+			Head:    []string{"Measure", "Expected", "90% interval"},
+			Right:   map[int]bool{1: true, 2: true},
+			Rows: [][]string{
+				{"NPV", withSE(cur, res.NPV.Mean, res.NPVSE), intervalText(cur, res.NPV)},
+				{"P(NPV > 0)", pctText(res.PNPVPositive), ""},
+				{"Loss avoided a year (ΔALE)", cur.text(res.DeltaALE.Mean), intervalText(cur, res.DeltaALE)},
+				{"Cost a year (EAC)", cur.text(res.EAC.Mean), intervalText(cur, res.EAC)},
+				{"Benefit–cost ratio", ratioText(res.BCR.Mean), ratioText(res.BCR.Lo) + " to " + ratioText(res.BCR.Hi)},
+			},
+		}
 	}
-	d.Headline = append(d.Headline, htmlFigureRow{"Gordon–Loeb bound on yearly security spend", cur.text(an.GordonLoeb), "",
-		"(1/e) × baseline ALE: a rule of thumb for the most worth spending a year."})
 
 	if dec := r.Decision; dec != nil {
-		d.BuildUp = buildUpTable(r, dec.BuildUp)
-		d.LeftOut = leftOutLines(r, dec.LeftOut)
-		d.WeakPoint = weakPointLine(r, dec.WeakPoint, "the recommendation")
-		if dec.WeakPoint == nil && dec.TopWeakPoint != nil {
-			d.WeakPoint = weakPointLine(r, dec.TopWeakPoint, "the top-ranked control")
+		// The sentences the terminal prints, when the command gave them.
+		ex := r.Explain
+		d.BuildUp = buildUpTable(r, dec)
+		d.LeftOut = ex.LeftOut
+		if len(d.LeftOut) == 0 {
+			d.LeftOut = leftOutLines(r, dec.LeftOut)
+		}
+		d.WeakPoint = orDefault(ex.WeakPoint, weakPointLine(r, dec.WeakPoint, "the recommendation"))
+		// The top-ranked control's weak point, as the terminal gives it,
+		// unless it is the same input as the recommendation's.
+		if dec.TopWeakPoint != nil && (dec.WeakPoint == nil || len(dec.Portfolio.Choice.Portfolio) > 1 && dec.TopWeakPoint.Name != dec.WeakPoint.Name) {
+			top := "the top-ranked control"
+			if len(dec.Ranking.Order) > 0 {
+				top += " (" + dec.Results[dec.Ranking.Order[0]].Controls[0] + ")"
+			}
+			d.TopWeakPoint = orDefault(ex.TopWeakPoint, weakPointLine(r, dec.TopWeakPoint, top))
+		}
+		d.Deaths = ex.Deaths
+		if ex.Recommendation != "" {
+			d.Recommendation = ex.Recommendation
 		}
 	} else {
 		d.BuildUpTitle, d.BuildUpNote, d.BuildUp = buildUpOf(r, ids)
@@ -479,17 +504,14 @@ func ordinalPct(p float64) string {
 	return strconv.Itoa(n) + suffix
 }
 
-// moneyKeys are the dataset keys of inputs that are amounts of money.
-var moneyKeys = []string{"daily", "recovery", "fixed", "capex", "opex"}
-
 // inputValue writes an input's value: a share, an amount or a number.
 func inputValue(cur currency, in model.Input, x float64) string {
 	switch {
 	case !finite(x):
 		return "n/a"
-	case in.Kind == model.Fraction || in.Field == "optimism bias" || in.Ref.Key == "optimism_bias":
+	case in.Unit() == model.Share:
 		return pctText(x)
-	case slices.Contains(moneyKeys, in.Ref.Key) || slices.Contains(moneyFields, in.Field):
+	case in.Unit() == model.Money:
 		return cur.text(x)
 	}
 	return minus(strconv.FormatFloat(roundSig(x, 3), 'f', -1, 64))
@@ -520,34 +542,28 @@ func returnText(p float64) string {
 	return "1 in " + thousands(int(math.Round(1/p)))
 }
 
-// calibrationLine sums up the calibration and the hold-outs in a sentence.
+// calibrationLine sums up the calibration and the hold-outs: the fit, and
+// the hold-out line as the terminal writes it (HoldoutLine).
 func calibrationLine(r *Report) string {
+	h := r.Explain.Holdouts
+	if h == "" {
+		h = HoldoutLine(r.Calibration.Holdouts, currencyOf(r).text)
+	}
+	return strings.TrimSpace(calibrationFitLine(r) + " " + h)
+}
+
+// calibrationFitLine says what the outage costs are calibrated on and how
+// the replay of that incident comes out.
+func calibrationFitLine(r *Report) string {
 	c := r.Calibration
 	cur := currencyOf(r)
 	if c.Target <= 0 {
 		return ""
 	}
 	rp := c.Fit.Replay
-	s := fmt.Sprintf("Outage costs are calibrated on %s (%s reported, %s prices): replayed through the model it costs %s on average "+
+	return fmt.Sprintf("Outage costs are calibrated on %s (%s reported, %s prices): replayed through the model it costs %s on average "+
 		"(90%% interval %s to %s).", orDefault(c.Incident, "the calibration incident"), cur.text(c.Target), orDefault(c.PriceYear, "its own"),
 		cur.text(rp.SimMean), cur.text(rp.P5), cur.text(rp.P95))
-	if n := len(c.Holdouts); n > 0 {
-		in := 0
-		var out []string
-		for _, h := range c.Holdouts {
-			if h.Observed >= h.Replay.P5 && h.Observed <= h.Replay.P95 {
-				in++
-			} else {
-				out = append(out, h.Name+" ("+verdict(h)+")")
-			}
-		}
-		s += fmt.Sprintf(" Hold-out incidents, not used in the fit: %d of %d observed costs fall inside the model's 90%% interval", in, n)
-		if len(out) > 0 {
-			s += "; " + strings.Join(out, "; ")
-		}
-		s += "."
-	}
-	return s
 }
 
 // confidenceLine says whether the top two controls are told apart.

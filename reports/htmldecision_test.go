@@ -14,7 +14,7 @@ import (
 func decided(t *testing.T, r *Report, cons model.Constraints) *model.Decision {
 	t.Helper()
 	d, err := model.Decide(context.Background(), r.Model, model.DecideOptions{
-		Config: smallRun, Appraisal: r.Analysis.Appraisal, Metric: model.ByNPV, Objective: model.MaxNPV, Constraints: cons,
+		Config: smallRun, Appraisal: r.Analysis.Appraisal, Metric: model.ByNPV, Objective: model.MaxNPV, Constraints: cons, Explain: true,
 	})
 	if err != nil {
 		t.Fatalf("Decide: %v", err)
@@ -32,11 +32,15 @@ func TestBuildUpTable(t *testing.T) {
 	if len(d.BuildUp) == 0 {
 		t.Fatal("the typical model recommends nothing")
 	}
-	tb := buildUpTable(r, d.BuildUp)
-	if len(tb.Rows) != len(d.Portfolio.Choice.Portfolio) {
-		t.Fatalf("build-up has %d rows; want %d, one a recommended control", len(tb.Rows), len(d.Portfolio.Choice.Portfolio))
+	tb := buildUpTable(r, d)
+	if len(tb.Rows) != len(d.Portfolio.Choice.Portfolio)+1 {
+		t.Fatalf("build-up has %d rows; want %d, one a recommended control and the total", len(tb.Rows), len(d.Portfolio.Choice.Portfolio)+1)
 	}
 	cur := currencyOf(r)
+	if got, want := tb.Rows[len(tb.Rows)-1][6], cur.text(d.Recommended.NPV.Mean); got != want {
+		t.Errorf("total row's simulated NPV = %s; want the recommendation's %s", got, want)
+	}
+	tb.Rows = tb.Rows[:len(tb.Rows)-1]
 	last := tb.Rows[len(tb.Rows)-1]
 	if got, want := last[5], cur.text(d.Portfolio.Choice.Objective); got != want {
 		t.Errorf("NPV so far after the last step = %s; want the portfolio's expected NPV %s", got, want)
@@ -104,7 +108,7 @@ func withDecision(get func() (*Report, error), cons model.Constraints) func() (*
 		}
 		r := *base
 		d, err := model.Decide(context.Background(), r.Model, model.DecideOptions{
-			Config: smallRun, Appraisal: r.Analysis.Appraisal, Metric: model.ByNPV, Objective: model.MaxNPV, Constraints: cons,
+			Config: smallRun, Appraisal: r.Analysis.Appraisal, Metric: model.ByNPV, Objective: model.MaxNPV, Constraints: cons, Explain: true,
 		})
 		if err != nil {
 			return nil, err

@@ -32,8 +32,10 @@ type Report struct {
 	Inputs  []Input
 	Sources []Source
 	// Decision, if set, is the whole decision: the recommendation, its
-	// build-up, what it leaves out and its weak point.
+	// build-up, what it leaves out and its weak point; Explain its
+	// sentences as the terminal prints them.
 	Decision *model.Decision
+	Explain  Explanation
 	// Portfolio, if set, is the recommended portfolio (under the budget,
 	// when one is given) and the efficient frontier.
 	Portfolio *model.PortfolioAnalysis

@@ -156,39 +156,24 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, w := range job.warnings {
 		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.ds.File, w)
 	}
-	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
+	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
 		return err
 	}
-	var pa *model.PortfolioAnalysis
-	if job.choose {
-		pa, err = model.Choose(ctx, job.model, job.cfg, job.appraisal, job.objective, job.constraints, model.AnnualBudget, job.frontier)
-		if err != nil {
-			return err
-		}
-	}
-	var sens *model.Sensitivity
-	if o.Sensitivity {
-		if sens, err = sensitivityOf(job, an, pa, 15); err != nil {
-			return err
-		}
-	}
+	sens := d.Sensitivity
 	var written []string
 	if !o.NoFiles {
-		if written, err = writeRunFiles(job, recordedArgs(fs), an, pa, sens, stderr); err != nil {
+		if written, err = writeRunFiles(job, recordedArgs(fs), d, stderr); err != nil {
 			return err
 		}
 	}
 	elapsed := time.Since(start) // the whole run, files included
 	if o.JSON {
-		if err := writeJSON(stdout, job, an, pa, sens); err != nil {
+		if err := writeJSON(stdout, job, d); err != nil {
 			return err
 		}
 	} else {
-		writeTable(stdout, job, an, elapsed)
-		if pa != nil {
-			writePortfolio(stdout, job, an, pa)
-		}
+		writeTable(stdout, job, d, elapsed)
 		if sens != nil {
 			fmt.Fprintln(stdout)
 			writeSensitivity(stdout, job, sens)
@@ -205,12 +190,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // writeRunFiles writes a run's workbook, report.html and plots into the
 // output folder, with a progress bar on a terminal, and returns the paths
 // written.
-func writeRunFiles(job *job, args []string, an *model.Analysis, pa *model.PortfolioAnalysis, sens *model.Sensitivity, stderr io.Writer) ([]string, error) {
-	rep := buildReport(job, an)
-	rep.Portfolio = pa
-	rep.Sensitivity = sens
+func writeRunFiles(job *job, args []string, d *model.Decision, stderr io.Writer) ([]string, error) {
+	rep := buildReport(job, d)
 	rep.Reproduce = &reports.Reproduction{
-		Digest: job.digest, Args: args, Figures: headline(job, an, pa), Dataset: canonicalYAML(job.ds),
+		Digest: job.digest, Args: args, Figures: headline(job, d.Analysis, d.Portfolio), Dataset: canonicalYAML(job.ds),
 	}
 	written, err := writeOutputs(job.opts.Out, job.formats, rep, progress(stderr, job.opts.Quiet, "writing files", 2))
 	if err != nil {
@@ -251,6 +234,8 @@ type job struct {
 	// warnings are doubtful inputs; digest the SHA-256 of the inputs.
 	warnings []model.Warning
 	digest   string
+	// holdouts are the hold-out incidents replayed (see holdouts).
+	holdouts []reports.Holdout
 }
 
 // maxDraws caps --target-se: 100 blocks, and no more than the cap on
