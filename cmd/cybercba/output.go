@@ -75,7 +75,7 @@ func writeTable(w io.Writer, j *job, d *model.Decision, elapsed time.Duration) {
 		}
 		t.add(row...)
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, rankingText(j, an, t))
 	if an.Sim.Harm != nil {
 		writeSocial(w, j, an)
 	}

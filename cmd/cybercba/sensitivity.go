@@ -33,6 +33,10 @@ Examples:
   cybercba sensitivity
   cybercba sensitivity --scope acute-trust --top 10
   cybercba sensitivity --budget 60m --json > sensitivity.json
+  cybercba sensitivity --no-files
+
+Like run, it writes report.xlsx (with its Sensitivity sheet), report.html
+and plots/ (with the tornado) into the -o folder, unless --no-files.
 
 Flags:
 `
@@ -71,15 +75,28 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	if sens == nil {
 		return &inputError{fmt.Errorf("sensitivity: %s: there is no decision to analyse (no control changes the loss)", job.ds.File)}
 	}
+	// The files of a run with --sensitivity: the tornado among the plots,
+	// the Sensitivity sheet in the workbook, and report.html.
+	var written []string
+	if !o.NoFiles {
+		if written, err = writeRunFiles(job, recordedArgs(fs), d, stderr); err != nil {
+			return err
+		}
+	}
+	msg := stdout
 	if o.JSON {
 		b, err := json.MarshalIndent(sensitivityJSON(job, sens), "", "  ")
 		if err != nil {
 			return err
 		}
-		_, err = stdout.Write(append(b, '\n'))
-		return err
+		if _, err = stdout.Write(append(b, '\n')); err != nil {
+			return err
+		}
+		msg = stderr // keep stdout pure JSON
+	} else {
+		writeSensitivity(stdout, job, sens)
 	}
-	writeSensitivity(stdout, job, sens)
+	writtenLine(msg, o.Out, written)
 	return nil
 }
 
