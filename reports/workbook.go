@@ -911,15 +911,6 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64) {
 	}))
 }
 
-// labels returns the options' labels.
-func labels(opts []option) []string {
-	s := make([]string, len(opts))
-	for i, o := range opts {
-		s[i] = o.label
-	}
-	return s
-}
-
 // unique makes names distinct, as table headers must be, by numbering
 // repeats: "X", "X (2)".
 func unique(names []string) []string {
