@@ -16,6 +16,8 @@ type Input struct {
 	Item, Field string
 	Estimate    Estimate
 	Kind        Kind
+	// Unit is what the input is measured in.
+	Unit Unit
 	// PerEvent is true for quantities drawn afresh for each event (spread,
 	// duration, fixed cost): aleatory variation, not a parameter that
 	// research could pin down, so they have no value of information.
@@ -40,10 +42,10 @@ func Inputs(m *Model) []Input {
 			ins = append(ins, in)
 		}
 	}
-	add(Input{Item: "cost rates", Field: "daily lost output", Estimate: m.Daily, Kind: Positive,
+	add(Input{Item: "cost rates", Field: "daily lost output", Estimate: m.Daily, Kind: Positive, Unit: Money,
 		set:   func(m *Model, e Estimate) { m.Daily = e },
 		value: func(p *paramDraws, d int) float64 { return p.daily[d] }})
-	add(Input{Item: "cost rates", Field: "recovery cost", Estimate: m.Recovery, Kind: Positive,
+	add(Input{Item: "cost rates", Field: "recovery cost", Estimate: m.Recovery, Kind: Positive, Unit: Money,
 		set:   func(m *Model, e Estimate) { m.Recovery = e },
 		value: func(p *paramDraws, d int) float64 { return p.recovery[d] }})
 	for t, th := range m.Threats {
@@ -55,7 +57,7 @@ func Inputs(m *Model) []Input {
 			set: func(m *Model, e Estimate) { m.Threats[t].Spread = e }})
 		add(Input{Item: item, Field: "duration", Estimate: th.Duration, Kind: Positive, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Duration = e }})
-		add(Input{Item: item, Field: "fixed cost", Estimate: th.Fixed, Kind: Positive, PerEvent: true,
+		add(Input{Item: item, Field: "fixed cost", Estimate: th.Fixed, Kind: Positive, Unit: Money, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Fixed = e }})
 		add(Input{Item: item, Field: "k_daily", Estimate: kOrOne(th.KDaily), Kind: Positive,
 			set:   func(m *Model, e Estimate) { m.Threats[t].KDaily = e },
@@ -66,14 +68,14 @@ func Inputs(m *Model) []Input {
 	}
 	for c, ctl := range m.Controls {
 		item := "control " + ctl.ID
-		add(Input{Item: item, Field: "capex", Estimate: ctl.Capex, Kind: Positive,
+		add(Input{Item: item, Field: "capex", Estimate: ctl.Capex, Kind: Positive, Unit: Money,
 			set:   func(m *Model, e Estimate) { m.Controls[c].Capex = e },
 			value: func(p *paramDraws, d int) float64 { return p.capex[d][c] }})
-		add(Input{Item: item, Field: "opex", Estimate: ctl.Opex, Kind: Positive,
+		add(Input{Item: item, Field: "opex", Estimate: ctl.Opex, Kind: Positive, Unit: Money,
 			set:   func(m *Model, e Estimate) { m.Controls[c].Opex = e },
 			value: func(p *paramDraws, d int) float64 { return p.opex[d][c] }})
 		if ctl.OptimismBias != (Estimate{}) {
-			add(Input{Item: item, Field: "optimism bias", Estimate: ctl.OptimismBias, Kind: Positive,
+			add(Input{Item: item, Field: "optimism bias", Estimate: ctl.OptimismBias, Kind: Positive, Unit: Share,
 				set:   func(m *Model, e Estimate) { m.Controls[c].OptimismBias = e },
 				value: func(p *paramDraws, d int) float64 { return p.bias[d][c] }})
 		}
@@ -90,7 +92,7 @@ func Inputs(m *Model) []Input {
 				{"duration reduction", e.Duration, func(x *Effect, v Estimate) { x.Duration = v }},
 				{"fixed-cost reduction", e.Fixed, func(x *Effect, v Estimate) { x.Fixed = v }},
 			} {
-				add(Input{Item: item, Field: f.name, Estimate: f.est, Kind: Fraction,
+				add(Input{Item: item, Field: f.name, Estimate: f.est, Kind: Fraction, Unit: Share,
 					set:   func(m *Model, v Estimate) { f.set(&m.Controls[c].Effects[j], v) },
 					value: func(p *paramDraws, d int) float64 { return 1 - p.red[d][c][t][k] }})
 			}

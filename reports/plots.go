@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // lecPoints is the number of points each loss exceedance curve is drawn
@@ -99,7 +100,7 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 
 	title := "Loss exceedance: " + scopeName(r)
 	p := newPlot(title, "Annual loss ("+prices(r)+"), log scale", "Annual exceedance probability")
-	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
 	p.Y.Tick.Marker = logTicks{Label: probText}
 	p.Add(newGrid())
 	var k key
@@ -209,8 +210,8 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 		xLabel += fmt.Sprintf("\n%.1f%% of years had no loss and are not shown", 100*zero)
 	}
 	p := newPlot(title, xLabel, "Share of simulated years (%)")
-	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
-	p.Y.Tick.Marker = linearTicks{Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
+	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
+	p.Y.Tick.Marker = linearTicks{Label: format.Number}
 	p.Add(newGrid())
 	h := &plotter.Histogram{Bins: bins, FillColor: skyBlue, LineStyle: draw.LineStyle{Color: color.White, Width: 0.5}}
 	p.Add(h)
@@ -268,7 +269,7 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
 	p := newPlot(title, xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -358,7 +359,7 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 		xLabel += fmt.Sprintf("\nfitted incident in %s prices, hold-outs in %s prices", cal.PriceYear, r.PriceYear)
 	}
 	p := newPlot(title, xLabel, "")
-	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)

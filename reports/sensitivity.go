@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -107,7 +106,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -217,16 +216,13 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 	})
 }
 
-// moneyFields are the fields of inputs that are amounts of money.
-var moneyFields = []string{"daily lost output", "recovery cost", "fixed cost", "capex", "opex"}
-
 // inputStyle returns the cell style of an input's values: a share for a
 // fraction or an uplift, money for a cost, a plain number otherwise.
 func (b *book) inputStyle(in model.Input) int {
 	switch {
-	case in.Kind == model.Fraction || in.Field == "optimism bias":
+	case in.Unit == model.Share:
 		return b.st.pct
-	case slices.Contains(moneyFields, in.Field):
+	case in.Unit == model.Money:
 		return b.st.money
 	}
 	return b.st.value

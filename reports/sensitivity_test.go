@@ -303,7 +303,7 @@ func TestWorkbookSensitivityLayout(t *testing.T) {
 		switch {
 		case strings.HasSuffix(field, "reduction"):
 			want = fmtPct
-		case slices.Contains(moneyFields, field):
+		case slices.Contains([]string{"daily lost output", "recovery cost", "fixed cost", "capex", "opex"}, field):
 			want = currency("£").numFmt()
 		}
 		id, err := f.GetCellStyle(sheetSensitivity, cellName(col, top+1+k))

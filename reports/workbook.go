@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // The workbook's sheets, in order.
@@ -539,8 +540,8 @@ func aggregation(r *Report) string {
 	switch {
 	case r.Settings.Aggregation != "":
 		return r.Settings.Aggregation
-	case r.Model != nil && (len(r.Model.Correlations) > 0 || r.Model.CommonCorrelation != 0):
-		return "Threats summed; their rates rank-correlated across outer draws (Gaussian copula)"
+	case r.Model != nil:
+		return format.Aggregation(r.Model)
 	}
 	return "Threats summed, independent of one another"
 }
@@ -567,7 +568,7 @@ func metricName(r *Report) string {
 	if r.Settings.Metric != "" {
 		return r.Settings.Metric
 	}
-	return strings.ToUpper(r.Analysis.Ranking.Metric.String())
+	return format.Metric(r.Analysis.Ranking.Metric)
 }
 
 // discountText describes the discounting.
