@@ -122,6 +122,10 @@ type Harm struct {
 	DeathsPerDay  Number `yaml:"deaths_per_day" json:"deaths_per_day"`
 	QALYsPerDeath Number `yaml:"qalys_per_death" json:"qalys_per_death"`
 	ValuePerQALY  Number `yaml:"value_per_qaly" json:"value_per_qaly"`
+	// KFull is the intensity of a full (trust-wide) outage against the
+	// calibration incident's average organisation: an organisation-day at
+	// intensity k_d is min(k_d/k_full, 1) full-outage days.
+	KFull Number `yaml:"k_full" json:"k_full"`
 }
 
 // Threat is a threat scenario as written in a dataset.
@@ -573,6 +577,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 	if h := s.Harm; h != nil {
 		v.number(&h.DeathsPerDay, f+".harm.deaths_per_day", at+".harm", model.Positive, true)
 		v.number(&h.QALYsPerDeath, f+".harm.qalys_per_death", at+".harm", model.Positive, true)
+		v.number(&h.KFull, f+".harm.k_full", at+".harm", model.Positive, true)
 		if v.number(&h.ValuePerQALY, f+".harm.value_per_qaly", at+".harm", model.Positive, true) && h.ValuePerQALY.Lo != h.ValuePerQALY.Hi {
 			v.errf(h.ValuePerQALY.pos(), f+".harm.value_per_qaly", "must be a single value, got %s", h.ValuePerQALY)
 		}
@@ -732,6 +737,7 @@ func (s *Scope) HarmModel() *model.Harm {
 		DeathsPerDay:  s.Harm.DeathsPerDay.Estimate(),
 		QALYsPerDeath: s.Harm.QALYsPerDeath.Estimate(),
 		ValuePerQALY:  s.Harm.ValuePerQALY.Lo,
+		FullIntensity: s.Harm.KFull.Estimate(),
 	}
 }
 

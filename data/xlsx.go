@@ -201,7 +201,7 @@ const (
 	noteFraction = "A reduction as a fraction from 0 to 1 (or a percentage such as 30%): lo and hi bound a 90% interval " +
 		"(a beta distribution). For a fixed value, give lo and leave hi blank. Leave all three cells blank for no effect."
 	noteMoney  = "Money in the dataset's currency and price year (Settings). Numbers, or text such as £1.2m, 250k, 1,200,000."
-	noteHarm   = "Give all three harm numbers (deaths per day, QALYs per death, value per QALY), or leave all blank for a scope without them."
+	noteHarm   = "Give all four harm numbers (deaths per day, QALYs per death, value per QALY, k_full), or leave all blank for a scope without them."
 	noteSource = "Provenance: a tag, source ids in brackets, a note after a colon, e.g.\n" +
 		"F [nao2017]: fact read in the source\nD [src1, src2]: derived, the arithmetic\nJ: a judgement, its reason\n" +
 		"Text without a tag counts as a judgement (J). Blank, or left unchanged after you edit the number: " +
@@ -227,6 +227,9 @@ var (
 		{name: "value_per_qaly", head: "value per QALY", num: true, kind: kindAmount, width: 11,
 			note:   "Optional, for the social view: the value of a QALY (£), a single value, e.g. £70,000 (Green Book). " + noteHarm,
 			hiNote: "Leave blank: the value of a QALY is a single value."},
+		{name: "k_full", head: "k_full", num: true, kind: kindNumber, width: 8,
+			note: "Optional, for the social view: the intensity of a full (trust-wide) outage against the calibration incident's average organisation; " +
+				"an organisation-day at intensity k_d counts as min(k_d/k_full, 1) full-outage days of harm. " + noteNumber + " " + noteHarm},
 	}}
 	threatsSpec = spec{sheet: sheetThreats, fingerprint: true, fields: []field{
 		{name: "scope", head: "scope", width: 13, note: "The scope (Scopes sheet) the threat belongs to; may be blank when there is one scope."},

@@ -132,6 +132,7 @@ func numbers(ds *Dataset, fn func(*Number)) {
 			fn(&h.DeathsPerDay)
 			fn(&h.QALYsPerDeath)
 			fn(&h.ValuePerQALY)
+			fn(&h.KFull)
 		}
 		for j := range s.Threats {
 			th := &s.Threats[j]
@@ -624,7 +625,7 @@ func TestLoadWorkbookRejects(t *testing.T) {
 		{"harm not a number", at(sheetScopes, "L", "A", "acute-trust", "a few"),
 			`inputs.xlsx: Scopes!L%d: deaths per day: must be a non-negative number, got "a few"`},
 		{"value per QALY an interval", at(sheetScopes, "S", "A", "nhs-england", 90000.0),
-			`inputs.xlsx: Scopes!R%d: value per QALY: must be a single value, got [70000, 90000]`},
+			`inputs.xlsx: Scopes!R%d: value per QALY: must be a single value, got [82450, 90000]`},
 		{"harm without a source", at(sheetScopes, "Q", "A", "acute-trust", "F: a study"),
 			`inputs.xlsx: Scopes!Q%d: QALYs per death: tag F needs at least one source id, as in F [nao2017]: note`},
 		{"harm part missing", func(t testing.TB, f *excelize.File) int {

@@ -891,9 +891,9 @@ func (l *loader) scopes(ds *Dataset) {
 // report missing.
 func (l *loader) harm(t *table, r sheetRow, fp map[string]original) *Harm {
 	var h Harm
-	dsts := []*Number{&h.DeathsPerDay, &h.QALYsPerDeath, &h.ValuePerQALY}
+	dsts := []*Number{&h.DeathsPerDay, &h.QALYsPerDeath, &h.ValuePerQALY, &h.KFull}
 	given := false
-	for i, name := range []string{"deaths_per_day", "qalys_per_death", "value_per_qaly"} {
+	for i, name := range []string{"deaths_per_day", "qalys_per_death", "value_per_qaly", "k_full"} {
 		if n := l.number(t, r, name, t.spec.field(name).kind, fp); n != nil {
 			*dsts[i], given = *n, true
 		}

@@ -525,6 +525,7 @@ func (tw *templateWriter) scopes() {
 			r.num("deaths_per_day", &h.DeathsPerDay)
 			r.num("qalys_per_death", &h.QALYsPerDeath)
 			r.num("value_per_qaly", &h.ValuePerQALY)
+			r.num("k_full", &h.KFull)
 		}
 		rows = append(rows, r)
 	}

@@ -1,5 +1,7 @@
 package model
 
+import "math"
+
 // ClosedFormALE returns the expected annual loss of portfolio p, by MODEL.md
 // §4's closed form, summed over threats:
 //
@@ -47,13 +49,31 @@ func (f *fitted) threatALE(p Portfolio, t int) float64 {
 // ClosedFormHarm returns the expected yearly patient harm, valued in money,
 // of portfolio p (0 without harm), under the model's independence:
 //
-//	Σ_t E[λ]·m̄_f·E[min(S,orgs)]·m̄_s·E[D]·m̄_d·E[k_d]·E[h]·E[q]·v
+//	Σ_t E[λ]·m̄_f·E[min(S,orgs)]·m̄_s·E[D]·m̄_d·E[min(k_d/k_full, 1)]·E[h]·E[q]·v
 func ClosedFormHarm(m *Model, p Portfolio) float64 {
 	f := fit(m)
 	if f.harm == nil {
 		return 0
 	}
-	var harm float64
+	return f.fullDays(p) * f.harm.deaths.Mean() * f.harm.qalys.Mean() * f.harm.value
+}
+
+// ClosedFormDeaths returns the expected extra deaths a year of portfolio p
+// (0 without harm), MODEL.md §9's sanity line:
+//
+//	Σ_t E[λ]·m̄_f·E[min(S,orgs)]·m̄_s·E[D]·m̄_d·E[min(k_d/k_full, 1)]·E[h]
+func ClosedFormDeaths(m *Model, p Portfolio) float64 {
+	f := fit(m)
+	if f.harm == nil {
+		return 0
+	}
+	return f.fullDays(p) * f.harm.deaths.Mean()
+}
+
+// fullDays returns the expected full-outage organisation-days a year of
+// portfolio p.
+func (f *fitted) fullDays(p Portfolio) float64 {
+	var days float64
 	for t := range f.threats {
 		td := &f.threats[t]
 		mf, ms, md := 1.0, 1.0, 1.0
@@ -66,7 +86,31 @@ func ClosedFormHarm(m *Model, p Portfolio) float64 {
 				}
 			}
 		}
-		harm += td.rate.Mean() * mf * td.spread.CappedMoment(1, m.Orgs) * ms * td.duration.Mean() * md * td.kd.Mean()
+		days += td.rate.Mean() * mf * td.spread.CappedMoment(1, f.m.Orgs) * ms * td.duration.Mean() * md * fullShare(td.kd, f.harm.kfull)
 	}
-	return harm * f.harm.deaths.Mean() * f.harm.qalys.Mean() * f.harm.value
+	return days
+}
+
+// fullShare returns E[min(k_d/k_full, 1)], the expected share of a full
+// outage's day that an organisation-day at intensity k_d amounts to, for
+// independent lognormal (or fixed) k_d and k_full: ln(k_d/k_full) is normal
+// with mean μ_d − μ_f and variance σ_d² + σ_f², so the capped first moment
+// of that lognormal at 1 gives it.
+func fullShare(kd, kfull Dist) float64 {
+	lnMu := func(d Dist) (mu, sigma float64) {
+		if d.fixed {
+			return math.Log(d.value), 0
+		}
+		return d.mu, d.sigma
+	}
+	if kd.fixed && kd.value == 0 {
+		return 0
+	}
+	md, sd := lnMu(kd)
+	mf, sf := lnMu(kfull)
+	sigma := math.Hypot(sd, sf)
+	if sigma == 0 {
+		return math.Min(math.Exp(md-mf), 1)
+	}
+	return Dist{kind: Positive, mu: md - mf, sigma: sigma}.CappedMoment(1, 1)
 }

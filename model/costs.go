@@ -23,8 +23,33 @@ type BiasRange struct {
 	Hi float64 `json:"hi"`
 }
 
+// BiasProject returns the project type whose optimism-bias uplift applies
+// to the control's costs: its own, except that an equipment project with
+// no capital cost (all operating cost: subscriptions, staff, services)
+// takes the operating-cost (outsourcing) uplift, since an uplift on a zero
+// capex would change nothing (Green Book supplementary guidance).
+func (c Control) BiasProject() string {
+	if c.Project == ProjectEquipment && c.Capex.Lo == 0 && c.Capex.Hi == 0 {
+		return ProjectOutsourcing
+	}
+	return c.Project
+}
+
+// UpliftBites reports whether an optimism-bias uplift changes the control's
+// costs at all: whether the costs it applies to are not all zero.
+func (c Control) UpliftBites() bool {
+	zero := func(e Estimate) bool { return e.Lo == 0 && e.Hi == 0 }
+	switch c.BiasProject() {
+	case ProjectEquipment:
+		return !zero(c.Capex)
+	case ProjectOutsourcing:
+		return !zero(c.Opex)
+	}
+	return !zero(c.Capex) || !zero(c.Opex)
+}
+
 // factors returns the multipliers on capex and opex of an uplift u for a
-// control of the given project type.
+// control of the given project type (Control.BiasProject).
 func factors(project string, u float64) (cx, ox float64) {
 	switch project {
 	case ProjectEquipment:
@@ -59,7 +84,7 @@ func uplift(s *Sim, a Appraisal, d, c int) float64 {
 	if b := s.Bias[d][c]; !math.IsNaN(b) {
 		return b
 	}
-	if r, ok := a.BiasByProject[s.Model.Controls[c].Project]; ok {
+	if r, ok := a.BiasByProject[s.Model.Controls[c].BiasProject()]; ok {
 		u := newStream(s.Seed, streamParam, idHash("bias", s.Model.Controls[c].ID), uint64(d)).Float64()
 		return r.Lo + u*(r.Hi-r.Lo)
 	}
@@ -75,7 +100,7 @@ func costFactors(s *Sim, a Appraisal) (u, cx, ox [][]float64) {
 		u[d], cx[d], ox[d] = make([]float64, C), make([]float64, C), make([]float64, C)
 		for c, ctl := range s.Model.Controls {
 			u[d][c] = uplift(s, a, d, c)
-			cx[d][c], ox[d][c] = factors(ctl.Project, u[d][c])
+			cx[d][c], ox[d][c] = factors(ctl.BiasProject(), u[d][c])
 		}
 	}
 	return u, cx, ox
@@ -87,7 +112,7 @@ func (f *fitted) expectedUplift(a Appraisal, c int) float64 {
 	if f.controls[c].hasBias {
 		return f.controls[c].bias.Mean()
 	}
-	if r, ok := a.BiasByProject[f.m.Controls[c].Project]; ok {
+	if r, ok := a.BiasByProject[f.m.Controls[c].BiasProject()]; ok {
 		return (r.Lo + r.Hi) / 2
 	}
 	return a.OptimismBias

@@ -8,8 +8,42 @@ import (
 
 func harmModel() *Model {
 	m := testModel()
-	m.Harm = &Harm{DeathsPerDay: Estimate{0.2, 2}, QALYsPerDeath: Estimate{3, 8}, ValuePerQALY: 70000}
+	m.Harm = &Harm{DeathsPerDay: Estimate{0.2, 2}, QALYsPerDeath: Estimate{3, 8}, ValuePerQALY: 70000, FullIntensity: Estimate{5, 7.5}}
 	return m
+}
+
+// TestFullShare checks E[min(k_d/k_full, 1)] against hand values for fixed
+// intensities and against a seeded Monte Carlo mean (1e6 draws; tolerance
+// 4 standard errors of that mean) for lognormal ones.
+func TestFullShare(t *testing.T) {
+	t.Parallel()
+	fixed := func(x float64) Dist { return Fixed(x).Dist(Positive) }
+	for _, tt := range []struct{ kd, kf, want float64 }{{10, 5, 1}, {2.5, 5, 0.5}, {1, 6.25, 0.16}, {0, 5, 0}} {
+		if got := fullShare(fixed(tt.kd), fixed(tt.kf)); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("fullShare(%g, %g) = %g; want %g", tt.kd, tt.kf, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ kd, kf Estimate }{
+		{Estimate{5, 7.5}, Estimate{5, 7.5}},
+		{Estimate{1, 3}, Estimate{5, 7.5}},
+		{Fixed(1), Estimate{5, 7.5}},
+		{Estimate{4, 12}, Fixed(6)},
+	} {
+		kd, kf := tt.kd.Dist(Positive), tt.kf.Dist(Positive)
+		r := newStream(7, streamParam, 1, 2)
+		const n = 1_000_000
+		var sum, sum2 float64
+		for range n {
+			x := math.Min(kd.Rand(r)/kf.Rand(r), 1)
+			sum += x
+			sum2 += x * x
+		}
+		mean := sum / n
+		se := math.Sqrt((sum2/n - mean*mean) / n)
+		if got := fullShare(kd, kf); math.Abs(got-mean) > 4*se+1e-12 {
+			t.Errorf("fullShare(%v, %v) = %.6f; Monte Carlo %.6f ± %.2g", tt.kd, tt.kf, got, mean, se)
+		}
+	}
 }
 
 // TestHarmLeavesFinancialUnchanged checks that turning harm on changes no

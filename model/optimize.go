@@ -154,7 +154,7 @@ func NewOptimiser(m *Model, a Appraisal, obj Objective, sample *TVaRSample) (*Op
 	op.group = make([]int, n)
 	op.requires = make([][]int, n)
 	for c, ctl := range m.Controls {
-		ux, uo := factors(ctl.Project, f.expectedUplift(a, c))
+		ux, uo := factors(ctl.BiasProject(), f.expectedUplift(a, c))
 		cx, ox := f.controls[c].capex.Mean()*ux, f.controls[c].opex.Mean()*uo
 		op.capex[c] = cx
 		op.pv[c] = cx*capexPV[c] + ox*op.annuity

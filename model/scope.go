@@ -41,16 +41,23 @@ type Correlation struct {
 
 // Harm values the patient harm of outages. An event harms
 //
-//	min(S, orgs)·D·k_d·h·q·v
+//	min(S, orgs)·D·min(k_d/k_full, 1)·h·q·v
 //
-// in money: extra deaths per organisation-day of full outage h, scaled by
-// the threat's intensity k_d as lost output is, times QALYs lost per death
-// q, times the value of a QALY v (Green Book £70,000). h and q are drawn
-// once per outer draw, from their own random streams, so turning harm on
-// leaves every financial figure unchanged, bit for bit.
+// in money: extra deaths per organisation-day of full outage h, times the
+// full-outage days the event's organisation-days amount to (an
+// organisation-day at the threat's intensity k_d, relative to the
+// calibration incident's average organisation, is min(k_d/k_full, 1) of a
+// full outage's day, k_full being a full outage's intensity), times QALYs
+// lost per death q, times the value of a QALY v in the dataset's prices.
+// Multiplying h by k_d alone would count a full outage's severity twice: h
+// is already per full-outage day. h, q and k_full are drawn once per outer
+// draw, from their own random streams, so turning harm on leaves every
+// financial figure unchanged, bit for bit.
 type Harm struct {
 	DeathsPerDay, QALYsPerDeath Estimate
 	ValuePerQALY                float64
+	// FullIntensity is k_full.
+	FullIntensity Estimate
 }
 
 // Threat is a threat scenario: how often it hits the scope and what one
@@ -118,6 +125,11 @@ func (m *Model) Validate() error {
 	if h := m.Harm; h != nil {
 		add(h.DeathsPerDay.Check(Positive, "harm.deaths_per_day"))
 		add(h.QALYsPerDeath.Check(Positive, "harm.qalys_per_death"))
+		if err := h.FullIntensity.Check(Positive, "harm.k_full"); err != nil {
+			add(err)
+		} else if !(h.FullIntensity.Lo > 0) {
+			add(fmt.Errorf("harm.k_full: must be positive (a full outage's intensity), got %g", h.FullIntensity.Lo))
+		}
 		if !(h.ValuePerQALY >= 0) || math.IsInf(h.ValuePerQALY, 0) {
 			add(fmt.Errorf("harm.value_per_qaly: must be a non-negative amount, got %g", h.ValuePerQALY))
 		}

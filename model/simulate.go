@@ -99,8 +99,8 @@ type controlDists struct {
 }
 
 type harmDists struct {
-	deaths, qalys Dist
-	value         float64
+	deaths, qalys, kfull Dist
+	value                float64
 }
 
 type fitted struct {
@@ -126,7 +126,7 @@ func fit(m *Model) *fitted {
 	f := &fitted{m: m, daily: m.Daily.Dist(Positive), recovery: m.Recovery.Dist(Positive)}
 	f.copula, _ = copulaFactor(m) // Validate has checked it
 	if h := m.Harm; h != nil {
-		f.harm = &harmDists{deaths: h.DeathsPerDay.Dist(Positive), qalys: h.QALYsPerDeath.Dist(Positive), value: h.ValuePerQALY}
+		f.harm = &harmDists{deaths: h.DeathsPerDay.Dist(Positive), qalys: h.QALYsPerDeath.Dist(Positive), kfull: h.FullIntensity.Dist(Positive), value: h.ValuePerQALY}
 	}
 	for _, t := range m.Threats {
 		td := threatDists{
@@ -367,6 +367,8 @@ type worker struct {
 	mf, ca, cb, cc, ch [][]float64
 	// harmValue is h·q·v of the current draw.
 	harmValue float64
+	// kfull is k_full of the current draw.
+	kfull float64
 	// Aggregate mode scratch: levels, each option's level index, sums.
 	levels  []float64
 	level   []int
@@ -462,6 +464,7 @@ func (w *worker) drawParams(s *Sim, d int) {
 	if h := f.harm; h != nil {
 		reseed(&w.pcg, w.seed, streamParam, idHash("harm", ""), uint64(d))
 		w.harmValue = h.deaths.Rand(w.r) * h.qalys.Rand(w.r) * h.value
+		w.kfull = h.kfull.Rand(w.r)
 	}
 	capex, opex, bias := s.Capex[d], s.Opex[d], s.Bias[d]
 	for c := range f.controls {
@@ -492,7 +495,7 @@ func (w *worker) drawParams(s *Sim, d int) {
 			}
 			w.mf[t][o] = m[0]
 			if w.ch != nil {
-				w.ch[t][o] = m[1] * m[2] * w.kdRaw[t] * w.harmValue
+				w.ch[t][o] = m[1] * m[2] * min(w.kdRaw[t]/w.kfull, 1) * w.harmValue
 			}
 			w.ca[t][o] = m[1] * m[2] * w.kd[t]
 			w.cb[t][o] = m[1] * w.kr[t]

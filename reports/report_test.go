@@ -119,7 +119,11 @@ const testDigest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab
 // has the social view.
 func harmModel() *model.Model {
 	m := testModel()
-	m.Harm = &model.Harm{DeathsPerDay: model.Estimate{Lo: 0.2, Hi: 2}, QALYsPerDeath: model.Estimate{Lo: 3, Hi: 8}, ValuePerQALY: 70000}
+	m.Harm = &model.Harm{DeathsPerDay: model.Estimate{Lo: 0.2, Hi: 2}, QALYsPerDeath: model.Estimate{Lo: 3, Hi: 8}, ValuePerQALY: 70000, FullIntensity: model.Estimate{Lo: 0.5, Hi: 1}}
+	// A dearer C2: its NPV is negative in money and positive with harm, so
+	// that the views differ.
+	c := &m.Controls[1]
+	c.Opex = model.Estimate{Lo: c.Opex.Lo + 8e6, Hi: c.Opex.Hi + 8e6}
 	return m
 }
 

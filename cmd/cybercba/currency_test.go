@@ -113,7 +113,7 @@ func TestCurrencySymbolOtherCommands(t *testing.T) {
 	}{
 		{[]string{"calibrate", "--currency-symbol", "€"}, []string{"daily lost output per organisation-day, c_d        €", "expected cost €"}},
 		{[]string{"sensitivity", "--draws", "20", "--years", "200", "--scope", "acute-trust", "--top", "3", "--currency-symbol", "€"},
-			[]string{"money in GBP (€), 2024-25 prices", "its NPV is €", "EVPI €"}},
+			[]string{"money in GBP (€), 2024-25 prices", "NPV is ", "€", "EVPI €"}},
 		{[]string{"sensitivity", "--draws", "20", "--years", "200", "--scope", "acute-trust", "--top", "3", "--currency-symbol", "€", "--json"},
 			[]string{`"currency_symbol": "€"`, `"price_year": "2024-25"`}},
 	} {

@@ -364,10 +364,10 @@ func upliftText(j *job, an *model.Analysis) string {
 	var parts []string
 	for _, r := range an.Results {
 		for k, c := range r.Portfolio {
-			if u := r.Uplift[k]; u != 0 {
+			if u := r.Uplift[k]; u != 0 && j.model.Controls[c].UpliftBites() {
 				ctl := j.model.Controls[c]
 				on := "capex and opex"
-				switch ctl.Project {
+				switch ctl.BiasProject() {
 				case model.ProjectEquipment:
 					on = "capex"
 				case model.ProjectOutsourcing:

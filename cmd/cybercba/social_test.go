@@ -34,7 +34,7 @@ func TestSocialView(t *testing.T) {
 	args := runArgs("--scope", "acute-trust", "--view", "social")
 	r := cybercba(t, args...)
 	mustSucceed(t, r, args)
-	for _, want := range []string{"in the social view", "Social view: patient harm valued at £70.0k per QALY", "NPV with harm"} {
+	for _, want := range []string{"in the social view", "Social view: patient harm valued at £82.5k per QALY", "NPV with harm"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("--view social output lacks %q", want)
 		}
