@@ -821,7 +821,7 @@ func returnMarks(grid []float64) map[int]string {
 				best = i
 			}
 		}
-		marks[best] = "1 in " + thousands(int(t))
+		marks[best] = format.ReturnPeriod(t)
 	}
 	return marks
 }
