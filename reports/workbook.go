@@ -1050,7 +1050,12 @@ func verdict(h Holdout) string {
 	return "inside the model's 90% interval"
 }
 
-// inputs writes the Inputs sheet: every input as used.
+// The Inputs sheet's columns (from 0) of an input's bounds, which
+// Reproduction.EditedInputs reads back.
+const inputsLoCol, inputsHiCol = 3, 4
+
+// inputs writes the Inputs sheet: every input as used, its bounds in
+// columns inputsLoCol and inputsHiCol.
 func (b *book) inputs(r *Report) {
 	st := b.st
 	unitStyle := func(in Input) int { return st.byUnit[in.Unit] }
