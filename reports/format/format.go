@@ -118,20 +118,32 @@ func magnitude(x float64, keep bool) (sign, s string) {
 	return sign, strconv.FormatFloat(v, 'f', prec, 64) + sc.suffix
 }
 
-// roundSig rounds x to n significant figures, to nearest (ties to even),
-// by way of its decimal text, which strconv rounds exactly: scaling by a
-// power of ten would not be exact at the ends of the float range. Zero,
-// NaN and ±Inf are returned as they are, and so is x when the rounded
-// value would overflow.
+// roundSig rounds x to n significant figures, halves away from zero, on
+// the shortest decimal that reads back as x, the number a person would
+// see: 82,450 to three figures is 82,500, as is 82.45 (whose float lies
+// just above it). Scaling by a power of ten instead would be inexact at
+// the ends of the float range. Zero, NaN and ±Inf are returned as they
+// are, and so is x when the rounded value would overflow.
 func roundSig(x float64, n int) float64 {
 	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return x
 	}
-	v, err := strconv.ParseFloat(strconv.FormatFloat(x, 'e', n-1, 64), 64)
+	s := strconv.FormatFloat(math.Abs(x), 'e', -1, 64) // d.ddde±XX
+	i := strings.IndexByte(s, 'e')
+	digits := strings.Replace(s[:i], ".", "", 1)
+	if len(digits) <= n {
+		return x
+	}
+	e, _ := strconv.Atoi(s[i+1:])
+	v, _ := strconv.ParseUint(digits[:n], 10, 64)
+	if digits[n] >= '5' {
+		v++
+	}
+	r, err := strconv.ParseFloat(strconv.FormatUint(v, 10)+"e"+strconv.Itoa(e-(n-1)), 64)
 	if err != nil {
 		return x
 	}
-	return v
+	return math.Copysign(r, x)
 }
 
 // sci writes x in powers of ten with prec decimals (−1: as many as it

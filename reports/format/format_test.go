@@ -37,6 +37,9 @@ func TestMoney(t *testing.T) {
 		{2.5e6, "£2.50m", "2.50m", "£2.5m"},
 		{4.56e6, "£4.56m", "4.56m", "£4.56m"},
 		{92e6, "£92.0m", "92.0m", "£92m"},
+		{82_450, "£82.5k", "82.5k", "£82.5k"}, // halves away from zero
+		{-82_450, "−£82.5k", "−82.5k", "−£82.5k"},
+		{1.125e6, "£1.13m", "1.13m", "£1.13m"},
 		{1.2e9, "£1.20bn", "1.20bn", "£1.2bn"},
 		{-3e6, "−£3.00m", "−3.00m", "−£3m"},
 		{1e12, "£1.00tn", "1.00tn", "£1tn"},
@@ -256,6 +259,30 @@ func TestClip(t *testing.T) {
 	for _, tt := range tests {
 		if got := Clip(tt.in, tt.n); got != tt.want {
 			t.Errorf("Clip(%q, %d) = %q; want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestRoundSig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   float64
+		n    int
+		want float64
+	}{
+		{0.125, 2, 0.13},
+		{-2.5, 1, -3},
+		{82.45, 3, 82.5},
+		{999.5, 3, 1000},
+		{123456, 3, 123000},
+		{1.5e-300, 1, 2e-300},
+		{math.MaxFloat64, 1, math.MaxFloat64}, // 2e308 overflows: kept
+		{7, 0, 7},                             // n below 1 counts as 1
+		{negZero, 3, negZero},
+	}
+	for _, tt := range tests {
+		if got := RoundSig(tt.in, tt.n); got != tt.want || math.Signbit(got) != math.Signbit(tt.want) {
+			t.Errorf("RoundSig(%g, %d) = %g; want %g", tt.in, tt.n, got, tt.want)
 		}
 	}
 }
