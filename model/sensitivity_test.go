@@ -78,7 +78,7 @@ func TestTornadoSwingMatchesSimulation(t *testing.T) {
 	for y := 1; y <= 10; y++ {
 		A += df[y]
 	}
-	cfg := Config{Draws: 1, Years: 400000, Seed: 5}
+	cfg := Config{Draws: 1, Years: bySize(100000, 400000), Seed: 5}
 	sims := make([]*Sim, 2)
 	for i, x := range []float64{bar.Lo, bar.Hi} {
 		mm := cloneModel(base)
@@ -232,7 +232,7 @@ func TestVOIBounds(t *testing.T) {
 func TestConditionalALEMatchesSimulation(t *testing.T) {
 	t.Parallel()
 	m := testModel()
-	s := mustSimulate(t, m, allSingles(m), Config{Draws: 300, Years: 2000, Seed: 9})
+	s := mustSimulate(t, m, allSingles(m), Config{Draws: bySize(100, 300), Years: 2000, Seed: 9})
 	p := drawParameters(s, s.Options)
 	for o := range s.Options {
 		var cond float64

@@ -25,6 +25,9 @@ func currencyOf(r *Report) currency {
 // £1.00m, −£2.50m, £1.20bn.
 func (c currency) text(x float64) string { return format.Currency(c).Money(x) }
 
+// interval writes a 90% interval of amounts: "−£31.0m to £531m".
+func (c currency) interval(lo, hi float64) string { return format.Currency(c).Interval(lo, hi) }
+
 // tick writes an amount as an axis label: £1m, £2.5m.
 func (c currency) tick(x float64) string { return format.Currency(c).Tick(x) }
 

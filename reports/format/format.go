@@ -230,9 +230,6 @@ func Number(x float64) string {
 	return fixed(v, -1)
 }
 
-// Rate writes a yearly frequency: "0.25 a year".
-func Rate(x float64) string { return Number(x) + " a year" }
-
 // Probability writes a probability as a plain decimal, as many digits as
 // it has: 1, 0.1, 0.001.
 func Probability(p float64) string { return fixed(p, -1) }

@@ -176,7 +176,6 @@ func TestPercentRatioNumber(t *testing.T) {
 		{"Number", Number, -3.2e-7, "−3.2e−07"},
 		{"Number", Number, 1e300, "1e300"},
 		{"Number", Number, math.Inf(-1), "−∞"},
-		{"Rate", Rate, 0.25, "0.25 a year"},
 		{"Probability", Probability, 0.001, "0.001"},
 		{"Probability", Probability, 1, "1"},
 		{"ReturnPeriod", ReturnPeriod, 200, "1 in 200"},
