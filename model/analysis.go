@@ -21,9 +21,10 @@ type Analysis struct {
 	Results []Result
 	// Ranking orders Results by the chosen metric.
 	Ranking Ranking
-	// Recommended is the portfolio of every control whose NPV alone is
-	// positive, appraised together on the same simulated events (nil if
-	// there is none); RecommendedSim its simulation.
+	// Recommended is the recommended portfolio, the optimiser's best set
+	// for the view in force, appraised on the same simulated events (nil
+	// when it is empty); RecommendedSim its simulation (Sim itself: every
+	// option is simulated in one pass).
 	Recommended    *Result
 	RecommendedSim *Sim
 	// GordonLoeb is (1/e)·baseline ALE: Gordon and Loeb's (2002) bound on
@@ -32,50 +33,15 @@ type Analysis struct {
 }
 
 // Analyse simulates the baseline and each control alone, appraises them
-// and ranks them by metric; then it simulates and appraises the portfolio
-// of all controls with positive NPV. The simulation's common random numbers
-// make the second run's baseline identical to the first's.
+// and ranks them by metric, with the recommended portfolio (the best set
+// for the appraisal's view, unconstrained) simulated in the same pass: a
+// Decide with no budget.
 func Analyse(ctx context.Context, m *Model, cfg Config, a Appraisal, metric Metric) (*Analysis, error) {
-	if err := a.Validate(); err != nil {
-		return nil, err
-	}
-	singles := make([]Portfolio, len(m.Controls))
-	for c := range singles {
-		singles[c] = Portfolio{c}
-	}
-	s, err := Simulate(ctx, m, singles, cfg)
+	d, err := Decide(ctx, m, DecideOptions{Config: cfg, Appraisal: a, Metric: metric, Constraints: NoBudget()})
 	if err != nil {
 		return nil, err
 	}
-	res, err := Appraise(s, a)
-	if err != nil {
-		return nil, err
-	}
-	an := &Analysis{Config: cfg, Appraisal: a, Sim: s, Results: res, Ranking: RankIn(res, metric, a.View)}
-	if s.Harm != nil {
-		an.BaselineHarm, an.BaselineHarmSE = meanSE(s.HarmDrawMean[0], s.Harm[0])
-	}
-	an.Baseline = s.Summaries()[0]
-	an.GordonLoeb = an.Baseline.ALE / math.E
-	var rec Portfolio
-	for _, r := range res {
-		if r.NPV.Mean > 0 {
-			rec = append(rec, r.Portfolio...)
-		}
-	}
-	if len(rec) > 0 {
-		cfg.Progress = nil
-		rs, err := Simulate(ctx, m, []Portfolio{rec}, cfg)
-		if err != nil {
-			return nil, err
-		}
-		rr, err := Appraise(rs, a)
-		if err != nil {
-			return nil, err
-		}
-		an.Recommended, an.RecommendedSim = &rr[0], rs
-	}
-	return an, nil
+	return d.Analysis, nil
 }
 
 // RankOf returns the 1-based rank of result i.

@@ -25,7 +25,7 @@ func TestAnalyseRecommendedSharesBaseline(t *testing.T) {
 	}
 	for _, c := range an.Recommended.Portfolio {
 		single := an.Sim.Loss[c+1]
-		for y, x := range an.RecommendedSim.Loss[1] {
+		for y, x := range an.RecommendedSim.Loss[an.Recommended.Option] {
 			if x > single[y] {
 				t.Fatalf("year %d: recommended portfolio loses %g > control %d alone %g", y, x, c, single[y])
 			}

@@ -195,8 +195,11 @@ type Result struct {
 	// Uplift is the mean optimism-bias uplift applied to each of the
 	// portfolio's controls.
 	Uplift []float64 `json:"uplift"`
-	// Social is the social view, when the model has harm.
+	// Social holds the harm columns, when the model has harm.
 	Social *SocialResult `json:"social,omitempty"`
+	// Money holds the money-only figures when the social view decides (nil
+	// in the financial view, where the Result's own figures are money only).
+	Money *MoneyResult `json:"money_only,omitempty"`
 	// Draws holds the per-draw values behind the intervals.
 	Draws DrawValues `json:"-"`
 }
@@ -207,10 +210,14 @@ type DrawValues struct {
 	// In the social view (nil without harm): ΔALE + Δharm, and NPV and BCR
 	// with harm avoided counted as a benefit.
 	SocialDelta, SocialNPV, SocialBCR []float64
+	// MoneyNPV is the money-only NPV when the social view decides (NPV is
+	// then the NPV with harm).
+	MoneyNPV []float64
 }
 
-// SocialResult is an option's appraisal with patient harm counted: three
-// columns, financial (the Result itself), harm, and total.
+// SocialResult is an option's patient harm: the harm columns beside the
+// money ones. Its NPV, BCR and P(NPV > 0) count harm avoided as a benefit;
+// in the social view they are also the Result's own.
 type SocialResult struct {
 	// HarmALE is the option's expected yearly harm, valued in money.
 	HarmALE float64 `json:"harm_ale"`
@@ -227,18 +234,38 @@ type SocialResult struct {
 	PNPVPositive float64  `json:"p_npv_positive"`
 }
 
-// Appraise appraises every non-baseline option of s against the baseline.
-// Costs in draw d are the drawn capex and opex with the optimism-bias
-// uplift (on capex for equipment, opex for outsourcing, both otherwise);
-// capex recurs at years k·Lifetime < Horizon. For each draw:
+// MoneyResult is an option's appraisal counting money only, kept beside
+// the Result's own figures when the social view decides.
+type MoneyResult struct {
+	NPV            Interval `json:"npv"`
+	NPVSE          float64  `json:"npv_se"`
+	BCR            Interval `json:"bcr"`
+	ROSI           Interval `json:"rosi"`
+	PNPVPositive   float64  `json:"p_npv_positive"`
+	Payback        int      `json:"payback"`
+	PaybackLo      int      `json:"payback_lo"`
+	PaybackHi      int      `json:"payback_hi"`
+	PVBenefit      Interval `json:"pv_benefit"`
+	PNPVPositiveSE float64  `json:"p_npv_positive_se"`
+}
+
+// Appraise appraises every non-baseline option of s against the baseline,
+// in the appraisal's view. Costs in draw d are the drawn capex and opex
+// with the optimism-bias uplift (on capex for equipment, opex for
+// outsourcing and for equipment with no capex, both otherwise); capex
+// recurs at years k·Lifetime < Horizon. For each draw:
 //
-//	PV(benefit) = ΔALE_d·Σ_{y=1..H} DF(y)
+//	PV(benefit) = ΔALE_d·Σ_{y=1..H} DF(y)  [+ Δharm_d·Σ_{y=1..H} DF_health(y) in the social view]
 //	PV(cost)    = Σ_c [capex_c·Σ_{k: k·L_c < H} DF(k·L_c) + opex_c·Σ_{y=1..H} DF(y)]
 //	NPV = PV(benefit) − PV(cost),  BCR = PV(benefit)/PV(cost)
-//	EAC = PV(cost)/Σ DF(y),  ROSI = (ΔALE − EAC)/EAC
+//	EAC = PV(cost)/Σ DF(y),  ROSI = (benefit a year − EAC)/EAC
 //
-// With harm, the social view adds harm avoided, Δharm_d·Σ DF_health(y), to
-// the benefits.
+// Intervals, P(NPV > 0) and paybacks come from the draws. The expected
+// costs (Capex, Opex, EAC, PVCost) are the exact expectations, the same
+// figures the portfolio search and every other table use, and the
+// expected NPV, BCR and ROSI are computed from them and the simulated
+// expected benefit. In the social view the NPV, BCR, ROSI, P(NPV > 0) and
+// payback count harm avoided, and Money keeps the money-only figures.
 func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -246,17 +273,20 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 	df, annuity, capexPV := a.presentValues(s.Model)
 	D := s.Draws
 	ups, cxf, oxf := costFactors(s, a)
+	exact := expectedCosts(fit(s.Model), a)
 	var healthAnnuity float64
+	var hdf []float64
 	if s.Harm != nil {
 		hd := a.HealthDiscount
 		if len(hd) == 0 {
 			hd = GreenBookHealth()
 		}
-		hdf := hd.Factors(a.Horizon)
+		hdf = hd.Factors(a.Horizon)
 		for y := 1; y <= a.Horizon; y++ {
 			healthAnnuity += hdf[y]
 		}
 	}
+	social := a.View == Social && s.Harm != nil
 	sums := s.Summaries()
 	var out []Result
 	for o := 1; o < len(s.Options); o++ {
@@ -270,16 +300,28 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 			NPV: make([]float64, D), BCR: make([]float64, D), ROSI: make([]float64, D),
 		}
 		capex, opex, eac := make([]float64, D), make([]float64, D), make([]float64, D)
-		pvb, pvc := make([]float64, D), make([]float64, D)
-		// capexByYear holds capex outlays by year, mean and in this draw,
-		// for the payback.
-		capexByYear := make([]float64, a.Horizon+1)
+		pvb, pvc, dh := make([]float64, D), make([]float64, D), make([]float64, D)
+		// drawCapex holds capex outlays by year in this draw, for the
+		// payback; capexByYear the exact expectation.
 		drawCapex := make([]float64, a.Horizon+1)
-		paybacks := make([]float64, D)
+		capexByYear := make([]float64, a.Horizon+1)
 		var meanOpex float64
+		for _, c := range p {
+			meanOpex += exact[c].Opex
+			capexByYear[0] += exact[c].Capex
+			if L := s.Model.Controls[c].Lifetime; L > 0 {
+				for y := L; y < a.Horizon; y += L {
+					capexByYear[y] += exact[c].Capex
+				}
+			}
+		}
+		paybacks, moneyPaybacks := make([]float64, D), make([]float64, D)
 		for d := range D {
 			dv.DeltaALE[d] = s.DrawMean[0][d] - s.DrawMean[o][d]
 			dv.DeltaP95[d] = s.DrawP95[0][d] - s.DrawP95[o][d]
+			if s.Harm != nil {
+				dh[d] = s.HarmDrawMean[0][d] - s.HarmDrawMean[o][d]
+			}
 			clear(drawCapex)
 			for _, c := range p {
 				cx, ox := s.Capex[d][c]*cxf[d][c], s.Opex[d][c]*oxf[d][c]
@@ -293,69 +335,170 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 					}
 				}
 			}
-			for y, cx := range drawCapex {
-				capexByYear[y] += cx / float64(D)
-			}
-			paybacks[d] = float64(payback(dv.DeltaALE[d], opex[d], drawCapex, df))
-			if paybacks[d] == 0 {
-				paybacks[d] = float64(a.Horizon + 1)
-			}
-			meanOpex += opex[d] / float64(D)
 			pvb[d] = dv.DeltaALE[d] * annuity
-			dv.NPV[d] = pvb[d] - pvc[d]
-			dv.BCR[d] = ratio(pvb[d], pvc[d])
 			eac[d] = pvc[d] / annuity
-			dv.ROSI[d] = ratio(dv.DeltaALE[d]-eac[d], eac[d])
+			moneyPaybacks[d] = horizonIfNone(payback(dv.DeltaALE[d], 0, opex[d], drawCapex, df, nil), a.Horizon)
+			if social {
+				paybacks[d] = horizonIfNone(payback(dv.DeltaALE[d], dh[d], opex[d], drawCapex, df, hdf), a.Horizon)
+			} else {
+				paybacks[d] = moneyPaybacks[d]
+			}
 		}
 		r.DeltaALE = interval(dv.DeltaALE)
 		r.DeltaALESE = deltaSE(s, o, dv.DeltaALE)
 		r.DeltaP95 = interval(dv.DeltaP95)
-		r.Capex, r.Opex, r.EAC = interval(capex), interval(opex), interval(eac)
-		r.PVBenefit, r.PVCost = interval(pvb), interval(pvc)
-		r.NPV = interval(dv.NPV)
-		r.NPVSE = r.DeltaALESE * annuity // one draw: costs are fixed, all error is in ΔALE
-		if D > 1 {
-			_, v := meanVar(dv.NPV) // batch means over draws: benefits and costs
-			r.NPVSE = math.Sqrt(v / float64(D))
-		}
-		r.BCR = interval(dv.BCR)
-		r.BCR.Mean = ratio(r.PVBenefit.Mean, r.PVCost.Mean)
-		r.ROSI = interval(dv.ROSI)
-		r.ROSI.Mean = ratio(r.DeltaALE.Mean-r.EAC.Mean, r.EAC.Mean)
-		r.Payback = payback(r.DeltaALE.Mean, meanOpex, capexByYear, df)
-		pbi := interval(paybacks)
-		r.PaybackLo, r.PaybackHi = int(pbi.Lo), int(pbi.Hi)
+		r.Capex, r.Opex, r.EAC, r.PVCost = interval(capex), interval(opex), interval(eac), interval(pvc)
+		r.Capex.Mean, r.Opex.Mean, r.EAC.Mean, r.PVCost.Mean = 0, 0, 0, 0
 		for _, c := range p {
-			var u float64
+			r.Capex.Mean += exact[c].Capex
+			r.Opex.Mean += exact[c].Opex
+			r.EAC.Mean += exact[c].Annual
+			r.PVCost.Mean += exact[c].PV
+		}
+		money := appraiseView(pvb, pvc, dv.DeltaALE, eac, r.PVCost.Mean, r.EAC.Mean)
+		money.result.PNPVPositiveSE = binomialSE(money.result.PNPVPositive, D)
+		money.result.Payback = payback(r.DeltaALE.Mean, 0, meanOpex, capexByYear, df, nil)
+		pbi := interval(moneyPaybacks)
+		money.result.PaybackLo, money.result.PaybackHi = int(pbi.Lo), int(pbi.Hi)
+		view := money
+		if s.Harm != nil {
+			r.Social = harmResult(s, o, dh, pvb, pvc, healthAnnuity, r.PVCost.Mean, &dv)
+		}
+		if social {
+			pvt := make([]float64, D)
+			ben := make([]float64, D)
 			for d := range D {
-				u += ups[d][c] / float64(D)
+				pvt[d] = pvb[d] + dh[d]*healthAnnuity
+				ben[d] = dv.DeltaALE[d] + dh[d]
+			}
+			view = appraiseView(pvt, pvc, ben, eac, r.PVCost.Mean, r.EAC.Mean)
+			view.result.PNPVPositiveSE = binomialSE(view.result.PNPVPositive, D)
+			view.result.Payback = payback(r.DeltaALE.Mean, r.Social.DeltaHarm.Mean, meanOpex, capexByYear, df, hdf)
+			pbi := interval(paybacks)
+			view.result.PaybackLo, view.result.PaybackHi = int(pbi.Lo), int(pbi.Hi)
+			mr := money.result
+			r.Money = &mr
+			// The harm columns' NPV and BCR are the view's own.
+			r.Social.NPV, r.Social.BCR, r.Social.PNPVPositive = view.result.NPV, view.result.BCR, view.result.PNPVPositive
+		}
+		v := view.result
+		r.PVBenefit = v.PVBenefit
+		r.NPV, r.NPVSE, r.BCR, r.ROSI = v.NPV, v.NPVSE, v.BCR, v.ROSI
+		r.PNPVPositive, r.PNPVPositiveSE = v.PNPVPositive, v.PNPVPositiveSE
+		r.Payback, r.PaybackLo, r.PaybackHi = v.Payback, v.PaybackLo, v.PaybackHi
+		r.BCRSE, r.ROSISE = view.bcrSE, view.rosiSE
+		dv.NPV, dv.BCR, dv.ROSI = view.npv, view.bcr, view.rosi
+		if social {
+			dv.MoneyNPV = money.npv
+		}
+		for _, c := range p {
+			u := 0.0
+			if s.Model.Controls[c].UpliftBites() {
+				for d := range D {
+					u += ups[d][c] / float64(D)
+				}
 			}
 			r.Uplift = append(r.Uplift, u)
 		}
-		if s.Harm != nil {
-			r.Social = socialResult(s, o, &dv, pvb, pvc, healthAnnuity)
-		}
-		for _, x := range dv.NPV {
-			if x > 0 {
-				r.PNPVPositive++
-			}
-		}
-		r.PNPVPositive /= float64(D)
-		r.PNPVPositiveSE = math.Sqrt(r.PNPVPositive * (1 - r.PNPVPositive) / float64(D))
-		r.BCRSE = ratioSE(pvb, pvc)
-		r.ROSISE = ratioSE(dv.DeltaALE, eac)
 		r.Draws = dv
 		out = append(out, r)
 	}
 	return out, nil
 }
 
+// viewFigures are one view's appraisal figures and the per-draw values
+// behind them.
+type viewFigures struct {
+	result         MoneyResult
+	npv, bcr, rosi []float64
+	bcrSE, rosiSE  float64
+}
+
+// appraiseView returns the NPV, BCR and ROSI of per-draw present values of
+// benefits pvb and costs pvc and yearly benefits ben, with the expected
+// figures computed from the exact expected costs pvCost and eacMean.
+func appraiseView(pvb, pvc, ben, eac []float64, pvCost, eacMean float64) viewFigures {
+	D := len(pvb)
+	v := viewFigures{npv: make([]float64, D), bcr: make([]float64, D), rosi: make([]float64, D)}
+	for d := range D {
+		v.npv[d] = pvb[d] - pvc[d]
+		v.bcr[d] = ratio(pvb[d], pvc[d])
+		v.rosi[d] = ratio(ben[d]-eac[d], eac[d])
+		if v.npv[d] > 0 {
+			v.result.PNPVPositive++
+		}
+	}
+	v.result.PNPVPositive /= float64(D)
+	v.result.PVBenefit = interval(pvb)
+	v.result.NPV = interval(v.npv)
+	v.result.NPV.Mean = v.result.PVBenefit.Mean - pvCost
+	// The expected cost is exact: the error is in the benefits alone.
+	_, vb := meanVar(pvb)
+	v.result.NPVSE = math.Sqrt(vb / float64(D))
+	v.result.BCR = interval(v.bcr)
+	v.result.BCR.Mean = ratio(v.result.PVBenefit.Mean, pvCost)
+	var benMean float64
+	for _, b := range ben {
+		benMean += b / float64(D)
+	}
+	v.result.ROSI = interval(v.rosi)
+	v.result.ROSI.Mean = ratio(benMean-eacMean, eacMean)
+	v.bcrSE = ratioSE(pvb, pvc)
+	v.rosiSE = ratioSE(ben, eac)
+	return v
+}
+
+func binomialSE(p float64, n int) float64 { return math.Sqrt(p * (1 - p) / float64(n)) }
+
+// horizonIfNone returns a payback year, or H+1 for none within the horizon.
+func horizonIfNone(y, h int) float64 {
+	if y == 0 {
+		return float64(h + 1)
+	}
+	return float64(y)
+}
+
+// harmResult returns option o's harm columns, filling dv's social per-draw
+// values.
+func harmResult(s *Sim, o int, dh, pvb, pvc []float64, healthAnnuity, pvCost float64, dv *DrawValues) *SocialResult {
+	D := s.Draws
+	pvh := make([]float64, D)
+	dv.SocialDelta, dv.SocialNPV, dv.SocialBCR = make([]float64, D), make([]float64, D), make([]float64, D)
+	sr := &SocialResult{}
+	for d := range D {
+		pvh[d] = dh[d] * healthAnnuity
+		dv.SocialDelta[d] = dv.DeltaALE[d] + dh[d]
+		dv.SocialNPV[d] = pvb[d] + pvh[d] - pvc[d]
+		dv.SocialBCR[d] = ratio(pvb[d]+pvh[d], pvc[d])
+		sr.HarmALE += s.HarmDrawMean[o][d] / float64(D)
+		if dv.SocialNPV[d] > 0 {
+			sr.PNPVPositive += 1 / float64(D)
+		}
+	}
+	sr.DeltaHarm, sr.PVHarm = interval(dh), interval(pvh)
+	_, v := meanVar(dh)
+	sr.DeltaHarmSE = math.Sqrt(v / float64(D))
+	sr.DeltaTotal, sr.NPV, sr.BCR = interval(dv.SocialDelta), interval(dv.SocialNPV), interval(dv.SocialBCR)
+	// Expected figures on the exact expected cost, as the money ones.
+	var b float64
+	for d := range D {
+		b += (pvb[d] + pvh[d]) / float64(D)
+	}
+	sr.NPV.Mean = b - pvCost
+	sr.BCR.Mean = ratio(b, pvCost)
+	return sr
+}
+
 // payback returns the first year y in 1..H at which Σ_{i≤y} DF(i)·(benefit −
-// opex) − Σ_{i≤y} DF(i)·capex_i ≥ 0 (capex_0 included), or 0 if none.
-func payback(benefit, opex float64, capex, df []float64) int {
+// opex − capex_i) + Σ_{i≤y} DF_health(i)·harm − capex_0 ≥ 0, or 0 if none;
+// harm avoided a year counts only when hdf is given.
+func payback(benefit, harm, opex float64, capex, df, hdf []float64) int {
 	cum := -capex[0]
 	for y := 1; y < len(df); y++ {
 		cum += df[y] * (benefit - opex - capex[y])
+		if hdf != nil {
+			cum += hdf[y] * harm
+		}
 		if cum >= 0 {
 			return y
 		}
@@ -421,38 +564,6 @@ func deltaSE(s *Sim, o int, perDraw []float64) float64 {
 	return math.Sqrt(max(sum2/n-m*m, 0) * n / (n - 1) / n)
 }
 
-// socialResult appraises option o with harm avoided counted as a benefit,
-// filling dv's social per-draw values.
-func socialResult(s *Sim, o int, dv *DrawValues, pvb, pvc []float64, healthAnnuity float64) *SocialResult {
-	D := s.Draws
-	dh := make([]float64, D)
-	pvh := make([]float64, D)
-	dv.SocialDelta, dv.SocialNPV, dv.SocialBCR = make([]float64, D), make([]float64, D), make([]float64, D)
-	sr := &SocialResult{}
-	for d := range D {
-		dh[d] = s.HarmDrawMean[0][d] - s.HarmDrawMean[o][d]
-		pvh[d] = dh[d] * healthAnnuity
-		dv.SocialDelta[d] = dv.DeltaALE[d] + dh[d]
-		dv.SocialNPV[d] = pvb[d] + pvh[d] - pvc[d]
-		dv.SocialBCR[d] = ratio(pvb[d]+pvh[d], pvc[d])
-		sr.HarmALE += s.HarmDrawMean[o][d] / float64(D)
-		if dv.SocialNPV[d] > 0 {
-			sr.PNPVPositive += 1 / float64(D)
-		}
-	}
-	sr.DeltaHarm, sr.PVHarm = interval(dh), interval(pvh)
-	_, v := meanVar(dh)
-	sr.DeltaHarmSE = math.Sqrt(v / float64(D))
-	sr.DeltaTotal, sr.NPV, sr.BCR = interval(dv.SocialDelta), interval(dv.SocialNPV), interval(dv.SocialBCR)
-	var b, c float64
-	for d := range D {
-		b += (pvb[d] + pvh[d]) / float64(D)
-		c += pvc[d] / float64(D)
-	}
-	sr.BCR.Mean = ratio(b, c)
-	return sr
-}
-
 // ratioSE returns the standard error of mean(b)/mean(c) over draws by the
 // delta method: Var ≈ (Var b − 2R·Cov(b,c) + R²·Var c)/(n·c̄²), R = b̄/c̄;
 // 0 with fewer than two draws.
@@ -491,4 +602,29 @@ func (a Appraisal) presentValues(m *Model) (df []float64, annuity float64, capex
 		}
 	}
 	return df, annuity, capexPV
+}
+
+// annuity returns Σ_{y=1..H} DF(y).
+func (a Appraisal) annuity() float64 {
+	var sum float64
+	df := a.Discount.Factors(a.Horizon)
+	for y := 1; y <= a.Horizon; y++ {
+		sum += df[y]
+	}
+	return sum
+}
+
+// healthAnnuity returns Σ_{y=1..H} DF_health(y), the health discount
+// schedule's (GreenBookHealth when the appraisal sets none).
+func (a Appraisal) healthAnnuity() float64 {
+	hd := a.HealthDiscount
+	if len(hd) == 0 {
+		hd = GreenBookHealth()
+	}
+	var sum float64
+	df := hd.Factors(a.Horizon)
+	for y := 1; y <= a.Horizon; y++ {
+		sum += df[y]
+	}
+	return sum
 }

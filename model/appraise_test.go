@@ -8,7 +8,12 @@ import (
 // handSim is a two-draw, one-year simulation built by hand: baseline losses
 // 1000 and 3000, the option's 600 and 2000, so ΔALE is 400 and 1000.
 func handSim(bias float64) *Sim {
-	m := &Model{Orgs: 1, Controls: []Control{{ID: "c", Lifetime: 3}}}
+	// The model states the costs drawn below, so that the exact expected
+	// costs Appraise reports are the same.
+	m := &Model{Orgs: 1, Controls: []Control{{ID: "c", Lifetime: 3, Capex: Fixed(1000), Opex: Fixed(100)}}}
+	if !math.IsNaN(bias) {
+		m.Controls[0].OptimismBias = Fixed(bias)
+	}
 	return &Sim{
 		Model: m, Options: []Portfolio{{}, {0}}, Draws: 2, Years: 1,
 		Loss:     [][]float64{{1000, 3000}, {600, 2000}},

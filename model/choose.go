@@ -35,6 +35,10 @@ type FrontierPoint struct {
 	// Result is the portfolio's appraisal on simulated events (nil for the
 	// empty portfolio).
 	Result *Result `json:"result"`
+	// Added and Removed list the controls the point adds to and drops from
+	// the previous point's portfolio.
+	Added   []string `json:"added,omitempty"`
+	Removed []string `json:"removed,omitempty"`
 }
 
 // DefaultBudgets returns the default frontier grid: steps+1 budgets from 0

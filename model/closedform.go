@@ -75,20 +75,35 @@ func ClosedFormDeaths(m *Model, p Portfolio) float64 {
 func (f *fitted) fullDays(p Portfolio) float64 {
 	var days float64
 	for t := range f.threats {
-		td := &f.threats[t]
-		mf, ms, md := 1.0, 1.0, 1.0
-		for _, c := range p {
-			for _, e := range f.controls[c].effects {
-				if e.threat == t {
-					mf *= 1 - e.freq.Mean()
-					ms *= 1 - e.spread.Mean()
-					md *= 1 - e.dur.Mean()
-				}
-			}
-		}
-		days += td.rate.Mean() * mf * td.spread.CappedMoment(1, f.m.Orgs) * ms * td.duration.Mean() * md * fullShare(td.kd, f.harm.kfull)
+		days += f.threatFullDays(p, t)
 	}
 	return days
+}
+
+// threatFullDays returns threat t's expected full-outage
+// organisation-days a year under portfolio p.
+func (f *fitted) threatFullDays(p Portfolio, t int) float64 {
+	td := &f.threats[t]
+	mf, ms, md := 1.0, 1.0, 1.0
+	for _, c := range p {
+		for _, e := range f.controls[c].effects {
+			if e.threat == t {
+				mf *= 1 - e.freq.Mean()
+				ms *= 1 - e.spread.Mean()
+				md *= 1 - e.dur.Mean()
+			}
+		}
+	}
+	return td.rate.Mean() * mf * td.spread.CappedMoment(1, f.m.Orgs) * ms * td.duration.Mean() * md * fullShare(td.kd, f.harm.kfull)
+}
+
+// threatHarm returns threat t's expected yearly harm, valued in money,
+// under portfolio p (0 without harm).
+func (f *fitted) threatHarm(p Portfolio, t int) float64 {
+	if f.harm == nil {
+		return 0
+	}
+	return f.threatFullDays(p, t) * f.harm.deaths.Mean() * f.harm.qalys.Mean() * f.harm.value
 }
 
 // fullShare returns E[min(k_d/k_full, 1)], the expected share of a full

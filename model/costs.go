@@ -117,3 +117,31 @@ func (f *fitted) expectedUplift(a Appraisal, c int) float64 {
 	}
 	return a.OptimismBias
 }
+
+// ExpectedCost is a control's expected costs with optimism bias, the exact
+// expectations every table shows.
+type ExpectedCost struct {
+	// Capex is the year-0 capital cost, Opex the yearly operating cost.
+	Capex, Opex float64
+	// PV is the present value of all costs over the horizon (capex with
+	// renewals, and opex), Annual the equivalent annual cost PV/Σ DF(y).
+	PV, Annual float64
+}
+
+// expectedCosts returns each control's exact expected costs under a:
+// E[(1+u)·capex] = (1+E[u])·E[capex] by independence, likewise opex.
+func expectedCosts(f *fitted, a Appraisal) []ExpectedCost {
+	_, annuity, capexPV := a.presentValues(f.m)
+	out := make([]ExpectedCost, len(f.m.Controls))
+	for c, ctl := range f.m.Controls {
+		ux, uo := factors(ctl.BiasProject(), f.expectedUplift(a, c))
+		cx, ox := f.controls[c].capex.Mean()*ux, f.controls[c].opex.Mean()*uo
+		pv := cx*capexPV[c] + ox*annuity
+		out[c] = ExpectedCost{Capex: cx, Opex: ox, PV: pv, Annual: pv / annuity}
+	}
+	return out
+}
+
+// ExpectedCosts returns each control's exact expected costs, with optimism
+// bias, under appraisal a.
+func ExpectedCosts(m *Model, a Appraisal) []ExpectedCost { return expectedCosts(fit(m), a) }

@@ -124,6 +124,17 @@ func NewOptimiser(m *Model, a Appraisal, obj Objective, sample *TVaRSample) (*Op
 	f := fit(m)
 	n := len(m.Controls)
 	op := &Optimiser{m: m, obj: obj, n: n, touches: make([][]touch, n), table: make([][]float64, len(m.Threats))}
+	// In the social view the objective counts harm avoided: a year's harm
+	// weighs Σ DF_health/Σ DF against a year's money in the NPV, so that
+	// ΔALE·Σ DF carries PV(harm avoided) at the health rate; the ΔALE
+	// objective counts it one for one.
+	var harmWeight float64
+	if a.View == Social && m.Harm != nil {
+		harmWeight = 1
+		if obj == MaxNPV {
+			harmWeight = a.healthAnnuity() / a.annuity()
+		}
+	}
 	affecting := f.affecting()
 	for t, cs := range affecting {
 		for j, c := range cs {
@@ -143,22 +154,21 @@ func NewOptimiser(m *Model, a Appraisal, obj Objective, sample *TVaRSample) (*Op
 					p = append(p, c)
 				}
 			}
-			op.table[t][mask] = f.threatALE(p, t)
+			op.table[t][mask] = f.threatALE(p, t) + harmWeight*f.threatHarm(p, t)
 		}
 		op.baseALE += op.table[t][0]
 	}
-	_, annuity, capexPV := a.presentValues(m)
+	_, annuity, _ := a.presentValues(m)
 	op.annuity = annuity
 	op.annual, op.capex, op.pv = make([]float64, n), make([]float64, n), make([]float64, n)
 	groups := map[string]int{}
 	op.group = make([]int, n)
 	op.requires = make([][]int, n)
+	costs := expectedCosts(f, a)
 	for c, ctl := range m.Controls {
-		ux, uo := factors(ctl.BiasProject(), f.expectedUplift(a, c))
-		cx, ox := f.controls[c].capex.Mean()*ux, f.controls[c].opex.Mean()*uo
-		op.capex[c] = cx
-		op.pv[c] = cx*capexPV[c] + ox*op.annuity
-		op.annual[c] = op.pv[c] / op.annuity
+		op.capex[c] = costs[c].Capex
+		op.pv[c] = costs[c].PV
+		op.annual[c] = costs[c].Annual
 		op.group[c] = -1
 		if ctl.Group != "" {
 			g, ok := groups[ctl.Group]

@@ -11,11 +11,14 @@ import (
 // Input is one uncertain input of a model: an estimate the sensitivity
 // analysis can move.
 type Input struct {
-	// Item names the threat, control, effect or cost rate; Field the
-	// quantity, e.g. "rate", "capex", "frequency reduction".
+	// Item names the threat, control, effect or cost rate in words, with
+	// its ID; Field the quantity in words, e.g. "events a year", "cost per
+	// event", "yearly running cost", "cut in frequency".
 	Item, Field string
-	Estimate    Estimate
-	Kind        Kind
+	// Ref locates the input in a dataset.
+	Ref      InputRef
+	Estimate Estimate
+	Kind     Kind
 	// Unit is what the input is measured in.
 	Unit Unit
 	// PerEvent is true for quantities drawn afresh for each event (spread,
@@ -27,14 +30,31 @@ type Input struct {
 	value func(p *paramDraws, d int) float64
 }
 
-// Name is the input's item and field.
-func (in Input) Name() string { return in.Item + " " + in.Field }
+// InputRef locates an input in a dataset: Kind is "rates", "harm",
+// "threat", "control" or "effect"; ID the threat or control; Threat the
+// effect's threat; Key the field as a dataset writes it (rate, spread,
+// duration, fixed, k_daily, k_recovery, capex, opex, optimism_bias,
+// frequency, daily, recovery, deaths_per_day, qalys_per_death, k_full).
+type InputRef struct {
+	Kind, ID, Threat, Key string
+}
+
+// Name is the input's item and field in words.
+func (in Input) Name() string { return in.Item + ": " + in.Field }
 
 // Median returns the input's median.
 func (in Input) Median() float64 { return in.Estimate.Dist(in.Kind).Quantile(0.5) }
 
+// named returns "name (id)", or the id alone when there is no name.
+func named(name, id string) string {
+	if name == "" || name == id {
+		return id
+	}
+	return name + " (" + id + ")"
+}
+
 // Inputs lists every uncertain input of m (those with lo < hi), in model
-// order: cost rates, threats, controls, effects.
+// order: cost rates, harm, threats, controls, effects.
 func Inputs(m *Model) []Input {
 	var ins []Input
 	add := func(in Input) {
@@ -42,57 +62,71 @@ func Inputs(m *Model) []Input {
 			ins = append(ins, in)
 		}
 	}
-	add(Input{Item: "cost rates", Field: "daily lost output", Estimate: m.Daily, Kind: Positive, Unit: Money,
+	add(Input{Item: "Calibrated cost rates", Field: "lost output per organisation-day", Ref: InputRef{Kind: "rates", Key: "daily"}, Estimate: m.Daily, Kind: Positive, Unit: Money,
 		set:   func(m *Model, e Estimate) { m.Daily = e },
 		value: func(p *paramDraws, d int) float64 { return p.daily[d] }})
-	add(Input{Item: "cost rates", Field: "recovery cost", Estimate: m.Recovery, Kind: Positive, Unit: Money,
+	add(Input{Item: "Calibrated cost rates", Field: "IT recovery cost per organisation", Ref: InputRef{Kind: "rates", Key: "recovery"}, Estimate: m.Recovery, Kind: Positive, Unit: Money,
 		set:   func(m *Model, e Estimate) { m.Recovery = e },
 		value: func(p *paramDraws, d int) float64 { return p.recovery[d] }})
+	if m.Harm != nil {
+		add(Input{Item: "Patient harm", Field: "extra deaths per full-outage day", Ref: InputRef{Kind: "harm", Key: "deaths_per_day"}, Estimate: m.Harm.DeathsPerDay, Kind: Positive,
+			set: func(m *Model, e Estimate) { h := *m.Harm; h.DeathsPerDay = e; m.Harm = &h }})
+		add(Input{Item: "Patient harm", Field: "QALYs lost per death", Ref: InputRef{Kind: "harm", Key: "qalys_per_death"}, Estimate: m.Harm.QALYsPerDeath, Kind: Positive,
+			set: func(m *Model, e Estimate) { h := *m.Harm; h.QALYsPerDeath = e; m.Harm = &h }})
+		add(Input{Item: "Patient harm", Field: "intensity of a full outage (k_full)", Ref: InputRef{Kind: "harm", Key: "k_full"}, Estimate: m.Harm.FullIntensity, Kind: Positive,
+			set: func(m *Model, e Estimate) { h := *m.Harm; h.FullIntensity = e; m.Harm = &h }})
+	}
 	for t, th := range m.Threats {
-		item := "threat " + th.ID
-		add(Input{Item: item, Field: "rate", Estimate: th.Rate, Kind: Positive,
+		item := named(th.Name, th.ID)
+		ref := func(key string) InputRef { return InputRef{Kind: "threat", ID: th.ID, Key: key} }
+		add(Input{Item: item, Field: "events a year", Ref: ref("rate"), Estimate: th.Rate, Kind: Positive,
 			set:   func(m *Model, e Estimate) { m.Threats[t].Rate = e },
 			value: func(p *paramDraws, d int) float64 { return p.rate[d][t] }})
-		add(Input{Item: item, Field: "spread", Estimate: th.Spread, Kind: Positive, PerEvent: true,
+		add(Input{Item: item, Field: "organisations disrupted per event", Ref: ref("spread"), Estimate: th.Spread, Kind: Positive, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Spread = e }})
-		add(Input{Item: item, Field: "duration", Estimate: th.Duration, Kind: Positive, PerEvent: true,
+		add(Input{Item: item, Field: "days of outage", Ref: ref("duration"), Estimate: th.Duration, Kind: Positive, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Duration = e }})
-		add(Input{Item: item, Field: "fixed cost", Estimate: th.Fixed, Kind: Positive, Unit: Money, PerEvent: true,
+		add(Input{Item: item, Field: "cost per event", Ref: ref("fixed"), Estimate: th.Fixed, Kind: Positive, Unit: Money, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Fixed = e }})
-		add(Input{Item: item, Field: "k_daily", Estimate: kOrOne(th.KDaily), Kind: Positive,
+		add(Input{Item: item, Field: "lost output a day against the calibrated rate (k_d)", Ref: ref("k_daily"), Estimate: kOrOne(th.KDaily), Kind: Positive,
 			set:   func(m *Model, e Estimate) { m.Threats[t].KDaily = e },
 			value: func(p *paramDraws, d int) float64 { return p.kd[d][t] }})
-		add(Input{Item: item, Field: "k_recovery", Estimate: kOrOne(th.KRecovery), Kind: Positive,
+		add(Input{Item: item, Field: "recovery cost against the calibrated rate (k_r)", Ref: ref("k_recovery"), Estimate: kOrOne(th.KRecovery), Kind: Positive,
 			set:   func(m *Model, e Estimate) { m.Threats[t].KRecovery = e },
 			value: func(p *paramDraws, d int) float64 { return p.kr[d][t] }})
 	}
 	for c, ctl := range m.Controls {
-		item := "control " + ctl.ID
-		add(Input{Item: item, Field: "capex", Estimate: ctl.Capex, Kind: Positive, Unit: Money,
+		item := named(ctl.Name, ctl.ID)
+		ref := func(key string) InputRef { return InputRef{Kind: "control", ID: ctl.ID, Key: key} }
+		add(Input{Item: item, Field: "capital cost", Ref: ref("capex"), Estimate: ctl.Capex, Kind: Positive, Unit: Money,
 			set:   func(m *Model, e Estimate) { m.Controls[c].Capex = e },
 			value: func(p *paramDraws, d int) float64 { return p.capex[d][c] }})
-		add(Input{Item: item, Field: "opex", Estimate: ctl.Opex, Kind: Positive, Unit: Money,
+		add(Input{Item: item, Field: "yearly running cost", Ref: ref("opex"), Estimate: ctl.Opex, Kind: Positive, Unit: Money,
 			set:   func(m *Model, e Estimate) { m.Controls[c].Opex = e },
 			value: func(p *paramDraws, d int) float64 { return p.opex[d][c] }})
 		if ctl.OptimismBias != (Estimate{}) {
-			add(Input{Item: item, Field: "optimism bias", Estimate: ctl.OptimismBias, Kind: Positive, Unit: Share,
+			add(Input{Item: item, Field: "optimism bias", Ref: ref("optimism_bias"), Estimate: ctl.OptimismBias, Kind: Positive, Unit: Share,
 				set:   func(m *Model, e Estimate) { m.Controls[c].OptimismBias = e },
 				value: func(p *paramDraws, d int) float64 { return p.bias[d][c] }})
 		}
 		for j, e := range ctl.Effects {
 			t := m.ThreatIndex(e.Threat)
-			item := "control " + ctl.ID + " on " + e.Threat
+			tname := e.Threat
+			if t >= 0 {
+				tname = named(m.Threats[t].Name, e.Threat)
+			}
+			item := named(ctl.Name, ctl.ID) + " against " + tname
 			for k, f := range []struct {
-				name string
-				est  Estimate
-				set  func(*Effect, Estimate)
+				name, key string
+				est       Estimate
+				set       func(*Effect, Estimate)
 			}{
-				{"frequency reduction", e.Frequency, func(x *Effect, v Estimate) { x.Frequency = v }},
-				{"spread reduction", e.Spread, func(x *Effect, v Estimate) { x.Spread = v }},
-				{"duration reduction", e.Duration, func(x *Effect, v Estimate) { x.Duration = v }},
-				{"fixed-cost reduction", e.Fixed, func(x *Effect, v Estimate) { x.Fixed = v }},
+				{"cut in frequency", "frequency", e.Frequency, func(x *Effect, v Estimate) { x.Frequency = v }},
+				{"cut in organisations disrupted", "spread", e.Spread, func(x *Effect, v Estimate) { x.Spread = v }},
+				{"cut in days of outage", "duration", e.Duration, func(x *Effect, v Estimate) { x.Duration = v }},
+				{"cut in cost per event", "fixed", e.Fixed, func(x *Effect, v Estimate) { x.Fixed = v }},
 			} {
-				add(Input{Item: item, Field: f.name, Estimate: f.est, Kind: Fraction, Unit: Share,
+				add(Input{Item: item, Field: f.name, Ref: InputRef{Kind: "effect", ID: ctl.ID, Threat: e.Threat, Key: f.key}, Estimate: f.est, Kind: Fraction, Unit: Share,
 					set:   func(m *Model, v Estimate) { f.set(&m.Controls[c].Effects[j], v) },
 					value: func(p *paramDraws, d int) float64 { return 1 - p.red[d][c][t][k] }})
 			}
@@ -136,8 +170,8 @@ func npvOf(m *Model, a Appraisal, p Portfolio) (float64, error) {
 type TornadoBar struct {
 	Input Input
 	// Lo and Hi are the input's 5th and 95th percentiles; NPVLo and NPVHi
-	// the decision's NPV with the input there and every other input at its
-	// median.
+	// the decision's expected NPV with the input there, every other input
+	// integrated out.
 	Lo, Hi       float64
 	NPVLo, NPVHi float64
 }
@@ -145,27 +179,29 @@ type TornadoBar struct {
 // Swing is |NPV at P95 − NPV at P5|.
 func (b TornadoBar) Swing() float64 { return math.Abs(b.NPVHi - b.NPVLo) }
 
-// Tornado is a one-way sensitivity analysis of a decision's NPV.
+// Tornado is a one-way sensitivity analysis of a decision's NPV around the
+// expected case.
 type Tornado struct {
 	Decision Portfolio
-	// Central is the decision's NPV with every input at its median.
+	// Central is the decision's expected NPV, every input uncertain: the
+	// figure the headline shows.
 	Central float64
 	// Bars, largest swing first.
 	Bars []TornadoBar
 }
 
 // TornadoAnalysis moves each uncertain input from its 5th to its 95th
-// percentile, every other input at its median, and records the NPV of the
-// decision (a portfolio) at each end. With every input fixed the expected
-// annual loss has an exact closed form (MODEL.md §4), so the swings carry
-// no Monte Carlo error at all: the limit of common random numbers. Bars are
-// sorted by swing, ties by name.
+// percentile and records the decision's expected NPV at each end,
+// E[NPV | input = x], with every other input integrated out: exact, by the
+// closed form (MODEL.md §4), since the inputs are independent. The centre
+// is the decision's unconditional expected NPV, the headline's figure, so
+// the bars carry no Monte Carlo error at all. Bars are sorted by swing,
+// ties by name.
 func TornadoAnalysis(m *Model, a Appraisal, decision Portfolio) (*Tornado, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	base := MedianModel(m)
-	central, err := npvOf(base, a, decision)
+	central, err := npvOf(m, a, decision)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +209,7 @@ func TornadoAnalysis(m *Model, a Appraisal, decision Portfolio) (*Tornado, error
 	for _, in := range Inputs(m) {
 		d := in.Estimate.Dist(in.Kind)
 		bar := TornadoBar{Input: in, Lo: d.Quantile(0.05), Hi: d.Quantile(0.95)}
-		mm := cloneModel(base)
+		mm := cloneModel(m)
 		in.set(mm, Fixed(bar.Lo))
 		if bar.NPVLo, err = npvOf(mm, a, decision); err != nil {
 			return nil, err
@@ -194,8 +230,8 @@ func TornadoAnalysis(m *Model, a Appraisal, decision Portfolio) (*Tornado, error
 }
 
 // Switch is an input's switching values (Green Book): where, with every
-// other input at its median, the decision's NPV crosses zero, and where the
-// decision itself changes.
+// other input integrated out (the expected case), the decision's expected
+// NPV crosses zero, and where the decision itself changes.
 type Switch struct {
 	Input  Input
 	Median float64
@@ -203,10 +239,9 @@ type Switch struct {
 	// does not cross zero within [SearchLo, SearchHi].
 	NPVZero float64
 	// Change is the value nearest the median at which another decision
-	// becomes best, NaN if none within the search range; NewDecision is that
-	// decision, and OldDecision the one it replaces (the decision with every
-	// input at its median, which can differ from the decision analysed,
-	// chosen on expected values).
+	// becomes best, NaN if none within the search range (or when no Decider
+	// is given); NewDecision is that decision, and OldDecision the one it
+	// replaces.
 	Change                   float64
 	NewDecision, OldDecision Portfolio
 	// SearchLo and SearchHi bound the search: [0, 1] for a fraction, the
@@ -256,7 +291,7 @@ const switchGrid = 200
 // bisection to a relative 1e-9. NPV is the closed form, so a switching
 // value put back gives NPV zero to rounding.
 func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, inputs []Input) ([]Switch, error) {
-	base := MedianModel(m)
+	base := m
 	var out []Switch
 	for _, in := range inputs {
 		sw := Switch{Input: in, Median: in.Median(), NPVZero: math.NaN(), Change: math.NaN()}
@@ -273,7 +308,12 @@ func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, 
 			return mm
 		}
 		npv := func(x float64) (float64, error) { return npvOf(at(x), a, decision) }
-		dec := func(x float64) (Portfolio, error) { return decide(at(x)) }
+		dec := func(x float64) (Portfolio, error) {
+			if decide == nil {
+				return nil, nil
+			}
+			return decide(at(x))
+		}
 		grid := make([]float64, switchGrid+1)
 		for i := range grid {
 			f := float64(i) / switchGrid
@@ -499,7 +539,7 @@ func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, er
 	}
 	v.Best = options[best]
 	for _, in := range Inputs(s.Model) {
-		if in.PerEvent {
+		if in.PerEvent || in.value == nil {
 			continue
 		}
 		theta := make([]float64, s.Draws)

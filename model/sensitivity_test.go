@@ -22,9 +22,11 @@ func dominantModel() *Model {
 }
 
 // TestTornadoDominantInput checks that the dominant input ranks first and
-// that its swing matches a hand computation: NPV = A·(λ·0.5·F̃ + λ·0.5·F̃·r̃)
-// − A·õpex with medians F̃ = √(0.9e6·1.1e6), r̃ the beta median, so the
-// swing is A·0.5·F̃·(1 + r̃)·(100 − 1).
+// that the tornado, centred on the expected case, matches a hand
+// computation: E[NPV | λ] = A·λ·(0.5·E[F] + 0.5·E[F]·E[r]) − A·E[opex] (an
+// event is stopped half the time, else its fixed cost is cut by r), so the
+// swing is A·0.5·E[F]·(1 + E[r])·(100 − 1) and the centre the same with
+// E[λ] for λ.
 func TestTornadoDominantInput(t *testing.T) {
 	t.Parallel()
 	m := dominantModel()
@@ -33,31 +35,37 @@ func TestTornadoDominantInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tn.Bars[0].Input.Name(); got != "threat T rate" {
-		t.Fatalf("top bar = %s; want threat T rate", got)
+	if got := tn.Bars[0].Input.Ref; got != (InputRef{Kind: "threat", ID: "T", Key: "rate"}) {
+		t.Fatalf("top bar = %+v; want threat T's rate", got)
+	}
+	if got, want := tn.Bars[0].Input.Name(), "T: events a year"; got != want {
+		t.Errorf("top bar's name = %q; want %q", got, want)
 	}
 	var A float64
 	for y := 1; y <= 10; y++ {
 		A += math.Pow(1.035, -float64(y))
 	}
-	fMed := math.Sqrt(0.9e6 * 1.1e6)
-	rMed := Estimate{0.01, 0.02}.Dist(Fraction).Quantile(0.5)
-	// Saved per event: the event itself half the time, or a share r̃ of
-	// its fixed cost when it still happens: 0.5·F̃ + 0.5·F̃·r̃.
-	want := A * (0.5*fMed + 0.5*fMed*rMed) * (100 - 1)
-	if got := tn.Bars[0].Swing(); math.Abs(got-want) > 1e-9*want {
-		t.Errorf("swing = %.10g; want %.10g", got, want)
+	lnMean := func(lo, hi float64) float64 {
+		mu, s := (math.Log(lo)+math.Log(hi))/2, (math.Log(hi)-math.Log(lo))/(2*1.6448536269514722)
+		return math.Exp(mu + s*s/2)
 	}
-	oMed := math.Sqrt(9e4 * 1.1e5)
-	central := A*(0.5*fMed+0.5*fMed*rMed)*10 - A*oMed // λ̃ = √(1·100) = 10
+	eF := lnMean(0.9e6, 1.1e6)
+	eR := Estimate{0.01, 0.02}.Dist(Fraction).Mean()
+	perEvent := 0.5*eF + 0.5*eF*eR
+	if want := A * perEvent * (100 - 1); math.Abs(tn.Bars[0].Swing()-want) > 1e-9*want {
+		t.Errorf("swing = %.10g; want %.10g", tn.Bars[0].Swing(), want)
+	}
+	central := A*perEvent*lnMean(1, 100) - A*lnMean(9e4, 1.1e5)
 	if math.Abs(tn.Central-central) > 1e-9*math.Abs(central) {
-		t.Errorf("central NPV = %.10g; want %.10g", tn.Central, central)
+		t.Errorf("central NPV = %.10g; want the expected NPV %.10g", tn.Central, central)
 	}
 }
 
-// TestTornadoSwingMatchesSimulation checks a closed-form swing against
-// common-random-number simulations of the median model at the input's P5
-// and P95, within 3 standard errors of the paired difference.
+// TestTornadoSwingMatchesSimulation checks a closed-form swing, with the
+// other inputs integrated out, against common-random-number simulations
+// with the input fixed at its P5 and at its P95 and every other input
+// uncertain: the paired per-draw difference of ΔALE, within 3.5 standard
+// errors over draws.
 func TestTornadoSwingMatchesSimulation(t *testing.T) {
 	t.Parallel()
 	m := testModel()
@@ -68,35 +76,33 @@ func TestTornadoSwingMatchesSimulation(t *testing.T) {
 	}
 	var bar TornadoBar
 	for _, b := range tn.Bars {
-		if b.Input.Name() == "threat worm rate" {
+		if b.Input.Ref == (InputRef{Kind: "threat", ID: "worm", Key: "rate"}) {
 			bar = b
 		}
 	}
-	base := MedianModel(m)
+	if bar.Hi == 0 {
+		t.Fatal("no bar for the worm's rate")
+	}
 	var A float64
 	df := a.Discount.Factors(10)
 	for y := 1; y <= 10; y++ {
 		A += df[y]
 	}
-	cfg := Config{Draws: 1, Years: bySize(100000, 400000), Seed: 5}
+	cfg := Config{Draws: 400, Years: 500, Seed: 5}
 	sims := make([]*Sim, 2)
 	for i, x := range []float64{bar.Lo, bar.Hi} {
-		mm := cloneModel(base)
+		mm := cloneModel(m)
 		bar.Input.set(mm, Fixed(x))
 		sims[i] = mustSimulate(t, mm, []Portfolio{{1}}, cfg)
 	}
-	// Swing in ΔALE, paired year by year: (base − option) at P95 minus at P5.
-	n := float64(cfg.Years)
-	var sum, sum2 float64
-	for y := range cfg.Years {
-		d := (sims[1].Loss[0][y] - sims[1].Loss[1][y]) - (sims[0].Loss[0][y] - sims[0].Loss[1][y])
-		sum += d
-		sum2 += d * d
+	d := make([]float64, cfg.Draws)
+	for k := range d {
+		d[k] = (sims[1].DrawMean[0][k] - sims[1].DrawMean[1][k]) - (sims[0].DrawMean[0][k] - sims[0].DrawMean[1][k])
 	}
-	mean := sum / n
-	se := math.Sqrt((sum2/n - mean*mean) / n)
+	mean, v := meanVar(d)
+	se := math.Sqrt(v / float64(len(d)))
 	want := (bar.NPVHi - bar.NPVLo) / A // costs cancel
-	if math.Abs(mean-want) > 3*se {
+	if math.Abs(mean-want) > 3.5*se {
 		t.Errorf("simulated ΔALE swing %.5g ± %.3g; closed form %.5g", mean, se, want)
 	}
 }
@@ -108,7 +114,7 @@ func TestSwitchingValuePluggedBack(t *testing.T) {
 	m := testModel()
 	a := Appraisal{Horizon: 10, Discount: GreenBook()}
 	decide := BestSingle(a)
-	dec, err := decide(MedianModel(m))
+	dec, err := decide(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +132,7 @@ func TestSwitchingValuePluggedBack(t *testing.T) {
 			continue
 		}
 		found++
-		mm := MedianModel(m)
+		mm := cloneModel(m)
 		sw.Input.set(mm, Fixed(sw.NPVZero))
 		v, err := npvOf(mm, a, dec)
 		if err != nil {
@@ -150,7 +156,7 @@ func TestSwitchingValuePluggedBack(t *testing.T) {
 		if sw.Median > sw.Change {
 			x = sw.Change * (1 - 1e-6)
 		}
-		mm := MedianModel(m)
+		mm := cloneModel(m)
 		sw.Input.set(mm, Fixed(x))
 		got, err := decide(mm)
 		if err != nil {

@@ -1,0 +1,172 @@
+package model
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+)
+
+// decideTest runs Decide on the test model, with harm and the social view
+// when social is set.
+func decideTest(t *testing.T, social bool, cons Constraints) (*Model, Appraisal, *Decision) {
+	t.Helper()
+	m := testModel()
+	a := Appraisal{Horizon: 10, Discount: GreenBook()}
+	if social {
+		m = harmModel()
+		a.View = Social
+	}
+	d, err := Decide(context.Background(), m, DecideOptions{
+		Config: Config{Draws: 40, Years: 400, Seed: 11}, Appraisal: a, Metric: ByNPV, Constraints: cons, Frontier: []float64{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, a, d
+}
+
+// bruteBest returns the subset of m's controls with the greatest expected
+// NPV, computed independently of the optimiser: Σ_t closed-form ALE and
+// harm per subset, the annuities summed by hand, costs from
+// ExpectedCosts.
+func bruteBest(m *Model, a Appraisal) (Portfolio, float64) {
+	var A, HA float64
+	for y := 1; y <= a.Horizon; y++ {
+		A += math.Pow(1.035, -float64(y)) // Green Book to year 30
+		HA += math.Pow(1.015, -float64(y))
+	}
+	costs := ExpectedCosts(m, a)
+	base := ClosedFormALE(m, nil)
+	baseHarm := ClosedFormHarm(m, nil)
+	best, bestV := Portfolio(nil), 0.0
+	n := len(m.Controls)
+	for mask := 1; mask < 1<<n; mask++ {
+		var p Portfolio
+		var pv float64
+		for c := range n {
+			if mask&(1<<c) != 0 {
+				p = append(p, c)
+				pv += costs[c].PV
+			}
+		}
+		v := (base-ClosedFormALE(m, p))*A - pv
+		if a.View == Social {
+			v += (baseHarm - ClosedFormHarm(m, p)) * HA
+		}
+		if v > bestV {
+			best, bestV = p, v
+		}
+	}
+	return best, bestV
+}
+
+// TestDecideRecommendsTheBestSet checks that the recommendation is the
+// brute-force best subset in each view, that it is what a budget above the
+// cost of everything chooses, and that its build-up's marginal NPVs sum to
+// its expected NPV.
+func TestDecideRecommendsTheBestSet(t *testing.T) {
+	t.Parallel()
+	for _, social := range []bool{false, true} {
+		m, a, d := decideTest(t, social, NoBudget())
+		want, wantV := bruteBest(m, a)
+		if got := d.Portfolio.Choice.Portfolio; !slices.Equal(got, want) {
+			t.Errorf("social=%v: recommended %v; brute force %v", social, got, want)
+		}
+		if got := d.Portfolio.Choice.Objective; math.Abs(got-wantV) > 1e-9*math.Abs(wantV) {
+			t.Errorf("social=%v: recommended NPV %.10g; brute force %.10g", social, got, wantV)
+		}
+		var all float64
+		for _, c := range ExpectedCosts(m, a) {
+			all += c.Annual
+		}
+		_, _, db := decideTest(t, social, Constraints{Annual: 2 * all, Capex: math.Inf(1)})
+		if !slices.Equal(db.Portfolio.Choice.Portfolio, d.Portfolio.Choice.Portfolio) {
+			t.Errorf("social=%v: under a budget of twice everything %v; unconstrained %v", social, db.Portfolio.Choice.Portfolio, d.Portfolio.Choice.Portfolio)
+		}
+		var sum float64
+		for _, st := range d.BuildUp {
+			sum += st.MarginalNPV
+		}
+		if math.Abs(sum-wantV) > 1e-9*math.Abs(wantV) {
+			t.Errorf("social=%v: build-up marginals sum to %.10g; portfolio NPV %.10g", social, sum, wantV)
+		}
+		if d.Tornado == nil || math.Abs(d.Tornado.Central-wantV) > 1e-9*math.Abs(wantV) {
+			t.Errorf("social=%v: tornado centre %v; want the expected NPV %.10g", social, d.Tornado, wantV)
+		}
+		// The simulated marginals sum to the simulated portfolio NPV.
+		var ssum float64
+		for _, st := range d.BuildUp {
+			ssum += st.SimNPV
+		}
+		if rec := d.Recommended; rec == nil || math.Abs(ssum-rec.NPV.Mean) > 1e-6*math.Abs(rec.NPV.Mean) {
+			t.Errorf("social=%v: simulated marginals sum to %g; recommended NPV %v", social, ssum, rec)
+		}
+	}
+}
+
+// TestOneCostPerControl checks that a control's expected cost is the same
+// to the penny in its appraisal alone, in the recommended portfolio's sum,
+// on the frontier and in ExpectedCosts, and that ExpectedCosts is the
+// hand-computed expectation.
+func TestOneCostPerControl(t *testing.T) {
+	t.Parallel()
+	m, a, d := decideTest(t, false, NoBudget())
+	costs := ExpectedCosts(m, a)
+	for c, r := range d.Results {
+		if r.EAC.Mean != costs[c].Annual {
+			t.Errorf("%s: EAC %v; ExpectedCosts %v", m.Controls[c].ID, r.EAC.Mean, costs[c].Annual)
+		}
+		var A float64
+		df := a.Discount.Factors(a.Horizon)
+		for y := 1; y <= a.Horizon; y++ {
+			A += df[y]
+		}
+		cx := m.Controls[c].Capex.Dist(Positive).Mean()
+		ox := m.Controls[c].Opex.Dist(Positive).Mean()
+		pv := cx + ox*A
+		for y := m.Controls[c].Lifetime; m.Controls[c].Lifetime > 0 && y < a.Horizon; y += m.Controls[c].Lifetime {
+			pv += cx * df[y]
+		}
+		if want := pv / A; math.Abs(costs[c].Annual-want) > 1e-9*want {
+			t.Errorf("%s: expected EAC %.10g; hand %.10g", m.Controls[c].ID, costs[c].Annual, want)
+		}
+	}
+	var sum float64
+	for _, c := range d.Portfolio.Choice.Portfolio {
+		sum += costs[c].Annual
+	}
+	if rec := d.Recommended; rec != nil && math.Abs(rec.EAC.Mean-sum) > 1e-9*sum {
+		t.Errorf("recommended EAC %v; its controls' sum %v", rec.EAC.Mean, sum)
+	}
+	if d.Portfolio.Choice.Annual != 0 && math.Abs(d.Portfolio.Choice.Annual-sum) > 1e-9*sum {
+		t.Errorf("choice's annual cost %v; its controls' sum %v", d.Portfolio.Choice.Annual, sum)
+	}
+	for _, fp := range d.Portfolio.Frontier {
+		if fp.Result != nil && math.Abs(fp.Result.EAC.Mean-fp.Choice.Annual) > 1e-9*fp.Choice.Annual {
+			t.Errorf("frontier %v: appraised EAC %v; chosen at %v", fp.Choice.Controls, fp.Result.EAC.Mean, fp.Choice.Annual)
+		}
+	}
+}
+
+// TestFrontierBreakpoints checks that consecutive frontier points differ
+// in portfolio and that each names the controls it adds.
+func TestFrontierBreakpoints(t *testing.T) {
+	t.Parallel()
+	_, _, d := decideTest(t, false, NoBudget())
+	fr := d.Portfolio.Frontier
+	if len(fr) < 2 {
+		t.Fatalf("frontier has %d points; want several", len(fr))
+	}
+	for i := 1; i < len(fr); i++ {
+		if slices.Equal(fr[i].Choice.Portfolio, fr[i-1].Choice.Portfolio) {
+			t.Errorf("points %d and %d hold the same portfolio %v", i-1, i, fr[i].Choice.Controls)
+		}
+		if len(fr[i].Added)+len(fr[i].Removed) == 0 {
+			t.Errorf("point %d adds and removes nothing", i)
+		}
+		if fr[i].Choice.Objective < fr[i-1].Choice.Objective {
+			t.Errorf("point %d: objective falls from %g to %g", i, fr[i-1].Choice.Objective, fr[i].Choice.Objective)
+		}
+	}
+}
