@@ -630,6 +630,20 @@ func TestUnique(t *testing.T) {
 	}
 }
 
+// TestIsWebURL is issue 13's case 12: only http and https addresses
+// become links on the Sources sheet.
+func TestIsWebURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://www.nao.org.uk/x": true, "http://example.org": true, "HTTPS://EXAMPLE.ORG/": true,
+		"javascript:alert(1)": false, "file:///etc/passwd": false, "data:text/html,x": false, "": false, "//example.org": false,
+	} {
+		if got := isWebURL(s); got != want {
+			t.Errorf("isWebURL(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
+
 // moneyFmtOf is the number format of a report's money results: millions
 // for a baseline ALE of £10m or more, whole amounts below.
 func moneyFmtOf(r *Report) string {
@@ -712,19 +726,5 @@ func TestWorkbookPrint(t *testing.T) {
 	}
 	if !strings.Contains(lecChart, `<scatterStyle val="lineMarker">`) || strings.Count(lecChart, "<logBase") != 2 {
 		t.Errorf("LEC chart: want straight lines (lineMarker) and two log axes:\n%.600s", lecChart)
-	}
-}
-
-// TestIsWebURL is issue 13's case 12: only http and https addresses
-// become links on the Sources sheet.
-func TestIsWebURL(t *testing.T) {
-	t.Parallel()
-	for s, want := range map[string]bool{
-		"https://www.nao.org.uk/x": true, "http://example.org": true, "HTTPS://EXAMPLE.ORG/": true,
-		"javascript:alert(1)": false, "file:///etc/passwd": false, "data:text/html,x": false, "": false, "//example.org": false,
-	} {
-		if got := isWebURL(s); got != want {
-			t.Errorf("isWebURL(%q) = %v; want %v", s, got, want)
-		}
 	}
 }
