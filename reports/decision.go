@@ -163,7 +163,8 @@ func buildUpFigure(r *Report, _ []option) (Figure, bool, error) {
 	}
 	n := len(d.BuildUp)
 	title := "How the recommended portfolio builds up: " + scopeName(r)
-	yLabel := fmt.Sprintf("Expected NPV over %d years (%s)", r.Analysis.Appraisal.Horizon, prices(r))
+	// On two lines, so that the label stays within the plot's height.
+	yLabel := fmt.Sprintf("Expected NPV over %d years\n(%s)", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(title, "", yLabel)
 	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
 	g := newGrid()
