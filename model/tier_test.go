@@ -21,4 +21,3 @@ func bySize(quick, full int) int {
 	}
 	return quick
 }
-
