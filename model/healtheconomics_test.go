@@ -223,6 +223,7 @@ func TestBudgetAcceptability(t *testing.T) {
 // regression's error and the sampling error of the outer draws). Each control's costs are scaled so that its expected social NPV
 // alone is zero: the decision is close, and information worth having.
 func TestEVPPIKnownOnCyberModel(t *testing.T) {
+	skipUnlessLong(t, "a social-view analysis with every EVPPI at 300 draws, and 200 closed forms per input")
 	t.Parallel()
 	m := harmModel()
 	a := Appraisal{Horizon: 10, Discount: GreenBook(), View: Social}
