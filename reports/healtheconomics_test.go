@@ -75,7 +75,7 @@ func TestHealthFigures(t *testing.T) {
 	for _, e := range figs[len(figs)-len(want)+1].key {
 		keys = append(keys, e.name)
 	}
-	for _, k := range []string{"NICE £20,000–£30,000 per QALY", "Green Book £70k per QALY (" + r.PriceYear + " prices)"} {
+	for _, k := range []string{"NICE £20,000–£30,000 per QALY", "Green Book " + currencyOf(r).text(r.Health.ValuePerQALY) + " per QALY (" + r.PriceYear + " prices)"} {
 		if !slices.Contains(keys, k) {
 			t.Errorf("ceac key %q lacks %q", keys, k)
 		}
