@@ -183,6 +183,12 @@ func planeFigure(r *Report) (Figure, bool, error) {
 		p.Y.Min, p.Y.Max = ymin-padY, ymax+padY
 		tiles[i/cols][i%cols] = p
 	}
+	data := [][]string{{"Option", "Draw", "QALYs gained a year", "Net cost a year (" + perYear(r) + ")"}}
+	for _, o := range opts {
+		for d := range o.QALYsPerYear {
+			data = append(data, []string{o.Name, strconv.Itoa(d + 1), csvNum(o.QALYsPerYear[d]), csvNum(o.CostPerYear[d])})
+		}
+	}
 	var k key
 	k.add("One outer draw of the uncertain inputs", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: blue, Radius: 2.5, Shape: draw.CircleGlyph{}}})
 	k.add("Mean over the draws", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: vermillion, Radius: 5, Shape: draw.PyramidGlyph{}}})
@@ -193,7 +199,7 @@ func planeFigure(r *Report) (Figure, bool, error) {
 	w := 12 * vg.Inch
 	h := vg.Length(rows)*2.6*vg.Inch + 1.3*vg.Inch + k.height(w-2*margin)
 	return Figure{
-		Name: "ce-plane", Title: title, Caption: figureCaption(r), W: w, H: h, key: k, tiles: tiles,
+		Name: "ce-plane", Title: title, Caption: figureCaption(r), W: w, H: h, key: k, tiles: tiles, data: data,
 		tileLabels: [2]string{
 			"QALYs gained a year (patient harm avoided)",
 			fmt.Sprintf("Net cost a year (%s): equivalent annual cost − money loss avoided", perYear(r)),
@@ -332,7 +338,19 @@ func ceacFigure(r *Report) (Figure, bool, error) {
 	}
 	p.X.Min, p.X.Max = 0, ac.ValuePerQALY[len(ac.ValuePerQALY)-1]
 	p.Y.Min, p.Y.Max = 0, 1.02
-	return Figure{Name: "ceac", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Value of a QALY (" + prices(r) + ")"}}
+	for _, o := range he.Options {
+		data[0] = append(data[0], "P(best): "+o.Name)
+	}
+	data[0] = append(data[0], "Frontier option", "P(best): frontier")
+	for i, l := range ac.ValuePerQALY {
+		row := []string{csvNum(l)}
+		for a := range he.Options {
+			row = append(row, csvNum(ac.Prob[a][i]))
+		}
+		data = append(data, append(row, he.Options[ac.Frontier[i]].Name, csvNum(ac.FrontierProb[i])))
+	}
+	return Figure{Name: "ceac", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // optionName names an option in a key: its name, and a control's or
@@ -373,7 +391,11 @@ func evpiFigure(r *Report) (Figure, bool, error) {
 	k.add(fmt.Sprintf("At the Green Book value: %s (%s a year)", currencyOf(r).text(he.EVPI), currencyOf(r).text(he.EVPIPerYear)), blank{})
 	p.X.Min, p.X.Max = 0, ac.ValuePerQALY[len(ac.ValuePerQALY)-1]
 	p.Y.Min, p.Y.Max = 0, math.Max(top*1.06, 1)
-	return Figure{Name: "evpi", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Value of a QALY (" + prices(r) + ")", fmt.Sprintf("EVPI over %d years", he.Horizon), "EVPI a year"}}
+	for i, l := range ac.ValuePerQALY {
+		data = append(data, []string{csvNum(l), csvNum(ac.EVPI[i]), csvNum(ac.EVPIPerYear[i])})
+	}
+	return Figure{Name: "evpi", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // evppiTop is the most rows the EVPPI figure shows.
@@ -428,7 +450,11 @@ func evppiFigure(r *Report) (Figure, bool, error) {
 	}
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	h := max(figHeight, vg.Length(0.32*float64(n)+1.8)*vg.Inch) + k.room()
-	return Figure{Name: "evppi", Title: title, Caption: figureCaption(r), W: 8 * vg.Inch, H: h, plot: p, key: k}, true, nil
+	data := [][]string{{"Input or group", "Group", "Method", fmt.Sprintf("EVPPI over %d years (%s)", he.Horizon, prices(r)), "Standard error", "EVPPI a year", "Standard error a year"}}
+	for _, row := range he.Partial {
+		data = append(data, []string{row.Name, strconv.FormatBool(row.Group), row.Method, csvNum(row.Value), csvNum(row.SE), csvNum(row.PerYear), csvNum(row.PerYearSE)})
+	}
+	return Figure{Name: "evppi", Title: title, Caption: figureCaption(r), W: 8 * vg.Inch, H: h, plot: p, key: k, data: data}, true, nil
 }
 
 // budgetFigure draws, at each budget of the efficient frontier, the
@@ -477,7 +503,19 @@ func budgetFigure(r *Report) (Figure, bool, error) {
 	k.add("The frontier's portfolio at that budget", fl)
 	p.X.Min, p.X.Max = ba.Budgets[0], ba.Budgets[len(ba.Budgets)-1]
 	p.Y.Min, p.Y.Max = 0, 1.02
-	return Figure{Name: "budget-acceptability", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Budget (" + prices(r) + ")"}}
+	for _, o := range ba.Portfolios {
+		data[0] = append(data[0], "P(best): "+optionName(o))
+	}
+	data[0] = append(data[0], "Frontier portfolio", "P(best): frontier")
+	for b, x := range ba.Budgets {
+		row := []string{csvNum(x)}
+		for q := range ba.Portfolios {
+			row = append(row, csvNum(ba.Prob[q][b]))
+		}
+		data = append(data, append(row, ba.Portfolios[ba.Frontier[b]].Name, csvNum(ba.FrontierProb[b])))
+	}
+	return Figure{Name: "budget-acceptability", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // health writes the health-economics sheets.

@@ -54,6 +54,13 @@ func TestHealthFigures(t *testing.T) {
 			}
 			checkImage(t, f, format, buf.Bytes())
 		}
+		var csv bytes.Buffer
+		if err := f.WriteCSV(&csv); err != nil {
+			t.Fatalf("%s.WriteCSV: %v", f.Name, err)
+		}
+		if lines := bytes.Count(csv.Bytes(), []byte("\n")); lines < 3 {
+			t.Errorf("%s.csv has %d lines; want a header and the figure's numbers", f.Name, lines)
+		}
 	}
 	plane := figs[len(figs)-len(want)]
 	panels := 0
