@@ -476,11 +476,16 @@ func budgetFigure(r *Report) (Figure, bool, error) {
 	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
 	p.Add(newGrid())
 	var k key
+	// The last budget's step runs on a tenth of the span past it, so that
+	// it shows.
+	first, last := ba.Budgets[0], ba.Budgets[len(ba.Budgets)-1]
+	end := last + 0.1*(last-first)
 	for q, o := range ba.Portfolios {
-		xys := make(plotter.XYs, len(ba.Budgets))
+		xys := make(plotter.XYs, len(ba.Budgets), len(ba.Budgets)+1)
 		for b, x := range ba.Budgets {
 			xys[b] = plotter.XY{X: x, Y: ba.Prob[q][b]}
 		}
+		xys = append(xys, plotter.XY{X: end, Y: ba.Prob[q][len(ba.Budgets)-1]})
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return Figure{}, false, fmt.Errorf("budget-acceptability: %w", err)
@@ -501,7 +506,7 @@ func budgetFigure(r *Report) (Figure, bool, error) {
 	fl.GlyphStyle = draw.GlyphStyle{Color: black, Radius: 3, Shape: draw.CircleGlyph{}}
 	p.Add(fl)
 	k.add("The frontier's portfolio at that budget", fl)
-	p.X.Min, p.X.Max = ba.Budgets[0], ba.Budgets[len(ba.Budgets)-1]
+	p.X.Min, p.X.Max = first, end
 	p.Y.Min, p.Y.Max = 0, 1.02
 	data := [][]string{{"Budget (" + prices(r) + ")"}}
 	for _, o := range ba.Portfolios {
