@@ -732,3 +732,49 @@ func healthText(r *Report) string {
 		"regression's posterior. Figures for the scope are over the horizon; a year's figure is that ÷ the discounted years.",
 		sheetHealth, sheetAcceptability, sheetPlane, he.Horizon, he.Annuity, he.HealthAnnuity)
 }
+
+// healthAlt describes a health-economics figure for a reader who cannot
+// see it (report.html's alt text), or reports false for another figure.
+func healthAlt(r *Report, f Figure) (string, bool) {
+	he := r.Health
+	if he == nil {
+		return "", false
+	}
+	cur := currencyOf(r)
+	gb := cur.text(he.ValuePerQALY)
+	switch f.Name {
+	case "ce-plane":
+		s := fmt.Sprintf("Cost-effectiveness plane: for each control and the recommended portfolio, one point per outer draw of QALYs gained a year "+
+			"against net cost a year (equivalent annual cost less the money loss avoided), the mean marked, with lines of zero net benefit at the "+
+			"Green Book's %s per QALY and NICE's £20,000 and £30,000; points below a line are cost-effective at its value.", gb)
+		if o := he.Options[len(he.Options)-1]; len(o.Controls) > 1 {
+			s += fmt.Sprintf(" The recommended portfolio gains %s QALYs a year on average at a net cost of %s a year.", qalyText(o.QALYs.Mean), cur.text(o.Cost.Mean))
+		}
+		return s, true
+	case "ceac":
+		ac := he.Acceptability
+		i := len(ac.ValuePerQALY) - 1
+		for j, l := range ac.ValuePerQALY {
+			if l >= he.ValuePerQALY {
+				i = j
+				break
+			}
+		}
+		return fmt.Sprintf("Acceptability curves: the chance each option has the greatest net benefit as the value of a QALY goes from £0 to £100,000, "+
+			"with the frontier. Near the Green Book's %s the option with the greatest expected net benefit is %s, best in %.0f%% of draws.",
+			gb, he.Options[ac.Frontier[i]].Name, 100*ac.FrontierProb[i]), true
+	case "evpi":
+		return fmt.Sprintf("Expected value of perfect information against the value of a QALY: %s over %d years at the Green Book's %s (%s a year).",
+			cur.text(he.EVPI), he.Horizon, gb, cur.text(he.EVPIPerYear)), true
+	case "evppi":
+		s := "Bars of the expected value of partial perfect information of each input and group of inputs, largest on top, with ±2 standard errors, against the EVPI of " + cur.text(he.EVPI) + "."
+		if len(he.Partial) > 0 {
+			p := he.Partial[0]
+			s += fmt.Sprintf(" Largest: %s, %s ± %s.", p.Name, cur.text(p.Value), cur.text(p.SE))
+		}
+		return s, true
+	case "budget-acceptability":
+		return "At each budget of the efficient frontier, the chance that each of its portfolios the budget affords has the greatest net benefit at the Green Book's value of a QALY, the frontier's own choice marked.", true
+	}
+	return "", false
+}

@@ -182,3 +182,22 @@ func TestWorkbookHealth(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthAltText checks that report.html describes each health figure
+// in words with its numbers, not by its title alone.
+func TestHealthAltText(t *testing.T) {
+	t.Parallel()
+	r := report(t, healthy)
+	figs, err := Figures(r)
+	if err != nil {
+		t.Fatalf("Figures: %v", err)
+	}
+	for _, f := range figs {
+		if _, ok := healthAlt(r, f); !ok {
+			continue
+		}
+		if alt := altText(r, f); alt == f.Title || len(alt) < 80 {
+			t.Errorf("%s alt text = %q; want a description", f.Name, alt)
+		}
+	}
+}
