@@ -195,12 +195,12 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 				return nil, err
 			}
 		}
-		// The figure's data as CSV beside its images.
+		// The figure's data as CSV beside its images: a companion of
+		// the plots, not counted among them or in the progress.
 		name := filepath.Join(setPlots, f.Name+".csv")
 		if err := writeFile(filepath.Join(stage, name), f.WriteCSV); err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
 		}
-		names = append(names, name)
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
