@@ -32,6 +32,11 @@ type Figure struct {
 
 	plot *plot.Plot
 	key  key
+	// tiles, when set, are drawn instead of plot: a grid of panels under
+	// the title, with shared axis labels and a note (see drawTiles).
+	tiles      [][]*plot.Plot
+	tileLabels [2]string
+	tileNote   string
 }
 
 // formats are the image formats a Figure is written in.
@@ -99,6 +104,10 @@ func (f Figure) draw(c draw.Canvas) {
 		band.Max.Y = c.Min.Y + h
 		f.key.draw(band)
 		c.Min.Y += h + margin
+	}
+	if f.tiles != nil {
+		f.drawTiles(c)
+		return
 	}
 	f.plot.Draw(c)
 }
@@ -183,7 +192,7 @@ func Figures(r *Report) ([]Figure, error) {
 	}
 	var figs []Figure
 	for _, build := range []func(*Report, []option) (Figure, bool, error){
-		lecFigure, histogramFigure, rankingFigure, socialFigure, frontierFigure, tornadoFigure, calibrationFigure,
+		lecFigure, histogramFigure, rankingFigure, buildUpFigure, socialFigure, frontierFigure, tornadoFigure, calibrationFigure,
 	} {
 		f, ok, err := build(r, opts)
 		if err != nil {
@@ -195,6 +204,14 @@ func Figures(r *Report) ([]Figure, error) {
 			f.H += captionRoom(f.Caption)
 			figs = append(figs, f)
 		}
+	}
+	health, err := healthFigures(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range health {
+		f.H += captionRoom(f.Caption)
+		figs = append(figs, f)
 	}
 	return figs, nil
 }

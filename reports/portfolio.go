@@ -406,6 +406,9 @@ const (
 // sensitivity analysis.
 func sheetList(r *Report) []string {
 	var extra []string
+	if r.Decision != nil && len(r.Decision.BuildUp) > 0 {
+		extra = append(extra, sheetBuildUp)
+	}
 	if hasSocial(r) {
 		extra = append(extra, sheetSocial)
 	}
@@ -418,6 +421,7 @@ func sheetList(r *Report) []string {
 	if r.Sensitivity != nil {
 		extra = append(extra, sheetSensitivity)
 	}
+	extra = append(extra, healthSheets(r)...)
 	at := slices.Index(sheets, sheetRanking) + 1
 	return slices.Concat(sheets[:at], extra, sheets[at:])
 }

@@ -309,10 +309,17 @@ func TestWorkbookPortfolio(t *testing.T) {
 					t.Errorf("Portfolio %q = %v; want %v", label, x, want)
 				}
 			}
+			// The Summary names one recommendation: the analysis's.
 			summary := labelled(t, f)
-			label := "Best portfolio within £300k a year"
-			if want := controlsText(ch, ", "); summary[label] != want {
-				t.Errorf("Summary %q = %q; want %q", label, summary[label], want)
+			want := "none"
+			if rec := r.Analysis.Recommended; rec != nil {
+				want = strings.Join(rec.Controls, ", ")
+			}
+			if got := summary["Recommended portfolio"]; got != want {
+				t.Errorf("Summary's recommended portfolio = %q; want %q", got, want)
+			}
+			if _, ok := summary["Best portfolio within £300k a year"]; ok {
+				t.Errorf("the Summary names a second set beside the recommendation")
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
@@ -98,6 +99,9 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	}
 	b.summary(r, opts)
 	b.ranking(r)
+	if r.Decision != nil && len(r.Decision.BuildUp) > 0 {
+		b.buildUp(r)
+	}
 	if hasSocial(r) {
 		b.landscape(sheetSocial)
 		b.social(r)
@@ -112,6 +116,9 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	if r.Sensitivity != nil {
 		b.landscape(sheetSensitivity)
 		b.sensitivity(r)
+	}
+	if r.Health != nil {
+		b.health(r)
 	}
 	b.percentiles(opts)
 	b.lec(r, opts)
@@ -445,26 +452,39 @@ func (b *book) summary(r *Report, opts []option) {
 			item{},
 		)
 	}
+	if r.Explain.Recommendation != "" {
+		rows = append(rows, item{label: "Recommendation", value: r.Explain.Recommendation,
+			note: "The optimiser's best set for the view in force, under the budget when one is given: the same set in every output."})
+	}
 	if rec := an.Recommended; rec != nil {
 		rows = append(rows,
 			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
-				note: "Every control whose NPV alone is positive, appraised together on the same simulated incidents."},
-			item{label: "Its NPV (mean)", value: rec.NPV.Mean, style: st.money,
+				note: "Chosen by exact search on the closed-form expectation, then simulated with every other option on the same incidents: see the Build-up sheet."},
+			item{label: "Its NPV (mean, " + viewName(r) + " view)", value: rec.NPV.Mean, style: st.money,
 				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", b.cur.text(rec.NPVSE), b.cur.text(rec.NPV.Lo), b.cur.text(rec.NPV.Hi))},
 			item{label: "Its NPV standard error", value: rec.NPVSE, style: st.money},
-			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money},
+			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money, note: "The exact expected cost, the same in every table."},
+			item{label: "Its ΔALE (money)", value: rec.DeltaALE.Mean, style: st.money},
 			item{label: "Its ALE", value: rec.Loss.ALE, style: st.money},
 		)
 	} else {
-		rows = append(rows, item{label: "Recommended portfolio", value: "none", note: "No control has a positive NPV on its own."})
+		rows = append(rows, item{label: "Recommended portfolio", value: "none", note: "No set of controls improves on doing nothing."})
 	}
-	if pa := r.Portfolio; pa != nil {
+	for _, l := range r.Explain.LeftOut {
+		rows = append(rows, item{label: "Left out", value: l})
+	}
+	for _, x := range []struct{ label, text string }{
+		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", r.Explain.TopWeakPoint},
+		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths},
+	} {
+		if x.text != "" {
+			rows = append(rows, item{label: x.label, value: x.text})
+		}
+	}
+	if d := r.Decision; d != nil && d.Sim.Harm != nil {
 		rows = append(rows,
-			item{},
-			item{label: "Best portfolio " + withinText(b.cur, pa.Constraints), value: controlsText(pa.Choice, ", "),
-				note: "Maximising " + objectiveShort(pa.Objective) + " by exact search: see the Portfolio sheet."},
-			item{label: "Its equivalent annual cost", value: pa.Choice.Annual, style: st.money},
-			item{label: "Its spend against the Gordon–Loeb bound", value: model.GordonLoebShare(pa.Choice.Annual, base.ALE), style: st.pct},
+			item{label: "Extra deaths a year, no new controls", value: d.Deaths, style: st.ratio, note: "Expected value, by the closed form."},
+			item{label: "Extra deaths a year, with the recommendation", value: d.DeathsRecommended, style: st.ratio},
 		)
 	}
 	rows = append(rows,
@@ -1097,7 +1117,9 @@ func (b *book) sources(r *Report) {
 	table(b, sheetSources, 1, cols, r.Sources)
 	for i, src := range r.Sources {
 		// Excel keeps at most 65,530 links a sheet.
-		if src.URL != "" && i < 65530 && b.err == nil {
+		// Only web addresses become links: a javascript: or file: address
+		// in a dataset stays inert text.
+		if isWebURL(src.URL) && i < 65530 && b.err == nil {
 			b.do(b.f.SetCellHyperLink(sheetSources, cellName(5, i+2), src.URL, "External"))
 		}
 	}
@@ -1111,7 +1133,15 @@ func (b *book) about(r *Report) {
 	b.set(s, 1, 1, "About this workbook: the model and its assumptions", b.st.title)
 	b.freeze(s, 1)
 	b.widths(s, width)
-	for i, p := range aboutText(r) {
+	paras := aboutText(r)
+	if b.err == nil {
+		// Every other sheet is written (Reproduce, which does not count,
+		// comes after): record their digest for a quick check.
+		d, err := WorkbookDigest(b.f)
+		b.do(err)
+		paras = append(paras, aboutDigestPrefix+d+". `cybercba reproduce --quick` checks it without re-running; `cybercba reproduce` recomputes every cell.")
+	}
+	for i, p := range paras {
 		row := i + 3
 		b.set(s, 1, row, p, b.st.wrap)
 		// About 1.1 characters of 11 pt prose fit a unit of column width.
@@ -1120,4 +1150,10 @@ func (b *book) about(r *Report) {
 			b.do(b.f.SetRowHeight(s, row, lines*lineHeight+4))
 		}
 	}
+}
+
+// isWebURL reports whether s is an http or https address.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https"))
 }

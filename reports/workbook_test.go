@@ -346,7 +346,7 @@ func TestWorkbookLEC(t *testing.T) {
 		{"Baseline (no new controls)", sortedCopy(an.Sim.Loss[0]), sortedBatches(an.Sim.Loss[0], an.Sim.Draws)},
 		{"C1 Patch management", sortedCopy(an.Sim.Loss[1]), sortedBatches(an.Sim.Loss[1], an.Sim.Draws)},
 		{"C2 Network segmentation", sortedCopy(an.Sim.Loss[2]), sortedBatches(an.Sim.Loss[2], an.Sim.Draws)},
-		{"All recommended (3 controls: C1+C2+C3)", sortedCopy(an.RecommendedSim.Loss[1]), sortedBatches(an.RecommendedSim.Loss[1], an.RecommendedSim.Draws)},
+		{recommendedLabel(an.Recommended), sortedCopy(an.RecommendedSim.Loss[an.Recommended.Option]), sortedBatches(an.RecommendedSim.Loss[an.Recommended.Option], an.RecommendedSim.Draws)},
 	}
 	var blanks, known int
 	n := float64(len(an.Sim.Loss[0]))
@@ -625,5 +625,19 @@ func TestUnique(t *testing.T) {
 	want := []string{"Baseline", "C1 X", "C1 X (2)", "Mark (2)", "C1 X (3)"}
 	if !slices.Equal(got, want) {
 		t.Errorf("unique = %q; want %q", got, want)
+	}
+}
+
+// TestIsWebURL is issue 13's case 12: only http and https addresses
+// become links on the Sources sheet.
+func TestIsWebURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://www.nao.org.uk/x": true, "http://example.org": true, "HTTPS://EXAMPLE.ORG/": true,
+		"javascript:alert(1)": false, "file:///etc/passwd": false, "data:text/html,x": false, "": false, "//example.org": false,
+	} {
+		if got := isWebURL(s); got != want {
+			t.Errorf("isWebURL(%q) = %v; want %v", s, got, want)
+		}
 	}
 }

@@ -38,6 +38,10 @@ type batchOptions struct {
 	set          map[string]bool
 	// CurrencySymbol, if set, overrides the dataset's currency's symbol.
 	CurrencySymbol string
+	// RowSeeds gives each row its own seed, derived from the master seed
+	// and the row's name, instead of the master seed's common random
+	// numbers.
+	RowSeeds bool
 }
 
 const batchUsage = `Usage: cybercba batch [flags] inputs.xlsx
@@ -51,10 +55,14 @@ problems of the rows that could not run, naming the row and cell; the
 other rows still run) and About (seed, draws × years, the input's SHA-256).
 
 Each row starts from the Settings sheet; its cells replace what they set.
-Its seed is derived from the master seed and the row's name (the first 8
-bytes of SHA-256(master seed as 8 big-endian bytes, then the name)) unless
-the row gives one, so a row's results do not depend on its place, the
-worker count or the machine. Rows run in parallel, one per worker, each
+Every row runs on the master seed (common random numbers), unless it gives
+its own, so the difference between two rows is the scenarios' effect alone,
+not simulation noise, and a row's results do not depend on its place, the
+worker count or the machine. --row-seeds instead derives each row's seed
+from the master seed and the row's name (the first 8 bytes of
+SHA-256(master seed as 8 big-endian bytes, then the name)). The portfolio
+column is the row's recommendation: the best set for its view, within its
+budget when it gives one. Rows run in parallel, one per worker, each
 simulated on one goroutine; results are written in row order.
 
 To spread the rows over machines, run shard i of n on each: it runs the
@@ -102,6 +110,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.IntVar(&o.Years, "years", 0, "simulated years per draw, instead of the Settings'")
 	fs.Uint64Var(&o.Seed, "seed", 0, "master random `seed`, instead of the Settings'")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.RowSeeds, "row-seeds", false, "give each row its own seed (from the master seed and the row's name) instead of the master seed's common random numbers")
 	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
 	pos, err := parseArgs(fs, args, stdout, batchUsage)
 	if err != nil {
@@ -318,7 +327,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 				if k >= len(picked) || ctx.Err() != nil {
 					return
 				}
-				row, errs := runScenario(ctx, in, cal, st, &in.scenarios[picked[k]])
+				row, errs := runScenario(ctx, in, cal, st, &in.scenarios[picked[k]], o.RowSeeds)
 				slots[k] = slot{row, errs}
 				if bar != nil {
 					bar(int(done.Add(1)), len(picked))
@@ -371,7 +380,7 @@ func checkRunSize(st data.Settings) error {
 // runScenario runs one scenario: its model with the row's multipliers and
 // controls, every control appraised alone and, with a budget, the best
 // portfolio within it. It returns the row's summary, or its problems.
-func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data.Settings, sc *data.Scenario) (*reports.BatchRow, []reports.BatchError) {
+func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data.Settings, sc *data.Scenario, rowSeeds bool) (*reports.BatchRow, []reports.BatchError) {
 	fail := func(err error) (*reports.BatchRow, []reports.BatchError) {
 		var out []reports.BatchError
 		for _, e := range unjoinAll(err) {
@@ -417,12 +426,23 @@ func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data
 	if err != nil {
 		return fail(err)
 	}
+	if rowSeeds && sc.Seed == nil {
+		rs.Seed = data.ScenarioSeed(st.Seed, sc.Name)
+	}
 	cfg := model.Config{Draws: rs.Draws, Years: rs.Years, Seed: rs.Seed, Workers: 1}
 	a := rs.Appraisal()
-	an, err := model.Analyse(ctx, m, cfg, a, metric)
+	cons := model.NoBudget()
+	if rs.Budget != nil {
+		cons.Annual = *rs.Budget
+	}
+	if rs.CapexBudget != nil {
+		cons.Capex = *rs.CapexBudget
+	}
+	d, err := model.Decide(ctx, m, model.DecideOptions{Config: cfg, Appraisal: a, Metric: metric, Objective: objective, Constraints: cons})
 	if err != nil {
 		return fail(err)
 	}
+	an := d.Analysis
 	row := &reports.BatchRow{
 		Index: sc.Index, Row: sc.Row, Name: sc.Name, Scope: scope.ID, Seed: rs.Seed,
 		Horizon: rs.Horizon, Discount: "Green Book schedule", OptimismBias: rs.OptimismBias,
@@ -444,20 +464,9 @@ func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data
 			NPV: r.NPV, BCR: r.BCR, PNPVPositive: r.PNPVPositive,
 		}
 	}
-	if rs.Budget == nil && rs.CapexBudget == nil {
-		return row, nil
-	}
-	cons := model.NoBudget()
-	if rs.Budget != nil {
-		cons.Annual, row.Budget = *rs.Budget, *rs.Budget
-	}
-	if rs.CapexBudget != nil {
-		cons.Capex, row.CapexBudget = *rs.CapexBudget, *rs.CapexBudget
-	}
-	pa, err := model.Choose(ctx, m, cfg, a, objective, cons, model.AnnualBudget, nil)
-	if err != nil {
-		return fail(err)
-	}
+	row.Budget, row.CapexBudget = cons.Annual, cons.Capex
+	// The recommendation: the best set, within the row's budget if any.
+	pa := d.Portfolio
 	ch := pa.Choice
 	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
 	if res := pa.Result; res != nil {

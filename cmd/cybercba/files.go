@@ -273,7 +273,8 @@ func swapSet(dir, stage string) error {
 }
 
 // buildReport gathers what the outputs show.
-func buildReport(j *job, an *model.Analysis) *reports.Report {
+func buildReport(j *job, d *model.Decision) *reports.Report {
+	an := d.Analysis
 	ds := j.ds
 	disc := discountText(j.appraisal, j.opts.Discount)
 	rep := &reports.Report{
@@ -286,7 +287,7 @@ func buildReport(j *job, an *model.Analysis) *reports.Report {
 			TargetSE: j.cfg.TargetSE, InputsDigest: j.digest, Aggregation: aggregationText(j.model),
 			View: j.appraisal.View.String(),
 		},
-		Model: j.model, Analysis: an,
+		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity, Health: j.health,
 		Calibration: reports.Calibration{
 			Incident: ds.Calibration.Incident, PriceYear: ds.Calibration.PriceYear,
 			Target: ds.Calibration.Total.Lo, LostOutput: ds.Calibration.LostOutput.Lo, IT: ds.Calibration.ITCosts.Lo,
@@ -294,12 +295,7 @@ func buildReport(j *job, an *model.Analysis) *reports.Report {
 			Fit: j.cal,
 		},
 	}
-	for _, h := range ds.Holdouts {
-		rep.Calibration.Holdouts = append(rep.Calibration.Holdouts, reports.Holdout{
-			ID: h.ID, Name: h.Name, Observed: h.Observed.Lo,
-			Replay: model.ReplayIncident(h.Incident(), j.cal.DailyNow, j.cal.RecoveryNow, j.opts.Seed),
-		})
-	}
+	rep.Calibration.Holdouts = holdouts(j)
 	for _, ch := range ds.Calibration.Checks {
 		rep.Calibration.Checks = append(rep.Calibration.Checks, reports.Check{Name: ch.Name, Value: ch.Value.Lo})
 	}
