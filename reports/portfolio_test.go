@@ -457,7 +457,9 @@ func frontierChart(t *testing.T, b []byte) string {
 // number formats of the portfolio sheets.
 func TestWorkbookPortfolioLayout(t *testing.T) {
 	t.Parallel()
-	f, _ := openBook(t, report(t, chosenNPV))
+	r := report(t, chosenNPV)
+	money := moneyFmtOf(r)
+	f, _ := openBook(t, r)
 	for sheet, rows := range map[string]int{sheetPortfolio: 2, sheetFrontier: 1} {
 		p, err := f.GetPanes(sheet)
 		if err != nil {
@@ -475,12 +477,12 @@ func TestWorkbookPortfolioLayout(t *testing.T) {
 	for _, tt := range []struct {
 		sheet, cell, format string
 	}{
-		{sheetFrontier, "A2", currency("£").numFmt()},  // budget
-		{sheetFrontier, "E2", currency("£").numFmt()},  // objective
-		{sheetFrontier, "H2", currency("£").numFmt()},  // NPV 95%
-		{sheetFrontier, "L2", fmtRatio},                // BCR
-		{sheetFrontier, "M2", fmtPct},                  // P(NPV>0)
-		{sheetPortfolio, "B4", currency("£").numFmt()}, // the yearly budget
+		{sheetFrontier, "A2", money},    // budget
+		{sheetFrontier, "E2", money},    // objective
+		{sheetFrontier, "H2", money},    // NPV 95%
+		{sheetFrontier, "L2", fmtRatio}, // BCR
+		{sheetFrontier, "M2", fmtPct},   // P(NPV>0)
+		{sheetPortfolio, "B4", money},   // the yearly budget
 	} {
 		id, err := f.GetCellStyle(tt.sheet, tt.cell)
 		if err != nil {
