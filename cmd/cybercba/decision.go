@@ -190,7 +190,7 @@ func writeFrontier(w io.Writer, j *job, d *model.Decision) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Efficient frontier: the budgets at which the best portfolio changes (maximising %s), and the risk each buys:\n\n", objectiveText(pa.Objective))
 	t := &table{right: map[int]bool{0: true, 1: true, 3: true, 4: true, 5: true, 6: true, 7: true}}
-	t.add("From budget/yr", "Spend/yr", "Adds", "ΔALE/yr", "ΔP95", "ΔTVaR95", "ΔALE per £1", "NPV")
+	t.add("From budget/yr", "Spend/yr", "Adds", "ΔALE/yr", "ΔP95", "ΔTVaR95", "ΔALE per "+strings.TrimSpace(string(j.cur))+"1", "NPV")
 	base := d.Baseline
 	for _, p := range pa.Frontier {
 		add := strings.Join(p.Added, "+")
@@ -206,7 +206,7 @@ func writeFrontier(w io.Writer, j *job, d *model.Decision) {
 			dp95 = j.cur.money(base.P95 - r.Loss.P95)
 			dtv = j.cur.money(base.TVaR95 - r.Loss.TVaR95)
 			if p.Choice.Annual > 0 {
-				per = j.cur.money(r.DeltaALE.Mean / p.Choice.Annual)
+				per = ratioText(r.DeltaALE.Mean / p.Choice.Annual)
 			}
 			npv = j.cur.money(r.NPV.Mean)
 		}
