@@ -133,7 +133,11 @@ func leftOutText(j *job, lo model.LeftOut) string {
 	case model.Excluded:
 		return alone + ": excluded by a recommended control (same exclusive group) or needs a control not recommended."
 	}
-	s := fmt.Sprintf("%s: %s once %s is bought", alone, j.cur.money(lo.Marginal), strings.Join(lo.With, " and "))
+	verb := "is"
+	if len(lo.With) > 1 {
+		verb = "are"
+	}
+	s := fmt.Sprintf("%s: %s once %s %s bought", alone, j.cur.money(lo.Marginal), strings.Join(lo.With, " and "), verb)
 	if len(lo.Threats) > 0 {
 		s += "; both cut " + strings.Join(lo.Threats, ", ")
 	}
@@ -186,7 +190,7 @@ func writeFrontier(w io.Writer, j *job, d *model.Decision) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Efficient frontier: the budgets at which the best portfolio changes (maximising %s), and the risk each buys:\n\n", objectiveText(pa.Objective))
 	t := &table{right: map[int]bool{0: true, 1: true, 3: true, 4: true, 5: true, 6: true, 7: true}}
-	t.add("From budget/yr", "Spend/yr", "Adds", "ΔALE/yr", "ΔP95", "ΔTVaR95", "ΔALE per £1", "NPV")
+	t.add("From budget/yr", "Spend/yr", "Adds", "ΔALE/yr", "ΔP95", "ΔTVaR95", "ΔALE per "+strings.TrimSpace(string(j.cur))+"1", "NPV")
 	base := d.Baseline
 	for _, p := range pa.Frontier {
 		add := strings.Join(p.Added, "+")
@@ -202,7 +206,7 @@ func writeFrontier(w io.Writer, j *job, d *model.Decision) {
 			dp95 = j.cur.money(base.P95 - r.Loss.P95)
 			dtv = j.cur.money(base.TVaR95 - r.Loss.TVaR95)
 			if p.Choice.Annual > 0 {
-				per = j.cur.money(r.DeltaALE.Mean / p.Choice.Annual)
+				per = ratioText(r.DeltaALE.Mean / p.Choice.Annual)
 			}
 			npv = j.cur.money(r.NPV.Mean)
 		}

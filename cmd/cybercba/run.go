@@ -218,7 +218,13 @@ func writtenLine(w io.Writer, out string, written []string) {
 	if len(written) < 2 {
 		return
 	}
-	fmt.Fprintf(w, "\nWrote %s, %s and %d plots in %s\n", written[0], written[1], len(written)-2, filepath.Join(out, "plots"))
+	plots := 0
+	for _, p := range written[2:] {
+		if filepath.Ext(p) != ".csv" {
+			plots++
+		}
+	}
+	fmt.Fprintf(w, "\nWrote %s, %s and %d plots (each with its data as CSV) in %s\n", written[0], written[1], plots, filepath.Join(out, "plots"))
 }
 
 // job is a run's resolved inputs.
