@@ -213,3 +213,31 @@ func TestSimBytesMatchesHeap(t *testing.T) {
 	}
 	runtime.KeepAlive(s)
 }
+
+// TestBetaFitsFastPath checks Check's shortcut: every interval betaFits
+// accepts without fitting does fit, over a grid reaching its corners.
+func TestBetaFitsFastPath(t *testing.T) {
+	t.Parallel()
+	pts := []float64{0, 1e-4, 2e-4, 1e-3, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 0.999, 0.9998, 0.9999, 1}
+	checked := 0
+	for _, lo := range pts {
+		for _, hi := range pts {
+			for _, w := range []float64{0, betaEdge} { // and the narrowest allowed
+				l, h := lo, hi
+				if w > 0 {
+					h = lo + w
+				}
+				if !(l < h) || h > 1 || !betaFits(l, h) {
+					continue
+				}
+				checked++
+				if _, _, err := fitBeta(l, h); err != nil {
+					t.Errorf("betaFits(%g, %g) = true; fitBeta: %v", l, h, err)
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d intervals checked", checked)
+	}
+}
