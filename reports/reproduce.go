@@ -39,11 +39,12 @@ const (
 
 // writeReproduce writes the Reproduce sheet: a note, the digest, the
 // arguments (one per column), the figures (name, value), and the dataset
-// one line per row in column A.
-func writeReproduce(f *excelize.File, rp *Reproduction) error {
+// one line per row in column A. It returns the last row of the figures,
+// the end of what is printed.
+func writeReproduce(f *excelize.File, rp *Reproduction) (int, error) {
 	s := SheetReproduce
 	if _, err := f.NewSheet(s); err != nil {
-		return err
+		return 0, err
 	}
 	set := func(col, row int, v any) error {
 		name, err := excelize.CoordinatesToCellName(col, row)
@@ -73,6 +74,7 @@ func writeReproduce(f *excelize.File, rp *Reproduction) error {
 		do(set(2, row, fg[1])) // text, so no digit is lost
 		row++
 	}
+	printed := row - 1
 	row++
 	do(set(1, row, "Dataset (YAML)"))
 	row++
@@ -81,14 +83,14 @@ func writeReproduce(f *excelize.File, rp *Reproduction) error {
 		row++
 	}
 	if row > excelize.TotalRows {
-		return fmt.Errorf("%s: the dataset has too many lines for a sheet", s)
+		return 0, fmt.Errorf("%s: the dataset has too many lines for a sheet", s)
 	}
 	do(f.SetColWidth(s, "A", "A", 60))
 	do(f.SetColWidth(s, "B", "B", 30))
 	if len(errs) > 0 {
-		return errs[0]
+		return 0, errs[0]
 	}
-	return nil
+	return printed, nil
 }
 
 // ReadReproduction reads the Reproduce sheet of an open workbook.
@@ -129,13 +131,13 @@ func ReadReproduction(f *excelize.File) (*Reproduction, error) {
 	return rp, nil
 }
 
-// unchecked lists the sheets CompareWorkbooks and ResultsDigest leave out:
+// unchecked lists the sheets CompareWorkbooks and WorkbookDigest leave out:
 // the About sheet's prose (which carries the digest) and the Reproduce
 // record (checked on its own).
 var unchecked = map[string]bool{sheetAbout: true, SheetReproduce: true}
 
 // CheckedSheets returns the sheets of f that CompareWorkbooks and
-// ResultsDigest cover, in the workbook's order: every sheet a reader sees
+// WorkbookDigest cover, in the workbook's order: every sheet a reader sees
 // figures on.
 func CheckedSheets(f *excelize.File) []string {
 	var out []string
@@ -147,12 +149,12 @@ func CheckedSheets(f *excelize.File) []string {
 	return out
 }
 
-// ResultsDigest returns the SHA-256 (hex) of every cell of f's checked
+// WorkbookDigest returns the SHA-256 (hex) of every cell of f's checked
 // sheets as stored (raw values, full precision), sheet by sheet, row by
 // row: a quick check that nothing a reader sees was edited since the run.
 // Numbers enter it as excelize reads them, to 15 significant digits;
 // CompareWorkbooks compares them in full.
-func ResultsDigest(f *excelize.File) (string, error) {
+func WorkbookDigest(f *excelize.File) (string, error) {
 	h := sha256.New()
 	for _, s := range CheckedSheets(f) {
 		rows, err := f.GetRows(s, excelize.Options{RawCellValue: true})

@@ -83,10 +83,10 @@ func TestCompareWorkbooks(t *testing.T) {
 	}
 	// The digest moves with any results cell (to 15 digits), not with
 	// About.
-	d0, _ := ResultsDigest(open(want))
-	d1, _ := ResultsDigest(open(book(func(f *excelize.File) { f.SetCellValue(sheetAbout, "A1", "x") })))
-	d2, _ := ResultsDigest(open(book(func(f *excelize.File) { f.SetCellValue("Ranking", "Q2", 1234.5679) })))
+	d0, _ := WorkbookDigest(open(want))
+	d1, _ := WorkbookDigest(open(book(func(f *excelize.File) { f.SetCellValue(sheetAbout, "A1", "x") })))
+	d2, _ := WorkbookDigest(open(book(func(f *excelize.File) { f.SetCellValue("Ranking", "Q2", 1234.5679) })))
 	if d0 != d1 || d0 == d2 {
-		t.Errorf("ResultsDigest: %s, About edited %s, Ranking edited %s; want the first two equal, the third not", d0, d1, d2)
+		t.Errorf("WorkbookDigest: %s, About edited %s, Ranking edited %s; want the first two equal, the third not", d0, d1, d2)
 	}
 }

@@ -20,9 +20,9 @@ var provenanceLabels = map[string]bool{"Generated": true, "Tool version": true, 
 // recomputedCells rebuilds the report's workbook in memory from the re-run
 // (an, pa, sens) and compares every cell of every results sheet with the
 // file's bytes, returning the cells that differ.
-func recomputedCells(fileBytes []byte, file *excelize.File, j *job, an *model.Analysis, pa *model.PortfolioAnalysis, sens *model.Sensitivity, rec *reports.Reproduction) ([]reports.CellDiff, error) {
-	rep := buildReport(j, an)
-	rep.Portfolio, rep.Sensitivity, rep.Reproduce = pa, sens, rec
+func recomputedCells(fileBytes []byte, file *excelize.File, j *job, d *model.Decision, rec *reports.Reproduction) ([]reports.CellDiff, error) {
+	rep := buildReport(j, d)
+	rep.Reproduce = rec
 	var buf bytes.Buffer
 	if err := reports.WriteWorkbook(&buf, rep); err != nil {
 		return nil, fmt.Errorf("recomputing the workbook: %w", err)
@@ -79,7 +79,7 @@ func quickCheck(w io.Writer, f *excelize.File, path string) error {
 	if rec == "" {
 		return &inputError{fmt.Errorf("%s: no results digest on the About sheet (a report made before they were recorded): run cybercba reproduce without --quick", path)}
 	}
-	now, err := reports.ResultsDigest(f)
+	now, err := reports.WorkbookDigest(f)
 	if err != nil {
 		return &inputError{fmt.Errorf("%s: %w", path, err)}
 	}
