@@ -138,10 +138,12 @@ func TestHostileMemory(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"run", "--no-files", "--draws", "1000000", "--years", "50", "--max-memory", "1G"},
-			[]string{"would need about 7.", "GiB of memory", "1000000 draws × 50 years × 13 options", "more than --max-memory, 1.0 GiB", "--draws 1"}},
-		{[]string{"run", "--no-files", "--draws", "1", "--years", "10000000", "--max-memory", "100M"},
-			[]string{"would need about 1.5 GiB", "--years 2", "at --draws 1"}},
+		{[]string{"run", "--no-files", "--draws", "1000000", "--years", "50", "--max-memory", "100M"},
+			[]string{"would need about 1.", "GiB of memory (1000000 draws × 50 years, 12 controls)", "more than --max-memory, 100 MiB", "use at most about --draws 3"}},
+		{[]string{"run", "--no-files", "--draws", "1", "--years", "200000", "--max-memory", "80M"},
+			[]string{"would need about", "use at most about --years ", "at --draws 1"}},
+		{[]string{"run", "--no-files", "--draws", "1", "--years", "10000000", "--max-memory", "10M"},
+			[]string{"more than --max-memory, 10 MiB: the program alone needs about 64 MiB"}},
 		{[]string{"run", "--no-files", "--max-memory", "lots"},
 			[]string{"--max-memory: want a memory size such as 512M or 8G"}},
 	} {
