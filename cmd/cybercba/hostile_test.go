@@ -203,3 +203,22 @@ func TestHostileReproduceEditedResults(t *testing.T) {
 		}
 	}
 }
+
+// fullWriter fails every write, as /dev/full does.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestHostileStdoutFull is issue 13's case 4: a command whose output
+// cannot be written exits non-zero, saying so, as --json already did.
+func TestHostileStdoutFull(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{runArgs(), {"calibrate"}, {"validate", "-h"}, {"help"}} {
+		var stderr strings.Builder
+		err := run(t.Context(), args, fullWriter{}, &stderr)
+		code := exitCode(err, &stderr)
+		if code != exitFailure || !strings.Contains(stderr.String(), "writing to standard output: no space left on device") {
+			t.Errorf("cybercba %s > /dev/full: exit %d, stderr %q; want 1 and the write error", strings.Join(args, " "), code, stderr.String())
+		}
+	}
+}

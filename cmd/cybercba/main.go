@@ -188,6 +188,16 @@ it at once.)
 
 // run is the whole program: it parses args and writes to stdout and stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	out := &checkedWriter{w: stdout}
+	err := command(ctx, args, out, stderr)
+	if out.err != nil && (err == nil || errors.Is(err, flag.ErrHelp)) {
+		return fmt.Errorf("writing to standard output: %w", out.err)
+	}
+	return err
+}
+
+// command runs the command args name.
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return &hinted{&usageError{"no command given"}, shortUsage}
 	}
