@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -221,4 +222,69 @@ func TestHostileStdoutFull(t *testing.T) {
 			t.Errorf("cybercba %s > /dev/full: exit %d, stderr %q; want 1 and the write error", strings.Join(args, " "), code, stderr.String())
 		}
 	}
+}
+
+// TestHostileOverwrite is issue 13's cases 3 and 15: no command writes over
+// its own input; an existing file that is not the tool's output of the
+// same kind is replaced only with --force; batch checks its output before
+// running a scenario; template creates a missing folder.
+func TestHostileOverwrite(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d := filepath.Join(dir, "new", "folder")
+	tpl := filepath.Join(d, "report.xlsx")
+	mustSucceed(t, cybercba(t, "template", "-o", tpl), []string{"template", "-o", tpl}) // creates new/folder
+	before, err := os.ReadFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "notes.xlsx")
+	if err := os.WriteFile(foreign, []byte("my own notes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notDir := filepath.Join(dir, "plain-file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{runArgs("--no-files=false", tpl, "-o", d), exitInput, "-o " + tpl + " is one of the command's inputs"},
+		{[]string{"batch", tpl, "-o", tpl}, exitUsage, "is the inputs workbook"},
+		{[]string{"batch", tpl, "-o", foreign}, exitInput, "-o " + foreign + " exists and is not cybercba batch results: choose another name, or replace it with --force"},
+		{[]string{"batch", tpl, "-o", filepath.Join(notDir, "results.xlsx")}, exitInput, "-o: cannot create the folder " + notDir},
+		{[]string{"template", "-o", foreign}, exitInput, "exists: choose another name with -o, or replace it with --force"},
+	} {
+		start := time.Now()
+		r := cybercba(t, tt.args...)
+		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("cybercba %s: exit %d, stderr %q; want %d and %q", strings.Join(tt.args, " "), r.code, r.stderr, tt.code, tt.want)
+		}
+		if strings.Contains(r.stdout, "Ran ") {
+			t.Errorf("cybercba %s ran its scenarios before refusing its output (%s)", strings.Join(tt.args, " "), time.Since(start))
+		}
+	}
+	if after, _ := os.ReadFile(tpl); !bytes.Equal(before, after) {
+		t.Errorf("%s changed: a command wrote over its input", tpl)
+	}
+	if b, _ := os.ReadFile(foreign); string(b) != "my own notes" {
+		t.Errorf("%s changed without --force", foreign)
+	}
+	// run: a foreign report.xlsx is kept unless --force; the run's own
+	// last report is replaced.
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "report.xlsx"), []byte("not a report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runOut := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--format", "svg", "-o", out}
+	if r := cybercba(t, runOut...); r.code != exitInput || !strings.Contains(r.stderr, "exists and is not a cybercba run's report") {
+		t.Errorf("run into a folder with a foreign report.xlsx: exit %d, stderr %q; want 3", r.code, r.stderr)
+	}
+	mustSucceed(t, cybercba(t, append(runOut, "--force")...), runOut)
+	mustSucceed(t, cybercba(t, runOut...), runOut) // its own report now
 }
