@@ -58,7 +58,7 @@ func LoadWorkbook(r io.Reader, name string) (ds *Dataset, s Settings, scns []Sce
 			err = fmt.Errorf("%s: %w", name, cerr)
 		}
 	}()
-	l := &loader{f: f, file: name, lines: map[string]int{}}
+	l := &loader{f: f, file: name, lines: map[string]int{}, props: readFingerprintProps(f)}
 	return l.load()
 }
 
@@ -77,6 +77,8 @@ type loader struct {
 	settingCells map[string][2]string
 	// currency is the dataset's currency code, from the Settings sheet.
 	currency string
+	// props holds the template values kept in the custom properties.
+	props map[string]string
 }
 
 // Edited returns the cells of the numbers a workbook changed without giving
@@ -154,6 +156,8 @@ type table struct {
 	// ("rate/lo"), to its 1-based column.
 	cols map[string]int
 	fp   int // the template values column, or 0
+	// props holds the workbook's template values by property name.
+	props map[string]string
 	rows []sheetRow
 }
 
@@ -236,7 +240,7 @@ func (l *loader) readTable(sp *spec, required bool) *table {
 		l.errf(name, "", "", "%v", err)
 		return nil
 	}
-	t := &table{spec: sp, sheet: name, cols: map[string]int{}}
+	t := &table{spec: sp, sheet: name, cols: map[string]int{}, props: l.props}
 	if len(rows) == 0 {
 		l.checkColumns(t, nil)
 		return t
@@ -536,6 +540,9 @@ func (t *table) label(r sheetRow, name string) string {
 
 // fingerprint returns a row's template values.
 func (t *table) fingerprint(r sheetRow) map[string]original {
+	if v, ok := t.props[fingerprintProp(t.spec.sheet, t.key(r))]; ok {
+		return parseFingerprint(v)
+	}
 	if t.fp == 0 {
 		return nil
 	}
