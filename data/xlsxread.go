@@ -158,7 +158,7 @@ type table struct {
 	fp   int // the template values column, or 0
 	// props holds the workbook's template values by property name.
 	props map[string]string
-	rows []sheetRow
+	rows  []sheetRow
 }
 
 // sheetRow is one non-blank row: its number and its cells' raw text.
