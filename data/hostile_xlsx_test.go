@@ -139,3 +139,34 @@ func TestHostileEditTrackingWithoutColumn(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileMissingColumn is issue 13's case 16: a required column
+// missing from the Controls sheet is one problem, not one for every row
+// and every reference to the sheet's controls.
+func TestHostileMissingColumn(t *testing.T) {
+	t.Parallel()
+	for _, head := range []string{"capex lo", "id"} {
+		b := editBook(t, templateBytes(t), func(f *excelize.File) {
+			rows, _ := f.GetRows(sheetControls)
+			for c, h := range rows[0] {
+				if h == head {
+					name, _ := excelize.ColumnNumberToName(c + 1)
+					if err := f.RemoveCol(sheetControls, name); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+			}
+			t.Fatalf("no %q column", head)
+		})
+		_, _, _, err := loadBytes(b)
+		ps := cellErrors(err)
+		if len(ps) != 1 || !strings.Contains(ps[0].Error(), `Controls: missing column "`+head+`"`) {
+			var lines []string
+			for _, p := range ps {
+				lines = append(lines, p.Error())
+			}
+			t.Errorf("LoadWorkbook() without the %q column: %d problems; want one naming the column:\n%s", head, len(ps), strings.Join(lines, "\n"))
+		}
+	}
+}

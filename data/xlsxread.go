@@ -73,6 +73,9 @@ type loader struct {
 	errs   []error
 	edited []string
 	broken map[*table]bool // tables missing a required column
+	// brokenSheets names the sheets missing a required column: references
+	// to their rows are not checked (one problem, not one a row).
+	brokenSheets map[string]bool
 	// settingCells holds the sheet and cell of each setting read.
 	settingCells map[string][2]string
 	// currency is the dataset's currency code, from the Settings sheet.
@@ -89,6 +92,7 @@ func (ds *Dataset) Edited() []string { return slices.Clone(ds.edited) }
 func (l *loader) load() (*Dataset, Settings, []Scenario, error) {
 	l.sheets, l.order = map[string]string{}, map[string]int{}
 	l.broken = map[*table]bool{}
+	l.brokenSheets = map[string]bool{}
 	l.settingCells = map[string][2]string{}
 	for i, name := range l.f.GetSheetList() {
 		l.order[name] = i
@@ -339,6 +343,7 @@ func (l *loader) checkColumns(t *table, head *sheetRow) {
 			}
 			l.errf(t.sheet, "", "", "missing column %q%s", what, where)
 			l.broken[t] = true
+			l.brokenSheets[t.spec.sheet] = true
 		}
 	}
 }
@@ -941,7 +946,9 @@ func (l *loader) scopeOf(ds *Dataset, t *table, r sheetRow) int {
 			return i
 		}
 	}
-	l.errf(t.sheet, cell, "scope", "unknown scope %q (the Scopes sheet has %s)", id, strings.Join(scopeIDs(ds), ", "))
+	if !l.brokenSheets[sheetScopes] {
+		l.errf(t.sheet, cell, "scope", "unknown scope %q (the Scopes sheet has %s)", id, strings.Join(scopeIDs(ds), ", "))
+	}
 	return -1
 }
 
@@ -1020,6 +1027,9 @@ func (l *loader) effects(ds *Dataset) {
 		id := t.text(r, "control")
 		ci := slices.IndexFunc(s.Controls, func(c Control) bool { return c.ID == id })
 		if ci < 0 {
+			if l.brokenSheets[sheetControls] {
+				continue
+			}
 			l.errf(t.sheet, cellName(t.cols["control"], r.n), "control", "unknown control %q in scope %s (the Controls sheet has %s)", id, s.ID, strings.Join(controlIDs(s), ", "))
 			continue
 		}
@@ -1169,7 +1179,7 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 		}
 		if v := get("controls"); v != "" && norm(v) != "all" {
 			sc.Controls = splitIDs(v)
-			if s != nil {
+			if s != nil && !l.brokenSheets[sheetControls] {
 				for _, id := range sc.Controls {
 					if !slices.ContainsFunc(s.Controls, func(c Control) bool { return c.ID == id }) {
 						bad("controls", "unknown control %q in scope %s (it has %s)", id, s.ID, strings.Join(controlIDs(s), ", "))

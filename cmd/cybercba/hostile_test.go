@@ -288,3 +288,31 @@ func TestHostileOverwrite(t *testing.T) {
 	mustSucceed(t, cybercba(t, append(runOut, "--force")...), runOut)
 	mustSucceed(t, cybercba(t, runOut...), runOut) // its own report now
 }
+
+// TestHostileFlagsAfterDataset is issue 13's case 16: every command takes
+// its flags before or after the dataset, as run does.
+func TestHostileFlagsAfterDataset(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "nhs.yaml")
+	if err := os.WriteFile(path, data.DefaultBytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"calibrate", path, "--seed", "3"},
+		{"validate", path, "--strict=false"},
+	} {
+		if r := cybercba(t, args...); r.code != exitOK {
+			t.Errorf("cybercba %s: exit %d, stderr %q; want 0", strings.Join(args, " "), r.code, r.stderr)
+		}
+	}
+	// sensitivity with a flag it cannot take after the dataset would be a
+	// usage error; a bad value after the dataset is read as the flag's.
+	r := cybercba(t, "sensitivity", path, "--top", "0")
+	if r.code != exitInput || !strings.Contains(r.stderr, "--top: must be at least 1") {
+		t.Errorf("cybercba sensitivity DATASET --top 0: exit %d, stderr %q; want the flag read (exit 3, --top)", r.code, r.stderr)
+	}
+	r = cybercba(t, "reproduce", filepath.Join(t.TempDir(), "none.xlsx"), "--quick")
+	if r.code == exitUsage {
+		t.Errorf("cybercba reproduce FILE --quick: usage error %q; want the flag read", r.stderr)
+	}
+}
