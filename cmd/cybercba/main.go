@@ -14,7 +14,8 @@
 //	cybercba help [command]
 //
 // With no dataset, the embedded NHS default is used; a dataset is YAML,
-// JSON or an inputs workbook (.xlsx). Examples:
+// JSON or an inputs workbook (.xlsx), and - reads it from standard input.
+// Examples:
 //
 //	cybercba run
 //	cybercba run --scope acute-trust --horizon 5 --draws 400
@@ -170,7 +171,8 @@ Usage:
   cybercba help [command]                    show a command's flags
 
 With no dataset, the embedded NHS default is used. A dataset is YAML, JSON
-or an inputs workbook (.xlsx, from cybercba template).
+or an inputs workbook (.xlsx, from cybercba template), read once: a pipe
+or FIFO works, and - reads it from standard input.
 
 Examples:
   cybercba run
