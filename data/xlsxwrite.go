@@ -197,7 +197,11 @@ func (tw *templateWriter) table(lo *layout, rows []*row) {
 	last := len(rows) + 1 + templateRows
 	for i, r := range rows {
 		if sp.fingerprint {
-			r.vals[lo.cols["fingerprint"]-1] = formatFingerprint(r.fpName, r.fpNums)
+			fp := formatFingerprint(r.fpName, r.fpNums)
+			r.vals[lo.cols["fingerprint"]-1] = fp
+			if fp != "" {
+				tw.do(f.SetCustomProps(excelize.CustomProperty{Name: fingerprintProp(sheet, r.key(sheet)), Value: fp}))
+			}
 		}
 		tw.do(f.SetSheetRow(sheet, cellName(1, i+2), &r.vals))
 	}

@@ -69,6 +69,8 @@ type runOptions struct {
 	CurrencySymbol string
 	// MaxMemory, if set, is the most memory the run may need ("8G").
 	MaxMemory string
+	// Force lets a run replace a report.xlsx that is not a run's report.
+	Force bool
 	// dataset is the dataset when run has read it already (a workbook,
 	// for its Settings), else nil.
 	dataset *data.Dataset
@@ -132,6 +134,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Correlations, "correlation", "", "rank correlations between threats' rates, e.g. S1:S3=0.5,S2:S3=0.3 (Gaussian copula; default independent)")
 	fs.Float64Var(&o.Climate, "threat-climate", 0, "one rank `correlation` between every pair of threats' rates (a common \"threat climate\"); --correlation pairs override it")
 	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
+	fs.BoolVar(&o.Force, "force", false, "replace -o's report.xlsx even when it is not a cybercba report (a run's own last report is always replaced)")
 	fs.StringVar(&o.MaxMemory, "max-memory", "", "refuse a run estimated to need more than this `size` of memory (e.g. 8G; default the machine's or container's memory)")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
@@ -155,6 +158,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return &usageError{fmt.Sprintf("run: want at most one dataset, got %q", pos)}
 	}
 	if err := useWorkbook(fs, &o); err != nil {
+		return err
+	}
+	if err := checkRunOutput(o); err != nil {
 		return err
 	}
 	job, err := prepare(o)
