@@ -45,9 +45,8 @@ func portfolioIDs(m *model.Model, p model.Portfolio, sep string) string {
 	return strings.Join(ids, sep)
 }
 
-// inputLabel names an input on a plot axis in words, in full, wrapped onto
-// lines that fit the axis's share of the figure: "Worm (worm): events a
-// year".
+// inputLabel names an input on a plot axis in words, in full, wrapped
+// onto lines that fit the axis's share of the figure.
 func inputLabel(in model.Input) string {
 	return wrap(in.Name(), textStyle(tickSize), rankLabelShare*figWidth)
 }
@@ -105,7 +104,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
+	p.X.Tick.Marker = niceTicks{N: 5, Label: currencyOf(r).tick, Width: panelWidth}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -233,6 +232,7 @@ func (b *book) inputStyle(in model.Input) int {
 	case model.Share:
 		return b.st.pct
 	case model.Money:
+		// An input's value, read exactly: whole amounts, not millions.
 		return b.st.pounds
 	}
 	return b.st.value

@@ -445,8 +445,14 @@ func (b *book) items(sheet string, top int, items []item) int {
 	}
 	for _, it := range items {
 		lines := 1.0
-		if v, ok := it.value.(string); ok {
+		// A long text with no note spans the value and note columns.
+		v, isText := it.value.(string)
+		span := isText && it.note == "" && textLines(v, width(2)) > 2
+		if isText {
 			lines = textLines(v, width(2))
+			if span {
+				lines = textLines(v, width(2)+width(3))
+			}
 		}
 		if it.note != "" {
 			lines = max(lines, textLines(it.note, width(3)))
@@ -466,6 +472,9 @@ func (b *book) items(sheet string, top int, items []item) int {
 				st = b.st.text
 			}
 			b.set(sheet, 2, top, it.value, st)
+			if span && b.err == nil {
+				b.do(b.f.MergeCell(sheet, cellName(2, top), cellName(3, top)))
+			}
 		}
 		if it.note != "" {
 			b.set(sheet, 3, top, it.note, b.st.wrap)

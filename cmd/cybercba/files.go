@@ -146,8 +146,9 @@ const (
 // in, and the old ones removed. So a failed or stopped run leaves the
 // previous set as it was, and two runs into one folder leave one run's
 // set, never a mix. plots/ is replaced as a whole; it may hold only plots
-// (.png, .svg, .pdf files), so that nothing else is lost with it. onFile,
-// if not nil, is called with the count of files written and the total.
+// (.png, .svg, .pdf files) and each figure's data (.csv), so that nothing
+// else is lost with it. onFile, if not nil, is called with the count of
+// files written and the total.
 func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func(done, total int)) (written []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -194,12 +195,12 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 				return nil, err
 			}
 		}
-		// The figure's data as CSV beside its images.
+		// The figure's data as CSV beside its images: a companion of
+		// the plots, not counted among them or in the progress.
 		name := filepath.Join(setPlots, f.Name+".csv")
 		if err := writeFile(filepath.Join(stage, name), f.WriteCSV); err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
 		}
-		names = append(names, name)
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
