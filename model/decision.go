@@ -244,7 +244,7 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 	C := len(m.Controls)
 	an := &Analysis{Config: o.Config, Appraisal: a, Sim: s, Results: res[:C:C], Ranking: RankIn(res[:C:C], o.Metric, a.View)}
 	if s.Harm != nil {
-		an.BaselineHarm, an.BaselineHarmSE = meanSE(s.HarmDrawMean[0], s.Harm[0])
+		an.BaselineHarm, an.BaselineHarmSE = s.HarmMeanSE(0) // streaming keeps no years
 	}
 	an.Baseline = s.Summaries()[0]
 	an.GordonLoeb = an.Baseline.ALE / math.E

@@ -81,6 +81,10 @@ type htmlPage struct {
 	Losses      htmlLosses
 	Sensitivity *htmlSensitivity
 	Calibration htmlCalibration
+	// BuildUpFig is the waterfall of the recommendation's build-up.
+	BuildUpFig *htmlFigure
+	// Health are the figures of the health-economic views.
+	Health []*htmlFigure
 	// Further are the figures no section places.
 	Further       []*htmlFigure
 	Assumptions   []string
@@ -236,6 +240,14 @@ func newHTMLPage(r *Report, figs []Figure) (*htmlPage, error) {
 	}
 	if r.Sensitivity != nil {
 		p.Sensitivity = sensitivityOf(r, take("tornado"))
+	}
+	p.BuildUpFig = take("buildup")
+	if r.Health != nil {
+		for _, name := range []string{"ceac", "budget-acceptability", "evpi", "evppi"} {
+			if f := take(name); f != nil {
+				p.Health = append(p.Health, f)
+			}
+		}
 	}
 	// A figure no section places still goes in, after the calibration.
 	for _, f := range figs {
@@ -939,6 +951,8 @@ func altText(r *Report, f Figure) string {
 			s += " Largest: " + tn.Bars[0].Input.Name() + "."
 		}
 		return s
+	case "buildup":
+		return "Waterfall of the recommendation's expected NPV, built up control by control: each bar is what a control adds given those before it."
 	case "calibration":
 		return fmt.Sprintf("Calibration: the reported cost of %s against the model's replay (mean %s), and each hold-out incident's "+
 			"observed cost against the model's 90%% interval.", orDefault(r.Calibration.Incident, "the calibration incident"), cur.text(r.Calibration.Fit.Replay.SimMean))

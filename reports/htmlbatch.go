@@ -58,7 +58,7 @@ func batchDecision(r *BatchRow) (*BatchOption, string) {
 }
 
 // optionName names a batch option: its controls, "(none)" when empty.
-func optionName(o *BatchOption) string {
+func batchOptionName(o *BatchOption) string {
 	switch {
 	case o == nil:
 		return "—"
@@ -103,7 +103,7 @@ func newBatchPage(b *Batch) (*batchPage, error) {
 	for i := range b.Rows {
 		r := &b.Rows[i]
 		d, _ := batchDecision(r)
-		row := []string{r.Name, r.Scope, withSE(cur, r.ALE, r.ALESE), cur.text(r.P95), optionName(d), "", "", "", ""}
+		row := []string{r.Name, r.Scope, withSE(cur, r.ALE, r.ALESE), cur.text(r.P95), batchOptionName(d), "", "", "", ""}
 		if d != nil {
 			row[5], row[6], row[7], row[8] = cur.text(d.Cost), cur.text(d.NPV.Mean), intervalText(cur, d.NPV), pctText(d.PNPVPositive)
 		}
@@ -179,7 +179,7 @@ func batchScenarioOf(b *Batch, r *BatchRow) batchScenario {
 			return
 		}
 		s.Results.Rows = append(s.Results.Rows,
-			[]string{what, optionName(o), ""},
+			[]string{what, batchOptionName(o), ""},
 			[]string{"  cost a year", cur.text(o.Cost), ""},
 			[]string{"  ΔALE a year", cur.text(o.DeltaALE), ""},
 			[]string{"  NPV", cur.text(o.NPV.Mean), intervalText(cur, o.NPV)},

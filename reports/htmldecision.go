@@ -31,7 +31,7 @@ func buildUpTable(r *Report, d *model.Decision) htmlTable {
 	total := 0.0
 	for i, st := range d.BuildUp {
 		total += st.MarginalNPV
-		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), controlName(r.Model, st.Control), cur.text(st.Annual),
+		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), controlIDName(r.Model, st.Control), cur.text(st.Annual),
 			cur.text(st.MarginalDeltaALE), cur.text(st.MarginalNPV), cur.text(total), withSE(cur, st.SimNPV, st.SimNPVSE)})
 	}
 	if len(d.BuildUp) > 0 && d.Portfolio != nil {
@@ -44,8 +44,8 @@ func buildUpTable(r *Report, d *model.Decision) htmlTable {
 	return t
 }
 
-// controlName is a control's "ID Name".
-func controlName(m *model.Model, c int) string {
+// controlIDName is a control's "ID Name".
+func controlIDName(m *model.Model, c int) string {
 	if c < 0 || c >= len(m.Controls) {
 		return "?"
 	}
@@ -58,7 +58,7 @@ func leftOutLines(r *Report, lo []model.LeftOut) []string {
 	cur := currencyOf(r)
 	var out []string
 	for _, l := range lo {
-		s := fmt.Sprintf("%s (NPV alone %s) is left out: ", controlName(r.Model, l.Control), cur.text(l.NPVAlone))
+		s := fmt.Sprintf("%s (NPV alone %s) is left out: ", controlIDName(r.Model, l.Control), cur.text(l.NPVAlone))
 		switch l.Why {
 		case model.Overlap:
 			s += "it cuts the same threats"

@@ -194,6 +194,12 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 				return nil, err
 			}
 		}
+		// The figure's data as CSV beside its images.
+		name := filepath.Join(setPlots, f.Name+".csv")
+		if err := writeFile(filepath.Join(stage, name), f.WriteCSV); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		}
+		names = append(names, name)
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
@@ -244,7 +250,7 @@ func checkPlots(plots string) error {
 	}
 	for _, e := range entries {
 		switch filepath.Ext(e.Name()) {
-		case ".png", ".svg", ".pdf":
+		case ".png", ".svg", ".pdf", ".csv":
 			if e.Type().IsRegular() {
 				continue
 			}
@@ -304,7 +310,7 @@ func buildReport(j *job, d *model.Decision) *reports.Report {
 			TargetSE: j.cfg.TargetSE, InputsDigest: j.digest, Aggregation: aggregationText(j.model),
 			View: j.appraisal.View.String(),
 		},
-		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity,
+		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity, Health: j.health,
 		Calibration: reports.Calibration{
 			Incident: ds.Calibration.Incident, PriceYear: ds.Calibration.PriceYear,
 			Target: ds.Calibration.Total.Lo, LostOutput: ds.Calibration.LostOutput.Lo, IT: ds.Calibration.ITCosts.Lo,

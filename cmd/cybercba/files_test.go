@@ -82,7 +82,7 @@ func TestRunWritesFiles(t *testing.T) {
 			book := filepath.Join(out, "report.xlsx")
 			want := []string{"report.html", "report.xlsx"}
 			for _, p := range tt.plots {
-				for _, format := range []string{"png", "svg", "pdf"} {
+				for _, format := range []string{"png", "svg", "pdf", "csv"} {
 					want = append(want, "plots/"+p+"."+format)
 				}
 			}

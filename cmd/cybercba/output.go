@@ -104,6 +104,9 @@ func writeTable(w io.Writer, j *job, d *model.Decision, elapsed time.Duration) {
 	fmt.Fprintf(w, "Search: %s (%s); objective by %s.\n", ch.Method, proof, objectiveSource(d.Portfolio))
 	writeFrontier(w, j, d)
 	fmt.Fprintln(w, convergenceLine(j.cur, an))
+	if an.Sim.Streaming() {
+		fmt.Fprintf(w, "Memory: %s.\n", an.Sim.Method())
+	}
 	fmt.Fprintf(w, "Data: %s, %d sources (cybercba calibrate lists the calibration's). Run took %s.\n",
 		j.ds.File, len(j.ds.Sources), elapsed.Round(10*time.Millisecond))
 	fmt.Fprintln(w, provenanceLine(j, an))
@@ -166,6 +169,9 @@ type jsonResults struct {
 	Portfolio   *jsonPortfolio    `json:"portfolio,omitempty"`
 	Sensitivity *jsonSensitivity  `json:"sensitivity,omitempty"`
 	Sources     []data.Source     `json:"sources"`
+
+	// Health is the health-economic views of a social-view run.
+	Health *model.HealthEconomics `json:"health_economics,omitempty"`
 }
 
 // jsonRecommended is the one recommendation: the optimiser's best set for
@@ -298,6 +304,7 @@ func writeJSON(w io.Writer, j *job, d *model.Decision) error {
 	}
 	out.Settings.Draws = an.Sim.Draws
 	out.Settings.TargetSE = j.cfg.TargetSE
+	out.Health = j.health
 	if sens != nil {
 		js := sensitivityJSON(j, sens)
 		out.Sensitivity = &js

@@ -64,6 +64,8 @@ type runOptions struct {
 	Climate      float64
 	// CurrencySymbol, if set, overrides the dataset's currency's symbol.
 	CurrencySymbol string
+	// MaxMemory, if set, is the most memory the run may need ("8G").
+	MaxMemory string
 	// dataset is the dataset when run has read it already (a workbook,
 	// for its Settings), else nil.
 	dataset *data.Dataset
@@ -83,8 +85,11 @@ override them. Flags may come before or after the dataset.
 
 With --budget (or --capex-budget), it also chooses the best set of controls
 that fits: controls on the same threat overlap, so the best set is not the
-top of the ranking. The search is exact. --frontier shows the best set at
-every budget from nothing to everything.
+top of the ranking. Up to 24 controls the search tries every set, so its
+answer is exact; beyond, branch and bound proves its answer best unless it
+spends its budget of 5,000,000 nodes (shared by --frontier's budgets), and
+then says "NOT proven best". --frontier shows the best set at every budget
+from nothing to everything.
 
 Examples:
   cybercba run
@@ -123,6 +128,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Correlations, "correlation", "", "rank correlations between threats' rates, e.g. S1:S3=0.5,S2:S3=0.3 (Gaussian copula; default independent)")
 	fs.Float64Var(&o.Climate, "threat-climate", 0, "one rank `correlation` between every pair of threats' rates (a common \"threat climate\"); --correlation pairs override it")
 	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
+	fs.StringVar(&o.MaxMemory, "max-memory", "", "refuse a run estimated to need more than this `size` of memory (e.g. 8G; default the machine's or container's memory)")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&o.Wide, "wide", false, "the full ranking table on a terminal narrower than it (by default two lines a control there)")
@@ -160,7 +166,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	sens := d.Sensitivity
+	an, pa, sens := d.Analysis, d.Portfolio, d.Sensitivity
+	if err := addHealth(job, an, pa); err != nil {
+		return err
+	}
 	var written []string
 	if !o.NoFiles {
 		if written, err = writeRunFiles(job, recordedArgs(fs), d, stderr); err != nil {
@@ -178,6 +187,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			fmt.Fprintln(stdout)
 			writeSensitivity(stdout, job, sens)
 		}
+		writeHealth(stdout, job)
 	}
 	msg := stdout
 	if o.JSON {
@@ -236,6 +246,8 @@ type job struct {
 	digest   string
 	// holdouts are the hold-out incidents replayed (see holdouts).
 	holdouts []reports.Holdout
+	// health is the health-economic views of a social-view run (health.go).
+	health *model.HealthEconomics
 }
 
 // maxDraws caps --target-se: 100 blocks, and no more than the cap on
@@ -412,7 +424,7 @@ func prepare(o runOptions) (*job, error) {
 		}
 		return nil, &inputError{errors.Join(ws...)}
 	}
-	return &job{
+	j := &job{
 		opts: o, ds: ds, scope: sc, cal: cal, model: m,
 		cfg:      model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers, TargetSE: targetSE, MaxDraws: maxDraws(o)},
 		warnings: warnings, digest: digest(ds, sc.ID),
@@ -420,20 +432,24 @@ func prepare(o runOptions) (*job, error) {
 		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
 		objective: objective, constraints: cons, frontier: frontier, formats: formats,
 		cur: currencyOf(ds, o.CurrencySymbol),
-	}, nil
+	}
+	if err := checkMemory(j, o.MaxMemory); err != nil {
+		return nil, err
+	}
+	return j, nil
 }
 
-// loadDataset reads the dataset at path, or the embedded default.
+// loadDataset reads the dataset at path ("-" for standard input), once, or
+// the embedded default.
 func loadDataset(path string) (*data.Dataset, error) {
 	if path == "" {
 		return data.Default()
 	}
-	f, err := os.Open(path)
+	name, b, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return loadDatasetFrom(f, path)
+	return loadDatasetBytes(b, name)
 }
 
 // parseRate reads a discount rate given as a fraction (0.035) or a
