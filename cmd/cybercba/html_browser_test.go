@@ -78,7 +78,7 @@ func TestReportInBrowser(t *testing.T) {
 		keep = t.TempDir()
 	}
 
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second) // generous: CI machines are shared
 	defer cancel()
 	var stderr bytes.Buffer
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
