@@ -179,7 +179,6 @@ type spec struct {
 	// fingerprint: whether the sheet has a hidden "template values" column
 	// (tables with numbers).
 	fingerprint bool
-	note        string
 }
 
 func (s *spec) field(name string) *field {

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -16,11 +17,11 @@ func TestCurrencyText(t *testing.T) {
 		want string
 	}{
 		{"€", 12_345, "€12.3k"},
-		{"€", -2.5e6, "−€2.5m"},
+		{"€", -2.5e6, "−€2.50m"},
 		{"$", 1.234e9, "$1.23bn"},
-		{"CHF ", 92e6, "CHF 92m"},
+		{"CHF ", 92e6, "CHF 92.0m"},
 		{"CHF ", -950, "−CHF 950"},
-		{"€", -0.0, "€0"},
+		{"€", math.Copysign(0, -1), "€0"}, // the literal -0.0 is +0 in Go
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.cur)+"/"+tt.want, func(t *testing.T) {
@@ -69,7 +70,7 @@ func inEuros(t *testing.T, get func() (*Report, error)) *Report {
 
 func TestTicksInCurrency(t *testing.T) {
 	t.Parallel()
-	eur := currency("€").text
+	eur := currency("€").tick
 	var got []string
 	for _, tk := range (logTicks{Label: eur}).Ticks(6, 8) {
 		if tk.Label != "" {

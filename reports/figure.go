@@ -18,6 +18,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // Figure is one plot, ready to write as PNG, SVG or PDF.
@@ -412,9 +414,7 @@ func targetSE(r *Report) float64 {
 
 // percentText writes a share as a percentage with as many digits as it
 // needs: 1%, 0.5%.
-func percentText(x float64) string {
-	return strconv.FormatFloat(roundSig(100*x, 6), 'f', -1, 64) + "%"
-}
+func percentText(x float64) string { return format.PercentExact(x) }
 
 // scopeName names the report's scope for a title.
 func scopeName(r *Report) string {
@@ -439,19 +439,4 @@ func prices(r *Report) string {
 }
 
 // thousands writes n with commas between thousands: 1,000,000.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func thousands(n int) string { return format.Count(n) }

@@ -521,9 +521,9 @@ func inputValue(cur currency, in model.Input, x float64) string {
 	switch {
 	case !finite(x):
 		return "n/a"
-	case in.Unit() == model.Share:
+	case in.Unit == model.Share:
 		return pctText(x)
-	case in.Unit() == model.Money:
+	case in.Unit == model.Money:
 		return cur.text(x)
 	}
 	return minus(strconv.FormatFloat(roundSig(x, 3), 'f', -1, 64))

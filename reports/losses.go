@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // option is one column of the outputs: the baseline, one control alone, or
@@ -167,13 +168,7 @@ func recommendedLabel(rec *model.Result) string {
 }
 
 // clip shortens s to at most n characters, ending it with an ellipsis.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
+func clip(s string, n int) string { return format.Clip(s, n) }
 
 // sorted returns a sorted copy of x, in dst when it has room.
 func sorted(dst, x []float64) []float64 {

@@ -116,7 +116,7 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 		xLabel += "\ncurves end at " + returnPeriod(pEnd) + ": too few simulated years lie beyond"
 	}
 	p := newPlot(title, xLabel, "Chance in a year of a larger loss")
-	p.X.Tick.Marker = logTicks{Label: cur.text}
+	p.X.Tick.Marker = logTicks{Label: cur.tick}
 	p.Y.Tick.Marker = logTicks{Label: returnPeriod}
 	p.Add(newGrid())
 	var k key
@@ -338,7 +338,7 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 		xLabel += fmt.Sprintf("\n%.1f%% of years had no loss and are not shown", 100*zero)
 	}
 	p := newPlot(title, xLabel, "Share of simulated years (%)")
-	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
 	p.Y.Tick.Marker = niceTicks{N: 5, Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
 	p.Add(newGrid())
 	h := &plotter.Histogram{Bins: bins, FillColor: skyBlue, LineStyle: draw.LineStyle{Color: color.White, Width: 0.5}}
@@ -405,7 +405,7 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: cur.text}
+	p.X.Tick.Marker = linearTicks{Label: cur.tick}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -510,7 +510,7 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "Outage-cost calibration and hold-out incidents"
 	xLabel := "Cost of one incident (" + prices(r) + "), log scale"
 	p := newPlot(title, xLabel, "")
-	p.X.Tick.Marker = logTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)

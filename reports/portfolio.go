@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // This file holds the outputs of the portfolio choice: the frontier
@@ -26,26 +27,10 @@ import (
 var paleSkyBlue = color.RGBA{0xbb, 0xe1, 0xf6, 0xff}
 
 // objectiveName names what a portfolio choice maximises, as an axis label.
-func objectiveName(o model.Objective) string {
-	switch o {
-	case model.MaxDeltaALE:
-		return "Reduction in expected annual loss (ΔALE)"
-	case model.MaxDeltaTVaR:
-		return "Reduction in TVaR95"
-	}
-	return "Expected NPV"
-}
+func objectiveName(o model.Objective) string { return format.ObjectiveAxis(o) }
 
 // objectiveShort names the objective inside a sentence or a header.
-func objectiveShort(o model.Objective) string {
-	switch o {
-	case model.MaxDeltaALE:
-		return "expected ΔALE"
-	case model.MaxDeltaTVaR:
-		return "ΔTVaR95"
-	}
-	return "expected NPV"
-}
+func objectiveShort(o model.Objective) string { return format.Objective(o) }
 
 // objectiveSource says how the search valued portfolios: by the closed
 // form, or on the simulated years of the ΔTVaR sample.
@@ -207,8 +192,8 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		yLabel = objectiveName(pa.Objective) + "\n(" + perYear(r) + ")"
 	}
 	p := newPlot(title, xLabel, yLabel)
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
-	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
+	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
 	p.Add(newGrid())
 	var k key
 
@@ -504,12 +489,12 @@ func (b *book) portfolio(r *Report) {
 			item{},
 			item{label: "Simulated appraisal (across outer draws)"},
 			item{label: "ΔALE (mean)", value: res.DeltaALE.Mean, style: st.money,
-				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", currencyOf(r).text(res.DeltaALESE), currencyOf(r).text(res.DeltaALE.Lo), currencyOf(r).text(res.DeltaALE.Hi))},
+				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s.", currencyOf(r).text(res.DeltaALESE), currencyOf(r).interval(res.DeltaALE.Lo, res.DeltaALE.Hi))},
 			item{label: "ΔALE standard error", value: res.DeltaALESE, style: st.money},
 			item{label: "ΔALE, 5th percentile", value: res.DeltaALE.Lo, style: st.money},
 			item{label: "ΔALE, 95th percentile", value: res.DeltaALE.Hi, style: st.money},
 			item{label: "NPV (mean)", value: res.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("Over %d years; 90%% interval %s to %s.", an.Appraisal.Horizon, currencyOf(r).text(res.NPV.Lo), currencyOf(r).text(res.NPV.Hi))},
+				note: fmt.Sprintf("Over %d years; 90%% interval %s.", an.Appraisal.Horizon, currencyOf(r).interval(res.NPV.Lo, res.NPV.Hi))},
 			item{label: "NPV standard error", value: res.NPVSE, style: st.money},
 			item{label: "NPV, 5th percentile", value: res.NPV.Lo, style: st.money},
 			item{label: "NPV, 95th percentile", value: res.NPV.Hi, style: st.money},

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +30,11 @@ type Reproduction struct {
 	Figures [][2]string
 	// Dataset is the canonical YAML of the inputs as used.
 	Dataset []byte
+
+	// inputs are the cells of the report's Inputs sheet, as read, for
+	// EditedInputs; noInputs is set when the sheet is missing.
+	inputs   [][]string
+	noInputs bool
 }
 
 // Cells of the Reproduce sheet.
@@ -93,8 +100,52 @@ func writeReproduce(f *excelize.File, rp *Reproduction) (int, error) {
 	return printed, nil
 }
 
-// ReadReproduction reads the Reproduce sheet of an open workbook.
-func ReadReproduction(f *excelize.File) (*Reproduction, error) {
+// Limits on the reports ReadReproduction opens.
+const (
+	maxReportSize   = 256 << 20
+	reportUnzip     = 256 << 20
+	reportUnzipPart = 64 << 20
+)
+
+// ReadReproduction reads the Reproduce and Inputs sheets of a report that
+// WriteWorkbook wrote, naming it name in errors. It opens the workbook
+// with limits on what it unpacks to, and turns a panic inside excelize
+// into an error.
+func ReadReproduction(r io.Reader, name string) (rp *Reproduction, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rp, err = nil, fmt.Errorf("%s: cannot read the workbook: %v", name, p)
+		}
+	}()
+	b, err := io.ReadAll(io.LimitReader(r, maxReportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > maxReportSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a cybercba report", name, maxReportSize>>20)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: reportUnzip, UnzipXMLSizeLimit: reportUnzipPart})
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return nil, fmt.Errorf("%s: not a readable .xlsx workbook (%v)", name, err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("%s: %w", name, cerr)
+		}
+	}()
+	rp, err = readReproduction(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return rp, nil
+}
+
+// readReproduction reads the Reproduce sheet, and the Inputs sheet's
+// cells, of an open workbook.
+func readReproduction(f *excelize.File) (*Reproduction, error) {
 	rows, err := f.GetRows(SheetReproduce, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, fmt.Errorf("no %s sheet: not a cybercba report, or one made before reports recorded their inputs", SheetReproduce)
@@ -128,7 +179,45 @@ func ReadReproduction(f *excelize.File) (*Reproduction, error) {
 	if rp.Digest == "" || len(rp.Dataset) == 0 {
 		return nil, fmt.Errorf("the %s sheet is incomplete", SheetReproduce)
 	}
+	rp.inputs, err = f.GetRows(sheetInputs, excelize.Options{RawCellValue: true})
+	rp.noInputs = err != nil
 	return rp, nil
+}
+
+// EditedInputs compares the Inputs sheet that ReadReproduction read with
+// the inputs as recorded (want, in the order the sheet lists them) and
+// describes each bound whose cell differs: "Inputs!D12: threat T1 rate was
+// 0.005 in the recorded inputs, the sheet says "0.01"".
+func (rp *Reproduction) EditedInputs(want []Input) []string {
+	if rp.noInputs {
+		return []string{"the " + sheetInputs + " sheet is missing"}
+	}
+	var out []string
+	for i, in := range want {
+		r := i + 2 // header in row 1
+		if r-1 >= len(rp.inputs) {
+			out = append(out, fmt.Sprintf("%s!A%d: row missing (%s %s)", sheetInputs, r, in.Item, in.Field))
+			continue
+		}
+		row := rp.inputs[r-1]
+		get := func(c int) string {
+			if c < len(row) {
+				return row[c]
+			}
+			return ""
+		}
+		for _, cv := range []struct {
+			c int
+			v float64
+		}{{inputsLoCol, in.Lo}, {inputsHiCol, in.Hi}} {
+			x, err := strconv.ParseFloat(get(cv.c), 64)
+			if err != nil || math.Abs(x-cv.v) > 1e-12*math.Max(math.Abs(cv.v), 1) {
+				out = append(out, fmt.Sprintf("%s!%s: %s %s was %g in the recorded inputs, the sheet says %q",
+					sheetInputs, cellName(cv.c+1, r), in.Item, in.Field, cv.v, get(cv.c)))
+			}
+		}
+	}
+	return out
 }
 
 // unchecked lists the sheets CompareWorkbooks and WorkbookDigest leave out:

@@ -105,7 +105,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -229,7 +229,7 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 // inputStyle returns the cell style of an input's values: a share for a
 // fraction or an uplift, money for a cost, a plain number otherwise.
 func (b *book) inputStyle(in model.Input) int {
-	switch in.Unit() {
+	switch in.Unit {
 	case model.Share:
 		return b.st.pct
 	case model.Money:

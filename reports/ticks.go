@@ -2,10 +2,11 @@ package reports
 
 import (
 	"math"
-	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
+
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // currency is the symbol written before amounts of money: "£", "€",
@@ -20,28 +21,15 @@ func currencyOf(r *Report) currency {
 	return currency(r.CurrencySymbol)
 }
 
-// text writes an amount to three significant figures with a k, m or bn
-// suffix: £950, £12.3k, £1m, −£2.5m, £1.2bn.
-func (c currency) text(x float64) string {
-	if !finite(x) {
-		return "n/a"
-	}
-	sign := ""
-	if x < 0 {
-		sign, x = "−", -x
-	}
-	x = roundSig(x, 3)
-	unit, div := "", 1.0
-	switch {
-	case x >= 1e9:
-		unit, div = "bn", 1e9
-	case x >= 1e6:
-		unit, div = "m", 1e6
-	case x >= 1e3:
-		unit, div = "k", 1e3
-	}
-	return sign + string(c) + strconv.FormatFloat(roundSig(x/div, 3), 'f', -1, 64) + unit
-}
+// text writes an amount as format.Currency.Money does: £950, £12.3k,
+// £1.00m, −£2.50m, £1.20bn.
+func (c currency) text(x float64) string { return format.Currency(c).Money(x) }
+
+// interval writes a 90% interval of amounts: "−£31.0m to £531m".
+func (c currency) interval(lo, hi float64) string { return format.Currency(c).Interval(lo, hi) }
+
+// tick writes an amount as an axis label: £1m, £2.5m.
+func (c currency) tick(x float64) string { return format.Currency(c).Tick(x) }
 
 // numFmt is the spreadsheet number format of whole amounts, negatives in
 // red: "£"#,##0;[Red]-"£"#,##0. A quote in the symbol is dropped, since a
@@ -74,20 +62,14 @@ func (c currency) axisFmt(millions bool) string {
 // becomes "NPV (€)" or "NPV (CHF)".
 func (c currency) in(s string) string { return strings.ReplaceAll(s, "£", c.unit()) }
 
-// unit is the symbol as a unit in a label or column head: "£", "CHF".
-func (c currency) unit() string { return strings.TrimSpace(string(c)) }
-
 // roundSig rounds x to n significant figures.
-func roundSig(x float64, n int) float64 {
-	if x == 0 || !finite(x) {
-		return x
-	}
-	e := math.Pow10(n - 1 - int(math.Floor(math.Log10(math.Abs(x)))))
-	return math.Round(x*e) / e
-}
+func roundSig(x float64, n int) float64 { return format.RoundSig(x, n) }
 
 // probText writes a probability as a plain decimal: 1, 0.1, 0.001, 0.0001.
-func probText(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
+func probText(p float64) string { return format.Probability(p) }
+
+// unit is the symbol as a unit in a label or column head: "£", "CHF".
+func (c currency) unit() string { return format.Currency(c).Unit() }
 
 // logTicks marks an axis whose data are base-10 logarithms: a labelled
 // tick at each power of ten and unlabelled ticks at 2–9 times it, each

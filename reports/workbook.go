@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // The workbook's sheets, in order.
@@ -521,8 +522,8 @@ func (b *book) summary(r *Report, opts []option) {
 		rows = append(rows,
 			item{label: "Best single control (by " + metricName(r) + ")", value: opts[1].name},
 			item{label: "Its NPV (mean)", value: best.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s; P(NPV > 0) = %.0f%%.",
-					b.cur.text(best.NPVSE), b.cur.text(best.NPV.Lo), b.cur.text(best.NPV.Hi), 100*best.PNPVPositive)},
+				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s; P(NPV > 0) = %.0f%%.",
+					b.cur.text(best.NPVSE), b.cur.interval(best.NPV.Lo, best.NPV.Hi), 100*best.PNPVPositive)},
 			item{label: "Its NPV standard error", value: best.NPVSE, style: st.money},
 			item{label: "Its NPV, 5th percentile", value: best.NPV.Lo, style: st.money},
 			item{label: "Its NPV, 95th percentile", value: best.NPV.Hi, style: st.money},
@@ -540,7 +541,7 @@ func (b *book) summary(r *Report, opts []option) {
 			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
 				note: "Chosen by exact search on the closed-form expectation, then simulated with every other option on the same incidents: see the Build-up sheet."},
 			item{label: "Its NPV (mean, " + viewName(r) + " view)", value: rec.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", b.cur.text(rec.NPVSE), b.cur.text(rec.NPV.Lo), b.cur.text(rec.NPV.Hi))},
+				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s.", b.cur.text(rec.NPVSE), b.cur.interval(rec.NPV.Lo, rec.NPV.Hi))},
 			item{label: "Its NPV standard error", value: rec.NPVSE, style: st.money},
 			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money, note: "The exact expected cost, the same in every table."},
 			item{label: "Its ΔALE (money)", value: rec.DeltaALE.Mean, style: st.money},
@@ -638,8 +639,8 @@ func aggregation(r *Report) string {
 	switch {
 	case r.Settings.Aggregation != "":
 		return r.Settings.Aggregation
-	case r.Model != nil && (len(r.Model.Correlations) > 0 || r.Model.CommonCorrelation != 0):
-		return "Threats summed; their rates rank-correlated across outer draws (Gaussian copula)"
+	case r.Model != nil:
+		return format.Aggregation(r.Model)
 	}
 	return "Threats summed, independent of one another"
 }
@@ -666,7 +667,7 @@ func metricName(r *Report) string {
 	if r.Settings.Metric != "" {
 		return r.Settings.Metric
 	}
-	return strings.ToUpper(r.Analysis.Ranking.Metric.String())
+	return format.Metric(r.Analysis.Ranking.Metric)
 }
 
 // discountText describes the discounting.
@@ -933,7 +934,7 @@ func returnMarks(grid []float64) map[int]string {
 				best = i
 			}
 		}
-		marks[best] = "1 in " + thousands(int(t))
+		marks[best] = format.ReturnPeriod(t)
 	}
 	return marks
 }
@@ -1074,15 +1075,6 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64)
 	b.widths(s, 16, 14, 24, 24, 24)
 }
 
-// labels returns the options' labels.
-func labels(opts []option) []string {
-	s := make([]string, len(opts))
-	for i, o := range opts {
-		s[i] = o.label
-	}
-	return s
-}
-
 // unique makes names distinct, as table headers must be, by numbering
 // repeats: "X", "X (2)".
 func unique(names []string) []string {
@@ -1221,7 +1213,12 @@ func verdict(h Holdout) string {
 	return "inside the model's 90% interval"
 }
 
-// inputs writes the Inputs sheet: every input as used.
+// The Inputs sheet's columns (from 0) of an input's bounds, which
+// Reproduction.EditedInputs reads back.
+const inputsLoCol, inputsHiCol = 3, 4
+
+// inputs writes the Inputs sheet: every input as used, its bounds in
+// columns inputsLoCol and inputsHiCol.
 func (b *book) inputs(r *Report) {
 	st := b.st
 	unitStyle := func(in Input) int { return st.byUnit[in.Unit] }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -96,17 +95,22 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return &inputError{err}
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
-	if err != nil {
-		return &inputError{fmt.Errorf("%s: %w", path, err)}
-	}
-	defer f.Close()
 	if *quick {
+		f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+		if err != nil {
+			return &inputError{fmt.Errorf("%s: %w", path, err)}
+		}
+		defer f.Close()
 		return quickCheck(stdout, f, path)
 	}
-	rec, err := reports.ReadReproduction(f)
+	f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
 	if err != nil {
-		return &inputError{fmt.Errorf("%s: %w", path, err)}
+		return &inputError{err}
+	}
+	defer f.Close()
+	rec, err := reports.ReadReproduction(bytes.NewReader(raw), path)
+	if err != nil {
+		return &inputError{err}
 	}
 	ds, err := data.Load(bytes.NewReader(rec.Dataset), path+" (recorded inputs)")
 	if err != nil {
@@ -127,7 +131,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if job.digest != rec.Digest {
 		changes = append(changes, fmt.Sprintf("the recorded inputs' SHA-256 is %s…, the report says %s…: the Reproduce sheet was edited", job.digest[:16], rec.Digest[:min(16, len(rec.Digest))]))
 	}
-	changes = append(changes, editedInputs(f, ds, job.scope)...)
+	changes = append(changes, rec.EditedInputs(inputRows(ds, job.scope, currencyOf(ds, "")))...) // only the numbers are compared
 	job.cfg.Progress = progress(stderr, o.Quiet, "re-running", o.Draws)
 	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
@@ -183,41 +187,4 @@ func orNone(s string) string {
 		return "nothing"
 	}
 	return s
-}
-
-// editedInputs compares the report's Inputs sheet with the recorded
-// inputs, cell by cell, and lists the cells that differ.
-func editedInputs(f *excelize.File, ds *data.Dataset, sc *data.Scope) []string {
-	rows, err := f.GetRows("Inputs", excelize.Options{RawCellValue: true})
-	if err != nil {
-		return []string{"the Inputs sheet is missing"}
-	}
-	want := inputRows(ds, sc, currencyOf(ds, "")) // only the numbers are compared
-	var out []string
-	for i, in := range want {
-		r := i + 2 // header in row 1
-		if r-1 >= len(rows) {
-			out = append(out, fmt.Sprintf("Inputs!A%d: row missing (%s %s)", r, in.Item, in.Field))
-			continue
-		}
-		row := rows[r-1]
-		get := func(c int) string {
-			if c < len(row) {
-				return row[c]
-			}
-			return ""
-		}
-		for _, cv := range []struct {
-			c int
-			v float64
-		}{{3, in.Lo}, {4, in.Hi}} {
-			c, v := cv.c, cv.v
-			x, err := strconv.ParseFloat(get(c), 64)
-			if err != nil || math.Abs(x-v) > 1e-12*math.Max(math.Abs(v), 1) {
-				cell, _ := excelize.CoordinatesToCellName(c+1, r)
-				out = append(out, fmt.Sprintf("Inputs!%s: %s %s was %g in the recorded inputs, the sheet says %q", cell, in.Item, in.Field, v, get(c)))
-			}
-		}
-	}
-	return out
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 const sensitivityUsage = `Usage: cybercba sensitivity [flags] [dataset.yaml]
@@ -117,13 +118,13 @@ func inputValue(cur currency, in model.Input, x float64) string {
 	if math.IsNaN(x) {
 		return "none"
 	}
-	switch in.Unit() {
+	switch in.Unit {
 	case model.Share:
 		return percent(x)
 	case model.Money:
 		return cur.money(x)
 	}
-	return fmt.Sprintf("%.3g", x)
+	return format.Number(x)
 }
 
 func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
@@ -258,7 +259,7 @@ func sensitivityJSON(j *job, s *model.Sensitivity) jsonSensitivity {
 		out.Tornado = append(out.Tornado, jsonTornadoBar{Input: b.Input.Item, Field: b.Input.Field, P5: b.Lo, P95: b.Hi, NPVP5: b.NPVLo, NPVP95: b.NPVHi, Swing: b.Swing()})
 	}
 	for _, sw := range s.Switches {
-		js := jsonSwitch{Input: sw.Input.Name(), Median: sw.Median, NPVZero: finite(sw.NPVZero), Change: finite(sw.Change)}
+		js := jsonSwitch{Input: sw.Input.Name(), Median: sw.Median, NPVZero: orNull(sw.NPVZero), Change: orNull(sw.Change)}
 		if js.Change != nil {
 			js.NewDecision = ids(j.model, sw.NewDecision)
 			js.OldDecision = ids(j.model, sw.OldDecision)
