@@ -213,12 +213,19 @@ func writeRunFiles(job *job, args []string, d *model.Decision, stderr io.Writer)
 }
 
 // writtenLine says where writeOutputs wrote: the workbook, the page and
-// the count of plots. It writes nothing when nothing was written.
+// the count of plots (images; each figure's data beside them as CSV is
+// not counted). It writes nothing when nothing was written.
 func writtenLine(w io.Writer, out string, written []string) {
 	if len(written) < 2 {
 		return
 	}
-	fmt.Fprintf(w, "\nWrote %s, %s and %d plots in %s\n", written[0], written[1], len(written)-2, filepath.Join(out, "plots"))
+	plots := 0
+	for _, p := range written[2:] {
+		if filepath.Ext(p) != ".csv" {
+			plots++
+		}
+	}
+	fmt.Fprintf(w, "\nWrote %s, %s and %d plots in %s\n", written[0], written[1], plots, filepath.Join(out, "plots"))
 }
 
 // job is a run's resolved inputs.
