@@ -223,7 +223,8 @@ func writeRunFiles(job *job, args []string, d *model.Decision, stderr io.Writer)
 }
 
 // writtenLine says where writeOutputs wrote: the workbook, the page and
-// the count of plots. It writes nothing when nothing was written.
+// the count of plots (images; each figure's data beside them as CSV is
+// not counted). It writes nothing when nothing was written.
 func writtenLine(w io.Writer, out string, written []string) {
 	if len(written) < 2 {
 		return
