@@ -818,3 +818,84 @@ func (ds *Dataset) SourceByID(id string) *Source {
 	}
 	return nil
 }
+
+// NumberFor returns the scope's number a model input refers to, or nil
+// when the input is not one of the scope's numbers (the calibrated cost
+// rates, unless the scope overrides them, or a default intensity of 1).
+// Control costs are per unit: the model's totals multiply them out.
+func (s *Scope) NumberFor(ref model.InputRef) *Number {
+	switch ref.Kind {
+	case "rates":
+		if ref.Key == "daily" {
+			return s.Daily
+		}
+		return s.Recovery
+	case "harm":
+		if s.Harm == nil {
+			return nil
+		}
+		switch ref.Key {
+		case "deaths_per_day":
+			return &s.Harm.DeathsPerDay
+		case "qalys_per_death":
+			return &s.Harm.QALYsPerDeath
+		case "k_full":
+			return &s.Harm.KFull
+		}
+	case "threat":
+		for i := range s.Threats {
+			t := &s.Threats[i]
+			if t.ID != ref.ID {
+				continue
+			}
+			switch ref.Key {
+			case "rate":
+				return &t.Rate
+			case "spread":
+				return &t.Spread
+			case "duration":
+				return &t.Duration
+			case "fixed":
+				return t.Fixed
+			case "k_daily":
+				return t.KDaily
+			case "k_recovery":
+				return t.KRecovery
+			}
+		}
+	case "control", "effect":
+		for i := range s.Controls {
+			c := &s.Controls[i]
+			if c.ID != ref.ID {
+				continue
+			}
+			switch ref.Key {
+			case "capex":
+				if ref.Kind == "control" {
+					return &c.Capex
+				}
+			case "opex":
+				return &c.Opex
+			case "optimism_bias":
+				return c.OptimismBias
+			}
+			for j := range c.Effects {
+				e := &c.Effects[j]
+				if ref.Kind != "effect" || e.Threat != ref.Threat {
+					continue
+				}
+				switch ref.Key {
+				case "frequency":
+					return e.Frequency
+				case "spread":
+					return e.Spread
+				case "duration":
+					return e.Duration
+				case "fixed":
+					return e.Fixed
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -210,9 +210,9 @@ type DrawValues struct {
 	// In the social view (nil without harm): ΔALE + Δharm, and NPV and BCR
 	// with harm avoided counted as a benefit.
 	SocialDelta, SocialNPV, SocialBCR []float64
-	// MoneyNPV is the money-only NPV when the social view decides (NPV is
-	// then the NPV with harm).
-	MoneyNPV []float64
+	// MoneyNPV, MoneyBCR and MoneyROSI are the money-only figures when the
+	// social view decides (NPV, BCR and ROSI then count harm).
+	MoneyNPV, MoneyBCR, MoneyROSI []float64
 }
 
 // SocialResult is an option's patient harm: the harm columns beside the
@@ -389,7 +389,7 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 		r.BCRSE, r.ROSISE = view.bcrSE, view.rosiSE
 		dv.NPV, dv.BCR, dv.ROSI = view.npv, view.bcr, view.rosi
 		if social {
-			dv.MoneyNPV = money.npv
+			dv.MoneyNPV, dv.MoneyBCR, dv.MoneyROSI = money.npv, money.bcr, money.rosi
 		}
 		for _, c := range p {
 			u := 0.0

@@ -37,6 +37,34 @@ type InputRef struct {
 	Kind, ID, Threat, Key string
 }
 
+// Unit is what an input's values are.
+type Unit int
+
+// The units.
+const (
+	// Count is a plain number: a rate, a count, days, an intensity.
+	Count Unit = iota
+	// Money is an amount in the model's currency.
+	Money
+	// Share is a fraction or an uplift, shown as a percentage.
+	Share
+)
+
+// Unit returns the unit of the input's values.
+func (in Input) Unit() Unit {
+	switch {
+	case in.Kind == Fraction || in.Ref.Key == "optimism_bias":
+		return Share
+	case in.Ref.Kind == "effect":
+		return Share
+	}
+	switch in.Ref.Key {
+	case "fixed", "capex", "opex", "daily", "recovery":
+		return Money
+	}
+	return Count
+}
+
 // Name is the input's item and field in words.
 func (in Input) Name() string { return in.Item + ": " + in.Field }
 
@@ -155,13 +183,32 @@ func MedianModel(m *Model) *Model {
 	return mm
 }
 
-// npvOf returns the expected NPV of portfolio p in m by the closed form.
+// npvOf returns the expected NPV of portfolio p in m by the closed form,
+// in the appraisal's view: what the optimiser's MaxNPV objective gives,
+// without its tables of every subset.
 func npvOf(m *Model, a Appraisal, p Portfolio) (float64, error) {
-	op, err := NewOptimiser(m, a, MaxNPV, nil)
-	if err != nil {
+	if err := m.Validate(); err != nil {
 		return 0, err
 	}
-	return op.Evaluate(p), nil
+	f := fit(m)
+	A := a.annuity()
+	var w float64
+	if a.View == Social && m.Harm != nil {
+		w = a.healthAnnuity() / A
+	}
+	var d float64
+	for t := range f.threats {
+		d += f.threatALE(nil, t) - f.threatALE(p, t)
+		if w != 0 {
+			d += w * (f.threatHarm(nil, t) - f.threatHarm(p, t))
+		}
+	}
+	costs := expectedCosts(f, a)
+	npv := d * A
+	for _, c := range p {
+		npv -= costs[c].PV
+	}
+	return npv, nil
 }
 
 // TornadoBar is one input's swing.

@@ -114,8 +114,8 @@ func TestWriteBatch(t *testing.T) {
 	t.Parallel()
 	b := testBatch()
 	sheets := batchSheets(t, writeBatchBytes(t, b))
-	if got, want := len(sheets), 4; got != want {
-		t.Errorf("%d sheets; want %d (Summary, Chart, Errors, About)", got, want)
+	if got, want := len(sheets), 5; got != want {
+		t.Errorf("%d sheets; want %d (Summary, Chart, Errors, About and the hidden Check)", got, want)
 	}
 	sum := sheets[batchSummary]
 	if len(sum) != len(b.Rows)+1 {

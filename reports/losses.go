@@ -149,9 +149,9 @@ func controlLabel(m *model.Model, res *model.Result) string {
 // recommendedLabel names the recommended portfolio by its controls' IDs.
 func recommendedLabel(rec *model.Result) string {
 	ids := strings.Join(rec.Controls, "+")
-	s := fmt.Sprintf("All recommended (%d controls: %s)", len(rec.Controls), ids)
+	s := fmt.Sprintf("Recommended portfolio (%d controls: %s)", len(rec.Controls), ids)
 	if len(rec.Controls) == 1 {
-		s = "All recommended (1 control: " + ids + ")"
+		s = "Recommended portfolio (1 control: " + ids + ")"
 	}
 	return clip(s, 2*maxLabel)
 }

@@ -406,6 +406,9 @@ const (
 // sensitivity analysis.
 func sheetList(r *Report) []string {
 	var extra []string
+	if r.Decision != nil && len(r.Decision.BuildUp) > 0 {
+		extra = append(extra, sheetBuildUp)
+	}
 	if hasSocial(r) {
 		extra = append(extra, sheetSocial)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -46,12 +45,9 @@ func portfolioIDs(m *model.Model, p model.Portfolio, sep string) string {
 	return strings.Join(ids, sep)
 }
 
-// inputLabel names an input on a plot axis: its item without the words
-// "threat" and "control", and its field, clipped to fit:
-// "S1: rate", "N1 on S3: frequency reduction", "cost rates: recovery cost".
+// inputLabel names an input on a plot axis in words, clipped to fit.
 func inputLabel(in model.Input) string {
-	item := strings.TrimPrefix(strings.TrimPrefix(in.Item, "threat "), "control ")
-	return clip(item+": "+in.Field, maxLabel+4)
+	return clip(in.Name(), maxLabel+4)
 }
 
 // fitTitle returns a plot title on one line if it fits the figure's width,
@@ -217,16 +213,13 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 	})
 }
 
-// moneyFields are the fields of inputs that are amounts of money.
-var moneyFields = []string{"daily lost output", "recovery cost", "fixed cost", "capex", "opex"}
-
 // inputStyle returns the cell style of an input's values: a share for a
 // fraction or an uplift, money for a cost, a plain number otherwise.
 func (b *book) inputStyle(in model.Input) int {
-	switch {
-	case in.Kind == model.Fraction || in.Field == "optimism bias":
+	switch in.Unit() {
+	case model.Share:
 		return b.st.pct
-	case slices.Contains(moneyFields, in.Field):
+	case model.Money:
 		return b.st.money
 	}
 	return b.st.value

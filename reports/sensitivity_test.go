@@ -301,9 +301,9 @@ func TestWorkbookSensitivityLayout(t *testing.T) {
 		field := cellOf(t, head, row, "Field")
 		want := fmtValue
 		switch {
-		case strings.HasSuffix(field, "reduction"):
+		case strings.HasPrefix(field, "cut in"):
 			want = fmtPct
-		case slices.Contains(moneyFields, field):
+		case slices.Contains([]string{"cost per event", "capital cost", "yearly running cost", "lost output per organisation-day", "IT recovery cost per organisation"}, field):
 			want = currency("£").numFmt()
 		}
 		id, err := f.GetCellStyle(sheetSensitivity, cellName(col, top+1+k))

@@ -98,6 +98,9 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	}
 	b.summary(r, opts)
 	b.ranking(r)
+	if r.Decision != nil && len(r.Decision.BuildUp) > 0 {
+		b.buildUp(r)
+	}
 	if hasSocial(r) {
 		b.landscape(sheetSocial)
 		b.social(r)
@@ -445,26 +448,39 @@ func (b *book) summary(r *Report, opts []option) {
 			item{},
 		)
 	}
+	if r.Explain.Recommendation != "" {
+		rows = append(rows, item{label: "Recommendation", value: r.Explain.Recommendation,
+			note: "The optimiser's best set for the view in force, under the budget when one is given: the same set in every output."})
+	}
 	if rec := an.Recommended; rec != nil {
 		rows = append(rows,
 			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
-				note: "Every control whose NPV alone is positive, appraised together on the same simulated incidents."},
-			item{label: "Its NPV (mean)", value: rec.NPV.Mean, style: st.money,
+				note: "Chosen by exact search on the closed-form expectation, then simulated with every other option on the same incidents: see the Build-up sheet."},
+			item{label: "Its NPV (mean, " + viewName(r) + " view)", value: rec.NPV.Mean, style: st.money,
 				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", b.cur.text(rec.NPVSE), b.cur.text(rec.NPV.Lo), b.cur.text(rec.NPV.Hi))},
 			item{label: "Its NPV standard error", value: rec.NPVSE, style: st.money},
-			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money},
+			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money, note: "The exact expected cost, the same in every table."},
+			item{label: "Its ΔALE (money)", value: rec.DeltaALE.Mean, style: st.money},
 			item{label: "Its ALE", value: rec.Loss.ALE, style: st.money},
 		)
 	} else {
-		rows = append(rows, item{label: "Recommended portfolio", value: "none", note: "No control has a positive NPV on its own."})
+		rows = append(rows, item{label: "Recommended portfolio", value: "none", note: "No set of controls improves on doing nothing."})
 	}
-	if pa := r.Portfolio; pa != nil {
+	for _, l := range r.Explain.LeftOut {
+		rows = append(rows, item{label: "Left out", value: l})
+	}
+	for _, x := range []struct{ label, text string }{
+		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", r.Explain.TopWeakPoint},
+		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths},
+	} {
+		if x.text != "" {
+			rows = append(rows, item{label: x.label, value: x.text})
+		}
+	}
+	if d := r.Decision; d != nil && d.Sim.Harm != nil {
 		rows = append(rows,
-			item{},
-			item{label: "Best portfolio " + withinText(b.cur, pa.Constraints), value: controlsText(pa.Choice, ", "),
-				note: "Maximising " + objectiveShort(pa.Objective) + " by exact search: see the Portfolio sheet."},
-			item{label: "Its equivalent annual cost", value: pa.Choice.Annual, style: st.money},
-			item{label: "Its spend against the Gordon–Loeb bound", value: model.GordonLoebShare(pa.Choice.Annual, base.ALE), style: st.pct},
+			item{label: "Extra deaths a year, no new controls", value: d.Deaths, style: st.ratio, note: "Expected value, by the closed form."},
+			item{label: "Extra deaths a year, with the recommendation", value: d.DeathsRecommended, style: st.ratio},
 		)
 	}
 	rows = append(rows,

@@ -346,7 +346,7 @@ func TestWorkbookLEC(t *testing.T) {
 		{"Baseline (no new controls)", sortedCopy(an.Sim.Loss[0]), sortedBatches(an.Sim.Loss[0], an.Sim.Draws)},
 		{"C1 Patch management", sortedCopy(an.Sim.Loss[1]), sortedBatches(an.Sim.Loss[1], an.Sim.Draws)},
 		{"C2 Network segmentation", sortedCopy(an.Sim.Loss[2]), sortedBatches(an.Sim.Loss[2], an.Sim.Draws)},
-		{"All recommended (3 controls: C1+C2+C3)", sortedCopy(an.RecommendedSim.Loss[1]), sortedBatches(an.RecommendedSim.Loss[1], an.RecommendedSim.Draws)},
+		{recommendedLabel(an.Recommended), sortedCopy(an.RecommendedSim.Loss[an.Recommended.Option]), sortedBatches(an.RecommendedSim.Loss[an.Recommended.Option], an.RecommendedSim.Draws)},
 	}
 	var blanks, known int
 	n := float64(len(an.Sim.Loss[0]))

@@ -17,7 +17,11 @@ into the results workbook a single run would have written: rows back in
 scenario order, the Errors of every part, one chart. It checks that the
 parts come from the same inputs workbook (by its SHA-256), settings,
 version of cybercba and currency symbol (--currency-symbol), that shards 1
-to n are each there once, and that every scenario is in exactly one part.
+to n are each there once (naming a missing shard's array index, and where
+and when each copy of a repeated one ran), and that every scenario is in
+exactly one part. Each part's results digest (About, Results SHA-256) is
+recomputed: a part changed after it was written is refused, naming the
+part and the cell.
 The merged workbook keeps the parts' currency symbol. The parts are only
 read.
 

@@ -71,7 +71,7 @@ func headline(j *job, an *model.Analysis, pa *model.PortfolioAnalysis) [][2]stri
 		out = append(out, [2]string{id + " ΔALE", g(r.DeltaALE.Mean)}, [2]string{id + " NPV", g(r.NPV.Mean)})
 	}
 	if pa != nil && pa.Result != nil {
-		out = append(out, [2]string{"chosen portfolio", strings.Join(pa.Choice.Controls, "+")}, [2]string{"chosen NPV", g(pa.Result.NPV.Mean)})
+		out = append(out, [2]string{"recommended portfolio", strings.Join(pa.Choice.Controls, "+")}, [2]string{"recommended NPV", g(pa.Result.NPV.Mean)})
 	}
 	return out
 }
@@ -116,17 +116,11 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	changes = append(changes, editedInputs(f, ds, job.scope)...)
 	job.cfg.Progress = progress(stderr, o.Quiet, "re-running", o.Draws)
-	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
+	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
 		return err
 	}
-	var pa *model.PortfolioAnalysis
-	if job.choose {
-		if pa, err = model.Choose(ctx, job.model, job.cfg, job.appraisal, job.objective, job.constraints, model.AnnualBudget, job.frontier); err != nil {
-			return err
-		}
-	}
-	now := headline(job, an, pa)
+	now := headline(job, d.Analysis, d.Portfolio)
 	var diffs []string
 	was := map[string]string{}
 	for _, fg := range rec.Figures {

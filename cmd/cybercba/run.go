@@ -152,33 +152,18 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.ds.File, w)
 	}
 	start := time.Now()
-	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
+	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
 		return err
 	}
-	var pa *model.PortfolioAnalysis
-	if job.choose {
-		pa, err = model.Choose(ctx, job.model, job.cfg, job.appraisal, job.objective, job.constraints, model.AnnualBudget, job.frontier)
-		if err != nil {
-			return err
-		}
-	}
-	var sens *model.Sensitivity
-	if o.Sensitivity {
-		if sens, err = sensitivityOf(job, an, pa, 15); err != nil {
-			return err
-		}
-	}
+	an, pa, sens := d.Analysis, d.Portfolio, d.Sensitivity
 	elapsed := time.Since(start)
 	if o.JSON {
-		if err := writeJSON(stdout, job, an, pa, sens); err != nil {
+		if err := writeJSON(stdout, job, d); err != nil {
 			return err
 		}
 	} else {
-		writeTable(stdout, job, an, elapsed)
-		if pa != nil {
-			writePortfolio(stdout, job, an, pa)
-		}
+		writeTable(stdout, job, d, elapsed)
 		if sens != nil {
 			fmt.Fprintln(stdout)
 			writeSensitivity(stdout, job, sens)
@@ -187,9 +172,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.NoFiles {
 		return nil
 	}
-	rep := buildReport(job, an)
-	rep.Portfolio = pa
-	rep.Sensitivity = sens
+	rep := buildReport(job, d)
 	rep.Reproduce = &reports.Reproduction{
 		Digest: job.digest, Args: recordedArgs(fs), Figures: headline(job, an, pa), Dataset: canonicalYAML(job.ds),
 	}
@@ -226,6 +209,8 @@ type job struct {
 	// warnings are doubtful inputs; digest the SHA-256 of the inputs.
 	warnings []model.Warning
 	digest   string
+	// holdouts are the hold-out incidents replayed (see holdouts).
+	holdouts []reports.Holdout
 }
 
 // maxDraws caps --target-se: 100 blocks, and no more than the cap on
