@@ -327,7 +327,10 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 		return nil // each unit finished its draw
 	}
 	// Per-draw statistics of draws cut into several chunks, draws shared
-	// among the workers.
+	// among the workers. A whole run of one draw (not to be grown, of
+	// every threat) reads its P95 from the summaries the caller will ask
+	// for anyway, computed here once in parallel over the options.
+	oneDraw := s.Draws == 1 && s.stream == nil && cfg.TargetSE <= 0 && only < 0
 	next.Store(int64(from))
 	for range workers {
 		wg.Add(1)
@@ -339,24 +342,29 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 				if d >= s.Draws {
 					return
 				}
-				s.finishDraw(d, &sc)
+				s.finishDraw(d, &sc, !oneDraw)
 			}
 		}()
 	}
 	wg.Wait()
+	if oneDraw {
+		for o, sum := range s.Summaries() {
+			s.DrawP95[o][0] = sum.P95 // the same rank of the same years
+		}
+	}
 	return nil
 }
 
-// finishDraw sets draw d's mean and 95th percentile for each option from
-// its chunks.
-func (s *Sim) finishDraw(d int, sc *orderScratch) {
+// finishDraw sets draw d's mean for each option from its chunks, and with
+// p95 its 95th percentile.
+func (s *Sim) finishDraw(d int, sc *orderScratch, p95 bool) {
 	nc := s.chunks
 	for o := range s.Options {
 		s.DrawMean[o][d] = sumOf(s.chunkSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
 		if s.HarmDrawMean != nil {
 			s.HarmDrawMean[o][d] = sumOf(s.harmSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
 		}
-		if s.stream == nil { // streaming set it when the draw's last chunk was added
+		if p95 && s.stream == nil { // streaming set it when the draw's last chunk was added
 			rank := [1]int{quantileIndex(0.95, s.Years)}
 			sc.rankStats(s.Loss[o][d*s.Years:(d+1)*s.Years], rank[:], s.DrawP95[o][d:d+1], 1)
 		}
@@ -666,7 +674,7 @@ func (w *worker) draw(s *Sim, d int) {
 		w.unit(s, d, c)
 	}
 	if s.chunks > 1 {
-		s.finishDraw(d, &w.order)
+		s.finishDraw(d, &w.order, true)
 	}
 }
 
