@@ -593,7 +593,7 @@ func (w *worker) drawParams(s *Sim, d int) {
 		reseed(&w.pcg, w.seed, streamParam, w.streams[t], uint64(d))
 		if f.copula != nil {
 			// Keep the rate's standard normal; correlate it below.
-			w.z[t] = w.r.NormFloat64()
+			w.z[t] = normal(&w.pcg)
 			w.lam[t] = td.rate.value // for a fixed rate
 		} else {
 			w.lam[t] = td.rate.Rand(w.r)
@@ -752,7 +752,7 @@ func (w *worker) yearRate(td *threatDists, lam float64) float64 {
 	if td.dispersion == 0 {
 		return lam
 	}
-	return lam * gammaRand(w.r, 1/td.dispersion) * td.dispersion
+	return lam * gammaRand(&w.pcg, 1/td.dispersion) * td.dispersion
 }
 
 // threatEvents simulates threat t event by event, thinning each event by its
@@ -767,15 +767,15 @@ func (w *worker) threatEvents(t, years int) {
 	for y := range years {
 		var n int
 		if td.dispersion == 0 {
-			n = pd.rand(w.r)
+			n = pd.rand(&w.pcg)
 		} else {
-			n = poisson(w.r, w.yearRate(td, lam), -1)
+			n = poisson(&w.pcg, w.yearRate(td, lam), -1)
 		}
 		for range n {
-			u := w.r.Float64()
-			sp := min(posRand(&td.spread, w.r), orgs)
-			sd := sp * posRand(&td.duration, w.r)
-			fx := posRand(&td.fixed, w.r)
+			u := uniform(&w.pcg)
+			sp := min(posRand(&td.spread, &w.pcg), orgs)
+			sd := sp * posRand(&td.duration, &w.pcg)
+			fx := posRand(&td.fixed, &w.pcg)
 			for o := range mf {
 				if u < mf[o] {
 					loss[o*chunkYears+y] += ca[o]*sd + cb[o]*sp + cc[o]*fx
@@ -875,9 +875,9 @@ func (w *worker) threatAggregate(t, years int) {
 func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64 {
 	var n int
 	if g != 1 {
-		n = poisson(w.r, pd.lam*g, -1)
+		n = poisson(&w.pcg, pd.lam*g, -1)
 	} else {
-		n = pd.rand(w.r)
+		n = pd.rand(&w.pcg)
 	}
 	var sum [3]float64
 	if n > aggregateEvents {
@@ -892,15 +892,15 @@ func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64
 		if td.fixed.fixed {
 			sum[2] = float64(n) * td.fixed.value
 		} else {
-			sum[2] = sumLognormal(w.r, n, td.fixed.mu, td.fixed.sigma)
+			sum[2] = sumLognormal(&w.pcg, n, td.fixed.mu, td.fixed.sigma)
 		}
 		return sum
 	}
 	for range n {
-		sp := min(posRand(&td.spread, w.r), orgs)
-		sum[0] += sp * posRand(&td.duration, w.r)
+		sp := min(posRand(&td.spread, &w.pcg), orgs)
+		sum[0] += sp * posRand(&td.duration, &w.pcg)
 		sum[1] += sp
-		sum[2] += posRand(&td.fixed, w.r)
+		sum[2] += posRand(&td.fixed, &w.pcg)
 	}
 	return sum
 }
@@ -973,8 +973,8 @@ func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
 		// sums are exact, and no normal is drawn for them.
 		out[0], out[1] = n*td.mean[0], n*td.mean[1]
 	} else {
-		z1 := w.r.NormFloat64()
-		z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*w.r.NormFloat64()
+		z1 := normal(&w.pcg)
+		z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*normal(&w.pcg)
 		for i, z := range [2]float64{z1, z2} {
 			out[i] = shiftedGammaWH(n*td.mean[i], rn*td.sd[i], td.skew[i]/rn, z)
 		}
@@ -984,10 +984,10 @@ func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
 	case sd == 0:
 		out[2] = mean
 	case g < 1e-6:
-		out[2] = max(mean+sd*w.r.NormFloat64(), 0)
+		out[2] = max(mean+sd*normal(&w.pcg), 0)
 	default:
 		k := 4 / (g * g)
-		out[2] = max(mean+sd*(gammaRand(w.r, k)-k)/math.Sqrt(k), 0)
+		out[2] = max(mean+sd*(gammaRand(&w.pcg, k)-k)/math.Sqrt(k), 0)
 	}
 	return out
 }
