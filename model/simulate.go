@@ -53,7 +53,7 @@ const aggregateRate = 25
 // into chunks of this size (the last may be shorter), each simulated from
 // its own random streams, so that the chunks of one draw can run on
 // different workers and the result does not depend on how many there are.
-const chunkYears = 4096
+const chunkYears = 8192
 
 // aggregateEvents is the count in one split segment above which the
 // segment's summed event components are drawn from their normal
@@ -214,7 +214,7 @@ func fit(m *Model) *fitted {
 // Each outer draw d draws every uncertain parameter (threat rates and
 // intensities, cost rates, control effects and costs) from the stream named
 // by (seed, parameter, input id, d). Then the draw's years are cut into
-// chunks of 4,096 (the last may be shorter) and, for each threat, chunk c's
+// chunks of 8,192 (the last may be shorter) and, for each threat, chunk c's
 // years are simulated from the stream (seed, events, threat id, d, c): each
 // year's event count, and for each event its thinning uniform u, spread,
 // duration and fixed cost. Chunks run on any worker, and per-draw
@@ -695,9 +695,11 @@ func (w *worker) unit(s *Sim, d, c int) {
 	y0 := c * chunkYears
 	ny := min(chunkYears, s.Years-y0)
 	O := len(w.options)
-	clear(w.buf[:O*chunkYears])
-	if w.hbuf != nil {
-		clear(w.hbuf[:O*chunkYears])
+	for o := range O { // only the years of this chunk
+		clear(w.buf[o*chunkYears : o*chunkYears+ny])
+		if w.hbuf != nil {
+			clear(w.hbuf[o*chunkYears : o*chunkYears+ny])
+		}
 	}
 	for t := range w.f.threats {
 		if w.only >= 0 && t != w.only {
