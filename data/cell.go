@@ -161,9 +161,7 @@ func parseProvenance(s string) (tag string, src []string, note string, msg strin
 		if end < 0 {
 			return "", nil, "", fmt.Sprintf("the source list has no closing ], in %q (want e.g. F [nao2017, dhsc2018]: note)", s)
 		}
-		for _, id := range strings.FieldsFunc(rest[1:end], func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
-			src = append(src, id)
-		}
+		src = append(src, strings.FieldsFunc(rest[1:end], func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' })...)
 		rest = strings.TrimLeft(rest[end+1:], " \t")
 	}
 	switch {

@@ -109,19 +109,22 @@ func (a Appraisal) Validate() error {
 		errs = append(errs, errors.New("discount: no rate given"))
 	}
 	for _, s := range a.Discount {
-		if !(s.Rate > -1 && s.Rate < 1) {
-			errs = append(errs, fmt.Errorf("discount: rate must be a fraction in (−1, 1), got %g", s.Rate))
+		if err := CheckDiscount("discount", s.Rate); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if !(a.OptimismBias >= 0) {
 		errs = append(errs, fmt.Errorf("optimism_bias: must not be negative, got %g", a.OptimismBias))
 	}
+	if err := checkMax("optimism_bias", a.OptimismBias, MaxUplift, "(an uplift of 10 is +1,000%)"); err != nil {
+		errs = append(errs, err)
+	}
 	if err := checkBiasRanges(a.BiasByProject); err != nil {
 		errs = append(errs, err)
 	}
 	for _, s := range a.HealthDiscount {
-		if !(s.Rate > -1 && s.Rate < 1) {
-			errs = append(errs, fmt.Errorf("health discount: rate must be a fraction in (−1, 1), got %g", s.Rate))
+		if err := CheckDiscount("health discount", s.Rate); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)

@@ -74,7 +74,7 @@ func TestHarmLeavesFinancialUnchanged(t *testing.T) {
 func TestHarmMatchesClosedForm(t *testing.T) {
 	t.Parallel()
 	m := harmModel()
-	s := mustSimulate(t, m, allSingles(m), Config{Draws: 400, Years: 2000, Seed: 19})
+	s := mustSimulate(t, m, allSingles(m), Config{Draws: bySize(100, 400), Years: 2000, Seed: 19})
 	for o, p := range s.Options {
 		got, se := meanSE(s.HarmDrawMean[o], s.Harm[o])
 		want := ClosedFormHarm(m, p)

@@ -168,7 +168,7 @@ func TestOptimiserMatchesBruteForce(t *testing.T) {
 	t.Parallel()
 	a := Appraisal{Horizon: 10, Discount: GreenBook(), OptimismBias: 0.1}
 	cfg := Config{Draws: 10, Years: 200, Seed: 3}
-	for i := range 12 {
+	for i := range bySize(4, 12) { // the quick tier tries each objective and kind of model once
 		r := rand.New(rand.NewPCG(uint64(i), 77))
 		nc := 3 + r.IntN(8)
 		if i%4 == 3 {
@@ -222,7 +222,7 @@ func TestOptimiserMatchesBruteForce(t *testing.T) {
 						t.Errorf("Best(%s) objective = %.10g (%v); brute force %.10g", cons.name, got.Objective, got.Controls, want)
 					}
 					if obj != MaxDeltaTVaR {
-						bb := op.branchAndBound(cons.c)
+						bb, _, _ := op.branchAndBound(t.Context(), cons.c, searchNodes, 0)
 						if math.Abs(bb.Objective-want) > tol || !bb.Optimal {
 							t.Errorf("branchAndBound(%s) objective = %.10g (%v, optimal %v); brute force %.10g", cons.name, bb.Objective, bb.Controls, bb.Optimal, want)
 						}
@@ -280,7 +280,7 @@ func TestChosenPortfolioClosedFormMatchesSimulation(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := op.Best(Constraints{Annual: op.AnnualCost(0) + op.AnnualCost(3) + 1, Capex: math.Inf(1)})
-	s := mustSimulate(t, m, []Portfolio{ch.Portfolio}, Config{Draws: 400, Years: 2000, Seed: 17})
+	s := mustSimulate(t, m, []Portfolio{ch.Portfolio}, Config{Draws: bySize(100, 400), Years: 2000, Seed: 17})
 	res, err := Appraise(s, Appraisal{Horizon: 10, Discount: GreenBook()})
 	if err != nil {
 		t.Fatal(err)
@@ -353,7 +353,7 @@ func BenchmarkOptimiser(b *testing.B) {
 	})
 	b.Run("npv/branch-and-bound", func(b *testing.B) {
 		for b.Loop() {
-			op.branchAndBound(budget)
+			op.branchAndBound(b.Context(), budget, searchNodes, 0)
 		}
 	})
 	sample, err := NewTVaRSample(context.Background(), m, Config{Draws: 50, Years: 200, Seed: 1})

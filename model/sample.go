@@ -129,6 +129,9 @@ func exp(x float64) float64 {
 	return scale + scale*p
 }
 
+// maxPoissonMean is the largest mean poisson draws from (2⁶⁰).
+const maxPoissonMean = 1 << 60
+
 // poisson draws a Poisson(lam) count. expNeg is e^{−lam}, which callers
 // precompute when lam is fixed across many draws (pass a negative value to
 // have it computed). See poissonDist.
@@ -173,6 +176,12 @@ func (p *poissonDist) rand(src *rand.PCG) int {
 	lam := p.lam
 	if lam <= 0 {
 		return 0
+	}
+	if lam > maxPoissonMean {
+		// Only a lognormal rate's far tail (beyond ten standard normals
+		// under the input limits) reaches here: cap it so the count fits
+		// an int rather than wrapping to a negative one.
+		lam = maxPoissonMean
 	}
 	if lam < 10 {
 		u := uniform(src)

@@ -19,6 +19,8 @@ type Input struct {
 	Ref      InputRef
 	Estimate Estimate
 	Kind     Kind
+	// Unit is what the input is measured in.
+	Unit Unit
 	// PerEvent is true for quantities drawn afresh for each event (spread,
 	// duration, fixed cost): aleatory variation, not a parameter that
 	// research could pin down, so they have no value of information.
@@ -35,34 +37,6 @@ type Input struct {
 // frequency, daily, recovery, deaths_per_day, qalys_per_death, k_full).
 type InputRef struct {
 	Kind, ID, Threat, Key string
-}
-
-// Unit is what an input's values are.
-type Unit int
-
-// The units.
-const (
-	// Count is a plain number: a rate, a count, days, an intensity.
-	Count Unit = iota
-	// Money is an amount in the model's currency.
-	Money
-	// Share is a fraction or an uplift, shown as a percentage.
-	Share
-)
-
-// Unit returns the unit of the input's values.
-func (in Input) Unit() Unit {
-	switch {
-	case in.Kind == Fraction || in.Ref.Key == "optimism_bias":
-		return Share
-	case in.Ref.Kind == "effect":
-		return Share
-	}
-	switch in.Ref.Key {
-	case "fixed", "capex", "opex", "daily", "recovery":
-		return Money
-	}
-	return Count
 }
 
 // Name is the input's item and field in words.
@@ -88,10 +62,10 @@ func Inputs(m *Model) []Input {
 			ins = append(ins, in)
 		}
 	}
-	add(Input{Item: "Calibrated cost rates", Field: "lost output per organisation-day", Ref: InputRef{Kind: "rates", Key: "daily"}, Estimate: m.Daily, Kind: Positive,
+	add(Input{Item: "Calibrated cost rates", Field: "lost output per organisation-day", Ref: InputRef{Kind: "rates", Key: "daily"}, Estimate: m.Daily, Kind: Positive, Unit: Money,
 		set:   func(m *Model, e Estimate) { m.Daily = e },
 		value: func(p *paramDraws, d int) float64 { return p.daily[d] }})
-	add(Input{Item: "Calibrated cost rates", Field: "IT recovery cost per organisation", Ref: InputRef{Kind: "rates", Key: "recovery"}, Estimate: m.Recovery, Kind: Positive,
+	add(Input{Item: "Calibrated cost rates", Field: "IT recovery cost per organisation", Ref: InputRef{Kind: "rates", Key: "recovery"}, Estimate: m.Recovery, Kind: Positive, Unit: Money,
 		set:   func(m *Model, e Estimate) { m.Recovery = e },
 		value: func(p *paramDraws, d int) float64 { return p.recovery[d] }})
 	if m.Harm != nil {
@@ -112,7 +86,7 @@ func Inputs(m *Model) []Input {
 			set: func(m *Model, e Estimate) { m.Threats[t].Spread = e }})
 		add(Input{Item: item, Field: "days of outage", Ref: ref("duration"), Estimate: th.Duration, Kind: Positive, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Duration = e }})
-		add(Input{Item: item, Field: "cost per event", Ref: ref("fixed"), Estimate: th.Fixed, Kind: Positive, PerEvent: true,
+		add(Input{Item: item, Field: "cost per event", Ref: ref("fixed"), Estimate: th.Fixed, Kind: Positive, Unit: Money, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Fixed = e }})
 		add(Input{Item: item, Field: "lost output a day against the calibrated rate (k_d)", Ref: ref("k_daily"), Estimate: kOrOne(th.KDaily), Kind: Positive,
 			set:   func(m *Model, e Estimate) { m.Threats[t].KDaily = e },
@@ -124,14 +98,14 @@ func Inputs(m *Model) []Input {
 	for c, ctl := range m.Controls {
 		item := named(ctl.Name, ctl.ID)
 		ref := func(key string) InputRef { return InputRef{Kind: "control", ID: ctl.ID, Key: key} }
-		add(Input{Item: item, Field: "capital cost", Ref: ref("capex"), Estimate: ctl.Capex, Kind: Positive,
+		add(Input{Item: item, Field: "capital cost", Ref: ref("capex"), Estimate: ctl.Capex, Kind: Positive, Unit: Money,
 			set:   func(m *Model, e Estimate) { m.Controls[c].Capex = e },
 			value: func(p *paramDraws, d int) float64 { return p.capex[d][c] }})
-		add(Input{Item: item, Field: "yearly running cost", Ref: ref("opex"), Estimate: ctl.Opex, Kind: Positive,
+		add(Input{Item: item, Field: "yearly running cost", Ref: ref("opex"), Estimate: ctl.Opex, Kind: Positive, Unit: Money,
 			set:   func(m *Model, e Estimate) { m.Controls[c].Opex = e },
 			value: func(p *paramDraws, d int) float64 { return p.opex[d][c] }})
 		if ctl.OptimismBias != (Estimate{}) {
-			add(Input{Item: item, Field: "optimism bias", Ref: ref("optimism_bias"), Estimate: ctl.OptimismBias, Kind: Positive,
+			add(Input{Item: item, Field: "optimism bias", Ref: ref("optimism_bias"), Estimate: ctl.OptimismBias, Kind: Positive, Unit: Share,
 				set:   func(m *Model, e Estimate) { m.Controls[c].OptimismBias = e },
 				value: func(p *paramDraws, d int) float64 { return p.bias[d][c] }})
 		}
@@ -152,7 +126,7 @@ func Inputs(m *Model) []Input {
 				{"cut in days of outage", "duration", e.Duration, func(x *Effect, v Estimate) { x.Duration = v }},
 				{"cut in cost per event", "fixed", e.Fixed, func(x *Effect, v Estimate) { x.Fixed = v }},
 			} {
-				add(Input{Item: item, Field: f.name, Ref: InputRef{Kind: "effect", ID: ctl.ID, Threat: e.Threat, Key: f.key}, Estimate: f.est, Kind: Fraction,
+				add(Input{Item: item, Field: f.name, Ref: InputRef{Kind: "effect", ID: ctl.ID, Threat: e.Threat, Key: f.key}, Estimate: f.est, Kind: Fraction, Unit: Share,
 					set:   func(m *Model, v Estimate) { f.set(&m.Controls[c].Effects[j], v) },
 					value: func(p *paramDraws, d int) float64 { return 1 - p.red[d][c][t][k] }})
 			}

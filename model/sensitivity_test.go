@@ -238,7 +238,7 @@ func TestVOIBounds(t *testing.T) {
 func TestConditionalALEMatchesSimulation(t *testing.T) {
 	t.Parallel()
 	m := testModel()
-	s := mustSimulate(t, m, allSingles(m), Config{Draws: 300, Years: 2000, Seed: 9})
+	s := mustSimulate(t, m, allSingles(m), Config{Draws: bySize(100, 300), Years: 2000, Seed: 9})
 	p := drawParameters(s, s.Options)
 	for o := range s.Options {
 		var cond float64

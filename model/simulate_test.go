@@ -83,7 +83,7 @@ func TestALEMatchesClosedForm(t *testing.T) {
 		}
 		t.Run(m.Threats[ti].ID, func(t *testing.T) {
 			t.Parallel()
-			s := mustSimulate(t, &single, ps, Config{Draws: 400, Years: 2000, Seed: 11})
+			s := mustSimulate(t, &single, ps, Config{Draws: bySize(100, 400), Years: 2000, Seed: 11})
 			for o, p := range s.Options {
 				want := ClosedFormALE(&single, p)
 				got := s.Summaries()[o]
@@ -95,7 +95,7 @@ func TestALEMatchesClosedForm(t *testing.T) {
 	}
 	t.Run("whole", func(t *testing.T) {
 		t.Parallel()
-		s := mustSimulate(t, m, ps, Config{Draws: 400, Years: 2000, Seed: 12})
+		s := mustSimulate(t, m, ps, Config{Draws: bySize(100, 400), Years: 2000, Seed: 12})
 		for o, p := range s.Options {
 			want := ClosedFormALE(m, p)
 			got := s.Summaries()[o]
@@ -251,7 +251,9 @@ func TestAggregateModeMatchesEventMode(t *testing.T) {
 	m := &Model{Orgs: 1, Daily: Fixed(0), Recovery: Fixed(0), Threats: []Threat{
 		{ID: "phish", Rate: Fixed(300), Spread: Fixed(0), Duration: Fixed(0), Fixed: Estimate{5e3, 2.5e5}},
 	}, Controls: []Control{{ID: "mfa", Effects: []Effect{{Threat: "phish", Frequency: Fixed(0.5)}}}}}
-	cfg := Config{Draws: 1, Years: 200000, Seed: 21}
+	// The bands below come from the sample size n, ±3.3·√(p(1−p)/n) in
+	// probability: 20,000 years in the quick tier, 200,000 in the long.
+	cfg := Config{Draws: 1, Years: bySize(20000, 200000), Seed: 21}
 	agg := mustSimulate(t, m, []Portfolio{{0}}, cfg)
 	f := fit(m)
 	f.threats[0].aggregate = false

@@ -483,14 +483,6 @@ func (bb *batchBook) summary(b *Batch) {
 	}
 }
 
-// batchAxisFmt is the number format of the chart's money axis: the
-// positive half of cur's format, "£"#,##0. (It is cut by length, not at
-// the ";", which a symbol may hold.)
-func batchAxisFmt(cur currency) string {
-	f := cur.numFmt() // pos;[Red]-pos
-	return f[:(len(f)-len(";[Red]-"))/2]
-}
-
 func batchCell(col, row int) string {
 	s, _ := excelize.CoordinatesToCellName(col, row)
 	return s
@@ -529,20 +521,35 @@ func (bb *batchBook) chart(b *Batch) {
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}},
 		}
 	}
-	cs := []excelize.ChartSeries{series("ALE (£/yr)", "000000"), series("Best NPV (£)", "0072B2")}
+	// Two charts, one measure each: the expected annual loss (a yearly
+	// amount), then the NPVs (present values over the horizon).
+	millions := slices.ContainsFunc(b.Rows[:n], func(r BatchRow) bool { return r.ALE >= 10e6 })
+	prices := strings.TrimSpace(b.Currency + " " + b.PriceYear + " prices")
+	npv := []excelize.ChartSeries{series("Best NPV (£)", "0072B2")}
 	if slices.ContainsFunc(b.Rows[:n], func(r BatchRow) bool { return r.Portfolio != nil }) {
-		cs = append(cs, series("Portfolio NPV (£)", "009E73"))
+		npv = append(npv, series("Portfolio NPV (£)", "009E73"))
 	}
-	bb.do(f.AddChart(s, "A3", &excelize.Chart{
-		Type:   excelize.Bar,
-		Series: cs,
-		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(
-			"Expected annual loss and NPV by scenario (%s, %s)", bb.cur.unit(), strings.TrimSpace(b.Currency+" "+b.PriceYear+" prices"))}}},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: batchAxisFmt(bb.cur)}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 900, Height: uint(max(320, 22*n*len(cs)/2+160))},
-	}))
+	h := func(k int) uint { return uint(max(280, 22*n*k+140)) }
+	for _, c := range []struct {
+		at, title string
+		series    []excelize.ChartSeries
+		legend    string
+	}{
+		{"A3", "Expected annual loss with no new controls, by scenario (%s a year, %s)", []excelize.ChartSeries{series("ALE (£/yr)", "000000")}, "none"},
+		{batchCell(1, 3+int(h(1))/20+2), "NPV of the best control and of the portfolio, by scenario (%s, %s)", npv, "bottom"},
+	} {
+		bb.do(f.AddChart(s, c.at, &excelize.Chart{
+			Type:   excelize.Bar,
+			Series: c.series,
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(c.title, bb.cur.unit(), prices)}}},
+			// Scenario names sit at the low end of the axis, clear of
+			// bars that run left of zero.
+			XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}, TickLabelPosition: excelize.ChartTickLabelLow},
+			YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: bb.cur.axisFmt(millions)}},
+			Legend:    excelize.ChartLegend{Position: c.legend},
+			Dimension: excelize.ChartDimension{Width: 900, Height: h(len(c.series))},
+		}))
+	}
 }
 
 // batchErrorsHead is the Errors sheet's header.

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -16,11 +17,11 @@ func TestCurrencyText(t *testing.T) {
 		want string
 	}{
 		{"€", 12_345, "€12.3k"},
-		{"€", -2.5e6, "−€2.5m"},
+		{"€", -2.5e6, "−€2.50m"},
 		{"$", 1.234e9, "$1.23bn"},
-		{"CHF ", 92e6, "CHF 92m"},
+		{"CHF ", 92e6, "CHF 92.0m"},
 		{"CHF ", -950, "−CHF 950"},
-		{"€", -0.0, "€0"},
+		{"€", math.Copysign(0, -1), "€0"}, // the literal -0.0 is +0 in Go
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.cur)+"/"+tt.want, func(t *testing.T) {
@@ -69,7 +70,7 @@ func inEuros(t *testing.T, get func() (*Report, error)) *Report {
 
 func TestTicksInCurrency(t *testing.T) {
 	t.Parallel()
-	eur := currency("€").text
+	eur := currency("€").tick
 	var got []string
 	for _, tk := range (logTicks{Label: eur}).Ticks(6, 8) {
 		if tk.Label != "" {
@@ -131,9 +132,13 @@ func TestFiguresInCurrency(t *testing.T) {
 // Inputs (whose units are the caller's, here in pounds).
 func TestWorkbookInCurrency(t *testing.T) {
 	t.Parallel()
-	const want = `"€"#,##0;[Red]-"€"#,##0`
 	for _, get := range []func() (*Report, error){typical, social, sensitive, chosenNPV} {
-		f, _ := openBook(t, inEuros(t, get))
+		r := inEuros(t, get)
+		want := moneyFmtOf(r)
+		if !strings.Contains(want, `"€"`) {
+			t.Fatalf("money format %s is not in euros", want)
+		}
+		f, _ := openBook(t, r)
 		for _, cell := range []string{"B7", "B10"} { // ALE, P95 SE
 			id, err := f.GetCellStyle(sheetSummary, cell)
 			if err != nil {

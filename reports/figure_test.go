@@ -331,7 +331,7 @@ func TestRankingGolden(t *testing.T) {
 	}
 }
 
-func TestMoneyText(t *testing.T) {
+func TestMoneyTick(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		in   float64
@@ -347,10 +347,11 @@ func TestMoneyText(t *testing.T) {
 		{-2.5e6, "−£2.5m"},
 		{92e6, "£92m"},
 		{1.234e9, "£1.23bn"},
-		{math.Inf(1), "n/a"},
+		{math.Inf(1), "∞"},
+		{math.NaN(), "n/a"},
 	} {
-		if got := currency("£").text(tt.in); got != tt.want {
-			t.Errorf("currency(\"£\").text(%g) = %q; want %q", tt.in, got, tt.want)
+		if got := currency("£").tick(tt.in); got != tt.want {
+			t.Errorf("currency(\"£\").tick(%g) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -367,7 +368,7 @@ func TestLogTicks(t *testing.T) {
 		{0, 10, []string{"£1", "£100", "£10k", "£1m", "£100m", "£10bn"}},
 	} {
 		var got []string
-		ticks := logTicks{Label: currency("£").text}.Ticks(tt.lo, tt.hi)
+		ticks := logTicks{Label: currency("£").tick}.Ticks(tt.lo, tt.hi)
 		for _, tk := range ticks {
 			if tk.Label != "" {
 				got = append(got, tk.Label)

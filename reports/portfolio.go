@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // This file holds the outputs of the portfolio choice: the frontier
@@ -26,26 +27,10 @@ import (
 var paleSkyBlue = color.RGBA{0xbb, 0xe1, 0xf6, 0xff}
 
 // objectiveName names what a portfolio choice maximises, as an axis label.
-func objectiveName(o model.Objective) string {
-	switch o {
-	case model.MaxDeltaALE:
-		return "Reduction in expected annual loss (ΔALE)"
-	case model.MaxDeltaTVaR:
-		return "Reduction in TVaR95"
-	}
-	return "Expected NPV"
-}
+func objectiveName(o model.Objective) string { return format.ObjectiveAxis(o) }
 
 // objectiveShort names the objective inside a sentence or a header.
-func objectiveShort(o model.Objective) string {
-	switch o {
-	case model.MaxDeltaALE:
-		return "expected ΔALE"
-	case model.MaxDeltaTVaR:
-		return "ΔTVaR95"
-	}
-	return "expected NPV"
-}
+func objectiveShort(o model.Objective) string { return format.Objective(o) }
 
 // objectiveSource says how the search valued portfolios: by the closed
 // form, or on the simulated years of the ΔTVaR sample.
@@ -207,8 +192,8 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		yLabel = objectiveName(pa.Objective) + "\n(" + perYear(r) + ")"
 	}
 	p := newPlot(title, xLabel, yLabel)
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
-	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
+	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
 	p.Add(newGrid())
 	var k key
 
@@ -327,7 +312,15 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		// and the empty portfolio sit on the axis.
 		p.Y.Min = 0
 	}
-	return Figure{Name: "frontier", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Budget (" + perYear(r) + ")", "Spend", objectiveName(pa.Objective) + " (as searched)", "Interval P5", "Interval P95", "Controls"}}
+	for _, fp := range pa.Frontier {
+		lo, hi, ok := objectiveInterval(pa.Objective, fp.Result)
+		if !ok {
+			lo, hi = math.NaN(), math.NaN()
+		}
+		data = append(data, []string{csvNum(fp.Budget), csvNum(spend(kind, fp.Choice)), csvNum(fp.Choice.Objective), csvNum(lo), csvNum(hi), strings.Join(fp.Choice.Controls, "+")})
+	}
+	return Figure{Name: "frontier", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // chosenLabel labels the chosen portfolio on the plot: "chosen: " and its
@@ -421,6 +414,7 @@ func sheetList(r *Report) []string {
 	if r.Sensitivity != nil {
 		extra = append(extra, sheetSensitivity)
 	}
+	extra = append(extra, healthSheets(r)...)
 	at := slices.Index(sheets, sheetRanking) + 1
 	return slices.Concat(sheets[:at], extra, sheets[at:])
 }
@@ -495,12 +489,12 @@ func (b *book) portfolio(r *Report) {
 			item{},
 			item{label: "Simulated appraisal (across outer draws)"},
 			item{label: "ΔALE (mean)", value: res.DeltaALE.Mean, style: st.money,
-				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s to %s.", currencyOf(r).text(res.DeltaALESE), currencyOf(r).text(res.DeltaALE.Lo), currencyOf(r).text(res.DeltaALE.Hi))},
+				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s.", currencyOf(r).text(res.DeltaALESE), currencyOf(r).interval(res.DeltaALE.Lo, res.DeltaALE.Hi))},
 			item{label: "ΔALE standard error", value: res.DeltaALESE, style: st.money},
 			item{label: "ΔALE, 5th percentile", value: res.DeltaALE.Lo, style: st.money},
 			item{label: "ΔALE, 95th percentile", value: res.DeltaALE.Hi, style: st.money},
 			item{label: "NPV (mean)", value: res.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("Over %d years; 90%% interval %s to %s.", an.Appraisal.Horizon, currencyOf(r).text(res.NPV.Lo), currencyOf(r).text(res.NPV.Hi))},
+				note: fmt.Sprintf("Over %d years; 90%% interval %s.", an.Appraisal.Horizon, currencyOf(r).interval(res.NPV.Lo, res.NPV.Hi))},
 			item{label: "NPV standard error", value: res.NPVSE, style: st.money},
 			item{label: "NPV, 5th percentile", value: res.NPV.Lo, style: st.money},
 			item{label: "NPV, 95th percentile", value: res.NPV.Hi, style: st.money},
@@ -622,16 +616,19 @@ func (b *book) frontier(r *Report) {
 			MajorGridLines: true,
 			Minimum:        new(0.0),
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)},
 			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: xTitle}}},
 		},
 		YAxis: excelize.ChartAxis{
 			MajorGridLines: true,
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)},
 			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: objectiveName(pa.Objective) + " (" + b.cur.unit() + ")"}}},
 		},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 900, Height: 520},
 	}))
+	b.patchChart(straightScatter)
+	// The note beside the table stays out of print.
+	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), last+30)
 }

@@ -45,6 +45,9 @@ type Report struct {
 	// Sensitivity, if set, is the tornado, switching values and value of
 	// information of the run's decision.
 	Sensitivity *model.Sensitivity
+	// Health, if set, is the health-economic views of the social view
+	// (healtheconomics.go).
+	Health *model.HealthEconomics
 	// RiskTolerance, if set, is drawn on the loss exceedance curve: the
 	// largest exceedance probability the organisation accepts at each loss.
 	RiskTolerance []model.LECPoint

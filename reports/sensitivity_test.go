@@ -301,7 +301,7 @@ func TestWorkbookSensitivityLayout(t *testing.T) {
 		field := cellOf(t, head, row, "Field")
 		want := fmtValue
 		switch {
-		case strings.HasPrefix(field, "cut in"):
+		case strings.HasPrefix(field, "cut in"), field == "optimism bias":
 			want = fmtPct
 		case slices.Contains([]string{"cost per event", "capital cost", "yearly running cost", "lost output per organisation-day", "IT recovery cost per organisation"}, field):
 			want = currency("£").numFmt()

@@ -52,7 +52,9 @@ loss, its P95, the best control with its NPV, BCR and their 90% intervals,
 and, for a row with a budget, the best portfolio within it and the share
 of the budget it uses), a chart comparing the scenarios, Errors (the
 problems of the rows that could not run, naming the row and cell; the
-other rows still run) and About (seed, draws × years, the input's SHA-256).
+other rows still run) and About (seed, draws × years, the input's SHA-256);
+and beside it, with the same name ending .html, one self-contained page:
+the comparison of the scenarios first, then a section per scenario.
 
 Each row starts from the Settings sheet; its cells replace what they set.
 Every row runs on the master seed (common random numbers), unless it gives
@@ -139,12 +141,21 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := writeAtomic(out, func(w io.Writer) error { return reports.WriteBatch(w, b) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
+	wrote := out
+	if shards <= 1 { // a part's page comes with the merge
+		page := htmlBeside(out)
+		if err := writeAtomic(page, func(w io.Writer) error { return reports.WriteBatchHTML(w, b) }); err != nil {
+			return fmt.Errorf("writing results: %w", err)
+		}
+		wrote += " and " + page
+	}
 	what := "every scenario"
 	if shards > 1 {
 		what = fmt.Sprintf("shard %d of %d", shard, shards)
 	}
 	ran, failed := len(b.Rows), b.Failed()
-	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), out)
+	writeBatchTable(stdout, b)
+	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), wrote)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d scenarios failed: their problems are on the Errors sheet of %s", failed, ran+failed, out)
 	}
@@ -494,4 +505,55 @@ func unjoinAll(err error) []error {
 		return out
 	}
 	return []error{err}
+}
+
+// htmlBeside returns the name of the HTML page written beside a results
+// workbook: results.xlsx gives results.html.
+func htmlBeside(book string) string {
+	page := strings.TrimSuffix(book, filepath.Ext(book)) + ".html"
+	if page == book {
+		page += ".html"
+	}
+	return page
+}
+
+// writeBatchTable writes one line per scenario that ran: its baseline's
+// expected annual loss and P95, and what it recommends (the best portfolio
+// within its budget, else its best single control) with its NPV and 90%
+// interval; then one line per scenario that could not run.
+func writeBatchTable(w io.Writer, b *reports.Batch) {
+	if len(b.Rows) == 0 && len(b.Errors) == 0 {
+		return
+	}
+	cur := currency(b.CurrencySymbol)
+	if cur == "" {
+		cur = "£"
+	}
+	t := &table{right: map[int]bool{2: true, 3: true, 5: true, 6: true, 8: true}}
+	t.add("Scenario", "Scope", "ALE", "P95", "Recommends", "Cost/yr", "NPV", "(90% interval)", "P(NPV>0)")
+	for _, r := range b.Rows {
+		o, what := r.Best, ""
+		if r.Portfolio != nil {
+			o, what = r.Portfolio, " (portfolio)"
+		}
+		if o == nil {
+			t.add(clip(r.Name, 24), r.Scope, cur.money(r.ALE), cur.money(r.P95), "—", "", "", "", "")
+			continue
+		}
+		ids := o.Controls
+		if ids == "" {
+			ids = "none"
+		}
+		t.add(clip(r.Name, 24), r.Scope, cur.money(r.ALE), cur.money(r.P95), clip(ids, 24)+what, cur.money(o.Cost),
+			cur.money(o.NPV.Mean), "["+cur.money(o.NPV.Lo)+", "+cur.money(o.NPV.Hi)+"]", percent(o.PNPVPositive))
+	}
+	fmt.Fprint(w, t.String())
+	for _, e := range b.Errors {
+		where := fmt.Sprintf("row %d", e.Row)
+		if e.Cell != "" {
+			where = e.Cell
+		}
+		fmt.Fprintf(w, "%s: did not run: %s: %s\n", clip(e.Name, 24), where, e.Msg)
+	}
+	fmt.Fprintln(w)
 }

@@ -136,9 +136,7 @@ func BenchmarkBatch(b *testing.B) {
 // which would add about 170 kB a row at 8 draws × 200 years and 2 MB at
 // 20 × 1,000.
 func TestBatchMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs 440 scenarios")
-	}
+	skipUnlessLong(t, "runs 440 scenarios to measure the heap")
 	if os.Getenv("CYBERCBA_SKIP_MEMORY") != "" {
 		t.Skip("CYBERCBA_SKIP_MEMORY is set")
 	}

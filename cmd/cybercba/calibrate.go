@@ -9,6 +9,7 @@ import (
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 const calibrateUsage = `Usage: cybercba calibrate [flags] [dataset.yaml]
@@ -97,8 +98,8 @@ func writeCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed
 	rp := cal.Replay
 	fmt.Fprintf(w, "Replay of %s with the fitted rates (%s prices):\n", c.Incident, c.PriceYear)
 	fmt.Fprintf(w, "  expected cost %s = %s lost output + %s IT (closed form)\n", cur.money(rp.Mean), cur.money(rp.LostOutput), cur.money(rp.IT))
-	fmt.Fprintf(w, "  simulated     %s ± %s (1 SE, %s replays, seed %d); 90%% interval %s to %s\n",
-		cur.money(rp.SimMean), cur.money(rp.SE), thousands(200000), seed, cur.money(rp.P5), cur.money(rp.P95))
+	fmt.Fprintf(w, "  simulated     %s ± %s (1 SE, %s replays, seed %d); 90%% interval %s\n",
+		cur.money(rp.SimMean), cur.money(rp.SE), thousands(200000), seed, format.Currency(cur).Interval(rp.P5, rp.P95))
 	fmt.Fprintf(w, "  target        %s: off by %+.3f%%\n\n", cur.money(c.Total.Lo), 100*(rp.SimMean-c.Total.Lo)/c.Total.Lo)
 	if len(c.Checks) > 0 {
 		fmt.Fprintln(w, "Other figures, for comparison (not fitted):")

@@ -134,18 +134,21 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 // outputSet names the files of a run's output set in its folder.
 const (
 	setBook  = "report.xlsx"
+	setPage  = "report.html"
 	setPlots = "plots"
 )
 
-// writeOutputs writes the output set, report.xlsx and plots/, into dir,
-// creating it, and returns the paths written. The set is written whole
-// into a temporary folder inside dir, then put in place under a lock on
-// dir: the old report.xlsx and plots/ are moved aside, the new ones
-// moved in, and the old ones removed. So a failed or stopped run leaves
-// the previous set as it was, and two runs into one folder leave one run's
+// writeOutputs writes the output set, report.xlsx, report.html and
+// plots/, into dir, creating it, and returns the paths written, the
+// workbook and the page first. The set is written whole into a temporary
+// folder inside dir, then put in place under a lock on dir: the old
+// report.xlsx, report.html and plots/ are moved aside, the new ones moved
+// in, and the old ones removed. So a failed or stopped run leaves the
+// previous set as it was, and two runs into one folder leave one run's
 // set, never a mix. plots/ is replaced as a whole; it may hold only plots
-// (.png, .svg, .pdf files), so that nothing else is lost with it.
-func writeOutputs(dir string, formats []string, rep *reports.Report) (written []string, err error) {
+// (.png, .svg, .pdf files), so that nothing else is lost with it. onFile,
+// if not nil, is called with the count of files written and the total.
+func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func(done, total int)) (written []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -165,18 +168,38 @@ func writeOutputs(dir string, formats []string, rep *reports.Report) (written []
 		return nil, err
 	}
 	var names []string
-	if err := writeFile(filepath.Join(stage, setBook), func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, setBook), err)
+	total := 2 + len(figs)*len(formats)
+	write := func(name string, f func(io.Writer) error) error {
+		if err := writeFile(filepath.Join(stage, name), f); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		}
+		names = append(names, name)
+		if onFile != nil {
+			onFile(len(names), total)
+		}
+		return nil
 	}
-	names = append(names, setBook)
+	if onFile != nil {
+		onFile(0, total)
+	}
+	if err := write(setBook, func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
+		return nil, err
+	}
+	if err := write(setPage, func(w io.Writer) error { return reports.WriteHTML(w, rep, figs) }); err != nil {
+		return nil, err
+	}
 	for _, f := range figs {
 		for _, format := range formats {
-			name := filepath.Join(setPlots, f.Name+"."+format)
-			if err := writeFile(filepath.Join(stage, name), func(w io.Writer) error { return f.Write(w, format) }); err != nil {
-				return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+			if err := write(filepath.Join(setPlots, f.Name+"."+format), func(w io.Writer) error { return f.Write(w, format) }); err != nil {
+				return nil, err
 			}
-			names = append(names, name)
 		}
+		// The figure's data as CSV beside its images.
+		name := filepath.Join(setPlots, f.Name+".csv")
+		if err := writeFile(filepath.Join(stage, name), f.WriteCSV); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		}
+		names = append(names, name)
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
@@ -186,7 +209,7 @@ func writeOutputs(dir string, formats []string, rep *reports.Report) (written []
 	if err := checkPlots(filepath.Join(dir, setPlots)); err != nil {
 		return nil, err
 	}
-	err = temps.commit(filepath.Join(dir, setBook)+" and "+filepath.Join(dir, setPlots), "", func() error {
+	err = temps.commit(filepath.Join(dir, setBook)+", "+filepath.Join(dir, setPage)+" and "+filepath.Join(dir, setPlots), "", func() error {
 		return swapSet(dir, stage)
 	})
 	if err != nil {
@@ -227,7 +250,7 @@ func checkPlots(plots string) error {
 	}
 	for _, e := range entries {
 		switch filepath.Ext(e.Name()) {
-		case ".png", ".svg", ".pdf":
+		case ".png", ".svg", ".pdf", ".csv":
 			if e.Type().IsRegular() {
 				continue
 			}
@@ -253,7 +276,7 @@ func swapSet(dir, stage string) error {
 		}
 		return err
 	}
-	for _, n := range []string{setBook, setPlots} {
+	for _, n := range []string{setBook, setPage, setPlots} {
 		from := filepath.Join(dir, n)
 		if _, err := os.Lstat(from); errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -263,7 +286,7 @@ func swapSet(dir, stage string) error {
 		}
 		done = append(done, move{from, filepath.Join(old, n)})
 	}
-	for _, n := range []string{setPlots, setBook} {
+	for _, n := range []string{setPlots, setPage, setBook} {
 		if err := os.Rename(filepath.Join(stage, n), filepath.Join(dir, n)); err != nil {
 			return undo(err)
 		}
@@ -287,7 +310,7 @@ func buildReport(j *job, d *model.Decision) *reports.Report {
 			TargetSE: j.cfg.TargetSE, InputsDigest: j.digest, Aggregation: aggregationText(j.model),
 			View: j.appraisal.View.String(),
 		},
-		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity,
+		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity, Health: j.health,
 		Calibration: reports.Calibration{
 			Incident: ds.Calibration.Incident, PriceYear: ds.Calibration.PriceYear,
 			Target: ds.Calibration.Total.Lo, LostOutput: ds.Calibration.LostOutput.Lo, IT: ds.Calibration.ITCosts.Lo,

@@ -80,9 +80,9 @@ func TestRunWritesFiles(t *testing.T) {
 			r := cybercba(t, args...)
 			mustSucceed(t, r, args)
 			book := filepath.Join(out, "report.xlsx")
-			want := []string{"report.xlsx"}
+			want := []string{"report.html", "report.xlsx"}
 			for _, p := range tt.plots {
-				for _, format := range []string{"png", "svg", "pdf"} {
+				for _, format := range []string{"png", "svg", "pdf", "csv"} {
 					want = append(want, "plots/"+p+"."+format)
 				}
 			}
@@ -90,7 +90,7 @@ func TestRunWritesFiles(t *testing.T) {
 			if got := written(t, out); !slices.Equal(got, want) {
 				t.Errorf("files written = %q; want %q", got, want)
 			}
-			where := fmt.Sprintf("\nWrote %s and %d plots in %s\n", book, 3*len(tt.plots), filepath.Join(out, "plots"))
+			where := fmt.Sprintf("\nWrote %s, %s and %d plots in %s\n", book, filepath.Join(out, "report.html"), 3*len(tt.plots), filepath.Join(out, "plots"))
 			if !strings.HasSuffix(r.stdout, where) {
 				t.Errorf("stdout does not end %q:\n%s", where, r.stdout)
 			}

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"fmt"
-	"math"
 	"strings"
 
 	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // currency is the symbol written before amounts of money: "£", "€",
@@ -24,84 +23,18 @@ func currencyOf(ds *data.Dataset, symbol string) currency {
 	return currency(data.CurrencySymbol(ds.Currency))
 }
 
-// money formats an amount with the currency's symbol and k/m/bn, to three
-// significant figures: £950, £12.3k, £4.56m, £1.20bn, −€3.00m.
-func (c currency) money(x float64) string {
-	if math.IsNaN(x) {
-		return "n/a"
-	}
-	if math.IsInf(x, 0) {
-		if x > 0 {
-			return "∞"
-		}
-		return "−∞"
-	}
-	sign := ""
-	if x < 0 {
-		sign = "−"
-		x = -x
-	}
-	if x == 0 {
-		x = 0 // not −0
-	}
-	unit, div := "", 1.0
-	switch {
-	case x >= 999.5e6:
-		unit, div = "bn", 1e9
-	case x >= 999.5e3:
-		unit, div = "m", 1e6
-	case x >= 999.5:
-		unit, div = "k", 1e3
-	}
-	v := x / div
-	var s string
-	switch {
-	case div == 1:
-		s = fmt.Sprintf("%.0f", v)
-	case v >= 99.95:
-		s = fmt.Sprintf("%.0f", v)
-	case v >= 9.995:
-		s = fmt.Sprintf("%.1f", v)
-	default:
-		s = fmt.Sprintf("%.2f", v)
-	}
-	return sign + string(c) + s + unit
-}
+// money formats an amount as format.Currency.Money does: £950, £12.3k,
+// £4.56m, £1.20bn, −€3.00m.
+func (c currency) money(x float64) string { return format.Currency(c).Money(x) }
 
 // bare formats an amount as money does, without the symbol (after a ±).
-func (c currency) bare(x float64) string {
-	return strings.TrimPrefix(c.money(x), string(c))
-}
+func (c currency) bare(x float64) string { return format.Currency(c).Bare(x) }
 
 // ratioText formats a ratio to two decimals (n/a for NaN).
-func ratioText(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "n/a"
-	case math.IsInf(x, 1):
-		return "∞"
-	case math.IsInf(x, -1):
-		return "−∞"
-	case math.Abs(x) >= 100:
-		return strings.Replace(fmt.Sprintf("%.0f", x), "-", "−", 1)
-	}
-	return strings.Replace(fmt.Sprintf("%.2f", x), "-", "−", 1)
-}
+func ratioText(x float64) string { return format.Ratio(x) }
 
 // percent formats a fraction as a percentage.
-func percent(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "n/a"
-	case math.IsInf(x, 1):
-		return "∞"
-	case math.IsInf(x, -1):
-		return "−∞"
-	case math.Abs(x) >= 10:
-		return strings.Replace(fmt.Sprintf("%.0f%%", 100*x), "-", "−", 1)
-	}
-	return strings.Replace(fmt.Sprintf("%.1f%%", 100*x), "-", "−", 1)
-}
+func percent(x float64) string { return format.Percent(x) }
 
 // table writes rows as aligned columns; right-aligns columns whose index is
 // in right.
@@ -143,17 +76,4 @@ func (t *table) String() string {
 }
 
 // thousands formats n with comma separators.
-func thousands(n int) string {
-	if n < 0 {
-		return "−" + thousands(-n)
-	}
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func thousands(n int) string { return format.Count(n) }

@@ -142,6 +142,9 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "cybercba: %v\n", err)
+	if h, ok := err.(*hinted); ok {
+		fmt.Fprint(stderr, h.hint)
+	}
 	var ue *usageError
 	var ie *inputError
 	switch {
@@ -186,8 +189,7 @@ it at once.)
 // run is the whole program: it parses args and writes to stdout and stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, topUsage)
-		return &usageError{"no command given"}
+		return &hinted{&usageError{"no command given"}, shortUsage}
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
@@ -216,8 +218,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "cybercba", version())
 		return nil
 	default:
-		fmt.Fprint(stderr, topUsage)
-		return &usageError{fmt.Sprintf("unknown command %q", cmd)}
+		return unknownCommand(cmd)
 	}
 }
 
@@ -231,7 +232,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usage string)
 			printFlags(stdout, fs)
 			return err
 		}
-		return &usageError{fmt.Sprintf("%s: %v (see cybercba %s -h)", fs.Name(), err, fs.Name())}
+		return &usageError{fmt.Sprintf("%s: %v%s (see cybercba %s -h)", fs.Name(), err, flagSuggestion(fs, err), fs.Name())}
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
 	"github.com/cybercba/cybercba/reports"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // discountText describes the appraisal's discounting.
@@ -75,7 +76,7 @@ func writeTable(w io.Writer, j *job, d *model.Decision, elapsed time.Duration) {
 		}
 		t.add(row...)
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, rankingText(j, an, t))
 	if an.Sim.Harm != nil {
 		writeSocial(w, j, an)
 	}
@@ -124,27 +125,11 @@ func convergenceLine(cur currency, an *model.Analysis) string {
 	return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s, within 3 SE; about %s draws would separate them.", cur.money(diff), cur.money(se), thousands(need))
 }
 
-func metricText(m model.Metric) string {
-	switch m {
-	case model.ByBCR:
-		return "BCR"
-	case model.ByROSI:
-		return "ROSI"
-	case model.ByDeltaALE:
-		return "ΔALE"
-	case model.ByDeltaP95:
-		return "ΔP95"
-	}
-	return "NPV"
-}
+// metricText names the ranking metric.
+func metricText(m model.Metric) string { return format.Metric(m) }
 
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
+// clip shortens s to n characters, ending it with an ellipsis.
+func clip(s string, n int) string { return format.Clip(s, n) }
 
 // jsonResults is the JSON form of a run.
 type jsonResults struct {
@@ -169,6 +154,9 @@ type jsonResults struct {
 	Portfolio   *jsonPortfolio    `json:"portfolio,omitempty"`
 	Sensitivity *jsonSensitivity  `json:"sensitivity,omitempty"`
 	Sources     []data.Source     `json:"sources"`
+
+	// Health is the health-economic views of a social-view run.
+	Health *model.HealthEconomics `json:"health_economics,omitempty"`
 }
 
 // jsonRecommended is the one recommendation: the optimiser's best set for
@@ -216,7 +204,7 @@ func weakPointJSON(j *job, wp *model.WeakPoint, what string) *jsonWeakPoint {
 	r := wp.Input.Ref
 	out := &jsonWeakPoint{
 		Input: wp.Name, Ref: strings.Trim(r.Kind+":"+r.ID+":"+r.Threat+":"+r.Key, ":"), ExpectedNPV: wp.ExpectedNPV,
-		P5: wp.P5, P95: wp.P95, NPVAtP5: wp.NPVAtP5, NPVAtP95: wp.NPVAtP95, Central: wp.Central, Switch: finite(wp.Switch),
+		P5: wp.P5, P95: wp.P95, NPVAtP5: wp.NPVAtP5, NPVAtP95: wp.NPVAtP95, Central: wp.Central, Switch: orNull(wp.Switch),
 		Text: weakPointText(j, wp, what),
 	}
 	if n := j.scope.NumberFor(r); n != nil {
@@ -234,7 +222,8 @@ type jsonPortfolio struct {
 	Frontier    []model.FrontierPoint `json:"frontier,omitempty"`
 }
 
-func finite(x float64) *float64 {
+// orNull returns a pointer to x, or nil (JSON null) when x is ±Inf or NaN.
+func orNull(x float64) *float64 {
 	if math.IsInf(x, 0) || math.IsNaN(x) {
 		return nil
 	}
@@ -293,7 +282,7 @@ func writeJSON(w io.Writer, j *job, d *model.Decision) error {
 		rec.LeftOut = append(rec.LeftOut, jsonLeftOut{LeftOut: lo, Text: leftOutText(j, lo)})
 	}
 	if an.Sim.Harm != nil {
-		rec.DeathsNow, rec.DeathsAfter = finite(d.Deaths), finite(d.DeathsRecommended)
+		rec.DeathsNow, rec.DeathsAfter = orNull(d.Deaths), orNull(d.DeathsRecommended)
 	}
 	out.Recommended = rec
 	for _, w := range j.warnings {
@@ -301,13 +290,14 @@ func writeJSON(w io.Writer, j *job, d *model.Decision) error {
 	}
 	out.Settings.Draws = an.Sim.Draws
 	out.Settings.TargetSE = j.cfg.TargetSE
+	out.Health = j.health
 	if sens != nil {
 		js := sensitivityJSON(j, sens)
 		out.Sensitivity = &js
 	}
 	if d.Budgeted || len(pa.Frontier) > 0 || pa.Objective != model.MaxNPV {
 		out.Portfolio = &jsonPortfolio{
-			Objective: pa.Objective.String(), AnnualLimit: finite(pa.Constraints.Annual), CapexLimit: finite(pa.Constraints.Capex),
+			Objective: pa.Objective.String(), AnnualLimit: orNull(pa.Constraints.Annual), CapexLimit: orNull(pa.Constraints.Capex),
 			Choice: pa.Choice, Result: pa.Result, Frontier: pa.Frontier,
 		}
 	}
@@ -323,15 +313,8 @@ func writeJSON(w io.Writer, j *job, d *model.Decision) error {
 	return err
 }
 
-func objectiveText(o model.Objective) string {
-	switch o {
-	case model.MaxDeltaALE:
-		return "the reduction in expected annual loss (ΔALE)"
-	case model.MaxDeltaTVaR:
-		return "the reduction in TVaR95 (the mean of the worst 5% of years)"
-	}
-	return "expected NPV"
-}
+// objectiveText names what the portfolio choice maximises, in full.
+func objectiveText(o model.Objective) string { return format.ObjectiveLong(o) }
 
 func objectiveSource(pa *model.PortfolioAnalysis) string {
 	if pa.Objective == model.MaxDeltaTVaR {
@@ -345,21 +328,7 @@ func objectiveValue(cur currency, o model.Objective, v float64) string {
 }
 
 // aggregationText states how threats combine.
-func aggregationText(m *model.Model) string {
-	switch {
-	case len(m.Correlations) > 0 && m.CommonCorrelation != 0:
-		return fmt.Sprintf("Threats summed; their rates rank-correlated %.2f across outer draws, with %d pairs set apart (Gaussian copula)", m.CommonCorrelation, len(m.Correlations))
-	case m.CommonCorrelation != 0:
-		return fmt.Sprintf("Threats summed; their rates rank-correlated %.2f across outer draws (Gaussian copula)", m.CommonCorrelation)
-	case len(m.Correlations) > 0:
-		var ps []string
-		for _, c := range m.Correlations {
-			ps = append(ps, fmt.Sprintf("%s–%s %.2f", c.A, c.B, c.Rank))
-		}
-		return "Threats summed; rates rank-correlated across outer draws (Gaussian copula): " + strings.Join(ps, ", ") + "; others independent"
-	}
-	return "Threats summed, independent of one another"
-}
+func aggregationText(m *model.Model) string { return format.Aggregation(m) }
 
 // provenanceLine is the run's footer: tool, seed, size, target and the
 // digest of the inputs as used.

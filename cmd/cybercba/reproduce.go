@@ -6,7 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -21,12 +21,16 @@ import (
 const reproduceUsage = `Usage: cybercba reproduce [flags] report.xlsx
 
 Re-runs an earlier report from the inputs and settings it recorded (its
-Reproduce sheet) and says whether this build gets the same headline figures,
-bit for bit. If the recorded inputs, or the Inputs sheet, were edited since
-the run, it says so (a digest mismatch) and shows what changed.
+Reproduce sheet), rebuilds the whole workbook in memory, and compares every
+cell of every results sheet with the file's, bit for bit: an edited figure
+is named ("Summary!B7: the file says £1.00, the inputs give £167m"). If the
+recorded inputs, or the Inputs sheet, were edited since the run, it says so
+(a digest mismatch) and shows what changed. --quick only checks the digest
+of the results sheets recorded on the About sheet, without re-running.
 
 Examples:
   cybercba reproduce cybercba-out/report.xlsx
+  cybercba reproduce --quick cybercba-out/report.xlsx
 
 Exit codes: 0 identical, 1 the figures differ or the inputs were edited,
 3 the file is not a readable cybercba report.
@@ -36,7 +40,7 @@ Flags:
 
 // reproduceArgs are the run flags a report records: what changes results.
 var reproduceArgs = []string{"scope", "seed", "draws", "years", "horizon", "discount", "optimism-bias", "metric",
-	"budget", "capex-budget", "objective", "frontier", "frontier-budgets", "target-se", "correlation", "threat-climate", "view"}
+	"budget", "capex-budget", "objective", "frontier", "frontier-budgets", "target-se", "correlation", "threat-climate", "view", "sensitivity"}
 
 // recordedArgs returns the run's result-changing flags as --name=value.
 func recordedArgs(fs *flag.FlagSet) []string {
@@ -79,6 +83,7 @@ func headline(j *job, an *model.Analysis, pa *model.PortfolioAnalysis) [][2]stri
 func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reproduce", flag.ContinueOnError)
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	quick := fs.Bool("quick", false, "only check the results digest recorded on the About sheet (no re-run)")
 	if err := parseFlags(fs, args, stdout, reproduceUsage); err != nil {
 		return err
 	}
@@ -86,14 +91,26 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return &usageError{"reproduce: want one report.xlsx"}
 	}
 	path := fs.Arg(0)
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+	raw, err := os.ReadFile(path)
 	if err != nil {
-		return &inputError{fmt.Errorf("%s: %w", path, err)}
+		return &inputError{err}
+	}
+	if *quick {
+		f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+		if err != nil {
+			return &inputError{fmt.Errorf("%s: %w", path, err)}
+		}
+		defer f.Close()
+		return quickCheck(stdout, f, path)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+	if err != nil {
+		return &inputError{err}
 	}
 	defer f.Close()
-	rec, err := reports.ReadReproduction(f)
+	rec, err := reports.ReadReproduction(bytes.NewReader(raw), path)
 	if err != nil {
-		return &inputError{fmt.Errorf("%s: %w", path, err)}
+		return &inputError{err}
 	}
 	ds, err := data.Load(bytes.NewReader(rec.Dataset), path+" (recorded inputs)")
 	if err != nil {
@@ -114,9 +131,13 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if job.digest != rec.Digest {
 		changes = append(changes, fmt.Sprintf("the recorded inputs' SHA-256 is %s…, the report says %s…: the Reproduce sheet was edited", job.digest[:16], rec.Digest[:min(16, len(rec.Digest))]))
 	}
-	changes = append(changes, editedInputs(f, ds, job.scope)...)
+	changes = append(changes, rec.EditedInputs(inputRows(ds, job.scope, currencyOf(ds, "")))...) // only the numbers are compared
 	job.cfg.Progress = progress(stderr, o.Quiet, "re-running", o.Draws)
 	d, err := analyse(ctx, job, o.Sensitivity, 15)
+	if err != nil {
+		return err
+	}
+	cells, err := recomputedCells(raw, f, job, d, rec)
 	if err != nil {
 		return err
 	}
@@ -144,15 +165,16 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			fmt.Fprintln(stdout, "  "+c)
 		}
 	}
-	if len(diffs) == 0 {
-		fmt.Fprintf(stdout, "Identical: all %d headline figures match bit for bit.\n", len(now))
-	} else {
+	writeCellDiffs(stdout, cells)
+	if len(diffs) == 0 && len(cells) == 0 {
+		fmt.Fprintf(stdout, "Identical: every cell of the results sheets (%s) and all %d headline figures match bit for bit.\n", strings.Join(reports.CheckedSheets(f), ", "), len(now))
+	} else if len(diffs) > 0 {
 		fmt.Fprintf(stdout, "Different: %d of %d headline figures differ:\n", len(diffs), len(now))
 		for _, d := range diffs {
 			fmt.Fprintln(stdout, "  "+d)
 		}
 	}
-	if len(changes) > 0 || len(diffs) > 0 {
+	if len(changes) > 0 || len(diffs) > 0 || len(cells) > 0 {
 		return errNotReproduced
 	}
 	return nil
@@ -165,41 +187,4 @@ func orNone(s string) string {
 		return "nothing"
 	}
 	return s
-}
-
-// editedInputs compares the report's Inputs sheet with the recorded
-// inputs, cell by cell, and lists the cells that differ.
-func editedInputs(f *excelize.File, ds *data.Dataset, sc *data.Scope) []string {
-	rows, err := f.GetRows("Inputs", excelize.Options{RawCellValue: true})
-	if err != nil {
-		return []string{"the Inputs sheet is missing"}
-	}
-	want := inputRows(ds, sc, currencyOf(ds, "")) // only the numbers are compared
-	var out []string
-	for i, in := range want {
-		r := i + 2 // header in row 1
-		if r-1 >= len(rows) {
-			out = append(out, fmt.Sprintf("Inputs!A%d: row missing (%s %s)", r, in.Item, in.Field))
-			continue
-		}
-		row := rows[r-1]
-		get := func(c int) string {
-			if c < len(row) {
-				return row[c]
-			}
-			return ""
-		}
-		for _, cv := range []struct {
-			c int
-			v float64
-		}{{3, in.Lo}, {4, in.Hi}} {
-			c, v := cv.c, cv.v
-			x, err := strconv.ParseFloat(get(c), 64)
-			if err != nil || math.Abs(x-v) > 1e-12*math.Max(math.Abs(v), 1) {
-				cell, _ := excelize.CoordinatesToCellName(c+1, r)
-				out = append(out, fmt.Sprintf("Inputs!%s: %s %s was %g in the recorded inputs, the sheet says %q", cell, in.Item, in.Field, v, get(c)))
-			}
-		}
-	}
-	return out
 }

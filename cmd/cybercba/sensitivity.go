@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 const sensitivityUsage = `Usage: cybercba sensitivity [flags] [dataset.yaml]
@@ -33,6 +34,10 @@ Examples:
   cybercba sensitivity
   cybercba sensitivity --scope acute-trust --top 10
   cybercba sensitivity --budget 60m --json > sensitivity.json
+  cybercba sensitivity --no-files
+
+Like run, it writes report.xlsx (with its Sensitivity sheet), report.html
+and plots/ (with the tornado) into the -o folder, unless --no-files.
 
 Flags:
 `
@@ -71,15 +76,28 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	if sens == nil {
 		return &inputError{fmt.Errorf("sensitivity: %s: there is no decision to analyse (no control changes the loss)", job.ds.File)}
 	}
+	// The files of a run with --sensitivity: the tornado among the plots,
+	// the Sensitivity sheet in the workbook, and report.html.
+	var written []string
+	if !o.NoFiles {
+		if written, err = writeRunFiles(job, recordedArgs(fs), d, stderr); err != nil {
+			return err
+		}
+	}
+	msg := stdout
 	if o.JSON {
 		b, err := json.MarshalIndent(sensitivityJSON(job, sens), "", "  ")
 		if err != nil {
 			return err
 		}
-		_, err = stdout.Write(append(b, '\n'))
-		return err
+		if _, err = stdout.Write(append(b, '\n')); err != nil {
+			return err
+		}
+		msg = stderr // keep stdout pure JSON
+	} else {
+		writeSensitivity(stdout, job, sens)
 	}
-	writeSensitivity(stdout, job, sens)
+	writtenLine(msg, o.Out, written)
 	return nil
 }
 
@@ -100,13 +118,13 @@ func inputValue(cur currency, in model.Input, x float64) string {
 	if math.IsNaN(x) {
 		return "none"
 	}
-	switch in.Unit() {
+	switch in.Unit {
 	case model.Share:
 		return percent(x)
 	case model.Money:
 		return cur.money(x)
 	}
-	return fmt.Sprintf("%.3g", x)
+	return format.Number(x)
 }
 
 func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
@@ -241,7 +259,7 @@ func sensitivityJSON(j *job, s *model.Sensitivity) jsonSensitivity {
 		out.Tornado = append(out.Tornado, jsonTornadoBar{Input: b.Input.Item, Field: b.Input.Field, P5: b.Lo, P95: b.Hi, NPVP5: b.NPVLo, NPVP95: b.NPVHi, Swing: b.Swing()})
 	}
 	for _, sw := range s.Switches {
-		js := jsonSwitch{Input: sw.Input.Name(), Median: sw.Median, NPVZero: finite(sw.NPVZero), Change: finite(sw.Change)}
+		js := jsonSwitch{Input: sw.Input.Name(), Median: sw.Median, NPVZero: orNull(sw.NPVZero), Change: orNull(sw.Change)}
 		if js.Change != nil {
 			js.NewDecision = ids(j.model, sw.NewDecision)
 			js.OldDecision = ids(j.model, sw.OldDecision)

@@ -206,7 +206,7 @@ func TestSecondInterrupt(t *testing.T) {
 // place) or stops (exit 143, the one line, the previous set untouched),
 // and none leaves a temporary file or a mixed set.
 func TestSignalWhileWriting(t *testing.T) {
-	longTier(t)
+	skipUnlessLong(t, "builds the binary and sends it real signals")
 	if runtime.GOOS != "linux" {
 		t.Skip("reads CPU time from /proc: Linux only")
 	}
@@ -337,7 +337,7 @@ func reportSeed(t *testing.T, path string) string {
 // writing PNG plots with seed 1, the other SVG with seed 2: the folder
 // ends with one run's set, report and plots together, never a mix.
 func TestConcurrentRunsOneSet(t *testing.T) {
-	longTier(t)
+	skipUnlessLong(t, "builds the binary and sends it real signals")
 	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")

@@ -17,14 +17,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// longTier skips a test unless CYBERCBA_LONG=1 (.ci/run sets it).
-func longTier(t *testing.T) {
-	t.Helper()
-	if os.Getenv("CYBERCBA_LONG") != "1" {
-		t.Skip("long tier: runs with CYBERCBA_LONG=1, as .ci/run sets")
-	}
-}
-
 // The recipes the README shows, as the files the tests run.
 var (
 	slurmFiles = []string{"batch.sh", "merge.sh", "submit.sh", "resubmit.sh"}
@@ -157,7 +149,7 @@ func readLog(t *testing.T, path string) string {
 // runs and re-submitted alone, one shard with a row that fails; the merged
 // workbook must equal a single machine's batch, cell for cell.
 func TestSlurm(t *testing.T) {
-	longTier(t)
+	skipUnlessLong(t, "a real Slurm cluster")
 	if _, err := exec.LookPath("sbatch"); err != nil {
 		t.Skip("sbatch is not on PATH: this test needs a Slurm cluster (.ci/slurm-cluster installs and starts a one-node one; .ci/run does)")
 	}
