@@ -65,9 +65,6 @@ func (c currency) in(s string) string { return strings.ReplaceAll(s, "£", c.uni
 // roundSig rounds x to n significant figures.
 func roundSig(x float64, n int) float64 { return format.RoundSig(x, n) }
 
-// probText writes a probability as a plain decimal: 1, 0.1, 0.001, 0.0001.
-func probText(p float64) string { return format.Probability(p) }
-
 // unit is the symbol as a unit in a label or column head: "£", "CHF".
 func (c currency) unit() string { return format.Currency(c).Unit() }
 

@@ -323,10 +323,6 @@ func objectiveSource(pa *model.PortfolioAnalysis) string {
 	return "closed form (exact expectation)"
 }
 
-func objectiveValue(cur currency, o model.Objective, v float64) string {
-	return cur.money(v)
-}
-
 // aggregationText states how threats combine.
 func aggregationText(m *model.Model) string { return format.Aggregation(m) }
 
