@@ -33,7 +33,7 @@ func ParseAmount(s string) (float64, error) {
 	}
 	if strings.Contains(t, ",") {
 		if !validThousands(t) {
-			return 0, fmt.Errorf("want an amount such as £1.2m, 250k or 1,200,000, got %q", s)
+			return 0, fmt.Errorf("want an amount such as £1.2m, 250k or 1,200,000 (a point for decimals, commas between thousands), got %q", s)
 		}
 		t = strings.ReplaceAll(t, ",", "")
 	}
@@ -51,10 +51,25 @@ func ParseAmount(s string) (float64, error) {
 	return v, nil
 }
 
+// AmountSymbol returns the currency sign an amount is written with (£, €
+// or $), or "".
+func AmountSymbol(s string) string {
+	t := strings.TrimSpace(s)
+	for _, sym := range []string{"£", "€", "$"} {
+		if strings.HasPrefix(t, sym) {
+			return sym
+		}
+	}
+	return ""
+}
+
 // validThousands reports whether s groups its integer digits in threes
 // with commas: "1,200,000" or "1,234.5".
 func validThousands(s string) bool {
-	intPart, _, _ := strings.Cut(s, ".")
+	intPart, frac, _ := strings.Cut(s, ".")
+	if strings.Contains(frac, ",") {
+		return false // "5.000,50": a comma after the point is another convention's decimal comma
+	}
 	groups := strings.Split(intPart, ",")
 	if len(groups[0]) < 1 || len(groups[0]) > 3 {
 		return false

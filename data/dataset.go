@@ -339,11 +339,48 @@ func Load(r io.Reader, name string) (*Dataset, error) {
 	ds.File = name
 	ds.lines = map[string]int{}
 	indexLines(&root, "", ds.lines)
+	unknown = append(unknown, wholeNumbers(&root, name)...)
 	err = ds.Validate()
 	if err != nil || len(unknown) > 0 {
 		return nil, errors.Join(append(unknown, err)...)
 	}
 	return &ds, nil
+}
+
+// wholeNumbers returns an error for each whole-number key (version, a
+// source's year) written with a fraction, which the YAML decoder would
+// truncate: 2024.5 is a typing slip, not the year 2024.
+func wholeNumbers(root *yaml.Node, name string) []error {
+	var errs []error
+	check := func(path string, n *yaml.Node) {
+		if n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!float" {
+			errs = append(errs, &FieldError{File: name, Line: n.Line, Field: path, Msg: fmt.Sprintf("must be a whole number, got %s", n.Value)})
+		}
+	}
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		doc = doc.Content[0]
+	}
+	check("version", mapValue(doc, "version"))
+	if srcs := mapValue(doc, "sources"); srcs != nil && srcs.Kind == yaml.SequenceNode {
+		for i, s := range srcs.Content {
+			check(fmt.Sprintf("sources[%d].year", i), mapValue(s, "year"))
+		}
+	}
+	return errs
+}
+
+// mapValue returns the value of key in a mapping node, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // indexLines records the line of every key and list item under node, by
@@ -466,14 +503,15 @@ func (ds *Dataset) Validate() error {
 		fixed := *n
 		fixed.Hi = fixed.Lo
 		v.number(&fixed, f, "optimism_bias", model.Positive, true)
-		if !(hi >= lo) || math.IsInf(hi, 0) {
-			v.errf(n.pos(), f, "want a range 0 ≤ lo ≤ hi, got [%g, %g]", lo, hi)
+		if !(hi >= lo) || hi > model.MaxUplift {
+			v.errf(n.pos(), f, "want a range 0 ≤ lo ≤ hi ≤ %g, got [%g, %g]", float64(model.MaxUplift), lo, hi)
 		}
 	}
 	scopes := map[string]bool{}
 	for i := range ds.Scopes {
 		v.scope(&ds.Scopes[i], fmt.Sprintf("scopes[%d]", i), scopes)
 	}
+	v.texts(ds)
 	if ds.cells != nil {
 		return errors.Join(ds.cells.cellErrors(v.errs)...)
 	}
@@ -500,9 +538,9 @@ type FieldError struct {
 
 func (e *FieldError) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
+		return Escape(fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg))
 	}
-	return fmt.Sprintf("%s: %s: %s", e.File, e.Field, e.Msg)
+	return Escape(fmt.Sprintf("%s: %s: %s", e.File, e.Field, e.Msg))
 }
 
 func (v *validator) errf(line int, field, format string, args ...any) {
@@ -529,6 +567,17 @@ func (v *validator) number(n *Number, field, at string, kind model.Kind, require
 		for _, e := range unjoin(err) {
 			v.errf(n.pos(), field, "%s", strings.TrimPrefix(e.Error(), field+": "))
 		}
+	} else if max, what := limitOf(field); max > 0 && n.Hi > max {
+		ok = false
+		v.errf(n.pos(), field, "%g is beyond the largest the model takes, %g %s", n.Hi, max, what)
+	}
+	if p := textProblem(n.Note, maxNoteLen, true); p != "" {
+		v.errf(n.pos(), field+".note", "%s", p)
+	}
+	for _, s := range n.Src {
+		if p := textProblem(s, maxIDLen, false); p != "" {
+			v.errf(n.pos(), field+".src", "%s", p)
+		}
 	}
 	switch n.Tag {
 	case "F", "D":
@@ -550,6 +599,48 @@ func (v *validator) number(n *Number, field, at string, kind model.Kind, require
 		}
 	}
 	return ok
+}
+
+// limitOf returns the largest value the model takes for a field, by its
+// last name (see model.MaxRate and the rest), and what the value counts;
+// 0 for a field with no limit beyond model.MaxValue.
+func limitOf(field string) (float64, string) {
+	name := field[strings.LastIndexByte(field, '.')+1:]
+	switch name {
+	case "rate":
+		return model.MaxRate, "events a year"
+	case "duration":
+		if strings.Contains(field, "effects[") {
+			return 0, ""
+		}
+		return model.MaxDays, "days"
+	case "spread", "orgs":
+		if strings.Contains(field, "effects[") {
+			return 0, ""
+		}
+		return model.MaxOrgs, "organisations"
+	case "fixed":
+		if strings.Contains(field, "effects[") {
+			return 0, ""
+		}
+		return model.MaxAmount, "(an amount)"
+	case "daily", "recovery", "capex", "opex", "value_per_qaly", "lost_output", "it_costs", "total", "observed":
+		return model.MaxAmount, "(an amount)"
+	case "k_daily", "k_recovery", "k_full", "deflator":
+		return model.MaxMultiplier, "(a multiplier)"
+	case "optimism_bias":
+		return model.MaxUplift, "(an uplift of 10 is +1,000%)"
+	case "dispersion":
+		return model.MaxDispersion, "(dispersion φ)"
+	case "deaths_per_day":
+		return model.MaxDeathsPerDay, "deaths an organisation-day"
+	case "qalys_per_death":
+		return model.MaxQALYsPerDeath, "QALYs a death"
+	}
+	if strings.HasPrefix(field, "optimism_bias.") {
+		return model.MaxUplift, "(an uplift of 10 is +1,000%)"
+	}
+	return 0, ""
 }
 
 func unjoin(err error) []error {
@@ -636,8 +727,16 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 			(c.Units.Lo != c.Units.Hi || c.Units.Lo != math.Trunc(c.Units.Lo) || c.Units.Lo < 1 || c.Units.Lo > maxUnits) {
 			v.errf(c.Units.pos(), cf+".units", "must be a single whole number from 1 to %g, got %s", float64(maxUnits), c.Units)
 		}
-		v.number(&c.Capex, cf+".capex", ca, model.Positive, true)
-		v.number(&c.Opex, cf+".opex", ca, model.Positive, true)
+		units := 1.0
+		if c.Units != nil && c.Units.Lo >= 1 && c.Units.Lo <= maxUnits {
+			units = c.Units.Lo
+		}
+		if v.number(&c.Capex, cf+".capex", ca, model.Positive, true) && units > 1 && c.Capex.Hi*units > model.MaxAmount {
+			v.errf(c.Capex.pos(), cf+".capex", "%g × %g units is beyond the largest amount the model takes, %g", c.Capex.Hi, units, float64(model.MaxAmount))
+		}
+		if v.number(&c.Opex, cf+".opex", ca, model.Positive, true) && units > 1 && c.Opex.Hi*units > model.MaxAmount {
+			v.errf(c.Opex.pos(), cf+".opex", "%g × %g units is beyond the largest amount the model takes, %g", c.Opex.Hi, units, float64(model.MaxAmount))
+		}
 		if v.number(&c.Lifetime, cf+".lifetime", ca, model.Positive, true) &&
 			(c.Lifetime.Lo != c.Lifetime.Hi || c.Lifetime.Lo != math.Trunc(c.Lifetime.Lo) || c.Lifetime.Lo > 125) {
 			v.errf(c.Lifetime.pos(), cf+".lifetime", "must be a whole number of years from 0 to 125, got %s", c.Lifetime)
@@ -814,6 +913,87 @@ func (ds *Dataset) SourceByID(id string) *Source {
 	for i := range ds.Sources {
 		if ds.Sources[i].ID == id {
 			return &ds.Sources[i]
+		}
+	}
+	return nil
+}
+
+// NumberFor returns the scope's number a model input refers to, or nil
+// when the input is not one of the scope's numbers (the calibrated cost
+// rates, unless the scope overrides them, or a default intensity of 1).
+// Control costs are per unit: the model's totals multiply them out.
+func (s *Scope) NumberFor(ref model.InputRef) *Number {
+	switch ref.Kind {
+	case "rates":
+		if ref.Key == "daily" {
+			return s.Daily
+		}
+		return s.Recovery
+	case "harm":
+		if s.Harm == nil {
+			return nil
+		}
+		switch ref.Key {
+		case "deaths_per_day":
+			return &s.Harm.DeathsPerDay
+		case "qalys_per_death":
+			return &s.Harm.QALYsPerDeath
+		case "k_full":
+			return &s.Harm.KFull
+		}
+	case "threat":
+		for i := range s.Threats {
+			t := &s.Threats[i]
+			if t.ID != ref.ID {
+				continue
+			}
+			switch ref.Key {
+			case "rate":
+				return &t.Rate
+			case "spread":
+				return &t.Spread
+			case "duration":
+				return &t.Duration
+			case "fixed":
+				return t.Fixed
+			case "k_daily":
+				return t.KDaily
+			case "k_recovery":
+				return t.KRecovery
+			}
+		}
+	case "control", "effect":
+		for i := range s.Controls {
+			c := &s.Controls[i]
+			if c.ID != ref.ID {
+				continue
+			}
+			switch ref.Key {
+			case "capex":
+				if ref.Kind == "control" {
+					return &c.Capex
+				}
+			case "opex":
+				return &c.Opex
+			case "optimism_bias":
+				return c.OptimismBias
+			}
+			for j := range c.Effects {
+				e := &c.Effects[j]
+				if ref.Kind != "effect" || e.Threat != ref.Threat {
+					continue
+				}
+				switch ref.Key {
+				case "frequency":
+					return e.Frequency
+				case "spread":
+					return e.Spread
+				case "duration":
+					return e.Duration
+				case "fixed":
+					return e.Fixed
+				}
+			}
 		}
 	}
 	return nil

@@ -135,7 +135,9 @@ func (sc *Scenario) Settings(s Settings) Settings {
 	if sc.OptimismBias != nil {
 		out.OptimismBias = *sc.OptimismBias
 	}
-	out.Seed = ScenarioSeed(s.Seed, sc.Name)
+	// Every row runs on the master seed's common random numbers, so that
+	// two rows differ by their scenarios alone; a row may give its own.
+	out.Seed = s.Seed
 	if sc.Seed != nil {
 		out.Seed = *sc.Seed
 	}

@@ -91,7 +91,7 @@ func (e *CellError) Error() string {
 		b.WriteString(": " + e.Field)
 	}
 	b.WriteString(": " + e.Msg)
-	return b.String()
+	return Escape(b.String())
 }
 
 // sheetRef quotes a sheet name for a cell reference when it needs it.

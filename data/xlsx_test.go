@@ -640,7 +640,7 @@ func TestLoadWorkbookRejects(t *testing.T) {
 		{"bias negative", at(sheetCalibration, "E", "B", "outsourcing", "-5%"),
 			`inputs.xlsx: Calibration!E%d: optimism bias outsourcing: must be a non-negative uplift such as 20% or 0.2, got "-5%"`},
 		{"bias lo above hi", at(sheetCalibration, "D", "B", "outsourcing", "50%"),
-			`inputs.xlsx: Calibration!D%d: optimism bias outsourcing: want a range 0 ≤ lo ≤ hi, got [0.5, 0.41]`},
+			`inputs.xlsx: Calibration!D%d: optimism bias outsourcing: want a range 0 ≤ lo ≤ hi ≤ 10, got [0.5, 0.41]`},
 		{"bias without a source", at(sheetCalibration, "F", "B", "equipment", "F: the guidance"),
 			`inputs.xlsx: Calibration!F%d: optimism bias equipment: tag F needs at least one source id, as in F [nao2017]: note`},
 		{"bias missing", func(t testing.TB, f *excelize.File) int {

@@ -75,6 +75,8 @@ type loader struct {
 	broken map[*table]bool // tables missing a required column
 	// settingCells holds the sheet and cell of each setting read.
 	settingCells map[string][2]string
+	// currency is the dataset's currency code, from the Settings sheet.
+	currency string
 }
 
 // Edited returns the cells of the numbers a workbook changed without giving
@@ -94,6 +96,7 @@ func (l *loader) load() (*Dataset, Settings, []Scenario, error) {
 	}
 	ds := &Dataset{File: l.file}
 	st := l.settings(ds)
+	l.currency = ds.Currency
 	l.sources(ds)
 	l.calibration(ds)
 	l.holdouts(ds)
@@ -469,6 +472,16 @@ func (l *loader) number(t *table, r sheetRow, name string, kind cellKind, fp map
 		return bad(loC, "the number is blank but its source is given: give lo (and hi for an interval), or clear the source")
 	case lo == "":
 		return bad(loC, "lo is blank: give lo alone for a fixed value, or lo and hi for a 90%% interval")
+	}
+	for _, c := range []struct {
+		col  int
+		text string
+	}{{loC, lo}, {hiC, hi}} {
+		if c.text != "" {
+			if msg := l.cellProblem(t.sheet, c.col, r.n, c.text, kind); msg != "" {
+				return bad(c.col, "%s", msg)
+			}
+		}
 	}
 	n := &Number{ref: l.rowPos(t, r)}
 	var msg string
@@ -1058,6 +1071,9 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 			return v
 		}
 		switch prev, dup := names[sc.Name]; {
+		case textProblem(sc.Name, maxNameLen, false) != "":
+			bad("name", "%s", textProblem(sc.Name, maxNameLen, false))
+			sc.Name = Escape(sc.Name)
 		case sc.Name == "":
 			bad("name", "must not be empty: the name identifies the row and sets its seed")
 		case dup:

@@ -54,8 +54,9 @@ func (an *Analysis) RankOf(i int) int {
 	return 0
 }
 
-// Separation compares the NPVs of the top two ranked results, paired draw
-// by draw: the mean difference, its standard error over draws, and the
+// Separation compares the NPVs of the top two ranked results: the
+// difference of their expected NPVs, its standard error over draws (paired
+// draw by draw), and the
 // number of draws at which the difference would reach 3 SE,
 // draws·(3·SE/|diff|)² (the current count when it already does, 0 when
 // there are fewer than two results).
@@ -68,11 +69,14 @@ func (an *Analysis) Separation() (diff, se float64, drawsNeeded int) {
 	for i := range d {
 		d[i] = a.Draws.NPV[i] - b.Draws.NPV[i]
 	}
-	diff, v := meanVar(d)
+	_, v := meanVar(d)
+	// The headline NPVs use exact expected costs: their difference is the
+	// figure to separate; the spread of the paired draws gives its error.
+	diff = a.NPV.Mean - b.NPV.Mean
 	se = math.Sqrt(v / float64(len(d)))
 	drawsNeeded = len(d)
 	if se > 0 && math.Abs(diff) <= 3*se {
-		drawsNeeded = int(math.Ceil(float64(len(d)) * math.Pow(3*se/math.Abs(diff), 2)))
+		drawsNeeded = int(math.Min(math.Ceil(float64(len(d))*math.Pow(3*se/math.Abs(diff), 2)), math.MaxInt32))
 	}
 	return diff, se, drawsNeeded
 }

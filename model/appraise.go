@@ -109,19 +109,22 @@ func (a Appraisal) Validate() error {
 		errs = append(errs, errors.New("discount: no rate given"))
 	}
 	for _, s := range a.Discount {
-		if !(s.Rate > -1 && s.Rate < 1) {
-			errs = append(errs, fmt.Errorf("discount: rate must be a fraction in (−1, 1), got %g", s.Rate))
+		if err := CheckDiscount("discount", s.Rate); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if !(a.OptimismBias >= 0) {
 		errs = append(errs, fmt.Errorf("optimism_bias: must not be negative, got %g", a.OptimismBias))
 	}
+	if err := checkMax("optimism_bias", a.OptimismBias, MaxUplift, "(an uplift of 10 is +1,000%)"); err != nil {
+		errs = append(errs, err)
+	}
 	if err := checkBiasRanges(a.BiasByProject); err != nil {
 		errs = append(errs, err)
 	}
 	for _, s := range a.HealthDiscount {
-		if !(s.Rate > -1 && s.Rate < 1) {
-			errs = append(errs, fmt.Errorf("health discount: rate must be a fraction in (−1, 1), got %g", s.Rate))
+		if err := CheckDiscount("health discount", s.Rate); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
@@ -210,9 +213,9 @@ type DrawValues struct {
 	// In the social view (nil without harm): ΔALE + Δharm, and NPV and BCR
 	// with harm avoided counted as a benefit.
 	SocialDelta, SocialNPV, SocialBCR []float64
-	// MoneyNPV is the money-only NPV when the social view decides (NPV is
-	// then the NPV with harm).
-	MoneyNPV []float64
+	// MoneyNPV, MoneyBCR and MoneyROSI are the money-only figures when the
+	// social view decides (NPV, BCR and ROSI then count harm).
+	MoneyNPV, MoneyBCR, MoneyROSI []float64
 }
 
 // SocialResult is an option's patient harm: the harm columns beside the
@@ -389,7 +392,7 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 		r.BCRSE, r.ROSISE = view.bcrSE, view.rosiSE
 		dv.NPV, dv.BCR, dv.ROSI = view.npv, view.bcr, view.rosi
 		if social {
-			dv.MoneyNPV = money.npv
+			dv.MoneyNPV, dv.MoneyBCR, dv.MoneyROSI = money.npv, money.bcr, money.rosi
 		}
 		for _, c := range p {
 			u := 0.0
@@ -549,19 +552,7 @@ func interval(x []float64) Interval {
 // deltaSE returns the standard error of option o's ΔALE: batch means over
 // draws, or paired yearly differences when there is a single draw.
 func deltaSE(s *Sim, o int, perDraw []float64) float64 {
-	if len(perDraw) > 1 {
-		_, v := meanVar(perDraw)
-		return math.Sqrt(v / float64(len(perDraw)))
-	}
-	var sum, sum2 float64
-	for i := range s.Loss[0] {
-		d := s.Loss[0][i] - s.Loss[o][i]
-		sum += d
-		sum2 += d * d
-	}
-	n := float64(len(s.Loss[0]))
-	m := sum / n
-	return math.Sqrt(max(sum2/n-m*m, 0) * n / (n - 1) / n)
+	return s.DeltaSE(o) // both modes (streaming keeps no years); perDraw is s's ΔALE by draw
 }
 
 // ratioSE returns the standard error of mean(b)/mean(c) over draws by the

@@ -50,6 +50,11 @@ func (t Target) Validate() error {
 	if !(t.Deflator > 0) {
 		add(fmt.Errorf("calibration.deflator: must be positive, got %g", t.Deflator))
 	}
+	add(checkMax("calibration.lost_output", t.LostOutput, hard(MaxAmount), "(an amount)"))
+	add(checkMax("calibration.it_costs", t.IT, hard(MaxAmount), "(an amount)"))
+	add(checkMax("calibration.deflator", t.Deflator, hard(MaxMultiplier), "(a multiplier)"))
+	add(t.Spread.CheckMax("calibration.spread", hard(MaxOrgs), "organisations"))
+	add(t.Duration.CheckMax("calibration.duration", hard(MaxDays), "days"))
 	return errors.Join(errs...)
 }
 
@@ -103,6 +108,9 @@ func Calibrate(t Target, seed uint64) (Calibration, error) {
 		Recovery: t.IT / s.Mean(),
 	}
 	c.DailyNow, c.RecoveryNow = c.Daily*t.Deflator, c.Recovery*t.Deflator
+	if c.DailyNow > MaxAmount || c.RecoveryNow > MaxAmount {
+		return Calibration{}, fmt.Errorf("calibration: the fitted cost rates (c_d = %g a day, c_r = %g an organisation) are beyond %g: spread or duration is too small for the costs", c.DailyNow, c.RecoveryNow, float64(MaxAmount))
+	}
 	c.Replay = ReplayIncident(Incident{Spread: t.Spread, Duration: t.Duration}, c.Daily, c.Recovery, seed)
 	return c, nil
 }

@@ -82,7 +82,10 @@ func Choose(ctx context.Context, m *Model, cfg Config, a Appraisal, obj Objectiv
 	if err != nil {
 		return nil, err
 	}
-	pa.Choice = op.Best(cons)
+	op.Progress = cfg.Progress
+	if pa.Choice, err = op.BestContext(ctx, cons); err != nil {
+		return nil, err
+	}
 	if frontier != nil {
 		if len(frontier) == 0 {
 			frontier = op.DefaultBudgets(kind, 20)
@@ -95,7 +98,11 @@ func Choose(ctx context.Context, m *Model, cfg Config, a Appraisal, obj Objectiv
 		} else {
 			fc.Capex = math.Inf(1)
 		}
-		for _, ch := range op.Frontier(kind, frontier, fc) {
+		chs, err := op.FrontierContext(ctx, kind, frontier, fc)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range chs {
 			pa.Frontier = append(pa.Frontier, FrontierPoint{Choice: ch})
 		}
 		for i, b := range frontier {

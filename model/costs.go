@@ -69,8 +69,8 @@ func checkBiasRanges(r map[string]BiasRange) error {
 	slices.Sort(keys)
 	for _, k := range keys {
 		b := r[k]
-		if !(b.Lo >= 0 && b.Hi >= b.Lo) || math.IsInf(b.Hi, 0) {
-			return fmt.Errorf("optimism bias range for %s: want 0 ≤ lo ≤ hi, got [%g, %g]", k, b.Lo, b.Hi)
+		if !(b.Lo >= 0 && b.Hi >= b.Lo) || b.Hi > MaxUplift {
+			return fmt.Errorf("optimism bias range for %s: want 0 ≤ lo ≤ hi ≤ %g, got [%g, %g]", k, float64(MaxUplift), b.Lo, b.Hi)
 		}
 	}
 	return nil

@@ -23,9 +23,10 @@ type DecideOptions struct {
 	// default grid, else these budgets of FrontierKind.
 	Frontier     []float64
 	FrontierKind BudgetKind
-	// Sensitivity adds switching values for the Top inputs of the tornado
-	// and the value of information (the tornado and the weak point are
-	// always computed: they are exact and cheap).
+	// Explain adds the tornado and the weak points (exact, by the closed
+	// form); Sensitivity adds switching values for the Top inputs of the
+	// tornado and the value of information.
+	Explain     bool
 	Sensitivity bool
 	Top         int
 }
@@ -243,7 +244,7 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 	C := len(m.Controls)
 	an := &Analysis{Config: o.Config, Appraisal: a, Sim: s, Results: res[:C:C], Ranking: RankIn(res[:C:C], o.Metric, a.View)}
 	if s.Harm != nil {
-		an.BaselineHarm, an.BaselineHarmSE = meanSE(s.HarmDrawMean[0], s.Harm[0])
+		an.BaselineHarm, an.BaselineHarmSE = s.HarmMeanSE(0) // streaming keeps no years
 	}
 	an.Baseline = s.Summaries()[0]
 	an.GordonLoeb = an.Baseline.ALE / math.E
@@ -288,7 +289,7 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 	if len(decision) == 0 && len(an.Ranking.Order) > 0 {
 		decision = an.Results[an.Ranking.Order[0]].Portfolio
 	}
-	if len(decision) > 0 {
+	if len(decision) > 0 && (o.Explain || o.Sensitivity) {
 		if d.Tornado, err = TornadoAnalysis(m, a, decision); err != nil {
 			return nil, err
 		}
@@ -298,7 +299,7 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 			}
 		}
 	}
-	if len(an.Ranking.Order) > 0 {
+	if len(an.Ranking.Order) > 0 && o.Explain {
 		top := an.Results[an.Ranking.Order[0]].Portfolio
 		tn := d.Tornado
 		if !slices.Equal(top, decision) {

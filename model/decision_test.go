@@ -18,7 +18,7 @@ func decideTest(t *testing.T, social bool, cons Constraints) (*Model, Appraisal,
 		a.View = Social
 	}
 	d, err := Decide(context.Background(), m, DecideOptions{
-		Config: Config{Draws: 40, Years: 400, Seed: 11}, Appraisal: a, Metric: ByNPV, Constraints: cons, Frontier: []float64{},
+		Config: Config{Draws: 40, Years: 400, Seed: 11}, Appraisal: a, Metric: ByNPV, Constraints: cons, Frontier: []float64{}, Explain: true,
 	})
 	if err != nil {
 		t.Fatal(err)

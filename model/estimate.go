@@ -38,7 +38,10 @@ const (
 	Positive Kind = iota
 	// Fractions (a control's reductions) are beta distributed, with α and β
 	// solved so that the interval holds the 5th and 95th percentiles exactly.
-	// Bounds of exactly 0 or 1 are moved in by 1e-4 for the fit.
+	// Bounds of exactly 0 or 1 are moved in by 1e-4 (or a tenth of the
+	// distance to the other bound, if less) for the fit. An interval no beta
+	// can hold (narrower than about 3·10⁻⁶ of m(1 − m), m its midpoint) is
+	// refused by Check.
 	Fraction
 )
 
@@ -58,10 +61,19 @@ func (e Estimate) Check(kind Kind, field string) error {
 			errs = append(errs, fmt.Errorf("%s: must not be negative, got [%g, %g]", field, e.Lo, e.Hi))
 		} else if e.Lo == 0 && e.Hi > 0 {
 			errs = append(errs, fmt.Errorf("%s: a lognormal interval needs lo > 0, got [0, %g] (give a small positive lo, or 0 as a fixed value)", field, e.Hi))
+		} else if e.Lo < e.Hi && e.Hi > MaxSpan*e.Lo {
+			errs = append(errs, fmt.Errorf("%s: [%g, %g] spans more than %g times from lo to hi, too wide for a 90%% interval", field, e.Lo, e.Hi, float64(MaxSpan)))
+		}
+		if e.Hi > MaxValue {
+			errs = append(errs, fmt.Errorf("%s: %g is beyond the largest value the model takes, %g", field, e.Hi, float64(MaxValue)))
 		}
 	case Fraction:
 		if e.Lo < 0 || e.Hi > 1 || e.Lo > 1 || e.Hi < 0 {
 			errs = append(errs, fmt.Errorf("%s: must be a fraction in [0, 1], got [%g, %g]", field, e.Lo, e.Hi))
+		} else if e.Lo < e.Hi {
+			if _, _, err := fitBeta(e.Lo, e.Hi); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", field, err))
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -95,7 +107,10 @@ func (e Estimate) Dist(kind Kind) Dist {
 			sigma: (math.Log(e.Hi) - math.Log(e.Lo)) / (2 * z95),
 		}
 	default:
-		a, b := fitBeta(e.Lo, e.Hi)
+		a, b, err := fitBeta(e.Lo, e.Hi)
+		if err != nil {
+			panic("model: " + err.Error()) // Check has fitted it
+		}
 		return Dist{kind: kind, alpha: a, beta: b}
 	}
 }
@@ -193,33 +208,71 @@ func lbeta(a, b float64) float64 {
 	return la + lb - lab
 }
 
-// fitBeta returns the beta parameters whose 5th and 95th percentiles are lo
-// and hi: Newton's method on (ln α, ln β), started from the beta with the
-// normal approximation's mean and variance, with a nested bisection as the
-// fallback should Newton not converge.
-func fitBeta(lo, hi float64) (alpha, beta float64) {
-	const eps = 1e-4
-	lo = math.Max(lo, eps)
-	hi = math.Min(hi, 1-eps)
-	if lo >= hi {
-		lo = hi - eps/2
+// betaEdge is how far a bound of exactly 0 or 1 is moved in for the beta
+// fit (a beta puts no mass on the bounds themselves).
+const betaEdge = 1e-4
+
+// betaMin and betaMax bound the fitted α and β. A beta whose 90% interval is
+// narrower than about 3·10⁻⁶ of its mean's m(1 − m) needs a concentration
+// beyond betaMax, and Check refuses it.
+const (
+	betaMin = 1e-3
+	betaMax = 1e12
+)
+
+// betaFitTol is how close the fitted beta's CDF at lo and hi must come to
+// 0.05 and 0.95.
+const betaFitTol = 1e-6
+
+// betaBounds returns the interval the beta is fitted to: a bound of exactly
+// 0 is moved in to betaEdge, or a tenth of hi if that is smaller, and a
+// bound of exactly 1 likewise; bounds inside (0, 1) are kept.
+func betaBounds(lo, hi float64) (float64, float64) {
+	if lo <= 0 {
+		lo = math.Min(betaEdge, hi/10)
 	}
+	if hi >= 1 {
+		hi = 1 - math.Min(betaEdge, (1-lo)/10)
+	}
+	return lo, hi
+}
+
+// fitBeta returns the beta parameters whose 5th and 95th percentiles are lo
+// and hi (after betaBounds): Newton's method on (ln α, ln β), started from
+// the beta with the normal approximation's mean and variance, with a nested
+// bisection as the fallback should Newton not converge. It reports an error
+// when no beta with α, β in [betaMin, betaMax] holds the interval to
+// betaFitTol.
+func fitBeta(lo, hi float64) (alpha, beta float64, err error) {
+	lo, hi = betaBounds(lo, hi)
+	if !(0 < lo && lo < hi && hi < 1) {
+		return 0, 0, fmt.Errorf("no beta distribution has its 5th and 95th percentiles at %g and %g", lo, hi)
+	}
+	lmin, lmax := math.Log(betaMin), math.Log(betaMax)
 	resid := func(la, lb float64) (float64, float64) {
-		if !(la > -7 && la < 19 && lb > -7 && lb < 19) {
-			return math.Inf(1), math.Inf(1) // outside α, β ∈ (1e-3, 1e8)
+		if !(la > lmin && la < lmax && lb > lmin && lb < lmax) {
+			return math.Inf(1), math.Inf(1)
 		}
 		a, b := math.Exp(la), math.Exp(lb)
 		return mathext.RegIncBeta(a, b, lo) - 0.05, mathext.RegIncBeta(a, b, hi) - 0.95
 	}
+	check := func(a, b float64) (float64, float64, error) {
+		if !(a >= betaMin && a <= betaMax && b >= betaMin && b <= betaMax) ||
+			math.Abs(mathext.RegIncBeta(a, b, lo)-0.05) > betaFitTol ||
+			math.Abs(mathext.RegIncBeta(a, b, hi)-0.95) > betaFitTol {
+			return 0, 0, fmt.Errorf("no beta distribution has its 5th and 95th percentiles at %g and %g (the interval is too narrow, or too close to 0 or 1, for a beta: widen it or give a single value)", lo, hi)
+		}
+		return a, b, nil
+	}
 	m := (lo + hi) / 2
 	sd := (hi - lo) / (2 * z95)
-	k := math.Max(m*(1-m)/(sd*sd)-1, 0.5)
-	la, lb := math.Log(m*k), math.Log((1-m)*k)
+	k := math.Min(math.Max(m*(1-m)/(sd*sd)-1, 0.5), betaMax/2)
+	la, lb := math.Log(math.Max(m*k, 2*betaMin)), math.Log(math.Max((1-m)*k, 2*betaMin))
 	f1, f2 := resid(la, lb)
 	for range 60 {
 		norm := math.Hypot(f1, f2)
 		if norm < 1e-13 {
-			return math.Exp(la), math.Exp(lb)
+			return check(math.Exp(la), math.Exp(lb))
 		}
 		const h = 1e-7
 		a1, a2 := resid(la+h, lb)
@@ -227,7 +280,7 @@ func fitBeta(lo, hi float64) (alpha, beta float64) {
 		j11, j21 := (a1-f1)/h, (a2-f2)/h
 		j12, j22 := (b1-f1)/h, (b2-f2)/h
 		det := j11*j22 - j12*j21
-		if det == 0 || math.IsNaN(det) {
+		if det == 0 || math.IsNaN(det) || math.IsInf(det, 0) {
 			break
 		}
 		da := -(j22*f1 - j12*f2) / det
@@ -247,9 +300,9 @@ func fitBeta(lo, hi float64) (alpha, beta float64) {
 		}
 	}
 	if math.Hypot(f1, f2) < 1e-9 {
-		return math.Exp(la), math.Exp(lb)
+		return check(math.Exp(la), math.Exp(lb))
 	}
-	return fitBetaBisect(lo, hi)
+	return check(fitBetaBisect(lo, hi))
 }
 
 // fitBetaBisect solves the beta fit by nested bisection. With mean m and
@@ -269,7 +322,7 @@ func fitBetaBisect(lo, hi float64) (alpha, beta float64) {
 		}
 		return (a + b) / 2
 	}
-	la, lb := math.Log(1e-3), math.Log(1e8)
+	la, lb := math.Log(betaMin), math.Log(betaMax)
 	for range 100 {
 		lk := (la + lb) / 2
 		k := math.Exp(lk)

@@ -222,7 +222,7 @@ func TestOptimiserMatchesBruteForce(t *testing.T) {
 						t.Errorf("Best(%s) objective = %.10g (%v); brute force %.10g", cons.name, got.Objective, got.Controls, want)
 					}
 					if obj != MaxDeltaTVaR {
-						bb := op.branchAndBound(cons.c)
+						bb, _, _ := op.branchAndBound(t.Context(), cons.c, searchNodes, 0)
 						if math.Abs(bb.Objective-want) > tol || !bb.Optimal {
 							t.Errorf("branchAndBound(%s) objective = %.10g (%v, optimal %v); brute force %.10g", cons.name, bb.Objective, bb.Controls, bb.Optimal, want)
 						}
@@ -353,7 +353,7 @@ func BenchmarkOptimiser(b *testing.B) {
 	})
 	b.Run("npv/branch-and-bound", func(b *testing.B) {
 		for b.Loop() {
-			op.branchAndBound(budget)
+			op.branchAndBound(b.Context(), budget, searchNodes, 0)
 		}
 	})
 	sample, err := NewTVaRSample(context.Background(), m, Config{Draws: 50, Years: 200, Seed: 1})

@@ -36,6 +36,16 @@ func ParseMetric(s string) (Metric, error) {
 }
 
 func (m Metric) point(r *Result, v View) float64 {
+	if v == Financial && r.Money != nil {
+		switch m {
+		case ByNPV:
+			return r.Money.NPV.Mean
+		case ByBCR:
+			return r.Money.BCR.Mean
+		case ByROSI:
+			return r.Money.ROSI.Mean
+		}
+	}
 	if v == Social && r.Social != nil {
 		switch m {
 		case ByNPV:
@@ -60,6 +70,16 @@ func (m Metric) point(r *Result, v View) float64 {
 }
 
 func (m Metric) draws(r *Result, v View) []float64 {
+	if v == Financial && r.Money != nil {
+		switch m {
+		case ByNPV:
+			return r.Draws.MoneyNPV
+		case ByBCR:
+			return r.Draws.MoneyBCR
+		case ByROSI:
+			return r.Draws.MoneyROSI
+		}
+	}
 	if v == Social && r.Social != nil {
 		switch m {
 		case ByNPV:

@@ -13,54 +13,141 @@ func posRand(d *Dist, r *rand.Rand) float64 {
 	if d.fixed {
 		return d.value
 	}
-	return math.Exp(d.mu + d.sigma*r.NormFloat64())
+	return exp(d.mu + d.sigma*r.NormFloat64())
 }
+
+// sumLognormal returns the sum of n independent draws of exp(mu + sigma·Z),
+// Z standard normal.
+func sumLognormal(r *rand.Rand, n int, mu, sigma float64) float64 {
+	var sum float64
+	for range n {
+		sum += exp(mu + sigma*r.NormFloat64())
+	}
+	return sum
+}
+
+// expBits sets exp's table: 2^expBits entries of 2^(j/2^expBits).
+const expBits = 7
+
+// expTable[j] holds the bits of 2^(j/128), less j shifted into the
+// exponent field, so that adding k<<45 scales by 2^(k/128).
+var expTable = func() (t [1 << expBits]uint64) {
+	for j := range t {
+		t[j] = math.Float64bits(math.Exp2(float64(j)/(1<<expBits))) - uint64(j)<<(52-expBits)
+	}
+	return t
+}()
+
+// exp returns e^x within 2 ulp (a relative error below 4.5e-16, checked
+// against math.Exp by TestExpAccuracy), in about half math.Exp's time: the
+// simulation's lognormal draws spend most of their time here. Following
+// Tang (1989) and ARM's optimized-routines exp: x = (k/128)·ln 2 + r with
+// |r| ≤ ln 2/256, e^x = 2^(k/128)·e^r, 2^(k/128) from a table of 128
+// entries and the exponent bits, e^r by its degree-5 Taylor polynomial
+// (truncation error r⁶/720 < 6e-19). Outside ±708 it defers to math.Exp.
+func exp(x float64) float64 {
+	if !(x > -708 && x < 708) {
+		return math.Exp(x)
+	}
+	const (
+		n      = 1 << expBits
+		shift  = 0x1.8p52 // adding it rounds to an integer in the low bits
+		ln2hiN = 0x1.62e42fefa0000p-8
+		ln2loN = 0x1.cf79abc9e3b3ap-47
+	)
+	kd := x*(n/math.Ln2) + shift
+	ki := math.Float64bits(kd)
+	kd -= shift
+	r := x - kd*ln2hiN - kd*ln2loN
+	scale := math.Float64frombits(expTable[ki&(n-1)] + ki<<(52-expBits))
+	r2 := r * r
+	p := r + r2*(1.0/2+r*(1.0/6)) + r2*r2*(1.0/24+r*(1.0/120))
+	return scale + scale*p
+}
+
+// maxPoissonMean is the largest mean poisson draws from (2⁶⁰).
+const maxPoissonMean = 1 << 60
 
 // poisson draws a Poisson(lam) count. expNeg is e^{−lam}, which callers
 // precompute when lam is fixed across many draws (pass a negative value to
-// have it computed). Below lam = 10 it inverts the CDF by sequential search;
-// above, it uses Hörmann's transformed rejection with squeeze (PTRS, 1993).
+// have it computed). See poissonDist.
 func poisson(r *rand.Rand, lam, expNeg float64) int {
+	if lam < 10 && expNeg >= 0 {
+		p := poissonDist{lam: lam, expNeg: expNeg}
+		return p.rand(r)
+	}
+	p := newPoisson(lam)
+	return p.rand(r)
+}
+
+// poissonDist is a Poisson law with its sampler's constants computed once,
+// for the many draws a simulation makes at one rate. Below lam = 10 it
+// inverts the CDF by sequential search; above, it uses Hörmann's
+// transformed rejection with squeeze (PTRS, 1993).
+type poissonDist struct {
+	lam, expNeg float64
+	// PTRS constants.
+	loglam, a, b, invalpha, vr, logInvAlpha float64
+}
+
+// newPoisson returns the Poisson law of mean lam ≥ 0.
+func newPoisson(lam float64) poissonDist {
+	p := poissonDist{lam: lam}
+	if lam < 10 {
+		p.expNeg = math.Exp(-lam)
+		return p
+	}
+	slam := math.Sqrt(lam)
+	p.loglam = math.Log(lam)
+	p.b = 0.931 + 2.53*slam
+	p.a = -0.059 + 0.02483*p.b
+	p.invalpha = 1.1239 + 1.1328/(p.b-3.4)
+	p.vr = 0.9277 - 3.6224/(p.b-2)
+	p.logInvAlpha = math.Log(p.invalpha)
+	return p
+}
+
+// rand draws a count.
+func (p *poissonDist) rand(r *rand.Rand) int {
+	lam := p.lam
 	if lam <= 0 {
 		return 0
 	}
+	if lam > maxPoissonMean {
+		// Only a lognormal rate's far tail (beyond ten standard normals
+		// under the input limits) reaches here: cap it so the count fits
+		// an int rather than wrapping to a negative one.
+		lam = maxPoissonMean
+	}
 	if lam < 10 {
-		if expNeg < 0 {
-			expNeg = math.Exp(-lam)
-		}
 		u := r.Float64()
 		k := 0
-		p := expNeg
-		f := p
+		q := p.expNeg
+		f := q
 		for u > f {
 			k++
-			p *= lam / float64(k)
-			f += p
-			if p < 1e-300 && float64(k) > lam {
+			q *= lam / float64(k)
+			f += q
+			if q < 1e-300 && float64(k) > lam {
 				break // u fell in the last ulp of the CDF
 			}
 		}
 		return k
 	}
-	slam := math.Sqrt(lam)
-	loglam := math.Log(lam)
-	b := 0.931 + 2.53*slam
-	a := -0.059 + 0.02483*b
-	invalpha := 1.1239 + 1.1328/(b-3.4)
-	vr := 0.9277 - 3.6224/(b-2)
+	a, b := p.a, p.b
 	for {
 		u := r.Float64() - 0.5
 		v := r.Float64()
 		us := 0.5 - math.Abs(u)
 		k := math.Floor((2*a/us+b)*u + lam + 0.43)
-		if us >= 0.07 && v <= vr {
+		if us >= 0.07 && v <= p.vr {
 			return int(k)
 		}
 		if k < 0 || (us < 0.013 && v > us) {
 			continue
 		}
 		lg, _ := math.Lgamma(k + 1)
-		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -lam+k*loglam-lg {
+		if math.Log(v)+p.logInvAlpha-math.Log(a/(us*us)+b) <= -lam+k*p.loglam-lg {
 			return int(k)
 		}
 	}

@@ -94,3 +94,32 @@ func TestSelectK(t *testing.T) {
 		}
 	}
 }
+
+// TestExpAccuracy checks exp against math.Exp: relative error below 2 ulp
+// (4.5e-16) over the range lognormal draws use and beyond, and math.Exp's
+// values at the edges and special inputs.
+func TestExpAccuracy(t *testing.T) {
+	t.Parallel()
+	r := newStream(3, 3)
+	worst := 0.0
+	for i := range 2_000_000 {
+		x := (2*r.Float64() - 1) * 700
+		if i%2 == 0 {
+			x /= 30 // the body of lognormal arguments, |x| < 24
+		}
+		got, want := exp(x), math.Exp(x)
+		worst = max(worst, math.Abs(got-want)/want)
+	}
+	if worst > 4.5e-16 {
+		t.Errorf("exp: worst relative error %.3g; want ≤ 4.5e-16 (2 ulp)", worst)
+	}
+	for _, x := range []float64{0, 1, -1, 1e-300, 707.9, -707.9, 709.7, 710, -745, -800, math.Inf(1), math.Inf(-1)} {
+		got, want := exp(x), math.Exp(x)
+		if got != want && math.Abs(got-want) > 4.5e-16*want {
+			t.Errorf("exp(%g) = %g; want %g", x, got, want)
+		}
+	}
+	if !math.IsNaN(exp(math.NaN())) {
+		t.Errorf("exp(NaN) = %g; want NaN", exp(math.NaN()))
+	}
+}

@@ -121,10 +121,17 @@ func (m *Model) Validate() error {
 	if !(m.Orgs > 0) {
 		add(fmt.Errorf("orgs: must be positive, got %g", m.Orgs))
 	}
+	add(checkMax("orgs", m.Orgs, hard(MaxOrgs), "organisations"))
 	add(m.Daily.Check(Positive, "daily"))
+	add(m.Daily.CheckMax("daily", hard(MaxAmount), "a day"))
+	add(m.Recovery.CheckMax("recovery", hard(MaxAmount), "an organisation"))
 	if h := m.Harm; h != nil {
 		add(h.DeathsPerDay.Check(Positive, "harm.deaths_per_day"))
 		add(h.QALYsPerDeath.Check(Positive, "harm.qalys_per_death"))
+		add(h.DeathsPerDay.CheckMax("harm.deaths_per_day", hard(MaxDeathsPerDay), "deaths an organisation-day"))
+		add(h.QALYsPerDeath.CheckMax("harm.qalys_per_death", hard(MaxQALYsPerDeath), "QALYs a death"))
+		add(checkMax("harm.value_per_qaly", h.ValuePerQALY, hard(MaxAmount), "a QALY"))
+		add(h.FullIntensity.CheckMax("harm.k_full", hard(MaxMultiplier), "(a multiplier)"))
 		if err := h.FullIntensity.Check(Positive, "harm.k_full"); err != nil {
 			add(err)
 		} else if !(h.FullIntensity.Lo > 0) {
@@ -149,6 +156,13 @@ func (m *Model) Validate() error {
 		}
 		threats[t.ID] = true
 		add(t.Rate.Check(Positive, f+".rate"))
+		add(t.Rate.CheckMax(f+".rate", hard(MaxRate), "events a year"))
+		add(checkMax(f+".dispersion", t.Dispersion, hard(MaxDispersion), "(dispersion φ)"))
+		add(t.Spread.CheckMax(f+".spread", hard(MaxOrgs), "organisations"))
+		add(t.Duration.CheckMax(f+".duration", hard(MaxDays), "days"))
+		add(t.Fixed.CheckMax(f+".fixed", hard(MaxAmount), "an event"))
+		add(t.KDaily.CheckMax(f+".k_daily", hard(MaxMultiplier), "(a multiplier)"))
+		add(t.KRecovery.CheckMax(f+".k_recovery", hard(MaxMultiplier), "(a multiplier)"))
 		if !(t.Dispersion >= 0) {
 			add(fmt.Errorf("%s.dispersion: must be ≥ 0, got %g", f, t.Dispersion))
 		}
@@ -188,6 +202,9 @@ func (m *Model) Validate() error {
 		add(c.Capex.Check(Positive, f+".capex"))
 		add(c.Opex.Check(Positive, f+".opex"))
 		add(c.OptimismBias.Check(Positive, f+".optimism_bias"))
+		add(c.Capex.CheckMax(f+".capex", hard(MaxAmount), "for the scope"))
+		add(c.Opex.CheckMax(f+".opex", hard(MaxAmount), "a year for the scope"))
+		add(c.OptimismBias.CheckMax(f+".optimism_bias", hard(MaxUplift), "(an uplift of 10 is +1,000%)"))
 		switch c.Project {
 		case "", ProjectEquipment, ProjectOutsourcing, ProjectNone:
 		default:

@@ -157,13 +157,32 @@ func MedianModel(m *Model) *Model {
 	return mm
 }
 
-// npvOf returns the expected NPV of portfolio p in m by the closed form.
+// npvOf returns the expected NPV of portfolio p in m by the closed form,
+// in the appraisal's view: what the optimiser's MaxNPV objective gives,
+// without its tables of every subset.
 func npvOf(m *Model, a Appraisal, p Portfolio) (float64, error) {
-	op, err := NewOptimiser(m, a, MaxNPV, nil)
-	if err != nil {
+	if err := m.Validate(); err != nil {
 		return 0, err
 	}
-	return op.Evaluate(p), nil
+	f := fit(m)
+	A := a.annuity()
+	var w float64
+	if a.View == Social && m.Harm != nil {
+		w = a.healthAnnuity() / A
+	}
+	var d float64
+	for t := range f.threats {
+		d += f.threatALE(nil, t) - f.threatALE(p, t)
+		if w != 0 {
+			d += w * (f.threatHarm(nil, t) - f.threatHarm(p, t))
+		}
+	}
+	costs := expectedCosts(f, a)
+	npv := d * A
+	for _, c := range p {
+		npv -= costs[c].PV
+	}
+	return npv, nil
 }
 
 // TornadoBar is one input's swing.

@@ -33,12 +33,27 @@ type Config struct {
 	// only, never on workers or timing.
 	TargetSE float64
 	MaxDraws int
+	// MemoryBudget is the most memory, in bytes, the simulation may use to
+	// keep every simulated year's loss; 0 means DefaultMemoryBudget, and a
+	// negative value no limit. A simulation that would need more streams:
+	// it keeps no per-year losses (each Sim.Loss[o] and Sim.Harm[o] is nil;
+	// Sim.Harm itself is still non-nil when the model has harm), and its
+	// percentiles, LEC and TVaR95 come from mergeable quantile sketches,
+	// each within SketchError of the exact value (Sim.Method says which).
+	// The choice depends on the inputs only, never on the workers.
+	MemoryBudget int64
 }
 
 // aggregateRate is the mean yearly event count from which a threat is
 // simulated by Poisson splitting at the options' thinning levels rather than
 // event by event (see Simulate).
 const aggregateRate = 25
+
+// chunkYears is the number of years in one chunk: a draw's years are cut
+// into chunks of this size (the last may be shorter), each simulated from
+// its own random streams, so that the chunks of one draw can run on
+// different workers and the result does not depend on how many there are.
+const chunkYears = 4096
 
 // aggregateEvents is the count in one split segment above which the
 // segment's summed event components are drawn from their normal
@@ -68,7 +83,16 @@ type Sim struct {
 	// none, so the appraisal's own applies).
 	Capex, Opex, Bias [][]float64
 
-	workers       int
+	workers int
+	// chunks is the number of chunks per draw; chunkSum[o][d·chunks+c] the
+	// sum of option o's losses over chunk c of draw d (harmSum the same for
+	// harm), reduced in chunk order into DrawMean.
+	chunks            int
+	chunkSum, harmSum [][]float64
+	// stream is the streaming mode's state, nil in exact mode; budget the
+	// memory budget that chose the mode.
+	stream        *stream
+	budget        int64
 	summariesOnce sync.Once
 	summaries     []Summary
 }
@@ -189,10 +213,13 @@ func fit(m *Model) *fitted {
 //
 // Each outer draw d draws every uncertain parameter (threat rates and
 // intensities, cost rates, control effects and costs) from the stream named
-// by (seed, parameter, input id, d). Then, for each threat, the draw's years
-// are simulated from the stream (seed, events, threat id, d): the year's
-// event count, and for each event its thinning uniform u, spread, duration
-// and fixed cost. The baseline keeps every event; a portfolio P keeps an
+// by (seed, parameter, input id, d). Then the draw's years are cut into
+// chunks of 4,096 (the last may be shorter) and, for each threat, chunk c's
+// years are simulated from the stream (seed, events, threat id, d, c): each
+// year's event count, and for each event its thinning uniform u, spread,
+// duration and fixed cost. Chunks run on any worker, and per-draw
+// statistics are reduced in chunk order, so the result is bit-identical
+// for any number of workers and one long draw uses every core. The baseline keeps every event; a portfolio P keeps an
 // event of threat t iff u < m_f(P,t) = Π(1 − r_f) and scales its spread,
 // duration and fixed cost by m_s, m_d, m_F. A portfolio therefore never
 // loses more than any of its subsets in any simulated year, and adding an
@@ -252,17 +279,22 @@ func simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config,
 	return s, nil
 }
 
-// run simulates draws from..s.Draws−1 over the workers.
+// run simulates draws from..s.Draws−1 over the workers. The work is cut
+// into units, one chunk of one draw each, which workers pull in order; each
+// unit writes only its own years, and per-draw statistics are reduced in
+// chunk order afterwards, so the result does not depend on the workers. The
+// context is checked between units.
 func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) error {
+	nc := s.chunks
+	units := (s.Draws - from) * nc
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(min(workers, s.Draws-from), 1)
+	workers = max(min(workers, units), 1)
 	s.workers = workers
 	var done atomic.Int64
-	next := atomic.Int64{}
-	next.Store(int64(from))
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -270,26 +302,79 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 			defer wg.Done()
 			w := newWorker(f, s.Options, cfg)
 			w.only = only
+			if s.stream != nil {
+				w.stream = newStreamState(len(s.Options))
+				defer s.stream.merge(w.stream)
+			}
 			for {
-				d := int(next.Add(1) - 1)
-				if d >= s.Draws || ctx.Err() != nil {
+				i := int(next.Add(1) - 1)
+				if i >= units || ctx.Err() != nil {
 					return
 				}
-				w.draw(s, d)
-				k := done.Add(1)
+				w.unit(s, from+i/nc, i%nc)
+				k := int(done.Add(1))
 				if cfg.Progress != nil {
-					cfg.Progress(from+int(k), s.Draws)
+					cfg.Progress(from+k*(s.Draws-from)/units, s.Draws)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if nc == 1 {
+		return nil // each unit finished its draw
+	}
+	// Per-draw statistics of draws cut into several chunks, draws shared
+	// among the workers.
+	next.Store(int64(from))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sc orderScratch
+			for {
+				d := int(next.Add(1) - 1)
+				if d >= s.Draws {
+					return
+				}
+				s.finishDraw(d, &sc)
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// finishDraw sets draw d's mean and 95th percentile for each option from
+// its chunks.
+func (s *Sim) finishDraw(d int, sc *orderScratch) {
+	nc := s.chunks
+	for o := range s.Options {
+		s.DrawMean[o][d] = sumOf(s.chunkSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
+		if s.HarmDrawMean != nil {
+			s.HarmDrawMean[o][d] = sumOf(s.harmSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
+		}
+		if s.stream == nil { // streaming set it when the draw's last chunk was added
+			rank := [1]int{quantileIndex(0.95, s.Years)}
+			sc.rankStats(s.Loss[o][d*s.Years:(d+1)*s.Years], rank[:], s.DrawP95[o][d:d+1], 1)
+		}
+	}
+}
+
+// sumOf returns the sum of x, in order.
+func sumOf(x []float64) float64 {
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
+	return sum
 }
 
 // relativeSE returns the baseline ALE's standard error over its mean.
 func (s *Sim) relativeSE() float64 {
-	m, se := meanSE(s.DrawMean[0], s.Loss[0])
+	m, se := s.meanSE(0)
 	if m == 0 {
 		return 0
 	}
@@ -298,14 +383,34 @@ func (s *Sim) relativeSE() float64 {
 
 // grow adds k draws to the simulation's storage.
 func (s *Sim) grow(k int) {
-	more := newSim(s.Model, s.Options, Config{Draws: k, Years: s.Years, Seed: s.Seed})
-	for o := range s.Loss {
-		s.Loss[o] = append(s.Loss[o], more.Loss[o]...)
+	budget := int64(-1) // the new draws keep their years as s does, or not
+	if s.stream != nil {
+		budget = 1
+	}
+	more := newSim(s.Model, s.Options, Config{Draws: k, Years: s.Years, Seed: s.Seed, MemoryBudget: budget})
+	if ss := s.stream; ss != nil {
+		n := k * s.chunks
+		for o := range s.Options {
+			ss.chunkSq[o] = append(ss.chunkSq[o], make([]float64, n)...)
+			ss.diffSq[o] = append(ss.diffSq[o], make([]float64, n)...)
+			if ss.harmSq != nil {
+				ss.harmSq[o] = append(ss.harmSq[o], make([]float64, n)...)
+			}
+		}
+	}
+	for o := range s.DrawMean {
+		if s.stream == nil {
+			s.Loss[o] = append(s.Loss[o], more.Loss[o]...)
+		}
 		s.DrawMean[o] = append(s.DrawMean[o], more.DrawMean[o]...)
 		s.DrawP95[o] = append(s.DrawP95[o], more.DrawP95[o]...)
-		if s.Harm != nil {
-			s.Harm[o] = append(s.Harm[o], more.Harm[o]...)
+		s.chunkSum[o] = append(s.chunkSum[o], more.chunkSum[o]...)
+		if s.HarmDrawMean != nil {
+			if s.stream == nil {
+				s.Harm[o] = append(s.Harm[o], more.Harm[o]...)
+			}
 			s.HarmDrawMean[o] = append(s.HarmDrawMean[o], more.HarmDrawMean[o]...)
+			s.harmSum[o] = append(s.harmSum[o], more.harmSum[o]...)
 		}
 	}
 	s.Capex = append(s.Capex, more.Capex...)
@@ -321,6 +426,7 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 	O := len(options)
 	s := &Sim{
 		Model: m, Options: options, Draws: cfg.Draws, Years: cfg.Years, Seed: cfg.Seed, workers: 1,
+		chunks: (cfg.Years + chunkYears - 1) / chunkYears, chunkSum: make([][]float64, O),
 		Loss: make([][]float64, O), DrawMean: make([][]float64, O), DrawP95: make([][]float64, O),
 		Capex: make([][]float64, cfg.Draws), Opex: make([][]float64, cfg.Draws), Bias: make([][]float64, cfg.Draws),
 	}
@@ -330,17 +436,50 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 		k := 3 * d * C
 		s.Capex[d], s.Opex[d], s.Bias[d] = costs[k:k+C:k+C], costs[k+C:k+2*C:k+2*C], costs[k+2*C:k+3*C:k+3*C]
 	}
+	s.budget = cfg.MemoryBudget
+	if s.budget == 0 {
+		s.budget = DefaultMemoryBudget
+	}
+	streaming := chooseStreaming(m, O, cfg)
 	for o := range O {
-		s.Loss[o] = make([]float64, n)
+		if !streaming {
+			s.Loss[o] = make([]float64, n)
+		}
 		s.DrawMean[o] = make([]float64, cfg.Draws)
 		s.DrawP95[o] = make([]float64, cfg.Draws)
+		s.chunkSum[o] = make([]float64, cfg.Draws*s.chunks)
 	}
 	if m.Harm != nil {
-		s.Harm, s.HarmDrawMean = make([][]float64, O), make([][]float64, O)
+		s.Harm, s.HarmDrawMean, s.harmSum = make([][]float64, O), make([][]float64, O), make([][]float64, O)
 		for o := range O {
-			s.Harm[o] = make([]float64, n)
+			if !streaming {
+				s.Harm[o] = make([]float64, n)
+			}
 			s.HarmDrawMean[o] = make([]float64, cfg.Draws)
+			s.harmSum[o] = make([]float64, cfg.Draws*s.chunks)
 		}
+	}
+	if streaming {
+		ss := &stream{
+			all: make([]*sketch, O), batch: make([][]*sketch, O), byYear: cfg.Draws == 1 && cfg.TargetSE <= 0,
+			chunkSq: make([][]float64, O), diffSq: make([][]float64, O), open: map[int]*drawSketch{},
+		}
+		if m.Harm != nil {
+			ss.harmSq = make([][]float64, O)
+		}
+		for o := range O {
+			ss.all[o] = newSketch()
+			ss.batch[o] = make([]*sketch, streamBatches)
+			for b := range ss.batch[o] {
+				ss.batch[o][b] = newSketch()
+			}
+			ss.chunkSq[o] = make([]float64, cfg.Draws*s.chunks)
+			ss.diffSq[o] = make([]float64, cfg.Draws*s.chunks)
+			if ss.harmSq != nil {
+				ss.harmSq[o] = make([]float64, cfg.Draws*s.chunks)
+			}
+		}
+		s.stream = ss
 	}
 	return s
 }
@@ -370,15 +509,22 @@ type worker struct {
 	// kfull is k_full of the current draw.
 	kfull float64
 	// Aggregate mode scratch: levels, each option's level index, sums.
-	levels  []float64
-	level   []int
-	segMean []float64
-	segExp  []float64
-	sums    [][3]float64
-	scratch []float64
-	streams []uint64 // idHash per threat
-	only    int      // simulate this threat alone, or all when < 0
-	params  []uint64 // idHash per control
+	levels []float64
+	level  []int
+	seg    []poissonDist // each split piece's count
+	sums   [][3]float64
+	// buf[o·chunkYears+y] accumulates option o's loss in year y of the
+	// current chunk, hbuf its harm; they are copied out when it is done.
+	buf, hbuf []float64
+	// paramDraw is the draw whose parameters are loaded (−1: none); capex,
+	// opex and bias its controls' costs.
+	paramDraw         int
+	capex, opex, bias []float64
+	order             orderScratch // scratch of draw
+	stream            *streamState // streaming mode's sketches
+	streams           []uint64     // idHash per threat
+	only              int          // simulate this threat alone, or all when < 0
+	params            []uint64     // idHash per control
 }
 
 func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
@@ -409,10 +555,14 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	w.levels = make([]float64, 0, O)
 	w.level = make([]int, O)
 	scratch := max(O, 1<<maxClassControls)
-	w.segMean = make([]float64, scratch)
-	w.segExp = make([]float64, scratch)
+	w.seg = make([]poissonDist, scratch)
 	w.sums = make([][3]float64, scratch)
-	w.scratch = make([]float64, cfg.Years)
+	w.buf = make([]float64, O*chunkYears)
+	if f.harm != nil {
+		w.hbuf = make([]float64, O*chunkYears)
+	}
+	w.paramDraw = -1
+	w.capex, w.opex, w.bias = make([]float64, C), make([]float64, C), make([]float64, C)
 	for _, t := range f.m.Threats {
 		w.streams = append(w.streams, idHash("threat", t.ID))
 	}
@@ -422,7 +572,8 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	return w
 }
 
-// drawParams draws draw d's parameters and sets the loss coefficients.
+// drawParams draws draw d's parameters and sets the loss coefficients; with
+// s not nil it also stores the draw's control costs in s.
 func (w *worker) drawParams(s *Sim, d int) {
 	f := w.f
 	reseed(&w.pcg, w.seed, streamParam, idHash("rates", ""), uint64(d))
@@ -466,7 +617,7 @@ func (w *worker) drawParams(s *Sim, d int) {
 		w.harmValue = h.deaths.Rand(w.r) * h.qalys.Rand(w.r) * h.value
 		w.kfull = h.kfull.Rand(w.r)
 	}
-	capex, opex, bias := s.Capex[d], s.Opex[d], s.Bias[d]
+	capex, opex, bias := w.capex, w.opex, w.bias
 	for c := range f.controls {
 		cd := &f.controls[c]
 		reseed(&w.pcg, w.seed, streamParam, w.params[c], uint64(d))
@@ -484,6 +635,11 @@ func (w *worker) drawParams(s *Sim, d int) {
 				1 - e.freq.Rand(w.r), 1 - e.spread.Rand(w.r), 1 - e.dur.Rand(w.r), 1 - e.fixed.Rand(w.r),
 			}
 		}
+	}
+	if s != nil {
+		copy(s.Capex[d], capex)
+		copy(s.Opex[d], opex)
+		copy(s.Bias[d], bias)
 	}
 	for t := range f.threats {
 		for o, p := range w.options {
@@ -504,43 +660,73 @@ func (w *worker) drawParams(s *Sim, d int) {
 	}
 }
 
-// draw simulates outer draw d into s.
+// draw simulates outer draw d into s, chunk by chunk.
 func (w *worker) draw(s *Sim, d int) {
-	w.drawParams(s, d)
-	base := d * w.years
-	for o := range s.Loss {
-		clear(s.Loss[o][base : base+w.years])
-		if s.Harm != nil {
-			clear(s.Harm[o][base : base+w.years])
-		}
+	for c := range s.chunks {
+		w.unit(s, d, c)
+	}
+	if s.chunks > 1 {
+		s.finishDraw(d, &w.order)
+	}
+}
+
+// unit simulates chunk c of draw d into s: every threat's events of the
+// chunk's years from the streams (seed, events, threat, d, c), summed per
+// option in the worker's buffer, then copied out. When the draw is a single
+// chunk it also sets the draw's mean and 95th percentile.
+func (w *worker) unit(s *Sim, d, c int) {
+	if w.paramDraw != d {
+		w.drawParams(nil, d)
+		w.paramDraw = d
+	}
+	if c == 0 {
+		copy(s.Capex[d], w.capex)
+		copy(s.Opex[d], w.opex)
+		copy(s.Bias[d], w.bias)
+	}
+	y0 := c * chunkYears
+	ny := min(chunkYears, s.Years-y0)
+	O := len(w.options)
+	clear(w.buf[:O*chunkYears])
+	if w.hbuf != nil {
+		clear(w.hbuf[:O*chunkYears])
 	}
 	for t := range w.f.threats {
 		if w.only >= 0 && t != w.only {
 			continue
 		}
-		reseed(&w.pcg, w.seed, streamEvents, w.streams[t], uint64(d))
+		reseed(&w.pcg, w.seed, streamEvents, w.streams[t], uint64(d), uint64(c))
 		if w.f.threats[t].aggregate {
-			w.threatAggregate(s, t, base)
+			w.threatAggregate(t, ny)
 		} else {
-			w.threatEvents(s, t, base)
+			w.threatEvents(t, ny)
 		}
 	}
-	for o := range s.Loss {
-		row := s.Loss[o][base : base+w.years]
-		var sum float64
-		for _, x := range row {
-			sum += x
+	base := d*s.Years + y0
+	k := d*s.chunks + c
+	if s.stream != nil {
+		w.addChunk(s, d, c, y0, ny)
+	}
+	for o := range O {
+		row := w.buf[o*chunkYears : o*chunkYears+ny]
+		if s.stream == nil {
+			copy(s.Loss[o][base:base+ny], row)
 		}
-		s.DrawMean[o][d] = sum / float64(w.years)
-		if s.Harm != nil {
-			var h float64
-			for _, x := range s.Harm[o][base : base+w.years] {
-				h += x
+		s.chunkSum[o][k] = sumOf(row)
+		if w.hbuf != nil {
+			h := w.hbuf[o*chunkYears : o*chunkYears+ny]
+			if s.stream == nil {
+				copy(s.Harm[o][base:base+ny], h)
 			}
-			s.HarmDrawMean[o][d] = h / float64(w.years)
+			s.harmSum[o][k] = sumOf(h)
 		}
-		copy(w.scratch, row)
-		s.DrawP95[o][d] = selectK(w.scratch, quantileIndex(0.95, w.years))
+		if s.chunks == 1 {
+			s.DrawMean[o][d] = s.chunkSum[o][k] / float64(s.Years)
+			if s.HarmDrawMean != nil {
+				s.HarmDrawMean[o][d] = s.harmSum[o][k] / float64(s.Years)
+			}
+			s.DrawP95[o][d] = selectK(row, quantileIndex(0.95, s.Years))
+		}
 	}
 }
 
@@ -563,20 +749,20 @@ func (w *worker) yearRate(td *threatDists, lam float64) float64 {
 
 // threatEvents simulates threat t event by event, thinning each event by its
 // own uniform.
-func (w *worker) threatEvents(s *Sim, t, base int) {
+func (w *worker) threatEvents(t, years int) {
 	td := &w.f.threats[t]
 	orgs := w.f.m.Orgs
-	lam, expNeg := w.lam[t], w.expNeg[t]
+	lam := w.lam[t]
+	pd := newPoisson(lam)
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
-	loss, harm, ch := s.Loss, s.Harm, w.harmCoef(t)
-	for y := range w.years {
+	loss, harm, ch := w.buf, w.hbuf, w.harmCoef(t)
+	for y := range years {
 		var n int
 		if td.dispersion == 0 {
-			n = poisson(w.r, lam, expNeg)
+			n = pd.rand(w.r)
 		} else {
 			n = poisson(w.r, w.yearRate(td, lam), -1)
 		}
-		row := base + y
 		for range n {
 			u := w.r.Float64()
 			sp := min(posRand(&td.spread, w.r), orgs)
@@ -584,13 +770,13 @@ func (w *worker) threatEvents(s *Sim, t, base int) {
 			fx := posRand(&td.fixed, w.r)
 			for o := range mf {
 				if u < mf[o] {
-					loss[o][row] += ca[o]*sd + cb[o]*sp + cc[o]*fx
+					loss[o*chunkYears+y] += ca[o]*sd + cb[o]*sp + cc[o]*fx
 				}
 			}
 			if ch != nil {
 				for o := range mf {
 					if u < mf[o] {
-						harm[o][row] += ch[o] * sd
+						harm[o*chunkYears+y] += ch[o] * sd
 					}
 				}
 			}
@@ -615,14 +801,14 @@ const maxClassControls = 6
 // options are simulated. Each class's summed event components are drawn
 // (exactly up to 64 events, by approxSum beyond), and portfolio P takes
 // the classes that pass all its filters.
-func (w *worker) threatAggregate(s *Sim, t, base int) {
+func (w *worker) threatAggregate(t, years int) {
 	td := &w.f.threats[t]
 	if len(td.freqControls) > maxClassControls {
-		w.threatAggregateLevels(s, t, base)
+		w.threatAggregateLevels(t, years)
 		return
 	}
 	ca, cb, cc := w.ca[t], w.cb[t], w.cc[t]
-	harm, ch := s.Harm, w.harmCoef(t)
+	harm, ch := w.hbuf, w.harmCoef(t)
 	k := len(td.freqControls)
 	nc := 1 << k
 	for m := range nc {
@@ -635,8 +821,7 @@ func (w *worker) threatAggregate(s *Sim, t, base int) {
 				mu *= 1 - q
 			}
 		}
-		w.segMean[m] = mu
-		w.segExp[m] = math.Exp(-mu)
+		w.seg[m] = newPoisson(mu)
 	}
 	for o, p := range w.options {
 		mask := 0
@@ -647,14 +832,14 @@ func (w *worker) threatAggregate(s *Sim, t, base int) {
 		}
 		w.level[o] = mask
 	}
-	loss := s.Loss
-	for y := range w.years {
+	loss := w.buf
+	for y := range years {
 		g := 1.0
 		if td.dispersion > 0 {
 			g = w.yearRate(td, 1)
 		}
 		for m := range nc {
-			w.sums[m] = w.segment(td, w.segMean[m], w.segExp[m], g)
+			w.sums[m] = w.segment(td, &w.seg[m], g)
 		}
 		// Sum over supersets: sums[M] becomes the total of every class
 		// passing at least the filters in M.
@@ -667,30 +852,42 @@ func (w *worker) threatAggregate(s *Sim, t, base int) {
 				}
 			}
 		}
-		row := base + y
 		for o := range ca {
 			a := &w.sums[w.level[o]]
-			loss[o][row] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+			loss[o*chunkYears+y] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
 			if ch != nil {
-				harm[o][row] += ch[o] * a[0]
+				harm[o*chunkYears+y] += ch[o] * a[0]
 			}
 		}
 	}
 }
 
-// segment draws one split piece's event count, Poisson with mean mu·g, and
-// its summed components.
-func (w *worker) segment(td *threatDists, mu, expNeg, g float64) [3]float64 {
+// segment draws one split piece's event count, Poisson with mean pd's
+// times g, and its summed components.
+func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64 {
+	var n int
 	if g != 1 {
-		mu *= g
-		expNeg = -1
+		n = poisson(w.r, pd.lam*g, -1)
+	} else {
+		n = pd.rand(w.r)
 	}
-	n := poisson(w.r, mu, expNeg)
 	var sum [3]float64
 	if n > aggregateEvents {
 		return w.approxSum(td, float64(n))
 	}
 	orgs := w.f.m.Orgs
+	if td.spread.fixed && td.duration.fixed {
+		// Common for many small breaches (no outage): only the fixed cost
+		// varies from event to event.
+		sp := min(td.spread.value, orgs)
+		sum[0], sum[1] = float64(n)*sp*td.duration.value, float64(n)*sp
+		if td.fixed.fixed {
+			sum[2] = float64(n) * td.fixed.value
+		} else {
+			sum[2] = sumLognormal(w.r, n, td.fixed.mu, td.fixed.sigma)
+		}
+		return sum
+	}
 	for range n {
 		sp := min(posRand(&td.spread, w.r), orgs)
 		sum[0] += sp * posRand(&td.duration, w.r)
@@ -706,10 +903,10 @@ func (w *worker) segment(td *threatDists, mu, expNeg, g float64) [3]float64 {
 // below its own. It serves threats with more than maxClassControls
 // frequency-reducing controls; its random numbers depend on the set of
 // options simulated.
-func (w *worker) threatAggregateLevels(s *Sim, t, base int) {
+func (w *worker) threatAggregateLevels(t, years int) {
 	td := &w.f.threats[t]
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
-	harm, ch := s.Harm, w.harmCoef(t)
+	harm, ch := w.hbuf, w.harmCoef(t)
 	w.levels = append(w.levels[:0], mf...)
 	slices.Sort(w.levels)
 	w.levels = slices.Compact(w.levels)
@@ -718,30 +915,28 @@ func (w *worker) threatAggregateLevels(s *Sim, t, base int) {
 	}
 	prev := 0.0
 	for k, l := range w.levels {
-		w.segMean[k] = w.lam[t] * (l - prev)
-		w.segExp[k] = math.Exp(-w.segMean[k])
+		w.seg[k] = newPoisson(w.lam[t] * (l - prev))
 		prev = l
 	}
-	loss := s.Loss
-	for y := range w.years {
+	loss := w.buf
+	for y := range years {
 		g := 1.0
 		if td.dispersion > 0 {
 			g = w.yearRate(td, 1)
 		}
 		var acc [3]float64
 		for k := range w.levels {
-			sum := w.segment(td, w.segMean[k], w.segExp[k], g)
+			sum := w.segment(td, &w.seg[k], g)
 			for i := range acc {
 				acc[i] += sum[i]
 			}
 			w.sums[k] = acc
 		}
-		row := base + y
 		for o := range mf {
 			a := &w.sums[w.level[o]]
-			loss[o][row] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+			loss[o*chunkYears+y] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
 			if ch != nil {
-				harm[o][row] += ch[o] * a[0]
+				harm[o*chunkYears+y] += ch[o] * a[0]
 			}
 		}
 	}
@@ -765,10 +960,16 @@ func quantileIndex(p float64, n int) int {
 func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
 	var out [3]float64
 	rn := math.Sqrt(n)
-	z1 := w.r.NormFloat64()
-	z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*w.r.NormFloat64()
-	for i, z := range [2]float64{z1, z2} {
-		out[i] = shiftedGammaWH(n*td.mean[i], rn*td.sd[i], td.skew[i]/rn, z)
+	if td.sd[0] == 0 && td.sd[1] == 0 {
+		// Fixed outage components (none, for many small breaches): the
+		// sums are exact, and no normal is drawn for them.
+		out[0], out[1] = n*td.mean[0], n*td.mean[1]
+	} else {
+		z1 := w.r.NormFloat64()
+		z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*w.r.NormFloat64()
+		for i, z := range [2]float64{z1, z2} {
+			out[i] = shiftedGammaWH(n*td.mean[i], rn*td.sd[i], td.skew[i]/rn, z)
+		}
 	}
 	mean, sd, g := n*td.mean[2], rn*td.sd[2], td.skew[2]/rn
 	switch {

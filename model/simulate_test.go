@@ -318,7 +318,7 @@ func TestSummaryMatchesFullSort(t *testing.T) {
 			}
 		}
 		s := &Sim{Loss: [][]float64{x}, DrawMean: [][]float64{{0}}, workers: 1}
-		got := s.summarise(0, make([]float64, n))
+		got := s.summarise(0, new(orderScratch))
 		sorted := slices.Clone(x)
 		slices.Sort(sorted)
 		q := func(p float64) float64 { return sorted[quantileIndex(p, n)] }

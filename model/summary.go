@@ -2,7 +2,6 @@ package model
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -70,24 +69,32 @@ const (
 )
 
 // Summaries returns every option's summary, computing them once, in
-// parallel over the simulation's workers. The simulated losses themselves
-// are left in year order; each worker sorts a copy.
+// parallel over the simulation's workers. The simulated losses are only
+// read: order statistics come from bucket selection (see rankStats), with
+// no copy of any option's losses.
 func (s *Sim) Summaries() []Summary {
 	s.summariesOnce.Do(func() {
-		s.summaries = make([]Summary, len(s.Loss))
+		O := len(s.Options)
+		s.summaries = make([]Summary, O)
+		if s.stream != nil {
+			for o := range O {
+				s.summaries[o] = s.summariseStream(o)
+			}
+			return
+		}
 		var next atomic.Int64
 		var wg sync.WaitGroup
-		for range max(min(s.workers, len(s.Loss)), 1) {
+		for range max(min(s.workers, O), 1) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				scratch := make([]float64, len(s.Loss[0]))
+				var sc orderScratch
 				for {
 					o := int(next.Add(1) - 1)
-					if o >= len(s.Loss) {
+					if o >= O {
 						return
 					}
-					s.summaries[o] = s.summarise(o, scratch)
+					s.summaries[o] = s.summarise(o, &sc)
 				}
 			}()
 		}
@@ -96,18 +103,15 @@ func (s *Sim) Summaries() []Summary {
 	return s.summaries
 }
 
-// summarise returns option o's summary, ordering a copy of its losses in
-// scratch just enough to read every statistic (see orderForSummary).
-func (s *Sim) summarise(o int, scratch []float64) Summary {
-	n := len(s.Loss[o])
-	x := scratch[:n]
-	copy(x, s.Loss[o])
-	orderForSummary(x)
+// summarise returns option o's summary.
+func (s *Sim) summarise(o int, sc *orderScratch) Summary {
+	x := s.Loss[o]
+	n := len(x)
 	var sum Summary
-	sum.ALE, sum.ALESE = meanSE(s.DrawMean[o], s.Loss[o])
-	st := statsOf(x)
+	sum.ALE, sum.ALESE = meanSE(s.DrawMean[o], x)
+	st := sc.stats(x)
 	sum.P50, sum.P90, sum.P95, sum.P99, sum.TVaR95 = st[0], st[1], st[2], st[3], st[4]
-	sum.Max = x[n-1]
+	sum.Max = st[nStats]
 	for i, p := range lecLevels {
 		if p*float64(n) < 10 {
 			break
@@ -115,7 +119,7 @@ func (s *Sim) summarise(o int, scratch []float64) Summary {
 		sum.LEC = append(sum.LEC, LECPoint{Exceedance: p, Loss: st[5+i]})
 	}
 	// Batch means: the same statistics on batches of draws (or of years,
-	// with a single draw), reusing x.
+	// with a single draw).
 	B, per := 20, s.Years
 	if s.Draws > 1 {
 		B = min(B, s.Draws)
@@ -126,10 +130,8 @@ func (s *Sim) summarise(o int, scratch []float64) Summary {
 	var acc, acc2 [nStats]float64
 	for b := range B {
 		lo, hi := b*units/B*per, (b+1)*units/B*per
-		m := copy(x, s.Loss[o][lo:hi])
-		orderForSummary(x[:m])
-		bs := statsOf(x[:m])
-		for i, v := range bs {
+		bs := sc.stats(x[lo:hi])
+		for i, v := range bs[:nStats] {
 			acc[i] += v
 			acc2[i] += v * v
 		}
@@ -152,44 +154,24 @@ func (s *Sim) summarise(o int, scratch []float64) Summary {
 	return sum
 }
 
-// statsOf returns, from x ordered by orderForSummary, P50, P90, P95, P99,
-// TVaR95 and the loss at each LEC level.
-func statsOf(x []float64) [nStats]float64 {
+// stats returns x's P50, P90, P95, P99, TVaR95, the loss at each LEC
+// level, and last its maximum, leaving x unchanged.
+func (sc *orderScratch) stats(x []float64) [nStats + 1]float64 {
 	n := len(x)
-	var st [nStats]float64
-	st[0] = x[quantileIndex(0.50, n)]
-	st[1] = x[quantileIndex(0.90, n)]
-	st[2] = x[quantileIndex(0.95, n)]
-	st[3] = x[quantileIndex(0.99, n)]
-	tail := x[n-tailCount(0.95, n):]
-	var t float64
-	for _, v := range tail {
-		t += v
-	}
-	st[4] = t / float64(len(tail))
+	var ranks [nStats + 1]int
+	ranks[0] = quantileIndex(0.50, n)
+	ranks[1] = quantileIndex(0.90, n)
+	ranks[2] = quantileIndex(0.95, n)
+	ranks[3] = quantileIndex(0.99, n)
 	for i, p := range lecLevels {
-		st[5+i] = x[quantileIndex(1-p, n)]
+		ranks[5+i] = quantileIndex(1-p, n)
 	}
+	ranks[nStats] = n - 1
+	var st [nStats + 1]float64
+	k := tailCount(0.95, n)
+	// ranks[4] is a placeholder for TVaR95, filled from the top-k sum.
+	st[4] = sc.rankStats(x, ranks[:], st[:], k) / float64(k)
 	return st
-}
-
-// orderForSummary partially orders x so that x[quantileIndex(p, n)] holds
-// the p-quantile for p = 0.5, 0.8 and 0.9, and the worst 5% of years (from
-// the 95th percentile up) are sorted: every statistic of a Summary reads
-// from those places. Successive selections on shrinking ranges and one sort
-// of the tail cost about a tenth of sorting everything.
-func orderForSummary(x []float64) {
-	n := len(x)
-	lo := 0
-	for _, p := range []float64{0.5, 0.8, 0.9} {
-		k := quantileIndex(p, n)
-		selectK(x[lo:], k-lo)
-		lo = k
-	}
-	t := min(quantileIndex(0.95, n), n-tailCount(0.95, n))
-	t = max(t, lo)
-	selectK(x[lo:], t-lo)
-	slices.Sort(x[t:])
 }
 
 // tailCount is the number of years in the worst 1−p of n, at least one.
@@ -229,6 +211,19 @@ func meanVar(x []float64) (mean, variance float64) {
 // Exceedance returns the fraction of option o's simulated years with a loss
 // above x.
 func (s *Sim) Exceedance(o int, x float64) float64 {
+	if s.stream != nil { // within the sketch's resolution
+		k := s.stream.all[o]
+		var above int64
+		for j, c := range k.counts {
+			if min(bucketValue(k.off+j), k.max) > x {
+				above += c
+			}
+		}
+		if x < 0 {
+			above += k.zeros
+		}
+		return float64(above) / float64(k.n())
+	}
 	var k int
 	for _, v := range s.Loss[o] {
 		if v > x {

@@ -69,6 +69,7 @@ func aboutText(r *Report) []string {
 		portfolioText(r),
 		socialText(r),
 		sensitivityText(r),
+		healthText(r),
 		limitsText(r),
 		provenanceText(r),
 		"Where the numbers come from. The Inputs sheet lists every input as used, with its sources; the Sources sheet lists the publications. " +

@@ -44,6 +44,9 @@ type Batch struct {
 	// of Shards, holding the scenarios whose Index−1 is Shard−1 modulo
 	// Shards.
 	Shard, Shards int
+	// Host is the machine that ran a part (empty for a whole run), so that
+	// merge can say where a missing or repeated shard ran.
+	Host string
 	// Rows are the scenarios that ran, in Index order; Errors the problems
 	// of those that did not, in Index order.
 	Rows   []BatchRow
@@ -389,7 +392,7 @@ func WriteBatch(w io.Writer, b *Batch) (err error) {
 	}()
 	bb := &batchBook{f: f, st: map[int]int{}, cur: b.currency()}
 	bb.do(f.SetSheetName("Sheet1", batchSummary))
-	for _, s := range []string{batchChart, batchErrors, batchAbout} {
+	for _, s := range []string{batchChart, batchErrors, batchAbout, batchCheck} {
 		_, err := f.NewSheet(s)
 		bb.do(err)
 	}
@@ -397,7 +400,9 @@ func WriteBatch(w io.Writer, b *Batch) (err error) {
 	bb.summary(b)
 	bb.chart(b)
 	bb.errors(b)
-	bb.about(b)
+	lines := checkLines(b)
+	bb.about(b, resultsDigest(lines))
+	bb.check(lines)
 	if bb.err != nil {
 		return bb.err
 	}
@@ -478,14 +483,6 @@ func (bb *batchBook) summary(b *Batch) {
 	}
 }
 
-// batchAxisFmt is the number format of the chart's money axis: the
-// positive half of cur's format, "£"#,##0. (It is cut by length, not at
-// the ";", which a symbol may hold.)
-func batchAxisFmt(cur currency) string {
-	f := cur.numFmt() // pos;[Red]-pos
-	return f[:(len(f)-len(";[Red]-"))/2]
-}
-
 func batchCell(col, row int) string {
 	s, _ := excelize.CoordinatesToCellName(col, row)
 	return s
@@ -524,20 +521,35 @@ func (bb *batchBook) chart(b *Batch) {
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}},
 		}
 	}
-	cs := []excelize.ChartSeries{series("ALE (£/yr)", "000000"), series("Best NPV (£)", "0072B2")}
+	// Two charts, one measure each: the expected annual loss (a yearly
+	// amount), then the NPVs (present values over the horizon).
+	millions := slices.ContainsFunc(b.Rows[:n], func(r BatchRow) bool { return r.ALE >= 10e6 })
+	prices := strings.TrimSpace(b.Currency + " " + b.PriceYear + " prices")
+	npv := []excelize.ChartSeries{series("Best NPV (£)", "0072B2")}
 	if slices.ContainsFunc(b.Rows[:n], func(r BatchRow) bool { return r.Portfolio != nil }) {
-		cs = append(cs, series("Portfolio NPV (£)", "009E73"))
+		npv = append(npv, series("Portfolio NPV (£)", "009E73"))
 	}
-	bb.do(f.AddChart(s, "A3", &excelize.Chart{
-		Type:   excelize.Bar,
-		Series: cs,
-		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(
-			"Expected annual loss and NPV by scenario (%s, %s)", bb.cur.unit(), strings.TrimSpace(b.Currency+" "+b.PriceYear+" prices"))}}},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: batchAxisFmt(bb.cur)}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 900, Height: uint(max(320, 22*n*len(cs)/2+160))},
-	}))
+	h := func(k int) uint { return uint(max(280, 22*n*k+140)) }
+	for _, c := range []struct {
+		at, title string
+		series    []excelize.ChartSeries
+		legend    string
+	}{
+		{"A3", "Expected annual loss with no new controls, by scenario (%s a year, %s)", []excelize.ChartSeries{series("ALE (£/yr)", "000000")}, "none"},
+		{batchCell(1, 3+int(h(1))/20+2), "NPV of the best control and of the portfolio, by scenario (%s, %s)", npv, "bottom"},
+	} {
+		bb.do(f.AddChart(s, c.at, &excelize.Chart{
+			Type:   excelize.Bar,
+			Series: c.series,
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(c.title, bb.cur.unit(), prices)}}},
+			// Scenario names sit at the low end of the axis, clear of
+			// bars that run left of zero.
+			XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}, TickLabelPosition: excelize.ChartTickLabelLow},
+			YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: bb.cur.axisFmt(millions)}},
+			Legend:    excelize.ChartLegend{Position: c.legend},
+			Dimension: excelize.ChartDimension{Width: 900, Height: h(len(c.series))},
+		}))
+	}
 }
 
 // batchErrorsHead is the Errors sheet's header.
@@ -583,9 +595,11 @@ const (
 	batchAboutMetric    = "Ranking metric"
 	batchAboutTotal     = "Scenarios in the input"
 	batchAboutPart      = "Part"
+	batchAboutHost      = "Host"
+	batchAboutResults   = "Results SHA-256"
 )
 
-func (bb *batchBook) about(b *Batch) {
+func (bb *batchBook) about(b *Batch, results string) {
 	if bb.err != nil {
 		return
 	}
@@ -620,6 +634,12 @@ func (bb *batchBook) about(b *Batch) {
 		{batchAboutMetric, b.Metric},
 		{batchAboutTotal, b.Total},
 		{batchAboutPart, part},
+	}...)
+	if b.Host != "" {
+		rows = append(rows, [2]any{batchAboutHost, b.Host})
+	}
+	rows = append(rows, [][2]any{
+		{batchAboutResults, results},
 		{"Scenarios run", len(b.Rows)},
 		{"Scenarios failed", b.Failed()},
 		{},
@@ -629,6 +649,8 @@ func (bb *batchBook) about(b *Batch) {
 			"capex and opex × Cost ×; only the controls allowed. Every control is appraised alone against the baseline on common random numbers; " +
 			"with a budget, the best portfolio within it is chosen by exact search and appraised on the same simulated events."},
 		{"Intervals", "5% and 95% are the 5th and 95th percentiles across outer draws of the uncertain inputs; ALE SE is the Monte Carlo standard error."},
+		{"Results digest", "Results SHA-256 is a digest of every Summary and Errors cell and of the lines above that say what was run (the hidden Check sheet holds one per row, column and line). " +
+			"cybercba merge recomputes it and refuses a part changed after it was written, naming the cell."},
 	}...)
 	f, s := bb.f, batchAbout
 	bb.do(f.SetColWidth(s, "A", "A", 24))
@@ -686,9 +708,12 @@ func ReadBatch(r io.Reader, name string) (b *Batch, err error) {
 		return nil, bad("no About sheet: not a cybercba results workbook")
 	}
 	about := map[string]string{}
-	for _, r := range rows {
+	aboutRow := map[string]int{}
+	for k, r := range rows {
 		if len(r) >= 2 {
-			about[r[0]] = r[1]
+			if _, dup := about[r[0]]; !dup {
+				about[r[0]], aboutRow[r[0]] = r[1], k+1
+			}
 		}
 	}
 	var errs []error
@@ -710,6 +735,7 @@ func ReadBatch(r io.Reader, name string) (b *Batch, err error) {
 	str(batchAboutScope, &b.Scope)
 	str(batchAboutObjective, &b.Objective)
 	str(batchAboutMetric, &b.Metric)
+	str(batchAboutHost, &b.Host)
 	num(batchAboutDraws, &b.Draws)
 	num(batchAboutYears, &b.Years)
 	num(batchAboutTotal, &b.Total)
@@ -731,6 +757,9 @@ func ReadBatch(r io.Reader, name string) (b *Batch, err error) {
 		return nil, err
 	}
 	if b.Errors, err = readBatchErrors(f, name); err != nil {
+		return nil, err
+	}
+	if err := verifyBatch(f, name, b, about[batchAboutResults], aboutRow); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -832,7 +861,7 @@ func MergeBatches(parts []*Batch, names []string) (*Batch, error) {
 			bad(i, "amounts in %q, but %s has them in %q: parts written with different currency symbols cannot be merged", a, names[0], b)
 		}
 		if prev, dup := shards[p.Shard]; dup {
-			bad(i, "shard %d of %d again (also %s)", p.Shard, p.Shards, names[prev])
+			bad(i, "shard %d of %d again (also %s)%s", p.Shard, p.Shards, names[prev], batchRanOn(p, parts[prev], names[prev]))
 		}
 		shards[p.Shard] = i
 	}
@@ -841,11 +870,11 @@ func MergeBatches(parts []*Batch, names []string) (*Batch, error) {
 	}
 	for s := 1; s <= n; s++ {
 		if _, ok := shards[s]; !ok {
-			errs = append(errs, fmt.Errorf("shard %d of %d is missing", s, n))
+			errs = append(errs, fmt.Errorf("shard %d of %d is missing: no part holds it (it is Slurm array task %d, or Kubernetes completion index %d, of an array counted from 0)", s, n, s-1, s-1))
 		}
 	}
 	out := *first
-	out.Shard, out.Shards, out.Rows, out.Errors = 0, 0, nil, nil
+	out.Shard, out.Shards, out.Host, out.Rows, out.Errors = 0, 0, "", nil, nil
 	where := map[int]int{} // scenario → part
 	for i, p := range parts {
 		out.Generated = batchLatest(out.Generated, p.Generated)
@@ -886,6 +915,22 @@ func MergeBatches(parts []*Batch, names []string) (*Batch, error) {
 	slices.SortStableFunc(out.Rows, func(a, b BatchRow) int { return cmp.Compare(a.Index, b.Index) })
 	slices.SortStableFunc(out.Errors, func(a, b BatchError) int { return cmp.Compare(a.Index, b.Index) })
 	return &out, nil
+}
+
+// batchRanOn says where and when two copies of a shard ran, if their parts
+// record it.
+func batchRanOn(p, prev *Batch, prevName string) string {
+	if p.Host == "" && prev.Host == "" {
+		return ""
+	}
+	on := func(b *Batch) string {
+		h := b.Host
+		if h == "" {
+			h = "an unrecorded host"
+		}
+		return fmt.Sprintf("%s at %s", h, b.Generated.UTC().Format(time.RFC3339))
+	}
+	return fmt.Sprintf(": this copy ran on %s, the one in %s on %s; keep one", on(p), prevName, on(prev))
 }
 
 func batchLatest(a, b time.Time) time.Time {

@@ -114,8 +114,8 @@ func TestWriteBatch(t *testing.T) {
 	t.Parallel()
 	b := testBatch()
 	sheets := batchSheets(t, writeBatchBytes(t, b))
-	if got, want := len(sheets), 4; got != want {
-		t.Errorf("%d sheets; want %d (Summary, Chart, Errors, About)", got, want)
+	if got, want := len(sheets), 5; got != want {
+		t.Errorf("%d sheets; want %d (Summary, Chart, Errors, About and the hidden Check)", got, want)
 	}
 	sum := sheets[batchSummary]
 	if len(sum) != len(b.Rows)+1 {
@@ -185,15 +185,32 @@ func TestWriteBatchChart(t *testing.T) {
 		}
 		return true
 	})
-	if charts != 1 {
-		t.Errorf("%d charts; want 1", charts)
+	// One measure a chart: the ALE on the first, the NPVs on the second.
+	if charts != 2 {
+		t.Fatalf("%d charts; want 2", charts)
+	}
+	col := func(head string) string {
+		c := batchCol(batchColumnIndex(head))
+		return "Summary!$" + c + "$2:$" + c + "$5"
+	}
+	for chart, refs := range map[string][]string{
+		"xl/charts/chart1.xml": {"Summary!$B$2:$B$5", col("ALE (£/yr)")},
+		"xl/charts/chart2.xml": {"Summary!$B$2:$B$5", col("Best NPV (£)"), col("Portfolio NPV (£)")},
+	} {
+		b, _ := f.Pkg.Load(chart)
+		xml, _ := b.([]byte)
+		for _, want := range refs {
+			if !strings.Contains(string(xml), want) {
+				t.Errorf("%s does not refer to %s", chart, want)
+			}
+		}
+		if strings.Contains(string(xml), "[Red]") {
+			t.Errorf("%s: an axis shows negatives in red", chart)
+		}
 	}
 	b, _ := f.Pkg.Load("xl/charts/chart1.xml")
-	xml := string(b.([]byte))
-	for _, want := range []string{"Summary!$B$2:$B$5", "Summary!$O$2:$O$5", "Portfolio NPV"} {
-		if !strings.Contains(xml, want) && !strings.Contains(xml, strings.ReplaceAll(want, "Portfolio NPV", "Summary!$AI$1")) {
-			t.Errorf("chart does not refer to %s", want)
-		}
+	if strings.Contains(string(b.([]byte)), col("Best NPV (£)")) {
+		t.Error("the ALE chart also draws the NPV")
 	}
 }
 
@@ -374,7 +391,7 @@ func TestBatchCurrencySymbol(t *testing.T) {
 	}
 	chart, _ := f.Pkg.Load("xl/charts/chart1.xml")
 	xml := html.UnescapeString(string(chart.([]byte)))
-	for _, want := range []string{"by scenario (€, GBP 2024-25 prices)", `formatCode=""€"#,##0"`} {
+	for _, want := range []string{"by scenario (€ a year, GBP 2024-25 prices)", `formatCode=""€"#,##0`} {
 		if !strings.Contains(xml, want) {
 			t.Errorf("chart does not hold %s", want)
 		}

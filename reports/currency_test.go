@@ -132,9 +132,13 @@ func TestFiguresInCurrency(t *testing.T) {
 // Inputs (whose units are the caller's, here in pounds).
 func TestWorkbookInCurrency(t *testing.T) {
 	t.Parallel()
-	const want = `"€"#,##0;[Red]-"€"#,##0`
 	for _, get := range []func() (*Report, error){typical, social, sensitive, chosenNPV} {
-		f, _ := openBook(t, inEuros(t, get))
+		r := inEuros(t, get)
+		want := moneyFmtOf(r)
+		if !strings.Contains(want, `"€"`) {
+			t.Fatalf("money format %s is not in euros", want)
+		}
+		f, _ := openBook(t, r)
 		for _, cell := range []string{"B7", "B10"} { // ALE, P95 SE
 			id, err := f.GetCellStyle(sheetSummary, cell)
 			if err != nil {

@@ -1,10 +1,13 @@
 package reports
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"image/color"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -14,7 +17,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/cybercba/cybercba/reports/format"
@@ -33,6 +35,34 @@ type Figure struct {
 
 	plot *plot.Plot
 	key  key
+	// tiles, when set, are drawn instead of plot: a grid of panels under
+	// the title, with shared axis labels and a note (see drawTiles).
+	tiles      [][]*plot.Plot
+	tileLabels [2]string
+	tileNote   string
+
+	// data is the table the figure draws, a header row first, written by
+	// WriteCSV.
+	data [][]string
+}
+
+// WriteCSV writes the numbers the figure draws to w as CSV, a header row
+// first, so that an analyst can restyle the figure in their own tool.
+// Amounts are in the report's currency and price year, unrounded.
+func (f Figure) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(f.data); err != nil {
+		return fmt.Errorf("%s.csv: %w", f.Name, err)
+	}
+	return nil
+}
+
+// csvNum writes x for a CSV file in full precision: "" for NaN or ±Inf.
+func csvNum(x float64) string {
+	if !finite(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 // formats are the image formats a Figure is written in.
@@ -64,25 +94,45 @@ func ParseFormats(s string) ([]string, error) {
 }
 
 // Write writes the figure to w in the given format: "png" (at 200 dpi),
-// "svg" or "pdf" (both with the fonts embedded, so they look the same on
-// any machine).
+// "svg" (text as text in Liberation Sans, falling back to the metrically
+// identical Arial, then any sans-serif font, so the file stays small) or
+// "pdf" (Liberation Sans embedded as a UTF-8 font, subset to the glyphs
+// used, so "£" and "−" print and copy as themselves).
 func (f Figure) Write(w io.Writer, format string) error {
 	var c vg.CanvasWriterTo
 	switch format {
 	case "png":
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(f.W, f.H), vgimg.UseDPI(pngDPI))}
 	case "svg":
-		c = vgsvg.NewWith(vgsvg.UseWH(f.W, f.H), vgsvg.EmbedFonts(true))
+		c = vgsvg.NewWith(vgsvg.UseWH(f.W, f.H), vgsvg.EmbedFonts(false))
 	case "pdf":
-		c = vgpdf.New(f.W, f.H)
+		c = newPDFCanvas(f.W, f.H)
 	default:
 		return fmt.Errorf("%s: unknown format %q (want one of %s)", f.Name, format, strings.Join(formats, ", "))
 	}
 	f.draw(draw.New(c))
-	if _, err := c.WriteTo(w); err != nil {
+	var err error
+	if format == "svg" {
+		var buf bytes.Buffer
+		if _, err = c.WriteTo(&buf); err == nil {
+			_, err = w.Write(svgFontFallback(buf.Bytes()))
+		}
+	} else {
+		_, err = c.WriteTo(w)
+	}
+	if err != nil {
 		return fmt.Errorf("%s.%s: %w", f.Name, format, err)
 	}
 	return nil
+}
+
+// svgFontFallback rewrites the font family gonum's SVG canvas names,
+// "Liberation Sans", as a list that ends in fonts every reader has:
+// Arial and Helvetica have Liberation Sans's widths, so text laid out for
+// one fits the others.
+func svgFontFallback(svg []byte) []byte {
+	return bytes.ReplaceAll(svg, []byte("font-family:Liberation Sans;"),
+		[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
 }
 
 // draw draws the plot on c inside a margin, with its key and caption
@@ -100,6 +150,10 @@ func (f Figure) draw(c draw.Canvas) {
 		band.Max.Y = c.Min.Y + h
 		f.key.draw(band)
 		c.Min.Y += h + margin
+	}
+	if f.tiles != nil {
+		f.drawTiles(c)
+		return
 	}
 	f.plot.Draw(c)
 }
@@ -184,7 +238,7 @@ func Figures(r *Report) ([]Figure, error) {
 	}
 	var figs []Figure
 	for _, build := range []func(*Report, []option) (Figure, bool, error){
-		lecFigure, histogramFigure, rankingFigure, socialFigure, frontierFigure, tornadoFigure, calibrationFigure,
+		lecFigure, histogramFigure, rankingFigure, buildUpFigure, socialFigure, frontierFigure, tornadoFigure, calibrationFigure,
 	} {
 		f, ok, err := build(r, opts)
 		if err != nil {
@@ -196,6 +250,14 @@ func Figures(r *Report) ([]Figure, error) {
 			f.H += captionRoom(f.Caption)
 			figs = append(figs, f)
 		}
+	}
+	health, err := healthFigures(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range health {
+		f.H += captionRoom(f.Caption)
+		figs = append(figs, f)
 	}
 	return figs, nil
 }
@@ -308,6 +370,28 @@ func figureCaption(r *Report) string {
 		default:
 			lines = append(lines, cur)
 			cur = part
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
+}
+
+// wrap breaks s at spaces into lines no wider than w in style sty. A word
+// wider than w alone is clipped to fit.
+func wrap(s string, sty text.Style, w vg.Length) string {
+	var lines []string
+	var cur string
+	for _, word := range strings.Fields(s) {
+		for sty.Width(word) > w && utf8.RuneCountInString(word) > 1 {
+			word = clip(word, utf8.RuneCountInString(word)-1)
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case sty.Width(cur+" "+word) <= w:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
 		}
 	}
 	return strings.Join(append(lines, cur), "\n")

@@ -17,6 +17,9 @@ type option struct {
 	// label names the option for a reader, e.g. "C3 Immutable backups";
 	// short is its ID, "Baseline" or "Recommended".
 	label, short string
+	// name is label unclipped: "R-C1 Every trust: MFA on remote, admin,
+	// cloud and supplier access".
+	name string
 	// loss holds the simulated annual losses, in year order: draws outer
 	// draws of years years each.
 	loss         []float64
@@ -38,11 +41,12 @@ func options(r *Report) ([]option, error) {
 	}
 	an := r.Analysis
 	sim := an.Sim
-	opts := []option{{label: "Baseline (no new controls)", short: "Baseline", loss: sim.Loss[0], draws: sim.Draws, years: sim.Years, sum: an.Baseline}}
+	opts := []option{{label: "Baseline (no new controls)", name: "Baseline (no new controls)", short: "Baseline", loss: sim.Loss[0], draws: sim.Draws, years: sim.Years, sum: an.Baseline}}
 	for _, i := range an.Ranking.Order {
 		res := &an.Results[i]
 		opts = append(opts, option{
 			label:  controlLabel(r.Model, res),
+			name:   controlName(r.Model, res),
 			short:  strings.Join(res.Controls, "+"),
 			loss:   sim.Loss[res.Option],
 			draws:  sim.Draws,
@@ -54,6 +58,7 @@ func options(r *Report) ([]option, error) {
 	if rec := an.Recommended; rec != nil {
 		opts = append(opts, option{
 			label:  recommendedLabel(rec),
+			name:   recommendedLabel(rec),
 			short:  "Recommended",
 			loss:   an.RecommendedSim.Loss[rec.Option],
 			draws:  an.RecommendedSim.Draws,
@@ -143,16 +148,21 @@ func checkChoice(m *model.Model, what string, ch model.Choice, res *model.Result
 // controlLabel returns "ID Name" for a single control's result, clipped to
 // maxLabel characters.
 func controlLabel(m *model.Model, res *model.Result) string {
+	return clip(controlName(m, res), maxLabel)
+}
+
+// controlName returns "ID Name" for a single control's result.
+func controlName(m *model.Model, res *model.Result) string {
 	c := m.Controls[res.Portfolio[0]]
-	return clip(strings.TrimSpace(c.ID+" "+c.Name), maxLabel)
+	return strings.TrimSpace(c.ID + " " + c.Name)
 }
 
 // recommendedLabel names the recommended portfolio by its controls' IDs.
 func recommendedLabel(rec *model.Result) string {
 	ids := strings.Join(rec.Controls, "+")
-	s := fmt.Sprintf("All recommended (%d controls: %s)", len(rec.Controls), ids)
+	s := fmt.Sprintf("Recommended portfolio (%d controls: %s)", len(rec.Controls), ids)
 	if len(rec.Controls) == 1 {
-		s = "All recommended (1 control: " + ids + ")"
+		s = "Recommended portfolio (1 control: " + ids + ")"
 	}
 	return clip(s, 2*maxLabel)
 }

@@ -25,26 +25,31 @@ const lecPoints = 500
 // single control and the recommended portfolio, and the risk tolerance if
 // the report has one. Each curve is the full empirical exceedance of the
 // simulated years, read at lecPoints probabilities log-spaced from 1 down
-// to 1/n. A pale band behind the baseline shows its Monte Carlo error,
-// ±1.96 standard errors by batch means (see exceedance), where a batch
-// holds enough years to measure it. It is omitted when no simulated year
-// has a loss.
+// to 1/n, and drawn only down to the smallest probability whose Monte
+// Carlo error can be measured (see runsSE): below it a curve is a
+// staircase of a handful of simulated years. A pale band behind the
+// baseline shows that error, ±1.96 standard errors by batch means (see
+// exceedance). The y axis gives return periods ("1 in 100 years"); a
+// vertical line marks the calibration incident (WannaCry) replayed in the
+// report's prices. It is omitted when no simulated year has a loss.
 func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 	an := r.Analysis
+	cur := currencyOf(r)
 	n := len(opts[0].loss)
-	// The y axis reaches the decade holding 1/n, kept within [1e-6, 1e-2].
-	ymin := min(max(math.Floor(lg(1/float64(n))), -6), -2)
-	ps := exceedanceGrid(1, max(1/float64(n), math.Pow10(int(ymin))), lecPoints)
+	// The grid reaches the decade holding 1/n, kept within [1e-6, 1e-2].
+	floorP := math.Pow10(int(min(max(math.Floor(lg(1/float64(n))), -6), -2)))
+	ps := exceedanceGrid(1, max(1/float64(n), floorP), lecPoints)
 
 	type curve struct {
 		name string
 		sty  draw.LineStyle
+		vals []float64
 		xys  plotter.XYs
 	}
 	curves := []curve{{name: "Baseline (no new controls)", sty: line(black)}}
 	src := []option{opts[0]}
 	if len(an.Results) > 0 {
-		curves = append(curves, curve{name: "Best single control: " + opts[1].label, sty: line(blue, 7, 3)})
+		curves = append(curves, curve{name: "Best single control: " + clip(opts[1].name, 2*maxLabel), sty: line(blue, 7, 3)})
 		src = append(src, opts[1])
 	}
 	if an.Recommended != nil {
@@ -54,6 +59,8 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 	var sc exceedanceScratch
 	// The baseline's loss and its standard error at each p.
 	base, se := exceedance(src[0].loss, src[0].draws, src[0].years, ps, &sc)
+	end := tailEnd(ps, se, n)
+	ps, base, se = ps[:end], base[:end], se[:end]
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := range curves {
 		vals := base
@@ -64,6 +71,7 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 				vals[k] = lossAt(sc.runs, p)
 			}
 		}
+		curves[i].vals = vals
 		for k, p := range ps {
 			if v := vals[k]; v > 0 {
 				curves[i].xys = append(curves[i].xys, plotter.XY{X: lg(v), Y: lg(p)})
@@ -97,11 +105,20 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 	for _, pt := range tol {
 		lo, hi = min(lo, pt.X), max(hi, pt.X)
 	}
+	ref, refOK := incidentNow(r)
+	if refOK {
+		lo, hi = min(lo, lg(ref)), max(hi, lg(ref))
+	}
 
 	title := "Loss exceedance: " + scopeName(r)
-	p := newPlot(title, "Annual loss ("+prices(r)+"), log scale", "Annual exceedance probability")
-	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
-	p.Y.Tick.Marker = logTicks{Label: probText}
+	xLabel := "Annual loss (" + prices(r) + "), log scale"
+	pEnd := ps[len(ps)-1]
+	if pEnd > 1/float64(n) {
+		xLabel += "\ncurves end at " + returnPeriod(pEnd) + ": too few simulated years lie beyond"
+	}
+	p := newPlot(title, xLabel, "Chance in a year of a larger loss")
+	p.X.Tick.Marker = logTicks{Label: cur.tick}
+	p.Y.Tick.Marker = logTicks{Label: returnPeriod}
 	p.Add(newGrid())
 	var k key
 	band := samplingBand(ps, base, se, math.Pow10(int(math.Floor(lo))-1))
@@ -132,9 +149,105 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 		p.Add(l)
 		k.add("Risk tolerance", l)
 	}
+	if refOK {
+		v := &vline{x: lg(ref), LineStyle: draw.LineStyle{Color: vermillion, Width: 1.5, Dashes: []vg.Length{2, 2}}}
+		p.Add(v)
+		k.add(incidentRefLabel(r, ref), v)
+	}
 	p.X.Min, p.X.Max = math.Floor(lo), math.Ceil(hi)
-	p.Y.Min, p.Y.Max = ymin, 0
-	return Figure{Name: "lec", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	p.Y.Min, p.Y.Max = math.Floor(lg(pEnd)), 0
+
+	data := [][]string{{"Exceedance probability", "Return period (years)", "Baseline annual loss (" + prices(r) + ")", "Baseline: standard error"}}
+	for _, c := range curves[1:] {
+		data[0] = append(data[0], c.name+": annual loss")
+	}
+	for i, p := range ps {
+		row := []string{csvNum(p), csvNum(1 / p), csvNum(base[i]), csvNum(se[i])}
+		for _, c := range curves[1:] {
+			row = append(row, csvNum(c.vals[i]))
+		}
+		data = append(data, row)
+	}
+	return Figure{Name: "lec", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
+}
+
+// tailEnd returns how many of the exceedance probabilities ps (falling) a
+// loss exceedance curve is drawn at: those down to the last whose standard
+// error se is known, where each batch holds at least two years beyond it.
+// When no point has one (a sample too small for batches), the curve stops
+// where ten simulated years of n lie beyond.
+func tailEnd(ps, se []float64, n int) int {
+	for i := len(ps) - 1; i > 0; i-- {
+		if finite(se[i]) {
+			return i + 1
+		}
+	}
+	i := len(ps)
+	for i > 1 && ps[i-1]*float64(n) < 10 {
+		i--
+	}
+	return i
+}
+
+// returnPeriod writes an annual exceedance probability as a return
+// period: "every year", "1 in 2 years", "1 in 1,000 years".
+func returnPeriod(p float64) string {
+	if p >= 1 {
+		return "every year"
+	}
+	return format.ReturnPeriod(roundSig(1/p, 2)) + " years"
+}
+
+// incidentNow returns the calibration incident's modelled cost, the mean of
+// its replay, restated in the report's prices (the fitted rates' deflator,
+// DailyNow/Daily), and whether the report has one.
+func incidentNow(r *Report) (float64, bool) {
+	fit := r.Calibration.Fit
+	if !(fit.Daily > 0) || !(fit.Replay.Mean > 0) || !finite(fit.DailyNow) {
+		return 0, false
+	}
+	v := fit.Replay.Mean * fit.DailyNow / fit.Daily
+	return v, finite(v) && v > 0
+}
+
+// incidentRefLabel names the reference line of the calibration incident:
+// "WannaCry (2017) replayed in 2024-25 prices: £119m".
+func incidentRefLabel(r *Report, v float64) string {
+	name := shortName(r.Calibration.Incident)
+	if name == "" {
+		name = "Calibration incident"
+	}
+	if y := yearIn(r.Calibration.Incident); y != "" {
+		name += " (" + y + ")"
+	}
+	at := " replayed"
+	if r.PriceYear != "" {
+		at += " in " + r.PriceYear + " prices"
+	}
+	return name + at + ": " + currencyOf(r).text(v)
+}
+
+// yearIn returns the first four-digit year (1900–2099) in s, or "".
+func yearIn(s string) string {
+	for i := 0; i+4 <= len(s); i++ {
+		y := s[i : i+4]
+		if (y[:2] == "19" || y[:2] == "20") && isDigits(y[2:]) &&
+			(i == 0 || !isDigit(s[i-1])) && (i+4 == len(s) || !isDigit(s[i+4])) {
+			return y
+		}
+	}
+	return ""
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // samplingBand returns the band loss ± 1.96·SE around a loss exceedance
@@ -172,9 +285,11 @@ const histogramBinsPerDecade = 10
 // histogramFigure plots the histogram of the baseline's simulated annual
 // losses in log-spaced bins, with its ALE and 95th percentile marked. Years
 // without loss cannot sit on a log axis: the x label gives their share.
-// Bins run from the decade holding the 0.1th percentile of the positive
-// losses (smaller losses join the first bin) to the decade above the
-// largest. It is omitted when no simulated year has a loss.
+// Bins, a tenth of a decade wide, run from the decade holding the 0.1th
+// percentile of the positive losses (smaller losses join the first bin) to
+// the decade above the largest; the axis is fitted to the bins that hold
+// years, with one empty bin either side. It is omitted when no simulated
+// year has a loss.
 func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 	base := opts[0]
 	var pos []float64
@@ -200,8 +315,22 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 		bins[min(max(i, 0), nb-1)].Weight += 100 / n
 	}
 	var top float64
-	for _, b := range bins {
+	first, last := nb, -1
+	for i, b := range bins {
 		top = max(top, b.Weight)
+		if b.Weight > 0 {
+			first, last = min(first, i), i
+		}
+	}
+	xlo, xhi := bins[first].Min-1.0/histogramBinsPerDecade, bins[last].Max+1.0/histogramBinsPerDecade
+	for _, v := range []float64{base.sum.ALE, base.sum.P95} {
+		if v > 0 && finite(v) {
+			xlo, xhi = min(xlo, lg(v)-0.5/histogramBinsPerDecade), max(xhi, lg(v)+0.5/histogramBinsPerDecade)
+		}
+	}
+	data := [][]string{{"Bin from (" + prices(r) + ")", "Bin to", "Share of simulated years (%)"}}
+	for _, b := range bins[first : last+1] {
+		data = append(data, []string{csvNum(math.Pow(10, b.Min)), csvNum(math.Pow(10, b.Max)), csvNum(b.Weight)})
 	}
 
 	title := "Annual loss with no new controls: " + scopeName(r)
@@ -211,7 +340,7 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	p := newPlot(title, xLabel, "Share of simulated years (%)")
 	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
-	p.Y.Tick.Marker = linearTicks{Label: format.Number}
+	p.Y.Tick.Marker = niceTicks{N: 5, Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
 	p.Add(newGrid())
 	h := &plotter.Histogram{Bins: bins, FillColor: skyBlue, LineStyle: draw.LineStyle{Color: color.White, Width: 0.5}}
 	p.Add(h)
@@ -235,26 +364,33 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 		p.Add(l)
 		k.add(m.name, l)
 	}
-	p.X.Min, p.X.Max = lo, hi
+	p.X.Min, p.X.Max = xlo, xhi
 	p.Y.Min, p.Y.Max = 0, 1.1*top
-	return Figure{Name: "histogram", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	return Figure{Name: "histogram", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // rankingFigure plots each control's mean NPV with its 90% interval across
-// outer draws, best first from the top, against a zero line. It is omitted
-// when the model has no controls.
+// outer draws, best first from the top, against a zero line. Each control
+// is named in full, wrapped onto as many lines as it needs in the left
+// rankLabelShare of the width. It is omitted when the model has no
+// controls.
 func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	an := r.Analysis
 	n := len(an.Results)
 	if n == 0 {
 		return Figure{}, false, nil
 	}
+	cur := currencyOf(r)
 	names := make([]string, n)
 	var means plotter.XYs
 	var bars []interval
+	data := [][]string{{"Rank", "Control", "NPV mean (" + prices(r) + ")", "NPV 5th percentile", "NPV 95th percentile"}}
+	sty := textStyle(tickSize)
+	lines := 1
 	for k, o := range opts[1 : n+1] {
 		y := float64(n - 1 - k)
-		names[n-1-k] = o.label
+		names[n-1-k] = wrap(o.name, sty, rankLabelShare*figWidth)
+		lines = max(lines, strings.Count(names[n-1-k], "\n")+1)
 		npv := o.result.NPV
 		if finite(npv.Mean) {
 			means = append(means, plotter.XY{X: npv.Mean, Y: y})
@@ -262,14 +398,15 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 		if finite(npv.Lo) && finite(npv.Hi) {
 			bars = append(bars, interval{y: y, lo: npv.Lo, hi: npv.Hi})
 		}
+		data = append(data, []string{fmt.Sprint(k + 1), o.name, csvNum(npv.Mean), csvNum(npv.Lo), csvNum(npv.Hi)})
 	}
 	title := "Net present value of each control: " + scopeName(r)
 	if m := r.Settings.Metric; m != "" {
 		title = "Controls ranked by " + m + ": " + scopeName(r)
 	}
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
-	p := newPlot(title, xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
+	p := newPlot(fitTitle(title), xLabel, "")
+	p.X.Tick.Marker = linearTicks{Label: cur.tick}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -289,16 +426,25 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	span := p.X.Max - p.X.Min
 	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-	h := max(figHeight, vg.Length(0.3*float64(n)+1.8)*vg.Inch)
-	return Figure{Name: "ranking", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p}, true, nil
+	// Each row is tall enough for its label's lines and a gap.
+	row := max(0.3*vg.Inch, vg.Length(lines)*sty.Font.Size*1.2+0.06*vg.Inch)
+	h := max(figHeight, vg.Length(n)*row+1.8*vg.Inch)
+	return Figure{Name: "ranking", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, data: data}, true, nil
 }
+
+// rankLabelShare is the most of a ranking figure's width its control names
+// take.
+const rankLabelShare = 0.48
 
 // calibrationFigure plots the replay of the calibration incident and of
 // each hold-out incident: the model's 90% interval, median and mean for
-// one incident, against the reported or observed cost. It is omitted when
-// the report has neither a calibration nor hold-outs.
+// one incident, against the reported or observed cost, all in the report's
+// prices (the calibration incident's own figures restated with the fit's
+// deflator), each incident named with its place and year. It is omitted
+// when the report has neither a calibration nor hold-outs.
 func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 	cal := r.Calibration
+	cur := currencyOf(r)
 	type row struct {
 		name     string
 		replay   replayStats
@@ -310,14 +456,21 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 		if name == "" {
 			name = "Calibration incident"
 		}
-		rows = append(rows, row{clip(shortName(name), maxLabel-9) + " (fitted)", statsOf(rp), cal.Target})
+		// The fit's deflator restates the incident in the report's prices.
+		f := 1.0
+		if cal.Fit.Daily > 0 && cal.Fit.DailyNow > 0 {
+			f = cal.Fit.DailyNow / cal.Fit.Daily
+		}
+		st := statsOf(rp)
+		st.p5, st.p50, st.p95, st.mean = f*st.p5, f*st.p50, f*st.p95, f*st.mean
+		rows = append(rows, row{incidentName(name, "fitted"), st, f * cal.Target})
 	}
 	for _, h := range cal.Holdouts {
-		name := shortName(h.Name)
+		name := h.Name
 		if name == "" {
 			name = h.ID
 		}
-		rows = append(rows, row{clip(name, maxLabel), statsOf(h.Replay), h.Observed})
+		rows = append(rows, row{incidentName(name, "hold-out"), statsOf(h.Replay), h.Observed})
 	}
 	if len(rows) == 0 {
 		return Figure{}, false, nil
@@ -328,10 +481,12 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 	var med, mean, obs plotter.XYs
 	var obsLabels []string
 	lo, hi := math.Inf(1), math.Inf(-1)
+	data := [][]string{{"Incident", "Model P5 (" + prices(r) + ")", "Model median", "Model P95", "Model mean", "Reported or observed cost"}}
 	for i, rw := range rows {
 		y := float64(n - 1 - i)
 		names[n-1-i] = rw.name
 		s := rw.replay
+		data = append(data, []string{strings.ReplaceAll(rw.name, "\n", ", "), csvNum(s.p5), csvNum(s.p50), csvNum(s.p95), csvNum(s.mean), csvNum(rw.observed)})
 		if s.p5 > 0 && s.p95 > s.p5 {
 			bars = append(bars, interval{y: y, lo: lg(s.p5), hi: lg(s.p95)})
 			lo, hi = min(lo, s.p5), max(hi, s.p95)
@@ -345,7 +500,7 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 		}
 		if rw.observed > 0 && finite(rw.observed) {
 			obs = append(obs, plotter.XY{X: lg(rw.observed), Y: y})
-			obsLabels = append(obsLabels, currencyOf(r).text(rw.observed))
+			obsLabels = append(obsLabels, cur.text(rw.observed))
 			lo, hi = min(lo, rw.observed), max(hi, rw.observed)
 		}
 	}
@@ -354,10 +509,7 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 	}
 
 	title := "Outage-cost calibration and hold-out incidents"
-	xLabel := "Cost of one incident (" + currencyOf(r).unit() + "), log scale"
-	if cal.PriceYear != "" && r.PriceYear != "" {
-		xLabel += fmt.Sprintf("\nfitted incident in %s prices, hold-outs in %s prices", cal.PriceYear, r.PriceYear)
-	}
+	xLabel := "Cost of one incident (" + prices(r) + "), log scale"
 	p := newPlot(title, xLabel, "")
 	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
 	g := newGrid()
@@ -406,7 +558,7 @@ func calibrationFigure(r *Report, _ []option) (Figure, bool, error) {
 	p.NominalY(names...)
 	p.X.Min, p.X.Max = decades(lo, hi)
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.2
-	return Figure{Name: "calibration", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	return Figure{Name: "calibration", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // replayStats are the figures of one incident replay that the calibration
@@ -415,6 +567,28 @@ type replayStats struct{ p5, p50, p95, mean float64 }
 
 func statsOf(rp model.Replay) replayStats {
 	return replayStats{p5: rp.P5, p50: rp.P50, p95: rp.P95, mean: rp.Mean}
+}
+
+// incidentName names an incident on two lines: its short name, then where
+// and when and its role. "Synnovis pathology, SE London, June 2024 (Qilin
+// ransomware)" as a hold-out becomes "Synnovis pathology\nSE London, 2024,
+// hold-out": the parts after the first comma, a part holding a year cut
+// to the year.
+func incidentName(s, role string) string {
+	parts := strings.Split(s, ",")
+	head := shortName(parts[0])
+	var rest []string
+	for _, p := range parts[1:] {
+		p = strings.TrimSpace(p)
+		if y := yearIn(p); y != "" {
+			p = y
+		}
+		if p != "" {
+			rest = append(rest, p)
+		}
+	}
+	rest = append(rest, role)
+	return head + "\n" + strings.Join(rest, ", ")
 }
 
 // shortName returns a name up to its first comma or bracket:

@@ -312,7 +312,15 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		// and the empty portfolio sit on the axis.
 		p.Y.Min = 0
 	}
-	return Figure{Name: "frontier", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Budget (" + perYear(r) + ")", "Spend", objectiveName(pa.Objective) + " (as searched)", "Interval P5", "Interval P95", "Controls"}}
+	for _, fp := range pa.Frontier {
+		lo, hi, ok := objectiveInterval(pa.Objective, fp.Result)
+		if !ok {
+			lo, hi = math.NaN(), math.NaN()
+		}
+		data = append(data, []string{csvNum(fp.Budget), csvNum(spend(kind, fp.Choice)), csvNum(fp.Choice.Objective), csvNum(lo), csvNum(hi), strings.Join(fp.Choice.Controls, "+")})
+	}
+	return Figure{Name: "frontier", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // chosenLabel labels the chosen portfolio on the plot: "chosen: " and its
@@ -391,6 +399,9 @@ const (
 // sensitivity analysis.
 func sheetList(r *Report) []string {
 	var extra []string
+	if r.Decision != nil && len(r.Decision.BuildUp) > 0 {
+		extra = append(extra, sheetBuildUp)
+	}
 	if hasSocial(r) {
 		extra = append(extra, sheetSocial)
 	}
@@ -403,6 +414,7 @@ func sheetList(r *Report) []string {
 	if r.Sensitivity != nil {
 		extra = append(extra, sheetSensitivity)
 	}
+	extra = append(extra, healthSheets(r)...)
 	at := slices.Index(sheets, sheetRanking) + 1
 	return slices.Concat(sheets[:at], extra, sheets[at:])
 }
@@ -604,16 +616,19 @@ func (b *book) frontier(r *Report) {
 			MajorGridLines: true,
 			Minimum:        new(0.0),
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)},
 			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: xTitle}}},
 		},
 		YAxis: excelize.ChartAxis{
 			MajorGridLines: true,
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)},
 			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: objectiveName(pa.Objective) + " (" + b.cur.unit() + ")"}}},
 		},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 900, Height: 520},
 	}))
+	b.patchChart(straightScatter)
+	// The note beside the table stays out of print.
+	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), last+30)
 }

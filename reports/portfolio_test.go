@@ -309,10 +309,17 @@ func TestWorkbookPortfolio(t *testing.T) {
 					t.Errorf("Portfolio %q = %v; want %v", label, x, want)
 				}
 			}
+			// The Summary names one recommendation: the analysis's.
 			summary := labelled(t, f)
-			label := "Best portfolio within £300k a year"
-			if want := controlsText(ch, ", "); summary[label] != want {
-				t.Errorf("Summary %q = %q; want %q", label, summary[label], want)
+			want := "none"
+			if rec := r.Analysis.Recommended; rec != nil {
+				want = strings.Join(rec.Controls, ", ")
+			}
+			if got := summary["Recommended portfolio"]; got != want {
+				t.Errorf("Summary's recommended portfolio = %q; want %q", got, want)
+			}
+			if _, ok := summary["Best portfolio within £300k a year"]; ok {
+				t.Errorf("the Summary names a second set beside the recommendation")
 			}
 		})
 	}
@@ -450,7 +457,9 @@ func frontierChart(t *testing.T, b []byte) string {
 // number formats of the portfolio sheets.
 func TestWorkbookPortfolioLayout(t *testing.T) {
 	t.Parallel()
-	f, _ := openBook(t, report(t, chosenNPV))
+	r := report(t, chosenNPV)
+	money := moneyFmtOf(r)
+	f, _ := openBook(t, r)
 	for sheet, rows := range map[string]int{sheetPortfolio: 2, sheetFrontier: 1} {
 		p, err := f.GetPanes(sheet)
 		if err != nil {
@@ -468,12 +477,12 @@ func TestWorkbookPortfolioLayout(t *testing.T) {
 	for _, tt := range []struct {
 		sheet, cell, format string
 	}{
-		{sheetFrontier, "A2", currency("£").numFmt()},  // budget
-		{sheetFrontier, "E2", currency("£").numFmt()},  // objective
-		{sheetFrontier, "H2", currency("£").numFmt()},  // NPV 95%
-		{sheetFrontier, "L2", fmtRatio},                // BCR
-		{sheetFrontier, "M2", fmtPct},                  // P(NPV>0)
-		{sheetPortfolio, "B4", currency("£").numFmt()}, // the yearly budget
+		{sheetFrontier, "A2", money},    // budget
+		{sheetFrontier, "E2", money},    // objective
+		{sheetFrontier, "H2", money},    // NPV 95%
+		{sheetFrontier, "L2", fmtRatio}, // BCR
+		{sheetFrontier, "M2", fmtPct},   // P(NPV>0)
+		{sheetPortfolio, "B4", money},   // the yearly budget
 	} {
 		id, err := f.GetCellStyle(tt.sheet, tt.cell)
 		if err != nil {

@@ -31,8 +31,13 @@ type Report struct {
 	// Inputs lists every input number as used; Sources every source.
 	Inputs  []Input
 	Sources []Source
-	// Portfolio, if set, is the best portfolio under a budget and the
-	// efficient frontier.
+	// Decision, if set, is the whole decision: the recommendation, its
+	// build-up, what it leaves out and its weak point; Explain its
+	// sentences as the terminal prints them.
+	Decision *model.Decision
+	Explain  Explanation
+	// Portfolio, if set, is the recommended portfolio (under the budget,
+	// when one is given) and the efficient frontier.
 	Portfolio *model.PortfolioAnalysis
 	// Reproduce, if set, is recorded on a Reproduce sheet, for `cybercba
 	// reproduce`.
@@ -40,6 +45,9 @@ type Report struct {
 	// Sensitivity, if set, is the tornado, switching values and value of
 	// information of the run's decision.
 	Sensitivity *model.Sensitivity
+	// Health, if set, is the health-economic views of the social view
+	// (healtheconomics.go).
+	Health *model.HealthEconomics
 	// RiskTolerance, if set, is drawn on the loss exceedance curve: the
 	// largest exceedance probability the organisation accepts at each loss.
 	RiskTolerance []model.LECPoint

@@ -2,9 +2,13 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,11 +46,12 @@ const (
 
 // writeReproduce writes the Reproduce sheet: a note, the digest, the
 // arguments (one per column), the figures (name, value), and the dataset
-// one line per row in column A.
-func writeReproduce(f *excelize.File, rp *Reproduction) error {
+// one line per row in column A. It returns the last row of the figures,
+// the end of what is printed.
+func writeReproduce(f *excelize.File, rp *Reproduction) (int, error) {
 	s := SheetReproduce
 	if _, err := f.NewSheet(s); err != nil {
-		return err
+		return 0, err
 	}
 	set := func(col, row int, v any) error {
 		name, err := excelize.CoordinatesToCellName(col, row)
@@ -76,6 +81,7 @@ func writeReproduce(f *excelize.File, rp *Reproduction) error {
 		do(set(2, row, fg[1])) // text, so no digit is lost
 		row++
 	}
+	printed := row - 1
 	row++
 	do(set(1, row, "Dataset (YAML)"))
 	row++
@@ -84,14 +90,14 @@ func writeReproduce(f *excelize.File, rp *Reproduction) error {
 		row++
 	}
 	if row > excelize.TotalRows {
-		return fmt.Errorf("%s: the dataset has too many lines for a sheet", s)
+		return 0, fmt.Errorf("%s: the dataset has too many lines for a sheet", s)
 	}
 	do(f.SetColWidth(s, "A", "A", 60))
 	do(f.SetColWidth(s, "B", "B", 30))
 	if len(errs) > 0 {
-		return errs[0]
+		return 0, errs[0]
 	}
-	return nil
+	return printed, nil
 }
 
 // Limits on the reports ReadReproduction opens.
@@ -212,4 +218,173 @@ func (rp *Reproduction) EditedInputs(want []Input) []string {
 		}
 	}
 	return out
+}
+
+// unchecked lists the sheets CompareWorkbooks and WorkbookDigest leave out:
+// the About sheet's prose (which carries the digest) and the Reproduce
+// record (checked on its own).
+var unchecked = map[string]bool{sheetAbout: true, SheetReproduce: true}
+
+// CheckedSheets returns the sheets of f that CompareWorkbooks and
+// WorkbookDigest cover, in the workbook's order: every sheet a reader sees
+// figures on.
+func CheckedSheets(f *excelize.File) []string {
+	var out []string
+	for _, s := range f.GetSheetList() {
+		if !unchecked[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// WorkbookDigest returns the SHA-256 (hex) of every cell of f's checked
+// sheets as stored (raw values, full precision), sheet by sheet, row by
+// row: a quick check that nothing a reader sees was edited since the run.
+// Numbers enter it as excelize reads them, to 15 significant digits;
+// CompareWorkbooks compares them in full.
+func WorkbookDigest(f *excelize.File) (string, error) {
+	h := sha256.New()
+	for _, s := range CheckedSheets(f) {
+		rows, err := f.GetRows(s, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", s, err)
+		}
+		fmt.Fprintf(h, "sheet %q %d\n", s, len(rows))
+		for r, row := range rows {
+			for c, v := range row {
+				if v != "" {
+					fmt.Fprintf(h, "%d,%d %q\n", r+1, c+1, v)
+				}
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// aboutDigestPrefix starts the About sheet's line recording the results
+// digest.
+const aboutDigestPrefix = "Results digest (SHA-256 of every cell of the other sheets but Reproduce): "
+
+// RecordedDigest returns the results digest recorded on f's About sheet,
+// or "" if it has none.
+func RecordedDigest(f *excelize.File) string {
+	rows, err := f.GetRows(sheetAbout, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return ""
+	}
+	for _, row := range rows {
+		if len(row) > 0 && strings.HasPrefix(row[0], aboutDigestPrefix) {
+			d, _, _ := strings.Cut(strings.TrimPrefix(row[0], aboutDigestPrefix), ".")
+			return strings.TrimSpace(d)
+		}
+	}
+	return ""
+}
+
+// CellDiff is a cell whose value differs between a workbook as found and
+// the same workbook recomputed.
+type CellDiff struct {
+	Sheet, Cell string
+	// File is the cell as the file shows it, Recomputed as the recomputed
+	// workbook does (formatted, as a reader sees them); "" for a blank.
+	File, Recomputed string
+}
+
+func (d CellDiff) String() string {
+	show := func(s string) string {
+		if s == "" {
+			return "nothing"
+		}
+		return s
+	}
+	return fmt.Sprintf("%s!%s: the file says %s, the inputs give %s", sheetRef(d.Sheet), d.Cell, show(d.File), show(d.Recomputed))
+}
+
+// sheetRef quotes a sheet name for a cell reference when it needs it.
+func sheetRef(s string) string {
+	if strings.ContainsAny(s, " !'-()") {
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return s
+}
+
+// CompareWorkbooks compares every cell of every checked sheet of the
+// workbook file (its .xlsx bytes) with the same sheet of recomputed, by
+// the value stored, at full precision, and returns the cells that differ,
+// sheet by sheet in recomputed's order, row by row; a sheet only one of
+// them has is reported at its A1. The message shows each cell formatted as
+// a reader sees it. skip, if not nil, leaves out cells that may differ
+// honestly (when the run was made).
+func CompareWorkbooks(file, recomputed []byte, skip func(sheet, cell string) bool) ([]CellDiff, error) {
+	a, err := readRawBook(file)
+	if err != nil {
+		return nil, fmt.Errorf("reading the workbook: %w", err)
+	}
+	b, err := readRawBook(recomputed)
+	if err != nil {
+		return nil, fmt.Errorf("reading the recomputed workbook: %w", err)
+	}
+	fa, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		return nil, err
+	}
+	defer fa.Close()
+	fb, err := excelize.OpenReader(bytes.NewReader(recomputed))
+	if err != nil {
+		return nil, err
+	}
+	defer fb.Close()
+	var out []CellDiff
+	for _, s := range b.order {
+		if unchecked[s] {
+			continue
+		}
+		ca, ok := a.cells[s]
+		if !ok {
+			out = append(out, CellDiff{Sheet: s, Cell: "A1", File: "no such sheet", Recomputed: "the sheet " + s})
+			continue
+		}
+		cb := b.cells[s]
+		refs := map[string]bool{}
+		for r := range ca {
+			refs[r] = true
+		}
+		for r := range cb {
+			refs[r] = true
+		}
+		var diffs []CellDiff
+		for ref := range refs {
+			x, y := ca[ref], cb[ref]
+			if x == y || (skip != nil && skip(s, ref)) {
+				continue
+			}
+			dx, _ := fa.GetCellValue(s, ref)
+			dy, _ := fb.GetCellValue(s, ref)
+			if dx == dy || (isPlainNumber(dx) && isPlainNumber(dy)) {
+				// The same to the eye, or shown without a format: the
+				// stored values say more.
+				dx, dy = x, y
+			}
+			diffs = append(diffs, CellDiff{Sheet: s, Cell: ref, File: dx, Recomputed: dy})
+		}
+		slices.SortFunc(diffs, func(p, q CellDiff) int {
+			pc, pr, _ := excelize.CellNameToCoordinates(p.Cell)
+			qc, qr, _ := excelize.CellNameToCoordinates(q.Cell)
+			return cmp.Or(cmp.Compare(pr, qr), cmp.Compare(pc, qc))
+		})
+		out = append(out, diffs...)
+	}
+	for _, s := range a.order {
+		if _, ok := b.cells[s]; !ok && !unchecked[s] {
+			out = append(out, CellDiff{Sheet: s, Cell: "A1", File: "the sheet " + s, Recomputed: "no such sheet"})
+		}
+	}
+	return out, nil
+}
+
+// isPlainNumber reports whether s is a number as written without a format.
+func isPlainNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }

@@ -45,12 +45,11 @@ func portfolioIDs(m *model.Model, p model.Portfolio, sep string) string {
 	return strings.Join(ids, sep)
 }
 
-// inputLabel names an input on a plot axis: its item without the words
-// "threat" and "control", and its field, clipped to fit:
-// "S1: rate", "N1 on S3: frequency reduction", "cost rates: recovery cost".
+// inputLabel names an input on a plot axis in words, in full, wrapped onto
+// lines that fit the axis's share of the figure: "Worm (worm): events a
+// year".
 func inputLabel(in model.Input) string {
-	item := strings.TrimPrefix(strings.TrimPrefix(in.Item, "threat "), "control ")
-	return clip(item+": "+in.Field, maxLabel+4)
+	return wrap(in.Name(), textStyle(tickSize), rankLabelShare*figWidth)
 }
 
 // fitTitle returns a plot title on one line if it fits the figure's width,
@@ -128,8 +127,19 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	}
 	p.X.Min, p.X.Max = xmin-0.04*span, xmax+0.04*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-	h := max(figHeight, vg.Length(0.26*float64(n)+1.9)*vg.Inch) + k.room()
-	return Figure{Name: "tornado", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k}, true, nil
+	lines := 1
+	for _, nm := range names {
+		lines = max(lines, strings.Count(nm, "\n")+1)
+	}
+	row := max(0.26*vg.Inch, vg.Length(lines)*tickSize*1.2+0.06*vg.Inch)
+	h := max(figHeight, vg.Length(n)*row+1.9*vg.Inch) + k.room()
+	data := [][]string{{"Input", "NPV with the input at P5 (" + prices(r) + ")", "NPV with the input at P95", "Central NPV"}}
+	for _, b := range tn.Bars {
+		if b.Swing() > 0 {
+			data = append(data, []string{strings.TrimSpace(b.Input.Item + ": " + b.Input.Field), csvNum(b.NPVLo), csvNum(b.NPVHi), csvNum(tn.Central)})
+		}
+	}
+	return Figure{Name: "tornado", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k, data: data}, true, nil
 }
 
 // tornadoRows returns the rows of the tornado figure: the tornadoTop
@@ -219,11 +229,11 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 // inputStyle returns the cell style of an input's values: a share for a
 // fraction or an uplift, money for a cost, a plain number otherwise.
 func (b *book) inputStyle(in model.Input) int {
-	switch {
-	case in.Unit == model.Share:
+	switch in.Unit {
+	case model.Share:
 		return b.st.pct
-	case in.Unit == model.Money:
-		return b.st.money
+	case model.Money:
+		return b.st.pounds
 	}
 	return b.st.value
 }
@@ -392,8 +402,8 @@ func (b *book) tornadoChart(r *Report, top, k int) {
 		}},
 		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf(
 			"Swing in NPV of %s from each input's P5 to its P95: the %d largest (%s)", decisionText(r), k, b.cur.unit())}}},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}, TickLabelPosition: excelize.ChartTickLabelLow},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 760, Height: uint(max(300, 30*k+120))},
 	}))

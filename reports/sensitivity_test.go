@@ -303,7 +303,7 @@ func TestWorkbookSensitivityLayout(t *testing.T) {
 		switch {
 		case strings.HasPrefix(field, "cut in"), field == "optimism bias":
 			want = fmtPct
-		case slices.Contains([]string{"lost output per organisation-day", "IT recovery cost per organisation", "cost per event", "capital cost", "yearly running cost"}, field):
+		case slices.Contains([]string{"cost per event", "capital cost", "yearly running cost", "lost output per organisation-day", "IT recovery cost per organisation"}, field):
 			want = currency("£").numFmt()
 		}
 		id, err := f.GetCellStyle(sheetSensitivity, cellName(col, top+1+k))

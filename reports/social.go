@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -112,7 +113,7 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 		var bars []interval
 		for i, s := range rows {
 			y := float64(n-1-i) + v.offset
-			names[n-1-i] = controlLabel(r.Model, s.res)
+			names[n-1-i] = wrap(controlName(r.Model, s.res), textStyle(tickSize), rankLabelShare*figWidth)
 			if s.socRnk != s.finRank {
 				names[n-1-i] += fmt.Sprintf("\n(social view: rank %d)", s.socRnk)
 			}
@@ -139,8 +140,19 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 	span := p.X.Max - p.X.Min
 	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-	h := max(figHeight, vg.Length(0.45*float64(n)+1.8)*vg.Inch) + k.room()
-	return Figure{Name: "ranking-social", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k}, true, nil
+	lines := 1
+	for _, nm := range names {
+		lines = max(lines, strings.Count(nm, "\n")+1)
+	}
+	row := max(0.45*vg.Inch, vg.Length(lines)*tickSize*1.2+0.1*vg.Inch)
+	h := max(figHeight, vg.Length(n)*row+1.8*vg.Inch) + k.room()
+	data := [][]string{{"Financial rank", "Social rank", "Control", "Financial NPV mean (" + prices(r) + ")", "Financial NPV P5", "Financial NPV P95", "Social NPV mean", "Social NPV P5", "Social NPV P95"}}
+	for _, s := range rows {
+		f, so := s.res.NPV, s.res.Social.NPV
+		data = append(data, []string{fmt.Sprint(s.finRank), fmt.Sprint(s.socRnk), controlName(r.Model, s.res),
+			csvNum(f.Mean), csvNum(f.Lo), csvNum(f.Hi), csvNum(so.Mean), csvNum(so.Lo), csvNum(so.Hi)})
+	}
+	return Figure{Name: "ranking-social", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, key: k, data: data}, true, nil
 }
 
 // pointRange is the key's thumbnail of a point with its interval: a bar
@@ -170,7 +182,7 @@ func (b *book) social(r *Report) {
 	}
 	cols := []column[row]{
 		{head: "ID", width: 8, value: func(s row) any { return s.ctl.ID }},
-		{head: "Control", width: 34, value: func(s row) any { return s.ctl.Name }},
+		{head: "Control", width: 34, style: st.text, value: func(s row) any { return s.ctl.Name }},
 		m("Financial NPV (£)", func(s row) float64 { return s.res.NPV.Mean }),
 		m("Financial NPV 5%", func(s row) float64 { return s.res.NPV.Lo }),
 		m("Financial NPV 95%", func(s row) float64 { return s.res.NPV.Hi }),
@@ -209,6 +221,9 @@ func (b *book) social(r *Report) {
 		b.set(s, 3, at, it.value, st.money)
 		b.set(s, 4, at, it.note, 0)
 	}
+	// The note beside the table stays out of print.
+	b.layout(s).labels = 2
+	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), last+3)
 }
 
 // socialText is the About paragraph on the social view, or "" when the
@@ -217,9 +232,17 @@ func socialText(r *Report) string {
 	if !hasSocial(r) {
 		return ""
 	}
+	qaly := "the value of a QALY"
+	if r.Model != nil && r.Model.Harm != nil && r.Model.Harm.ValuePerQALY > 0 {
+		qaly += " (" + currencyOf(r).text(r.Model.Harm.ValuePerQALY)
+		if r.PriceYear != "" {
+			qaly += " in " + r.PriceYear + " prices"
+		}
+		qaly += ", as the inputs give it)"
+	}
 	return "The social view (sheet Social and the ranking-social plot). Beside money, an outage harms patients: the model counts extra deaths " +
-		"per organisation-day of outage (scaled by the threat's intensity, as lost output is), the QALYs lost with each death, and the value of " +
-		"a QALY (the Green Book's £70,000), so that one event's harm is S·D·k_d·h·q·v. Harm is discounted at the Green Book's health rate " +
+		"per full-outage day (a day disrupted at intensity k_d counts as min(k_d/k_full, 1) of one), the QALYs lost with each death, and " +
+		qaly + ", so that one event's harm is S·D·min(k_d/k_full, 1)·h·q·v. Harm is discounted at the Green Book's health rate " +
 		"(1.5%, lower after year 30), money at the standard rate. A control's social NPV counts the present value of the harm it avoids as a " +
 		"benefit beside its financial one. The financial view stays calibrated on WannaCry's reported cost; the Social sheet shows where the " +
 		"two views rank controls differently or disagree on whether a control pays for itself."

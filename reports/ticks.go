@@ -39,15 +39,31 @@ func (c currency) numFmt() string {
 	return q + `#,##0;[Red]-` + q + `#,##0`
 }
 
+// millionsFmt is the spreadsheet number format of amounts in millions to
+// one decimal, negatives in red with a minus sign: "£"#,##0.0,,"m". The
+// cell keeps the exact amount; only its display is rounded.
+func (c currency) millionsFmt() string {
+	q := strings.ReplaceAll(string(c), `"`, "")
+	return `"` + q + `"#,##0.0,,"m";[Red]"−` + q + `"#,##0.0,,"m"`
+}
+
+// axisFmt is the number format of a chart's money axis: whole millions,
+// or whole amounts when millions is false, negatives with a minus sign
+// and never in red, which reads as an error on an axis.
+func (c currency) axisFmt(millions bool) string {
+	q := strings.ReplaceAll(string(c), `"`, "")
+	if millions {
+		return `"` + q + `"#,##0,,"m";"−` + q + `"#,##0,,"m";"` + q + `"0`
+	}
+	return `"` + q + `"#,##0;"−` + q + `"#,##0;"` + q + `"0`
+}
+
 // in rewrites a heading written in pounds in the currency: "NPV (£)"
 // becomes "NPV (€)" or "NPV (CHF)".
 func (c currency) in(s string) string { return strings.ReplaceAll(s, "£", c.unit()) }
 
 // roundSig rounds x to n significant figures.
 func roundSig(x float64, n int) float64 { return format.RoundSig(x, n) }
-
-// probText writes a probability as a plain decimal: 1, 0.1, 0.001, 0.0001.
-func probText(p float64) string { return format.Probability(p) }
 
 // unit is the symbol as a unit in a label or column head: "£", "CHF".
 func (c currency) unit() string { return format.Currency(c).Unit() }
@@ -56,8 +72,8 @@ func (c currency) unit() string { return format.Currency(c).Unit() }
 // tick at each power of ten and unlabelled ticks at 2–9 times it, each
 // labelled with the untransformed value. So that a short axis still has a
 // few labels and a long one no crowded labels, 2 and 5 times each power are
-// labelled too when the axis spans one decade, 3 times it when it spans
-// two, and every other power when it spans more than eight.
+// labelled too when the axis spans at most 1.2 decades, 3 times it when it
+// spans at most 2.5, and every other power when it spans more than eight.
 //
 // The figures plot log10 of their data on linear axes rather than use
 // plot.LogScale: gonum/plot v0.17.0 pads a log axis for its label as if the
@@ -74,7 +90,7 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 		return nil
 	}
 	e0, e1 := int(math.Floor(lo)), int(math.Ceil(hi))
-	span := e1 - e0
+	span, width := e1-e0, hi-lo
 	var ticks []plot.Tick
 	for e := e0; e <= e1; e++ {
 		for m := 1; m < 10; m++ {
@@ -85,8 +101,8 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 			tk := plot.Tick{Value: v}
 			switch {
 			case m == 1 && (span <= 8 || (e-e0)%2 == 0),
-				span <= 1 && (m == 2 || m == 5),
-				span == 2 && m == 3:
+				width <= 1.2 && (m == 2 || m == 5),
+				width > 1.2 && width <= 2.5 && m == 3:
 				tk.Label = t.Label(float64(m) * math.Pow10(e))
 			}
 			ticks = append(ticks, tk)
@@ -111,6 +127,40 @@ func (t linearTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 			ticks[i].Label = t.Label(ticks[i].Value)
 		}
+	}
+	return ticks
+}
+
+// niceTicks marks a linear axis with about n labelled ticks at a round
+// step (1, 2 or 5 times a power of ten), and an unlabelled tick halfway
+// between each pair.
+type niceTicks struct {
+	N     int
+	Label func(float64) string
+}
+
+// Ticks returns the ticks in [lo, hi].
+func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || t.N < 1 {
+		return nil
+	}
+	raw := (hi - lo) / float64(t.N)
+	p := math.Pow10(int(math.Floor(math.Log10(raw))))
+	// The round step nearest raw on a log scale.
+	step := p
+	for _, m := range []float64{2, 5, 10} {
+		if math.Abs(math.Log(m*p/raw)) < math.Abs(math.Log(step/raw)) {
+			step = m * p
+		}
+	}
+	var ticks []plot.Tick
+	for k := math.Ceil(lo / step * 2); k/2*step <= hi*(1+1e-12); k++ {
+		v := k / 2 * step
+		tk := plot.Tick{Value: v}
+		if int(k)%2 == 0 {
+			tk.Label = t.Label(roundSig(v, 12))
+		}
+		ticks = append(ticks, tk)
 	}
 	return ticks
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
@@ -87,32 +89,32 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 			err = fmt.Errorf("closing the workbook: %w", cerr)
 		}
 	}()
-	b := &book{f: f, cur: currencyOf(r)}
+	b := &book{f: f, cur: currencyOf(r), millions: inMillions(r), title: "Cost-benefit of cyber-security controls: " + scopeName(r)}
 	b.do(f.SetSheetName("Sheet1", sheetSummary))
 	for _, name := range sheetList(r)[1:] {
 		_, err := f.NewSheet(name)
 		b.do(err)
 	}
 	b.styles()
-	for _, name := range []string{sheetRanking, sheetPercentiles, sheetLECChart, sheetCalibration, sheetInputs, sheetSources, sheetAbout} {
-		b.landscape(name)
-	}
 	b.summary(r, opts)
 	b.ranking(r)
+	if r.Decision != nil && len(r.Decision.BuildUp) > 0 {
+		b.buildUp(r)
+	}
 	if hasSocial(r) {
-		b.landscape(sheetSocial)
 		b.social(r)
 	}
 	if pa := r.Portfolio; pa != nil {
 		b.portfolio(r)
 		if len(pa.Frontier) > 0 {
-			b.landscape(sheetFrontier)
 			b.frontier(r)
 		}
 	}
 	if r.Sensitivity != nil {
-		b.landscape(sheetSensitivity)
 		b.sensitivity(r)
+	}
+	if r.Health != nil {
+		b.health(r)
 	}
 	b.percentiles(opts)
 	b.lec(r, opts)
@@ -121,8 +123,11 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	b.sources(r)
 	b.about(r)
 	if r.Reproduce != nil {
-		b.do(writeReproduce(f, r.Reproduce))
+		last, err := writeReproduce(f, r.Reproduce)
+		b.do(err)
+		b.layout(SheetReproduce).area = "$A$1:$" + colName(max(2, 1+len(r.Reproduce.Args))) + fmt.Sprintf("$%d", last)
 	}
+	b.printSetup()
 	if b.err != nil {
 		return b.err
 	}
@@ -151,13 +156,25 @@ type book struct {
 	st styles
 	// cur is the currency of money cells, charts and headings.
 	cur currency
-	err error
+	// millions shows money results in millions (see inMillions).
+	millions bool
+	// title is printed in each page's footer.
+	title string
+	err   error
+	// layouts records each sheet's header rows and column widths, for
+	// its print setup.
+	layouts map[string]*sheetLayout
 }
 
 // styles are the cell styles, registered once and used by ID.
 type styles struct {
 	title, section, header, label, wrap, link int
 	money, pct, ratio, count, exceed, date    int
+	// pounds is a whole amount of money, for inputs and rates that must
+	// read exactly whatever the money style; seed a plain integer; period
+	// a return period, "1 in 1,000"; text a wrapped value; plain a cell
+	// of a table column without a style of its own.
+	pounds, seed, period, text, plain int
 	// value is a plain number: a rate, a number of days.
 	value int
 }
@@ -170,13 +187,31 @@ const (
 
 // Number formats.
 const (
-	fmtPct    = `0.0%`
-	fmtRatio  = `0.00`
-	fmtCount  = `#,##0`
-	fmtExceed = `0.00E+00`
+	fmtPct   = `0.0%`
+	fmtRatio = `0.00`
+	fmtCount = `#,##0`
+	// fmtExceed writes an exceedance probability as a percentage with
+	// the digits it needs: 50%, 0.10%, 0.0001%.
+	fmtExceed = `[>=0.01]0%;[>=0.0001]0.00%;0.0000%`
+	fmtSeed   = `0`
+	fmtPeriod = `"1 in "#,##0`
 	fmtDate   = `yyyy-mm-dd hh:mm "UTC"`
 	fmtValue  = `#,##0.00##`
 )
+
+// inMillions reports whether a report's money results read best in
+// millions: when the baseline's expected annual loss is £10m or more, as
+// for a region or a nation. The cells keep exact amounts either way.
+func inMillions(r *Report) bool { return r.Analysis.Baseline.ALE >= 10e6 }
+
+// moneyFmt is the number format of money results: millions to one
+// decimal, or whole amounts.
+func (b *book) moneyFmt() string {
+	if b.millions {
+		return b.cur.millionsFmt()
+	}
+	return b.cur.numFmt()
+}
 
 // do records err if it is the first.
 func (b *book) do(err error) {
@@ -192,8 +227,11 @@ func (b *book) styles() {
 		b.do(err)
 		return id
 	}
+	// Cells sit at the top of their row, level with a wrapped label or
+	// note beside them.
+	top := &excelize.Alignment{Vertical: "top"}
 	num := func(code string) int {
-		return style(&excelize.Style{CustomNumFmt: &code})
+		return style(&excelize.Style{CustomNumFmt: &code, Alignment: top})
 	}
 	b.st = styles{
 		title: style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Color: "1F4E79"}}),
@@ -205,10 +243,15 @@ func (b *book) styles() {
 		}),
 		section: style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "1F4E79"},
 			Border: []excelize.Border{{Type: "bottom", Color: "1F4E79", Style: 1}}}),
-		label:  style(&excelize.Style{Font: &excelize.Font{Bold: true}}),
+		label:  style(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top}),
 		wrap:   style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
 		link:   style(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}}),
-		money:  num(b.cur.numFmt()),
+		money:  num(b.moneyFmt()),
+		pounds: num(b.cur.numFmt()),
+		seed:   num(fmtSeed),
+		period: num(fmtPeriod),
+		text:   style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top", Horizontal: "left"}}),
+		plain:  style(&excelize.Style{Alignment: top}),
 		pct:    num(fmtPct),
 		ratio:  num(fmtRatio),
 		count:  num(fmtCount),
@@ -252,6 +295,7 @@ func (b *book) set(sheet string, col, row int, v any, style int) {
 
 // widths sets the widths of the columns from the first, in characters.
 func (b *book) widths(sheet string, widths ...float64) {
+	b.layout(sheet).widths = widths
 	for i, w := range widths {
 		col := colName(i + 1)
 		if b.err == nil {
@@ -265,20 +309,11 @@ func (b *book) freeze(sheet string, rows int) {
 	if b.err != nil {
 		return
 	}
+	b.layout(sheet).header = rows
 	b.do(b.f.SetPanes(sheet, &excelize.Panes{
 		Freeze: true, YSplit: rows, TopLeftCell: cellName(1, rows+1), ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: cellName(1, rows+1), ActiveCell: cellName(1, rows+1), Pane: "bottomLeft"}},
 	}))
-}
-
-// landscape prints a sheet across one landscape page wide.
-func (b *book) landscape(sheet string) {
-	if b.err != nil {
-		return
-	}
-	orient, wide, tall, fit := "landscape", 1, 0, true
-	b.do(b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &wide, FitToHeight: &tall}))
-	b.do(b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
 }
 
 // column is one column of a table sheet.
@@ -348,12 +383,42 @@ func writeRows[T any](b *book, sheet string, top int, cols []column[T], rows []T
 			}
 		}
 	}
+	// A row with wrapped text is made tall enough for it: LibreOffice
+	// keeps a row's height as written.
+	for i, row := range rows {
+		lines := 1.0
+		for _, c := range cols {
+			if c.style == b.st.text || c.style == b.st.wrap {
+				if v, ok := c.value(row).(string); ok {
+					lines = max(lines, textLines(v, c.width))
+				}
+			}
+		}
+		if lines > 1 && b.err == nil {
+			b.do(b.f.SetRowHeight(sheet, top+1+i, lines*lineHeight+2))
+		}
+	}
 	for j, c := range cols {
-		if c.style != 0 && c.styleOf == nil && len(rows) > 0 && b.err == nil {
-			b.do(b.f.SetCellStyle(sheet, cellName(j+1, top+1), cellName(j+1, last), c.style))
+		st := c.style
+		if st == 0 {
+			st = b.st.plain
+		}
+		if c.styleOf == nil && len(rows) > 0 && b.err == nil {
+			b.do(b.f.SetCellStyle(sheet, cellName(j+1, top+1), cellName(j+1, last), st))
 		}
 	}
 	return last
+}
+
+// textLines estimates the lines text takes wrapped in a column width
+// characters wide: about 1.2 characters of 11 pt text fit a unit of
+// width, less a little for the words that do not fill a line.
+func textLines(text string, width float64) float64 {
+	var lines float64
+	for l := range strings.SplitSeq(text, "\n") {
+		lines += max(1, math.Ceil(float64(utf8.RuneCountInString(l))/(1.15*width)))
+	}
+	return lines
 }
 
 // item is one row of a key–value sheet.
@@ -368,7 +433,24 @@ type item struct {
 // free row. An item without a label is a blank row; one with a label alone
 // is a section heading.
 func (b *book) items(sheet string, top int, items []item) int {
+	w := b.layout(sheet).widths
+	width := func(col int) float64 {
+		if col <= len(w) {
+			return w[col-1]
+		}
+		return 10
+	}
 	for _, it := range items {
+		lines := 1.0
+		if v, ok := it.value.(string); ok {
+			lines = textLines(v, width(2))
+		}
+		if it.note != "" {
+			lines = max(lines, textLines(it.note, width(3)))
+		}
+		if lines > 1 && b.err == nil {
+			b.do(b.f.SetRowHeight(sheet, top, lines*lineHeight+2))
+		}
 		switch {
 		case it.label != "" && it.value == nil && it.note == "":
 			b.set(sheet, 1, top, it.label, b.st.section)
@@ -376,7 +458,11 @@ func (b *book) items(sheet string, top int, items []item) int {
 			b.set(sheet, 1, top, it.label, b.st.label)
 		}
 		if it.value != nil {
-			b.set(sheet, 2, top, it.value, it.style)
+			st := it.style
+			if _, ok := it.value.(string); ok && st == 0 {
+				st = b.st.text
+			}
+			b.set(sheet, 2, top, it.value, st)
 		}
 		if it.note != "" {
 			b.set(sheet, 3, top, it.note, b.st.wrap)
@@ -397,7 +483,7 @@ func (b *book) summary(r *Report, opts []option) {
 		b.set(s, j+1, 2, h, st.header)
 	}
 	b.freeze(s, 2)
-	b.widths(s, 44, 30, 90)
+	b.widths(s, 42, 36, 84)
 	scope := scopeName(r)
 	if r.ScopeID != "" && r.ScopeID != scope {
 		scope += " (" + r.ScopeID + ")"
@@ -431,7 +517,7 @@ func (b *book) summary(r *Report, opts []option) {
 	if len(an.Results) > 0 {
 		best := opts[1].result
 		rows = append(rows,
-			item{label: "Best single control (by " + metricName(r) + ")", value: opts[1].label},
+			item{label: "Best single control (by " + metricName(r) + ")", value: opts[1].name},
 			item{label: "Its NPV (mean)", value: best.NPV.Mean, style: st.money,
 				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s; P(NPV > 0) = %.0f%%.",
 					b.cur.text(best.NPVSE), b.cur.interval(best.NPV.Lo, best.NPV.Hi), 100*best.PNPVPositive)},
@@ -443,26 +529,39 @@ func (b *book) summary(r *Report, opts []option) {
 			item{},
 		)
 	}
+	if r.Explain.Recommendation != "" {
+		rows = append(rows, item{label: "Recommendation", value: r.Explain.Recommendation,
+			note: "The optimiser's best set for the view in force, under the budget when one is given: the same set in every output."})
+	}
 	if rec := an.Recommended; rec != nil {
 		rows = append(rows,
 			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
-				note: "Every control whose NPV alone is positive, appraised together on the same simulated incidents."},
-			item{label: "Its NPV (mean)", value: rec.NPV.Mean, style: st.money,
+				note: "Chosen by exact search on the closed-form expectation, then simulated with every other option on the same incidents: see the Build-up sheet."},
+			item{label: "Its NPV (mean, " + viewName(r) + " view)", value: rec.NPV.Mean, style: st.money,
 				note: fmt.Sprintf("± %s (one standard error); 90%% interval %s.", b.cur.text(rec.NPVSE), b.cur.interval(rec.NPV.Lo, rec.NPV.Hi))},
 			item{label: "Its NPV standard error", value: rec.NPVSE, style: st.money},
-			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money},
+			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money, note: "The exact expected cost, the same in every table."},
+			item{label: "Its ΔALE (money)", value: rec.DeltaALE.Mean, style: st.money},
 			item{label: "Its ALE", value: rec.Loss.ALE, style: st.money},
 		)
 	} else {
-		rows = append(rows, item{label: "Recommended portfolio", value: "none", note: "No control has a positive NPV on its own."})
+		rows = append(rows, item{label: "Recommended portfolio", value: "none", note: "No set of controls improves on doing nothing."})
 	}
-	if pa := r.Portfolio; pa != nil {
+	for _, l := range r.Explain.LeftOut {
+		rows = append(rows, item{label: "Left out", value: l})
+	}
+	for _, x := range []struct{ label, text string }{
+		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", r.Explain.TopWeakPoint},
+		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths},
+	} {
+		if x.text != "" {
+			rows = append(rows, item{label: x.label, value: x.text})
+		}
+	}
+	if d := r.Decision; d != nil && d.Sim.Harm != nil {
 		rows = append(rows,
-			item{},
-			item{label: "Best portfolio " + withinText(b.cur, pa.Constraints), value: controlsText(pa.Choice, ", "),
-				note: "Maximising " + objectiveShort(pa.Objective) + " by exact search: see the Portfolio sheet."},
-			item{label: "Its equivalent annual cost", value: pa.Choice.Annual, style: st.money},
-			item{label: "Its spend against the Gordon–Loeb bound", value: model.GordonLoebShare(pa.Choice.Annual, base.ALE), style: st.pct},
+			item{label: "Extra deaths a year, no new controls", value: d.Deaths, style: st.ratio, note: "Expected value, by the closed form."},
+			item{label: "Extra deaths a year, with the recommendation", value: d.DeathsRecommended, style: st.ratio},
 		)
 	}
 	rows = append(rows,
@@ -470,7 +569,7 @@ func (b *book) summary(r *Report, opts []option) {
 			note: "(1/e) × baseline ALE: Gordon and Loeb's (2002) bound on the yearly security spend worth making against the loss at stake."},
 		item{},
 		item{label: "Run"},
-		item{label: "Seed", value: seedValue(an.Config.Seed), style: st.count},
+		item{label: "Seed", value: seedValue(an.Config.Seed), style: st.seed},
 		item{label: "Outer draws", value: sim.Draws, style: st.count, note: drawsNote(r)},
 		targetItem(r, st.pct),
 	)
@@ -625,7 +724,7 @@ func (b *book) ranking(r *Report) {
 	cols := []column[rankRow]{
 		{head: "Rank", width: 6, style: st.count, value: func(r rankRow) any { return r.rank }},
 		{head: "ID", width: 8, value: func(r rankRow) any { return r.ctl.ID }},
-		{head: "Control", width: 34, value: func(r rankRow) any { return r.ctl.Name }},
+		{head: "Control", width: 34, style: st.text, value: func(r rankRow) any { return r.ctl.Name }},
 		m("EAC (£/yr)", func(r *model.Result) float64 { return r.EAC.Mean }),
 		m("Capex (£)", func(r *model.Result) float64 { return r.Capex.Mean }),
 		m("Opex (£/yr)", func(r *model.Result) float64 { return r.Opex.Mean }),
@@ -659,10 +758,13 @@ func (b *book) ranking(r *Report) {
 		{head: "Payback 95%", width: 13, value: func(r rankRow) any { return payback(r.res.PaybackHi) }},
 	}
 	last := table(b, sheetRanking, 1, cols, rows)
+	b.layout(sheetRanking).labels = 3
 	if len(rows) == 0 || b.err != nil {
 		return
 	}
 	npv := 1 + slices.IndexFunc(cols, func(c column[rankRow]) bool { return c.head == b.cur.in("NPV (£)") })
+	// The chart prints on a page of its own, not split across two.
+	b.do(b.f.InsertPageBreak(sheetRanking, cellName(1, last+2)))
 	ref := func(col int) string {
 		return fmt.Sprintf("%s!$%s$2:$%s$%d", sheetRanking, colName(col), colName(col), last)
 	}
@@ -674,9 +776,11 @@ func (b *book) ranking(r *Report) {
 			Values:     ref(npv),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0072B2"}},
 		}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf("Mean NPV over %d years by control (%s)", h, b.cur.unit())}}},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()}},
+		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf("Mean NPV over %d years by control (%s)", h, b.cur.unit())}}},
+		// The control names sit at the low end of the value axis, clear
+		// of the bars that run left of zero.
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}, TickLabelPosition: excelize.ChartTickLabelLow},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 720, Height: uint(max(280, 36*len(rows)+120))},
 	}))
@@ -711,6 +815,7 @@ func (b *book) percentiles(opts []option) {
 		m("Max", func(s model.Summary) float64 { return s.Max }),
 	}
 	table(b, sheetPercentiles, 1, cols, opts)
+	b.layout(sheetPercentiles).labels = 1
 }
 
 // lecChartSeries are the options drawn on the LEC chart: the baseline, the
@@ -748,6 +853,10 @@ func (b *book) lec(r *Report, opts []option) {
 	}
 	grid := lecGrid(len(opts[0].loss))
 	q, se := lecQuantiles(opts, grid)
+	// A stream writer carries the page setup the sheet has when it starts
+	// and takes none after.
+	b.pageSetup(sheetLEC, false, 1, 0)
+	b.footer(sheetLEC)
 	sw, err := b.f.NewStreamWriter(sheetLEC)
 	if err != nil {
 		b.do(err)
@@ -776,7 +885,7 @@ func (b *book) lec(r *Report, opts []option) {
 	row := make([]any, len(head))
 	for i, p := range grid {
 		row[0] = excelize.Cell{StyleID: b.st.exceed, Value: p}
-		row[1] = excelize.Cell{StyleID: b.st.count, Value: 1 / p}
+		row[1] = excelize.Cell{StyleID: b.st.period, Value: 1 / p}
 		row[2] = nil
 		if m, ok := marks[i]; ok {
 			row[2] = m
@@ -799,7 +908,11 @@ func (b *book) lec(r *Report, opts []option) {
 	if b.err == nil {
 		b.do(sw.Flush())
 	}
-	b.lecChart(r, opts, grid)
+	// The table is data for the chart: only its header prints; the LEC
+	// chart sheet prints the curve and the losses at round return periods.
+	b.layout(sheetLEC).area = "$A$1:$" + colName(len(head)) + "$1"
+	b.layout(sheetLEC).header = 1
+	b.lecChart(r, opts, grid, q)
 }
 
 // returnMarks returns, by row of the grid, the marks "1 in 2", "1 in 10",
@@ -858,12 +971,12 @@ func lecQuantiles(opts []option, grid []float64) (q, se [][]float64) {
 }
 
 // lecChart draws the LEC as a native scatter chart on the LEC chart sheet,
-// as the plot draws it: annual loss across, exceedance probability up on a
-// log axis. Excel charts take a log scale on the vertical axis only (and
-// both Excel and LibreOffice ignore or thin the labels of a category axis
-// with a thousand rows), so the loss axis is linear: the curve's tail, where
-// the options differ, takes most of its width.
-func (b *book) lecChart(r *Report, opts []option, grid []float64) {
+// as the plot draws it: annual loss across, exceedance probability up,
+// both on log axes (the loss axis only when every loss drawn is positive,
+// since a log axis cannot show zero), in straight segments between the
+// table's points. Under the chart, a table gives each option's loss at the
+// marked return periods (1 in 2, 1 in 10, …), the LEC sheet's own values.
+func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64) {
 	if b.err != nil {
 		return
 	}
@@ -874,7 +987,9 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64) {
 		"with the Monte Carlo standard error of each amount (batch means over outer draws; blank in the far tail, where a batch holds too few years).", 0)
 	colours := []string{"000000", "0072B2", "009E73"}
 	var cs []excelize.ChartSeries
-	for k, j := range lecChartSeries(r, opts) {
+	series := lecChartSeries(r, opts)
+	lo := math.Inf(1)
+	for k, j := range series {
 		col := colName(lecLossCol(j))
 		cs = append(cs, excelize.ChartSeries{
 			Name:       fmt.Sprintf("%s!$%s$1", sheetLEC, col),
@@ -884,6 +999,24 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64) {
 			Marker:     excelize.ChartMarker{Symbol: "none"},
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colours[k%len(colours)]}},
 		})
+		for _, v := range q[j] {
+			lo = min(lo, v)
+		}
+	}
+	hi := math.Inf(-1)
+	for _, j := range series {
+		for _, v := range q[j] {
+			hi = max(hi, v)
+		}
+	}
+	logLoss := lo > 0 && finite(lo) && finite(hi)
+	xmin := 0.0
+	var xmax *float64
+	xTitle := "Annual loss (" + b.cur.unit() + ")"
+	if logLoss {
+		xmin = math.Pow10(int(math.Floor(lg(lo))))
+		xmax = new(math.Pow10(int(math.Ceil(lg(hi)))))
+		xTitle += ", log scale"
 	}
 	ymin, ymax := math.Pow10(int(math.Floor(lg(grid[len(grid)-1])))), 1.0
 	b.do(b.f.AddChart(s, "A4", &excelize.Chart{
@@ -892,21 +1025,51 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64) {
 		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Loss exceedance curve (" + prices(r) + ")"}}},
 		XAxis: excelize.ChartAxis{
 			MajorGridLines: true,
-			Minimum:        new(0.0),
+			Minimum:        &xmin,
+			Maximum:        xmax,
 			Font:           excelize.Font{Color: "404040"},
-			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.numFmt()},
-			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Annual loss (" + b.cur.unit() + ")"}}},
+			NumFmt:         excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)},
+			Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: xTitle}}},
 		},
 		YAxis: excelize.ChartAxis{
 			LogBase: 10, MajorGridLines: true,
 			Minimum: &ymin, Maximum: &ymax,
 			Font:   excelize.Font{Color: "404040"},
-			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.####"},
-			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Annual exceedance probability"}}},
+			NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtExceed},
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Chance in a year (log scale)"}}},
 		},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 900, Height: 520},
 	}))
+	b.patchChart(func(x []byte) []byte {
+		x = straightScatter(x)
+		if logLoss {
+			x = logX(x)
+		}
+		return x
+	})
+
+	// The losses at the marked return periods, under the chart.
+	const top = 32
+	marks := returnMarks(grid)
+	rows := slices.Sorted(maps.Keys(marks))
+	b.set(s, 1, top-1, "Annual loss at round return periods ("+prices(r)+"); the full table is on the LEC sheet", b.st.section)
+	b.set(s, 1, top, "Return period", b.st.header)
+	b.set(s, 2, top, "Exceedance probability", b.st.header)
+	for k, j := range series {
+		b.set(s, 3+k, top, opts[j].label, b.st.header)
+	}
+	if b.err == nil {
+		b.do(b.f.SetRowHeight(s, top, 2*headerHeight))
+	}
+	for i, g := range rows {
+		b.set(s, 1, top+1+i, marks[g], 0)
+		b.set(s, 2, top+1+i, grid[g], b.st.exceed)
+		for k, j := range series {
+			b.set(s, 3+k, top+1+i, q[j][g], b.st.money)
+		}
+	}
+	b.widths(s, 16, 14, 24, 24, 24)
 }
 
 // unique makes names distinct, as table headers must be, by numbering
@@ -979,8 +1142,8 @@ func (b *book) calibration(r *Report) {
 		{"c_r: IT recovery per disrupted organisation = IT costs / E[S]", fit.Recovery, fit.RecoveryNow},
 	} {
 		b.set(s, 1, row, e.name, st.label)
-		b.set(s, 2, row, e.then, st.money)
-		b.set(s, 3, row, e.now, st.money)
+		b.set(s, 2, row, e.then, st.pounds)
+		b.set(s, 3, row, e.now, st.pounds)
 		row++
 	}
 	row++
@@ -1058,7 +1221,7 @@ func (b *book) inputs(r *Report) {
 	unitStyle := func(in Input) int {
 		switch in.Measure {
 		case model.Money:
-			return st.money
+			return st.pounds
 		case model.Share:
 			return st.pct
 		}
@@ -1075,7 +1238,11 @@ func (b *book) inputs(r *Report) {
 		{head: "Sources", width: 22, value: func(in Input) any { return in.Sources }},
 		{head: "Note", width: 90, style: st.wrap, value: func(in Input) any { return in.Note }},
 	}
-	table(b, sheetInputs, 1, cols, r.Inputs)
+	last := table(b, sheetInputs, 1, cols, r.Inputs)
+	b.layout(sheetInputs).labels = 3
+	// The tag key beside the table stays out of print, where it would
+	// add a page across.
+	b.layout(sheetInputs).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), max(last, 2))
 	if b.err == nil {
 		b.set(sheetInputs, 11, 1, "Tags: F fact, D derived, J judgement. Low and high bound a 90% interval; equal for a fixed value.", st.wrap)
 		b.do(b.f.SetColWidth(sheetInputs, "K", "K", 50))
@@ -1099,7 +1266,9 @@ func (b *book) sources(r *Report) {
 	table(b, sheetSources, 1, cols, r.Sources)
 	for i, src := range r.Sources {
 		// Excel keeps at most 65,530 links a sheet.
-		if src.URL != "" && i < 65530 && b.err == nil {
+		// Only web addresses become links: a javascript: or file: address
+		// in a dataset stays inert text.
+		if isWebURL(src.URL) && i < 65530 && b.err == nil {
 			b.do(b.f.SetCellHyperLink(sheetSources, cellName(5, i+2), src.URL, "External"))
 		}
 	}
@@ -1113,7 +1282,15 @@ func (b *book) about(r *Report) {
 	b.set(s, 1, 1, "About this workbook: the model and its assumptions", b.st.title)
 	b.freeze(s, 1)
 	b.widths(s, width)
-	for i, p := range aboutText(r) {
+	paras := aboutText(r)
+	if b.err == nil {
+		// Every other sheet is written (Reproduce, which does not count,
+		// comes after): record their digest for a quick check.
+		d, err := WorkbookDigest(b.f)
+		b.do(err)
+		paras = append(paras, aboutDigestPrefix+d+". `cybercba reproduce --quick` checks it without re-running; `cybercba reproduce` recomputes every cell.")
+	}
+	for i, p := range paras {
 		row := i + 3
 		b.set(s, 1, row, p, b.st.wrap)
 		// About 1.1 characters of 11 pt prose fit a unit of column width.
@@ -1122,4 +1299,10 @@ func (b *book) about(r *Report) {
 			b.do(b.f.SetRowHeight(s, row, lines*lineHeight+4))
 		}
 	}
+}
+
+// isWebURL reports whether s is an http or https address.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https"))
 }

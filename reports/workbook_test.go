@@ -346,7 +346,7 @@ func TestWorkbookLEC(t *testing.T) {
 		{"Baseline (no new controls)", sortedCopy(an.Sim.Loss[0]), sortedBatches(an.Sim.Loss[0], an.Sim.Draws)},
 		{"C1 Patch management", sortedCopy(an.Sim.Loss[1]), sortedBatches(an.Sim.Loss[1], an.Sim.Draws)},
 		{"C2 Network segmentation", sortedCopy(an.Sim.Loss[2]), sortedBatches(an.Sim.Loss[2], an.Sim.Draws)},
-		{"All recommended (3 controls: C1+C2+C3)", sortedCopy(an.RecommendedSim.Loss[1]), sortedBatches(an.RecommendedSim.Loss[1], an.RecommendedSim.Draws)},
+		{recommendedLabel(an.Recommended), sortedCopy(an.RecommendedSim.Loss[an.Recommended.Option]), sortedBatches(an.RecommendedSim.Loss[an.Recommended.Option], an.RecommendedSim.Draws)},
 	}
 	var blanks, known int
 	n := float64(len(an.Sim.Loss[0]))
@@ -467,7 +467,9 @@ func TestWorkbookCharts(t *testing.T) {
 // sheets and the number formats of money and share cells.
 func TestWorkbookLayout(t *testing.T) {
 	t.Parallel()
-	f, _ := openBook(t, report(t, typical))
+	r := report(t, typical)
+	f, _ := openBook(t, r)
+	money := moneyFmtOf(r)
 	for sheet, rows := range map[string]int{
 		sheetSummary: 2, sheetRanking: 1, sheetPercentiles: 1, sheetLEC: 1,
 		sheetCalibration: 1, sheetInputs: 1, sheetSources: 1, sheetAbout: 1,
@@ -490,22 +492,22 @@ func TestWorkbookLayout(t *testing.T) {
 	for _, tt := range []struct {
 		sheet, cell, format string
 	}{
-		{sheetRanking, "G2", fmtPct},                  // uplift
-		{sheetRanking, "Q2", currency("£").numFmt()},  // NPV
-		{sheetRanking, "T2", currency("£").numFmt()},  // NPV SE
-		{sheetRanking, "U2", fmtRatio},                // BCR
-		{sheetRanking, "X2", fmtRatio},                // BCR SE
-		{sheetRanking, "AB2", fmtPct},                 // ROSI SE
-		{sheetRanking, "AC2", fmtPct},                 // P(NPV>0)
-		{sheetRanking, "AD2", fmtPct},                 // P(NPV>0) SE
-		{sheetLEC, "D2", currency("£").numFmt()},      // baseline loss
-		{sheetLEC, "E2", currency("£").numFmt()},      // its SE
-		{sheetLEC, "A2", fmtExceed},                   // exceedance probability
-		{sheetSummary, "B7", currency("£").numFmt()},  // ALE
-		{sheetSummary, "B10", currency("£").numFmt()}, // P95 SE
-		{sheetInputs, "D5", currency("£").numFmt()},   // a control's opex
-		{sheetPercentiles, "C2", currency("£").numFmt()},
-		{sheetPercentiles, "N2", currency("£").numFmt()}, // TVaR95 SE
+		{sheetRanking, "G2", fmtPct},                // uplift
+		{sheetRanking, "Q2", money},                 // NPV
+		{sheetRanking, "T2", money},                 // NPV SE
+		{sheetRanking, "U2", fmtRatio},              // BCR
+		{sheetRanking, "X2", fmtRatio},              // BCR SE
+		{sheetRanking, "AB2", fmtPct},               // ROSI SE
+		{sheetRanking, "AC2", fmtPct},               // P(NPV>0)
+		{sheetRanking, "AD2", fmtPct},               // P(NPV>0) SE
+		{sheetLEC, "D2", money},                     // baseline loss
+		{sheetLEC, "E2", money},                     // its SE
+		{sheetLEC, "A2", fmtExceed},                 // exceedance probability
+		{sheetSummary, "B7", money},                 // ALE
+		{sheetSummary, "B10", money},                // P95 SE
+		{sheetInputs, "D5", currency("£").numFmt()}, // a control's opex
+		{sheetPercentiles, "C2", money},
+		{sheetPercentiles, "N2", money}, // TVaR95 SE
 	} {
 		id, err := f.GetCellStyle(tt.sheet, tt.cell)
 		if err != nil {
@@ -625,5 +627,104 @@ func TestUnique(t *testing.T) {
 	want := []string{"Baseline", "C1 X", "C1 X (2)", "Mark (2)", "C1 X (3)"}
 	if !slices.Equal(got, want) {
 		t.Errorf("unique = %q; want %q", got, want)
+	}
+}
+
+// TestIsWebURL is issue 13's case 12: only http and https addresses
+// become links on the Sources sheet.
+func TestIsWebURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://www.nao.org.uk/x": true, "http://example.org": true, "HTTPS://EXAMPLE.ORG/": true,
+		"javascript:alert(1)": false, "file:///etc/passwd": false, "data:text/html,x": false, "": false, "//example.org": false,
+	} {
+		if got := isWebURL(s); got != want {
+			t.Errorf("isWebURL(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
+
+// moneyFmtOf is the number format of a report's money results: millions
+// for a baseline ALE of £10m or more, whole amounts below.
+func moneyFmtOf(r *Report) string {
+	if r.Analysis.Baseline.ALE >= 10e6 {
+		return currencyOf(r).millionsFmt()
+	}
+	return currencyOf(r).numFmt()
+}
+
+// TestWorkbookPrint checks the page setup that makes the workbook print:
+// every sheet on A4 fitted to pages (fitToPage set, without which Excel
+// and LibreOffice ignore fitToWidth), Summary on one landscape page,
+// header rows repeated on table sheets, the LEC table and the Reproduce
+// record's dataset out of the print area, and the LEC chart drawn in
+// straight segments on two log axes.
+func TestWorkbookPrint(t *testing.T) {
+	t.Parallel()
+	r := new(*report(t, typical)) // a copy: the report is shared
+	r.Reproduce = &Reproduction{Digest: "ab", Args: []string{"--seed=1"}, Figures: [][2]string{{"x", "1"}}, Dataset: []byte("a: 1\nb: 2\n")}
+	f, b := openBook(t, r)
+	for _, s := range f.GetSheetList() {
+		pl, err := f.GetPageLayout(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		props, err := f.GetSheetProps(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Size == nil || *pl.Size != 9 || props.FitToPage == nil || !*props.FitToPage || pl.FitToWidth == nil || *pl.FitToWidth < 1 {
+			t.Errorf("%s: page layout %+v, fitToPage %v; want A4 (9) fitted to pages across", s, pl, props.FitToPage)
+		}
+	}
+	if pl, _ := f.GetPageLayout(sheetSummary); *pl.FitToWidth != 1 || *pl.FitToHeight != 1 || *pl.Orientation != "landscape" {
+		t.Errorf("Summary fits %d×%d pages %s; want one landscape page", *pl.FitToWidth, *pl.FitToHeight, *pl.Orientation)
+	}
+	names := map[string]string{}
+	for _, d := range f.GetDefinedName() {
+		names[d.Scope+" "+d.Name] = d.RefersTo
+	}
+	for key, want := range map[string]string{
+		"Ranking _xlnm.Print_Titles":     "Ranking!$A:$C,Ranking!$1:$1",
+		"Summary _xlnm.Print_Titles":     "Summary!$1:$2",
+		"Inputs _xlnm.Print_Titles":      "Inputs!$1:$1",
+		"LEC _xlnm.Print_Area":           "LEC!$A$1:$",
+		"Reproduce _xlnm.Print_Area":     "Reproduce!$A$1:$B$",
+		"Percentiles _xlnm.Print_Titles": "Percentiles!",
+	} {
+		if got := names[key]; !strings.HasPrefix(got, want) {
+			t.Errorf("defined name %s = %q; want %q…", key, got, want)
+		}
+	}
+	if a := names["LEC _xlnm.Print_Area"]; !strings.HasSuffix(a, "$1") {
+		t.Errorf("LEC print area %s; want the header row alone", a)
+	}
+	if a := names["Reproduce _xlnm.Print_Area"]; !strings.HasSuffix(a, "$7") {
+		t.Errorf("Reproduce print area %s; want it to end at the figures (row 7), before the dataset", a)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lecChart string
+	for _, zf := range zr.File {
+		if !strings.HasPrefix(zf.Name, "xl/charts/chart") {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _ := io.ReadAll(rc)
+		rc.Close()
+		if strings.Contains(string(x), "Loss exceedance curve") {
+			lecChart = string(x)
+		}
+		if strings.Contains(string(x), "[Red]") {
+			t.Errorf("%s: an axis shows negatives in red", zf.Name)
+		}
+	}
+	if !strings.Contains(lecChart, `<scatterStyle val="lineMarker">`) || strings.Count(lecChart, "<logBase") != 2 {
+		t.Errorf("LEC chart: want straight lines (lineMarker) and two log axes:\n%.600s", lecChart)
 	}
 }

@@ -38,6 +38,10 @@ type batchOptions struct {
 	set          map[string]bool
 	// CurrencySymbol, if set, overrides the dataset's currency's symbol.
 	CurrencySymbol string
+	// RowSeeds gives each row its own seed, derived from the master seed
+	// and the row's name, instead of the master seed's common random
+	// numbers.
+	RowSeeds bool
 }
 
 const batchUsage = `Usage: cybercba batch [flags] inputs.xlsx
@@ -48,13 +52,19 @@ loss, its P95, the best control with its NPV, BCR and their 90% intervals,
 and, for a row with a budget, the best portfolio within it and the share
 of the budget it uses), a chart comparing the scenarios, Errors (the
 problems of the rows that could not run, naming the row and cell; the
-other rows still run) and About (seed, draws × years, the input's SHA-256).
+other rows still run) and About (seed, draws × years, the input's SHA-256);
+and beside it, with the same name ending .html, one self-contained page:
+the comparison of the scenarios first, then a section per scenario.
 
 Each row starts from the Settings sheet; its cells replace what they set.
-Its seed is derived from the master seed and the row's name (the first 8
-bytes of SHA-256(master seed as 8 big-endian bytes, then the name)) unless
-the row gives one, so a row's results do not depend on its place, the
-worker count or the machine. Rows run in parallel, one per worker, each
+Every row runs on the master seed (common random numbers), unless it gives
+its own, so the difference between two rows is the scenarios' effect alone,
+not simulation noise, and a row's results do not depend on its place, the
+worker count or the machine. --row-seeds instead derives each row's seed
+from the master seed and the row's name (the first 8 bytes of
+SHA-256(master seed as 8 big-endian bytes, then the name)). The portfolio
+column is the row's recommendation: the best set for its view, within its
+budget when it gives one. Rows run in parallel, one per worker, each
 simulated on one goroutine; results are written in row order.
 
 To spread the rows over machines, run shard i of n on each: it runs the
@@ -62,10 +72,19 @@ rows whose number − 1 is i − 1 modulo n, and writes results.part-i-of-n.xlsx
 beside -o; then cybercba merge joins the parts into the workbook a single
 run would write. --shard i/n counts shards from 1. Without --shard, the
 shard comes from the environment: JOB_COMPLETION_INDEX (a Kubernetes
-Indexed Job, counted from 0) with the count from --shards or CYBERCBA_SHARDS,
-or SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) with
-SLURM_ARRAY_TASK_COUNT. --shard 1/1 runs every row whatever the
-environment says.
+Indexed Job, counted from 0) with the count from --shards or
+CYBERCBA_SHARDS, or SLURM_ARRAY_TASK_ID (counted from 0) with the count
+from --shards or CYBERCBA_SHARDS (so that one task re-submitted alone is
+still the same shard), else SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN
+with SLURM_ARRAY_TASK_COUNT. --shard i/n must agree with the environment;
+--shard 1/1 runs every row whatever the environment says. When the log is
+not a terminal (a scheduler's log file), progress is written as plain
+lines, about every tenth of the rows; a part records the shard and the
+host that ran it.
+
+A run stopped by SIGTERM (scancel, a Kubernetes eviction) or SIGINT
+writes nothing, removes its temporary files and exits 143 or 130; run the
+shard again to rebuild its part, bit for bit.
 
 Amounts are written with the dataset's currency symbol (£ for GBP), or
 the one --currency-symbol gives; the parts of a sharded run must agree.
@@ -87,12 +106,13 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := flag.NewFlagSet("batch", flag.ContinueOnError)
 	fs.StringVar(&o.Out, "o", "results.xlsx", "the results workbook to write")
 	fs.StringVar(&o.Shard, "shard", "", "run only shard `i/n` (from 1/n to n/n) and write a part file")
-	fs.IntVar(&o.Shards, "shards", 0, "the shard `count`, when the shard index comes from JOB_COMPLETION_INDEX")
+	fs.IntVar(&o.Shards, "shards", 0, "the shard `count`, when the shard index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (both from 0)")
 	fs.IntVar(&o.Workers, "workers", 0, "scenarios run at once (0: one per CPU); results do not depend on it")
 	fs.IntVar(&o.Draws, "draws", 0, "outer draws per scenario, instead of the Settings'")
 	fs.IntVar(&o.Years, "years", 0, "simulated years per draw, instead of the Settings'")
 	fs.Uint64Var(&o.Seed, "seed", 0, "master random `seed`, instead of the Settings'")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.RowSeeds, "row-seeds", false, "give each row its own seed (from the master seed and the row's name) instead of the master seed's common random numbers")
 	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
 	pos, err := parseArgs(fs, args, stdout, batchUsage)
 	if err != nil {
@@ -121,12 +141,21 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := writeAtomic(out, func(w io.Writer) error { return reports.WriteBatch(w, b) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
+	wrote := out
+	if shards <= 1 { // a part's page comes with the merge
+		page := htmlBeside(out)
+		if err := writeAtomic(page, func(w io.Writer) error { return reports.WriteBatchHTML(w, b) }); err != nil {
+			return fmt.Errorf("writing results: %w", err)
+		}
+		wrote += " and " + page
+	}
 	what := "every scenario"
 	if shards > 1 {
 		what = fmt.Sprintf("shard %d of %d", shard, shards)
 	}
 	ran, failed := len(b.Rows), b.Failed()
-	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), out)
+	writeBatchTable(stdout, b)
+	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), wrote)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d scenarios failed: their problems are on the Errors sheet of %s", failed, ran+failed, out)
 	}
@@ -146,6 +175,10 @@ func shardOf(flagShard string, flagShards int, getenv func(string) string) (int,
 		}
 		if n == 1 {
 			return 0, 0, nil
+		}
+		// The scheduler's environment, if it names a shard, must agree.
+		if ei, en, err := shardOf("", flagShards, getenv); err == nil && en > 0 && (ei != i || en != n) {
+			return 0, 0, fmt.Errorf("--shard %d/%d, but the scheduler's environment (%s) makes this shard %d/%d: drop --shard, or make them agree", i, n, shardEnv(getenv), ei, en)
 		}
 		return i, n, nil
 	}
@@ -189,17 +222,25 @@ func shardOf(flagShard string, flagShards int, getenv func(string) string) (int,
 		return shardOrAll(i, n)
 	}
 	if v := getenv("SLURM_ARRAY_TASK_ID"); v != "" {
-		n, from, err := count("SLURM_ARRAY_TASK_COUNT", "CYBERCBA_SHARDS")
+		n, from, err := count("CYBERCBA_SHARDS", "SLURM_ARRAY_TASK_COUNT")
 		if err != nil {
 			return 0, 0, err
 		}
 		if n == 0 {
 			return 0, 0, errors.New("SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT: pass --shards (or --shard 1/1 to run every row)")
 		}
+		// With the count given, array ids count from 0, so that one task
+		// re-submitted alone (sbatch --array=2) is still shard 3 of 4;
+		// from the array's own count, they count from its first id.
 		base := 0
-		if m := getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
-			if base, err = strconv.Atoi(m); err != nil {
-				return 0, 0, fmt.Errorf("SLURM_ARRAY_TASK_MIN: want a whole number, got %q", m)
+		if from == "SLURM_ARRAY_TASK_COUNT" {
+			if n == 1 {
+				return 0, 0, errors.New("SLURM_ARRAY_TASK_COUNT is 1 (an array of one task, as when one task is re-submitted): pass --shards with the whole array's count (or --shard 1/1 to run every row)")
+			}
+			if m := getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
+				if base, err = strconv.Atoi(m); err != nil {
+					return 0, 0, fmt.Errorf("SLURM_ARRAY_TASK_MIN: want a whole number, got %q", m)
+				}
 			}
 		}
 		i, err := index("SLURM_ARRAY_TASK_ID", v, base)
@@ -212,6 +253,17 @@ func shardOf(flagShard string, flagShards int, getenv func(string) string) (int,
 		return shardOrAll(i, n)
 	}
 	return 0, 0, nil
+}
+
+// shardEnv lists the scheduler's variables that name a shard, as set.
+func shardEnv(getenv func(string) string) string {
+	var set []string
+	for _, k := range []string{"JOB_COMPLETION_INDEX", "CYBERCBA_SHARDS", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT"} {
+		if v := getenv(k); v != "" {
+			set = append(set, k+"="+v)
+		}
+	}
+	return strings.Join(set, " ")
 }
 
 func shardOrAll(i, n int) (int, int, error) {
@@ -276,7 +328,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, len(picked)))
-	bar := progress(stderr, o.Quiet, "scenarios", len(picked))
+	bar := shardProgress(stderr, o.Quiet, shard, shards, len(picked))
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -286,7 +338,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 				if k >= len(picked) || ctx.Err() != nil {
 					return
 				}
-				row, errs := runScenario(ctx, in, cal, st, &in.scenarios[picked[k]])
+				row, errs := runScenario(ctx, in, cal, st, &in.scenarios[picked[k]], o.RowSeeds)
 				slots[k] = slot{row, errs}
 				if bar != nil {
 					bar(int(done.Add(1)), len(picked))
@@ -308,6 +360,9 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 		Currency: in.ds.Currency, CurrencySymbol: string(currencyOf(in.ds, o.CurrencySymbol)), PriceYear: in.ds.PriceYear,
 		Seed: st.Seed, Draws: st.Draws, Years: st.Years, Scope: scope, Objective: st.Objective, Metric: st.Metric,
 		Total: len(in.scenarios), Shard: shard, Shards: shards,
+	}
+	if shards > 0 {
+		b.Host, _ = os.Hostname()
 	}
 	for _, s := range slots {
 		if s.row != nil {
@@ -336,7 +391,7 @@ func checkRunSize(st data.Settings) error {
 // runScenario runs one scenario: its model with the row's multipliers and
 // controls, every control appraised alone and, with a budget, the best
 // portfolio within it. It returns the row's summary, or its problems.
-func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data.Settings, sc *data.Scenario) (*reports.BatchRow, []reports.BatchError) {
+func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data.Settings, sc *data.Scenario, rowSeeds bool) (*reports.BatchRow, []reports.BatchError) {
 	fail := func(err error) (*reports.BatchRow, []reports.BatchError) {
 		var out []reports.BatchError
 		for _, e := range unjoinAll(err) {
@@ -382,12 +437,23 @@ func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data
 	if err != nil {
 		return fail(err)
 	}
+	if rowSeeds && sc.Seed == nil {
+		rs.Seed = data.ScenarioSeed(st.Seed, sc.Name)
+	}
 	cfg := model.Config{Draws: rs.Draws, Years: rs.Years, Seed: rs.Seed, Workers: 1}
 	a := rs.Appraisal()
-	an, err := model.Analyse(ctx, m, cfg, a, metric)
+	cons := model.NoBudget()
+	if rs.Budget != nil {
+		cons.Annual = *rs.Budget
+	}
+	if rs.CapexBudget != nil {
+		cons.Capex = *rs.CapexBudget
+	}
+	d, err := model.Decide(ctx, m, model.DecideOptions{Config: cfg, Appraisal: a, Metric: metric, Objective: objective, Constraints: cons})
 	if err != nil {
 		return fail(err)
 	}
+	an := d.Analysis
 	row := &reports.BatchRow{
 		Index: sc.Index, Row: sc.Row, Name: sc.Name, Scope: scope.ID, Seed: rs.Seed,
 		Horizon: rs.Horizon, Discount: "Green Book schedule", OptimismBias: rs.OptimismBias,
@@ -409,20 +475,9 @@ func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data
 			NPV: r.NPV, BCR: r.BCR, PNPVPositive: r.PNPVPositive,
 		}
 	}
-	if rs.Budget == nil && rs.CapexBudget == nil {
-		return row, nil
-	}
-	cons := model.NoBudget()
-	if rs.Budget != nil {
-		cons.Annual, row.Budget = *rs.Budget, *rs.Budget
-	}
-	if rs.CapexBudget != nil {
-		cons.Capex, row.CapexBudget = *rs.CapexBudget, *rs.CapexBudget
-	}
-	pa, err := model.Choose(ctx, m, cfg, a, objective, cons, model.AnnualBudget, nil)
-	if err != nil {
-		return fail(err)
-	}
+	row.Budget, row.CapexBudget = cons.Annual, cons.Capex
+	// The recommendation: the best set, within the row's budget if any.
+	pa := d.Portfolio
 	ch := pa.Choice
 	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
 	if res := pa.Result; res != nil {
@@ -450,4 +505,55 @@ func unjoinAll(err error) []error {
 		return out
 	}
 	return []error{err}
+}
+
+// htmlBeside returns the name of the HTML page written beside a results
+// workbook: results.xlsx gives results.html.
+func htmlBeside(book string) string {
+	page := strings.TrimSuffix(book, filepath.Ext(book)) + ".html"
+	if page == book {
+		page += ".html"
+	}
+	return page
+}
+
+// writeBatchTable writes one line per scenario that ran: its baseline's
+// expected annual loss and P95, and what it recommends (the best portfolio
+// within its budget, else its best single control) with its NPV and 90%
+// interval; then one line per scenario that could not run.
+func writeBatchTable(w io.Writer, b *reports.Batch) {
+	if len(b.Rows) == 0 && len(b.Errors) == 0 {
+		return
+	}
+	cur := currency(b.CurrencySymbol)
+	if cur == "" {
+		cur = "£"
+	}
+	t := &table{right: map[int]bool{2: true, 3: true, 5: true, 6: true, 8: true}}
+	t.add("Scenario", "Scope", "ALE", "P95", "Recommends", "Cost/yr", "NPV", "(90% interval)", "P(NPV>0)")
+	for _, r := range b.Rows {
+		o, what := r.Best, ""
+		if r.Portfolio != nil {
+			o, what = r.Portfolio, " (portfolio)"
+		}
+		if o == nil {
+			t.add(clip(r.Name, 24), r.Scope, cur.money(r.ALE), cur.money(r.P95), "—", "", "", "", "")
+			continue
+		}
+		ids := o.Controls
+		if ids == "" {
+			ids = "none"
+		}
+		t.add(clip(r.Name, 24), r.Scope, cur.money(r.ALE), cur.money(r.P95), clip(ids, 24)+what, cur.money(o.Cost),
+			cur.money(o.NPV.Mean), "["+cur.money(o.NPV.Lo)+", "+cur.money(o.NPV.Hi)+"]", percent(o.PNPVPositive))
+	}
+	fmt.Fprint(w, t.String())
+	for _, e := range b.Errors {
+		where := fmt.Sprintf("row %d", e.Row)
+		if e.Cell != "" {
+			where = e.Cell
+		}
+		fmt.Fprintf(w, "%s: did not run: %s: %s\n", clip(e.Name, 24), where, e.Msg)
+	}
+	fmt.Fprintln(w)
 }

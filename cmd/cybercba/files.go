@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cybercba/cybercba/data"
@@ -13,18 +16,104 @@ import (
 	"github.com/cybercba/cybercba/reports"
 )
 
+// temps are this process's temporary files and folders, so that a signal
+// that stops it can remove them (see stopNow in main.go). Creating one, and
+// renaming finished work into place, happen under its lock: once stopping
+// has begun, nothing new is created or put in place.
+var temps = tempSet{paths: map[string]bool{}}
+
+type tempSet struct {
+	mu       sync.Mutex
+	paths    map[string]bool
+	stopping bool
+	// written lists what was put in place, for the message of a stopped
+	// run.
+	written []string
+}
+
+// errStopping is returned by temps once a signal is stopping the process.
+var errStopping = errors.New("stopping")
+
+// createTemp is os.CreateTemp, recorded.
+func (s *tempSet) createTemp(dir, pattern string) (*os.File, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return nil, errStopping
+	}
+	f, err := os.CreateTemp(dir, pattern)
+	if err == nil {
+		s.paths[f.Name()] = true
+	}
+	return f, err
+}
+
+// mkdirTemp is os.MkdirTemp, recorded.
+func (s *tempSet) mkdirTemp(dir, pattern string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return "", errStopping
+	}
+	d, err := os.MkdirTemp(dir, pattern)
+	if err == nil {
+		s.paths[d] = true
+	}
+	return d, err
+}
+
+// remove removes a temporary file or folder and forgets it.
+func (s *tempSet) remove(path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	os.RemoveAll(path)
+	delete(s.paths, path)
+}
+
+// commit runs put, which renames finished work into place, unless
+// stopping has begun; what names the work, for the message of a run
+// stopped later. A temporary file that put renamed is forgotten.
+func (s *tempSet) commit(what string, temp string, put func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return errStopping
+	}
+	if err := put(); err != nil {
+		return err
+	}
+	if temp != "" {
+		delete(s.paths, temp)
+	}
+	s.written = append(s.written, what)
+	return nil
+}
+
+// stop removes every temporary file and folder and returns what was put in
+// place. It keeps the lock: nothing is created or committed after it, so
+// the process can exit with nothing half-done. It must be called only on
+// the way out.
+func (s *tempSet) stop() []string {
+	s.mu.Lock()
+	s.stopping = true
+	for p := range s.paths {
+		os.RemoveAll(p)
+	}
+	return s.written
+}
+
 // writeAtomic writes a file through write, to a temporary name in the same
 // directory, and renames it into place only when all went well: an
 // interrupted or failed run leaves no half-written file.
 func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := temps.createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(f.Name())
+			temps.remove(f.Name())
 		}
 	}()
 	if err := write(f); err != nil {
@@ -39,39 +128,176 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return os.Rename(f.Name(), path)
+	return temps.commit(path, f.Name(), func() error { return os.Rename(f.Name(), path) })
 }
 
-// writeOutputs writes report.xlsx and plots/ into dir, creating it, and
-// returns the paths written.
-func writeOutputs(dir string, formats []string, rep *reports.Report) ([]string, error) {
-	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+// outputSet names the files of a run's output set in its folder.
+const (
+	setBook  = "report.xlsx"
+	setPage  = "report.html"
+	setPlots = "plots"
+)
+
+// writeOutputs writes the output set, report.xlsx, report.html and
+// plots/, into dir, creating it, and returns the paths written, the
+// workbook and the page first. The set is written whole into a temporary
+// folder inside dir, then put in place under a lock on dir: the old
+// report.xlsx, report.html and plots/ are moved aside, the new ones moved
+// in, and the old ones removed. So a failed or stopped run leaves the
+// previous set as it was, and two runs into one folder leave one run's
+// set, never a mix. plots/ is replaced as a whole; it may hold only plots
+// (.png, .svg, .pdf files), so that nothing else is lost with it. onFile,
+// if not nil, is called with the count of files written and the total.
+func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func(done, total int)) (written []string, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	figs, err := reports.Figures(rep)
 	if err != nil {
 		return nil, err
 	}
-	var written []string
-	book := filepath.Join(dir, "report.xlsx")
-	if err := writeAtomic(book, func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
-		return written, err
+	stage, err := temps.mkdirTemp(dir, ".cybercba-out-*")
+	if err != nil {
+		return nil, err
 	}
-	written = append(written, book)
+	defer temps.remove(stage)
+	if err := os.Chmod(stage, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(filepath.Join(stage, setPlots), 0o755); err != nil {
+		return nil, err
+	}
+	var names []string
+	total := 2 + len(figs)*len(formats)
+	write := func(name string, f func(io.Writer) error) error {
+		if err := writeFile(filepath.Join(stage, name), f); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		}
+		names = append(names, name)
+		if onFile != nil {
+			onFile(len(names), total)
+		}
+		return nil
+	}
+	if onFile != nil {
+		onFile(0, total)
+	}
+	if err := write(setBook, func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
+		return nil, err
+	}
+	if err := write(setPage, func(w io.Writer) error { return reports.WriteHTML(w, rep, figs) }); err != nil {
+		return nil, err
+	}
 	for _, f := range figs {
 		for _, format := range formats {
-			path := filepath.Join(dir, "plots", f.Name+"."+format)
-			if err := writeAtomic(path, func(w io.Writer) error { return f.Write(w, format) }); err != nil {
-				return written, err
+			if err := write(filepath.Join(setPlots, f.Name+"."+format), func(w io.Writer) error { return f.Write(w, format) }); err != nil {
+				return nil, err
 			}
-			written = append(written, path)
 		}
+		// The figure's data as CSV beside its images.
+		name := filepath.Join(setPlots, f.Name+".csv")
+		if err := writeFile(filepath.Join(stage, name), f.WriteCSV); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		}
+		names = append(names, name)
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot lock the folder against another run: %w", dir, err)
+	}
+	defer unlock()
+	if err := checkPlots(filepath.Join(dir, setPlots)); err != nil {
+		return nil, err
+	}
+	err = temps.commit(filepath.Join(dir, setBook)+", "+filepath.Join(dir, setPage)+" and "+filepath.Join(dir, setPlots), "", func() error {
+		return swapSet(dir, stage)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		written = append(written, filepath.Join(dir, n))
 	}
 	return written, nil
 }
 
+// writeFile creates path and writes it through write, synced.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// checkPlots checks that the plots folder, if there is one, holds only
+// plots, which a new set may replace.
+func checkPlots(plots string) error {
+	entries, err := os.ReadDir(plots)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		switch filepath.Ext(e.Name()) {
+		case ".png", ".svg", ".pdf", ".csv":
+			if e.Type().IsRegular() {
+				continue
+			}
+		}
+		return fmt.Errorf("%s holds %s, which cybercba does not write, and a new run replaces the whole folder: move it, or choose another -o", plots, e.Name())
+	}
+	return nil
+}
+
+// swapSet puts the set in stage in place of dir's: the old report.xlsx
+// and plots/ are moved into stage/old (removed with stage), then the new
+// ones into dir. If a step fails, what was done is undone.
+func swapSet(dir, stage string) error {
+	old := filepath.Join(stage, "old")
+	if err := os.Mkdir(old, 0o755); err != nil {
+		return err
+	}
+	type move struct{ from, to string }
+	var done []move
+	undo := func(err error) error {
+		for i := len(done) - 1; i >= 0; i-- {
+			os.Rename(done[i].to, done[i].from)
+		}
+		return err
+	}
+	for _, n := range []string{setBook, setPage, setPlots} {
+		from := filepath.Join(dir, n)
+		if _, err := os.Lstat(from); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(from, filepath.Join(old, n)); err != nil {
+			return undo(err)
+		}
+		done = append(done, move{from, filepath.Join(old, n)})
+	}
+	for _, n := range []string{setPlots, setPage, setBook} {
+		if err := os.Rename(filepath.Join(stage, n), filepath.Join(dir, n)); err != nil {
+			return undo(err)
+		}
+		done = append(done, move{filepath.Join(stage, n), filepath.Join(dir, n)})
+	}
+	return nil
+}
+
 // buildReport gathers what the outputs show.
-func buildReport(j *job, an *model.Analysis) *reports.Report {
+func buildReport(j *job, d *model.Decision) *reports.Report {
+	an := d.Analysis
 	ds := j.ds
 	disc := discountText(j.appraisal, j.opts.Discount)
 	rep := &reports.Report{
@@ -84,7 +310,7 @@ func buildReport(j *job, an *model.Analysis) *reports.Report {
 			TargetSE: j.cfg.TargetSE, InputsDigest: j.digest, Aggregation: aggregationText(j.model),
 			View: j.appraisal.View.String(),
 		},
-		Model: j.model, Analysis: an,
+		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity, Health: j.health,
 		Calibration: reports.Calibration{
 			Incident: ds.Calibration.Incident, PriceYear: ds.Calibration.PriceYear,
 			Target: ds.Calibration.Total.Lo, LostOutput: ds.Calibration.LostOutput.Lo, IT: ds.Calibration.ITCosts.Lo,
@@ -92,12 +318,7 @@ func buildReport(j *job, an *model.Analysis) *reports.Report {
 			Fit: j.cal,
 		},
 	}
-	for _, h := range ds.Holdouts {
-		rep.Calibration.Holdouts = append(rep.Calibration.Holdouts, reports.Holdout{
-			ID: h.ID, Name: h.Name, Observed: h.Observed.Lo,
-			Replay: model.ReplayIncident(h.Incident(), j.cal.DailyNow, j.cal.RecoveryNow, j.opts.Seed),
-		})
-	}
+	rep.Calibration.Holdouts = holdouts(j)
 	for _, ch := range ds.Calibration.Checks {
 		rep.Calibration.Checks = append(rep.Calibration.Checks, reports.Check{Name: ch.Name, Value: ch.Value.Lo})
 	}

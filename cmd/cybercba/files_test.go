@@ -68,10 +68,10 @@ func TestRunWritesFiles(t *testing.T) {
 		name     string
 		extra    []string
 		plots    []string
-		frontier int // rows of the Frontier sheet; 0 for no portfolio sheets
+		frontier bool // a Frontier sheet and figure
 	}{
-		{"default", nil, base, 0},
-		{"budget and frontier", []string{"--budget", "50m", "--frontier"}, append(slices.Clone(base), "frontier"), 21},
+		{"default", nil, append(slices.Clone(base), "buildup"), false},
+		{"budget and frontier", []string{"--budget", "50m", "--frontier"}, append(slices.Clone(base), "buildup", "frontier"), true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -80,9 +80,9 @@ func TestRunWritesFiles(t *testing.T) {
 			r := cybercba(t, args...)
 			mustSucceed(t, r, args)
 			book := filepath.Join(out, "report.xlsx")
-			want := []string{"report.xlsx"}
+			want := []string{"report.html", "report.xlsx"}
 			for _, p := range tt.plots {
-				for _, format := range []string{"png", "svg", "pdf"} {
+				for _, format := range []string{"png", "svg", "pdf", "csv"} {
 					want = append(want, "plots/"+p+"."+format)
 				}
 			}
@@ -90,7 +90,7 @@ func TestRunWritesFiles(t *testing.T) {
 			if got := written(t, out); !slices.Equal(got, want) {
 				t.Errorf("files written = %q; want %q", got, want)
 			}
-			where := fmt.Sprintf("\nWrote %s and %d plots in %s\n", book, 3*len(tt.plots), filepath.Join(out, "plots"))
+			where := fmt.Sprintf("\nWrote %s, %s and %d plots in %s\n", book, filepath.Join(out, "report.html"), 3*len(tt.plots), filepath.Join(out, "plots"))
 			if !strings.HasSuffix(r.stdout, where) {
 				t.Errorf("stdout does not end %q:\n%s", where, r.stdout)
 			}
@@ -112,18 +112,18 @@ func TestRunWritesFiles(t *testing.T) {
 			}
 			defer f.Close()
 			sheets := f.GetSheetList()
-			for _, s := range []string{"Portfolio", "Frontier"} {
-				if got, want := slices.Contains(sheets, s), tt.frontier > 0; got != want {
+			for s, want := range map[string]bool{"Portfolio": true, "Build-up": true, "Frontier": tt.frontier} {
+				if got := slices.Contains(sheets, s); got != want {
 					t.Errorf("workbook sheets %q: %s present %v; want %v", sheets, s, got, want)
 				}
 			}
-			if tt.frontier > 0 {
+			if tt.frontier {
 				rows, err := f.GetRows("Frontier")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := len(rows) - 1; got != tt.frontier {
-					t.Errorf("Frontier sheet has %d rows; want %d", got, tt.frontier)
+				if got := len(rows) - 1; got < 3 {
+					t.Errorf("Frontier sheet has %d rows; want a row per breakpoint, several", got)
 				}
 			}
 		})
@@ -182,15 +182,15 @@ func TestRunBadOutputFlags(t *testing.T) {
 	}
 }
 
-// TestRunBudgetOutput checks the terminal output of a budget: the chosen
-// portfolio, proven best, and with --frontier a row for each of the 21
-// budgets of the default grid.
+// TestRunBudgetOutput checks the terminal output of a budget: the
+// recommendation within it, proven best, and with --frontier a row for
+// each budget at which the best portfolio changes.
 func TestRunBudgetOutput(t *testing.T) {
 	t.Parallel()
 	args := runArgs("--budget", "50m")
 	r := cybercba(t, args...)
 	mustSucceed(t, r, args)
-	for _, want := range []string{"Best portfolio within £50.0m a year", "(proven best)"} {
+	for _, want := range []string{"Recommendation (the greatest expected NPV, financial view, within £50.0m a year)", "(proven best)"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("run --budget 50m: stdout does not contain %q:\n%s", want, r.stdout)
 		}
@@ -206,21 +206,29 @@ func TestRunBudgetOutput(t *testing.T) {
 		t.Fatalf("run --frontier: stdout has no efficient frontier:\n%s", r.stdout)
 	}
 	lines := strings.Split(r.stdout, "\n")
-	head := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "Budget/yr") })
+	head := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "From budget/yr") })
 	if head < 0 {
-		t.Fatalf("run --frontier: no Budget/yr header:\n%s", r.stdout)
+		t.Fatalf("run --frontier: no From budget/yr header:\n%s", r.stdout)
 	}
 	var rows int
+	var prev string
 	for _, l := range lines[head+1:] {
-		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "Objective by") {
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "Each row holds") {
 			break
 		}
 		if !strings.HasPrefix(strings.TrimSpace(l), "£") {
 			t.Errorf("frontier row %q does not start with a budget", l)
 		}
+		f := strings.Fields(l)
+		if len(f) > 2 && f[2] == prev {
+			t.Errorf("frontier rows repeat the portfolio change %q", prev)
+		}
+		if len(f) > 2 {
+			prev = f[2]
+		}
 		rows++
 	}
-	if rows != 21 {
-		t.Errorf("run --frontier: %d budget rows; want 21\n%s", rows, strings.Join(lines[head:], "\n"))
+	if rows < 3 {
+		t.Errorf("run --frontier: %d breakpoints; want several\n%s", rows, strings.Join(lines[head:], "\n"))
 	}
 }

@@ -27,7 +27,9 @@
 //
 // Exit codes: 0 success, 1 the run failed (for batch: some scenarios
 // failed; the results are still written), 2 bad usage (an unknown flag or
-// command), 3 invalid input (the dataset or a flag's value).
+// command), 3 invalid input (the dataset or a flag's value), 130 stopped
+// by SIGINT (Ctrl-C), 143 stopped by SIGTERM (as Kubernetes and Slurm stop
+// a job). A stopped run writes nothing new and leaves no temporary files.
 package main
 
 import (
@@ -40,6 +42,10 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
 )
 
 // Exit codes.
@@ -62,10 +68,72 @@ func (e *inputError) Error() string { return e.err.Error() }
 func (e *inputError) Unwrap() error { return e.err }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Pointer[os.Signal]
+	go func() {
+		s := <-sigs
+		got.Store(&s)
+		cancel()
+		// The run stops at its next check of ctx; if it has not within
+		// stopGrace, or a second signal comes, it stops now.
+		select {
+		case <-sigs:
+		case <-time.After(stopGrace):
+		}
+		stopNow(s, os.Stderr)
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if s := got.Load(); s != nil && err != nil {
+		stopNow(*s, os.Stderr)
+	}
+	exiting.Lock() // not unlocked: the process ends
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// stopGrace is how long a signalled run has to stop by itself.
+const stopGrace = 700 * time.Millisecond
+
+// exiting is held by whoever ends the process: a run that finishes, or a
+// signal that stops it, whichever comes first.
+var exiting sync.Mutex
+
+// stopNow ends a run stopped by the signal s: it removes its temporary
+// files, says so on stderr in one line and exits 128 + the signal's
+// number (130 for SIGINT, 143 for SIGTERM), as a shell reports a process
+// the signal killed.
+func stopNow(s os.Signal, stderr io.Writer) {
+	exiting.Lock() // not unlocked: the process ends
+	written := temps.stop()
+	fmt.Fprintln(stderr, stoppedMessage(s, written))
+	os.Exit(signalExit(s))
+}
+
+// stoppedMessage is the line a run stopped by s prints; written lists what
+// it had put in place before.
+func stoppedMessage(s os.Signal, written []string) string {
+	name := s.String()
+	if n, ok := s.(syscall.Signal); ok {
+		switch n {
+		case syscall.SIGINT:
+			name = "SIGINT"
+		case syscall.SIGTERM:
+			name = "SIGTERM"
+		}
+	}
+	if len(written) == 0 {
+		return fmt.Sprintf("cybercba: stopped by %s; nothing written", name)
+	}
+	return fmt.Sprintf("cybercba: stopped by %s; written before it stopped: %s", name, strings.Join(written, ", "))
+}
+
+// signalExit is the exit code of a run stopped by s: 128 + its number.
+func signalExit(s os.Signal) int {
+	if n, ok := s.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return exitFailure
 }
 
 // exitCode reports err on stderr and maps it to the documented exit code.
@@ -74,6 +142,9 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "cybercba: %v\n", err)
+	if h, ok := err.(*hinted); ok {
+		fmt.Fprint(stderr, h.hint)
+	}
 	var ue *usageError
 	var ie *inputError
 	switch {
@@ -108,15 +179,17 @@ Examples:
   cybercba template -o inputs.xlsx
   cybercba batch inputs.xlsx -o results.xlsx
 
-Exit codes: 0 ok, 1 run failure, 2 bad usage, 3 invalid input. (batch exits
-1 when some scenarios failed; their problems are on its Errors sheet.)
+Exit codes: 0 ok, 1 run failure, 2 bad usage, 3 invalid input, 130 stopped
+by Ctrl-C (SIGINT), 143 stopped by SIGTERM. (batch exits 1 when some
+scenarios failed; their problems are on its Errors sheet. A stopped run
+removes its temporary files and writes nothing new; a second Ctrl-C stops
+it at once.)
 `
 
 // run is the whole program: it parses args and writes to stdout and stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, topUsage)
-		return &usageError{"no command given"}
+		return &hinted{&usageError{"no command given"}, shortUsage}
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
@@ -145,8 +218,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "cybercba", version())
 		return nil
 	default:
-		fmt.Fprint(stderr, topUsage)
-		return &usageError{fmt.Sprintf("unknown command %q", cmd)}
+		return unknownCommand(cmd)
 	}
 }
 
@@ -160,7 +232,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usage string)
 			printFlags(stdout, fs)
 			return err
 		}
-		return &usageError{fmt.Sprintf("%s: %v (see cybercba %s -h)", fs.Name(), err, fs.Name())}
+		return &usageError{fmt.Sprintf("%s: %v%s (see cybercba %s -h)", fs.Name(), err, flagSuggestion(fs, err), fs.Name())}
 	}
 	return nil
 }

@@ -17,9 +17,14 @@ into the results workbook a single run would have written: rows back in
 scenario order, the Errors of every part, one chart. It checks that the
 parts come from the same inputs workbook (by its SHA-256), settings,
 version of cybercba and currency symbol (--currency-symbol), that shards 1
-to n are each there once, and that every scenario is in exactly one part.
+to n are each there once (naming a missing shard's array index, and where
+and when each copy of a repeated one ran), and that every scenario is in
+exactly one part. Each part's results digest (About, Results SHA-256) is
+recomputed: a part changed after it was written is refused, naming the
+part and the cell.
 The merged workbook keeps the parts' currency symbol. The parts are only
-read.
+read. Beside the workbook it writes the batch's HTML page (results.html
+for results.xlsx), which shards leave to the merge.
 
 Exit status 0 when the parts merge, even if some scenarios failed (their
 problems are on the Errors sheet; a line on stderr says how many), 3 when
@@ -60,7 +65,11 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := writeAtomic(*out, func(w io.Writer) error { return reports.WriteBatch(w, merged) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
-	fmt.Fprintf(stdout, "Merged %d parts: %d scenarios, %d ran; wrote %s\n", len(parts), merged.Total, len(merged.Rows), *out)
+	page := htmlBeside(*out)
+	if err := writeAtomic(page, func(w io.Writer) error { return reports.WriteBatchHTML(w, merged) }); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	fmt.Fprintf(stdout, "Merged %d parts: %d scenarios, %d ran; wrote %s and %s\n", len(parts), merged.Total, len(merged.Rows), *out, page)
 	if n := merged.Failed(); n > 0 {
 		fmt.Fprintf(stderr, "cybercba: %d of %d scenarios failed: their problems are on the Errors sheet of %s\n", n, merged.Total, *out)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports"
 	"github.com/cybercba/cybercba/reports/format"
 )
 
@@ -31,22 +32,33 @@ func moneyConvention(j *job) string {
 	return j.ds.Currency + " (" + sym + ")"
 }
 
-// writeTable writes the run's results as a terminal table.
-func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) {
+// writeTable writes the run's results for a terminal: the baseline, the
+// recommendation and what it hangs on, then every control alone.
+func writeTable(w io.Writer, j *job, d *model.Decision, elapsed time.Duration) {
+	an := d.Analysis
 	m, o := j.model, j.opts
 	fmt.Fprintf(w, "cybercba %s · %s · %s draws × %s years · seed %d\n",
 		version(), m.Scope, thousands(an.Sim.Draws), thousands(o.Years), o.Seed)
 	fmt.Fprintf(w, "Money in %s, %s prices. Outage costs calibrated on %s: %s per organisation-day, %s recovery per organisation.\n",
 		moneyConvention(j), j.ds.PriceYear, j.ds.Calibration.Incident, j.cur.money(j.cal.DailyNow), j.cur.money(j.cal.RecoveryNow))
-	fmt.Fprintf(w, "%s; %d threats, %d controls.\n\n", aggregationText(m), len(m.Threats), len(m.Controls))
+	fmt.Fprintf(w, "%s; %d threats, %d controls. Appraised over %d years at %s; the %s view (%s) decides.\n\n",
+		aggregationText(m), len(m.Threats), len(m.Controls), j.appraisal.Horizon, discountText(j.appraisal, o.Discount), j.appraisal.View, viewLabel(j.appraisal))
 	b := an.Baseline
 	fmt.Fprintf(w, "Baseline (no new controls): expected annual loss %s ± %s (1 SE); P50 %s, P95 %s ± %s, P99 %s ± %s, TVaR95 %s ± %s\n\n",
 		j.cur.money(b.ALE), j.cur.bare(b.ALESE), j.cur.money(b.P50), j.cur.money(b.P95), j.cur.bare(b.P95SE),
 		j.cur.money(b.P99), j.cur.bare(b.P99SE), j.cur.money(b.TVaR95), j.cur.bare(b.TVaR95SE))
-	fmt.Fprintf(w, "Each control alone, appraised over %d years at %s, ranked by %s in the %s view:\n\n",
-		j.appraisal.Horizon, discountText(j.appraisal, o.Discount), metricText(j.metric), j.appraisal.View)
-	t := &table{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 7: true, 8: true, 9: true, 10: true, 11: true}}
-	t.add("Rank", "ID", "Control", "Cost/yr", "ΔALE/yr", "NPV", "(90% interval)", "BCR", "ROSI", "P(NPV>0)", "P(rank 1)", "Payback")
+	writeRecommendation(w, j, d)
+	fmt.Fprintln(w)
+	social := j.appraisal.View == model.Social && an.Sim.Harm != nil
+	fmt.Fprintf(w, "Each control alone, ranked by %s in the %s view:\n\n", metricText(j.metric), j.appraisal.View)
+	right := map[int]bool{0: true, 3: true, 4: true, 5: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true}
+	t := &table{right: right}
+	head := []string{"Rank", "ID", "Control", "Cost/yr", "ΔALE/yr", "NPV", "(90% interval)", "BCR", "ROSI", "P(NPV>0)", "P(rank 1)", "Payback"}
+	if social {
+		head[5] = "NPV with harm"
+		head = append(head, "NPV money only")
+	}
+	t.add(head...)
 	for k, i := range an.Ranking.Order {
 		r := &an.Results[i]
 		c := m.Controls[r.Portfolio[0]]
@@ -54,13 +66,17 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 		if r.Payback > 0 {
 			pb = fmt.Sprintf("%d yr", r.Payback)
 		}
-		t.add(fmt.Sprint(k+1), c.ID, clip(c.Name, 44), j.cur.money(r.EAC.Mean),
-			j.cur.money(r.DeltaALE.Mean)+" ±"+j.cur.bare(r.DeltaALESE),
-			j.cur.money(r.NPV.Mean)+" ±"+j.cur.bare(r.NPVSE), "["+j.cur.money(r.NPV.Lo)+", "+j.cur.money(r.NPV.Hi)+"]",
+		row := []string{fmt.Sprint(k + 1), c.ID, clip(c.Name, 44), j.cur.money(r.EAC.Mean),
+			j.cur.money(r.DeltaALE.Mean) + " ±" + j.cur.bare(r.DeltaALESE),
+			j.cur.money(r.NPV.Mean) + " ±" + j.cur.bare(r.NPVSE), "[" + j.cur.money(r.NPV.Lo) + ", " + j.cur.money(r.NPV.Hi) + "]",
 			ratioText(r.BCR.Mean), percent(r.ROSI.Mean),
-			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb)
+			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb}
+		if social {
+			row = append(row, j.cur.money(r.Money.NPV.Mean))
+		}
+		t.add(row...)
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, rankingText(j, an, t))
 	if an.Sim.Harm != nil {
 		writeSocial(w, j, an)
 	}
@@ -69,24 +85,29 @@ func writeTable(w io.Writer, j *job, an *model.Analysis, elapsed time.Duration) 
 		fmt.Fprintln(w, uplifts)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Cost/yr is the equivalent annual cost (capex and renewals annuitised, plus opex); payback is discounted. ± is one Monte Carlo standard error;")
-	fmt.Fprintln(w, "intervals and probabilities are across outer draws of the uncertain inputs.")
-	var spend float64
-	n := 0
-	for _, r := range an.Results {
-		if r.NPV.Mean > 0 {
-			spend += r.EAC.Mean
-			n++
-		}
+	fmt.Fprintln(w, "Cost/yr is the expected equivalent annual cost (capex and renewals annuitised, plus opex), the same in every table; payback is discounted.")
+	fmt.Fprintln(w, "± is one Monte Carlo standard error; intervals and probabilities are across outer draws of the uncertain inputs.")
+	if social {
+		fmt.Fprintln(w, "NPV, BCR, ROSI, P(NPV>0) and payback count patient harm avoided (health discount 1.5%); \"NPV money only\" leaves it out.")
 	}
-	fmt.Fprintf(w, "Gordon–Loeb check: the %d controls with positive NPV cost %s a year together; (1/e) × baseline ALE = %s",
-		n, j.cur.money(spend), j.cur.money(an.GordonLoeb))
-	if spend > an.GordonLoeb {
+	ch := d.Portfolio.Choice
+	fmt.Fprintf(w, "Gordon–Loeb check: the recommendation spends %s a year, %s of (1/e) × baseline ALE = %s",
+		j.cur.money(ch.Annual), percent(model.GordonLoebShare(ch.Annual, an.Baseline.ALE)), j.cur.money(an.GordonLoeb))
+	if ch.Annual > an.GordonLoeb {
 		fmt.Fprint(w, " (above the bound: look again)\n")
 	} else {
 		fmt.Fprint(w, " (within the bound)\n")
 	}
+	proof := "proven best"
+	if !ch.Optimal {
+		proof = "NOT proven best: the search stopped at its limit"
+	}
+	fmt.Fprintf(w, "Search: %s (%s); objective by %s.\n", ch.Method, proof, objectiveSource(d.Portfolio))
+	writeFrontier(w, j, d)
 	fmt.Fprintln(w, convergenceLine(j.cur, an))
+	if an.Sim.Streaming() {
+		fmt.Fprintf(w, "Memory: %s.\n", an.Sim.Method())
+	}
 	fmt.Fprintf(w, "Data: %s, %d sources (cybercba calibrate lists the calibration's). Run took %s.\n",
 		j.ds.File, len(j.ds.Sources), elapsed.Round(10*time.Millisecond))
 	fmt.Fprintln(w, provenanceLine(j, an))
@@ -127,11 +148,69 @@ type jsonResults struct {
 	Aggregation string            `json:"aggregation"`
 	Digest      string            `json:"inputs_sha256"`
 	Warnings    []string          `json:"warnings"`
+	View        string            `json:"view"`
 	Controls    []jsonControl     `json:"controls"`
-	Recommended *model.Result     `json:"recommended,omitempty"`
+	Recommended jsonRecommended   `json:"recommended"`
 	Portfolio   *jsonPortfolio    `json:"portfolio,omitempty"`
 	Sensitivity *jsonSensitivity  `json:"sensitivity,omitempty"`
 	Sources     []data.Source     `json:"sources"`
+
+	// Health is the health-economic views of a social-view run.
+	Health *model.HealthEconomics `json:"health_economics,omitempty"`
+}
+
+// jsonRecommended is the one recommendation: the optimiser's best set for
+// the view in force, under the budget when one is given.
+type jsonRecommended struct {
+	Controls    []string          `json:"controls"`
+	Sentence    string            `json:"sentence"`
+	Objective   string            `json:"objective"`
+	Budgeted    bool              `json:"budgeted"`
+	Choice      model.Choice      `json:"choice"`
+	Result      *model.Result     `json:"result"`
+	BuildUp     []model.BuildStep `json:"build_up"`
+	LeftOut     []jsonLeftOut     `json:"left_out"`
+	WeakPoint   *jsonWeakPoint    `json:"weak_point,omitempty"`
+	TopWeak     *jsonWeakPoint    `json:"top_control_weak_point,omitempty"`
+	Holdouts    string            `json:"holdouts,omitempty"`
+	DeathsNow   *float64          `json:"extra_deaths_a_year,omitempty"`
+	DeathsAfter *float64          `json:"extra_deaths_a_year_recommended,omitempty"`
+}
+
+type jsonLeftOut struct {
+	model.LeftOut
+	Text string `json:"text"`
+}
+
+type jsonWeakPoint struct {
+	Input       string   `json:"input"`
+	Ref         string   `json:"ref"`
+	ExpectedNPV float64  `json:"expected_npv"`
+	P5          float64  `json:"p5"`
+	P95         float64  `json:"p95"`
+	NPVAtP5     float64  `json:"npv_at_p5"`
+	NPVAtP95    float64  `json:"npv_at_p95"`
+	Central     float64  `json:"central"`
+	Switch      *float64 `json:"npv_zero_at"`
+	Tag         string   `json:"tag,omitempty"`
+	Sources     []string `json:"sources,omitempty"`
+	Text        string   `json:"text"`
+}
+
+func weakPointJSON(j *job, wp *model.WeakPoint, what string) *jsonWeakPoint {
+	if wp == nil {
+		return nil
+	}
+	r := wp.Input.Ref
+	out := &jsonWeakPoint{
+		Input: wp.Name, Ref: strings.Trim(r.Kind+":"+r.ID+":"+r.Threat+":"+r.Key, ":"), ExpectedNPV: wp.ExpectedNPV,
+		P5: wp.P5, P95: wp.P95, NPVAtP5: wp.NPVAtP5, NPVAtP95: wp.NPVAtP95, Central: wp.Central, Switch: orNull(wp.Switch),
+		Text: weakPointText(j, wp, what),
+	}
+	if n := j.scope.NumberFor(r); n != nil {
+		out.Tag, out.Sources = n.Tag, n.Src
+	}
+	return out
 }
 
 type jsonPortfolio struct {
@@ -171,7 +250,8 @@ type jsonControl struct {
 }
 
 // writeJSON writes the run's results as JSON.
-func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnalysis, sens *model.Sensitivity) error {
+func writeJSON(w io.Writer, j *job, d *model.Decision) error {
+	an, pa, sens := d.Analysis, d.Portfolio, d.Sensitivity
 	out := jsonResults{
 		Tool: "cybercba", Version: version(), Dataset: j.ds.File,
 		Scope: j.scope.ID, ScopeName: j.model.Scope, Currency: j.ds.Currency, Symbol: string(j.cur), PriceYear: j.ds.PriceYear,
@@ -180,19 +260,42 @@ func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnaly
 			Discount: j.appraisal.Discount, OptimismBias: j.appraisal.OptimismBias, Metric: j.metric.String(),
 		},
 		Calibration: j.cal, Baseline: an.Baseline, GordonLoeb: an.GordonLoeb, Sources: j.ds.Sources,
-		Recommended: an.Recommended, Aggregation: aggregationText(j.model), Digest: j.digest,
+		View: j.appraisal.View.String(), Aggregation: aggregationText(j.model), Digest: j.digest,
 		Warnings: []string{},
 	}
+	rec := jsonRecommended{
+		Controls: pa.Choice.Controls, Sentence: recommendationSentence(j, d), Objective: pa.Objective.String(), Budgeted: d.Budgeted,
+		Choice: pa.Choice, Result: pa.Result, BuildUp: d.BuildUp, LeftOut: []jsonLeftOut{},
+		WeakPoint: weakPointJSON(j, d.WeakPoint, "the recommendation"),
+		Holdouts:  reports.HoldoutLine(holdouts(j), j.cur.money),
+	}
+	if rec.Controls == nil {
+		rec.Controls = []string{}
+	}
+	if rec.BuildUp == nil {
+		rec.BuildUp = []model.BuildStep{}
+	}
+	if len(an.Ranking.Order) > 0 {
+		rec.TopWeak = weakPointJSON(j, d.TopWeakPoint, "the top-ranked control ("+an.Results[an.Ranking.Order[0]].Controls[0]+")")
+	}
+	for _, lo := range d.LeftOut {
+		rec.LeftOut = append(rec.LeftOut, jsonLeftOut{LeftOut: lo, Text: leftOutText(j, lo)})
+	}
+	if an.Sim.Harm != nil {
+		rec.DeathsNow, rec.DeathsAfter = orNull(d.Deaths), orNull(d.DeathsRecommended)
+	}
+	out.Recommended = rec
 	for _, w := range j.warnings {
 		out.Warnings = append(out.Warnings, w.String())
 	}
 	out.Settings.Draws = an.Sim.Draws
 	out.Settings.TargetSE = j.cfg.TargetSE
+	out.Health = j.health
 	if sens != nil {
 		js := sensitivityJSON(j, sens)
 		out.Sensitivity = &js
 	}
-	if pa != nil {
+	if d.Budgeted || len(pa.Frontier) > 0 || pa.Objective != model.MaxNPV {
 		out.Portfolio = &jsonPortfolio{
 			Objective: pa.Objective.String(), AnnualLimit: orNull(pa.Constraints.Annual), CapexLimit: orNull(pa.Constraints.Capex),
 			Choice: pa.Choice, Result: pa.Result, Frontier: pa.Frontier,
@@ -213,77 +316,11 @@ func writeJSON(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnaly
 // objectiveText names what the portfolio choice maximises, in full.
 func objectiveText(o model.Objective) string { return format.ObjectiveLong(o) }
 
-// writePortfolio writes the chosen portfolio and the frontier.
-func writePortfolio(w io.Writer, j *job, an *model.Analysis, pa *model.PortfolioAnalysis) {
-	fmt.Fprintln(w)
-	var limits []string
-	if c := pa.Constraints.Annual; !math.IsInf(c, 1) {
-		limits = append(limits, j.cur.money(c)+" a year (equivalent annual cost)")
-	}
-	if c := pa.Constraints.Capex; !math.IsInf(c, 1) {
-		limits = append(limits, j.cur.money(c)+" of capital")
-	}
-	within := "with no budget limit"
-	if len(limits) > 0 {
-		within = "within " + strings.Join(limits, " and ")
-	}
-	fmt.Fprintf(w, "Best portfolio %s, maximising %s:\n", within, objectiveText(pa.Objective))
-	ch := pa.Choice
-	if len(ch.Portfolio) == 0 {
-		fmt.Fprintln(w, "  none: no set of controls that fits improves on doing nothing.")
-	} else {
-		for _, c := range ch.Portfolio {
-			ctl := j.model.Controls[c]
-			fmt.Fprintf(w, "  %-6s %s\n", ctl.ID, ctl.Name)
-		}
-		r := pa.Result
-		fmt.Fprintf(w, "  cost %s a year (capex %s); ΔALE %s ± %s; NPV %s [%s, %s]; BCR %s [%s, %s]; P(NPV>0) %.2f\n",
-			j.cur.money(ch.Annual), j.cur.money(ch.Capex), j.cur.money(r.DeltaALE.Mean), j.cur.bare(r.DeltaALESE),
-			j.cur.money(r.NPV.Mean), j.cur.money(r.NPV.Lo), j.cur.money(r.NPV.Hi),
-			ratioText(r.BCR.Mean), ratioText(r.BCR.Lo), ratioText(r.BCR.Hi), r.PNPVPositive)
-		fmt.Fprintf(w, "  annual loss P95: baseline %s, with the portfolio %s; TVaR95 %s → %s\n",
-			j.cur.money(an.Baseline.P95), j.cur.money(r.Loss.P95), j.cur.money(an.Baseline.TVaR95), j.cur.money(r.Loss.TVaR95))
-		fmt.Fprintf(w, "  Gordon–Loeb: the portfolio spends %s a year, %s of the bound (1/e) × baseline ALE = %s\n",
-			j.cur.money(ch.Annual), percent(model.GordonLoebShare(ch.Annual, an.Baseline.ALE)), j.cur.money(an.GordonLoeb))
-	}
-	proof := "proven best"
-	if !ch.Optimal {
-		proof = "NOT proven best"
-	}
-	fmt.Fprintf(w, "  search: %s (%s); objective by %s %s\n", ch.Method, proof, objectiveSource(pa), objectiveValue(j.cur, pa.Objective, ch.Objective))
-	if len(pa.Frontier) == 0 {
-		return
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Efficient frontier: the best portfolio at each yearly budget, maximising %s:\n\n", objectiveText(pa.Objective))
-	t := &table{right: map[int]bool{0: true, 1: true, 3: true, 4: true, 6: true}}
-	t.add("Budget/yr", "Spend/yr", "Controls", "Objective", "NPV", "(90% interval)", "P(NPV>0)")
-	for _, p := range pa.Frontier {
-		ids := strings.Join(p.Choice.Controls, "+")
-		if ids == "" {
-			ids = "(none)"
-		}
-		npv, iv, pp := j.cur.money(0), "", "n/a"
-		if p.Result != nil {
-			npv = j.cur.money(p.Result.NPV.Mean)
-			iv = "[" + j.cur.money(p.Result.NPV.Lo) + ", " + j.cur.money(p.Result.NPV.Hi) + "]"
-			pp = fmt.Sprintf("%.2f", p.Result.PNPVPositive)
-		}
-		t.add(j.cur.money(p.Budget), j.cur.money(p.Choice.Annual), clip(ids, 48), objectiveValue(j.cur, pa.Objective, p.Choice.Objective), npv, iv, pp)
-	}
-	fmt.Fprint(w, t.String())
-	fmt.Fprintln(w, "Objective by "+objectiveSource(pa)+"; NPV, intervals and P(NPV>0) from the simulation, across outer draws.")
-}
-
 func objectiveSource(pa *model.PortfolioAnalysis) string {
 	if pa.Objective == model.MaxDeltaTVaR {
 		return fmt.Sprintf("simulation (%s years)", thousands(pa.SampleYears))
 	}
 	return "closed form (exact expectation)"
-}
-
-func objectiveValue(cur currency, o model.Objective, v float64) string {
-	return cur.money(v)
 }
 
 // aggregationText states how threats combine.
@@ -324,9 +361,13 @@ func writeSocial(w io.Writer, j *job, an *model.Analysis) {
 		r := &an.Results[i]
 		id := j.model.Controls[r.Portfolio[0]].ID
 		fr, sr := rankIn(fin, i), rankIn(soc, i)
+		money := r.NPV.Mean
+		if r.Money != nil {
+			money = r.Money.NPV.Mean
+		}
 		t.add(id, j.cur.money(r.Social.DeltaHarm.Mean)+" ±"+j.cur.bare(r.Social.DeltaHarmSE), j.cur.money(r.Social.PVHarm.Mean),
-			j.cur.money(r.NPV.Mean), j.cur.money(r.Social.NPV.Mean), fmt.Sprint(fr), fmt.Sprint(sr))
-		if line := differsLine(j.cur, id, fr, sr, r.NPV.Mean, r.Social.NPV.Mean); line != "" {
+			j.cur.money(money), j.cur.money(r.Social.NPV.Mean), fmt.Sprint(fr), fmt.Sprint(sr))
+		if line := differsLine(j.cur, id, fr, sr, money, r.Social.NPV.Mean); line != "" {
 			differs = append(differs, line)
 		}
 	}

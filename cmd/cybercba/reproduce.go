@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cybercba/cybercba/data"
@@ -20,12 +21,16 @@ import (
 const reproduceUsage = `Usage: cybercba reproduce [flags] report.xlsx
 
 Re-runs an earlier report from the inputs and settings it recorded (its
-Reproduce sheet) and says whether this build gets the same headline figures,
-bit for bit. If the recorded inputs, or the Inputs sheet, were edited since
-the run, it says so (a digest mismatch) and shows what changed.
+Reproduce sheet), rebuilds the whole workbook in memory, and compares every
+cell of every results sheet with the file's, bit for bit: an edited figure
+is named ("Summary!B7: the file says £1.00, the inputs give £167m"). If the
+recorded inputs, or the Inputs sheet, were edited since the run, it says so
+(a digest mismatch) and shows what changed. --quick only checks the digest
+of the results sheets recorded on the About sheet, without re-running.
 
 Examples:
   cybercba reproduce cybercba-out/report.xlsx
+  cybercba reproduce --quick cybercba-out/report.xlsx
 
 Exit codes: 0 identical, 1 the figures differ or the inputs were edited,
 3 the file is not a readable cybercba report.
@@ -35,7 +40,7 @@ Flags:
 
 // reproduceArgs are the run flags a report records: what changes results.
 var reproduceArgs = []string{"scope", "seed", "draws", "years", "horizon", "discount", "optimism-bias", "metric",
-	"budget", "capex-budget", "objective", "frontier", "frontier-budgets", "target-se", "correlation", "threat-climate", "view"}
+	"budget", "capex-budget", "objective", "frontier", "frontier-budgets", "target-se", "correlation", "threat-climate", "view", "sensitivity"}
 
 // recordedArgs returns the run's result-changing flags as --name=value.
 func recordedArgs(fs *flag.FlagSet) []string {
@@ -70,7 +75,7 @@ func headline(j *job, an *model.Analysis, pa *model.PortfolioAnalysis) [][2]stri
 		out = append(out, [2]string{id + " ΔALE", g(r.DeltaALE.Mean)}, [2]string{id + " NPV", g(r.NPV.Mean)})
 	}
 	if pa != nil && pa.Result != nil {
-		out = append(out, [2]string{"chosen portfolio", strings.Join(pa.Choice.Controls, "+")}, [2]string{"chosen NPV", g(pa.Result.NPV.Mean)})
+		out = append(out, [2]string{"recommended portfolio", strings.Join(pa.Choice.Controls, "+")}, [2]string{"recommended NPV", g(pa.Result.NPV.Mean)})
 	}
 	return out
 }
@@ -78,6 +83,7 @@ func headline(j *job, an *model.Analysis, pa *model.PortfolioAnalysis) [][2]stri
 func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reproduce", flag.ContinueOnError)
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	quick := fs.Bool("quick", false, "only check the results digest recorded on the About sheet (no re-run)")
 	if err := parseFlags(fs, args, stdout, reproduceUsage); err != nil {
 		return err
 	}
@@ -85,12 +91,24 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return &usageError{"reproduce: want one report.xlsx"}
 	}
 	path := fs.Arg(0)
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return &inputError{err}
 	}
-	rec, err := reports.ReadReproduction(f, path)
-	f.Close()
+	if *quick {
+		f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+		if err != nil {
+			return &inputError{fmt.Errorf("%s: %w", path, err)}
+		}
+		defer f.Close()
+		return quickCheck(stdout, f, path)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+	if err != nil {
+		return &inputError{err}
+	}
+	defer f.Close()
+	rec, err := reports.ReadReproduction(bytes.NewReader(raw), path)
 	if err != nil {
 		return &inputError{err}
 	}
@@ -115,17 +133,15 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	changes = append(changes, rec.EditedInputs(inputRows(ds, job.scope, currencyOf(ds, "")))...) // only the numbers are compared
 	job.cfg.Progress = progress(stderr, o.Quiet, "re-running", o.Draws)
-	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
+	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
 		return err
 	}
-	var pa *model.PortfolioAnalysis
-	if job.choose {
-		if pa, err = model.Choose(ctx, job.model, job.cfg, job.appraisal, job.objective, job.constraints, model.AnnualBudget, job.frontier); err != nil {
-			return err
-		}
+	cells, err := recomputedCells(raw, f, job, d, rec)
+	if err != nil {
+		return err
 	}
-	now := headline(job, an, pa)
+	now := headline(job, d.Analysis, d.Portfolio)
 	var diffs []string
 	was := map[string]string{}
 	for _, fg := range rec.Figures {
@@ -149,15 +165,16 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			fmt.Fprintln(stdout, "  "+c)
 		}
 	}
-	if len(diffs) == 0 {
-		fmt.Fprintf(stdout, "Identical: all %d headline figures match bit for bit.\n", len(now))
-	} else {
+	writeCellDiffs(stdout, cells)
+	if len(diffs) == 0 && len(cells) == 0 {
+		fmt.Fprintf(stdout, "Identical: every cell of the results sheets (%s) and all %d headline figures match bit for bit.\n", strings.Join(reports.CheckedSheets(f), ", "), len(now))
+	} else if len(diffs) > 0 {
 		fmt.Fprintf(stdout, "Different: %d of %d headline figures differ:\n", len(diffs), len(now))
 		for _, d := range diffs {
 			fmt.Fprintln(stdout, "  "+d)
 		}
 	}
-	if len(changes) > 0 || len(diffs) > 0 {
+	if len(changes) > 0 || len(diffs) > 0 || len(cells) > 0 {
 		return errNotReproduced
 	}
 	return nil

@@ -20,7 +20,7 @@ func TestReproduce(t *testing.T) {
 	book := filepath.Join(dir, "report.xlsx")
 
 	r := cybercba(t, "reproduce", book)
-	if r.code != exitOK || !strings.Contains(r.stdout, "Identical: all") {
+	if r.code != exitOK || !strings.Contains(r.stdout, "Identical: every cell") {
 		t.Fatalf("reproduce of a fresh report: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 

@@ -42,6 +42,8 @@ type runOptions struct {
 	Metric       string
 	JSON         bool
 	Quiet        bool
+	// Wide asks for the full ranking table on a narrow terminal.
+	Wide bool
 	// Portfolio choice: budgets as written ("2m"), the objective, and the
 	// frontier ("" none, "default" the default grid, else a list).
 	Budget, CapexBudget string
@@ -62,6 +64,8 @@ type runOptions struct {
 	Climate      float64
 	// CurrencySymbol, if set, overrides the dataset's currency's symbol.
 	CurrencySymbol string
+	// MaxMemory, if set, is the most memory the run may need ("8G").
+	MaxMemory string
 	// dataset is the dataset when run has read it already (a workbook,
 	// for its Settings), else nil.
 	dataset *data.Dataset
@@ -81,8 +85,11 @@ override them. Flags may come before or after the dataset.
 
 With --budget (or --capex-budget), it also chooses the best set of controls
 that fits: controls on the same threat overlap, so the best set is not the
-top of the ranking. The search is exact. --frontier shows the best set at
-every budget from nothing to everything.
+top of the ranking. Up to 24 controls the search tries every set, so its
+answer is exact; beyond, branch and bound proves its answer best unless it
+spends its budget of 5,000,000 nodes (shared by --frontier's budgets), and
+then says "NOT proven best". --frontier shows the best set at every budget
+from nothing to everything.
 
 Examples:
   cybercba run
@@ -121,12 +128,15 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Correlations, "correlation", "", "rank correlations between threats' rates, e.g. S1:S3=0.5,S2:S3=0.3 (Gaussian copula; default independent)")
 	fs.Float64Var(&o.Climate, "threat-climate", 0, "one rank `correlation` between every pair of threats' rates (a common \"threat climate\"); --correlation pairs override it")
 	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
+	fs.StringVar(&o.MaxMemory, "max-memory", "", "refuse a run estimated to need more than this `size` of memory (e.g. 8G; default the machine's or container's memory)")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.Wide, "wide", false, "the full ranking table on a terminal narrower than it (by default two lines a control there)")
 	return fs
 }
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
 	var o runOptions
 	fs := runFlags(&o)
 	pos, err := parseArgs(fs, args, stdout, runUsage)
@@ -148,61 +158,67 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
+	job.width = termWidth(stdout)
 	for _, w := range job.warnings {
 		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.ds.File, w)
 	}
-	start := time.Now()
-	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
+	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
 		return err
 	}
-	var pa *model.PortfolioAnalysis
-	if job.choose {
-		pa, err = model.Choose(ctx, job.model, job.cfg, job.appraisal, job.objective, job.constraints, model.AnnualBudget, job.frontier)
-		if err != nil {
+	an, pa, sens := d.Analysis, d.Portfolio, d.Sensitivity
+	if err := addHealth(job, an, pa); err != nil {
+		return err
+	}
+	var written []string
+	if !o.NoFiles {
+		if written, err = writeRunFiles(job, recordedArgs(fs), d, stderr); err != nil {
 			return err
 		}
 	}
-	var sens *model.Sensitivity
-	if o.Sensitivity {
-		if sens, err = sensitivityOf(job, an, pa, 15); err != nil {
-			return err
-		}
-	}
-	elapsed := time.Since(start)
+	elapsed := time.Since(start) // the whole run, files included
 	if o.JSON {
-		if err := writeJSON(stdout, job, an, pa, sens); err != nil {
+		if err := writeJSON(stdout, job, d); err != nil {
 			return err
 		}
 	} else {
-		writeTable(stdout, job, an, elapsed)
-		if pa != nil {
-			writePortfolio(stdout, job, an, pa)
-		}
+		writeTable(stdout, job, d, elapsed)
 		if sens != nil {
 			fmt.Fprintln(stdout)
 			writeSensitivity(stdout, job, sens)
 		}
-	}
-	if o.NoFiles {
-		return nil
-	}
-	rep := buildReport(job, an)
-	rep.Portfolio = pa
-	rep.Sensitivity = sens
-	rep.Reproduce = &reports.Reproduction{
-		Digest: job.digest, Args: recordedArgs(fs), Figures: headline(job, an, pa), Dataset: canonicalYAML(job.ds),
-	}
-	written, err := writeOutputs(o.Out, job.formats, rep)
-	if err != nil {
-		return fmt.Errorf("writing outputs: %w", err)
+		writeHealth(stdout, job)
 	}
 	msg := stdout
 	if o.JSON {
 		msg = stderr // keep stdout pure JSON
 	}
-	fmt.Fprintf(msg, "\nWrote %s and %d plots in %s\n", written[0], len(written)-1, filepath.Join(o.Out, "plots"))
+	writtenLine(msg, o.Out, written)
 	return nil
+}
+
+// writeRunFiles writes a run's workbook, report.html and plots into the
+// output folder, with a progress bar on a terminal, and returns the paths
+// written.
+func writeRunFiles(job *job, args []string, d *model.Decision, stderr io.Writer) ([]string, error) {
+	rep := buildReport(job, d)
+	rep.Reproduce = &reports.Reproduction{
+		Digest: job.digest, Args: args, Figures: headline(job, d.Analysis, d.Portfolio), Dataset: canonicalYAML(job.ds),
+	}
+	written, err := writeOutputs(job.opts.Out, job.formats, rep, progress(stderr, job.opts.Quiet, "writing files", 2))
+	if err != nil {
+		return nil, fmt.Errorf("writing outputs: %w", err)
+	}
+	return written, nil
+}
+
+// writtenLine says where writeOutputs wrote: the workbook, the page and
+// the count of plots. It writes nothing when nothing was written.
+func writtenLine(w io.Writer, out string, written []string) {
+	if len(written) < 2 {
+		return
+	}
+	fmt.Fprintf(w, "\nWrote %s, %s and %d plots in %s\n", written[0], written[1], len(written)-2, filepath.Join(out, "plots"))
 }
 
 // job is a run's resolved inputs.
@@ -223,9 +239,15 @@ type job struct {
 	formats     []string
 	// cur is the symbol money is written with.
 	cur currency
+	// width is the terminal's width in columns, 0 when not a terminal.
+	width int
 	// warnings are doubtful inputs; digest the SHA-256 of the inputs.
 	warnings []model.Warning
 	digest   string
+	// holdouts are the hold-out incidents replayed (see holdouts).
+	holdouts []reports.Holdout
+	// health is the health-economic views of a social-view run (health.go).
+	health *model.HealthEconomics
 }
 
 // maxDraws caps --target-se: 100 blocks, and no more than the cap on
@@ -402,7 +424,7 @@ func prepare(o runOptions) (*job, error) {
 		}
 		return nil, &inputError{errors.Join(ws...)}
 	}
-	return &job{
+	j := &job{
 		opts: o, ds: ds, scope: sc, cal: cal, model: m,
 		cfg:      model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers, TargetSE: targetSE, MaxDraws: maxDraws(o)},
 		warnings: warnings, digest: digest(ds, sc.ID),
@@ -410,20 +432,24 @@ func prepare(o runOptions) (*job, error) {
 		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
 		objective: objective, constraints: cons, frontier: frontier, formats: formats,
 		cur: currencyOf(ds, o.CurrencySymbol),
-	}, nil
+	}
+	if err := checkMemory(j, o.MaxMemory); err != nil {
+		return nil, err
+	}
+	return j, nil
 }
 
-// loadDataset reads the dataset at path, or the embedded default.
+// loadDataset reads the dataset at path ("-" for standard input), once, or
+// the embedded default.
 func loadDataset(path string) (*data.Dataset, error) {
 	if path == "" {
 		return data.Default()
 	}
-	f, err := os.Open(path)
+	name, b, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return loadDatasetFrom(f, path)
+	return loadDatasetBytes(b, name)
 }
 
 // parseRate reads a discount rate given as a fraction (0.035) or a
@@ -453,6 +479,7 @@ func progress(stderr io.Writer, quiet bool, what string, total int) func(done, t
 		progressbar.OptionShowCount(),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetWidth(30),
+		progressbar.OptionSetRenderBlankState(true), // shown from the start, not from the first step
 	)
 	var mu sync.Mutex
 	high := 0

@@ -34,6 +34,10 @@ Examples:
   cybercba sensitivity
   cybercba sensitivity --scope acute-trust --top 10
   cybercba sensitivity --budget 60m --json > sensitivity.json
+  cybercba sensitivity --no-files
+
+Like run, it writes report.xlsx (with its Sensitivity sheet), report.html
+and plots/ (with the tornado) into the -o folder, unless --no-files.
 
 Flags:
 `
@@ -64,60 +68,37 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
-	_, _, sens, err := analyseWithSensitivity(ctx, job, *top)
+	d, err := analyse(ctx, job, true, *top)
 	if err != nil {
 		return err
 	}
+	sens := d.Sensitivity
+	if sens == nil {
+		return &inputError{fmt.Errorf("sensitivity: %s: there is no decision to analyse (no control changes the loss)", job.ds.File)}
+	}
+	// The files of a run with --sensitivity: the tornado among the plots,
+	// the Sensitivity sheet in the workbook, and report.html.
+	var written []string
+	if !o.NoFiles {
+		if written, err = writeRunFiles(job, recordedArgs(fs), d, stderr); err != nil {
+			return err
+		}
+	}
+	msg := stdout
 	if o.JSON {
 		b, err := json.MarshalIndent(sensitivityJSON(job, sens), "", "  ")
 		if err != nil {
 			return err
 		}
-		_, err = stdout.Write(append(b, '\n'))
-		return err
+		if _, err = stdout.Write(append(b, '\n')); err != nil {
+			return err
+		}
+		msg = stderr // keep stdout pure JSON
+	} else {
+		writeSensitivity(stdout, job, sens)
 	}
-	writeSensitivity(stdout, job, sens)
+	writtenLine(msg, o.Out, written)
 	return nil
-}
-
-// analyseWithSensitivity runs the appraisal, the portfolio choice when
-// asked for, and the sensitivity analysis of the decision.
-func analyseWithSensitivity(ctx context.Context, job *job, top int) (*model.Analysis, *model.PortfolioAnalysis, *model.Sensitivity, error) {
-	an, err := model.Analyse(ctx, job.model, job.cfg, job.appraisal, job.metric)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	var pa *model.PortfolioAnalysis
-	if job.choose {
-		pa, err = model.Choose(ctx, job.model, job.cfg, job.appraisal, job.objective, job.constraints, model.AnnualBudget, job.frontier)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	sens, err := sensitivityOf(job, an, pa, top)
-	return an, pa, sens, err
-}
-
-// sensitivityOf analyses the decision of a run: the chosen portfolio when
-// there is a budget, else the best single control.
-func sensitivityOf(job *job, an *model.Analysis, pa *model.PortfolioAnalysis, top int) (*model.Sensitivity, error) {
-	alternatives := make([]model.Portfolio, len(job.model.Controls))
-	for c := range alternatives {
-		alternatives[c] = model.Portfolio{c}
-	}
-	decision, name := model.Portfolio(nil), "doing nothing"
-	decide := model.BestSingle(job.appraisal)
-	switch {
-	case pa != nil:
-		decision, name = pa.Choice.Portfolio, "the chosen portfolio"
-		decide = model.BestUnder(job.appraisal, job.constraints)
-		if len(decision) > 1 {
-			alternatives = append(alternatives, decision)
-		}
-	case len(an.Ranking.Order) > 0:
-		decision, name = an.Results[an.Ranking.Order[0]].Portfolio, "the best single control"
-	}
-	return model.AnalyseSensitivity(an.Sim, job.appraisal, decision, name, decide, top, alternatives)
 }
 
 // portfolioName lists a portfolio's control IDs, or "doing nothing".
@@ -151,16 +132,16 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 	fmt.Fprintf(w, "cybercba %s · %s · sensitivity · %s draws × %s years · seed %d · money in %s, %s prices\n\n",
 		version(), m.Scope, thousands(o.Draws), thousands(o.Years), o.Seed, moneyConvention(j), j.ds.PriceYear)
 	tn := s.Tornado
-	fmt.Fprintf(w, "Decision: %s, %s. With every input at its median its NPV is %s.\n\n",
-		s.DecisionName, portfolioName(m, s.Decision), j.cur.money(tn.Central))
-	fmt.Fprintf(w, "Tornado: each input from its 5th to its 95th percentile, the others at their medians (%d inputs; exact closed form):\n\n", len(tn.Bars))
+	fmt.Fprintf(w, "Decision: %s, %s. Its expected NPV is %s (%s).\n\n",
+		s.DecisionName, portfolioName(m, s.Decision), j.cur.money(tn.Central), viewLabel(j.appraisal))
+	fmt.Fprintf(w, "Tornado around the expected case: each input from its 5th to its 95th percentile, the others uncertain as they are (%d inputs; exact closed form, centred on the expected NPV):\n\n", len(tn.Bars))
 	t := &table{right: map[int]bool{0: true, 2: true, 3: true, 4: true, 5: true, 6: true}}
 	t.add("#", "Input", "P5", "P95", "NPV at P5", "NPV at P95", "Swing")
 	for i, b := range tn.Bars {
 		if i == 20 {
 			break
 		}
-		t.add(fmt.Sprint(i+1), clip(b.Input.Name(), 46), inputValue(j.cur, b.Input, b.Lo), inputValue(j.cur, b.Input, b.Hi),
+		t.add(fmt.Sprint(i+1), clip(b.Input.Name(), 60), inputValue(j.cur, b.Input, b.Lo), inputValue(j.cur, b.Input, b.Hi),
 			j.cur.money(b.NPVLo), j.cur.money(b.NPVHi), j.cur.money(b.Swing()))
 	}
 	fmt.Fprint(w, t.String())
@@ -168,10 +149,10 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		fmt.Fprintf(w, "(%d more inputs with smaller swings; --json or the workbook list them all)\n", len(tn.Bars)-20)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Switching values: where, with every other input at its median, the decision's NPV reaches zero, and where another decision becomes best:")
+	fmt.Fprintln(w, "Switching values: where, with every other input uncertain as it is, the decision's expected NPV reaches zero, and where another decision becomes best:")
 	fmt.Fprintln(w)
 	t = &table{right: map[int]bool{1: true, 2: true, 3: true, 4: true}}
-	t.add("Input", "Median", "NPV = 0 at", "(percentile)", "Decision changes at", "to")
+	t.add("Input", "Central", "NPV = 0 at", "(percentile)", "Decision changes at", "to")
 	for _, sw := range s.Switches {
 		d := sw.Input.Estimate.Dist(sw.Input.Kind)
 		pct := ""
@@ -192,7 +173,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 				to = "from " + portfolioName(m, sw.OldDecision) + " to " + to
 			}
 		}
-		t.add(clip(sw.Input.Name(), 46), inputValue(j.cur, sw.Input, sw.Median), inputValue(j.cur, sw.Input, sw.NPVZero), pct,
+		t.add(clip(sw.Input.Name(), 60), inputValue(j.cur, sw.Input, d.Mean()), inputValue(j.cur, sw.Input, sw.NPVZero), pct,
 			inputValue(j.cur, sw.Input, sw.Change), to)
 	}
 	fmt.Fprint(w, t.String())
@@ -212,7 +193,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		if v.EVPI > 0 {
 			share = percent(e.Value / v.EVPI)
 		}
-		t.add(fmt.Sprint(i+1), clip(e.Input.Name(), 46), j.cur.money(e.Value), share)
+		t.add(fmt.Sprint(i+1), clip(e.Input.Name(), 60), j.cur.money(e.Value), share)
 	}
 	fmt.Fprint(w, t.String())
 	fmt.Fprintf(w, "EVPPI by Strong and Oakley's regression method (draws binned on the parameter); with %d draws it is biased upward, so compare, don't add.\n", o.Draws)

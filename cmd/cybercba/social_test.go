@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,21 +28,25 @@ func TestDiffersLine(t *testing.T) {
 }
 
 // TestSocialView checks run --view social: the social table and the
-// differs lines appear, and every financial figure is what the financial
-// view gives, bit for bit.
+// differs lines appear; the money-only figures are what the financial view
+// gives, bit for bit; the ranking follows the NPV printed in its rows.
 func TestSocialView(t *testing.T) {
 	t.Parallel()
 	args := runArgs("--scope", "acute-trust", "--view", "social")
 	r := cybercba(t, args...)
 	mustSucceed(t, r, args)
-	for _, want := range []string{"in the social view", "Social view: patient harm valued at £82.5k per QALY", "NPV with harm"} {
+	for _, want := range []string{"in the social view", "Social view: patient harm valued at £82.5k per QALY", "NPV with harm", "NPV money only", "Implied extra deaths"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("--view social output lacks %q", want)
 		}
 	}
 	type control struct {
-		ID     string
-		NPV    struct{ Mean float64 } `json:"npv"`
+		ID    string
+		Rank  int
+		NPV   struct{ Mean float64 } `json:"npv"`
+		Money *struct {
+			NPV struct{ Mean float64 } `json:"npv"`
+		} `json:"money_only"`
 		Social *struct {
 			NPV struct{ Mean float64 } `json:"npv"`
 		} `json:"social"`
@@ -56,11 +61,24 @@ func TestSocialView(t *testing.T) {
 		}
 	}
 	for i := range fin.Controls {
-		if fin.Controls[i].NPV != soc.Controls[i].NPV {
-			t.Errorf("%s: financial NPV %v in the financial view, %v in the social", fin.Controls[i].ID, fin.Controls[i].NPV, soc.Controls[i].NPV)
+		f, s := fin.Controls[i], soc.Controls[i]
+		if s.Money == nil || f.NPV != s.Money.NPV {
+			t.Errorf("%s: financial NPV %v; the social run's money-only NPV %v", f.ID, f.NPV, s.Money)
 		}
-		if fin.Controls[i].Social != nil || soc.Controls[i].Social == nil {
-			t.Errorf("%s: social results present in the wrong view", fin.Controls[i].ID)
+		if f.Social != nil || s.Social == nil || f.Money != nil {
+			t.Errorf("%s: social or money-only results present in the wrong view", f.ID)
+		}
+		if s.Social != nil && s.NPV != s.Social.NPV {
+			t.Errorf("%s: the social view's NPV %v is not its NPV with harm %v", s.ID, s.NPV, s.Social.NPV)
+		}
+	}
+	// The ranking follows the NPV printed in the same rows.
+	byRank := slices.Clone(soc.Controls)
+	slices.SortFunc(byRank, func(a, b control) int { return a.Rank - b.Rank })
+	for k := 1; k < len(byRank); k++ {
+		if byRank[k].NPV.Mean > byRank[k-1].NPV.Mean {
+			t.Errorf("social ranking: %s (rank %d, NPV %g) above %s (rank %d, NPV %g)",
+				byRank[k-1].ID, byRank[k-1].Rank, byRank[k-1].NPV.Mean, byRank[k].ID, byRank[k].Rank, byRank[k].NPV.Mean)
 		}
 	}
 	if r := cybercba(t, runArgs("--view", "moral")...); r.code != exitInput || !strings.Contains(r.stderr, "--view") {

@@ -1,12 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -45,28 +45,24 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(pos) != 1 {
 		return &usageError{fmt.Sprintf("validate: want one file, got %d (see cybercba validate -h)", len(pos))}
 	}
-	path := pos[0]
-	if _, err := os.Stat(path); err != nil {
+	name, b, err := readInput(pos[0])
+	if err != nil {
 		return &inputError{err}
 	}
+	path := name
 	var (
 		ds   *data.Dataset
 		st   = data.DefaultSettings()
 		scns []data.Scenario
 	)
-	if isWorkbookFile(path) {
-		in, err := loadInputs(path)
+	if isWorkbook(name, b) {
+		in, err := inputsFrom(b, name)
 		if err != nil {
 			return listProblems(stdout, path, err)
 		}
 		ds, st, scns = in.ds, in.settings, in.scenarios
 	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return &inputError{err}
-		}
-		ds, err = data.Load(f, path)
-		f.Close()
+		ds, err = data.Load(bytes.NewReader(b), name)
 		if err != nil {
 			return listProblems(stdout, path, err)
 		}

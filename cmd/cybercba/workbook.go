@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -32,16 +31,46 @@ func isWorkbook(path string, head []byte) bool {
 	return bytes.HasPrefix(head, zipMagic)
 }
 
-// loadDatasetFrom reads a dataset from r: an inputs workbook or a YAML or
-// JSON file, told apart by name and content.
-func loadDatasetFrom(r io.Reader, path string) (*data.Dataset, error) {
-	br := bufio.NewReader(r)
-	head, _ := br.Peek(len(zipMagic))
-	if isWorkbook(path, head) {
-		ds, _, _, err := data.LoadWorkbook(br, path)
+// stdinName is how standard input ("-") is named in messages.
+const stdinName = "stdin"
+
+// readInput reads the whole input at path once: a file, a pipe or FIFO, or
+// standard input when path is "-". It returns the name to report it under
+// and its bytes; an input larger than maxInputs is refused. Reading once
+// matters: a FIFO or a pipe gives its bytes to one reader only.
+func readInput(path string) (name string, b []byte, err error) {
+	var r io.Reader
+	if path == "-" {
+		name, r = stdinName, os.Stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return path, nil, err
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return path, nil, fmt.Errorf("%s: is a folder, not a dataset", path)
+		}
+		name, r = path, f
+	}
+	b, err = io.ReadAll(io.LimitReader(r, maxInputs+1))
+	if err != nil {
+		return name, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > maxInputs {
+		return name, nil, fmt.Errorf("%s: larger than %d MiB: not a dataset or inputs workbook", name, maxInputs>>20)
+	}
+	return name, b, nil
+}
+
+// loadDatasetBytes reads a dataset from b, named name: an inputs workbook
+// or a YAML or JSON file, told apart by name and content.
+func loadDatasetBytes(b []byte, name string) (*data.Dataset, error) {
+	if isWorkbook(name, b) {
+		ds, _, _, err := data.LoadWorkbook(bytes.NewReader(b), name)
 		return ds, err
 	}
-	return data.Load(br, path)
+	return data.Load(bytes.NewReader(b), name)
 }
 
 // inputs is an inputs workbook as read, with the SHA-256 of its bytes.
@@ -57,53 +86,54 @@ type inputs struct {
 // more).
 const maxInputs = 32 << 20
 
-// loadInputs reads the inputs workbook at path. The file is only read.
+// loadInputs reads the inputs workbook at path ("-" for standard input).
+// The file is only read, and only once.
 func loadInputs(path string) (*inputs, error) {
-	f, err := os.Open(path)
+	name, b, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxInputs+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	return inputsFrom(b, name)
+}
+
+// inputsFrom reads an inputs workbook from its bytes b, named name.
+func inputsFrom(b []byte, name string) (*inputs, error) {
+	if !isWorkbook(name, b) {
+		return nil, fmt.Errorf("%s: not an .xlsx workbook (write one with cybercba template)", name)
 	}
-	if !isWorkbook(path, b) {
-		return nil, fmt.Errorf("%s: not an .xlsx workbook (write one with cybercba template)", path)
-	}
-	ds, st, scns, err := data.LoadWorkbook(bytes.NewReader(b), path)
+	ds, st, scns, err := data.LoadWorkbook(bytes.NewReader(b), name)
 	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(b)
-	return &inputs{path: path, ds: ds, settings: st, scenarios: scns, digest: hex.EncodeToString(sum[:])}, nil
+	return &inputs{path: name, ds: ds, settings: st, scenarios: scns, digest: hex.EncodeToString(sum[:])}, nil
 }
 
-// useWorkbook, when run's dataset is a workbook, loads it and takes its
-// Settings for every flag not given on the command line.
+// useWorkbook reads run's dataset, once, when one is named: a workbook's
+// Settings then set every flag not given on the command line.
 func useWorkbook(fs *flag.FlagSet, o *runOptions) error {
-	if o.Dataset == "" || !isWorkbookFile(o.Dataset) {
+	if o.Dataset == "" {
 		return nil
 	}
-	in, err := loadInputs(o.Dataset)
+	name, b, err := readInput(o.Dataset)
+	if err != nil {
+		return &inputError{err}
+	}
+	if !isWorkbook(name, b) {
+		ds, err := data.Load(bytes.NewReader(b), name)
+		if err != nil {
+			return &inputError{err}
+		}
+		o.dataset = ds
+		return nil
+	}
+	in, err := inputsFrom(b, name)
 	if err != nil {
 		return &inputError{err}
 	}
 	o.dataset = in.ds
 	applySettings(fs, o, in.settings)
 	return nil
-}
-
-// isWorkbookFile reports whether the file at path is a workbook, reading
-// its first bytes when its extension does not say.
-func isWorkbookFile(path string) bool {
-	head := make([]byte, len(zipMagic))
-	if f, err := os.Open(path); err == nil {
-		n, _ := io.ReadFull(f, head)
-		head = head[:n]
-		f.Close()
-	}
-	return isWorkbook(path, head)
 }
 
 // flagsSet returns the names of the flags given on the command line.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -300,7 +301,7 @@ func TestBatchBadRow(t *testing.T) {
 		few.Portfolio == nil || few.Budget != 1e6 || !(few.Portfolio.Cost <= 1e6) || !strings.Contains("C1+C5 C1 C5", few.Portfolio.Controls) {
 		t.Errorf("row %q = %+v, portfolio %+v", few.Name, few, few.Portfolio)
 	}
-	if b.Rows[2].RateMultiplier != 1.5 || b.Rows[2].CostMultiplier != 2 || b.Rows[2].Portfolio != nil {
+	if b.Rows[2].RateMultiplier != 1.5 || b.Rows[2].CostMultiplier != 2 || b.Rows[2].Portfolio == nil || !math.IsInf(b.Rows[2].Budget, 1) {
 		t.Errorf("row dearer = %+v", b.Rows[2])
 	}
 }
@@ -440,7 +441,7 @@ func TestShardOf(t *testing.T) {
 		{"", 0, map[string]string{"JOB_COMPLETION_INDEX": "x", "CYBERCBA_SHARDS": "4"}, 0, 0, "want a whole number"},
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"}, 4, 4, ""},
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "4"}, 3, 4, ""},
-		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "1"}, 0, 0, ""},
+		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "1"}, 0, 0, "an array of one task"},
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_COUNT": "4"}, 0, 0, "outside 0 to 3"},
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, 0, 0, "not SLURM_ARRAY_TASK_COUNT"},
 	}

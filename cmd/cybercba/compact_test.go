@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cybercba/cybercba/model"
+)
+
+// TestCompactRanking checks the ranking on a narrow terminal: every line
+// fits, every control is there in rank order with its NPV as the full
+// table writes it; and that the full table is kept when it fits, when the
+// width is unknown (a file or a pipe) or with --wide.
+func TestCompactRanking(t *testing.T) {
+	t.Parallel()
+	j, err := prepare(runOptions{Draws: 8, Years: 200, Seed: 2017, Horizon: 10, Metric: "npv", Objective: "npv", View: "financial", Formats: "png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	an, err := model.Analyse(t.Context(), j.model, j.cfg, j.appraisal, j.metric)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := &table{}
+	full.add(strings.Repeat("x", 150))
+	for _, width := range []int{60, 80, 100} {
+		j.width = width
+		text := rankingText(j, an, full)
+		for line := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
+			if n := len([]rune(line)); n > width {
+				t.Errorf("width %d: a line of %d columns: %q", width, n, line)
+			}
+		}
+		at := 0
+		for k, i := range an.Ranking.Order {
+			r := &an.Results[i]
+			c := j.model.Controls[r.Portfolio[0]]
+			head := fmt.Sprintf("%2d  %s  ", k+1, c.ID)
+			p := strings.Index(text[at:], head)
+			if p < 0 {
+				t.Fatalf("width %d: control %d (%s) missing or out of order", width, k+1, c.ID)
+			}
+			at += p
+			if npv := "NPV " + j.cur.money(r.NPV.Mean) + " ±"; !strings.Contains(text[at:], npv) {
+				t.Errorf("width %d: %s lacks %q", width, c.ID, npv)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		width int
+		wide  bool
+	}{{"fits", 200, false}, {"not a terminal", 0, false}, {"--wide", 80, true}} {
+		j.width, j.opts.Wide = tt.width, tt.wide
+		if got := rankingText(j, an, full); got != full.String() {
+			t.Errorf("%s: the compact layout; want the full table", tt.name)
+		}
+	}
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// maxReportPages is the most A4 pages report.html may print to for the
+// default run.
+const maxReportPages = 15
+
+// chromium returns the path of a Chromium or Chrome, from CYBERCBA_CHROMIUM
+// or the PATH, or "" when there is none.
+func chromium() string {
+	if p := os.Getenv("CYBERCBA_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestReportInBrowser opens report.html in headless Chromium, as a reader
+// would, and checks that the page logs no console error, throws no
+// exception and requests nothing but itself; that it renders (a
+// screenshot that is not blank); and that printed to A4 it takes at most
+// maxReportPages pages, with the whole decision summary, recommendation
+// first, on page 1.
+//
+// It checks the report of a small run of the default dataset: the same
+// sections, tables and figures as the default run, sooner. With
+// CYBERCBA_REPORT_HTML set to a report.html (.ci/run passes the default
+// run's), it checks that file instead. CYBERCBA_BROWSER_OUT, if set, names
+// a folder to keep the screenshot and the PDF in.
+func TestReportInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the browser test starts Chromium")
+	}
+	exe := chromium()
+	if exe == "" {
+		t.Skip("no Chromium found (chromium, chromium-browser or google-chrome on the PATH, or CYBERCBA_CHROMIUM): " +
+			"this test opens report.html in a real browser; .ci/run installs Debian's chromium and poppler-utils")
+	}
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("no pdftotext (Debian's poppler-utils): this test reads the printed report's pages with it; .ci/run installs it")
+	}
+	page := os.Getenv("CYBERCBA_REPORT_HTML")
+	if page == "" {
+		out := t.TempDir()
+		args := []string{"run", "--draws", "20", "--years", "500", "--quiet", "-o", out}
+		mustSucceed(t, cybercba(t, args...), args)
+		page = filepath.Join(out, "report.html")
+	}
+	page, err = filepath.Abs(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := os.Getenv("CYBERCBA_BROWSER_OUT")
+	if keep == "" {
+		keep = t.TempDir()
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), // a container's small /dev/shm must not crash it
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1200, 1600),
+		chromedp.CombinedOutput(&stderr),
+	)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+
+	var mu sync.Mutex
+	var problems, requests []string
+	note := func(list *[]string, format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		*list = append(*list, fmt.Sprintf(format, args...))
+	}
+	if err := chromedp.Listen(bctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value)+a.Description)
+				}
+				note(&problems, "console.%s: %s", ev.Type, strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			note(&problems, "exception: %s", ev.ExceptionDetails.Text)
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError {
+				note(&problems, "console error (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			note(&requests, "%s", ev.Request.URL)
+		}
+	}); err != nil {
+		t.Fatalf("starting Chromium (%s): %v\n%s", exe, err, stderr.String())
+	}
+
+	url := "file://" + filepath.ToSlash(page)
+	if err := chromedp.Do(bctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.ID("recommendation"))); err != nil {
+		t.Fatalf("loading %s in Chromium: %v\n%s", url, err, stderr.String())
+	}
+	recommendation, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("recommendation")))
+	if err != nil {
+		t.Fatalf("reading the recommendation: %v", err)
+	}
+	lastOfSummary, err := chromedp.Run(bctx, chromedp.Evaluate[string](
+		`(() => { const ps = document.querySelectorAll("#decision p"); return ps[ps.length-1].innerText; })()`))
+	if err != nil {
+		t.Fatalf("reading the decision summary: %v", err)
+	}
+	shot, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
+	if err != nil {
+		t.Fatalf("printing to PDF: %v", err)
+	}
+	cancelBrowser()
+
+	mu.Lock()
+	for _, p := range problems {
+		t.Errorf("report.html: %s", p)
+	}
+	for _, u := range requests {
+		if u != url && !strings.HasPrefix(u, "data:") {
+			t.Errorf("report.html requested %s: the page must fetch nothing", u)
+		}
+	}
+	mu.Unlock()
+
+	shotPath, pdfPath := filepath.Join(keep, "report.png"), filepath.Join(keep, "report.pdf")
+	for path, b := range map[string][]byte{shotPath: shot, pdfPath: pdf} {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("the screenshot is not a PNG: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() < 800 || b.Dy() < 800 {
+		t.Errorf("screenshot is %v; want the 1200×1600 window", b)
+	}
+	inked := 0
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y += 4 {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x += 4 {
+			if r, g, b, _ := img.At(x, y).RGBA(); r+g+b < 3*0x8000 {
+				inked++
+			}
+		}
+	}
+	if inked < 1000 {
+		t.Errorf("the screenshot is nearly blank (%d dark samples): the page did not render", inked)
+	}
+
+	text, err := exec.CommandContext(ctx, pdftotext, pdfPath, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", pdfPath, err)
+	}
+	pages := strings.Split(strings.TrimSuffix(string(text), "\f"), "\f")
+	t.Logf("report.html prints to %d A4 pages; screenshot %s, PDF %s", len(pages), shotPath, pdfPath)
+	if len(pages) > maxReportPages {
+		t.Errorf("report.html prints to %d A4 pages; want at most %d", len(pages), maxReportPages)
+	}
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	first := flat(pages[0])
+	if rec := flat(recommendation); rec == "" || !strings.Contains(first, rec) {
+		t.Errorf("page 1 does not hold the recommendation %q:\n%s", rec, first)
+	}
+	if last := flat(lastOfSummary); !strings.Contains(first, last) {
+		t.Errorf("the decision summary runs past page 1: its last paragraph %q is not on it", last)
+	}
+	if len(pages) > 1 && strings.Contains(flat(pages[1]), "Headline figures") {
+		t.Error("the headline figures are on page 2")
+	}
+}

@@ -1,0 +1,177 @@
+package reports
+
+import (
+	"bytes"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/cybercba/cybercba/model"
+)
+
+// healthy is the social report with a frontier and the health-economic
+// views, as `run --view social --frontier` builds it.
+var healthy = sync.OnceValues(func() (*Report, error) {
+	base, err := withPortfolio(social, model.MaxNPV)()
+	if err != nil {
+		return nil, err
+	}
+	r := *base
+	r.Health, err = model.AnalyseHealthEconomics(r.Analysis, r.Portfolio)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+})
+
+// TestHealthFigures checks that a report with the health-economic views
+// has their five figures, after the others, each written in every format,
+// the plane with one panel per control and one for a recommended
+// portfolio of several controls, and the acceptability figure with the
+// Green Book value and NICE's range in its key.
+func TestHealthFigures(t *testing.T) {
+	t.Parallel()
+	r := report(t, healthy)
+	figs, err := Figures(r)
+	if err != nil {
+		t.Fatalf("Figures: %v", err)
+	}
+	var names []string
+	for _, f := range figs {
+		names = append(names, f.Name)
+	}
+	want := []string{"ce-plane", "ceac", "evpi", "evppi", "budget-acceptability"}
+	if got := names[len(names)-len(want):]; !slices.Equal(got, want) {
+		t.Fatalf("Figures ends %q; want %q", got, want)
+	}
+	for _, f := range figs[len(figs)-len(want):] {
+		for _, format := range formats {
+			var buf bytes.Buffer
+			if err := f.Write(&buf, format); err != nil {
+				t.Fatalf("%s.Write(%s): %v", f.Name, format, err)
+			}
+			checkImage(t, f, format, buf.Bytes())
+		}
+	}
+	plane := figs[len(figs)-len(want)]
+	panels := 0
+	for _, row := range plane.tiles {
+		for _, p := range row {
+			if p != nil {
+				panels++
+			}
+		}
+	}
+	wantPanels := len(r.Model.Controls)
+	if rec := r.Analysis.Recommended; rec != nil && len(rec.Portfolio) > 1 {
+		wantPanels++
+	}
+	if panels != wantPanels {
+		t.Errorf("ce-plane has %d panels; want %d", panels, wantPanels)
+	}
+	var keys []string
+	for _, e := range figs[len(figs)-len(want)+1].key {
+		keys = append(keys, e.name)
+	}
+	for _, k := range []string{"NICE £20,000–£30,000 per QALY", "Green Book £70k per QALY (" + r.PriceYear + " prices)"} {
+		if !slices.Contains(keys, k) {
+			t.Errorf("ceac key %q lacks %q", keys, k)
+		}
+	}
+}
+
+// TestHealthFiguresAbsent checks that a report without the views has none
+// of their figures or sheets.
+func TestHealthFiguresAbsent(t *testing.T) {
+	t.Parallel()
+	r := report(t, social)
+	figs, err := Figures(r)
+	if err != nil {
+		t.Fatalf("Figures: %v", err)
+	}
+	for _, f := range figs {
+		if slices.Contains([]string{"ce-plane", "ceac", "evpi", "evppi", "budget-acceptability"}, f.Name) {
+			t.Errorf("Figures has %s without the health-economic views", f.Name)
+		}
+	}
+	if s := sheetList(r); slices.Contains(s, sheetHealth) {
+		t.Errorf("sheets %q include %s without the views", s, sheetHealth)
+	}
+}
+
+// TestWorkbookHealth checks the health-economics sheets against the
+// analysis: each ICER row, each acceptability row (probabilities summing to
+// 1) and each draw of the plane.
+func TestWorkbookHealth(t *testing.T) {
+	t.Parallel()
+	r := report(t, healthy)
+	he := r.Health
+	f, _ := openBook(t, r)
+	list := f.GetSheetList()
+	for _, s := range []string{sheetHealth, sheetAcceptability, sheetPlane} {
+		if !slices.Contains(list, s) {
+			t.Fatalf("workbook sheets %q lack %q", list, s)
+		}
+	}
+	num := func(s string) float64 {
+		t.Helper()
+		if s == "n/a" {
+			return math.NaN()
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("cell %q: %v", s, err)
+		}
+		return x
+	}
+	same := func(got string, want float64) bool {
+		g := num(got)
+		return (math.IsNaN(g) && math.IsNaN(want)) || math.Abs(g-want) <= 1e-9*math.Max(1, math.Abs(want))
+	}
+	// The ICER table follows its heading.
+	rs := rows(t, f, sheetHealth)
+	at := slices.IndexFunc(rs, func(row []string) bool {
+		return len(row) > 0 && row[0] == "Option" && len(row) > 1 && row[1] == "Status"
+	})
+	if at < 0 {
+		t.Fatalf("%s has no ICER table", sheetHealth)
+	}
+	for i, ic := range he.ICERs {
+		row := rs[at+1+i]
+		if row[0] != ic.Name || row[1] != string(ic.Status) || !same(row[2], ic.Cost) || !same(row[3], float64(ic.IncCost)) ||
+			!same(row[4], ic.Effect) || !same(row[6], float64(ic.ICER)) {
+			t.Errorf("ICER row %d = %q; want %+v", i, row, ic)
+		}
+	}
+	ac := he.Acceptability
+	rs = rows(t, f, sheetAcceptability)
+	for i, l := range ac.ValuePerQALY {
+		row := rs[1+i]
+		if !same(row[0], l) {
+			t.Fatalf("acceptability row %d value per QALY %q; want %g", i, row[0], l)
+		}
+		var sum float64
+		for a := range he.Options {
+			if !same(row[1+a], ac.Prob[a][i]) {
+				t.Errorf("acceptability at %g: %s = %q; want %g", l, he.Options[a].Name, row[1+a], ac.Prob[a][i])
+			}
+			sum += num(row[1+a])
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("acceptability at %g sums to %g; want 1", l, sum)
+		}
+	}
+	rs = rows(t, f, sheetPlane)
+	if len(rs) != he.Draws+1 {
+		t.Fatalf("%s has %d rows; want %d draws and a header", sheetPlane, len(rs), he.Draws)
+	}
+	for d := range he.Draws {
+		for a, o := range he.Options[1:] {
+			if !same(rs[1+d][1+2*a], o.CostPerYear[d]) || !same(rs[1+d][2+2*a], o.QALYsPerYear[d]) {
+				t.Fatalf("%s draw %d, %s = %q, %q; want %g, %g", sheetPlane, d+1, o.Name, rs[1+d][1+2*a], rs[1+d][2+2*a], o.CostPerYear[d], o.QALYsPerYear[d])
+			}
+		}
+	}
+}

@@ -1,0 +1,301 @@
+package reports
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// This file writes a batch's HTML page: a comparison of the scenarios on
+// its first page, then one section per scenario, from the same Batch the
+// results workbook shows, so a merged batch has one too.
+
+// batchFigureRows is the most scenarios the comparison figure shows.
+const batchFigureRows = batchChartRows
+
+// WriteBatchHTML writes a batch's results as one self-contained HTML page
+// to w.
+func WriteBatchHTML(w io.Writer, b *Batch) error {
+	page, err := newBatchPage(b)
+	if err != nil {
+		return err
+	}
+	return executeHTML(w, "batch", page)
+}
+
+// batchPage is what the batch template reads.
+type batchPage struct {
+	Title, Money, Generated, Caption, Summary, Tool string
+	Fonts                                           template.CSS
+	Figure                                          *htmlFigure
+	Comparison                                      htmlTable
+	Errors                                          htmlTable
+	Scenarios                                       []batchScenario
+	Provenance                                      [][2]string
+}
+
+// batchScenario is one scenario's section.
+type batchScenario struct {
+	ID, Name string
+	Settings htmlTable
+	Results  htmlTable
+}
+
+// batchDecision returns what a row recommends: its best portfolio within
+// the budget if it had one, else its best single control.
+func batchDecision(r *BatchRow) (*BatchOption, string) {
+	if r.Portfolio != nil {
+		return r.Portfolio, "best portfolio within the budget"
+	}
+	return r.Best, "best single control"
+}
+
+// optionName names a batch option: its controls, "(none)" when empty.
+func batchOptionName(o *BatchOption) string {
+	switch {
+	case o == nil:
+		return "—"
+	case o.Controls == "":
+		return "(none)"
+	case o.Name != "":
+		return o.Controls + " " + o.Name
+	}
+	return o.Controls
+}
+
+func newBatchPage(b *Batch) (*batchPage, error) {
+	cur := b.currency()
+	money := strings.TrimSpace(b.Currency)
+	if b.PriceYear != "" {
+		money += ", " + b.PriceYear + " prices"
+	}
+	if u := cur.unit(); u != b.Currency {
+		money += " (" + u + ")"
+	}
+	ran, failed := len(b.Rows), b.Failed()
+	p := &batchPage{
+		Title:   "Scenario comparison: " + orDefault(b.Input, "batch run"),
+		Money:   strings.TrimSpace(money),
+		Caption: batchCaption(b),
+		Tool:    orDefault(strings.TrimSpace(b.Tool+" "+b.Version), "cybercba"),
+		Summary: fmt.Sprintf("%d of %d scenarios ran; %d could not run. Each is simulated with %s outer draws × %s years, its own seed, on common random numbers.",
+			ran, ran+failed, failed, thousands(b.Draws), thousands(b.Years)),
+	}
+	if b.Shards > 1 {
+		p.Summary += fmt.Sprintf(" This is shard %d of %d.", b.Shard, b.Shards)
+	}
+	if !b.Generated.IsZero() {
+		p.Generated = b.Generated.UTC().Format("2 January 2006, 15:04 UTC")
+	}
+	p.Comparison = htmlTable{
+		Caption: "Each scenario: the loss at stake and what it recommends",
+		Head:    []string{"Scenario", "Scope", "Baseline ALE", "P95", "Recommends", "Cost a year", "NPV", "NPV 90% interval", "P(NPV > 0)"},
+		Right:   map[int]bool{2: true, 3: true, 5: true, 6: true, 7: true, 8: true},
+		Note:    "Recommends: the best portfolio within the scenario's budget if it has one, else its best single control. ± one Monte Carlo standard error.",
+	}
+	for i := range b.Rows {
+		r := &b.Rows[i]
+		d, _ := batchDecision(r)
+		row := []string{r.Name, r.Scope, withSE(cur, r.ALE, r.ALESE), cur.text(r.P95), batchOptionName(d), "", "", "", ""}
+		if d != nil {
+			row[5], row[6], row[7], row[8] = cur.text(d.Cost), cur.text(d.NPV.Mean), intervalText(cur, d.NPV), pctText(d.PNPVPositive)
+		}
+		p.Comparison.Rows = append(p.Comparison.Rows, row)
+		p.Scenarios = append(p.Scenarios, batchScenarioOf(b, r))
+	}
+	if len(b.Errors) > 0 {
+		p.Errors = htmlTable{Caption: "Scenarios that could not run", Head: []string{"Scenario", "Row", "Cell", "Problem"}, Right: map[int]bool{1: true}}
+		for _, e := range b.Errors {
+			p.Errors.Rows = append(p.Errors.Rows, []string{e.Name, strconv.Itoa(e.Row), e.Cell, e.Msg})
+		}
+	}
+	if f, ok, err := batchFigure(b); err != nil {
+		return nil, err
+	} else if ok {
+		inline, fonts, err := inlineFigures([]Figure{f}, batchAlt)
+		if err != nil {
+			return nil, err
+		}
+		p.Figure, p.Fonts = inline[f.Name], fonts
+	}
+	p.Provenance = [][2]string{
+		{"Tool", p.Tool},
+		{"Inputs workbook", orDefault(b.Input, "not recorded")},
+		{"Inputs SHA-256", orDefault(b.Digest, "not recorded")},
+		{"Master seed", strconv.FormatUint(b.Seed, 10)},
+		{"Simulation per scenario", thousands(b.Draws) + " outer draws × " + thousands(b.Years) + " years"},
+		{"Settings the rows start from", fmt.Sprintf("scope %s, objective %s, metric %s", orDefault(b.Scope, "first"), orDefault(b.Objective, "npv"), orDefault(b.Metric, "npv"))},
+	}
+	if !b.Generated.IsZero() {
+		p.Provenance = append(p.Provenance, [2]string{"Generated", b.Generated.UTC().Format(time.RFC3339)})
+	}
+	return p, nil
+}
+
+// batchScenarioOf is one scenario's section: its settings and results.
+func batchScenarioOf(b *Batch, r *BatchRow) batchScenario {
+	cur := b.currency()
+	budget := func(x float64) string {
+		if !finite(x) {
+			return "none"
+		}
+		return cur.text(x)
+	}
+	s := batchScenario{ID: "scenario-" + strconv.Itoa(r.Index), Name: r.Name}
+	s.Settings = htmlTable{
+		Caption: "Settings",
+		Head:    []string{"Setting", "Value"},
+		Rows: [][]string{
+			{"Row of the Scenarios sheet", strconv.Itoa(r.Row)},
+			{"Scope", r.Scope},
+			{"Seed", strconv.FormatUint(r.Seed, 10)},
+			{"Horizon", strconv.Itoa(r.Horizon) + " years"},
+			{"Discounting", r.Discount},
+			{"Optimism bias", pctText(r.OptimismBias)},
+			{"Multipliers: threat rates, losses, control costs", ratioText(r.RateMultiplier) + ", " + ratioText(r.LossMultiplier) + ", " + ratioText(r.CostMultiplier)},
+			{"Controls allowed", r.Controls},
+			{"Yearly budget; capital budget", budget(r.Budget) + "; " + budget(r.CapexBudget)},
+		},
+	}
+	s.Results = htmlTable{
+		Caption: "Results (" + strings.TrimSpace(cur.unit()+" "+b.PriceYear) + ")",
+		Head:    []string{"Measure", "Value", "90% interval"},
+		Right:   map[int]bool{1: true},
+		Rows: [][]string{
+			{"Baseline expected annual loss", withSE(cur, r.ALE, r.ALESE), ""},
+			{"Baseline 95th percentile", cur.text(r.P95), ""},
+			{"Baseline TVaR95", cur.text(r.TVaR95), ""},
+		},
+	}
+	add := func(what string, o *BatchOption) {
+		if o == nil {
+			return
+		}
+		s.Results.Rows = append(s.Results.Rows,
+			[]string{what, batchOptionName(o), ""},
+			[]string{"  cost a year", cur.text(o.Cost), ""},
+			[]string{"  ΔALE a year", cur.text(o.DeltaALE), ""},
+			[]string{"  NPV", cur.text(o.NPV.Mean), intervalText(cur, o.NPV)},
+			[]string{"  BCR", ratioText(o.BCR.Mean), ratioText(o.BCR.Lo) + " to " + ratioText(o.BCR.Hi)},
+			[]string{"  P(NPV > 0)", pctText(o.PNPVPositive), ""},
+		)
+	}
+	add("Best single control", r.Best)
+	add("Best portfolio within the budget", r.Portfolio)
+	if r.Portfolio != nil && finite(r.Portfolio.BudgetUsed) {
+		s.Results.Rows = append(s.Results.Rows, []string{"  share of the budget used", pctText(r.Portfolio.BudgetUsed), ""})
+	}
+	return s
+}
+
+// batchCaption is the provenance line of a batch.
+func batchCaption(b *Batch) string {
+	parts := []string{orDefault(strings.TrimSpace(b.Tool+" "+b.Version), "cybercba"),
+		fmt.Sprintf("%s draws × %s years", thousands(b.Draws), thousands(b.Years)), fmt.Sprintf("master seed %d", b.Seed)}
+	if d := b.Digest; d != "" {
+		parts = append(parts, "sha256:"+d[:min(len(d), 16)])
+	}
+	if b.Input != "" {
+		parts = append(parts, b.Input)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// batchFigure plots each scenario's recommended option's NPV, mean and
+// 90% interval, one row a scenario in input order, the first
+// batchFigureRows of them. It is omitted when no scenario has a decision.
+func batchFigure(b *Batch) (Figure, bool, error) {
+	cur := b.currency()
+	var names []string
+	var means plotter.XYs
+	var bars []interval
+	rows := b.Rows[:min(len(b.Rows), batchFigureRows)]
+	n := len(rows)
+	for k := range rows {
+		r := &rows[k]
+		y := float64(n - 1 - k)
+		d, _ := batchDecision(r)
+		names = append(names, clip(r.Name, maxLabel))
+		if d == nil {
+			continue
+		}
+		if finite(d.NPV.Mean) {
+			means = append(means, plotter.XY{X: d.NPV.Mean, Y: y})
+		}
+		if finite(d.NPV.Lo) && finite(d.NPV.Hi) {
+			bars = append(bars, interval{y: y, lo: d.NPV.Lo, hi: d.NPV.Hi})
+		}
+	}
+	if len(means) == 0 {
+		return Figure{}, false, nil
+	}
+	for i, j := 0, len(names)-1; i < j; i, j = i+1, j-1 {
+		names[i], names[j] = names[j], names[i]
+	}
+	title := "NPV of each scenario's recommendation"
+	if len(b.Rows) > n {
+		title += fmt.Sprintf(" (first %d of %d)", n, len(b.Rows))
+	}
+	u := cur.unit()
+	if b.PriceYear != "" {
+		u += ", " + b.PriceYear + " prices"
+	}
+	p := newPlot(title, "NPV ("+u+")\npoint: mean · bar: 90% interval across outer draws", "")
+	p.X.Tick.Marker = linearTicks{Label: cur.text}
+	g := newGrid()
+	g.Horizontal.Color = nil
+	p.Add(g)
+	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: -0.6}, {X: 0, Y: float64(n) - 0.4}})
+	if err != nil {
+		return Figure{}, false, fmt.Errorf("scenarios: %w", err)
+	}
+	zero.LineStyle = draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}
+	p.Add(zero, &intervals{rows: bars, LineStyle: draw.LineStyle{Color: blue, Width: 1.5}, capWidth: 7})
+	pts, err := plotter.NewScatter(means)
+	if err != nil {
+		return Figure{}, false, fmt.Errorf("scenarios: %w", err)
+	}
+	pts.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: 4, Shape: draw.CircleGlyph{}}
+	p.Add(pts)
+	p.NominalY(names...)
+	span := p.X.Max - p.X.Min
+	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	h := max(figHeight, vg.Length(0.3*float64(n)+1.8)*vg.Inch)
+	f := Figure{Name: "scenarios", Title: title, Caption: wrapCaption(strings.Split(batchCaption(b), " · ")), W: figWidth, H: h, plot: p}
+	f.H += captionRoom(f.Caption)
+	return f, true, nil
+}
+
+// batchAlt describes the comparison figure.
+func batchAlt(Figure) string {
+	return "Horizontal bars of each scenario's recommended option's NPV with its 90% interval, in the order of the Scenarios sheet."
+}
+
+// wrapCaption joins a caption's parts with " · ", breaking the line
+// between parts so that each line fits the figure's width.
+func wrapCaption(parts []string) string {
+	sty := textStyle(captionSize)
+	w := figWidth - 2*margin
+	var lines []string
+	cur := ""
+	for _, part := range parts {
+		switch {
+		case cur == "":
+			cur = part
+		case sty.Width(cur+" · "+part) <= w:
+			cur += " · " + part
+		default:
+			lines = append(lines, cur)
+			cur = part
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
+}

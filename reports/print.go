@@ -1,0 +1,181 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// How the workbook prints. Every sheet prints on A4 with its name and page
+// numbers in the footer, and its header rows (the rows frozen on screen)
+// repeated on every page. Summary prints on one landscape page. A table
+// sheet prints landscape, as many pages wide as keep its text at a
+// readable size (printChars columns of width a page), its first columns
+// (the row labels) repeated on each page across. The LEC table (a
+// thousand rows of data for the chart) and the Reproduce record (the
+// dataset as YAML) are not printed beyond their first rows: the LEC chart
+// sheet prints the curve and the losses at round return periods.
+
+// printChars is the total column width, in characters, printed across
+// one landscape A4 page: some 140 fit at 100%, so a table fitted to pages
+// of this width prints at no less than about 70%, 7.7 pt for 11 pt text.
+const printChars = 230
+
+// sheetLayout is what the workbook records of a sheet as it writes it, for
+// its print setup.
+type sheetLayout struct {
+	// header is the number of rows frozen at the top: the title and
+	// header rows, repeated on each printed page.
+	header int
+	// widths are the column widths set, in characters, from column A.
+	widths []float64
+	// labels is the number of leading columns that label a row, repeated
+	// on each page across.
+	labels int
+	// area, if set, is the only range printed, e.g. "$A$1:$F$20".
+	area string
+}
+
+// layout returns the record of a sheet, making it.
+func (b *book) layout(sheet string) *sheetLayout {
+	if b.layouts == nil {
+		b.layouts = map[string]*sheetLayout{}
+	}
+	l := b.layouts[sheet]
+	if l == nil {
+		l = &sheetLayout{}
+		b.layouts[sheet] = l
+	}
+	return l
+}
+
+// printSetup gives every sheet of the workbook its page setup, from what
+// was recorded as the sheets were written.
+func (b *book) printSetup() {
+	for _, s := range b.f.GetSheetList() {
+		if b.err != nil {
+			return
+		}
+		l := b.layout(s)
+		portrait := false
+		wide, tall := 1, 0
+		switch s {
+		case sheetSummary:
+			tall = 1
+		case sheetAbout:
+			portrait = true
+		default:
+			var w float64
+			for _, x := range l.widths {
+				w += x
+			}
+			var lw float64
+			for _, x := range l.widths[:min(l.labels, len(l.widths))] {
+				lw += x
+			}
+			// Each page across repeats the label columns.
+			wide = max(1, int(math.Ceil((w-lw)/(printChars-lw))))
+		}
+		if s != sheetLEC { // set before it was streamed
+			b.pageSetup(s, portrait, wide, tall)
+			b.footer(s)
+		}
+		var titles []string
+		if l.labels > 0 && wide > 1 {
+			titles = append(titles, fmt.Sprintf("%s!$A:$%s", quoteSheet(s), colName(l.labels)))
+		}
+		if l.header > 0 {
+			titles = append(titles, fmt.Sprintf("%s!$1:$%d", quoteSheet(s), l.header))
+		}
+		if len(titles) > 0 {
+			b.do(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: strings.Join(titles, ","), Scope: s}))
+		}
+		if l.area != "" {
+			b.do(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: quoteSheet(s) + "!" + l.area, Scope: s}))
+		}
+	}
+}
+
+// pageSetup prints a sheet on A4, landscape unless portrait, fitted to
+// wide pages across and tall pages down (0: as many as it takes). Excel
+// and LibreOffice fit to pages only with the sheet's fitToPage property
+// set, which is set here too.
+func (b *book) pageSetup(sheet string, portrait bool, wide, tall int) {
+	if b.err != nil {
+		return
+	}
+	orient, a4, fit := "landscape", 9, true
+	if portrait {
+		orient = "portrait"
+	}
+	b.do(b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orient, FitToWidth: &wide, FitToHeight: &tall}))
+	b.do(b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
+	side, top, hf := 0.5, 0.6, 0.3
+	b.do(b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &hf, Footer: &hf}))
+}
+
+// footer puts the workbook's title, the sheet's name and the page number
+// at the foot of each printed page.
+func (b *book) footer(sheet string) {
+	if b.err != nil {
+		return
+	}
+	b.do(b.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddFooter: "&L&8" + footerText(b.title) + "&C&8&A&R&8Page &P of &N",
+	}))
+}
+
+// footerText makes s safe in a header or footer, where & starts a code,
+// and short enough to leave room for the page number.
+func footerText(s string) string {
+	return strings.ReplaceAll(clip(s, 90), "&", "&&")
+}
+
+// patchChart rewrites the XML of the chart added last, for what excelize
+// cannot say: a scatter chart's straight lines and a log scale on its
+// horizontal axis. Each rewrite is of markup excelize writes, and a test
+// reads the result back.
+func (b *book) patchChart(patch func([]byte) []byte) {
+	if b.err != nil {
+		return
+	}
+	last, name := 0, ""
+	b.f.Pkg.Range(func(k, _ any) bool {
+		p, _ := k.(string)
+		var n int
+		if _, err := fmt.Sscanf(p, "xl/charts/chart%d.xml", &n); err == nil && n > last {
+			last, name = n, p
+		}
+		return true
+	})
+	v, ok := b.f.Pkg.Load(name)
+	if !ok {
+		b.do(fmt.Errorf("no chart to rewrite"))
+		return
+	}
+	x, _ := v.([]byte)
+	b.f.Pkg.Store(name, patch(x))
+}
+
+// straightScatter makes a scatter chart's lines straight: excelize writes
+// the style "smoothMarker", which LibreOffice draws as smoothed curves.
+func straightScatter(x []byte) []byte {
+	return bytes.Replace(x, []byte(`<scatterStyle val="smoothMarker">`), []byte(`<scatterStyle val="lineMarker">`), 1)
+}
+
+// logX puts a scatter chart's horizontal axis, the first axis excelize
+// writes, on a base-10 log scale.
+func logX(x []byte) []byte {
+	return bytes.Replace(x, []byte(`<scaling>`), []byte(`<scaling><logBase val="10"></logBase>`), 1)
+}
+
+// quoteSheet quotes a sheet name for a reference: 'LEC chart'.
+func quoteSheet(s string) string {
+	if strings.ContainsAny(s, " -'()") {
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return s
+}
