@@ -944,5 +944,8 @@ func altText(r *Report, f Figure) string {
 		return fmt.Sprintf("Calibration: the reported cost of %s against the model's replay (mean %s), and each hold-out incident's "+
 			"observed cost against the model's 90%% interval.", orDefault(r.Calibration.Incident, "the calibration incident"), cur.text(r.Calibration.Fit.Replay.SimMean))
 	}
+	if s, ok := healthAlt(r, f); ok {
+		return s
+	}
 	return f.Title
 }

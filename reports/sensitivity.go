@@ -372,11 +372,12 @@ func (b *book) sensitivity(r *Report) {
 		type ev = rankedInput[model.InputValue]
 		cols := append(inputColumns(b, func(iv model.InputValue) model.Input { return iv.Input }),
 			column[ev]{head: b.cur.in("EVPPI (£)"), width: 16, style: st.money, value: func(e ev) any { return e.row.Value }},
+			column[ev]{head: b.cur.in("EVPPI SE (£)"), width: 14, style: st.money, value: func(e ev) any { return e.row.SE }},
 			column[ev]{head: "Share of EVPI", width: 16, style: st.pct, value: func(e ev) any { return e.row.Value / v.EVPI }},
 		)
 		row = writeRows(b, s, row, cols, ranked(v.EVPPI)) + 1
-		b.set(s, 2, row, "EVPPI: the value of learning one input exactly, by Strong and Oakley's regression on √draws bins of outer draws "+
-			"(biased upward with few draws). Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance, not by "+
+		b.set(s, 2, row, "EVPPI: the value of learning one input exactly, by regression of net benefit on the input over the outer draws "+
+			"(Strong, Oakley and Brennan 2014: a penalised cubic spline chosen by generalised cross-validation). Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance, not by "+
 			"what we know, and have none.", 0)
 	}
 }

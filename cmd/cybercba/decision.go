@@ -133,7 +133,11 @@ func leftOutText(j *job, lo model.LeftOut) string {
 	case model.Excluded:
 		return alone + ": excluded by a recommended control (same exclusive group) or needs a control not recommended."
 	}
-	s := fmt.Sprintf("%s: %s once %s is bought", alone, j.cur.money(lo.Marginal), strings.Join(lo.With, " and "))
+	verb := "is"
+	if len(lo.With) > 1 {
+		verb = "are"
+	}
+	s := fmt.Sprintf("%s: %s once %s %s bought", alone, j.cur.money(lo.Marginal), strings.Join(lo.With, " and "), verb)
 	if len(lo.Threats) > 0 {
 		s += "; both cut " + strings.Join(lo.Threats, ", ")
 	}

@@ -196,7 +196,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		t.add(fmt.Sprint(i+1), clip(e.Input.Name(), 60), j.cur.money(e.Value), share)
 	}
 	fmt.Fprint(w, t.String())
-	fmt.Fprintf(w, "EVPPI by Strong and Oakley's regression method (draws binned on the parameter); with %d draws it is biased upward, so compare, don't add.\n", o.Draws)
+	fmt.Fprintf(w, "EVPPI by regression of net benefit on the parameter over the %d outer draws (Strong, Oakley and Brennan 2014; a penalised cubic spline chosen by generalised cross-validation), each with its standard error in the JSON and workbook; compare, don't add.\n", o.Draws)
 }
 
 type jsonTornadoBar struct {
@@ -221,6 +221,7 @@ type jsonSwitch struct {
 type jsonValue struct {
 	Input string  `json:"input"`
 	EVPPI float64 `json:"evppi"`
+	SE    float64 `json:"evppi_se"`
 }
 
 type jsonSensitivity struct {
@@ -267,7 +268,7 @@ func sensitivityJSON(j *job, s *model.Sensitivity) jsonSensitivity {
 		out.Switching = append(out.Switching, js)
 	}
 	for _, e := range s.VOI.EVPPI {
-		out.EVPPI = append(out.EVPPI, jsonValue{Input: e.Input.Name(), EVPPI: e.Value})
+		out.EVPPI = append(out.EVPPI, jsonValue{Input: e.Input.Name(), EVPPI: e.Value, SE: e.SE})
 	}
 	return out
 }
