@@ -70,7 +70,7 @@ func (e Estimate) Check(kind Kind, field string) error {
 	case Fraction:
 		if e.Lo < 0 || e.Hi > 1 || e.Lo > 1 || e.Hi < 0 {
 			errs = append(errs, fmt.Errorf("%s: must be a fraction in [0, 1], got [%g, %g]", field, e.Lo, e.Hi))
-		} else if e.Lo < e.Hi {
+		} else if e.Lo < e.Hi && !betaFits(e.Lo, e.Hi) {
 			if _, _, err := fitBeta(e.Lo, e.Hi); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", field, err))
 			}
@@ -235,6 +235,16 @@ func betaBounds(lo, hi float64) (float64, float64) {
 		hi = 1 - math.Min(betaEdge, (1-lo)/10)
 	}
 	return lo, hi
+}
+
+// betaFits reports, without fitting, that a beta holds the interval: one
+// at least 10⁻⁴ wide with both bounds (after betaBounds) at least 10⁻⁴
+// from 0 and 1 needs a concentration below 10⁹ and α, β above 10⁻², well
+// inside [betaMin, betaMax] (TestBetaFitsFastPath checks a grid, and
+// FuzzEstimate that what Check accepts fits). Other intervals are fitted.
+func betaFits(lo, hi float64) bool {
+	lo, hi = betaBounds(lo, hi)
+	return lo >= betaEdge && hi <= 1-betaEdge && hi-lo >= betaEdge
 }
 
 // fitBeta returns the beta parameters whose 5th and 95th percentiles are lo

@@ -518,12 +518,13 @@ func inputValue(cur currency, in model.Input, x float64) string {
 	return minus(strconv.FormatFloat(roundSig(x, 3), 'f', -1, 64))
 }
 
-// riskToleranceOf states the risk tolerance drawn on the loss exceedance
-// curve, or "" when the run has none.
-//
-// TODO(lead's risk tolerance): when the report carries a statement of it
-// against the recommendation, show that.
+// riskToleranceOf states the risk tolerance against the baseline and the
+// recommendation as the terminal does, or, without that statement, the
+// tolerance drawn on the loss exceedance curve; "" when the run has none.
 func riskToleranceOf(r *Report) string {
+	if r.Explain.Tolerance != "" {
+		return r.Explain.Tolerance
+	}
 	if len(r.RiskTolerance) == 0 {
 		return ""
 	}

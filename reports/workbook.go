@@ -552,7 +552,7 @@ func (b *book) summary(r *Report, opts []option) {
 	}
 	for _, x := range []struct{ label, text string }{
 		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", r.Explain.TopWeakPoint},
-		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths},
+		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths}, {"Risk tolerance", r.Explain.Tolerance},
 	} {
 		if x.text != "" {
 			rows = append(rows, item{label: x.label, value: x.text})

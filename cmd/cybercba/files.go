@@ -310,7 +310,7 @@ func buildReport(j *job, d *model.Decision) *reports.Report {
 			TargetSE: j.cfg.TargetSE, InputsDigest: j.digest, Aggregation: aggregationText(j.model),
 			View: j.appraisal.View.String(),
 		},
-		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity, Health: j.health,
+		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity, Health: j.health, RiskTolerance: j.tolerance,
 		Calibration: reports.Calibration{
 			Incident: ds.Calibration.Incident, PriceYear: ds.Calibration.PriceYear,
 			Target: ds.Calibration.Total.Lo, LostOutput: ds.Calibration.LostOutput.Lo, IT: ds.Calibration.ITCosts.Lo,

@@ -47,15 +47,16 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := runFlags(&o)
 	fs.Init("sensitivity", fs.ErrorHandling())
 	top := fs.Int("top", 15, "switching values for the top `n` inputs of the tornado")
-	if err := parseFlags(fs, args, stdout, sensitivityUsage); err != nil {
+	pos, err := parseArgs(fs, args, stdout, sensitivityUsage)
+	if err != nil {
 		return err
 	}
-	switch fs.NArg() {
+	switch len(pos) {
 	case 0:
 	case 1:
-		o.Dataset = fs.Arg(0)
+		o.Dataset = pos[0]
 	default:
-		return &usageError{fmt.Sprintf("sensitivity: want at most one dataset, got %q", fs.Args())}
+		return &usageError{fmt.Sprintf("sensitivity: want at most one dataset, got %q", pos)}
 	}
 	if *top < 1 {
 		return &inputError{fmt.Errorf("--top: must be at least 1, got %d", *top)}
