@@ -542,7 +542,7 @@ func returnText(p float64) string {
 	if !(p > 0) {
 		return "none"
 	}
-	return "1 in " + thousands(int(math.Round(1/p)))
+	return format.ReturnPeriod(1 / p)
 }
 
 // calibrationLine sums up the calibration and the hold-outs: the fit, and
