@@ -277,14 +277,6 @@ func pctText(x float64) string { return format.Percent(x) }
 // ratioText writes a ratio as the terminal does (format.Ratio): 2.56.
 func ratioText(x float64) string { return format.Ratio(x) }
 
-// minus replaces a leading hyphen with a minus sign.
-func minus(s string) string {
-	if strings.HasPrefix(s, "-") {
-		return format.Minus + s[1:]
-	}
-	return s
-}
-
 // intervalText writes a 90% interval of amounts: "£12.3m to £45.6m".
 func intervalText(cur currency, iv model.Interval) string {
 	return cur.interval(iv.Lo, iv.Hi)
