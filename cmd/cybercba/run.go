@@ -160,11 +160,13 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := useWorkbook(fs, &o); err != nil {
 		return err
 	}
-	if err := checkRunOutput(o); err != nil {
-		return err
-	}
 	job, err := prepare(o)
 	if err != nil {
+		return err
+	}
+	// The output folder is checked (and made) only once the flags and
+	// inputs are known to be good: a refused run creates nothing.
+	if err := checkRunOutput(o); err != nil {
 		return err
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
@@ -456,6 +458,12 @@ func prepare(o runOptions) (*job, error) {
 		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
 		objective: objective, constraints: cons, frontier: frontier, formats: formats,
 		cur: currencyOf(ds, o.CurrencySymbol), tolerance: tolerance,
+	}
+	if !o.NoFiles {
+		// The workbook and plots draw every simulated year (the LEC,
+		// histogram and percentile tables): keep them all. The memory check
+		// below still refuses a run that would not fit.
+		j.cfg.MemoryBudget = -1
 	}
 	if err := checkMemory(j, o.MaxMemory); err != nil {
 		return nil, err
