@@ -463,6 +463,11 @@ func (ds *Dataset) Validate() error {
 	if sum := c.LostOutput.Lo + c.ITCosts.Lo; c.Total.bad == "" && math.Abs(sum-c.Total.Lo) > 1e-9*math.Max(sum, 1) {
 		v.errf(c.Total.pos(), "calibration.total", "%g is not lost_output + it_costs = %g", c.Total.Lo, sum)
 	}
+	if tg := ds.Target(); tg.Validate() == nil {
+		if d, r := tg.RatesNow(); !(d <= model.MaxAmount && r <= model.MaxAmount) {
+			v.errf(c.Spread.pos(), "calibration", "the fitted cost rates (c_d = %g a day, c_r = %g an organisation) are beyond %g: spread or duration is too small for the costs", d, r, float64(model.MaxAmount))
+		}
+	}
 	for i := range c.Checks {
 		f := fmt.Sprintf("calibration.checks[%d]", i)
 		v.number(&c.Checks[i].Value, fmt.Sprintf("calibration.checks[%s].value", c.Checks[i].ID), f, model.Positive, true)

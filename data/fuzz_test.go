@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 
@@ -27,20 +28,11 @@ func corrupt(b []byte) []byte {
 //
 //	go test -run='^$' -fuzz=FuzzLoad -fuzztime=60s -fuzzminimizetime=100x ./data
 //
-// Loading the 50 kB default takes about 4 ms, so with the default
-// -fuzzminimizetime=60s the workers spend a 60 s run minimizing the first
-// inputs that find new coverage (a few dozen execs in all); 100x keeps
-// the run fuzzing (about 18,000 execs a second on 2 cores).
+// The seeds are small documents, so that the fuzzer runs thousands of
+// executions a second; TestLoadLargeSeeds checks the 50 kB default and its
+// corruptions (4 ms each to load). -fuzzminimizetime=100x keeps a short
+// run fuzzing rather than minimizing.
 func FuzzLoad(f *testing.F) {
-	def := data.DefaultBytes()
-	f.Add(def)
-	f.Add(def[:len(def)/2])
-	f.Add(corrupt(def))
-	if ds, err := data.Default(); err == nil {
-		if b, err := yaml.Marshal(ds); err == nil {
-			f.Add(b) // the default as yaml.Marshal writes it: numbers in flow style
-		}
-	}
 	f.Add([]byte(minimalDoc))
 	f.Add(corrupt([]byte(minimalDoc)))
 	// A number written once and used twice through an alias.
@@ -74,28 +66,117 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(strings.Repeat("[", 300) + strings.Repeat("]", 300)))
 	f.Add([]byte{})
 
+	f.Fuzz(checkLoad)
+}
+
+// largeSeeds are the 50 kB default and its corruptions: slow to load (4 ms
+// each), so TestLoadLargeSeeds checks them once and the fuzz target starts
+// from small documents it can mutate at thousands of executions a second.
+func largeSeeds() [][]byte {
+	def := data.DefaultBytes()
+	out := [][]byte{def, def[:len(def)/2], corrupt(def)}
+	if ds, err := data.Default(); err == nil {
+		if b, err := yaml.Marshal(ds); err == nil {
+			out = append(out, b) // the default as yaml.Marshal writes it: numbers in flow style
+		}
+	}
+	return out
+}
+
+// TestLoadLargeSeeds runs FuzzLoad's checks on the default dataset and its
+// corruptions.
+func TestLoadLargeSeeds(t *testing.T) {
+	t.Parallel()
+	for _, b := range largeSeeds() {
+		checkLoad(t, b)
+	}
+}
+
+// checkLoad is FuzzLoad's check of one input.
+func checkLoad(t *testing.T, b []byte) {
+	ds, err := data.Load(bytes.NewReader(b), "fuzz.yaml")
+	if (ds == nil) == (err == nil) {
+		t.Fatalf("Load() = (%v, %v); want a dataset or an error", ds, err)
+	}
+	if err != nil {
+		if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
+			t.Errorf("Load() error = %q; want it to start with the file name", err)
+		}
+		return
+	}
+	if err := ds.Validate(); err != nil {
+		t.Fatalf("Load() returned a dataset whose Validate() = %v", err)
+	}
+	tg := ds.Target()
+	if err := tg.Validate(); err != nil {
+		t.Fatalf("Load() returned a dataset whose calibration target does not validate: %v", err)
+	}
+	var cal model.Calibration
+	cal.DailyNow, cal.RecoveryNow = tg.RatesNow()
+	for i := range ds.Scopes {
+		_ = ds.Scopes[i].Model(cal).Validate()
+	}
+}
+
+// FuzzSimulate runs what Load accepts through the engine: the model's
+// estimates checked and fitted, a small simulation sampled from them, and
+// the appraisal. Whatever validates must compute: no panic, and a finite
+// expected loss, NPV and cost for every option.
+//
+//	go test -run='^$' -fuzz=FuzzSimulate -fuzztime=60s -fuzzminimizetime=100x ./data
+func FuzzSimulate(f *testing.F) {
+	f.Add([]byte(minimalDoc))
+	for _, e := range [][2]string{
+		{"frequency: {lo: 0.2, hi: 0.5,", "frequency: {lo: 1e-6, hi: 1e-5,"},
+		{"frequency: {lo: 0.2, hi: 0.5,", "frequency: {lo: 0, hi: 1,"},
+		{"rate:     {lo: 0.1, hi: 1,", "rate:     {lo: 1, hi: 1e6,"},
+		{"rate:     {lo: 0.1, hi: 1,", "rate:     {lo: 30, hi: 40,"},
+		{"duration: {lo: 2, hi: 10,", "duration: {lo: 0.00365, hi: 3650,"},
+		{"capex:    {value: 100,", "capex:    {lo: 1, hi: 1e6,"},
+		{"orgs: {value: 10,", "orgs: {value: 1e7,"},
+	} {
+		f.Add([]byte(strings.Replace(minimalDoc, e[0], e[1], 1)))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ds, err := data.Load(bytes.NewReader(b), "fuzz.yaml")
-		if (ds == nil) == (err == nil) {
-			t.Fatalf("Load() = (%v, %v); want a dataset or an error", ds, err)
-		}
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
-				t.Errorf("Load() error = %q; want it to start with the file name", err)
-			}
 			return
 		}
-		if err := ds.Validate(); err != nil {
-			t.Fatalf("Load() returned a dataset whose Validate() = %v", err)
-		}
 		var cal model.Calibration
-		if tg := ds.Target(); tg.Validate() == nil {
-			if cal, err = calibrate(tg); err != nil {
-				t.Fatalf("Calibrate(%+v, 1) error: %v", tg, err)
+		cal.DailyNow, cal.RecoveryNow = ds.Target().RatesNow()
+		sc := &ds.Scopes[0]
+		m := sc.Model(cal)
+		if err := m.Validate(); err != nil {
+			t.Fatalf("Load() accepted a scope whose model does not validate: %v", err)
+		}
+		if len(m.Controls) > 8 {
+			m.Controls = m.Controls[:8] // keep an execution short
+			for i := range m.Controls {
+				m.Controls[i].Requires = nil
 			}
 		}
-		for i := range ds.Scopes {
-			_ = ds.Scopes[i].Model(cal).Validate()
+		var singles []model.Portfolio
+		for c := range m.Controls {
+			singles = append(singles, model.Portfolio{c})
+		}
+		s, err := model.Simulate(t.Context(), m, singles, model.Config{Draws: 2, Years: 3, Seed: 1, Workers: 1})
+		if err != nil {
+			t.Fatalf("Simulate() error: %v", err)
+		}
+		res, err := model.Appraise(s, model.Appraisal{Horizon: 10, Discount: model.GreenBook()})
+		if err != nil {
+			t.Fatalf("Appraise() error: %v", err)
+		}
+		finite := func(what string, x float64) {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				t.Fatalf("%s = %g; want a finite figure", what, x)
+			}
+		}
+		finite("baseline ALE", s.Summaries()[0].ALE)
+		for _, r := range res {
+			finite("ΔALE", r.DeltaALE.Mean)
+			finite("NPV", r.NPV.Mean)
+			finite("PV cost", r.PVCost.Mean)
 		}
 	})
 }

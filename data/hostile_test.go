@@ -57,6 +57,8 @@ func TestHostileRefused(t *testing.T) {
 			{"lost_output: {value: 19000000,", "lost_output: {value: 1e308,"},
 			{"total:       {value: 92000000,", "total:       {value: 1e308,"}},
 			"calibration.lost_output: 1e+308 is beyond the largest"},
+		{"11: calibration rates overflow", []edit{{"spread:      {lo: 80, hi: 81,", "spread:      {lo: 1e-300, hi: 1e-299,"}},
+			"calibration: the fitted cost rates"},
 		{"11: interval wider than six decades", []edit{{"rate:     {lo: 0.1, hi: 1,", "rate:     {lo: 1e-300, hi: 1,"}},
 			"scopes[s].threats[t].rate: [1e-300, 1] spans more than"},
 		{"12: escape sequence in a threat name", []edit{{"name: A threat", "name: \"A \\e[2J\\e]0;pwned\\a threat\""}},

@@ -82,3 +82,91 @@ func TestHostileAmountCells(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileEditTrackingWithoutColumn is issue 13's case 14: a number
+// changed without its source is read as the user's judgement even when the
+// hidden "template values" column was deleted (or cleared), since the
+// template keeps the same values in its custom document properties.
+func TestHostileEditTrackingWithoutColumn(t *testing.T) {
+	t.Parallel()
+	tmpl := templateBytes(t)
+	for _, tt := range []struct {
+		name string
+		drop func(t testing.TB, f *excelize.File, col string)
+	}{
+		{"column deleted", func(t testing.TB, f *excelize.File, col string) {
+			if err := f.RemoveCol(sheetThreats, col); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"column cleared", func(t testing.TB, f *excelize.File, col string) {
+			rows, _ := f.GetRows(sheetThreats)
+			for r := 2; r <= len(rows); r++ {
+				set(t, f, sheetThreats, fmt.Sprintf("%s%d", col, r), nil)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := editBook(t, tmpl, func(f *excelize.File) {
+				set(t, f, sheetThreats, "D2", 0.05) // the rate of S1, its source kept
+				rows, err := f.GetRows(sheetThreats)
+				if err != nil {
+					t.Fatal(err)
+				}
+				col := ""
+				for c, h := range rows[0] {
+					if h == fingerprintHead {
+						col, _ = excelize.ColumnNumberToName(c + 1)
+					}
+				}
+				if col == "" {
+					t.Fatal("no template values column on the Threats sheet")
+				}
+				tt.drop(t, f, col)
+			})
+			ds, _, _, err := loadBytes(b)
+			if err != nil {
+				t.Fatalf("LoadWorkbook() error: %v", err)
+			}
+			n := ds.Scopes[0].Threats[0].Rate
+			if n.Tag != "J" || !strings.HasPrefix(n.Note, "edited in inputs.xlsx; the template had [0.03, 0.2]") {
+				t.Errorf("rate of S1 = tag %q note %q; want J, edited in inputs.xlsx; the template had …", n.Tag, n.Note)
+			}
+			if got := ds.Edited(); len(got) != 1 || got[0] != "Threats!D2 (rate of S1)" {
+				t.Errorf("Edited() = %q; want the rate of S1", got)
+			}
+		})
+	}
+}
+
+// TestHostileMissingColumn is issue 13's case 16: a required column
+// missing from the Controls sheet is one problem, not one for every row
+// and every reference to the sheet's controls.
+func TestHostileMissingColumn(t *testing.T) {
+	t.Parallel()
+	for _, head := range []string{"capex lo", "id"} {
+		b := editBook(t, templateBytes(t), func(f *excelize.File) {
+			rows, _ := f.GetRows(sheetControls)
+			for c, h := range rows[0] {
+				if h == head {
+					name, _ := excelize.ColumnNumberToName(c + 1)
+					if err := f.RemoveCol(sheetControls, name); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+			}
+			t.Fatalf("no %q column", head)
+		})
+		_, _, _, err := loadBytes(b)
+		ps := cellErrors(err)
+		if len(ps) != 1 || !strings.Contains(ps[0].Error(), `Controls: missing column "`+head+`"`) {
+			var lines []string
+			for _, p := range ps {
+				lines = append(lines, p.Error())
+			}
+			t.Errorf("LoadWorkbook() without the %q column: %d problems; want one naming the column:\n%s", head, len(ps), strings.Join(lines, "\n"))
+		}
+	}
+}

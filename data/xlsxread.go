@@ -58,7 +58,7 @@ func LoadWorkbook(r io.Reader, name string) (ds *Dataset, s Settings, scns []Sce
 			err = fmt.Errorf("%s: %w", name, cerr)
 		}
 	}()
-	l := &loader{f: f, file: name, lines: map[string]int{}}
+	l := &loader{f: f, file: name, lines: map[string]int{}, props: readFingerprintProps(f)}
 	return l.load()
 }
 
@@ -73,10 +73,15 @@ type loader struct {
 	errs   []error
 	edited []string
 	broken map[*table]bool // tables missing a required column
+	// brokenSheets names the sheets missing a required column: references
+	// to their rows are not checked (one problem, not one a row).
+	brokenSheets map[string]bool
 	// settingCells holds the sheet and cell of each setting read.
 	settingCells map[string][2]string
 	// currency is the dataset's currency code, from the Settings sheet.
 	currency string
+	// props holds the template values kept in the custom properties.
+	props map[string]string
 }
 
 // Edited returns the cells of the numbers a workbook changed without giving
@@ -87,6 +92,7 @@ func (ds *Dataset) Edited() []string { return slices.Clone(ds.edited) }
 func (l *loader) load() (*Dataset, Settings, []Scenario, error) {
 	l.sheets, l.order = map[string]string{}, map[string]int{}
 	l.broken = map[*table]bool{}
+	l.brokenSheets = map[string]bool{}
 	l.settingCells = map[string][2]string{}
 	for i, name := range l.f.GetSheetList() {
 		l.order[name] = i
@@ -154,7 +160,9 @@ type table struct {
 	// ("rate/lo"), to its 1-based column.
 	cols map[string]int
 	fp   int // the template values column, or 0
-	rows []sheetRow
+	// props holds the workbook's template values by property name.
+	props map[string]string
+	rows  []sheetRow
 }
 
 // sheetRow is one non-blank row: its number and its cells' raw text.
@@ -236,7 +244,7 @@ func (l *loader) readTable(sp *spec, required bool) *table {
 		l.errf(name, "", "", "%v", err)
 		return nil
 	}
-	t := &table{spec: sp, sheet: name, cols: map[string]int{}}
+	t := &table{spec: sp, sheet: name, cols: map[string]int{}, props: l.props}
 	if len(rows) == 0 {
 		l.checkColumns(t, nil)
 		return t
@@ -335,6 +343,7 @@ func (l *loader) checkColumns(t *table, head *sheetRow) {
 			}
 			l.errf(t.sheet, "", "", "missing column %q%s", what, where)
 			l.broken[t] = true
+			l.brokenSheets[t.spec.sheet] = true
 		}
 	}
 }
@@ -536,6 +545,9 @@ func (t *table) label(r sheetRow, name string) string {
 
 // fingerprint returns a row's template values.
 func (t *table) fingerprint(r sheetRow) map[string]original {
+	if v, ok := t.props[fingerprintProp(t.spec.sheet, t.key(r))]; ok {
+		return parseFingerprint(v)
+	}
 	if t.fp == 0 {
 		return nil
 	}
@@ -678,6 +690,8 @@ func (l *loader) settings(ds *Dataset) Settings {
 			if v != "" {
 				st.Metric = strings.ToLower(v)
 			}
+		case "risk tolerance":
+			st.RiskTolerance = v
 		}
 	}
 	return st
@@ -934,7 +948,9 @@ func (l *loader) scopeOf(ds *Dataset, t *table, r sheetRow) int {
 			return i
 		}
 	}
-	l.errf(t.sheet, cell, "scope", "unknown scope %q (the Scopes sheet has %s)", id, strings.Join(scopeIDs(ds), ", "))
+	if !l.brokenSheets[sheetScopes] {
+		l.errf(t.sheet, cell, "scope", "unknown scope %q (the Scopes sheet has %s)", id, strings.Join(scopeIDs(ds), ", "))
+	}
 	return -1
 }
 
@@ -1013,6 +1029,9 @@ func (l *loader) effects(ds *Dataset) {
 		id := t.text(r, "control")
 		ci := slices.IndexFunc(s.Controls, func(c Control) bool { return c.ID == id })
 		if ci < 0 {
+			if l.brokenSheets[sheetControls] {
+				continue
+			}
 			l.errf(t.sheet, cellName(t.cols["control"], r.n), "control", "unknown control %q in scope %s (the Controls sheet has %s)", id, s.ID, strings.Join(controlIDs(s), ", "))
 			continue
 		}
@@ -1162,7 +1181,7 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 		}
 		if v := get("controls"); v != "" && norm(v) != "all" {
 			sc.Controls = splitIDs(v)
-			if s != nil {
+			if s != nil && !l.brokenSheets[sheetControls] {
 				for _, id := range sc.Controls {
 					if !slices.ContainsFunc(s.Controls, func(c Control) bool { return c.ID == id }) {
 						bad("controls", "unknown control %q in scope %s (it has %s)", id, s.ID, strings.Join(controlIDs(s), ", "))

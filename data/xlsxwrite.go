@@ -197,7 +197,11 @@ func (tw *templateWriter) table(lo *layout, rows []*row) {
 	last := len(rows) + 1 + templateRows
 	for i, r := range rows {
 		if sp.fingerprint {
-			r.vals[lo.cols["fingerprint"]-1] = formatFingerprint(r.fpName, r.fpNums)
+			fp := formatFingerprint(r.fpName, r.fpNums)
+			r.vals[lo.cols["fingerprint"]-1] = fp
+			if fp != "" {
+				tw.do(f.SetCustomProps(excelize.CustomProperty{Name: fingerprintProp(sheet, r.key(sheet)), Value: fp}))
+			}
 		}
 		tw.do(f.SetSheetRow(sheet, cellName(1, i+2), &r.vals))
 	}
@@ -393,7 +397,7 @@ func (tw *templateWriter) settings(s Settings) {
 		"name": ds.Name, "currency": ds.Currency, "price year": ds.PriceYear, "format version": ds.Version,
 		"scope": s.Scope, "draws": s.Draws, "years": s.Years, "seed": seedCell(s.Seed), "horizon": s.Horizon,
 		"discount rate": num(s.Discount), "optimism bias": s.OptimismBias,
-		"budget": num(s.Budget), "capex budget": num(s.CapexBudget), "objective": s.Objective, "metric": s.Metric,
+		"budget": num(s.Budget), "capex budget": num(s.CapexBudget), "objective": s.Objective, "metric": s.Metric, "risk tolerance": s.RiskTolerance,
 	}
 	var rows []*row
 	for _, k := range settingKeys {

@@ -102,17 +102,28 @@ func Calibrate(t Target, seed uint64) (Calibration, error) {
 	if err := t.Validate(); err != nil {
 		return Calibration{}, err
 	}
-	s, d := t.Spread.Dist(Positive), t.Duration.Dist(Positive)
-	c := Calibration{
-		Daily:    t.LostOutput / (s.Mean() * d.Mean()),
-		Recovery: t.IT / s.Mean(),
-	}
+	c := Calibration{}
+	c.Daily, c.Recovery = t.rates()
 	c.DailyNow, c.RecoveryNow = c.Daily*t.Deflator, c.Recovery*t.Deflator
 	if c.DailyNow > MaxAmount || c.RecoveryNow > MaxAmount {
 		return Calibration{}, fmt.Errorf("calibration: the fitted cost rates (c_d = %g a day, c_r = %g an organisation) are beyond %g: spread or duration is too small for the costs", c.DailyNow, c.RecoveryNow, float64(MaxAmount))
 	}
 	c.Replay = ReplayIncident(Incident{Spread: t.Spread, Duration: t.Duration}, c.Daily, c.Recovery, seed)
 	return c, nil
+}
+
+// rates returns c_d and c_r in the incident's price year (see Calibrate).
+func (t Target) rates() (daily, recovery float64) {
+	s, d := t.Spread.Dist(Positive), t.Duration.Dist(Positive)
+	return t.LostOutput / (s.Mean() * d.Mean()), t.IT / s.Mean()
+}
+
+// RatesNow returns the calibrated cost rates in the dataset's price year,
+// c_d·deflator and c_r·deflator, by the closed form alone (no replay), for
+// a target that validates.
+func (t Target) RatesNow() (daily, recovery float64) {
+	d, r := t.rates()
+	return d * t.Deflator, r * t.Deflator
 }
 
 // ReplayIncident returns the model's cost of incident inc at cost rates

@@ -179,7 +179,10 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 			return nil, err
 		}
 	}
-	pa.Choice = op.Best(o.Constraints)
+	op.Progress = o.Config.Progress
+	if pa.Choice, err = op.BestContext(ctx, o.Constraints); err != nil {
+		return nil, err
+	}
 	budgeted := !math.IsInf(o.Constraints.Annual, 1) || !math.IsInf(o.Constraints.Capex, 1)
 	if o.Frontier != nil {
 		budgets := o.Frontier
@@ -196,7 +199,11 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 		} else {
 			fc.Capex = math.Inf(1)
 		}
-		pa.Frontier = breakpoints(op.Frontier(o.FrontierKind, budgets, fc), budgets)
+		chs, err := op.FrontierContext(ctx, o.FrontierKind, budgets, fc)
+		if err != nil {
+			return nil, err
+		}
+		pa.Frontier = breakpoints(chs, budgets)
 	}
 	if pa.SampleYears > 0 {
 		note := ", ΔTVaR95 evaluated on sampled simulated years"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -70,7 +72,7 @@ func (e Estimate) Check(kind Kind, field string) error {
 	case Fraction:
 		if e.Lo < 0 || e.Hi > 1 || e.Lo > 1 || e.Hi < 0 {
 			errs = append(errs, fmt.Errorf("%s: must be a fraction in [0, 1], got [%g, %g]", field, e.Lo, e.Hi))
-		} else if e.Lo < e.Hi {
+		} else if e.Lo < e.Hi && !betaFits(e.Lo, e.Hi) {
 			if _, _, err := fitBeta(e.Lo, e.Hi); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", field, err))
 			}
@@ -237,6 +239,16 @@ func betaBounds(lo, hi float64) (float64, float64) {
 	return lo, hi
 }
 
+// betaFits reports, without fitting, that a beta holds the interval: one
+// at least 10⁻⁴ wide with both bounds (after betaBounds) at least 10⁻⁴
+// from 0 and 1 needs a concentration below 10⁹ and α, β above 10⁻², well
+// inside [betaMin, betaMax] (TestBetaFitsFastPath checks a grid, and
+// FuzzEstimate that what Check accepts fits). Other intervals are fitted.
+func betaFits(lo, hi float64) bool {
+	lo, hi = betaBounds(lo, hi)
+	return lo >= betaEdge && hi <= 1-betaEdge && hi-lo >= betaEdge
+}
+
 // fitBeta returns the beta parameters whose 5th and 95th percentiles are lo
 // and hi (after betaBounds): Newton's method on (ln α, ln β), started from
 // the beta with the normal approximation's mean and variance, with a nested
@@ -244,6 +256,36 @@ func betaBounds(lo, hi float64) (float64, float64) {
 // when no beta with α, β in [betaMin, betaMax] holds the interval to
 // betaFitTol.
 func fitBeta(lo, hi float64) (alpha, beta float64, err error) {
+	key := [2]float64{lo, hi}
+	if v, ok := betaFitCache.Load(key); ok {
+		f := v.(betaFit)
+		return f.alpha, f.beta, f.err
+	}
+	alpha, beta, err = fitBetaUncached(lo, hi)
+	if betaFitCount.Add(1) <= maxBetaFits {
+		betaFitCache.Store(key, betaFit{alpha, beta, err})
+	}
+	return alpha, beta, err
+}
+
+// betaFitCache memoises fitBeta, a pure function of (lo, hi): the sensitivity
+// analysis refits a model's every interval at each of hundreds of points
+// while moving one input, and Newton's fit dominated its time. At most
+// maxBetaFits intervals are kept, so a hostile dataset cannot grow it
+// without bound; beyond that the fit is computed each time.
+var (
+	betaFitCache sync.Map
+	betaFitCount atomic.Int64
+)
+
+const maxBetaFits = 1 << 14
+
+type betaFit struct {
+	alpha, beta float64
+	err         error
+}
+
+func fitBetaUncached(lo, hi float64) (alpha, beta float64, err error) {
 	lo, hi = betaBounds(lo, hi)
 	if !(0 < lo && lo < hi && hi < 1) {
 		return 0, 0, fmt.Errorf("no beta distribution has its 5th and 95th percentiles at %g and %g", lo, hi)

@@ -182,34 +182,73 @@ func TestSearchBudget(t *testing.T) {
 }
 
 // TestSimBytesMatchesHeap is issue 13's case 10: the memory estimate a run
-// is refused on agrees with the heap a simulation really holds. It
-// measures the live heap, so it does not run in parallel (parallel tests
-// wait until the sequential ones are done).
+// is refused on agrees with the heap a simulation really holds, in exact
+// and in streaming mode. It measures the live heap, so it does not run in
+// parallel (parallel tests wait until the sequential ones are done).
 func TestSimBytesMatchesHeap(t *testing.T) {
 	r := rand.New(rand.NewPCG(10, 10))
 	m := randomModel(r, 3, 5, false, false)
-	cfg := Config{Draws: 100, Years: 5_000, Seed: 1, Workers: 2}
 	singles := []Portfolio{{0}, {1}, {2}, {3}, {4}}
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	s, err := Simulate(t.Context(), m, singles, cfg)
-	if err != nil {
-		t.Fatal(err)
+	for _, cfg := range []Config{
+		{Draws: 100, Years: 5_000, Seed: 1, Workers: 2},
+		{Draws: 2_000, Years: 200, Seed: 1, Workers: 2, MemoryBudget: 1 << 20}, // streams
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		s, err := Simulate(t.Context(), m, singles, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Summaries()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		// The workers' chunk buffers (and open draws' sketches) are
+		// garbage once the run is done; the rest must match the live heap
+		// within 15% (allocator rounding, sketches sized generously).
+		workers := int64(2 * 6 * chunkYears * 8)
+		if s.Streaming() {
+			workers += 2 * 6 * sketchBytes
+		}
+		rest := SimBytes(m, len(singles), cfg) - workers
+		lo := rest
+		if s.Streaming() {
+			// Sketches grow with the losses' range: the estimate allows
+			// each its largest size, so it only bounds them from above.
+			lo -= 6 * (streamBatches + 1) * sketchBytes
+		}
+		if float64(live) > 1.15*float64(rest) || float64(live) < 0.85*float64(lo) {
+			t.Errorf("%+v (streaming %v): SimBytes() less the workers' buffers = %d; the simulation holds %d bytes live", cfg, s.Streaming(), rest, live)
+		}
+		runtime.KeepAlive(s)
 	}
-	s.Summaries()
-	// The summaries' scratch is garbage once they are done; count it as
-	// SimBytes does, from the peak the collector saw.
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	want := SimBytes(m, len(singles), cfg)
-	scratch := int64(2) * int64(cfg.Draws*cfg.Years) * 8
-	// The estimate counts the workers' scratch, freed after the run; the
-	// rest must match the live heap within 10% (allocator rounding, the
-	// fitted distributions and the sim's own headers).
-	if rest := want - scratch; math.Abs(float64(live-rest)) > 0.1*float64(rest) {
-		t.Errorf("SimBytes() less scratch = %d; the simulation holds %d bytes live", rest, live)
+}
+
+// TestBetaFitsFastPath checks Check's shortcut: every interval betaFits
+// accepts without fitting does fit, over a grid reaching its corners.
+func TestBetaFitsFastPath(t *testing.T) {
+	t.Parallel()
+	pts := []float64{0, 1e-4, 2e-4, 1e-3, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 0.999, 0.9998, 0.9999, 1}
+	checked := 0
+	for _, lo := range pts {
+		for _, hi := range pts {
+			for _, w := range []float64{0, betaEdge} { // and the narrowest allowed
+				l, h := lo, hi
+				if w > 0 {
+					h = lo + w
+				}
+				if !(l < h) || h > 1 || !betaFits(l, h) {
+					continue
+				}
+				checked++
+				if _, _, err := fitBeta(l, h); err != nil {
+					t.Errorf("betaFits(%g, %g) = true; fitBeta: %v", l, h, err)
+				}
+			}
+		}
 	}
-	runtime.KeepAlive(s)
+	if checked < 50 {
+		t.Errorf("only %d intervals checked", checked)
+	}
 }

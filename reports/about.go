@@ -133,7 +133,7 @@ func portfolioText(r *Report) string {
 			"adding budget never lowers it, and between the budgets of the grid a portfolio the grid missed may do better.", len(pa.Frontier))
 	}
 	return fmt.Sprintf("The best portfolio under a budget (sheet Portfolio) maximises %s %s. Controls on the same threat overlap, so "+
-		"the best set is not the top of the ranking. The search is exact. Expected NPV and ΔALE are valued by the closed form for the "+
+		"the best set is not the top of the ranking. Expected NPV and ΔALE are valued by the closed form for the "+
 		"expected annual loss, an exact expectation with no simulation noise; with up to 24 controls every subset is evaluated, in "+
 		"Gray-code order so that each step adds or removes one control and updates only the threats it acts on, and with more, branch "+
 		"and bound proves its answer best (or says it could not). %s The search keeps to the controls' exclusive groups (at most one of "+

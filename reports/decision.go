@@ -73,6 +73,9 @@ type Explanation struct {
 	Holdouts string
 	// Deaths is the social view's sanity line ("" in the financial view).
 	Deaths string
+	// Tolerance says whether the baseline and the recommendation stay
+	// within the risk tolerance ("" without one).
+	Tolerance string
 }
 
 // sheetBuildUp is the sheet of the recommendation's build-up.

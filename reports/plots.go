@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // lecPoints is the number of points each loss exceedance curve is drawn
@@ -194,7 +195,7 @@ func returnPeriod(p float64) string {
 	if p >= 1 {
 		return "every year"
 	}
-	return "1 in " + thousands(int(math.Round(roundSig(1/p, 2)))) + " years"
+	return format.ReturnPeriod(roundSig(1/p, 2)) + " years"
 }
 
 // incidentNow returns the calibration incident's modelled cost, the mean of

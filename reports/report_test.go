@@ -107,7 +107,7 @@ func buildReport(m *model.Model, cfg model.Config) (*Report, error) {
 	}
 	for _, c := range m.Controls {
 		r.Inputs = append(r.Inputs, Input{Section: "Control", Item: c.ID + " " + c.Name, Field: "opex", Lo: c.Opex.Lo, Hi: c.Opex.Hi,
-			Unit: "£", Tag: "J"})
+			Measure: model.Money, Unit: "£", Tag: "J"})
 	}
 	return r, nil
 }

@@ -177,8 +177,6 @@ type styles struct {
 	pounds, seed, period, text, plain int
 	// value is a plain number: a rate, a number of days.
 	value int
-	// byUnit is the style of an input's bounds by its unit.
-	byUnit map[string]int
 }
 
 // Row heights in points: a header row of two lines, and one line of text.
@@ -261,7 +259,6 @@ func (b *book) styles() {
 		date:   num(fmtDate),
 		value:  num(fmtValue),
 	}
-	b.st.byUnit = map[string]int{b.cur.unit(): b.st.pounds, "fraction": b.st.pct}
 }
 
 // cellValue returns v as a cell value: a non-finite number becomes "n/a",
@@ -564,7 +561,7 @@ func (b *book) summary(r *Report, opts []option) {
 	}
 	for _, x := range []struct{ label, text string }{
 		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", r.Explain.TopWeakPoint},
-		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths},
+		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths}, {"Risk tolerance", r.Explain.Tolerance},
 	} {
 		if x.text != "" {
 			rows = append(rows, item{label: x.label, value: x.text})
@@ -1230,7 +1227,15 @@ const inputsLoCol, inputsHiCol = 3, 4
 // columns inputsLoCol and inputsHiCol.
 func (b *book) inputs(r *Report) {
 	st := b.st
-	unitStyle := func(in Input) int { return st.byUnit[in.Unit] }
+	unitStyle := func(in Input) int {
+		switch in.Measure {
+		case model.Money:
+			return st.pounds
+		case model.Share:
+			return st.pct
+		}
+		return st.value
+	}
 	cols := []column[Input]{
 		{head: "Section", width: 12, value: func(in Input) any { return in.Section }},
 		{head: "Item", width: 34, value: func(in Input) any { return in.Item }},

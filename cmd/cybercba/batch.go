@@ -31,6 +31,8 @@ type batchOptions struct {
 	Shards  int
 	Workers int
 	Quiet   bool
+	// Force lets batch replace a file at -o that is not batch results.
+	Force bool
 	// Draws, Years and Seed override the Settings when set (set lists the
 	// flags given).
 	Draws, Years int
@@ -112,6 +114,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.IntVar(&o.Years, "years", 0, "simulated years per draw, instead of the Settings'")
 	fs.Uint64Var(&o.Seed, "seed", 0, "master random `seed`, instead of the Settings'")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.Force, "force", false, "replace -o even when it is not cybercba batch results (earlier results are always replaced)")
 	fs.BoolVar(&o.RowSeeds, "row-seeds", false, "give each row its own seed (from the master seed and the row's name) instead of the master seed's common random numbers")
 	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
 	pos, err := parseArgs(fs, args, stdout, batchUsage)
@@ -132,6 +135,13 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if sameFile(o.Input, out) {
 		return &usageError{fmt.Sprintf("batch: -o %s is the inputs workbook: choose another name", out)}
+	}
+	// Before any scenario runs: the results must have somewhere to go.
+	if err := checkOutput("-o", out, kindResults, o.Force, o.Input); err != nil {
+		return err
+	}
+	if err := checkOutput("-o", htmlBeside(out), kindResults, true, o.Input); err != nil {
+		return err
 	}
 	start := time.Now()
 	b, err := runBatch(ctx, o, shard, shards, stderr)

@@ -85,9 +85,9 @@ func peakHeap(fn func()) uint64 {
 		}
 	})
 	fn()
-	read()
 	close(stop)
-	wg.Wait()
+	wg.Wait() // the sampler is done: read peak and sample alone
+	read()
 	return peak
 }
 

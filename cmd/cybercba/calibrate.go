@@ -33,13 +33,14 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	seed := fs.Uint64("seed", 2017, "random `seed` of the simulated replays")
 	symbol := fs.String("currency-symbol", "", currencyUsage)
-	if err := parseFlags(fs, args, stdout, calibrateUsage); err != nil {
+	pos, err := parseArgs(fs, args, stdout, calibrateUsage)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 1 {
-		return &usageError{fmt.Sprintf("calibrate: want at most one dataset, got %q", fs.Args())}
+	if len(pos) > 1 {
+		return &usageError{fmt.Sprintf("calibrate: want at most one dataset, got %q", pos)}
 	}
-	ds, err := loadDataset(fs.Arg(0))
+	ds, err := loadDataset(strings.Join(pos, ""))
 	if err != nil {
 		return &inputError{err}
 	}

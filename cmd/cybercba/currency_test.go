@@ -81,7 +81,8 @@ func TestRunCurrencySymbolWorkbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A national scope's amounts are in millions (the values stay exact).
+	// The default scope's losses run to hundreds of millions: amounts
+	// show in millions of euros.
 	const want = `"€"#,##0.0,,"m";[Red]"−€"#,##0.0,,"m"`
 	found := false
 	for i, row := range rows {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,10 +139,12 @@ func TestHostileMemory(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"run", "--no-files", "--draws", "1000000", "--years", "50", "--max-memory", "1G"},
-			[]string{"would need about 7.", "GiB of memory", "1000000 draws × 50 years × 13 options", "more than --max-memory, 1.0 GiB", "--draws 1"}},
-		{[]string{"run", "--no-files", "--draws", "1", "--years", "10000000", "--max-memory", "100M"},
-			[]string{"would need about 1.5 GiB", "--years 2", "at --draws 1"}},
+		{[]string{"run", "--no-files", "--draws", "1000000", "--years", "50", "--max-memory", "100M"},
+			[]string{"would need about 1.", "GiB of memory (1000000 draws × 50 years, 12 controls)", "more than --max-memory, 100 MiB", "use at most about --draws 3"}},
+		{[]string{"run", "--no-files", "--draws", "1", "--years", "200000", "--max-memory", "80M"},
+			[]string{"would need about", "use at most about --years ", "at --draws 1"}},
+		{[]string{"run", "--no-files", "--draws", "1", "--years", "10000000", "--max-memory", "10M"},
+			[]string{"more than --max-memory, 10 MiB: the program alone needs about 64 MiB"}},
 		{[]string{"run", "--no-files", "--max-memory", "lots"},
 			[]string{"--max-memory: want a memory size such as 512M or 8G"}},
 	} {
@@ -199,5 +202,117 @@ func TestHostileReproduceEditedResults(t *testing.T) {
 		if r := cybercba(t, "reproduce", "--quick", out); r.code != exitFailure || !strings.Contains(r.stdout, "a cell was edited") {
 			t.Errorf("reproduce --quick after setting %s!%s: exit %d; want 1\n%s", tt.sheet, tt.cell, r.code, r.stdout)
 		}
+	}
+}
+
+// fullWriter fails every write, as /dev/full does.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestHostileStdoutFull is issue 13's case 4: a command whose output
+// cannot be written exits non-zero, saying so, as --json already did.
+func TestHostileStdoutFull(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{runArgs(), {"calibrate"}, {"validate", "-h"}, {"help"}} {
+		var stderr strings.Builder
+		err := run(t.Context(), args, fullWriter{}, &stderr)
+		code := exitCode(err, &stderr)
+		if code != exitFailure || !strings.Contains(stderr.String(), "writing to standard output: no space left on device") {
+			t.Errorf("cybercba %s > /dev/full: exit %d, stderr %q; want 1 and the write error", strings.Join(args, " "), code, stderr.String())
+		}
+	}
+}
+
+// TestHostileOverwrite is issue 13's cases 3 and 15: no command writes over
+// its own input; an existing file that is not the tool's output of the
+// same kind is replaced only with --force; batch checks its output before
+// running a scenario; template creates a missing folder.
+func TestHostileOverwrite(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d := filepath.Join(dir, "new", "folder")
+	tpl := filepath.Join(d, "report.xlsx")
+	mustSucceed(t, cybercba(t, "template", "-o", tpl), []string{"template", "-o", tpl}) // creates new/folder
+	before, err := os.ReadFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "notes.xlsx")
+	if err := os.WriteFile(foreign, []byte("my own notes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notDir := filepath.Join(dir, "plain-file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{runArgs("--no-files=false", tpl, "-o", d), exitInput, "-o " + tpl + " is one of the command's inputs"},
+		{[]string{"batch", tpl, "-o", tpl}, exitUsage, "is the inputs workbook"},
+		{[]string{"batch", tpl, "-o", foreign}, exitInput, "-o " + foreign + " exists and is not cybercba batch results: choose another name, or replace it with --force"},
+		{[]string{"batch", tpl, "-o", filepath.Join(notDir, "results.xlsx")}, exitInput, "-o: cannot create the folder " + notDir},
+		{[]string{"template", "-o", foreign}, exitInput, "exists: choose another name with -o, or replace it with --force"},
+	} {
+		start := time.Now()
+		r := cybercba(t, tt.args...)
+		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("cybercba %s: exit %d, stderr %q; want %d and %q", strings.Join(tt.args, " "), r.code, r.stderr, tt.code, tt.want)
+		}
+		if strings.Contains(r.stdout, "Ran ") {
+			t.Errorf("cybercba %s ran its scenarios before refusing its output (%s)", strings.Join(tt.args, " "), time.Since(start))
+		}
+	}
+	if after, _ := os.ReadFile(tpl); !bytes.Equal(before, after) {
+		t.Errorf("%s changed: a command wrote over its input", tpl)
+	}
+	if b, _ := os.ReadFile(foreign); string(b) != "my own notes" {
+		t.Errorf("%s changed without --force", foreign)
+	}
+	// run: a foreign report.xlsx is kept unless --force; the run's own
+	// last report is replaced.
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "report.xlsx"), []byte("not a report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runOut := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--format", "svg", "-o", out}
+	if r := cybercba(t, runOut...); r.code != exitInput || !strings.Contains(r.stderr, "exists and is not a cybercba run's report") {
+		t.Errorf("run into a folder with a foreign report.xlsx: exit %d, stderr %q; want 3", r.code, r.stderr)
+	}
+	mustSucceed(t, cybercba(t, append(runOut, "--force")...), runOut)
+	mustSucceed(t, cybercba(t, runOut...), runOut) // its own report now
+}
+
+// TestHostileFlagsAfterDataset is issue 13's case 16: every command takes
+// its flags before or after the dataset, as run does.
+func TestHostileFlagsAfterDataset(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "nhs.yaml")
+	if err := os.WriteFile(path, data.DefaultBytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"calibrate", path, "--seed", "3"},
+		{"validate", path, "--strict=false"},
+	} {
+		if r := cybercba(t, args...); r.code != exitOK {
+			t.Errorf("cybercba %s: exit %d, stderr %q; want 0", strings.Join(args, " "), r.code, r.stderr)
+		}
+	}
+	// sensitivity with a flag it cannot take after the dataset would be a
+	// usage error; a bad value after the dataset is read as the flag's.
+	r := cybercba(t, "sensitivity", path, "--top", "0")
+	if r.code != exitInput || !strings.Contains(r.stderr, "--top: must be at least 1") {
+		t.Errorf("cybercba sensitivity DATASET --top 0: exit %d, stderr %q; want the flag read (exit 3, --top)", r.code, r.stderr)
+	}
+	r = cybercba(t, "reproduce", filepath.Join(t.TempDir(), "none.xlsx"), "--quick")
+	if r.code == exitUsage {
+		t.Errorf("cybercba reproduce FILE --quick: usage error %q; want the flag read", r.stderr)
 	}
 }

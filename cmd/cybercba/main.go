@@ -14,7 +14,8 @@
 //	cybercba help [command]
 //
 // With no dataset, the embedded NHS default is used; a dataset is YAML,
-// JSON or an inputs workbook (.xlsx). Examples:
+// JSON or an inputs workbook (.xlsx), and - reads it from standard input.
+// Examples:
 //
 //	cybercba run
 //	cybercba run --scope acute-trust --horizon 5 --draws 400
@@ -170,7 +171,8 @@ Usage:
   cybercba help [command]                    show a command's flags
 
 With no dataset, the embedded NHS default is used. A dataset is YAML, JSON
-or an inputs workbook (.xlsx, from cybercba template).
+or an inputs workbook (.xlsx, from cybercba template), read once: a pipe
+or FIFO works, and - reads it from standard input.
 
 Examples:
   cybercba run
@@ -188,6 +190,16 @@ it at once.)
 
 // run is the whole program: it parses args and writes to stdout and stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	out := &checkedWriter{w: stdout}
+	err := command(ctx, args, out, stderr)
+	if out.err != nil && (err == nil || errors.Is(err, flag.ErrHelp)) {
+		return fmt.Errorf("writing to standard output: %w", out.err)
+	}
+	return err
+}
+
+// command runs the command args name.
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return &hinted{&usageError{"no command given"}, shortUsage}
 	}

@@ -16,22 +16,20 @@ import (
 // program, the dataset, the appraisals and the reports.
 const overheadBytes = 64 << 20
 
-// runBytes estimates the memory a run holds at its peak: the analysis's
-// simulation (the baseline and every control alone), the recommended
-// portfolio's, and, with a budget or frontier, the chosen portfolios'
-// (the ΔTVaR search's sample besides), all alive at once.
+// runBytes estimates the memory a run holds at its peak: its one
+// simulation (model.Decide simulates the baseline, every control alone,
+// the chosen portfolio, its build-up, at most one step a control, and the
+// frontier's portfolios in one pass), the ΔTVaR search's sample besides.
 func runBytes(j *job) int64 {
 	m, cfg := j.model, j.cfg
-	b := model.SimBytes(m, len(m.Controls), cfg) + model.SimBytes(m, 1, cfg) + overheadBytes
-	if j.choose {
-		points := 1
-		if j.frontier != nil {
-			points += max(len(j.frontier), 21)
-		}
-		b += model.SimBytes(m, points, cfg)
-		if j.objective == model.MaxDeltaTVaR {
-			b += 200 << 20 // the ΔTVaR sample's cap
-		}
+	C := len(m.Controls)
+	options := 2*C + 1
+	if j.frontier != nil {
+		options += max(len(j.frontier), 41)
+	}
+	b := model.SimBytes(m, options, cfg) + overheadBytes
+	if j.objective == model.MaxDeltaTVaR {
+		b += 200 << 20 // the ΔTVaR sample's cap
 	}
 	return b
 }
@@ -94,6 +92,29 @@ func parseBytes(s string) (int64, error) {
 	return int64(v * mult), nil
 }
 
+// fitting returns the largest n ≤ at, set into the run's configuration by
+// set, for which the run fits in limit, or 0 if none does.
+func fitting(j *job, limit int64, set func(*model.Config, int), at int) int {
+	fits := func(n int) bool {
+		k := *j
+		set(&k.cfg, n)
+		return runBytes(&k) <= limit
+	}
+	if !fits(1) {
+		return 0
+	}
+	lo, hi := 1, at // fits(lo), and hi does not
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if fits(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
 // gib writes bytes in GiB (or MiB below one GiB).
 func gib(b int64) string {
 	if b < 1<<30 {
@@ -122,16 +143,17 @@ func checkMemory(j *job, maxMemory string) error {
 	if need > limit {
 		cfg := j.cfg
 		options := len(j.model.Controls) + 1
-		ratio := float64(limit-overheadBytes) / float64(need-overheadBytes)
-		hint := fmt.Sprintf("use at most about --draws %d at --years %d", int64(float64(cfg.Draws)*ratio), cfg.Years)
-		if d := int64(float64(cfg.Draws) * ratio); d < 2 {
-			hint = fmt.Sprintf("use at most about --years %d at --draws %d", max(int64(float64(cfg.Years)*ratio), 1), cfg.Draws)
+		hint := fmt.Sprintf("the program alone needs about %s", gib(overheadBytes))
+		if d := fitting(j, limit, func(cfg *model.Config, n int) { cfg.Draws = n }, cfg.Draws); d >= 1 && cfg.Draws > 1 {
+			hint = fmt.Sprintf("use at most about --draws %d at --years %d, or fewer controls", d, cfg.Years)
+		} else if y := fitting(j, limit, func(cfg *model.Config, n int) { cfg.Years = n }, cfg.Years); y >= 1 {
+			hint = fmt.Sprintf("use at most about --years %d at --draws %d, or fewer controls", y, cfg.Draws)
 		}
 		if cfg.TargetSE > 0 {
 			hint += " (--target-se may grow the draws 100-fold: a smaller --draws or a larger --target-se)"
 		}
-		return &inputError{fmt.Errorf("--draws × --years: the run would need about %s of memory (%d draws × %d years × %d options × 8 bytes, and the rest), more than %s, %s: %s, or fewer controls",
-			gib(need), cfg.Draws, cfg.Years, options, what, gib(limit), hint)}
+		return &inputError{fmt.Errorf("--draws × --years: the run would need about %s of memory (%d draws × %d years, %d controls), more than %s, %s: %s",
+			gib(need), cfg.Draws, cfg.Years, options-1, what, gib(limit), hint)}
 	}
 	debug.SetMemoryLimit(limit)
 	return nil

@@ -84,13 +84,14 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := flag.NewFlagSet("reproduce", flag.ContinueOnError)
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	quick := fs.Bool("quick", false, "only check the results digest recorded on the About sheet (no re-run)")
-	if err := parseFlags(fs, args, stdout, reproduceUsage); err != nil {
+	pos, err := parseArgs(fs, args, stdout, reproduceUsage)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return &usageError{"reproduce: want one report.xlsx"}
 	}
-	path := fs.Arg(0)
+	path := pos[0]
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return &inputError{err}

@@ -47,9 +47,12 @@ type runOptions struct {
 	// Portfolio choice: budgets as written ("2m"), the objective, and the
 	// frontier ("" none, "default" the default grid, else a list).
 	Budget, CapexBudget string
-	Objective           string
-	Frontier            bool
-	FrontierBudgets     string
+	// RiskTolerance is the losses and the annual exceedance probabilities
+	// the organisation accepts, as written ("500m:1/50,1bn:1/100").
+	RiskTolerance   string
+	Objective       string
+	Frontier        bool
+	FrontierBudgets string
 	// Files: the output folder, the plot formats, or none at all.
 	Out     string
 	Formats string
@@ -66,6 +69,8 @@ type runOptions struct {
 	CurrencySymbol string
 	// MaxMemory, if set, is the most memory the run may need ("8G").
 	MaxMemory string
+	// Force lets a run replace a report.xlsx that is not a run's report.
+	Force bool
 	// dataset is the dataset when run has read it already (a workbook,
 	// for its Settings), else nil.
 	dataset *data.Dataset
@@ -116,6 +121,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Metric, "metric", "npv", "rank by `metric`: npv, bcr, rosi, dale (ΔALE) or dp95 (ΔP95)")
 	fs.StringVar(&o.Budget, "budget", "", "choose the best portfolio within this yearly `amount` (equivalent annual cost: capex annuitised plus opex), e.g. 2m or £750k")
 	fs.StringVar(&o.CapexBudget, "capex-budget", "", "choose the best portfolio within this up-front capital `amount`")
+	fs.StringVar(&o.RiskTolerance, "risk-tolerance", "", "the annual losses and the chances of exceeding them the organisation accepts, e.g. 500m:1/50,1bn:1/100 (or 2%); drawn on the loss exceedance curve and checked for the baseline and the recommendation")
 	fs.StringVar(&o.Objective, "objective", "npv", "what the portfolio maximises: npv, dale (ΔALE) or dtvar (ΔTVaR95)")
 	fs.BoolVar(&o.Frontier, "frontier", false, "also show the efficient frontier: the best portfolio at 21 budgets from 0 to the cost of everything")
 	fs.StringVar(&o.FrontierBudgets, "frontier-budgets", "", "the frontier at these yearly `amounts` instead, e.g. 1m,2m,5m")
@@ -128,6 +134,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Correlations, "correlation", "", "rank correlations between threats' rates, e.g. S1:S3=0.5,S2:S3=0.3 (Gaussian copula; default independent)")
 	fs.Float64Var(&o.Climate, "threat-climate", 0, "one rank `correlation` between every pair of threats' rates (a common \"threat climate\"); --correlation pairs override it")
 	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
+	fs.BoolVar(&o.Force, "force", false, "replace -o's report.xlsx even when it is not a cybercba report (a run's own last report is always replaced)")
 	fs.StringVar(&o.MaxMemory, "max-memory", "", "refuse a run estimated to need more than this `size` of memory (e.g. 8G; default the machine's or container's memory)")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
@@ -155,6 +162,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	job, err := prepare(o)
 	if err != nil {
+		return err
+	}
+	// The output folder is checked (and made) only once the flags and
+	// inputs are known to be good: a refused run creates nothing.
+	if err := checkRunOutput(o); err != nil {
 		return err
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
@@ -213,7 +225,8 @@ func writeRunFiles(job *job, args []string, d *model.Decision, stderr io.Writer)
 }
 
 // writtenLine says where writeOutputs wrote: the workbook, the page and
-// the count of plots. It writes nothing when nothing was written.
+// the count of plots (images; each figure's data beside them as CSV is
+// not counted). It writes nothing when nothing was written.
 func writtenLine(w io.Writer, out string, written []string) {
 	if len(written) < 2 {
 		return
@@ -252,6 +265,9 @@ type job struct {
 	digest   string
 	// holdouts are the hold-out incidents replayed (see holdouts).
 	holdouts []reports.Holdout
+	// tolerance is the risk tolerance: losses and accepted exceedance
+	// probabilities.
+	tolerance []model.LECPoint
 	// health is the health-economic views of a social-view run (health.go).
 	health *model.HealthEconomics
 }
@@ -335,6 +351,10 @@ func prepare(o runOptions) (*job, error) {
 			errs = append(errs, fmt.Errorf("--target-se: want a fraction such as 1%% or 0.01, got %q", o.TargetSE))
 		}
 		targetSE = v
+	}
+	tolerance, err := parseTolerance(o.RiskTolerance)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--risk-tolerance: %w", err))
 	}
 	corr, err := parseCorrelations(o.Correlations)
 	if err != nil {
@@ -437,7 +457,13 @@ func prepare(o runOptions) (*job, error) {
 		appraisal: a, metric: metric,
 		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
 		objective: objective, constraints: cons, frontier: frontier, formats: formats,
-		cur: currencyOf(ds, o.CurrencySymbol),
+		cur: currencyOf(ds, o.CurrencySymbol), tolerance: tolerance,
+	}
+	if !o.NoFiles {
+		// The workbook and plots draw every simulated year (the LEC,
+		// histogram and percentile tables): keep them all. The memory check
+		// below still refuses a run that would not fit.
+		j.cfg.MemoryBudget = -1
 	}
 	if err := checkMemory(j, o.MaxMemory); err != nil {
 		return nil, err

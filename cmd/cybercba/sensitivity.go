@@ -47,15 +47,16 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := runFlags(&o)
 	fs.Init("sensitivity", fs.ErrorHandling())
 	top := fs.Int("top", 15, "switching values for the top `n` inputs of the tornado")
-	if err := parseFlags(fs, args, stdout, sensitivityUsage); err != nil {
+	pos, err := parseArgs(fs, args, stdout, sensitivityUsage)
+	if err != nil {
 		return err
 	}
-	switch fs.NArg() {
+	switch len(pos) {
 	case 0:
 	case 1:
-		o.Dataset = fs.Arg(0)
+		o.Dataset = pos[0]
 	default:
-		return &usageError{fmt.Sprintf("sensitivity: want at most one dataset, got %q", fs.Args())}
+		return &usageError{fmt.Sprintf("sensitivity: want at most one dataset, got %q", pos)}
 	}
 	if *top < 1 {
 		return &inputError{fmt.Errorf("--top: must be at least 1, got %d", *top)}
@@ -141,7 +142,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		if i == 20 {
 			break
 		}
-		t.add(fmt.Sprint(i+1), clip(b.Input.Name(), 60), inputValue(j.cur, b.Input, b.Lo), inputValue(j.cur, b.Input, b.Hi),
+		t.add(fmt.Sprint(i+1), inputName(b.Input, 64), inputValue(j.cur, b.Input, b.Lo), inputValue(j.cur, b.Input, b.Hi),
 			j.cur.money(b.NPVLo), j.cur.money(b.NPVHi), j.cur.money(b.Swing()))
 	}
 	fmt.Fprint(w, t.String())
@@ -173,7 +174,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 				to = "from " + portfolioName(m, sw.OldDecision) + " to " + to
 			}
 		}
-		t.add(clip(sw.Input.Name(), 60), inputValue(j.cur, sw.Input, d.Mean()), inputValue(j.cur, sw.Input, sw.NPVZero), pct,
+		t.add(inputName(sw.Input, 64), inputValue(j.cur, sw.Input, d.Mean()), inputValue(j.cur, sw.Input, sw.NPVZero), pct,
 			inputValue(j.cur, sw.Input, sw.Change), to)
 	}
 	fmt.Fprint(w, t.String())
@@ -193,7 +194,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		if v.EVPI > 0 {
 			share = percent(e.Value / v.EVPI)
 		}
-		t.add(fmt.Sprint(i+1), clip(e.Input.Name(), 60), j.cur.money(e.Value), share)
+		t.add(fmt.Sprint(i+1), inputName(e.Input, 64), j.cur.money(e.Value), share)
 	}
 	fmt.Fprint(w, t.String())
 	fmt.Fprintf(w, "EVPPI by regression of net benefit on the parameter over the %d outer draws (Strong, Oakley and Brennan 2014; a penalised cubic spline chosen by generalised cross-validation), each with its standard error in the JSON and workbook; compare, don't add.\n", o.Draws)
@@ -271,4 +272,16 @@ func sensitivityJSON(j *job, s *model.Sensitivity) jsonSensitivity {
 		out.EVPPI = append(out.EVPPI, jsonValue{Input: e.Input.Name(), EVPPI: e.Value, SE: e.SE})
 	}
 	return out
+}
+
+// inputName names an input in at most n characters for a table, shortening
+// its item, never its field: "Supplier or shared-service outage (…: days
+// of outage".
+func inputName(in model.Input, n int) string {
+	field := ": " + in.Field
+	room := n - len([]rune(field))
+	if room < 12 {
+		return clip(in.Name(), n)
+	}
+	return clip(in.Item, room) + field
 }

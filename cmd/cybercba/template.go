@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/cybercba/cybercba/data"
 )
@@ -73,6 +74,9 @@ func writeTemplate(o templateOptions, stdout io.Writer) error {
 	}
 	if o.Dataset != "" && sameFile(o.Dataset, o.Out) {
 		return &inputError{fmt.Errorf("-o %s is the dataset itself: choose another name", o.Out)}
+	}
+	if err := checkFolder("-o", filepath.Dir(o.Out)); err != nil {
+		return err
 	}
 	ds, err := loadDataset(o.Dataset)
 	if err != nil {
