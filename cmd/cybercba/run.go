@@ -116,7 +116,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Discount, "discount", "", "flat discount `rate` (e.g. 3.5% or 0.035); default the Green Book schedule, 3.5% to year 30 then 3.0%")
 	fs.Float64Var(&o.Bias, "optimism-bias", 0, "uplift on costs for controls without their own (e.g. 0.2 for +20%): on capex for equipment projects, opex for outsourcing, both otherwise")
 	fs.BoolVar(&o.BiasGuidance, "bias-guidance", false, "draw each control's optimism-bias uplift from the Green Book guidance's range for its project type (equipment 10–200% on capex, outsourcing 0–41% on opex)")
-	fs.StringVar(&o.View, "view", "financial", "rank by the `view`: financial (money, calibrated on WannaCry's £92m) or social (money plus patient harm valued at the Green Book's £70,000 per QALY)")
+	fs.StringVar(&o.View, "view", "financial", "rank by the `view`: financial (money, calibrated on WannaCry's £92m) or social (money plus patient harm valued at the Green Book's value of a QALY, restated in the dataset's prices)")
 	fs.IntVar(&o.Workers, "workers", 0, "worker goroutines (0: one per CPU); results do not depend on it")
 	fs.StringVar(&o.Metric, "metric", "npv", "rank by `metric`: npv, bcr, rosi, dale (ΔALE) or dp95 (ΔP95)")
 	fs.StringVar(&o.Budget, "budget", "", "choose the best portfolio within this yearly `amount` (equivalent annual cost: capex annuitised plus opex), e.g. 2m or £750k")
