@@ -557,6 +557,7 @@ func (b *book) frontier(r *Report) {
 	m := func(head string, f func(model.FrontierPoint) any) column[model.FrontierPoint] {
 		return column[model.FrontierPoint]{head: b.cur.in(head), width: 14, style: st.money, value: f}
 	}
+	base := r.Analysis.Baseline
 	cols := []column[model.FrontierPoint]{
 		m(budgetHead, func(p model.FrontierPoint) any { return p.Budget }),
 		m("Spend (£/yr)", func(p model.FrontierPoint) any { return p.Choice.Annual }),
@@ -572,6 +573,13 @@ func (b *book) frontier(r *Report) {
 		{head: "BCR", width: 8, style: st.ratio, value: sim(func(r *model.Result) any { return r.BCR.Mean })},
 		{head: "P(NPV>0)", width: 9, style: st.pct, value: sim(func(r *model.Result) any { return r.PNPVPositive })},
 		{head: "Proven best", width: 9, value: func(p model.FrontierPoint) any { return yesNo(p.Choice.Optimal) }},
+		// What each breakpoint adds, and the risk it buys.
+		{head: "Adds", width: 16, value: func(p model.FrontierPoint) any { return addedText(p) }},
+		m("ΔP95 (£)", empty(func(res *model.Result) float64 { return base.P95 - res.Loss.P95 })),
+		m("ΔTVaR95 (£)", empty(func(res *model.Result) float64 { return base.TVaR95 - res.Loss.TVaR95 })),
+		{head: "ΔALE per " + b.cur.unit() + "1 spent", width: 12, style: st.ratio, value: sim(func(res *model.Result) any {
+			return res.DeltaALE.Mean / res.EAC.Mean
+		})},
 	}
 	s := sheetFrontier
 	last := table(b, s, 1, cols, pa.Frontier)
@@ -631,4 +639,14 @@ func (b *book) frontier(r *Report) {
 	b.patchChart(straightScatter)
 	// The note beside the table stays out of print.
 	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), last+30)
+}
+
+// addedText lists what a frontier point adds to (and drops from) the
+// point before it.
+func addedText(p model.FrontierPoint) string {
+	s := strings.Join(p.Added, "+")
+	if len(p.Removed) > 0 {
+		s = strings.TrimSpace(s + " (drops " + strings.Join(p.Removed, "+") + ")")
+	}
+	return s
 }
