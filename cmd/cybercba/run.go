@@ -156,11 +156,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := useWorkbook(fs, &o); err != nil {
 		return err
 	}
-	if err := checkRunOutput(o); err != nil {
-		return err
-	}
 	job, err := prepare(o)
 	if err != nil {
+		return err
+	}
+	if err := checkRunOutput(o); err != nil {
 		return err
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
