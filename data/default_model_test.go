@@ -35,7 +35,7 @@ func TestDefaultModelsMatchClosedForm(t *testing.T) {
 			for c := range m.Controls {
 				ps = append(ps, model.Portfolio{c})
 			}
-			s, err := model.Simulate(context.Background(), m, ps, model.Config{Draws: 300, Years: 500, Seed: 3})
+			s, err := model.Simulate(context.Background(), m, ps, model.Config{Draws: bySize(100, 300), Years: 500, Seed: 3})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -34,6 +34,10 @@ type Settings struct {
 	// Objective is what a portfolio maximises (npv, dale or dtvar); Metric
 	// what controls are ranked by (npv, bcr, rosi, dale or dp95).
 	Objective, Metric string
+	// RiskTolerance is the losses and the annual chances of exceeding them
+	// the organisation accepts, as written ("500m:1/50, 1bn:1/100"); empty
+	// for none.
+	RiskTolerance string
 }
 
 // DefaultSettings returns the settings of a run given none: 200 draws of

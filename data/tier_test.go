@@ -1,9 +1,6 @@
-package data
+package data_test
 
-import (
-	"os"
-	"testing"
-)
+import "os"
 
 // The tests run in two tiers. Plain go test ./... is the quick tier, kept
 // under a minute on two cores; with CYBERCBA_LONG=1 (as .ci/run sets) the
@@ -23,12 +20,4 @@ func bySize(quick, full int) int {
 		return full
 	}
 	return quick
-}
-
-// skipUnlessLong skips t in the quick tier, saying why it is slow.
-func skipUnlessLong(t *testing.T, why string) {
-	t.Helper()
-	if !longTier() {
-		t.Skipf("long tier (%s): set CYBERCBA_LONG=1 to run it, as .ci/run does", why)
-	}
 }

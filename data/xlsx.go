@@ -374,6 +374,7 @@ var settingKeys = []setting{
 	{key: "capex budget", note: "Up-front capital budget (£) for the best portfolio. Blank: none."},
 	{key: "objective", note: "What the portfolio maximises: npv, dale (reduction in expected annual loss) or dtvar (reduction in TVaR95)."},
 	{key: "metric", note: "What controls are ranked by: npv, bcr, rosi, dale or dp95."},
+	{key: "risk tolerance", note: "Optional: the annual losses and the chances of exceeding them the organisation accepts, e.g. 500m:1/50, 1bn:1/100 (or 2%). Drawn on the loss exceedance curve and checked for the baseline and the recommendation."},
 }
 
 // calibrationItems are the Calibration sheet's items, in order: the

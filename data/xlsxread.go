@@ -690,6 +690,8 @@ func (l *loader) settings(ds *Dataset) Settings {
 			if v != "" {
 				st.Metric = strings.ToLower(v)
 			}
+		case "risk tolerance":
+			st.RiskTolerance = v
 		}
 	}
 	return st

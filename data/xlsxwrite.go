@@ -397,7 +397,7 @@ func (tw *templateWriter) settings(s Settings) {
 		"name": ds.Name, "currency": ds.Currency, "price year": ds.PriceYear, "format version": ds.Version,
 		"scope": s.Scope, "draws": s.Draws, "years": s.Years, "seed": seedCell(s.Seed), "horizon": s.Horizon,
 		"discount rate": num(s.Discount), "optimism bias": s.OptimismBias,
-		"budget": num(s.Budget), "capex budget": num(s.CapexBudget), "objective": s.Objective, "metric": s.Metric,
+		"budget": num(s.Budget), "capex budget": num(s.CapexBudget), "objective": s.Objective, "metric": s.Metric, "risk tolerance": s.RiskTolerance,
 	}
 	var rows []*row
 	for _, k := range settingKeys {

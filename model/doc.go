@@ -18,4 +18,12 @@
 // threat arrive as a Poisson process (negative binomial when a dispersion is
 // given). A control reduces a threat's frequency, spread, duration or fixed
 // cost; a portfolio's reductions multiply as independent layers.
+//
+// For the social view, AnalyseHealthEconomics gives what a health-economics
+// reviewer reads first: each option's net cost and QALYs gained in every
+// outer draw (the cost-effectiveness plane), the ICER table in dampack's
+// convention, acceptability curves and frontier, EVPI against the value of
+// a QALY, and the EVPPI of each input and group of inputs by regression on
+// the existing draws (EVPPISpline, EVPPIGP: Strong, Oakley and Brennan
+// 2014).
 package model

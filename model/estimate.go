@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -254,6 +256,36 @@ func betaFits(lo, hi float64) bool {
 // when no beta with α, β in [betaMin, betaMax] holds the interval to
 // betaFitTol.
 func fitBeta(lo, hi float64) (alpha, beta float64, err error) {
+	key := [2]float64{lo, hi}
+	if v, ok := betaFitCache.Load(key); ok {
+		f := v.(betaFit)
+		return f.alpha, f.beta, f.err
+	}
+	alpha, beta, err = fitBetaUncached(lo, hi)
+	if betaFitCount.Add(1) <= maxBetaFits {
+		betaFitCache.Store(key, betaFit{alpha, beta, err})
+	}
+	return alpha, beta, err
+}
+
+// betaFitCache memoises fitBeta, a pure function of (lo, hi): the sensitivity
+// analysis refits a model's every interval at each of hundreds of points
+// while moving one input, and Newton's fit dominated its time. At most
+// maxBetaFits intervals are kept, so a hostile dataset cannot grow it
+// without bound; beyond that the fit is computed each time.
+var (
+	betaFitCache sync.Map
+	betaFitCount atomic.Int64
+)
+
+const maxBetaFits = 1 << 14
+
+type betaFit struct {
+	alpha, beta float64
+	err         error
+}
+
+func fitBetaUncached(lo, hi float64) (alpha, beta float64, err error) {
 	lo, hi = betaBounds(lo, hi)
 	if !(0 < lo && lo < hi && hi < 1) {
 		return 0, 0, fmt.Errorf("no beta distribution has its 5th and 95th percentiles at %g and %g", lo, hi)

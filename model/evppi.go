@@ -76,6 +76,21 @@ func incremental(nb [][]float64) [][]float64 {
 	return out
 }
 
+// samplingVar returns the variance, over the draws, of mean_d max(0,
+// max_a g[a][d]) as an average of D draws: the Monte Carlo error of the
+// outer draws themselves, which the regression's posterior leaves out.
+func samplingVar(g [][]float64) float64 {
+	D := len(g[0])
+	best := make([]float64, D)
+	for d := range D {
+		for a := range g {
+			best[d] = math.Max(best[d], g[a][d])
+		}
+	}
+	_, v := meanVar(best)
+	return v / float64(D)
+}
+
 // evppiOf returns the EVPPI of fitted incremental net benefits g[a][d]
 // against a reference whose incremental net benefit is 0:
 // mean_d max(0, max_a g) − max(0, max_a mean_d g).
@@ -166,6 +181,7 @@ func EVPPISpline(theta []float64, nb [][]float64) PartialValue {
 		}
 	}
 	pv.Value = evppiOf(g)
+	sv := samplingVar(g)
 	rng := rand.New(rand.NewPCG(evppiSeed, uint64(D)))
 	v := make([]float64, k)
 	vals := make([]float64, evppiSamples)
@@ -184,7 +200,7 @@ func EVPPISpline(theta []float64, nb [][]float64) PartialValue {
 		vals[s] = evppiOf(g)
 	}
 	_, vv := meanVar(vals)
-	pv.SE = math.Sqrt(vv)
+	pv.SE = math.Sqrt(vv + sv)
 	return pv
 }
 
@@ -437,6 +453,7 @@ func EVPPIGP(theta [][]float64, nb [][]float64) PartialValue {
 	}
 	means, roots := gpFit(u, inb)
 	pv.Value = evppiOf(means)
+	sv := samplingVar(means)
 	rng := rand.New(rand.NewPCG(evppiSeed, uint64(D)+uint64(len(theta))<<32))
 	g := make([][]float64, len(inb))
 	for a := range g {
@@ -458,7 +475,7 @@ func EVPPIGP(theta [][]float64, nb [][]float64) PartialValue {
 		vals[s] = evppiOf(g)
 	}
 	_, v := meanVar(vals)
-	pv.SE = math.Sqrt(v)
+	pv.SE = math.Sqrt(v + sv)
 	return pv
 }
 
@@ -519,7 +536,7 @@ func gpFit(u [][]float64, ys [][]float64) (means [][]float64, roots []*mat.Dense
 	x0[p], x0[p+1] = 0, math.Log(0.5)
 	x := x0
 	res, err := optimize.Minimize(optimize.Problem{Func: lml.negLogLik, Grad: lml.grad}, x0,
-		&optimize.Settings{MajorIterations: 200, GradientThreshold: 1e-6}, &optimize.LBFGS{})
+		&optimize.Settings{MajorIterations: 100, GradientThreshold: 1e-6}, &optimize.LBFGS{})
 	if res != nil && (err == nil || res.F < lml.negLogLik(x0)) {
 		x = res.X
 	}

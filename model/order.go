@@ -44,6 +44,23 @@ const maxBins = 1 << 16
 // selected inside its own bin. The results are the exact order statistics,
 // as a full sort would give them, at the cost of three reads of x.
 func (sc *orderScratch) rankStats(x []float64, ranks []int, out []float64, k int) (topSum float64) {
+	g := sc.geometry(x)
+	return sc.rankStatsIn(x, &g, ranks, out, k)
+}
+
+// orderGeom is the bin layout of rankStats for a sample and any part of
+// it: the smallest value lo (counted apart), the bins' base key (of the
+// next smallest value), their width 2^shift in keys, and their number.
+type orderGeom struct {
+	lo     float64
+	single bool // every value is lo
+	base   uint64
+	shift  uint
+	nb     int
+}
+
+// geometry returns x's bin layout (rankStats' first pass).
+func (sc *orderScratch) geometry(x []float64) orderGeom {
 	n := len(x)
 	lo, hi, next := x[0], x[0], math.Inf(1)
 	nlo := 0
@@ -59,11 +76,8 @@ func (sc *orderScratch) rankStats(x []float64, ranks []int, out []float64, k int
 			hi = max(hi, v)
 		}
 	}
-	if nlo == n { // a single value
-		for i := range ranks {
-			out[i] = lo
-		}
-		return float64(k) * lo
+	if nlo == n {
+		return orderGeom{lo: lo, single: true}
 	}
 	nb := 256
 	for nb < n/4 && nb < maxBins {
@@ -71,21 +85,44 @@ func (sc *orderScratch) rankStats(x []float64, ranks []int, out []float64, k int
 	}
 	base := orderKey(next)
 	span := orderKey(hi) - base
-	shift := 0
+	shift := uint(0)
 	for span>>shift >= uint64(nb) {
 		shift++
 	}
-	nb = int(span>>shift) + 1
+	return orderGeom{lo: lo, base: base, shift: shift, nb: int(span>>shift) + 1}
+}
+
+// rankStatsIn is rankStats on x, all of whose values lie in the range of
+// the sample g was made from (x itself, or a sample holding it).
+func (sc *orderScratch) rankStatsIn(x []float64, g *orderGeom, ranks []int, out []float64, k int) (topSum float64) {
+	n := len(x)
+	lo := g.lo
+	if g.single {
+		for i := range ranks {
+			out[i] = lo
+		}
+		return float64(k) * lo
+	}
+	nb, base, shift := g.nb, g.base, g.shift
 	if cap(sc.count) < nb {
 		sc.count = make([]int32, nb)
 		sc.slot = make([]int32, nb)
 	}
 	count, slot := sc.count[:nb], sc.slot[:nb]
 	clear(count)
+	nlo := 0
 	for _, v := range x {
-		if v != lo {
+		if v == lo {
+			nlo++
+		} else {
 			count[(orderKey(v)-base)>>shift]++
 		}
+	}
+	if nlo == n {
+		for i := range ranks {
+			out[i] = lo
+		}
+		return float64(k) * lo
 	}
 	// Ranks in ascending order, each with its bin and the rank of the
 	// bin's first value, found in one walk of the cumulative counts.

@@ -52,6 +52,20 @@ func TestRankStatsMatchesSort(t *testing.T) {
 					t.Errorf("%s n=%d: sum of top %d = %g; sort gives %g", name, n, k, top, want)
 				}
 			}
+			// A part of the sample, binned by the whole sample's layout (as
+			// the batch statistics are).
+			g := sc.geometry(x)
+			part := x[n/3 : max(2*n/3, n/3+1)]
+			ps := slices.Clone(part)
+			slices.Sort(ps)
+			pr := []int{0, len(part) / 2, len(part) - 1}
+			out := make([]float64, len(pr))
+			sc.rankStatsIn(part, &g, pr, out, 1)
+			for i, rk := range pr {
+				if out[i] != ps[rk] {
+					t.Errorf("%s n=%d: part's rank %d = %g; sort gives %g", name, n, rk, out[i], ps[rk])
+				}
+			}
 			if !slices.Equal(x, orig) {
 				t.Errorf("%s n=%d: rankStats reordered its input", name, n)
 			}

@@ -30,6 +30,12 @@ func newStream(seed uint64, parts ...uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(a, b))
 }
 
+// newPCG returns the PCG of the stream named by parts.
+func newPCG(seed uint64, parts ...uint64) *rand.PCG {
+	a, b := streamSeed(seed, parts...)
+	return rand.NewPCG(a, b)
+}
+
 // reseed points an existing PCG at the stream named by parts, without
 // allocating.
 func reseed(p *rand.PCG, seed uint64, parts ...uint64) {

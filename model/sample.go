@@ -6,22 +6,86 @@ import (
 )
 
 // The samplers here run in the simulation's inner loop. They take the
-// worker's own generator and allocate nothing.
+// worker's own PCG generator directly (no call through rand.Source) and
+// allocate nothing.
+
+// uniform returns a uniform float64 in [0, 1) from p: the same bits as
+// rand.New(p).Float64().
+func uniform(p *rand.PCG) float64 {
+	return float64(p.Uint64()<<11>>11) / (1 << 53)
+}
+
+// Ziggurat tables for normal (Marsaglia and Tsang, 2000, 128 layers),
+// built by their zigset with math/rand/v2's rounding (float32 widths and
+// densities), so that normal returns the same values as NormFloat64.
+const zigR = 3.442619855899
+
+var zigK, zigW, zigF = func() (k [128]uint32, w, f [128]float32) {
+	const m1 = 1 << 31
+	dn, tn, vn := zigR, zigR, 9.91256303526217e-3
+	q := vn / math.Exp(-.5*dn*dn)
+	k[0], k[1] = uint32(dn/q*m1), 0
+	w[0], w[127] = float32(q/m1), float32(dn/m1)
+	f[0], f[127] = 1, float32(math.Exp(-.5*dn*dn))
+	for i := 126; i >= 1; i-- {
+		dn = math.Sqrt(-2 * math.Log(vn/dn+math.Exp(-.5*dn*dn)))
+		k[i+1] = uint32(dn / tn * m1)
+		tn = dn
+		f[i] = float32(math.Exp(-.5 * dn * dn))
+		w[i] = float32(dn / m1)
+	}
+	return k, w, f
+}()
+
+// normal returns a standard normal draw from p by the ziggurat method: the
+// same values, from the same stream, as rand.New(p).NormFloat64()
+// (TestNormalMatchesRand).
+func normal(p *rand.PCG) float64 {
+	for {
+		u := p.Uint64()
+		j := int32(u)
+		i := u >> 32 & 0x7F
+		x := float64(j) * float64(zigW[i])
+		a := uint32(j)
+		if j < 0 {
+			a = uint32(-j)
+		}
+		if a < zigK[i] {
+			return x // over 99% of draws
+		}
+		if i == 0 { // the tail beyond zigR
+			for {
+				x = -math.Log(uniform(p)) * (1.0 / zigR)
+				y := -math.Log(uniform(p))
+				if y+y >= x*x {
+					break
+				}
+			}
+			if j > 0 {
+				return zigR + x
+			}
+			return -zigR - x
+		}
+		if zigF[i]+float32(uniform(p))*(zigF[i-1]-zigF[i]) < float32(math.Exp(-.5*x*x)) {
+			return x
+		}
+	}
+}
 
 // posRand draws from a positive (lognormal or fixed) distribution.
-func posRand(d *Dist, r *rand.Rand) float64 {
+func posRand(d *Dist, p *rand.PCG) float64 {
 	if d.fixed {
 		return d.value
 	}
-	return exp(d.mu + d.sigma*r.NormFloat64())
+	return exp(d.mu + d.sigma*normal(p))
 }
 
 // sumLognormal returns the sum of n independent draws of exp(mu + sigma·Z),
 // Z standard normal.
-func sumLognormal(r *rand.Rand, n int, mu, sigma float64) float64 {
+func sumLognormal(p *rand.PCG, n int, mu, sigma float64) float64 {
 	var sum float64
 	for range n {
-		sum += exp(mu + sigma*r.NormFloat64())
+		sum += exp(mu + sigma*normal(p))
 	}
 	return sum
 }
@@ -71,13 +135,13 @@ const maxPoissonMean = 1 << 60
 // poisson draws a Poisson(lam) count. expNeg is e^{−lam}, which callers
 // precompute when lam is fixed across many draws (pass a negative value to
 // have it computed). See poissonDist.
-func poisson(r *rand.Rand, lam, expNeg float64) int {
+func poisson(p *rand.PCG, lam, expNeg float64) int {
 	if lam < 10 && expNeg >= 0 {
-		p := poissonDist{lam: lam, expNeg: expNeg}
-		return p.rand(r)
+		d := poissonDist{lam: lam, expNeg: expNeg}
+		return d.rand(p)
 	}
-	p := newPoisson(lam)
-	return p.rand(r)
+	d := newPoisson(lam)
+	return d.rand(p)
 }
 
 // poissonDist is a Poisson law with its sampler's constants computed once,
@@ -108,7 +172,7 @@ func newPoisson(lam float64) poissonDist {
 }
 
 // rand draws a count.
-func (p *poissonDist) rand(r *rand.Rand) int {
+func (p *poissonDist) rand(src *rand.PCG) int {
 	lam := p.lam
 	if lam <= 0 {
 		return 0
@@ -120,7 +184,7 @@ func (p *poissonDist) rand(r *rand.Rand) int {
 		lam = maxPoissonMean
 	}
 	if lam < 10 {
-		u := r.Float64()
+		u := uniform(src)
 		k := 0
 		q := p.expNeg
 		f := q
@@ -136,8 +200,8 @@ func (p *poissonDist) rand(r *rand.Rand) int {
 	}
 	a, b := p.a, p.b
 	for {
-		u := r.Float64() - 0.5
-		v := r.Float64()
+		u := uniform(src) - 0.5
+		v := uniform(src)
 		us := 0.5 - math.Abs(u)
 		k := math.Floor((2*a/us+b)*u + lam + 0.43)
 		if us >= 0.07 && v <= p.vr {
@@ -155,22 +219,22 @@ func (p *poissonDist) rand(r *rand.Rand) int {
 
 // gammaRand draws from Gamma(shape, scale 1) by Marsaglia and Tsang's method
 // (2000), boosting shapes below 1 by G(a) = G(a+1)·U^{1/a}.
-func gammaRand(r *rand.Rand, shape float64) float64 {
+func gammaRand(p *rand.PCG, shape float64) float64 {
 	boost := 1.0
 	if shape < 1 {
-		boost = math.Pow(1-r.Float64(), 1/shape)
+		boost = math.Pow(1-uniform(p), 1/shape)
 		shape++
 	}
 	d := shape - 1.0/3
 	c := 1 / math.Sqrt(9*d)
 	for {
-		x := r.NormFloat64()
+		x := normal(p)
 		v := 1 + c*x
 		if v <= 0 {
 			continue
 		}
 		v = v * v * v
-		u := 1 - r.Float64()
+		u := 1 - uniform(p)
 		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
 			return d * v * boost
 		}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -13,7 +14,7 @@ func TestPoissonMatchesPMF(t *testing.T) {
 	// Chi-square goodness of fit against gonum's Poisson PMF, for both the
 	// inversion (lam < 10) and PTRS (lam ≥ 10) branches.
 	for _, lam := range []float64{0.02, 0.7, 3, 9.5, 12, 45, 800} {
-		r := newStream(7, uint64(lam*1000))
+		r := newPCG(7, uint64(lam*1000))
 		const n = 200000
 		counts := map[int]int{}
 		var sum float64
@@ -57,7 +58,7 @@ func TestPoissonMatchesPMF(t *testing.T) {
 func TestGammaRandMoments(t *testing.T) {
 	t.Parallel()
 	for _, shape := range []float64{0.3, 1, 4.5} {
-		r := newStream(3, uint64(shape*10))
+		r := newPCG(3, uint64(shape*10))
 		const n = 200000
 		var s, s2 float64
 		for range n {
@@ -121,5 +122,33 @@ func TestExpAccuracy(t *testing.T) {
 	}
 	if !math.IsNaN(exp(math.NaN())) {
 		t.Errorf("exp(NaN) = %g; want NaN", exp(math.NaN()))
+	}
+}
+
+// TestNormalMatchesRand checks that normal and uniform, which read the PCG
+// directly, return exactly what math/rand/v2's NormFloat64 and Float64
+// return from the same stream, over enough draws to pass through the
+// ziggurat's wedges and tail many times.
+func TestNormalMatchesRand(t *testing.T) {
+	t.Parallel()
+	a, b := newPCG(9, 9), newPCG(9, 9)
+	r := rand.New(b)
+	tail := 0
+	for i := range 3_000_000 {
+		x, y := normal(a), r.NormFloat64()
+		if x != y {
+			t.Fatalf("draw %d: normal = %g; NormFloat64 = %g", i, x, y)
+		}
+		if math.Abs(x) > zigR {
+			tail++
+		}
+		if i%10 == 0 {
+			if u, v := uniform(a), r.Float64(); u != v {
+				t.Fatalf("draw %d: uniform = %g; Float64 = %g", i, u, v)
+			}
+		}
+	}
+	if tail == 0 {
+		t.Errorf("no draw beyond %g: the tail path was not exercised", zigR)
 	}
 }

@@ -514,6 +514,9 @@ type VOI struct {
 type InputValue struct {
 	Input Input
 	Value float64
+	// SE is the estimate's standard error (the regression's posterior and
+	// the outer draws' Monte Carlo error).
+	SE float64
 }
 
 // ValueOfInformation computes EVPI and each parameter's EVPPI for choosing
@@ -565,7 +568,8 @@ func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, er
 		for d := range theta {
 			theta[d] = in.value(p, d)
 		}
-		v.EVPPI = append(v.EVPPI, InputValue{Input: in, Value: EVPPIBinned(theta, npv)})
+		pv := EVPPISpline(theta, npv)
+		v.EVPPI = append(v.EVPPI, InputValue{Input: in, Value: pv.Value, SE: pv.SE})
 	}
 	slices.SortStableFunc(v.EVPPI, func(x, y InputValue) int {
 		if c := cmp.Compare(y.Value, x.Value); c != 0 {

@@ -53,7 +53,7 @@ const aggregateRate = 25
 // into chunks of this size (the last may be shorter), each simulated from
 // its own random streams, so that the chunks of one draw can run on
 // different workers and the result does not depend on how many there are.
-const chunkYears = 4096
+const chunkYears = 8192
 
 // aggregateEvents is the count in one split segment above which the
 // segment's summed event components are drawn from their normal
@@ -214,7 +214,7 @@ func fit(m *Model) *fitted {
 // Each outer draw d draws every uncertain parameter (threat rates and
 // intensities, cost rates, control effects and costs) from the stream named
 // by (seed, parameter, input id, d). Then the draw's years are cut into
-// chunks of 4,096 (the last may be shorter) and, for each threat, chunk c's
+// chunks of 8,192 (the last may be shorter) and, for each threat, chunk c's
 // years are simulated from the stream (seed, events, threat id, d, c): each
 // year's event count, and for each event its thinning uniform u, spread,
 // duration and fixed cost. Chunks run on any worker, and per-draw
@@ -327,7 +327,10 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 		return nil // each unit finished its draw
 	}
 	// Per-draw statistics of draws cut into several chunks, draws shared
-	// among the workers.
+	// among the workers. A whole run of one draw (not to be grown, of
+	// every threat) reads its P95 from the summaries the caller will ask
+	// for anyway, computed here once in parallel over the options.
+	oneDraw := s.Draws == 1 && s.stream == nil && cfg.TargetSE <= 0 && only < 0
 	next.Store(int64(from))
 	for range workers {
 		wg.Add(1)
@@ -339,24 +342,29 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 				if d >= s.Draws {
 					return
 				}
-				s.finishDraw(d, &sc)
+				s.finishDraw(d, &sc, !oneDraw)
 			}
 		}()
 	}
 	wg.Wait()
+	if oneDraw {
+		for o, sum := range s.Summaries() {
+			s.DrawP95[o][0] = sum.P95 // the same rank of the same years
+		}
+	}
 	return nil
 }
 
-// finishDraw sets draw d's mean and 95th percentile for each option from
-// its chunks.
-func (s *Sim) finishDraw(d int, sc *orderScratch) {
+// finishDraw sets draw d's mean for each option from its chunks, and with
+// p95 its 95th percentile.
+func (s *Sim) finishDraw(d int, sc *orderScratch, p95 bool) {
 	nc := s.chunks
 	for o := range s.Options {
 		s.DrawMean[o][d] = sumOf(s.chunkSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
 		if s.HarmDrawMean != nil {
 			s.HarmDrawMean[o][d] = sumOf(s.harmSum[o][d*nc:(d+1)*nc]) / float64(s.Years)
 		}
-		if s.stream == nil { // streaming set it when the draw's last chunk was added
+		if p95 && s.stream == nil { // streaming set it when the draw's last chunk was added
 			rank := [1]int{quantileIndex(0.95, s.Years)}
 			sc.rankStats(s.Loss[o][d*s.Years:(d+1)*s.Years], rank[:], s.DrawP95[o][d:d+1], 1)
 		}
@@ -585,7 +593,7 @@ func (w *worker) drawParams(s *Sim, d int) {
 		reseed(&w.pcg, w.seed, streamParam, w.streams[t], uint64(d))
 		if f.copula != nil {
 			// Keep the rate's standard normal; correlate it below.
-			w.z[t] = w.r.NormFloat64()
+			w.z[t] = normal(&w.pcg)
 			w.lam[t] = td.rate.value // for a fixed rate
 		} else {
 			w.lam[t] = td.rate.Rand(w.r)
@@ -666,7 +674,7 @@ func (w *worker) draw(s *Sim, d int) {
 		w.unit(s, d, c)
 	}
 	if s.chunks > 1 {
-		s.finishDraw(d, &w.order)
+		s.finishDraw(d, &w.order, true)
 	}
 }
 
@@ -687,9 +695,11 @@ func (w *worker) unit(s *Sim, d, c int) {
 	y0 := c * chunkYears
 	ny := min(chunkYears, s.Years-y0)
 	O := len(w.options)
-	clear(w.buf[:O*chunkYears])
-	if w.hbuf != nil {
-		clear(w.hbuf[:O*chunkYears])
+	for o := range O { // only the years of this chunk
+		clear(w.buf[o*chunkYears : o*chunkYears+ny])
+		if w.hbuf != nil {
+			clear(w.hbuf[o*chunkYears : o*chunkYears+ny])
+		}
 	}
 	for t := range w.f.threats {
 		if w.only >= 0 && t != w.only {
@@ -744,7 +754,7 @@ func (w *worker) yearRate(td *threatDists, lam float64) float64 {
 	if td.dispersion == 0 {
 		return lam
 	}
-	return lam * gammaRand(w.r, 1/td.dispersion) * td.dispersion
+	return lam * gammaRand(&w.pcg, 1/td.dispersion) * td.dispersion
 }
 
 // threatEvents simulates threat t event by event, thinning each event by its
@@ -759,15 +769,15 @@ func (w *worker) threatEvents(t, years int) {
 	for y := range years {
 		var n int
 		if td.dispersion == 0 {
-			n = pd.rand(w.r)
+			n = pd.rand(&w.pcg)
 		} else {
-			n = poisson(w.r, w.yearRate(td, lam), -1)
+			n = poisson(&w.pcg, w.yearRate(td, lam), -1)
 		}
 		for range n {
-			u := w.r.Float64()
-			sp := min(posRand(&td.spread, w.r), orgs)
-			sd := sp * posRand(&td.duration, w.r)
-			fx := posRand(&td.fixed, w.r)
+			u := uniform(&w.pcg)
+			sp := min(posRand(&td.spread, &w.pcg), orgs)
+			sd := sp * posRand(&td.duration, &w.pcg)
+			fx := posRand(&td.fixed, &w.pcg)
 			for o := range mf {
 				if u < mf[o] {
 					loss[o*chunkYears+y] += ca[o]*sd + cb[o]*sp + cc[o]*fx
@@ -867,9 +877,9 @@ func (w *worker) threatAggregate(t, years int) {
 func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64 {
 	var n int
 	if g != 1 {
-		n = poisson(w.r, pd.lam*g, -1)
+		n = poisson(&w.pcg, pd.lam*g, -1)
 	} else {
-		n = pd.rand(w.r)
+		n = pd.rand(&w.pcg)
 	}
 	var sum [3]float64
 	if n > aggregateEvents {
@@ -884,15 +894,15 @@ func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64
 		if td.fixed.fixed {
 			sum[2] = float64(n) * td.fixed.value
 		} else {
-			sum[2] = sumLognormal(w.r, n, td.fixed.mu, td.fixed.sigma)
+			sum[2] = sumLognormal(&w.pcg, n, td.fixed.mu, td.fixed.sigma)
 		}
 		return sum
 	}
 	for range n {
-		sp := min(posRand(&td.spread, w.r), orgs)
-		sum[0] += sp * posRand(&td.duration, w.r)
+		sp := min(posRand(&td.spread, &w.pcg), orgs)
+		sum[0] += sp * posRand(&td.duration, &w.pcg)
 		sum[1] += sp
-		sum[2] += posRand(&td.fixed, w.r)
+		sum[2] += posRand(&td.fixed, &w.pcg)
 	}
 	return sum
 }
@@ -965,8 +975,8 @@ func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
 		// sums are exact, and no normal is drawn for them.
 		out[0], out[1] = n*td.mean[0], n*td.mean[1]
 	} else {
-		z1 := w.r.NormFloat64()
-		z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*w.r.NormFloat64()
+		z1 := normal(&w.pcg)
+		z2 := td.rho*z1 + math.Sqrt(max(1-td.rho*td.rho, 0))*normal(&w.pcg)
 		for i, z := range [2]float64{z1, z2} {
 			out[i] = shiftedGammaWH(n*td.mean[i], rn*td.sd[i], td.skew[i]/rn, z)
 		}
@@ -976,10 +986,10 @@ func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
 	case sd == 0:
 		out[2] = mean
 	case g < 1e-6:
-		out[2] = max(mean+sd*w.r.NormFloat64(), 0)
+		out[2] = max(mean+sd*normal(&w.pcg), 0)
 	default:
 		k := 4 / (g * g)
-		out[2] = max(mean+sd*(gammaRand(w.r, k)-k)/math.Sqrt(k), 0)
+		out[2] = max(mean+sd*(gammaRand(&w.pcg, k)-k)/math.Sqrt(k), 0)
 	}
 	return out
 }

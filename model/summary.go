@@ -109,7 +109,8 @@ func (s *Sim) summarise(o int, sc *orderScratch) Summary {
 	n := len(x)
 	var sum Summary
 	sum.ALE, sum.ALESE = meanSE(s.DrawMean[o], x)
-	st := sc.stats(x)
+	g := sc.geometry(x)
+	st := sc.statsIn(x, &g)
 	sum.P50, sum.P90, sum.P95, sum.P99, sum.TVaR95 = st[0], st[1], st[2], st[3], st[4]
 	sum.Max = st[nStats]
 	for i, p := range lecLevels {
@@ -130,7 +131,7 @@ func (s *Sim) summarise(o int, sc *orderScratch) Summary {
 	var acc, acc2 [nStats]float64
 	for b := range B {
 		lo, hi := b*units/B*per, (b+1)*units/B*per
-		bs := sc.stats(x[lo:hi])
+		bs := sc.statsIn(x[lo:hi], &g)
 		for i, v := range bs[:nStats] {
 			acc[i] += v
 			acc2[i] += v * v
@@ -157,6 +158,12 @@ func (s *Sim) summarise(o int, sc *orderScratch) Summary {
 // stats returns x's P50, P90, P95, P99, TVaR95, the loss at each LEC
 // level, and last its maximum, leaving x unchanged.
 func (sc *orderScratch) stats(x []float64) [nStats + 1]float64 {
+	g := sc.geometry(x)
+	return sc.statsIn(x, &g)
+}
+
+// statsIn is stats with the bin layout g of x or of a sample holding it.
+func (sc *orderScratch) statsIn(x []float64, g *orderGeom) [nStats + 1]float64 {
 	n := len(x)
 	var ranks [nStats + 1]int
 	ranks[0] = quantileIndex(0.50, n)
@@ -170,7 +177,7 @@ func (sc *orderScratch) stats(x []float64) [nStats + 1]float64 {
 	var st [nStats + 1]float64
 	k := tailCount(0.95, n)
 	// ranks[4] is a placeholder for TVaR95, filled from the top-k sum.
-	st[4] = sc.rankStats(x, ranks[:], st[:], k) / float64(k)
+	st[4] = sc.rankStatsIn(x, g, ranks[:], st[:], k) / float64(k)
 	return st
 }
 

@@ -15,9 +15,7 @@ func longTier() bool { return os.Getenv("CYBERCBA_LONG") != "" }
 
 // bySize returns quick in the quick tier and full in the long tier: the
 // size (draws, years, cases) of a check whose tolerance comes from its own
-// standard error, so that it holds at either size. The quick tier's check
-// has less power, its standard error larger by √(full/quick); the long
-// tier runs it at full power.
+// standard error, so that it holds at either size.
 func bySize(quick, full int) int {
 	if longTier() {
 		return full

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"io"
 	"strconv"
 	"strings"
 
@@ -55,9 +57,18 @@ func batchCanon(v any) string {
 func short(cells []string) string {
 	h := sha256.New()
 	for _, c := range cells {
-		fmt.Fprintf(h, "%d:%s;", len(c), c)
+		writeCell(h, c)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// writeCell adds a cell's text to a digest, length first.
+func writeCell(h hash.Hash, c string) {
+	var n [20]byte
+	h.Write(strconv.AppendInt(n[:0], int64(len(c)), 10))
+	h.Write([]byte{':'})
+	io.WriteString(h, c)
+	h.Write([]byte{';'})
 }
 
 // batchAboutChecked returns the About lines the digest covers, by label,
@@ -97,17 +108,23 @@ func batchErrorCells(e *BatchError) []any {
 func checkLines(b *Batch) []batchCheckLine {
 	var lines []batchCheckLine
 	grid := func(sheet string, nrows, ncols int, cell func(k, i int) string) {
-		cols := make([][]string, ncols)
+		// Each column's digest is streamed, so that only one row's cells
+		// are held at a time.
+		cols := make([]hash.Hash, ncols)
+		for i := range cols {
+			cols[i] = sha256.New()
+		}
+		row := make([]string, ncols)
+		what := sheet + " row"
 		for k := range nrows {
-			row := make([]string, ncols)
 			for i := range ncols {
 				row[i] = cell(k, i)
-				cols[i] = append(cols[i], row[i])
+				writeCell(cols[i], row[i])
 			}
-			lines = append(lines, batchCheckLine{sheet + " row", strconv.Itoa(k + 2), short(row)})
+			lines = append(lines, batchCheckLine{what, strconv.Itoa(k + 2), short(row)})
 		}
-		for i := range ncols {
-			lines = append(lines, batchCheckLine{sheet + " column", batchCol(i + 1), short(cols[i])})
+		for i, h := range cols {
+			lines = append(lines, batchCheckLine{sheet + " column", batchCol(i + 1), hex.EncodeToString(h.Sum(nil))[:16]})
 		}
 	}
 	grid(batchSummary, len(b.Rows), len(batchColumns), func(k, i int) string {

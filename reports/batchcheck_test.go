@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -225,4 +226,30 @@ func TestMergeSaysWhichShard(t *testing.T) {
 		!strings.Contains(err.Error(), "results.part-2-of-4.xlsx: Summary!W2 (Best NPV (£)) was changed after cybercba wrote it") {
 		t.Errorf("ReadBatch of an edited part: %v", err)
 	}
+}
+
+// BenchmarkBatchCheck measures what vouching costs: the digests of a
+// 10,000-row batch, and the whole workbook written, for comparison.
+func BenchmarkBatchCheck(b *testing.B) {
+	big := testBatch()
+	rows := big.Rows
+	big.Rows = nil
+	for k := range 10_000 {
+		r := rows[k%len(rows)]
+		r.Index = k + 1
+		big.Rows = append(big.Rows, r)
+	}
+	big.Total = len(big.Rows) + 1
+	b.Run("digest", func(b *testing.B) {
+		for b.Loop() {
+			ResultsDigest(big)
+		}
+	})
+	b.Run("workbook", func(b *testing.B) {
+		for b.Loop() {
+			if err := WriteBatch(io.Discard, big); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

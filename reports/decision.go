@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -72,6 +73,9 @@ type Explanation struct {
 	Holdouts string
 	// Deaths is the social view's sanity line ("" in the financial view).
 	Deaths string
+	// Tolerance says whether the baseline and the recommendation stay
+	// within the risk tolerance ("" without one).
+	Tolerance string
 }
 
 // sheetBuildUp is the sheet of the recommendation's build-up.
@@ -162,9 +166,10 @@ func buildUpFigure(r *Report, _ []option) (Figure, bool, error) {
 	}
 	n := len(d.BuildUp)
 	title := "How the recommended portfolio builds up: " + scopeName(r)
-	yLabel := fmt.Sprintf("Expected NPV over %d years (%s)", r.Analysis.Appraisal.Horizon, prices(r))
+	// On two lines, so that the label stays within the plot's height.
+	yLabel := fmt.Sprintf("Expected NPV over %d years\n(%s)", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(title, "", yLabel)
-	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
 	g := newGrid()
 	g.Vertical.Color = nil
 	p.Add(g)
@@ -188,7 +193,13 @@ func buildUpFigure(r *Report, _ []option) (Figure, bool, error) {
 	span := math.Max(hi-lo, 1)
 	p.Y.Min, p.Y.Max = lo-0.05*span, hi+0.08*span
 	p.X.Min, p.X.Max = -0.6, float64(n)+0.6
-	return Figure{Name: "buildup", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight, plot: p}, true, nil
+	data := [][]string{{"Step", "Control", "Marginal expected NPV (" + prices(r) + ")", "Running total", "Marginal ΔALE a year", "Equivalent annual cost"}}
+	run = 0
+	for i, st := range d.BuildUp {
+		run += st.MarginalNPV
+		data = append(data, []string{strconv.Itoa(i + 1), st.ID, csvNum(st.MarginalNPV), csvNum(run), csvNum(st.MarginalDeltaALE), csvNum(st.Annual)})
+	}
+	return Figure{Name: "buildup", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight, plot: p, data: data}, true, nil
 }
 
 // floatingBar is one bar of a waterfall, from lo to hi at x.

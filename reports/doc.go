@@ -11,8 +11,12 @@
 // ranking of controls by NPV with 90% intervals, and, when the run has
 // them, the ranking in the financial and social views side by side (with
 // patient harm), the efficient frontier (the best portfolio at each
-// budget), the tornado of the sensitivity analysis, and the calibration
-// against WannaCry and the hold-out incidents. Each is written as PNG, SVG
+// budget), the tornado of the sensitivity analysis, the calibration
+// against WannaCry and the hold-out incidents, and, for a social run with
+// Report.Health, the health-economic views: the cost-effectiveness plane
+// (a panel per option), the acceptability curves and frontier, the EVPI
+// against the value of a QALY, the EVPPI by input and group, and which
+// portfolio is best at each budget. Each is written as PNG, SVG
 // or PDF by Figure.Write; all share one look (Liberation Sans, no text
 // under 11 pt at 6×4 in, the Okabe–Ito colours) and carry a caption of
 // their provenance: the tool and version, draws × years, seed, target
@@ -25,7 +29,10 @@
 // the results have the social view, a Portfolio sheet when the run chose a
 // portfolio under a budget, a Frontier sheet, with a native chart, when it
 // has a frontier, and a Sensitivity sheet, with a native chart of the
-// largest swings, when it has a sensitivity analysis.
+// largest swings, when it has a sensitivity analysis; and the Health
+// economics (options, ICER table, EVPPI), Acceptability (with a native
+// chart) and CE plane draws sheets when the report has the health-economic
+// views.
 //
 // Both write to an io.Writer; naming, temporary files and renaming are the
 // caller's.

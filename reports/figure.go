@@ -40,7 +40,6 @@ type Figure struct {
 	tiles      [][]*plot.Plot
 	tileLabels [2]string
 	tileNote   string
-
 	// data is the table the figure draws, a header row first, written by
 	// WriteCSV.
 	data [][]string

@@ -7,13 +7,9 @@ import (
 	"image/png"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"gonum.org/v1/plot/cmpimg"
 )
 
 func TestParseFormats(t *testing.T) {
@@ -290,44 +286,6 @@ func TestFiguresBadReport(t *testing.T) {
 		if _, err := Figures(r); err == nil {
 			t.Errorf("Figures(%+v) succeeded; want an error", r)
 		}
-	}
-}
-
-// TestRankingGolden guards the rendering of one chart: the ranking PNG
-// must match testdata/ranking_golden.png pixel for pixel. The model's
-// results do not depend on the machine or the worker count, and gonum/plot
-// embeds its fonts, so the image is the same everywhere. Run with -regen to
-// rewrite the golden file after an intended change, and look at it.
-func TestRankingGolden(t *testing.T) {
-	t.Parallel()
-	figs, err := Figures(report(t, typical))
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := slices.IndexFunc(figs, func(f Figure) bool { return f.Name == "ranking" })
-	var got bytes.Buffer
-	if err := figs[i].Write(&got, "png"); err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "ranking_golden.png")
-	if *cmpimg.GenerateTestData {
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestRankingGolden -regen to create it)", err)
-	}
-	ok, err := cmpimg.Equal("png", got.Bytes(), want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !ok {
-		out := filepath.Join(t.TempDir(), "ranking.png")
-		_ = os.WriteFile(out, got.Bytes(), 0o644)
-		t.Errorf("ranking.png differs from %s; got written to %s", golden, out)
 	}
 }
 

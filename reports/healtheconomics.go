@@ -183,6 +183,12 @@ func planeFigure(r *Report) (Figure, bool, error) {
 		p.Y.Min, p.Y.Max = ymin-padY, ymax+padY
 		tiles[i/cols][i%cols] = p
 	}
+	data := [][]string{{"Option", "Draw", "QALYs gained a year", "Net cost a year (" + perYear(r) + ")"}}
+	for _, o := range opts {
+		for d := range o.QALYsPerYear {
+			data = append(data, []string{o.Name, strconv.Itoa(d + 1), csvNum(o.QALYsPerYear[d]), csvNum(o.CostPerYear[d])})
+		}
+	}
 	var k key
 	k.add("One outer draw of the uncertain inputs", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: blue, Radius: 2.5, Shape: draw.CircleGlyph{}}})
 	k.add("Mean over the draws", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: vermillion, Radius: 5, Shape: draw.PyramidGlyph{}}})
@@ -193,7 +199,7 @@ func planeFigure(r *Report) (Figure, bool, error) {
 	w := 12 * vg.Inch
 	h := vg.Length(rows)*2.6*vg.Inch + 1.3*vg.Inch + k.height(w-2*margin)
 	return Figure{
-		Name: "ce-plane", Title: title, Caption: figureCaption(r), W: w, H: h, key: k, tiles: tiles,
+		Name: "ce-plane", Title: title, Caption: figureCaption(r), W: w, H: h, key: k, tiles: tiles, data: data,
 		tileLabels: [2]string{
 			"QALYs gained a year (patient harm avoided)",
 			fmt.Sprintf("Net cost a year (%s): equivalent annual cost − money loss avoided", perYear(r)),
@@ -332,7 +338,19 @@ func ceacFigure(r *Report) (Figure, bool, error) {
 	}
 	p.X.Min, p.X.Max = 0, ac.ValuePerQALY[len(ac.ValuePerQALY)-1]
 	p.Y.Min, p.Y.Max = 0, 1.02
-	return Figure{Name: "ceac", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Value of a QALY (" + prices(r) + ")"}}
+	for _, o := range he.Options {
+		data[0] = append(data[0], "P(best): "+o.Name)
+	}
+	data[0] = append(data[0], "Frontier option", "P(best): frontier")
+	for i, l := range ac.ValuePerQALY {
+		row := []string{csvNum(l)}
+		for a := range he.Options {
+			row = append(row, csvNum(ac.Prob[a][i]))
+		}
+		data = append(data, append(row, he.Options[ac.Frontier[i]].Name, csvNum(ac.FrontierProb[i])))
+	}
+	return Figure{Name: "ceac", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // optionName names an option in a key: its name, and a control's or
@@ -373,7 +391,11 @@ func evpiFigure(r *Report) (Figure, bool, error) {
 	k.add(fmt.Sprintf("At the Green Book value: %s (%s a year)", currencyOf(r).text(he.EVPI), currencyOf(r).text(he.EVPIPerYear)), blank{})
 	p.X.Min, p.X.Max = 0, ac.ValuePerQALY[len(ac.ValuePerQALY)-1]
 	p.Y.Min, p.Y.Max = 0, math.Max(top*1.06, 1)
-	return Figure{Name: "evpi", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Value of a QALY (" + prices(r) + ")", fmt.Sprintf("EVPI over %d years", he.Horizon), "EVPI a year"}}
+	for i, l := range ac.ValuePerQALY {
+		data = append(data, []string{csvNum(l), csvNum(ac.EVPI[i]), csvNum(ac.EVPIPerYear[i])})
+	}
+	return Figure{Name: "evpi", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // evppiTop is the most rows the EVPPI figure shows.
@@ -428,7 +450,11 @@ func evppiFigure(r *Report) (Figure, bool, error) {
 	}
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	h := max(figHeight, vg.Length(0.32*float64(n)+1.8)*vg.Inch) + k.room()
-	return Figure{Name: "evppi", Title: title, Caption: figureCaption(r), W: 8 * vg.Inch, H: h, plot: p, key: k}, true, nil
+	data := [][]string{{"Input or group", "Group", "Method", fmt.Sprintf("EVPPI over %d years (%s)", he.Horizon, prices(r)), "Standard error", "EVPPI a year", "Standard error a year"}}
+	for _, row := range he.Partial {
+		data = append(data, []string{row.Name, strconv.FormatBool(row.Group), row.Method, csvNum(row.Value), csvNum(row.SE), csvNum(row.PerYear), csvNum(row.PerYearSE)})
+	}
+	return Figure{Name: "evppi", Title: title, Caption: figureCaption(r), W: 8 * vg.Inch, H: h, plot: p, key: k, data: data}, true, nil
 }
 
 // budgetFigure draws, at each budget of the efficient frontier, the
@@ -450,11 +476,16 @@ func budgetFigure(r *Report) (Figure, bool, error) {
 	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
 	p.Add(newGrid())
 	var k key
+	// The last budget's step runs on a tenth of the span past it, so that
+	// it shows.
+	first, last := ba.Budgets[0], ba.Budgets[len(ba.Budgets)-1]
+	end := last + 0.1*(last-first)
 	for q, o := range ba.Portfolios {
-		xys := make(plotter.XYs, len(ba.Budgets))
+		xys := make(plotter.XYs, len(ba.Budgets), len(ba.Budgets)+1)
 		for b, x := range ba.Budgets {
 			xys[b] = plotter.XY{X: x, Y: ba.Prob[q][b]}
 		}
+		xys = append(xys, plotter.XY{X: end, Y: ba.Prob[q][len(ba.Budgets)-1]})
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return Figure{}, false, fmt.Errorf("budget-acceptability: %w", err)
@@ -475,9 +506,21 @@ func budgetFigure(r *Report) (Figure, bool, error) {
 	fl.GlyphStyle = draw.GlyphStyle{Color: black, Radius: 3, Shape: draw.CircleGlyph{}}
 	p.Add(fl)
 	k.add("The frontier's portfolio at that budget", fl)
-	p.X.Min, p.X.Max = ba.Budgets[0], ba.Budgets[len(ba.Budgets)-1]
+	p.X.Min, p.X.Max = first, end
 	p.Y.Min, p.Y.Max = 0, 1.02
-	return Figure{Name: "budget-acceptability", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k}, true, nil
+	data := [][]string{{"Budget (" + prices(r) + ")"}}
+	for _, o := range ba.Portfolios {
+		data[0] = append(data[0], "P(best): "+optionName(o))
+	}
+	data[0] = append(data[0], "Frontier portfolio", "P(best): frontier")
+	for b, x := range ba.Budgets {
+		row := []string{csvNum(x)}
+		for q := range ba.Portfolios {
+			row = append(row, csvNum(ba.Prob[q][b]))
+		}
+		data = append(data, append(row, ba.Portfolios[ba.Frontier[b]].Name, csvNum(ba.FrontierProb[b])))
+	}
+	return Figure{Name: "budget-acceptability", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
 // health writes the health-economics sheets.
@@ -688,4 +731,50 @@ func healthText(r *Report) string {
 		"Brennan 2014: a penalised regression spline for one input, Gaussian-process regression for a group), with a standard error from the "+
 		"regression's posterior. Figures for the scope are over the horizon; a year's figure is that ÷ the discounted years.",
 		sheetHealth, sheetAcceptability, sheetPlane, he.Horizon, he.Annuity, he.HealthAnnuity)
+}
+
+// healthAlt describes a health-economics figure for a reader who cannot
+// see it (report.html's alt text), or reports false for another figure.
+func healthAlt(r *Report, f Figure) (string, bool) {
+	he := r.Health
+	if he == nil {
+		return "", false
+	}
+	cur := currencyOf(r)
+	gb := cur.text(he.ValuePerQALY)
+	switch f.Name {
+	case "ce-plane":
+		s := fmt.Sprintf("Cost-effectiveness plane: for each control and the recommended portfolio, one point per outer draw of QALYs gained a year "+
+			"against net cost a year (equivalent annual cost less the money loss avoided), the mean marked, with lines of zero net benefit at the "+
+			"Green Book's %s per QALY and NICE's £20,000 and £30,000; points below a line are cost-effective at its value.", gb)
+		if o := he.Options[len(he.Options)-1]; len(o.Controls) > 1 {
+			s += fmt.Sprintf(" The recommended portfolio gains %s QALYs a year on average at a net cost of %s a year.", qalyText(o.QALYs.Mean), cur.text(o.Cost.Mean))
+		}
+		return s, true
+	case "ceac":
+		ac := he.Acceptability
+		i := len(ac.ValuePerQALY) - 1
+		for j, l := range ac.ValuePerQALY {
+			if l >= he.ValuePerQALY {
+				i = j
+				break
+			}
+		}
+		return fmt.Sprintf("Acceptability curves: the chance each option has the greatest net benefit as the value of a QALY goes from £0 to £100,000, "+
+			"with the frontier. Near the Green Book's %s the option with the greatest expected net benefit is %s, best in %.0f%% of draws.",
+			gb, he.Options[ac.Frontier[i]].Name, 100*ac.FrontierProb[i]), true
+	case "evpi":
+		return fmt.Sprintf("Expected value of perfect information against the value of a QALY: %s over %d years at the Green Book's %s (%s a year).",
+			cur.text(he.EVPI), he.Horizon, gb, cur.text(he.EVPIPerYear)), true
+	case "evppi":
+		s := "Bars of the expected value of partial perfect information of each input and group of inputs, largest on top, with ±2 standard errors, against the EVPI of " + cur.text(he.EVPI) + "."
+		if len(he.Partial) > 0 {
+			p := he.Partial[0]
+			s += fmt.Sprintf(" Largest: %s, %s ± %s.", p.Name, cur.text(p.Value), cur.text(p.SE))
+		}
+		return s, true
+	case "budget-acceptability":
+		return "At each budget of the efficient frontier, the chance that each of its portfolios the budget affords has the greatest net benefit at the Green Book's value of a QALY, the frontier's own choice marked.", true
+	}
+	return "", false
 }

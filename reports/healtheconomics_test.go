@@ -54,6 +54,13 @@ func TestHealthFigures(t *testing.T) {
 			}
 			checkImage(t, f, format, buf.Bytes())
 		}
+		var csv bytes.Buffer
+		if err := f.WriteCSV(&csv); err != nil {
+			t.Fatalf("%s.WriteCSV: %v", f.Name, err)
+		}
+		if lines := bytes.Count(csv.Bytes(), []byte("\n")); lines < 3 {
+			t.Errorf("%s.csv has %d lines; want a header and the figure's numbers", f.Name, lines)
+		}
 	}
 	plane := figs[len(figs)-len(want)]
 	panels := 0
@@ -75,7 +82,7 @@ func TestHealthFigures(t *testing.T) {
 	for _, e := range figs[len(figs)-len(want)+1].key {
 		keys = append(keys, e.name)
 	}
-	for _, k := range []string{"NICE £20,000–£30,000 per QALY", "Green Book £70k per QALY (" + r.PriceYear + " prices)"} {
+	for _, k := range []string{"NICE £20,000–£30,000 per QALY", "Green Book " + currencyOf(r).text(r.Health.ValuePerQALY) + " per QALY (" + r.PriceYear + " prices)"} {
 		if !slices.Contains(keys, k) {
 			t.Errorf("ceac key %q lacks %q", keys, k)
 		}
@@ -172,6 +179,25 @@ func TestWorkbookHealth(t *testing.T) {
 			if !same(rs[1+d][1+2*a], o.CostPerYear[d]) || !same(rs[1+d][2+2*a], o.QALYsPerYear[d]) {
 				t.Fatalf("%s draw %d, %s = %q, %q; want %g, %g", sheetPlane, d+1, o.Name, rs[1+d][1+2*a], rs[1+d][2+2*a], o.CostPerYear[d], o.QALYsPerYear[d])
 			}
+		}
+	}
+}
+
+// TestHealthAltText checks that report.html describes each health figure
+// in words with its numbers, not by its title alone.
+func TestHealthAltText(t *testing.T) {
+	t.Parallel()
+	r := report(t, healthy)
+	figs, err := Figures(r)
+	if err != nil {
+		t.Fatalf("Figures: %v", err)
+	}
+	for _, f := range figs {
+		if _, ok := healthAlt(r, f); !ok {
+			continue
+		}
+		if alt := altText(r, f); alt == f.Title || len(alt) < 80 {
+			t.Errorf("%s alt text = %q; want a description", f.Name, alt)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // This file writes report.html: the run as one self-contained decision
@@ -81,6 +82,10 @@ type htmlPage struct {
 	Losses      htmlLosses
 	Sensitivity *htmlSensitivity
 	Calibration htmlCalibration
+	// BuildUpFig is the waterfall of the recommendation's build-up.
+	BuildUpFig *htmlFigure
+	// Health are the figures of the health-economic views.
+	Health []*htmlFigure
 	// Further are the figures no section places.
 	Further       []*htmlFigure
 	Assumptions   []string
@@ -237,6 +242,14 @@ func newHTMLPage(r *Report, figs []Figure) (*htmlPage, error) {
 	if r.Sensitivity != nil {
 		p.Sensitivity = sensitivityOf(r, take("tornado"))
 	}
+	p.BuildUpFig = take("buildup")
+	if r.Health != nil {
+		for _, name := range []string{"ceac", "budget-acceptability", "evpi", "evppi"} {
+			if f := take(name); f != nil {
+				p.Health = append(p.Health, f)
+			}
+		}
+	}
 	// A figure no section places still goes in, after the calibration.
 	for _, f := range figs {
 		if !used[f.Name] {
@@ -258,34 +271,15 @@ func moneyText(r *Report) string {
 	return s
 }
 
-// pctText writes a share as the workbook's % format does (0.0%), with a
-// true minus sign.
-func pctText(x float64) string {
-	if !finite(x) {
-		return "n/a"
-	}
-	return minus(strconv.FormatFloat(100*x, 'f', 1, 64)) + "%"
-}
+// pctText writes a share as the terminal does (format.Percent): 12.3%.
+func pctText(x float64) string { return format.Percent(x) }
 
-// ratioText writes a ratio as the workbook's format does (0.00).
-func ratioText(x float64) string {
-	if !finite(x) {
-		return "n/a"
-	}
-	return minus(strconv.FormatFloat(x, 'f', 2, 64))
-}
-
-// minus replaces a leading hyphen with a minus sign.
-func minus(s string) string {
-	if strings.HasPrefix(s, "-") {
-		return "−" + s[1:]
-	}
-	return s
-}
+// ratioText writes a ratio as the terminal does (format.Ratio): 2.56.
+func ratioText(x float64) string { return format.Ratio(x) }
 
 // intervalText writes a 90% interval of amounts: "£12.3m to £45.6m".
 func intervalText(cur currency, iv model.Interval) string {
-	return cur.text(iv.Lo) + " to " + cur.text(iv.Hi)
+	return cur.interval(iv.Lo, iv.Hi)
 }
 
 // withSE writes an amount and its standard error, "£12.3m ± £1.2m", the
@@ -514,15 +508,16 @@ func inputValue(cur currency, in model.Input, x float64) string {
 	case in.Unit == model.Money:
 		return cur.text(x)
 	}
-	return minus(strconv.FormatFloat(roundSig(x, 3), 'f', -1, 64))
+	return format.Number(x)
 }
 
-// riskToleranceOf states the risk tolerance drawn on the loss exceedance
-// curve, or "" when the run has none.
-//
-// TODO(lead's risk tolerance): when the report carries a statement of it
-// against the recommendation, show that.
+// riskToleranceOf states the risk tolerance against the baseline and the
+// recommendation as the terminal does, or, without that statement, the
+// tolerance drawn on the loss exceedance curve; "" when the run has none.
 func riskToleranceOf(r *Report) string {
+	if r.Explain.Tolerance != "" {
+		return r.Explain.Tolerance
+	}
 	if len(r.RiskTolerance) == 0 {
 		return ""
 	}
@@ -539,7 +534,7 @@ func returnText(p float64) string {
 	if !(p > 0) {
 		return "none"
 	}
-	return "1 in " + thousands(int(math.Round(1/p)))
+	return format.ReturnPeriod(1 / p)
 }
 
 // calibrationLine sums up the calibration and the hold-outs: the fit, and
@@ -823,7 +818,7 @@ func numberText(cur currency, unit string, x float64) string {
 	case strings.HasPrefix(unit, cur.unit()) && cur.unit() != "":
 		return cur.text(x)
 	}
-	return minus(strconv.FormatFloat(roundSig(x, 4), 'f', -1, 64))
+	return format.Number(x)
 }
 
 // provenanceRows are the run's provenance: what a reader needs to
@@ -939,9 +934,14 @@ func altText(r *Report, f Figure) string {
 			s += " Largest: " + tn.Bars[0].Input.Name() + "."
 		}
 		return s
+	case "buildup":
+		return "Waterfall of the recommendation's expected NPV, built up control by control: each bar is what a control adds given those before it."
 	case "calibration":
 		return fmt.Sprintf("Calibration: the reported cost of %s against the model's replay (mean %s), and each hold-out incident's "+
 			"observed cost against the model's 90%% interval.", orDefault(r.Calibration.Incident, "the calibration incident"), cur.text(r.Calibration.Fit.Replay.SimMean))
+	}
+	if s, ok := healthAlt(r, f); ok {
+		return s
 	}
 	return f.Title
 }

@@ -257,20 +257,40 @@ func TestNiceTicks(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		lo, hi float64
+		n      int
 		want   []string
 	}{
-		{0, 27.5, []string{"0", "5", "10", "15", "20", "25"}},
-		{0, 1.1, []string{"0", "0.2", "0.4", "0.6", "0.8", "1"}},
-		{0, 110, []string{"0", "20", "40", "60", "80", "100"}},
+		{0, 27.5, 6, []string{"0", "5", "10", "15", "20", "25"}},
+		{0, 1.1, 6, []string{"0", "0.2", "0.4", "0.6", "0.8", "1"}},
+		{0, 110, 6, []string{"0", "20", "40", "60", "80", "100"}},
+		{-950, 250, 5, []string{"-750", "-500", "-250", "0", "250"}},
+		{-950, 250, 4, []string{"-500", "0"}},
 	} {
 		var got []string
-		for _, tk := range (niceTicks{N: 5, Label: func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }}).Ticks(tt.lo, tt.hi) {
+		for _, tk := range (niceTicks{N: tt.n, Label: func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }}).Ticks(tt.lo, tt.hi) {
 			if tk.Label != "" {
 				got = append(got, tk.Label)
 			}
 		}
 		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
 			t.Errorf("niceTicks.Ticks(%g, %g) labels = %q; want %q", tt.lo, tt.hi, got, tt.want)
+		}
+	}
+}
+
+// TestEveryFigureHasData checks that every figure of every test report
+// writes a CSV with a header and at least one row of data.
+func TestEveryFigureHasData(t *testing.T) {
+	t.Parallel()
+	for _, get := range []func() (*Report, error){typical, social, sensitive, chosenNPV} {
+		figs, err := Figures(report(t, get))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			if len(f.data) < 2 || len(f.data[0]) == 0 {
+				t.Errorf("%s: its CSV has %d rows; want a header and data", f.Name, len(f.data))
+			}
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // lecPoints is the number of points each loss exceedance curve is drawn
@@ -194,7 +195,7 @@ func returnPeriod(p float64) string {
 	if p >= 1 {
 		return "every year"
 	}
-	return "1 in " + thousands(int(math.Round(roundSig(1/p, 2)))) + " years"
+	return format.ReturnPeriod(roundSig(1/p, 2)) + " years"
 }
 
 // incidentNow returns the calibration incident's modelled cost, the mean of
@@ -339,7 +340,7 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	p := newPlot(title, xLabel, "Share of simulated years (%)")
 	p.X.Tick.Marker = logTicks{Label: currencyOf(r).tick}
-	p.Y.Tick.Marker = niceTicks{N: 5, Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
+	p.Y.Tick.Marker = niceTicks{N: 6, Label: func(v float64) string { return fmt.Sprint(roundSig(v, 3)) }}
 	p.Add(newGrid())
 	h := &plotter.Histogram{Bins: bins, FillColor: skyBlue, LineStyle: draw.LineStyle{Color: color.White, Width: 0.5}}
 	p.Add(h)
@@ -405,7 +406,7 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: cur.tick}
+	p.X.Tick.Marker = niceTicks{N: 5, Label: cur.tick, Width: panelWidth}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -432,8 +433,12 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 }
 
 // rankLabelShare is the most of a ranking figure's width its control names
-// take.
-const rankLabelShare = 0.48
+// take; panelWidth the width left to the data, less the axis's padding
+// (measured on the figures: about 0.43 of the width).
+const (
+	rankLabelShare = 0.45
+	panelWidth     = (1 - rankLabelShare - 0.12) * figWidth
+)
 
 // calibrationFigure plots the replay of the calibration incident and of
 // each hold-out incident: the model's 90% interval, median and mean for

@@ -111,7 +111,10 @@ type Input struct {
 	// Item is the threat or control ID (and name), Field the quantity.
 	Item, Field string
 	Lo, Hi      float64
-	// Unit is e.g. "£", "per year", "days", "fraction".
+	// Measure is what the bounds measure: money, a share (written as a
+	// percentage) or a plain number; it sets their number format.
+	Measure model.Unit
+	// Unit is e.g. "£ per unit", "events per year", "days", "fraction".
 	Unit string
 	// Tag is F (fact), D (derived) or J (judgement); Sources the source
 	// ids; Note the reasoning.

@@ -45,9 +45,8 @@ func portfolioIDs(m *model.Model, p model.Portfolio, sep string) string {
 	return strings.Join(ids, sep)
 }
 
-// inputLabel names an input on a plot axis in words, in full, wrapped onto
-// lines that fit the axis's share of the figure: "Worm (worm): events a
-// year".
+// inputLabel names an input on a plot axis in words, in full, wrapped
+// onto lines that fit the axis's share of the figure.
 func inputLabel(in model.Input) string {
 	return wrap(in.Name(), textStyle(tickSize), rankLabelShare*figWidth)
 }
@@ -105,7 +104,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
+	p.X.Tick.Marker = niceTicks{N: 5, Label: currencyOf(r).tick, Width: panelWidth}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -233,6 +232,7 @@ func (b *book) inputStyle(in model.Input) int {
 	case model.Share:
 		return b.st.pct
 	case model.Money:
+		// An input's value, read exactly: whole amounts, not millions.
 		return b.st.pounds
 	}
 	return b.st.value
@@ -372,11 +372,12 @@ func (b *book) sensitivity(r *Report) {
 		type ev = rankedInput[model.InputValue]
 		cols := append(inputColumns(b, func(iv model.InputValue) model.Input { return iv.Input }),
 			column[ev]{head: b.cur.in("EVPPI (£)"), width: 16, style: st.money, value: func(e ev) any { return e.row.Value }},
+			column[ev]{head: b.cur.in("EVPPI SE (£)"), width: 14, style: st.money, value: func(e ev) any { return e.row.SE }},
 			column[ev]{head: "Share of EVPI", width: 16, style: st.pct, value: func(e ev) any { return e.row.Value / v.EVPI }},
 		)
 		row = writeRows(b, s, row, cols, ranked(v.EVPPI)) + 1
-		b.set(s, 2, row, "EVPPI: the value of learning one input exactly, by Strong and Oakley's regression on √draws bins of outer draws "+
-			"(biased upward with few draws). Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance, not by "+
+		b.set(s, 2, row, "EVPPI: the value of learning one input exactly, by regression of net benefit on the input over the outer draws "+
+			"(Strong, Oakley and Brennan 2014: a penalised cubic spline chosen by generalised cross-validation). Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance, not by "+
 			"what we know, and have none.", 0)
 	}
 }

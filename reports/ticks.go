@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/cybercba/cybercba/reports/format"
 )
@@ -64,9 +65,6 @@ func (c currency) in(s string) string { return strings.ReplaceAll(s, "£", c.uni
 
 // roundSig rounds x to n significant figures.
 func roundSig(x float64, n int) float64 { return format.RoundSig(x, n) }
-
-// probText writes a probability as a plain decimal: 1, 0.1, 0.001, 0.0001.
-func probText(p float64) string { return format.Probability(p) }
 
 // unit is the symbol as a unit in a label or column head: "£", "CHF".
 func (c currency) unit() string { return format.Currency(c).Unit() }
@@ -134,30 +132,49 @@ func (t linearTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// niceTicks marks a linear axis with about n labelled ticks at a round
-// step (1, 2 or 5 times a power of ten), and an unlabelled tick halfway
-// between each pair.
+// niceTicks marks a linear axis with as many labelled ticks as it can, at
+// most N, at a round step (1, 2, 2.5 or 5 times a power of ten), and an
+// unlabelled tick halfway between each pair. When Width, the axis's
+// length, is set, labels also keep a gap between them.
 type niceTicks struct {
 	N     int
 	Label func(float64) string
+	Width vg.Length
+}
+
+// fits reports whether labels at step apart on an axis from lo to hi
+// leave a gap between neighbours.
+func (t niceTicks) fits(lo, hi, step float64) bool {
+	if t.Width == 0 {
+		return true
+	}
+	sty := textStyle(tickSize)
+	space := vg.Length(step/(hi-lo)) * t.Width
+	for k := math.Ceil(lo / step); k*step <= hi; k++ {
+		if sty.Width(t.Label(roundSig(k*step, 12)))+8 > space {
+			return false
+		}
+	}
+	return true
 }
 
 // Ticks returns the ticks in [lo, hi].
 func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
-	if !(hi > lo) || t.N < 1 {
+	if !(hi > lo) || t.N < 2 {
 		return nil
 	}
-	raw := (hi - lo) / float64(t.N)
-	p := math.Pow10(int(math.Floor(math.Log10(raw))))
-	// The round step nearest raw on a log scale.
-	step := p
-	for _, m := range []float64{2, 5, 10} {
-		if math.Abs(math.Log(m*p/raw)) < math.Abs(math.Log(step/raw)) {
-			step = m * p
+	step := math.Inf(1)
+	for e := math.Floor(math.Log10((hi-lo)/float64(t.N))) - 1; math.IsInf(step, 1); e++ {
+		for _, m := range []float64{1, 2, 2.5, 5} {
+			st := m * math.Pow10(int(e))
+			if math.Floor(hi/st)-math.Ceil(lo/st)+1 <= float64(t.N) && t.fits(lo, hi, st) {
+				step = st
+				break
+			}
 		}
 	}
 	var ticks []plot.Tick
-	for k := math.Ceil(lo / step * 2); k/2*step <= hi*(1+1e-12); k++ {
+	for k := math.Ceil(lo / step * 2); k/2*step <= hi*(1+1e-12)+1e-300; k++ {
 		v := k / 2 * step
 		tk := plot.Tick{Value: v}
 		if int(k)%2 == 0 {

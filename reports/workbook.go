@@ -177,8 +177,6 @@ type styles struct {
 	pounds, seed, period, text, plain int
 	// value is a plain number: a rate, a number of days.
 	value int
-	// byUnit is the style of an input's bounds by its unit.
-	byUnit map[string]int
 }
 
 // Row heights in points: a header row of two lines, and one line of text.
@@ -261,7 +259,6 @@ func (b *book) styles() {
 		date:   num(fmtDate),
 		value:  num(fmtValue),
 	}
-	b.st.byUnit = map[string]int{b.cur.unit(): b.st.pounds, "fraction": b.st.pct}
 }
 
 // cellValue returns v as a cell value: a non-finite number becomes "n/a",
@@ -445,8 +442,14 @@ func (b *book) items(sheet string, top int, items []item) int {
 	}
 	for _, it := range items {
 		lines := 1.0
-		if v, ok := it.value.(string); ok {
+		// A long text with no note spans the value and note columns.
+		v, isText := it.value.(string)
+		span := isText && it.note == "" && textLines(v, width(2)) > 2
+		if isText {
 			lines = textLines(v, width(2))
+			if span {
+				lines = textLines(v, width(2)+width(3))
+			}
 		}
 		if it.note != "" {
 			lines = max(lines, textLines(it.note, width(3)))
@@ -466,6 +469,9 @@ func (b *book) items(sheet string, top int, items []item) int {
 				st = b.st.text
 			}
 			b.set(sheet, 2, top, it.value, st)
+			if span && b.err == nil {
+				b.do(b.f.MergeCell(sheet, cellName(2, top), cellName(3, top)))
+			}
 		}
 		if it.note != "" {
 			b.set(sheet, 3, top, it.note, b.st.wrap)
@@ -555,7 +561,7 @@ func (b *book) summary(r *Report, opts []option) {
 	}
 	for _, x := range []struct{ label, text string }{
 		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", r.Explain.TopWeakPoint},
-		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths},
+		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths}, {"Risk tolerance", r.Explain.Tolerance},
 	} {
 		if x.text != "" {
 			rows = append(rows, item{label: x.label, value: x.text})
@@ -1221,7 +1227,15 @@ const inputsLoCol, inputsHiCol = 3, 4
 // columns inputsLoCol and inputsHiCol.
 func (b *book) inputs(r *Report) {
 	st := b.st
-	unitStyle := func(in Input) int { return st.byUnit[in.Unit] }
+	unitStyle := func(in Input) int {
+		switch in.Measure {
+		case model.Money:
+			return st.pounds
+		case model.Share:
+			return st.pct
+		}
+		return st.value
+	}
 	cols := []column[Input]{
 		{head: "Section", width: 12, value: func(in Input) any { return in.Section }},
 		{head: "Item", width: 34, value: func(in Input) any { return in.Item }},

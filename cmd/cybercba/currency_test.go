@@ -64,7 +64,8 @@ func TestRunCurrencySymbolJSON(t *testing.T) {
 }
 
 // TestRunCurrencySymbolWorkbook checks that the workbook of a run in
-// euros formats the Summary's money cells in euros.
+// euros formats the Summary's money cells in euros (millions, for the
+// national default scope).
 func TestRunCurrencySymbolWorkbook(t *testing.T) {
 	t.Parallel()
 	out := t.TempDir()
@@ -80,7 +81,9 @@ func TestRunCurrencySymbolWorkbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = `"€"#,##0;[Red]-"€"#,##0`
+	// The default scope's losses run to hundreds of millions: amounts
+	// show in millions of euros.
+	const want = `"€"#,##0.0,,"m";[Red]"−€"#,##0.0,,"m"`
 	found := false
 	for i, row := range rows {
 		if len(row) < 2 || row[0] != "Expected annual loss (ALE)" {

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
 	"github.com/cybercba/cybercba/reports"
 )
@@ -112,6 +116,9 @@ func writeRecommendation(w io.Writer, j *job, d *model.Decision) {
 	if line := reports.HoldoutLine(holdouts(j), j.cur.money); line != "" {
 		fmt.Fprintln(w, line)
 	}
+	if line := toleranceText(j, d); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if d.Sim.Harm != nil {
 		fmt.Fprintln(w, deathsLine(d))
 	}
@@ -133,7 +140,11 @@ func leftOutText(j *job, lo model.LeftOut) string {
 	case model.Excluded:
 		return alone + ": excluded by a recommended control (same exclusive group) or needs a control not recommended."
 	}
-	s := fmt.Sprintf("%s: %s once %s is bought", alone, j.cur.money(lo.Marginal), strings.Join(lo.With, " and "))
+	verb := "is"
+	if len(lo.With) > 1 {
+		verb = "are"
+	}
+	s := fmt.Sprintf("%s: %s once %s %s bought", alone, j.cur.money(lo.Marginal), strings.Join(lo.With, " and "), verb)
 	if len(lo.Threats) > 0 {
 		s += "; both cut " + strings.Join(lo.Threats, ", ")
 	}
@@ -186,7 +197,7 @@ func writeFrontier(w io.Writer, j *job, d *model.Decision) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Efficient frontier: the budgets at which the best portfolio changes (maximising %s), and the risk each buys:\n\n", objectiveText(pa.Objective))
 	t := &table{right: map[int]bool{0: true, 1: true, 3: true, 4: true, 5: true, 6: true, 7: true}}
-	t.add("From budget/yr", "Spend/yr", "Adds", "ΔALE/yr", "ΔP95", "ΔTVaR95", "ΔALE per £1", "NPV")
+	t.add("From budget/yr", "Spend/yr", "Adds", "ΔALE/yr", "ΔP95", "ΔTVaR95", "ΔALE per "+strings.TrimSpace(string(j.cur))+"1", "NPV")
 	base := d.Baseline
 	for _, p := range pa.Frontier {
 		add := strings.Join(p.Added, "+")
@@ -202,7 +213,7 @@ func writeFrontier(w io.Writer, j *job, d *model.Decision) {
 			dp95 = j.cur.money(base.P95 - r.Loss.P95)
 			dtv = j.cur.money(base.TVaR95 - r.Loss.TVaR95)
 			if p.Choice.Annual > 0 {
-				per = j.cur.money(r.DeltaALE.Mean / p.Choice.Annual)
+				per = ratioText(r.DeltaALE.Mean / p.Choice.Annual)
 			}
 			npv = j.cur.money(r.NPV.Mean)
 		}
@@ -231,5 +242,104 @@ func explanation(j *job, d *model.Decision) reports.Explanation {
 	if d.Sim.Harm != nil {
 		e.Deaths = deathsLine(d)
 	}
+	e.Tolerance = toleranceText(j, d)
 	return e
+}
+
+// parseTolerance reads a risk tolerance, "LOSS:PROB,...": each an amount
+// and the annual chance of exceeding it the organisation accepts, as
+// "1/50", "2%" or "0.02".
+func parseTolerance(s string) ([]model.LECPoint, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []model.LECPoint
+	for _, part := range strings.Split(s, ",") {
+		loss, prob, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok {
+			return nil, fmt.Errorf("want LOSS:CHANCE pairs such as 500m:1/50, got %q", part)
+		}
+		x, err := data.ParseAmount(loss)
+		if err != nil || !(x > 0) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("%q: want a positive amount such as 500m before the colon", part)
+		}
+		var p float64
+		if n, d, frac := strings.Cut(strings.TrimSpace(prob), "/"); frac {
+			num, err1 := strconv.ParseFloat(strings.TrimSpace(n), 64)
+			den, err2 := strconv.ParseFloat(strings.TrimSpace(d), 64)
+			if err1 != nil || err2 != nil || !(den > 0) {
+				return nil, fmt.Errorf("%q: want a chance such as 1/50, 2%% or 0.02 after the colon", part)
+			}
+			p = num / den
+		} else if p, err = data.ParseRate(prob); err != nil {
+			return nil, fmt.Errorf("%q: want a chance such as 1/50, 2%% or 0.02 after the colon", part)
+		}
+		if !(p > 0 && p < 1) {
+			return nil, fmt.Errorf("%q: the chance must lie between 0 and 1, got %g", part, p)
+		}
+		out = append(out, model.LECPoint{Loss: x, Exceedance: p, SE: math.NaN()})
+	}
+	slices.SortFunc(out, func(a, b model.LECPoint) int { return cmp.Compare(a.Loss, b.Loss) })
+	return out, nil
+}
+
+// returnPeriodText writes a yearly chance as "1 in N years".
+func returnPeriodText(p float64) string {
+	if !(p > 0) {
+		return "never in the simulated years"
+	}
+	n := 1 / p
+	if n >= 10 {
+		return fmt.Sprintf("1 in %s years", thousands(int(math.Round(n))))
+	}
+	return fmt.Sprintf("1 in %.1f years", n)
+}
+
+// toleranceCheck is one point of the risk tolerance against the simulated
+// years: how often the baseline and the recommendation exceed the loss.
+type toleranceCheck struct {
+	Loss        float64  `json:"loss"`
+	Accepted    float64  `json:"accepted_exceedance"`
+	Baseline    float64  `json:"baseline_exceedance"`
+	Recommended *float64 `json:"recommended_exceedance,omitempty"`
+	Met         bool     `json:"recommended_meets_it"`
+}
+
+func toleranceChecks(j *job, d *model.Decision) []toleranceCheck {
+	var out []toleranceCheck
+	for _, t := range j.tolerance {
+		c := toleranceCheck{Loss: t.Loss, Accepted: t.Exceedance, Baseline: d.Sim.Exceedance(0, t.Loss)}
+		c.Met = c.Baseline <= t.Exceedance
+		if r := d.Recommended; r != nil {
+			p := d.Sim.Exceedance(r.Option, t.Loss)
+			c.Recommended, c.Met = &p, p <= t.Exceedance
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// toleranceText says whether the baseline and the recommendation stay
+// within the risk tolerance, or "" without one.
+func toleranceText(j *job, d *model.Decision) string {
+	cs := toleranceChecks(j, d)
+	if len(cs) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, c := range cs {
+		s := fmt.Sprintf("at %s a year the baseline is exceeded %s against %s accepted", j.cur.money(c.Loss), returnPeriodText(c.Baseline), returnPeriodText(c.Accepted))
+		if c.Baseline <= c.Accepted {
+			s = fmt.Sprintf("at %s a year the baseline already meets it (%s against %s accepted)", j.cur.money(c.Loss), returnPeriodText(c.Baseline), returnPeriodText(c.Accepted))
+		}
+		if c.Recommended != nil {
+			verdict := "meets it"
+			if !c.Met {
+				verdict = "does not meet it"
+			}
+			s += fmt.Sprintf("; the recommendation %s (%s)", verdict, returnPeriodText(*c.Recommended))
+		}
+		parts = append(parts, s)
+	}
+	return "Risk tolerance: " + strings.Join(parts, "; ") + " (on the simulated years)."
 }

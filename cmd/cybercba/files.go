@@ -146,8 +146,9 @@ const (
 // in, and the old ones removed. So a failed or stopped run leaves the
 // previous set as it was, and two runs into one folder leave one run's
 // set, never a mix. plots/ is replaced as a whole; it may hold only plots
-// (.png, .svg, .pdf files), so that nothing else is lost with it. onFile,
-// if not nil, is called with the count of files written and the total.
+// (.png, .svg, .pdf files) and each figure's data (.csv), so that nothing
+// else is lost with it. onFile, if not nil, is called with the count of
+// files written and the total.
 func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func(done, total int)) (written []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -194,12 +195,12 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 				return nil, err
 			}
 		}
-		// The figure's data as CSV beside its images.
+		// The figure's data as CSV beside its images: a companion of
+		// the plots, not counted among them or in the progress.
 		name := filepath.Join(setPlots, f.Name+".csv")
 		if err := writeFile(filepath.Join(stage, name), f.WriteCSV); err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
 		}
-		names = append(names, name)
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
@@ -310,7 +311,7 @@ func buildReport(j *job, d *model.Decision) *reports.Report {
 			TargetSE: j.cfg.TargetSE, InputsDigest: j.digest, Aggregation: aggregationText(j.model),
 			View: j.appraisal.View.String(),
 		},
-		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity, Health: j.health,
+		Model: j.model, Analysis: an, Decision: d, Explain: explanation(j, d), Portfolio: d.Portfolio, Sensitivity: d.Sensitivity, Health: j.health, RiskTolerance: j.tolerance,
 		Calibration: reports.Calibration{
 			Incident: ds.Calibration.Incident, PriceYear: ds.Calibration.PriceYear,
 			Target: ds.Calibration.Total.Lo, LostOutput: ds.Calibration.LostOutput.Lo, IT: ds.Calibration.ITCosts.Lo,
@@ -334,51 +335,51 @@ func buildReport(j *job, d *model.Decision) *reports.Report {
 func inputRows(ds *data.Dataset, sc *data.Scope, cur currency) []reports.Input {
 	var rows []reports.Input
 	money := strings.TrimSpace(string(cur))
-	add := func(section, item, field, unit string, n *data.Number) {
+	add := func(section, item, field string, measure model.Unit, unit string, n *data.Number) {
 		if n == nil {
 			return
 		}
 		rows = append(rows, reports.Input{
-			Section: section, Item: item, Field: field, Lo: n.Lo, Hi: n.Hi, Unit: unit,
+			Section: section, Item: item, Field: field, Lo: n.Lo, Hi: n.Hi, Measure: measure, Unit: unit,
 			Tag: n.Tag, Sources: strings.Join(n.Src, ", "), Note: n.Note,
 		})
 	}
 	c := &ds.Calibration
 	item := c.Incident
-	add("Calibration", item, "spread (organisations)", "organisations", &c.Spread)
-	add("Calibration", item, "duration (days)", "days", &c.Duration)
-	add("Calibration", item, "lost output", money+" "+c.PriceYear, &c.LostOutput)
-	add("Calibration", item, "IT costs", money+" "+c.PriceYear, &c.ITCosts)
-	add("Calibration", item, "total", money+" "+c.PriceYear, &c.Total)
-	add("Calibration", item, "GDP deflator", "ratio", &c.Deflator)
-	add("Scope", sc.ID+" "+sc.Name, "organisations", "organisations", &sc.Orgs)
-	add("Scope", sc.ID, "daily lost output (override)", money+" per organisation-day", sc.Daily)
-	add("Scope", sc.ID, "recovery cost (override)", money+" per organisation", sc.Recovery)
+	add("Calibration", item, "spread (organisations)", model.Plain, "organisations", &c.Spread)
+	add("Calibration", item, "duration (days)", model.Plain, "days", &c.Duration)
+	add("Calibration", item, "lost output", model.Money, money+" "+c.PriceYear, &c.LostOutput)
+	add("Calibration", item, "IT costs", model.Money, money+" "+c.PriceYear, &c.ITCosts)
+	add("Calibration", item, "total", model.Money, money+" "+c.PriceYear, &c.Total)
+	add("Calibration", item, "GDP deflator", model.Plain, "ratio", &c.Deflator)
+	add("Scope", sc.ID+" "+sc.Name, "organisations", model.Plain, "organisations", &sc.Orgs)
+	add("Scope", sc.ID, "daily lost output (override)", model.Money, money+" per organisation-day", sc.Daily)
+	add("Scope", sc.ID, "recovery cost (override)", model.Money, money+" per organisation", sc.Recovery)
 	for i := range sc.Threats {
 		t := &sc.Threats[i]
 		it := t.ID + " " + t.Name
-		add("Threat", it, "rate", "events per year", &t.Rate)
-		add("Threat", it, "dispersion", "φ", t.Dispersion)
-		add("Threat", it, "spread", "organisations per event", &t.Spread)
-		add("Threat", it, "duration", "outage days", &t.Duration)
-		add("Threat", it, "k_daily", "× daily rate", t.KDaily)
-		add("Threat", it, "k_recovery", "× recovery rate", t.KRecovery)
-		add("Threat", it, "fixed", money+" per event", t.Fixed)
+		add("Threat", it, "rate", model.Plain, "events per year", &t.Rate)
+		add("Threat", it, "dispersion", model.Plain, "φ", t.Dispersion)
+		add("Threat", it, "spread", model.Plain, "organisations per event", &t.Spread)
+		add("Threat", it, "duration", model.Plain, "outage days", &t.Duration)
+		add("Threat", it, "k_daily", model.Plain, "× daily rate", t.KDaily)
+		add("Threat", it, "k_recovery", model.Plain, "× recovery rate", t.KRecovery)
+		add("Threat", it, "fixed", model.Money, money+" per event", t.Fixed)
 	}
 	for i := range sc.Controls {
 		ctl := &sc.Controls[i]
 		it := ctl.ID + " " + ctl.Name
-		add("Control", it, "units", "units bought", ctl.Units)
-		add("Control", it, "capex", money+" per unit", &ctl.Capex)
-		add("Control", it, "opex", money+" per unit per year", &ctl.Opex)
-		add("Control", it, "lifetime", "years", &ctl.Lifetime)
-		add("Control", it, "optimism bias", "uplift", ctl.OptimismBias)
+		add("Control", it, "units", model.Plain, "units bought", ctl.Units)
+		add("Control", it, "capex", model.Money, money+" per unit", &ctl.Capex)
+		add("Control", it, "opex", model.Money, money+" per unit per year", &ctl.Opex)
+		add("Control", it, "lifetime", model.Plain, "years", &ctl.Lifetime)
+		add("Control", it, "optimism bias", model.Share, "uplift", ctl.OptimismBias)
 		for _, e := range ctl.Effects {
 			ei := ctl.ID + " on " + e.Threat
-			add("Effect", ei, "frequency reduction", "fraction", e.Frequency)
-			add("Effect", ei, "spread reduction", "fraction", e.Spread)
-			add("Effect", ei, "duration reduction", "fraction", e.Duration)
-			add("Effect", ei, "fixed-cost reduction", "fraction", e.Fixed)
+			add("Effect", ei, "frequency reduction", model.Share, "fraction", e.Frequency)
+			add("Effect", ei, "spread reduction", model.Share, "fraction", e.Spread)
+			add("Effect", ei, "duration reduction", model.Share, "fraction", e.Duration)
+			add("Effect", ei, "fixed-cost reduction", model.Share, "fraction", e.Fixed)
 		}
 	}
 	return rows

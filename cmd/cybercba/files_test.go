@@ -90,7 +90,7 @@ func TestRunWritesFiles(t *testing.T) {
 			if got := written(t, out); !slices.Equal(got, want) {
 				t.Errorf("files written = %q; want %q", got, want)
 			}
-			where := fmt.Sprintf("\nWrote %s, %s and %d plots in %s\n", book, filepath.Join(out, "report.html"), 3*len(tt.plots), filepath.Join(out, "plots"))
+			where := fmt.Sprintf("\nWrote %s, %s and %d plots (each with its data as CSV) in %s\n", book, filepath.Join(out, "report.html"), 3*len(tt.plots), filepath.Join(out, "plots"))
 			if !strings.HasSuffix(r.stdout, where) {
 				t.Errorf("stdout does not end %q:\n%s", where, r.stdout)
 			}

@@ -12,8 +12,8 @@ import (
 // acceptability curves, ICER table, value of information by regression)
 // to a social-view run, into job.health; a financial run has none.
 func addHealth(j *job, an *model.Analysis, pa *model.PortfolioAnalysis) error {
-	if j.appraisal.View != model.Social || an.Sim.Harm == nil {
-		return nil
+	if j.appraisal.View != model.Social || an.Sim.Harm == nil || an.Sim.Draws < 2 {
+		return nil // a single draw has no spread to draw planes or curves from
 	}
 	he, err := model.AnalyseHealthEconomics(an, pa)
 	if err != nil {

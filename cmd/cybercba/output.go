@@ -173,6 +173,7 @@ type jsonRecommended struct {
 	WeakPoint   *jsonWeakPoint    `json:"weak_point,omitempty"`
 	TopWeak     *jsonWeakPoint    `json:"top_control_weak_point,omitempty"`
 	Holdouts    string            `json:"holdouts,omitempty"`
+	Tolerance   []toleranceCheck  `json:"risk_tolerance,omitempty"`
 	DeathsNow   *float64          `json:"extra_deaths_a_year,omitempty"`
 	DeathsAfter *float64          `json:"extra_deaths_a_year_recommended,omitempty"`
 }
@@ -284,6 +285,7 @@ func writeJSON(w io.Writer, j *job, d *model.Decision) error {
 	if an.Sim.Harm != nil {
 		rec.DeathsNow, rec.DeathsAfter = orNull(d.Deaths), orNull(d.DeathsRecommended)
 	}
+	rec.Tolerance = toleranceChecks(j, d)
 	out.Recommended = rec
 	for _, w := range j.warnings {
 		out.Warnings = append(out.Warnings, w.String())
@@ -321,10 +323,6 @@ func objectiveSource(pa *model.PortfolioAnalysis) string {
 		return fmt.Sprintf("simulation (%s years)", thousands(pa.SampleYears))
 	}
 	return "closed form (exact expectation)"
-}
-
-func objectiveValue(cur currency, o model.Objective, v float64) string {
-	return cur.money(v)
 }
 
 // aggregationText states how threats combine.

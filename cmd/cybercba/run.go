@@ -47,9 +47,12 @@ type runOptions struct {
 	// Portfolio choice: budgets as written ("2m"), the objective, and the
 	// frontier ("" none, "default" the default grid, else a list).
 	Budget, CapexBudget string
-	Objective           string
-	Frontier            bool
-	FrontierBudgets     string
+	// RiskTolerance is the losses and the annual exceedance probabilities
+	// the organisation accepts, as written ("500m:1/50,1bn:1/100").
+	RiskTolerance   string
+	Objective       string
+	Frontier        bool
+	FrontierBudgets string
 	// Files: the output folder, the plot formats, or none at all.
 	Out     string
 	Formats string
@@ -118,6 +121,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Metric, "metric", "npv", "rank by `metric`: npv, bcr, rosi, dale (ΔALE) or dp95 (ΔP95)")
 	fs.StringVar(&o.Budget, "budget", "", "choose the best portfolio within this yearly `amount` (equivalent annual cost: capex annuitised plus opex), e.g. 2m or £750k")
 	fs.StringVar(&o.CapexBudget, "capex-budget", "", "choose the best portfolio within this up-front capital `amount`")
+	fs.StringVar(&o.RiskTolerance, "risk-tolerance", "", "the annual losses and the chances of exceeding them the organisation accepts, e.g. 500m:1/50,1bn:1/100 (or 2%); drawn on the loss exceedance curve and checked for the baseline and the recommendation")
 	fs.StringVar(&o.Objective, "objective", "npv", "what the portfolio maximises: npv, dale (ΔALE) or dtvar (ΔTVaR95)")
 	fs.BoolVar(&o.Frontier, "frontier", false, "also show the efficient frontier: the best portfolio at 21 budgets from 0 to the cost of everything")
 	fs.StringVar(&o.FrontierBudgets, "frontier-budgets", "", "the frontier at these yearly `amounts` instead, e.g. 1m,2m,5m")
@@ -219,12 +223,19 @@ func writeRunFiles(job *job, args []string, d *model.Decision, stderr io.Writer)
 }
 
 // writtenLine says where writeOutputs wrote: the workbook, the page and
-// the count of plots. It writes nothing when nothing was written.
+// the count of plots (images; each figure's data beside them as CSV is
+// not counted). It writes nothing when nothing was written.
 func writtenLine(w io.Writer, out string, written []string) {
 	if len(written) < 2 {
 		return
 	}
-	fmt.Fprintf(w, "\nWrote %s, %s and %d plots in %s\n", written[0], written[1], len(written)-2, filepath.Join(out, "plots"))
+	plots := 0
+	for _, p := range written[2:] {
+		if filepath.Ext(p) != ".csv" {
+			plots++
+		}
+	}
+	fmt.Fprintf(w, "\nWrote %s, %s and %d plots (each with its data as CSV) in %s\n", written[0], written[1], plots, filepath.Join(out, "plots"))
 }
 
 // job is a run's resolved inputs.
@@ -252,6 +263,9 @@ type job struct {
 	digest   string
 	// holdouts are the hold-out incidents replayed (see holdouts).
 	holdouts []reports.Holdout
+	// tolerance is the risk tolerance: losses and accepted exceedance
+	// probabilities.
+	tolerance []model.LECPoint
 	// health is the health-economic views of a social-view run (health.go).
 	health *model.HealthEconomics
 }
@@ -335,6 +349,10 @@ func prepare(o runOptions) (*job, error) {
 			errs = append(errs, fmt.Errorf("--target-se: want a fraction such as 1%% or 0.01, got %q", o.TargetSE))
 		}
 		targetSE = v
+	}
+	tolerance, err := parseTolerance(o.RiskTolerance)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--risk-tolerance: %w", err))
 	}
 	corr, err := parseCorrelations(o.Correlations)
 	if err != nil {
@@ -437,7 +455,7 @@ func prepare(o runOptions) (*job, error) {
 		appraisal: a, metric: metric,
 		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
 		objective: objective, constraints: cons, frontier: frontier, formats: formats,
-		cur: currencyOf(ds, o.CurrencySymbol),
+		cur: currencyOf(ds, o.CurrencySymbol), tolerance: tolerance,
 	}
 	if err := checkMemory(j, o.MaxMemory); err != nil {
 		return nil, err

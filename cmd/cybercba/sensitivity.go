@@ -142,7 +142,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		if i == 20 {
 			break
 		}
-		t.add(fmt.Sprint(i+1), clip(b.Input.Name(), 60), inputValue(j.cur, b.Input, b.Lo), inputValue(j.cur, b.Input, b.Hi),
+		t.add(fmt.Sprint(i+1), inputName(b.Input, 64), inputValue(j.cur, b.Input, b.Lo), inputValue(j.cur, b.Input, b.Hi),
 			j.cur.money(b.NPVLo), j.cur.money(b.NPVHi), j.cur.money(b.Swing()))
 	}
 	fmt.Fprint(w, t.String())
@@ -174,7 +174,7 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 				to = "from " + portfolioName(m, sw.OldDecision) + " to " + to
 			}
 		}
-		t.add(clip(sw.Input.Name(), 60), inputValue(j.cur, sw.Input, d.Mean()), inputValue(j.cur, sw.Input, sw.NPVZero), pct,
+		t.add(inputName(sw.Input, 64), inputValue(j.cur, sw.Input, d.Mean()), inputValue(j.cur, sw.Input, sw.NPVZero), pct,
 			inputValue(j.cur, sw.Input, sw.Change), to)
 	}
 	fmt.Fprint(w, t.String())
@@ -194,10 +194,10 @@ func writeSensitivity(w io.Writer, j *job, s *model.Sensitivity) {
 		if v.EVPI > 0 {
 			share = percent(e.Value / v.EVPI)
 		}
-		t.add(fmt.Sprint(i+1), clip(e.Input.Name(), 60), j.cur.money(e.Value), share)
+		t.add(fmt.Sprint(i+1), inputName(e.Input, 64), j.cur.money(e.Value), share)
 	}
 	fmt.Fprint(w, t.String())
-	fmt.Fprintf(w, "EVPPI by Strong and Oakley's regression method (draws binned on the parameter); with %d draws it is biased upward, so compare, don't add.\n", o.Draws)
+	fmt.Fprintf(w, "EVPPI by regression of net benefit on the parameter over the %d outer draws (Strong, Oakley and Brennan 2014; a penalised cubic spline chosen by generalised cross-validation), each with its standard error in the JSON and workbook; compare, don't add.\n", o.Draws)
 }
 
 type jsonTornadoBar struct {
@@ -222,6 +222,7 @@ type jsonSwitch struct {
 type jsonValue struct {
 	Input string  `json:"input"`
 	EVPPI float64 `json:"evppi"`
+	SE    float64 `json:"evppi_se"`
 }
 
 type jsonSensitivity struct {
@@ -268,7 +269,19 @@ func sensitivityJSON(j *job, s *model.Sensitivity) jsonSensitivity {
 		out.Switching = append(out.Switching, js)
 	}
 	for _, e := range s.VOI.EVPPI {
-		out.EVPPI = append(out.EVPPI, jsonValue{Input: e.Input.Name(), EVPPI: e.Value})
+		out.EVPPI = append(out.EVPPI, jsonValue{Input: e.Input.Name(), EVPPI: e.Value, SE: e.SE})
 	}
 	return out
+}
+
+// inputName names an input in at most n characters for a table, shortening
+// its item, never its field: "Supplier or shared-service outage (…: days
+// of outage".
+func inputName(in model.Input, n int) string {
+	field := ": " + in.Field
+	room := n - len([]rune(field))
+	if room < 12 {
+		return clip(in.Name(), n)
+	}
+	return clip(in.Item, room) + field
 }

@@ -75,7 +75,11 @@ func TestSensitivityWritesFiles(t *testing.T) {
 	args := []string{"sensitivity", "--draws", "8", "--years", "200", "--scope", "acute-trust", "--top", "3", "-o", out, "--format", "svg", "--json"}
 	r := cybercba(t, args...)
 	mustSucceed(t, r, args)
-	want := []string{"plots/buildup.svg", "plots/calibration.svg", "plots/histogram.svg", "plots/lec.svg", "plots/ranking.svg", "plots/tornado.svg", "report.html", "report.xlsx"}
+	want := []string{"report.html", "report.xlsx"}
+	for _, p := range []string{"buildup", "calibration", "histogram", "lec", "ranking", "tornado"} {
+		want = append(want, "plots/"+p+".csv", "plots/"+p+".svg") // each figure's data beside it
+	}
+	slices.Sort(want)
 	if got := written(t, out); !slices.Equal(got, want) {
 		t.Errorf("files written = %q; want %q", got, want)
 	}

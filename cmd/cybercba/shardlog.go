@@ -27,7 +27,11 @@ func shardProgress(stderr io.Writer, quiet bool, shard, shards, total int) func(
 		who = fmt.Sprintf("cybercba batch: shard %d of %d on %s", shard, shards, host)
 	}
 	start := time.Now()
-	fmt.Fprintf(stderr, "%s: %d scenarios to run\n", who, total)
+	noun := "scenarios"
+	if total == 1 {
+		noun = "scenario"
+	}
+	fmt.Fprintf(stderr, "%s: %d %s to run\n", who, total, noun)
 	var mu sync.Mutex
 	step, last := 0, start
 	return func(done, total int) {
@@ -39,6 +43,6 @@ func shardProgress(stderr io.Writer, quiet bool, shard, shards, total int) func(
 			return
 		}
 		step, last = s, now
-		fmt.Fprintf(stderr, "%s: %d of %d scenarios done (%d%%) after %s\n", who, done, total, done*100/max(total, 1), now.Sub(start).Round(time.Second))
+		fmt.Fprintf(stderr, "%s: %d of %d done (%d%%) after %s\n", who, done, total, done*100/max(total, 1), now.Sub(start).Round(time.Second))
 	}
 }

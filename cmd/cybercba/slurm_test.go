@@ -191,7 +191,7 @@ func TestSlurm(t *testing.T) {
 			t.Errorf("array task %d: %s; want %s\nlog:\n%s", task, got, want, readLog(t, logOf(shards, task)))
 		}
 		log := readLog(t, logOf(shards, task))
-		if !strings.Contains(log, fmt.Sprintf("cybercba batch: shard %d of 4 on ", task+1)) || !strings.Contains(log, "10 of 10 scenarios done (100%)") {
+		if !strings.Contains(log, fmt.Sprintf("cybercba batch: shard %d of 4 on ", task+1)) || !strings.Contains(log, "10 of 10 done (100%)") {
 			t.Errorf("array task %d's log has no progress lines:\n%s", task, log)
 		}
 		if strings.ContainsAny(log, "\x1b\r") {
@@ -476,5 +476,28 @@ func TestReadmeRecipes(t *testing.T) {
 		if !strings.Contains(readme, block) {
 			t.Errorf("README.md does not show cmd/cybercba/%s as it is:\n%s", path, block)
 		}
+	}
+}
+
+// TestShardProgressLog checks a shard's progress as a log sees it: plain
+// lines, one each tenth of the rows, no terminal control codes.
+func TestShardProgressLog(t *testing.T) {
+	t.Parallel()
+	var log strings.Builder
+	bar := shardProgress(&log, false, 3, 4, 20)
+	for done := 1; done <= 20; done++ {
+		bar(done, 20)
+	}
+	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+	host, _ := os.Hostname()
+	if want := "cybercba batch: shard 3 of 4 on " + host + ": 20 scenarios to run"; len(lines) != 11 || lines[0] != want ||
+		!strings.HasPrefix(lines[10], "cybercba batch: shard 3 of 4 on "+host+": 20 of 20 done (100%) after ") {
+		t.Errorf("progress log:\n%s\nwant %q, then ten lines to 20 of 20", log.String(), want)
+	}
+	if strings.ContainsAny(log.String(), "\x1b\r") {
+		t.Errorf("progress log holds terminal control codes: %q", log.String())
+	}
+	if shardProgress(&log, true, 3, 4, 20) != nil {
+		t.Errorf("--quiet: want no progress")
 	}
 }

@@ -13,18 +13,6 @@ import (
 // longTier reports whether the long tier is on.
 func longTier() bool { return os.Getenv("CYBERCBA_LONG") != "" }
 
-// bySize returns quick in the quick tier and full in the long tier: the
-// size (draws, years, cases) of a check whose tolerance comes from its own
-// standard error, so that it holds at either size. The quick tier's check
-// has less power, its standard error larger by √(full/quick); the long
-// tier runs it at full power.
-func bySize(quick, full int) int {
-	if longTier() {
-		return full
-	}
-	return quick
-}
-
 // skipUnlessLong skips t in the quick tier, saying why it is slow.
 func skipUnlessLong(t *testing.T, why string) {
 	t.Helper()

@@ -180,6 +180,9 @@ func applySettings(fs *flag.FlagSet, o *runOptions, s data.Settings) {
 	if !set["metric"] {
 		o.Metric = s.Metric
 	}
+	if !set["risk-tolerance"] {
+		o.RiskTolerance = s.RiskTolerance
+	}
 }
 
 // parseArgs parses args with fs, letting flags and arguments mix

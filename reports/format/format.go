@@ -230,10 +230,6 @@ func Number(x float64) string {
 	return fixed(v, -1)
 }
 
-// Probability writes a probability as a plain decimal, as many digits as
-// it has: 1, 0.1, 0.001.
-func Probability(p float64) string { return fixed(p, -1) }
-
 // Count writes a whole number with commas between thousands and a U+2212
 // minus: 1,000,000, −2,500.
 func Count(n int) string {
