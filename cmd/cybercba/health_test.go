@@ -14,6 +14,7 @@ import (
 // views to the terminal, the JSON, the plots and the workbook, and that a
 // financial run has none of them.
 func TestHealthView(t *testing.T) {
+	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	var out struct {
 		Health *struct {

@@ -166,6 +166,7 @@ func TestHostileMemory(t *testing.T) {
 // what the file says and what the inputs give, and reproduce exits 1; the
 // quick check of the About sheet's digest catches it without a re-run.
 func TestHostileReproduceEditedResults(t *testing.T) {
+	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	dir := t.TempDir()
 	args := []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "12", "--years", "300", "-o", dir}
@@ -229,6 +230,7 @@ func TestHostileStdoutFull(t *testing.T) {
 // same kind is replaced only with --force; batch checks its output before
 // running a scenario; template creates a missing folder.
 func TestHostileOverwrite(t *testing.T) {
+	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	dir := t.TempDir()
 	d := filepath.Join(dir, "new", "folder")

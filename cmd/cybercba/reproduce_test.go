@@ -13,6 +13,7 @@ import (
 // cell; after the recorded inputs themselves are edited, a mismatch and
 // figures that differ.
 func TestReproduce(t *testing.T) {
+	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	dir := t.TempDir()
 	args := []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "12", "--years", "300", "--budget", "300k", "-o", dir}

@@ -24,6 +24,7 @@ var internalRef = regexp.MustCompile(`(?i)\b(DATA|MODEL|STYLE|DEVELOPERS)\.md\b|
 // and Reproduce carry the dataset's notes), and every text file (each
 // figure's SVG and CSV, any HTML page).
 func TestOutputsShipNoInternalText(t *testing.T) {
+	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	out := t.TempDir()
 	var texts []struct{ where, text string }

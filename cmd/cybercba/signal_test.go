@@ -369,6 +369,7 @@ func TestConcurrentRunsOneSet(t *testing.T) {
 // TestPlotsFolderNotOurs refuses to replace a plots folder holding
 // something cybercba does not write, and leaves it as it was.
 func TestPlotsFolderNotOurs(t *testing.T) {
+	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "out")
 	if err := os.MkdirAll(filepath.Join(out, "plots"), 0o755); err != nil {

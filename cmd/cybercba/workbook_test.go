@@ -510,6 +510,7 @@ func TestWorkbookCommandsHelp(t *testing.T) {
 // in order, in one directory: template, validate, batch (its shard 2 of 3
 // joined by the other two), merge.
 func TestWorkbookExamples(t *testing.T) {
+	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	dir := t.TempDir()
 	yaml := filepath.Join(dir, "my-dataset.yaml")
