@@ -39,7 +39,8 @@ Flags:
 
 func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	out := fs.String("o", "results.xlsx", "the results workbook to write")
+	out := fs.String("o", "results.xlsx", "the results workbook to write (its folder is created if missing)")
+	force := fs.Bool("force", false, "replace an existing -o file that is not a results workbook of this tool")
 	parts, err := parseArgs(fs, args, stdout, mergeUsage)
 	if err != nil {
 		return err
@@ -61,6 +62,12 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	merged, err := reports.MergeBatches(bs, parts)
 	if err != nil {
 		return &inputError{err}
+	}
+	// The overwrite policy, before writing: never a part, an existing file
+	// only if it is a results workbook of this tool (or --force); the
+	// folder is created if missing.
+	if err := checkOutput("-o", *out, kindResults, *force, parts...); err != nil {
+		return err
 	}
 	if err := writeAtomic(*out, func(w io.Writer) error { return reports.WriteBatch(w, merged) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)

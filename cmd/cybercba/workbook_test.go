@@ -364,9 +364,18 @@ func TestBatchShards(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("a shard wrote %s; want only its part", out)
 	}
-	merged := filepath.Join(dir, "merged.xlsx")
+	// merge's overwrite policy: it refuses a file that is not a results
+	// workbook (the inputs workbook here) without --force, and makes a
+	// missing folder.
+	if r := cybercba(t, append([]string{"merge", "-o", in}, parts...)...); r.code != exitInput || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("merge -o the inputs workbook: exit %d, %q; want 3 suggesting --force", r.code, r.stderr)
+	}
+	merged := filepath.Join(dir, "new folder", "merged.xlsx")
 	r = cybercba(t, append([]string{"merge", "-o", merged}, parts...)...)
 	mustSucceed(t, r, nil)
+	if r := cybercba(t, append([]string{"merge", "-o", merged}, parts...)...); r.code != exitOK {
+		t.Errorf("merge over its own earlier results: exit %d, %q; want 0", r.code, r.stderr)
+	}
 	if !strings.Contains(r.stderr, "1 of 7 scenarios failed") {
 		t.Errorf("merge: stderr %q; want the count of failed scenarios", r.stderr)
 	}
