@@ -11,7 +11,7 @@ import (
 
 // TestDefaultModelsMatchClosedForm simulates each scope of the embedded
 // dataset, as loaded, and checks the baseline ALE and each control's ALE
-// against the closed form of MODEL.md §4 within 3.5 standard errors: the
+// against the closed form (model.ClosedFormALE) within 3.5 standard errors: the
 // dataset-to-model link, aggregated high-frequency threats included.
 func TestDefaultModelsMatchClosedForm(t *testing.T) {
 	if testing.Short() {

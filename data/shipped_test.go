@@ -1,7 +1,9 @@
 package data
 
 import (
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -71,5 +73,40 @@ func TestInternalRefs(t *testing.T) {
 		if got := len(InternalRefs(tt.in)) > 0; got != tt.bad {
 			t.Errorf("InternalRefs(%q) found %v; want %v", tt.in, got, tt.bad)
 		}
+	}
+}
+
+// guideRef matches a reference to the project's internal guides, which
+// users do not have.
+var guideRef = regexp.MustCompile(`\b(DATA|MODEL|STYLE|DEVELOPERS)\.md\b`)
+
+// TestSourcesCiteNoInternalGuides checks the code users read (every
+// non-test Go file, whose comments go doc shows) and the README for
+// references to the internal guides: they cite the sources themselves.
+func TestSourcesCiteNoInternalGuides(t *testing.T) {
+	t.Parallel()
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !(strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") || path == filepath.Join("..", "README.md")) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if guideRef.MatchString(line) {
+				t.Errorf("%s:%d refers to an internal guide: %s", path, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

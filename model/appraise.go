@@ -75,7 +75,8 @@ type View int
 const (
 	// Financial counts money: the calibrated £92m view.
 	Financial View = iota
-	// Social adds patient harm valued in money (MODEL.md §9).
+	// Social adds patient harm valued in money (see Harm), the Green
+	// Book's valuation of health effects.
 	Social
 )
 

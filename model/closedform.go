@@ -2,8 +2,8 @@ package model
 
 import "math"
 
-// ClosedFormALE returns the expected annual loss of portfolio p, by MODEL.md
-// §4's closed form, summed over threats:
+// ClosedFormALE returns the expected annual loss of portfolio p by the
+// closed form, summed over threats:
 //
 //	ALE_t(P) = E[λ]·m̄_f·(E[min(S,orgs)]·m̄_s·(E[D]·m̄_d·E[k_d]·E[c_d] + E[k_r]·E[c_r]) + E[F]·m̄_F)
 //
@@ -59,7 +59,7 @@ func ClosedFormHarm(m *Model, p Portfolio) float64 {
 }
 
 // ClosedFormDeaths returns the expected extra deaths a year of portfolio p
-// (0 without harm), MODEL.md §9's sanity line:
+// (0 without harm), the social view's sanity line:
 //
 //	Σ_t E[λ]·m̄_f·E[min(S,orgs)]·m̄_s·E[D]·m̄_d·E[min(k_d/k_full, 1)]·E[h]
 func ClosedFormDeaths(m *Model, p Portfolio) float64 {

@@ -7,7 +7,7 @@
 // drawn from a stream seeded from the master seed and the stream's identity,
 // so results are identical bit for bit for any number of workers.
 //
-// The maths follows MODEL.md. The loss of one event of threat t is
+// The loss of one event of threat t is
 //
 //	L = min(S, orgs)·(D·k_d·c_d + k_r·c_r) + F
 //

@@ -22,7 +22,7 @@ type Model struct {
 	Threats         []Threat
 	Controls        []Control
 	// Harm, when set, adds the social view: patient harm valued in money
-	// beside the financial loss (MODEL.md §9).
+	// beside the financial loss (see Harm).
 	Harm *Harm
 	// Correlations between threats' rates across outer draws; none means
 	// independent. CommonCorrelation, when non-zero, is the rank

@@ -212,7 +212,7 @@ type Tornado struct {
 // TornadoAnalysis moves each uncertain input from its 5th to its 95th
 // percentile and records the decision's expected NPV at each end,
 // E[NPV | input = x], with every other input integrated out: exact, by the
-// closed form (MODEL.md §4), since the inputs are independent. The centre
+// closed form (see ClosedFormALE), since the inputs are independent. The centre
 // is the decision's unconditional expected NPV, the headline's figure, so
 // the bars carry no Monte Carlo error at all. Bars are sorted by swing,
 // ties by name.

@@ -61,7 +61,7 @@ func mustSimulate(t testing.TB, m *Model, ps []Portfolio, cfg Config) *Sim {
 }
 
 // TestALEMatchesClosedForm checks every option's simulated ALE against the
-// closed form of MODEL.md §4, within 3.5 batch-means standard errors, for
+// closed form (ClosedFormALE), within 3.5 batch-means standard errors, for
 // each threat alone and for the whole model.
 func TestALEMatchesClosedForm(t *testing.T) {
 	t.Parallel()
