@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -674,31 +673,13 @@ const (
 // ReadBatch reads a results workbook that WriteBatch wrote, naming it name
 // in errors. It opens it with limits on what it unpacks to, and turns a
 // panic inside excelize into an error.
-func ReadBatch(r io.Reader, name string) (b *Batch, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			b, err = nil, fmt.Errorf("%s: cannot read the workbook: %v", name, p)
-		}
-	}()
-	data, err := io.ReadAll(io.LimitReader(r, maxBatchSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(data) > maxBatchSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB: not a cybercba results workbook", name, maxBatchSize>>20)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: batchUnzip, UnzipXMLSizeLimit: batchUnzipPart})
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, fmt.Errorf("%s: not a readable .xlsx workbook (%v)", name, err)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("%s: %w", name, cerr)
-		}
-	}()
+func ReadBatch(r io.Reader, name string) (*Batch, error) {
+	return readWorkbook(r, name, "results workbook", maxBatchSize, batchUnzip, batchUnzipPart,
+		func(f *excelize.File) (*Batch, error) { return readBatch(f, name) })
+}
+
+// readBatch reads an open results workbook.
+func readBatch(f *excelize.File, name string) (b *Batch, err error) {
 	b = &Batch{}
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))

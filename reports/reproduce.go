@@ -111,36 +111,15 @@ const (
 // WriteWorkbook wrote, naming it name in errors. It opens the workbook
 // with limits on what it unpacks to, and turns a panic inside excelize
 // into an error.
-func ReadReproduction(r io.Reader, name string) (rp *Reproduction, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			rp, err = nil, fmt.Errorf("%s: cannot read the workbook: %v", name, p)
-		}
-	}()
-	b, err := io.ReadAll(io.LimitReader(r, maxReportSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(b) > maxReportSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB: not a cybercba report", name, maxReportSize>>20)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: reportUnzip, UnzipXMLSizeLimit: reportUnzipPart})
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, fmt.Errorf("%s: not a readable .xlsx workbook (%v)", name, err)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("%s: %w", name, cerr)
-		}
-	}()
-	rp, err = readReproduction(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return rp, nil
+func ReadReproduction(r io.Reader, name string) (*Reproduction, error) {
+	return readWorkbook(r, name, "report", maxReportSize, reportUnzip, reportUnzipPart,
+		func(f *excelize.File) (*Reproduction, error) {
+			rp, err := readReproduction(f)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			return rp, nil
+		})
 }
 
 // readReproduction reads the Reproduce sheet, and the Inputs sheet's
