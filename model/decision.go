@@ -275,9 +275,10 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 	for i := range steps {
 		cur := result(stepIdx[i])
 		st := &steps[i]
-		st.SimNPV, st.SimNPVSE = pairedDiff(cur.Draws.NPV, prevDraws(res, prev, func(r *Result) []float64 { return r.Draws.NPV }))
+		// The SE from the paired draws; the mean as the difference of the
+		// expected NPVs, whose costs are exact.
+		_, st.SimNPVSE = pairedDiff(cur.Draws.NPV, prevDraws(res, prev, func(r *Result) []float64 { return r.Draws.NPV }))
 		st.SimDeltaALE, st.SimDeltaALESE = pairedDiff(cur.Draws.DeltaALE, prevDraws(res, prev, func(r *Result) []float64 { return r.Draws.DeltaALE }))
-		// The expected cost is exact: take the NPV difference of the means.
 		if prev < 0 {
 			st.SimNPV = cur.NPV.Mean
 		} else {

@@ -35,73 +35,48 @@ func ParseMetric(s string) (Metric, error) {
 	return 0, fmt.Errorf("unknown metric %q (want one of npv, bcr, rosi, dale, dp95)", s)
 }
 
-func (m Metric) point(r *Result, v View) float64 {
-	if v == Financial && r.Money != nil {
+// value returns result r's metric in view v: the expected value and the
+// per-draw values behind its rank probabilities. A result appraised in the
+// social view keeps its money-only figures (Money) for the financial view;
+// one appraised in the financial view keeps its harm columns (Social) for
+// the social view. ROSI and ΔP95 have no harm column.
+func (m Metric) value(r *Result, v View) (point float64, draws []float64) {
+	switch {
+	case v == Financial && r.Money != nil:
 		switch m {
 		case ByNPV:
-			return r.Money.NPV.Mean
+			return r.Money.NPV.Mean, r.Draws.MoneyNPV
 		case ByBCR:
-			return r.Money.BCR.Mean
+			return r.Money.BCR.Mean, r.Draws.MoneyBCR
 		case ByROSI:
-			return r.Money.ROSI.Mean
+			return r.Money.ROSI.Mean, r.Draws.MoneyROSI
 		}
-	}
-	if v == Social && r.Social != nil {
+	case v == Social && r.Social != nil:
 		switch m {
 		case ByNPV:
-			return r.Social.NPV.Mean
+			return r.Social.NPV.Mean, r.Draws.SocialNPV
 		case ByBCR:
-			return r.Social.BCR.Mean
+			return r.Social.BCR.Mean, r.Draws.SocialBCR
 		case ByDeltaALE:
-			return r.Social.DeltaTotal.Mean
+			return r.Social.DeltaTotal.Mean, r.Draws.SocialDelta
 		}
 	}
 	switch m {
 	case ByBCR:
-		return r.BCR.Mean
+		return r.BCR.Mean, r.Draws.BCR
 	case ByROSI:
-		return r.ROSI.Mean
+		return r.ROSI.Mean, r.Draws.ROSI
 	case ByDeltaALE:
-		return r.DeltaALE.Mean
+		return r.DeltaALE.Mean, r.Draws.DeltaALE
 	case ByDeltaP95:
-		return r.DeltaP95.Mean
+		return r.DeltaP95.Mean, r.Draws.DeltaP95
 	}
-	return r.NPV.Mean
+	return r.NPV.Mean, r.Draws.NPV
 }
 
-func (m Metric) draws(r *Result, v View) []float64 {
-	if v == Financial && r.Money != nil {
-		switch m {
-		case ByNPV:
-			return r.Draws.MoneyNPV
-		case ByBCR:
-			return r.Draws.MoneyBCR
-		case ByROSI:
-			return r.Draws.MoneyROSI
-		}
-	}
-	if v == Social && r.Social != nil {
-		switch m {
-		case ByNPV:
-			return r.Draws.SocialNPV
-		case ByBCR:
-			return r.Draws.SocialBCR
-		case ByDeltaALE:
-			return r.Draws.SocialDelta
-		}
-	}
-	switch m {
-	case ByBCR:
-		return r.Draws.BCR
-	case ByROSI:
-		return r.Draws.ROSI
-	case ByDeltaALE:
-		return r.Draws.DeltaALE
-	case ByDeltaP95:
-		return r.Draws.DeltaP95
-	}
-	return r.Draws.NPV
-}
+func (m Metric) point(r *Result, v View) float64 { p, _ := m.value(r, v); return p }
+
+func (m Metric) draws(r *Result, v View) []float64 { _, d := m.value(r, v); return d }
 
 // Ranking orders results by a metric, best first.
 type Ranking struct {

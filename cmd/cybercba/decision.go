@@ -162,12 +162,12 @@ func weakPointText(j *job, wp *model.WeakPoint, what string) string {
 	v := func(x float64) string { return inputValue(j.cur, in, x) }
 	s := fmt.Sprintf("Weak point of %s: %s. Its expected NPV runs from %s (input at its 5th percentile, %s) to %s (95th, %s)",
 		what, in.Name(), j.cur.money(wp.NPVAtP5), v(wp.P5), j.cur.money(wp.NPVAtP95), v(wp.P95))
-	if math.IsNaN(wp.Switch) {
+	switch {
+	case math.IsNaN(wp.Switch) && in.Kind == model.Fraction:
+		s += "; it does not turn negative for any value from 0 to 100%"
+	case math.IsNaN(wp.Switch):
 		s += fmt.Sprintf("; it does not turn negative anywhere from %s to %s", v(wp.P5/1000), v(wp.P95*1000))
-		if in.Kind == model.Fraction {
-			s += "; it does not turn negative for any value from 0 to 100%"
-		}
-	} else {
+	default:
 		dir := "below"
 		if !wp.Below {
 			dir = "above"
