@@ -144,3 +144,20 @@ func TestRankSocialView(t *testing.T) {
 		t.Errorf("social order %v; want a first", got)
 	}
 }
+
+// TestDeathsMatchSimulation checks ClosedFormDeaths, the sanity line's
+// extra deaths a year, against the simulation: with one QALY per death
+// valued at 1, the simulated harm of each option is its deaths, so the
+// closed form must lie within 3.5 batch-means standard errors of it.
+func TestDeathsMatchSimulation(t *testing.T) {
+	t.Parallel()
+	m := harmModel()
+	m.Harm.QALYsPerDeath, m.Harm.ValuePerQALY = Fixed(1), 1
+	s := mustSimulate(t, m, allSingles(m), Config{Draws: bySize(100, 400), Years: 2000, Seed: 23})
+	for o, p := range s.Options {
+		got, se := meanSE(s.HarmDrawMean[o], s.Harm[o])
+		if want := ClosedFormDeaths(m, p); math.Abs(got-want) > 3.5*se {
+			t.Errorf("option %v: simulated deaths %.5g ± %.3g; closed form %.5g", p, got, se, want)
+		}
+	}
+}

@@ -16,8 +16,8 @@ import (
 
 // HoldoutLine says in one line how the calibrated model fares on the
 // hold-out incidents, and what that means for the decision, or "" when
-// there are none. money formats an amount.
-func HoldoutLine(hs []Holdout, money func(float64) string) string {
+// there are none.
+func HoldoutLine(hs []Holdout) string {
 	if len(hs) == 0 {
 		return ""
 	}

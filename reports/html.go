@@ -542,7 +542,7 @@ func returnText(p float64) string {
 func calibrationLine(r *Report) string {
 	h := r.Explain.Holdouts
 	if h == "" {
-		h = HoldoutLine(r.Calibration.Holdouts, currencyOf(r).text)
+		h = HoldoutLine(r.Calibration.Holdouts)
 	}
 	return strings.TrimSpace(calibrationFitLine(r) + " " + h)
 }

@@ -113,7 +113,7 @@ func writeRecommendation(w io.Writer, j *job, d *model.Decision) {
 		top := d.Results[d.Ranking.Order[0]].Controls[0]
 		fmt.Fprintln(w, weakPointText(j, d.TopWeakPoint, "the top-ranked control ("+top+")"))
 	}
-	if line := reports.HoldoutLine(holdouts(j), j.cur.money); line != "" {
+	if line := reports.HoldoutLine(holdouts(j)); line != "" {
 		fmt.Fprintln(w, line)
 	}
 	if line := toleranceText(j, d); line != "" {
@@ -228,7 +228,7 @@ func writeFrontier(w io.Writer, j *job, d *model.Decision) {
 func explanation(j *job, d *model.Decision) reports.Explanation {
 	e := reports.Explanation{
 		Recommendation: recommendationSentence(j, d),
-		Holdouts:       reports.HoldoutLine(holdouts(j), j.cur.money),
+		Holdouts:       reports.HoldoutLine(holdouts(j)),
 	}
 	if d.WeakPoint != nil {
 		e.WeakPoint = weakPointText(j, d.WeakPoint, "the recommendation")

@@ -268,7 +268,7 @@ func writeJSON(w io.Writer, j *job, d *model.Decision) error {
 		Controls: pa.Choice.Controls, Sentence: recommendationSentence(j, d), Objective: pa.Objective.String(), Budgeted: d.Budgeted,
 		Choice: pa.Choice, Result: pa.Result, BuildUp: d.BuildUp, LeftOut: []jsonLeftOut{},
 		WeakPoint: weakPointJSON(j, d.WeakPoint, "the recommendation"),
-		Holdouts:  reports.HoldoutLine(holdouts(j), j.cur.money),
+		Holdouts:  reports.HoldoutLine(holdouts(j)),
 	}
 	if rec.Controls == nil {
 		rec.Controls = []string{}
