@@ -271,6 +271,16 @@ type MoneyResult struct {
 // expected benefit. In the social view the NPV, BCR, ROSI, P(NPV > 0) and
 // payback count harm avoided, and Money keeps the money-only figures.
 func Appraise(s *Sim, a Appraisal) ([]Result, error) {
+	options := make([]int, 0, len(s.Options)-1)
+	for o := 1; o < len(s.Options); o++ {
+		options = append(options, o)
+	}
+	return appraiseOptions(s, a, options)
+}
+
+// appraiseOptions appraises the options of s at the given indices (each at
+// least 1), in that order.
+func appraiseOptions(s *Sim, a Appraisal, options []int) ([]Result, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -293,7 +303,7 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 	social := a.View == Social && s.Harm != nil
 	sums := s.Summaries()
 	var out []Result
-	for o := 1; o < len(s.Options); o++ {
+	for _, o := range options {
 		p := s.Options[o]
 		r := Result{Option: o, Portfolio: p, Loss: sums[o]}
 		for _, c := range p {

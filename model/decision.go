@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"math"
 	"slices"
@@ -147,6 +148,32 @@ type WeakPoint struct {
 // common random numbers, appraises them, and analyses what the
 // recommendation hangs on.
 func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
+	p, err := planDecision(ctx, m, o)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Simulate(ctx, m, p.options(), o.Config)
+	if err != nil {
+		return nil, err
+	}
+	return p.finish(s)
+}
+
+// decisionPlan is the part of a decision made before simulating: the
+// recommendation, its build-up and the frontier, all by the closed form,
+// and so the portfolios to simulate.
+type decisionPlan struct {
+	m         *Model
+	o         DecideOptions
+	pa        *PortfolioAnalysis
+	op, npvOp *Optimiser
+	steps     []BuildStep
+	budgeted  bool
+}
+
+// planDecision chooses the recommended portfolio, its build-up and the
+// frontier's portfolios.
+func planDecision(ctx context.Context, m *Model, o DecideOptions) (*decisionPlan, error) {
 	a := o.Appraisal
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -213,81 +240,101 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 		}
 	}
 	steps := buildUp(m, npvOp, pa.Choice.Portfolio)
+	return &decisionPlan{m: m, o: o, pa: pa, op: op, npvOp: npvOp, steps: steps, budgeted: budgeted}, nil
+}
 
-	// One pass: baseline, singles, then every distinct extra portfolio.
+// options returns the portfolios the decision simulates: every control
+// alone, in order, then each other portfolio it shows (the recommendation,
+// its build-up's prefixes, the frontier's) once.
+func (p *decisionPlan) options() []Portfolio {
 	var options []Portfolio
-	for c := range m.Controls {
+	for c := range p.m.Controls {
 		options = append(options, Portfolio{c})
 	}
-	index := func(p Portfolio) int {
-		if len(p) == 0 {
-			return 0
+	add := func(q Portfolio) {
+		if len(q) == 0 || slices.ContainsFunc(options, func(r Portfolio) bool { return slices.Equal(q, r) }) {
+			return
 		}
-		for i, q := range options {
-			if slices.Equal(p, q) {
-				return i + 1
-			}
-		}
-		options = append(options, slices.Clone(p))
-		return len(options)
+		options = append(options, slices.Clone(q))
 	}
-	recIdx := index(pa.Choice.Portfolio)
-	stepIdx := make([]int, len(steps))
-	for i := range steps {
-		stepIdx[i] = index(steps[i].Portfolio)
+	add(p.pa.Choice.Portfolio)
+	for _, st := range p.steps {
+		add(st.Portfolio)
 	}
-	frIdx := make([]int, len(pa.Frontier))
-	for i := range pa.Frontier {
-		frIdx[i] = index(pa.Frontier[i].Choice.Portfolio)
+	for _, f := range p.pa.Frontier {
+		add(f.Choice.Portfolio)
 	}
-	s, err := Simulate(ctx, m, options, o.Config)
-	if err != nil {
-		return nil, err
-	}
-	res, err := Appraise(s, a)
-	if err != nil {
-		return nil, err
-	}
+	return options
+}
+
+// finish appraises the plan's options on s, a simulation of the plan's
+// model (or of one differing from it in control costs alone, with those
+// costs put back by WithCosts) holding every one of p.options() after the
+// baseline, every control alone first and in order, and perhaps others,
+// and analyses what the recommendation hangs on.
+func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
+	m, o, pa, a := p.m, p.o, p.pa, p.o.Appraisal
 	C := len(m.Controls)
+	// Where each portfolio is in s; appraise the singles, then the others.
+	at := make(map[string]int, len(s.Options))
+	for i, q := range s.Options {
+		at[portfolioKey(q)] = i
+	}
+	want := make([]int, 0, C)
+	resAt := map[int]int{}
+	for _, q := range p.options() {
+		i, ok := at[portfolioKey(q)]
+		if !ok {
+			return nil, errors.New("model: the simulation lacks a portfolio of the decision")
+		}
+		resAt[i] = len(want)
+		want = append(want, i)
+	}
+	res, err := appraiseOptions(s, a, want)
+	if err != nil {
+		return nil, err
+	}
+	// result returns the appraisal of portfolio q, nil for the empty one.
+	result := func(q Portfolio) *Result {
+		if len(q) == 0 {
+			return nil
+		}
+		return &res[resAt[at[portfolioKey(q)]]]
+	}
 	an := &Analysis{Config: o.Config, Appraisal: a, Sim: s, Results: res[:C:C], Ranking: RankIn(res[:C:C], o.Metric, a.View)}
 	if s.Harm != nil {
 		an.BaselineHarm, an.BaselineHarmSE = s.HarmMeanSE(0) // streaming keeps no years
 	}
 	an.Baseline = s.Summaries()[0]
 	an.GordonLoeb = an.Baseline.ALE / math.E
-	result := func(i int) *Result {
-		if i == 0 {
-			return nil
-		}
-		return &res[i-1]
-	}
-	if r := result(recIdx); r != nil {
+	if r := result(pa.Choice.Portfolio); r != nil {
 		an.Recommended, an.RecommendedSim = r, s
 		pa.Result = r
 	}
 	pa.Sim = s
 	for i := range pa.Frontier {
-		pa.Frontier[i].Result = result(frIdx[i])
+		pa.Frontier[i].Result = result(pa.Frontier[i].Choice.Portfolio)
 	}
-	d := &Decision{Analysis: an, Portfolio: pa, Budgeted: budgeted}
+	d := &Decision{Analysis: an, Portfolio: pa, Budgeted: p.budgeted}
 	// The build-up's simulated marginals: paired differences of prefixes.
-	prev := -1
+	steps := p.steps
+	var prev *Result
 	for i := range steps {
-		cur := result(stepIdx[i])
+		cur := result(steps[i].Portfolio)
 		st := &steps[i]
 		// The SE from the paired draws; the mean as the difference of the
 		// expected NPVs, whose costs are exact.
-		_, st.SimNPVSE = pairedDiff(cur.Draws.NPV, prevDraws(res, prev, func(r *Result) []float64 { return r.Draws.NPV }))
-		st.SimDeltaALE, st.SimDeltaALESE = pairedDiff(cur.Draws.DeltaALE, prevDraws(res, prev, func(r *Result) []float64 { return r.Draws.DeltaALE }))
-		if prev < 0 {
+		_, st.SimNPVSE = pairedDiff(cur.Draws.NPV, prevDraws(prev, func(r *Result) []float64 { return r.Draws.NPV }))
+		st.SimDeltaALE, st.SimDeltaALESE = pairedDiff(cur.Draws.DeltaALE, prevDraws(prev, func(r *Result) []float64 { return r.Draws.DeltaALE }))
+		if prev == nil {
 			st.SimNPV = cur.NPV.Mean
 		} else {
-			st.SimNPV = cur.NPV.Mean - res[prev].NPV.Mean
+			st.SimNPV = cur.NPV.Mean - prev.NPV.Mean
 		}
-		prev = stepIdx[i] - 1
+		prev = cur
 	}
 	d.BuildUp = steps
-	d.LeftOut = leftOut(m, npvOp, op, an.Results, pa.Choice.Portfolio, o.Constraints)
+	d.LeftOut = leftOut(m, p.npvOp, p.op, an.Results, pa.Choice.Portfolio, o.Constraints)
 	if s.Harm != nil {
 		d.Deaths = ClosedFormDeaths(m, nil)
 		d.DeathsRecommended = ClosedFormDeaths(m, pa.Choice.Portfolio)
@@ -342,13 +389,22 @@ func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
 	return d, nil
 }
 
+// portfolioKey names a portfolio's controls, in order, as a map key.
+func portfolioKey(p Portfolio) string {
+	b := make([]byte, 0, 4*len(p))
+	for _, c := range p {
+		b = binary.AppendUvarint(b, uint64(c))
+	}
+	return string(b)
+}
+
 // prevDraws returns the per-draw values of result i, or nil when i < 0 (the
 // empty portfolio: all zero).
-func prevDraws(res []Result, i int, f func(*Result) []float64) []float64 {
-	if i < 0 {
+func prevDraws(r *Result, f func(*Result) []float64) []float64 {
+	if r == nil {
 		return nil
 	}
-	return f(&res[i])
+	return f(r)
 }
 
 // pairedDiff returns the mean of a − b (b nil for zero) and its standard

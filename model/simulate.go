@@ -91,10 +91,17 @@ type Sim struct {
 	chunkSum, harmSum [][]float64
 	// stream is the streaming mode's state, nil in exact mode; budget the
 	// memory budget that chose the mode.
-	stream        *stream
-	budget        int64
-	summariesOnce sync.Once
-	summaries     []Summary
+	stream *stream
+	budget int64
+	// memo holds the summaries, computed once and shared by the copies
+	// WithCosts makes.
+	memo *simMemo
+}
+
+// simMemo holds a simulation's summaries, computed once.
+type simMemo struct {
+	once      sync.Once
+	summaries []Summary
 }
 
 // threatDists are a threat's fitted distributions.
@@ -433,7 +440,7 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 	n := cfg.Draws * cfg.Years
 	O := len(options)
 	s := &Sim{
-		Model: m, Options: options, Draws: cfg.Draws, Years: cfg.Years, Seed: cfg.Seed, workers: 1,
+		Model: m, Options: options, Draws: cfg.Draws, Years: cfg.Years, Seed: cfg.Seed, workers: 1, memo: &simMemo{},
 		chunks: (cfg.Years + chunkYears - 1) / chunkYears, chunkSum: make([][]float64, O),
 		Loss: make([][]float64, O), DrawMean: make([][]float64, O), DrawP95: make([][]float64, O),
 		Capex: make([][]float64, cfg.Draws), Opex: make([][]float64, cfg.Draws), Bias: make([][]float64, cfg.Draws),
@@ -490,6 +497,18 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 		s.stream = ss
 	}
 	return s
+}
+
+// drawCosts draws the control's capex, opex and optimism-bias uplift (NaN
+// when it has none of its own), the first numbers of its parameter stream;
+// its effects follow. How many numbers they take depends on which of them
+// are fixed, not on their values.
+func (cd *controlDists) drawCosts(r *rand.Rand) (capex, opex, bias float64) {
+	capex, opex, bias = cd.capex.Rand(r), cd.opex.Rand(r), math.NaN()
+	if cd.hasBias {
+		bias = cd.bias.Rand(r)
+	}
+	return capex, opex, bias
 }
 
 // worker holds one goroutine's generators and scratch space.
@@ -629,12 +648,7 @@ func (w *worker) drawParams(s *Sim, d int) {
 	for c := range f.controls {
 		cd := &f.controls[c]
 		reseed(&w.pcg, w.seed, streamParam, w.params[c], uint64(d))
-		capex[c] = cd.capex.Rand(w.r)
-		opex[c] = cd.opex.Rand(w.r)
-		bias[c] = math.NaN()
-		if cd.hasBias {
-			bias[c] = cd.bias.Rand(w.r)
-		}
+		capex[c], opex[c], bias[c] = cd.drawCosts(w.r)
 		for t := range w.red[c] {
 			w.red[c][t] = [4]float64{1, 1, 1, 1}
 		}

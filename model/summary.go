@@ -73,34 +73,41 @@ const (
 // read: order statistics come from bucket selection (see rankStats), with
 // no copy of any option's losses.
 func (s *Sim) Summaries() []Summary {
-	s.summariesOnce.Do(func() {
-		O := len(s.Options)
-		s.summaries = make([]Summary, O)
-		if s.stream != nil {
-			for o := range O {
-				s.summaries[o] = s.summariseStream(o)
-			}
-			return
+	if s.memo == nil { // a Sim made by hand
+		return s.summariseAll()
+	}
+	s.memo.once.Do(func() { s.memo.summaries = s.summariseAll() })
+	return s.memo.summaries
+}
+
+// summariseAll computes every option's summary.
+func (s *Sim) summariseAll() []Summary {
+	O := len(s.Options)
+	out := make([]Summary, O)
+	if s.stream != nil {
+		for o := range O {
+			out[o] = s.summariseStream(o)
 		}
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range max(min(s.workers, O), 1) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var sc orderScratch
-				for {
-					o := int(next.Add(1) - 1)
-					if o >= O {
-						return
-					}
-					s.summaries[o] = s.summarise(o, &sc)
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(min(s.workers, O), 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sc orderScratch
+			for {
+				o := int(next.Add(1) - 1)
+				if o >= O {
+					return
 				}
-			}()
-		}
-		wg.Wait()
-	})
-	return s.summaries
+				out[o] = s.summarise(o, &sc)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // summarise returns option o's summary.

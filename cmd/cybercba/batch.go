@@ -6,19 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/cybercba/cybercba/data"
-	"github.com/cybercba/cybercba/model"
 	"github.com/cybercba/cybercba/reports"
+	"github.com/cybercba/cybercba/reports/bulk"
 )
 
 // batchOptions are the settings of `cybercba batch`.
@@ -66,8 +62,12 @@ worker count or the machine. --row-seeds instead derives each row's seed
 from the master seed and the row's name (the first 8 bytes of
 SHA-256(master seed as 8 big-endian bytes, then the name)). The portfolio
 column is the row's recommendation: the best set for its view, within its
-budget when it gives one. Rows run in parallel, one per worker, each
-simulated on one goroutine; results are written in row order.
+budget when it gives one. Rows whose loss model is the same (they change
+only budgets, costs, horizon, discount or optimism bias) share one
+simulation and differ only in their appraisal, so a sheet of such rows
+runs at about the speed of one run; each simulation uses every worker.
+A row's results are those it would have alone, whatever the workers or
+the other rows; they are written in row order.
 
 To spread the rows over machines, run shard i of n on each: it runs the
 rows whose number − 1 is i − 1 modulo n, and writes results.part-i-of-n.xlsx
@@ -109,7 +109,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&o.Out, "o", "results.xlsx", "the results workbook to write")
 	fs.StringVar(&o.Shard, "shard", "", "run only shard `i/n` (from 1/n to n/n) and write a part file")
 	fs.IntVar(&o.Shards, "shards", 0, "the shard `count`, when the shard index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (both from 0)")
-	fs.IntVar(&o.Workers, "workers", 0, "scenarios run at once (0: one per CPU); results do not depend on it")
+	fs.IntVar(&o.Workers, "workers", 0, "goroutines (0: one per CPU); results do not depend on it")
 	fs.IntVar(&o.Draws, "draws", 0, "outer draws per scenario, instead of the Settings'")
 	fs.IntVar(&o.Years, "years", 0, "simulated years per draw, instead of the Settings'")
 	fs.Uint64Var(&o.Seed, "seed", 0, "master random `seed`, instead of the Settings'")
@@ -317,68 +317,26 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 	if len(in.scenarios) == 0 {
 		return nil, &inputError{fmt.Errorf("%s: no scenarios: the Scenarios sheet has no rows", o.Input)}
 	}
-	// The cost rates do not depend on the seed (only the replay does).
-	cal, err := model.Calibrate(in.ds.Target(), st.Seed)
+	b, err := bulk.Run(ctx, bulk.Input{Dataset: in.ds, Settings: st, Scenarios: in.scenarios}, bulk.Options{
+		Shard: shard, Shards: shards, Workers: o.Workers, RowSeeds: o.RowSeeds,
+		Progress: shardProgress(stderr, o.Quiet, shard, shards, picked(len(in.scenarios), shard, shards)),
+	})
 	if err != nil {
-		return nil, &inputError{fmt.Errorf("%s: calibration: %w", o.Input, err)}
-	}
-	var picked []int
-	for i := range in.scenarios {
-		if shards == 0 || i%shards == shard-1 {
-			picked = append(picked, i)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-	}
-	type slot struct {
-		row  *reports.BatchRow
-		errs []reports.BatchError
-	}
-	slots := make([]slot, len(picked))
-	workers := o.Workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, len(picked)))
-	bar := shardProgress(stderr, o.Quiet, shard, shards, len(picked))
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(picked) || ctx.Err() != nil {
-					return
-				}
-				row, errs := runScenario(ctx, in, cal, st, &in.scenarios[picked[k]], o.RowSeeds)
-				slots[k] = slot{row, errs}
-				if bar != nil {
-					bar(int(done.Add(1)), len(picked))
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, &inputError{fmt.Errorf("%s: %w", o.Input, err)}
 	}
 	scope := st.Scope
 	if scope == "" {
 		scope = in.ds.Scopes[0].ID
 	}
-	b := &reports.Batch{
-		Tool: "cybercba", Version: version(), Generated: time.Now().UTC().Truncate(time.Second),
-		Input: o.Input, Digest: in.digest,
-		Currency: in.ds.Currency, CurrencySymbol: string(currencyOf(in.ds, o.CurrencySymbol)), PriceYear: in.ds.PriceYear,
-		Seed: st.Seed, Draws: st.Draws, Years: st.Years, Scope: scope, Objective: st.Objective, Metric: st.Metric,
-		Total: len(in.scenarios), Shard: shard, Shards: shards,
-	}
+	b.Tool, b.Version, b.Generated = "cybercba", version(), time.Now().UTC().Truncate(time.Second)
+	b.Input, b.Digest = o.Input, in.digest
+	b.Currency, b.CurrencySymbol, b.PriceYear = in.ds.Currency, string(currencyOf(in.ds, o.CurrencySymbol)), in.ds.PriceYear
+	b.Seed, b.Draws, b.Years, b.Scope, b.Objective, b.Metric = st.Seed, st.Draws, st.Years, scope, st.Objective, st.Metric
 	if shards > 0 {
 		b.Host, _ = os.Hostname()
-	}
-	for _, s := range slots {
-		if s.row != nil {
-			b.Rows = append(b.Rows, *s.row)
-		}
-		b.Errors = append(b.Errors, s.errs...)
 	}
 	return b, nil
 }
@@ -398,123 +356,13 @@ func checkRunSize(st data.Settings) error {
 	return errors.Join(errs...)
 }
 
-// runScenario runs one scenario: its model with the row's multipliers and
-// controls, every control appraised alone and, with a budget, the best
-// portfolio within it. It returns the row's summary, or its problems.
-func runScenario(ctx context.Context, in *inputs, cal model.Calibration, st data.Settings, sc *data.Scenario, rowSeeds bool) (*reports.BatchRow, []reports.BatchError) {
-	fail := func(err error) (*reports.BatchRow, []reports.BatchError) {
-		var out []reports.BatchError
-		for _, e := range unjoinAll(err) {
-			be := reports.BatchError{Index: sc.Index, Row: sc.Row, Name: sc.Name, Msg: e.Error()}
-			var ce *data.CellError
-			if errors.As(e, &ce) {
-				be.Msg = ce.Msg
-				if ce.Field != "" {
-					be.Msg = ce.Field + ": " + ce.Msg
-				}
-				if ce.Cell != "" {
-					be.Cell = ce.Sheet + "!" + ce.Cell
-				}
-			}
-			out = append(out, be)
-		}
-		return nil, out
+// picked returns the number of rows, of n, that shard (0: all) of shards
+// runs.
+func picked(n, shard, shards int) int {
+	if shards == 0 {
+		return n
 	}
-	if sc.Err != nil {
-		return fail(sc.Err)
-	}
-	rs := sc.Settings(st)
-	scopeID := rs.Scope
-	if scopeID == "" {
-		scopeID = in.ds.Scopes[0].ID
-	}
-	scope, err := in.ds.Scope(scopeID)
-	if err != nil {
-		return fail(err)
-	}
-	m, err := sc.Apply(scope.Model(cal))
-	if err != nil {
-		return fail(err)
-	}
-	if err := m.Validate(); err != nil {
-		return fail(err)
-	}
-	metric, err := model.ParseMetric(rs.Metric)
-	if err != nil {
-		return fail(err)
-	}
-	objective, err := model.ParseObjective(rs.Objective)
-	if err != nil {
-		return fail(err)
-	}
-	if rowSeeds && sc.Seed == nil {
-		rs.Seed = data.ScenarioSeed(st.Seed, sc.Name)
-	}
-	cfg := model.Config{Draws: rs.Draws, Years: rs.Years, Seed: rs.Seed, Workers: 1}
-	a := rs.Appraisal()
-	cons := model.NoBudget()
-	if rs.Budget != nil {
-		cons.Annual = *rs.Budget
-	}
-	if rs.CapexBudget != nil {
-		cons.Capex = *rs.CapexBudget
-	}
-	d, err := model.Decide(ctx, m, model.DecideOptions{Config: cfg, Appraisal: a, Metric: metric, Objective: objective, Constraints: cons})
-	if err != nil {
-		return fail(err)
-	}
-	an := d.Analysis
-	row := &reports.BatchRow{
-		Index: sc.Index, Row: sc.Row, Name: sc.Name, Scope: scope.ID, Seed: rs.Seed,
-		Horizon: rs.Horizon, Discount: "Green Book schedule", OptimismBias: rs.OptimismBias,
-		RateMultiplier: sc.RateMultiplier, LossMultiplier: sc.LossMultiplier, CostMultiplier: sc.CostMultiplier,
-		Controls: "all", Budget: math.Inf(1), CapexBudget: math.Inf(1),
-		ALE: an.Baseline.ALE, ALESE: an.Baseline.ALESE, P95: an.Baseline.P95, TVaR95: an.Baseline.TVaR95,
-	}
-	if rs.Discount != nil {
-		row.Discount = strconv.FormatFloat(100**rs.Discount, 'g', 10, 64) + "%"
-	}
-	if sc.Controls != nil {
-		row.Controls = strings.Join(sc.Controls, ", ")
-	}
-	if len(an.Ranking.Order) > 0 {
-		r := &an.Results[an.Ranking.Order[0]]
-		c := m.Controls[r.Portfolio[0]]
-		row.Best = &reports.BatchOption{
-			Controls: c.ID, Name: c.Name, Cost: r.EAC.Mean, DeltaALE: r.DeltaALE.Mean,
-			NPV: r.NPV, BCR: r.BCR, PNPVPositive: r.PNPVPositive,
-		}
-	}
-	row.Budget, row.CapexBudget = cons.Annual, cons.Capex
-	// The recommendation: the best set, within the row's budget if any.
-	pa := d.Portfolio
-	ch := pa.Choice
-	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
-	if res := pa.Result; res != nil {
-		p.DeltaALE, p.NPV, p.BCR, p.PNPVPositive = res.DeltaALE.Mean, res.NPV, res.BCR, res.PNPVPositive
-	}
-	switch {
-	case rs.Budget != nil && *rs.Budget > 0:
-		p.BudgetUsed = ch.Annual / *rs.Budget
-	case rs.CapexBudget != nil && *rs.CapexBudget > 0:
-		p.BudgetUsed = ch.Capex / *rs.CapexBudget
-	default:
-		p.BudgetUsed = math.NaN()
-	}
-	row.Portfolio = p
-	return row, nil
-}
-
-// unjoinAll returns the errors err joins, flattened.
-func unjoinAll(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoinAll(e)...)
-		}
-		return out
-	}
-	return []error{err}
+	return (n - shard + shards) / shards
 }
 
 // htmlBeside returns the name of the HTML page written beside a results

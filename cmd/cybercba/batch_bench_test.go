@@ -24,6 +24,40 @@ import (
 // on rates, losses and costs, on the NHS England scope (12 controls).
 func bulkInputs(tb testing.TB, n int) string {
 	tb.Helper()
+	return scenarioSheet(tb, n, func(i int) []any {
+		row := []any{fmt.Sprintf("scenario %d", i+1), nil, nil, nil, nil, nil, nil, nil, 0.5 + float64(i%7)/6, 0.8 + float64(i%5)/10, 0.9 + float64(i%3)/10}
+		if i%4 == 0 {
+			row[2] = float64(10+i%40) * 1e6
+		}
+		return row
+	})
+}
+
+// mixedInputs writes an inputs workbook of the embedded dataset with n
+// scenario rows on the NHS England scope, in turn: a yearly budget (£5m to
+// £44m), a multiplier on control costs (0.5 to 2.4), and a multiplier on
+// threat rates (13 steps from 0.5 to 2), as a sheet of budget and cost
+// scenarios with a sweep of threat levels would be.
+func mixedInputs(tb testing.TB, n int) string {
+	tb.Helper()
+	return scenarioSheet(tb, n, func(i int) []any {
+		row := []any{fmt.Sprintf("scenario %d", i+1), nil, nil, nil, nil, nil, nil, nil, nil, nil, nil}
+		switch i % 3 {
+		case 0:
+			row[2] = float64(5+i%40) * 1e6
+		case 1:
+			row[10] = 0.5 + float64(i%20)/10
+		case 2:
+			row[8] = 0.5 + float64(i%13)/8
+		}
+		return row
+	})
+}
+
+// scenarioSheet writes an inputs workbook of the embedded dataset whose
+// Scenarios sheet holds the n rows row gives.
+func scenarioSheet(tb testing.TB, n int, row func(i int) []any) string {
+	tb.Helper()
 	ds, err := data.Default()
 	if err != nil {
 		tb.Fatal(err)
@@ -44,12 +78,9 @@ func bulkInputs(tb testing.TB, n int) string {
 		}
 	}
 	for i := range n {
-		row := []any{fmt.Sprintf("scenario %d", i+1), nil, nil, nil, nil, nil, nil, nil, 0.5 + float64(i%7)/6, 0.8 + float64(i%5)/10, 0.9 + float64(i%3)/10}
-		if i%4 == 0 {
-			row[2] = float64(10+i%40) * 1e6
-		}
+		r := row(i)
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := f.SetSheetRow("Scenarios", cell, &row); err != nil {
+		if err := f.SetSheetRow("Scenarios", cell, &r); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -58,6 +89,23 @@ func bulkInputs(tb testing.TB, n int) string {
 		tb.Fatal(err)
 	}
 	return path
+}
+
+// TestWriteMixedSheet writes the 1,000-row mixed sheet (see mixedInputs)
+// to the file CYBERCBA_MIXED_SHEET names, for the bulk benchmark in
+// .bench/bulk; it skips when that is unset.
+func TestWriteMixedSheet(t *testing.T) {
+	out := os.Getenv("CYBERCBA_MIXED_SHEET")
+	if out == "" {
+		t.Skip("CYBERCBA_MIXED_SHEET is not set: nothing to write")
+	}
+	b, err := os.ReadFile(mixedInputs(t, 1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // peakHeap runs fn and returns the peak of the live heap objects while it

@@ -1,0 +1,240 @@
+// Package bulk runs the scenarios of a bulk run (the rows of an inputs
+// workbook's Scenarios sheet) and returns their results, as the results
+// workbook shows them. It is cybercba batch without the command line:
+// no files, flags or terminal.
+package bulk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports"
+)
+
+// Input is what a bulk run reads: a dataset, the Settings every row starts
+// from and the rows.
+type Input struct {
+	Dataset   *data.Dataset
+	Settings  data.Settings
+	Scenarios []data.Scenario
+}
+
+// Options set a bulk run.
+type Options struct {
+	// Shard (from 1) of Shards runs the rows whose number − 1 is Shard − 1
+	// modulo Shards; 0 and 0 run every row.
+	Shard, Shards int
+	// Workers is the number of goroutines (0: one per CPU); the results do
+	// not depend on it.
+	Workers int
+	// RowSeeds gives each row its own seed, derived from the master seed and
+	// the row's name (data.ScenarioSeed), instead of the master seed's
+	// common random numbers.
+	RowSeeds bool
+	// Progress, when set, is called after each row with the number done and
+	// the number to run.
+	Progress func(done, total int)
+}
+
+// Run runs the rows of in that o selects and returns, in row order, the
+// summary of each that ran and the problems of each that could not (the
+// other rows still run). Rows whose loss model is the same share one
+// simulation (see model.DecideAll), so a row's results are those it would
+// have alone, whatever the workers, the shard or the other rows. Run
+// fills the returned Batch's Rows, Errors, Total, Shard and Shards; the
+// caller sets what describes the run (tool, input, seed, currency).
+func Run(ctx context.Context, in Input, o Options) (*reports.Batch, error) {
+	if len(in.Dataset.Scopes) == 0 {
+		return nil, errors.New("the dataset has no scope")
+	}
+	// The cost rates do not depend on the seed (only the replay does).
+	cal, err := model.Calibrate(in.Dataset.Target(), in.Settings.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("calibration: %w", err)
+	}
+	n := len(in.Scenarios)
+	rows := make([]*reports.BatchRow, n)
+	errs := make([][]reports.BatchError, n)
+	picked := func(i int) bool { return o.Shards == 0 || i%o.Shards == o.Shard-1 }
+	// Every row is prepared and planned, run or not, so that a simulation
+	// shared with rows of other shards is the same on every machine.
+	var live []int
+	var jobs []model.Job
+	for i := range in.Scenarios {
+		sc := &in.Scenarios[i]
+		job, row, err := prepare(in, cal, sc, o.RowSeeds)
+		if err != nil {
+			if picked(i) {
+				errs[i] = rowErrors(sc, err)
+			}
+			continue
+		}
+		rows[i] = row
+		live = append(live, i)
+		jobs = append(jobs, job)
+	}
+	var mu sync.Mutex
+	err = model.DecideAll(ctx, jobs, model.BulkOptions{
+		Workers:  o.Workers,
+		Run:      func(k int) bool { return picked(live[k]) },
+		Progress: o.Progress,
+	}, func(k int, d *model.Decision, err error) {
+		i := live[k]
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs[i], rows[i] = rowErrors(&in.Scenarios[i], err), nil
+			return
+		}
+		summarise(rows[i], jobs[k], d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	b := &reports.Batch{Total: n, Shard: o.Shard, Shards: o.Shards}
+	for i := range n {
+		if !picked(i) {
+			continue
+		}
+		if rows[i] != nil && errs[i] == nil {
+			b.Rows = append(b.Rows, *rows[i])
+		}
+		b.Errors = append(b.Errors, errs[i]...)
+	}
+	return b, nil
+}
+
+// prepare returns scenario sc's job, and its row with the settings it runs
+// with filled in.
+func prepare(in Input, cal model.Calibration, sc *data.Scenario, rowSeeds bool) (model.Job, *reports.BatchRow, error) {
+	if sc.Err != nil {
+		return model.Job{}, nil, sc.Err
+	}
+	st := in.Settings
+	rs := sc.Settings(st)
+	scopeID := rs.Scope
+	if scopeID == "" {
+		scopeID = in.Dataset.Scopes[0].ID
+	}
+	scope, err := in.Dataset.Scope(scopeID)
+	if err != nil {
+		return model.Job{}, nil, err
+	}
+	m, err := sc.Apply(scope.Model(cal))
+	if err != nil {
+		return model.Job{}, nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return model.Job{}, nil, err
+	}
+	metric, err := model.ParseMetric(rs.Metric)
+	if err != nil {
+		return model.Job{}, nil, err
+	}
+	objective, err := model.ParseObjective(rs.Objective)
+	if err != nil {
+		return model.Job{}, nil, err
+	}
+	if rowSeeds && sc.Seed == nil {
+		rs.Seed = data.ScenarioSeed(st.Seed, sc.Name)
+	}
+	a := rs.Appraisal()
+	if err := a.Validate(); err != nil {
+		return model.Job{}, nil, err
+	}
+	cons := model.NoBudget()
+	if rs.Budget != nil {
+		cons.Annual = *rs.Budget
+	}
+	if rs.CapexBudget != nil {
+		cons.Capex = *rs.CapexBudget
+	}
+	job := model.Job{Model: m, Options: model.DecideOptions{
+		Config:    model.Config{Draws: rs.Draws, Years: rs.Years, Seed: rs.Seed, Workers: 1},
+		Appraisal: a, Metric: metric, Objective: objective, Constraints: cons,
+	}}
+	row := &reports.BatchRow{
+		Index: sc.Index, Row: sc.Row, Name: sc.Name, Scope: scope.ID, Seed: rs.Seed,
+		Horizon: rs.Horizon, Discount: "Green Book schedule", OptimismBias: rs.OptimismBias,
+		RateMultiplier: sc.RateMultiplier, LossMultiplier: sc.LossMultiplier, CostMultiplier: sc.CostMultiplier,
+		Controls: "all", Budget: cons.Annual, CapexBudget: cons.Capex,
+	}
+	if rs.Discount != nil {
+		row.Discount = strconv.FormatFloat(100**rs.Discount, 'g', 10, 64) + "%"
+	}
+	if sc.Controls != nil {
+		row.Controls = strings.Join(sc.Controls, ", ")
+	}
+	return job, row, nil
+}
+
+// summarise fills row with the results of job's decision d: the baseline's
+// losses, the top control by the row's metric and the recommendation (the
+// best set for its view, within its budget if any).
+func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
+	an, m := d.Analysis, job.Model
+	row.ALE, row.ALESE, row.P95, row.TVaR95 = an.Baseline.ALE, an.Baseline.ALESE, an.Baseline.P95, an.Baseline.TVaR95
+	if len(an.Ranking.Order) > 0 {
+		r := &an.Results[an.Ranking.Order[0]]
+		c := m.Controls[r.Portfolio[0]]
+		row.Best = &reports.BatchOption{
+			Controls: c.ID, Name: c.Name, Cost: r.EAC.Mean, DeltaALE: r.DeltaALE.Mean,
+			NPV: r.NPV, BCR: r.BCR, PNPVPositive: r.PNPVPositive,
+		}
+	}
+	ch := d.Portfolio.Choice
+	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
+	if res := d.Portfolio.Result; res != nil {
+		p.DeltaALE, p.NPV, p.BCR, p.PNPVPositive = res.DeltaALE.Mean, res.NPV, res.BCR, res.PNPVPositive
+	}
+	cons := job.Options.Constraints
+	switch {
+	case !math.IsInf(cons.Annual, 1) && cons.Annual > 0:
+		p.BudgetUsed = ch.Annual / cons.Annual
+	case !math.IsInf(cons.Capex, 1) && cons.Capex > 0:
+		p.BudgetUsed = ch.Capex / cons.Capex
+	default:
+		p.BudgetUsed = math.NaN()
+	}
+	row.Portfolio = p
+}
+
+// rowErrors returns the problems err holds, one per error it joins, each
+// naming the scenario and, for a *data.CellError, its cell.
+func rowErrors(sc *data.Scenario, err error) []reports.BatchError {
+	var out []reports.BatchError
+	for _, e := range unjoinAll(err) {
+		be := reports.BatchError{Index: sc.Index, Row: sc.Row, Name: sc.Name, Msg: e.Error()}
+		var ce *data.CellError
+		if errors.As(e, &ce) {
+			be.Msg = ce.Msg
+			if ce.Field != "" {
+				be.Msg = ce.Field + ": " + ce.Msg
+			}
+			if ce.Cell != "" {
+				be.Cell = ce.Sheet + "!" + ce.Cell
+			}
+		}
+		out = append(out, be)
+	}
+	return out
+}
+
+// unjoinAll returns the errors err joins, flattened.
+func unjoinAll(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unjoinAll(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}

@@ -1,0 +1,147 @@
+package bulk
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports"
+)
+
+// testInput returns the embedded dataset at 12 draws × 400 years with
+// rows that change budgets, costs, rates, horizon and discount, one that
+// names an unknown scope and one whose sheet had a problem.
+func testInput(t *testing.T) Input {
+	t.Helper()
+	ds, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := data.DefaultSettings()
+	st.Draws, st.Years = 12, 400
+	f := func(v float64) *float64 { return &v }
+	sc := []data.Scenario{
+		{Name: "base"},
+		{Name: "budget", Budget: f(8e6)},
+		{Name: "dearer", CostMultiplier: 1.7},
+		{Name: "riskier", RateMultiplier: 1.8},
+		{Name: "short", Horizon: 4, Discount: f(0.06), OptimismBias: f(0.3)},
+		{Name: "nowhere", Scope: "atlantis"},
+		{Name: "broken", Err: &data.CellError{Sheet: "Scenarios", Cell: "J8", Field: "rate multiplier", Msg: "must be positive"}},
+		{Name: "trust", Scope: "acute-trust", Budget: f(400e3)},
+		{Name: "base again"},
+	}
+	for i := range sc {
+		sc[i].Index, sc[i].Row = i+1, i+2
+		for _, k := range []*float64{&sc[i].RateMultiplier, &sc[i].LossMultiplier, &sc[i].CostMultiplier} {
+			if *k == 0 {
+				*k = 1
+			}
+		}
+	}
+	return Input{Dataset: ds, Settings: st, Scenarios: sc}
+}
+
+// TestRunShardsAndWorkers checks that a bulk run's rows are the same bit
+// for bit whatever the workers and however the rows are sharded, that two
+// rows with the same inputs agree, that each failed row names itself (and
+// its cell), and that a row equals the decision of its own job alone.
+func TestRunShardsAndWorkers(t *testing.T) {
+	t.Parallel()
+	in := testInput(t)
+	ctx := context.Background()
+	all, err := Run(ctx, in, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Rows) != 7 || len(all.Errors) != 2 {
+		t.Fatalf("%d rows and %d errors; want 7 and 2: %+v", len(all.Rows), len(all.Errors), all.Errors)
+	}
+	if e := all.Errors[0]; e.Name != "nowhere" || !strings.Contains(e.Msg, "atlantis") {
+		t.Errorf("first error %+v; want the unknown scope named", e)
+	}
+	if e := all.Errors[1]; e.Name != "broken" || e.Cell != "Scenarios!J8" {
+		t.Errorf("second error %+v; want the row's cell", e)
+	}
+	if a, b := all.Rows[0], all.Rows[6]; a.Name != "base" || b.Name != "base again" || fmt.Sprint(rowFigures(a)[1:]) != fmt.Sprint(rowFigures(b)[1:]) {
+		t.Errorf("two rows with the same inputs differ:\n%v\n%v", rowFigures(a), rowFigures(b))
+	}
+	one, err := Run(ctx, in, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rowsFigures(one), rowsFigures(all)) {
+		t.Error("1 worker and 2 give different rows")
+	}
+	var merged []reports.BatchRow
+	for s := 1; s <= 3; s++ {
+		part, err := Run(ctx, in, Options{Shard: s, Shards: 3, Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		merged = append(merged, part.Rows...)
+	}
+	if got, want := rowsFigures(sortRows(merged)), rowsFigures(all); !reflect.DeepEqual(got, want) {
+		t.Errorf("three shards give other rows than one run:\n%v\n%v", got, want)
+	}
+	// The "dearer" row alone, by model.Decide.
+	cal, err := model.Calibrate(in.Dataset.Target(), in.Settings.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, row, err := prepare(in, cal, &in.Scenarios[2], false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := model.Decide(ctx, job.Model, job.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summarise(row, job, d)
+	if got, want := rowFigures(all.Rows[2]), rowFigures(*row); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the dearer row in bulk %v; alone %v", got, want)
+	}
+}
+
+// rowFigures returns a row's figures, floats as their bits.
+func rowFigures(r reports.BatchRow) []any {
+	bits := func(xs ...float64) []uint64 {
+		var out []uint64
+		for _, x := range xs {
+			out = append(out, math.Float64bits(x))
+		}
+		return out
+	}
+	opt := func(o *reports.BatchOption) any {
+		if o == nil {
+			return nil
+		}
+		return []any{o.Controls, bits(o.Cost, o.Capex, o.DeltaALE, o.NPV.Mean, o.NPV.Lo, o.NPV.Hi, o.BCR.Mean, o.PNPVPositive, o.BudgetUsed)}
+	}
+	return []any{r.Name, r.Scope, r.Seed, bits(r.ALE, r.ALESE, r.P95, r.TVaR95), opt(r.Best), opt(r.Portfolio)}
+}
+
+func rowsFigures(b *reports.Batch) [][]any {
+	var out [][]any
+	for _, r := range b.Rows {
+		out = append(out, rowFigures(r))
+	}
+	return out
+}
+
+func sortRows(rows []reports.BatchRow) *reports.Batch {
+	b := &reports.Batch{}
+	for i := 1; i <= 20; i++ {
+		for _, r := range rows {
+			if r.Index == i {
+				b.Rows = append(b.Rows, r)
+			}
+		}
+	}
+	return b
+}
