@@ -743,7 +743,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 			v.errf(c.Opex.pos(), cf+".opex", "%g × %g units is beyond the largest amount the model takes, %g", c.Opex.Hi, units, float64(model.MaxAmount))
 		}
 		if v.number(&c.Lifetime, cf+".lifetime", ca, model.Positive, true) &&
-			(c.Lifetime.Lo != c.Lifetime.Hi || c.Lifetime.Lo != math.Trunc(c.Lifetime.Lo) || c.Lifetime.Lo > 125) {
+			(c.Lifetime.Lo != c.Lifetime.Hi || c.Lifetime.Lo != math.Trunc(c.Lifetime.Lo) || c.Lifetime.Lo > model.MaxHorizon) {
 			v.errf(c.Lifetime.pos(), cf+".lifetime", "must be a whole number of years from 0 to 125, got %s", c.Lifetime)
 		}
 		v.number(c.OptimismBias, cf+".optimism_bias", ca, model.Positive, false)

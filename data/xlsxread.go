@@ -623,7 +623,7 @@ func (l *loader) settings(ds *Dataset) Settings {
 			if v == "" {
 				continue
 			}
-			lim := map[string][2]int{"draws": {1, 1_000_000}, "years": {1, 10_000_000}, "horizon": {1, 125}}[k]
+			lim := map[string][2]int{"draws": {1, model.MaxDraws}, "years": {1, model.MaxYears}, "horizon": {1, model.MaxHorizon}}[k]
 			n, msg := parseWhole(v, lim[0], lim[1])
 			if msg != "" {
 				bad(msg)
@@ -1132,7 +1132,7 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 			}
 		}
 		if v := get("horizon"); v != "" {
-			n, msg := parseWhole(v, 1, 125)
+			n, msg := parseWhole(v, 1, model.MaxHorizon)
 			if msg != "" {
 				bad("horizon", "%s", msg)
 			}

@@ -103,7 +103,7 @@ func GreenBookHealth() Discount {
 // Validate returns every problem with the settings.
 func (a Appraisal) Validate() error {
 	var errs []error
-	if a.Horizon < 1 || a.Horizon > 125 {
+	if a.Horizon < 1 || a.Horizon > MaxHorizon {
 		errs = append(errs, fmt.Errorf("horizon: must be 1 to 125 years, got %d", a.Horizon))
 	}
 	if len(a.Discount) == 0 {

@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Limits on the magnitude of inputs. Within them, every figure the model
 // computes from inputs that validate (expected losses, costs, NPVs, their
@@ -81,4 +84,32 @@ func CheckDiscount(field string, r float64) error {
 		return fmt.Errorf("%s: rate must be from %g%% to %g%%, got %g%%", field, MinDiscount*100, MaxDiscount*100, r*100)
 	}
 	return nil
+}
+
+// Limits on a run's size: outer draws, years per draw and simulated years
+// in all (memory and time grow with their product; see SimBytes and
+// EstimateDuration).
+const (
+	MaxDraws    = 1_000_000
+	MaxYears    = 10_000_000
+	MaxSimYears = 50_000_000
+	// MaxHorizon bounds an appraisal's horizon in years.
+	MaxHorizon = 125
+)
+
+// CheckSize returns a problem for each of draws, years and draws × years
+// outside the run-size limits, each naming what it checks as drawsName and
+// yearsName give them ("--draws" on a command line, "draws" on a sheet).
+func CheckSize(draws, years int, drawsName, yearsName string) error {
+	var errs []error
+	if draws < 1 || draws > MaxDraws {
+		errs = append(errs, fmt.Errorf("%s: must be 1 to 1,000,000, got %d", drawsName, draws))
+	}
+	if years < 1 || years > MaxYears {
+		errs = append(errs, fmt.Errorf("%s: must be 1 to 10,000,000, got %d", yearsName, years))
+	}
+	if draws >= 1 && years >= 1 && int64(draws)*int64(years) > MaxSimYears {
+		errs = append(errs, fmt.Errorf("%s × %s: at most 50,000,000 simulated years, got %d", drawsName, yearsName, int64(draws)*int64(years)))
+	}
+	return errors.Join(errs...)
 }

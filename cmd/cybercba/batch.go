@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
 	"github.com/cybercba/cybercba/reports"
 	"github.com/cybercba/cybercba/reports/bulk"
 )
@@ -308,7 +308,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 	if o.set["seed"] {
 		st.Seed = o.Seed
 	}
-	if err := checkRunSize(st); err != nil {
+	if err := model.CheckSize(st.Draws, st.Years, "draws", "years"); err != nil {
 		return nil, &inputError{err}
 	}
 	if o.Workers < 0 {
@@ -341,20 +341,6 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 	return b, nil
 }
 
-// checkRunSize checks draws and years as run does.
-func checkRunSize(st data.Settings) error {
-	var errs []error
-	if st.Draws < 1 || st.Draws > 1_000_000 {
-		errs = append(errs, fmt.Errorf("draws: must be 1 to 1,000,000, got %d", st.Draws))
-	}
-	if st.Years < 1 || st.Years > 10_000_000 {
-		errs = append(errs, fmt.Errorf("years: must be 1 to 10,000,000, got %d", st.Years))
-	}
-	if int64(st.Draws)*int64(st.Years) > maxSimYears {
-		errs = append(errs, fmt.Errorf("draws × years: at most 50,000,000 simulated years, got %d", int64(st.Draws)*int64(st.Years)))
-	}
-	return errors.Join(errs...)
-}
 
 // picked returns the number of rows, of n, that shard (0: all) of shards
 // runs.

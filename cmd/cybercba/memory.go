@@ -3,11 +3,14 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cybercba/cybercba/model"
 )
@@ -157,4 +160,50 @@ func checkMemory(j *job, maxMemory string) error {
 	}
 	debug.SetMemoryLimit(limit)
 	return nil
+}
+
+// announceYears is the size of run, in simulated years, from which a run
+// estimates its time before it starts.
+const announceYears = 2_000_000
+
+// announceAfter is the estimated time from which a run says how long it
+// should take.
+var announceAfter = 10 * time.Second
+
+// announce writes, before a run of announceYears or more, how long its
+// simulation should take on this machine (from a pilot of a few thousand
+// of its years, see model.EstimateDuration) and how much memory it needs,
+// when the time is ten seconds or more; quiet runs say nothing.
+func announce(ctx context.Context, j *job, stderr io.Writer, quiet bool) error {
+	if quiet || int64(j.cfg.Draws)*int64(j.cfg.Years) < announceYears {
+		return nil
+	}
+	options := len(j.model.Controls) + 2 // the singles, the recommendation and a build-up step
+	if j.frontier != nil {
+		options += len(j.model.Controls)
+	}
+	d, err := model.EstimateDuration(ctx, j.model, options, j.cfg)
+	if err != nil {
+		return err
+	}
+	if d < announceAfter {
+		return nil
+	}
+	fmt.Fprintf(stderr, "cybercba: this run should take about %s and %s of memory (%s draws × %s years, %d controls; estimated from a pilot)\n",
+		roughly(d), gib(runBytes(j)), thousands(j.cfg.Draws), thousands(j.cfg.Years), len(j.model.Controls))
+	return nil
+}
+
+// roughly writes a duration to two significant figures: 45 s, 3.5 min,
+// 1.2 h.
+func roughly(d time.Duration) string {
+	s := d.Seconds()
+	switch {
+	case s < 100:
+		return fmt.Sprintf("%.2g s", s)
+	case s < 100*60:
+		return fmt.Sprintf("%.2g min", s/60)
+	default:
+		return fmt.Sprintf("%.2g h", s/3600)
+	}
 }

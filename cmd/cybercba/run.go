@@ -169,6 +169,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkRunOutput(o); err != nil {
 		return err
 	}
+	if err := announce(ctx, job, stderr, o.Quiet); err != nil {
+		return err
+	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
 	job.width = termWidth(stdout)
 	for _, w := range job.warnings {
@@ -278,11 +281,9 @@ func maxDraws(o runOptions) int {
 	if o.Years < 1 {
 		return o.Draws
 	}
-	return max(min(100*o.Draws, maxSimYears/o.Years), o.Draws)
+	return max(min(100*o.Draws, model.MaxSimYears/o.Years), o.Draws)
 }
 
-// maxSimYears caps draws × years.
-const maxSimYears = 50_000_000
 
 // digest returns the SHA-256 of the dataset as used (its canonical JSON)
 // and the scope chosen, so that any edit to an input shows.
@@ -386,14 +387,8 @@ func prepare(o runOptions) (*job, error) {
 		}
 		disc = model.FlatDiscount(r)
 	}
-	if o.Draws < 1 || o.Draws > 1_000_000 {
-		errs = append(errs, fmt.Errorf("--draws: must be 1 to 1,000,000, got %d", o.Draws))
-	}
-	if o.Years < 1 || o.Years > 10_000_000 {
-		errs = append(errs, fmt.Errorf("--years: must be 1 to 10,000,000, got %d", o.Years))
-	}
-	if o.Draws >= 1 && o.Years >= 1 && int64(o.Draws)*int64(o.Years) > maxSimYears {
-		errs = append(errs, fmt.Errorf("--draws × --years: at most 50,000,000 simulated years, got %d", int64(o.Draws)*int64(o.Years)))
+	if err := model.CheckSize(o.Draws, o.Years, "--draws", "--years"); err != nil {
+		errs = append(errs, err)
 	}
 	if o.Workers < 0 {
 		errs = append(errs, fmt.Errorf("--workers: must not be negative, got %d", o.Workers))
