@@ -51,6 +51,17 @@ func ParseAmount(s string) (float64, error) {
 	return v, nil
 }
 
+// CheckCurrency returns an error when the amount s is written with a
+// currency sign (£, € or $) other than the one of the currency with ISO
+// code currency; an amount with no sign, or a currency with none, passes.
+func CheckCurrency(s, currency string) error {
+	want := strings.TrimSpace(CurrencySymbol(currency))
+	if sym := AmountSymbol(s); sym != "" && want != "" && sym != want {
+		return fmt.Errorf("%q is in %s, but the dataset's amounts are in %s (%s): convert it and give the %s amount", s, sym, currency, want, currency)
+	}
+	return nil
+}
+
 // AmountSymbol returns the currency sign an amount is written with (£, €
 // or $), or "".
 func AmountSymbol(s string) string {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -96,4 +97,25 @@ func FuzzParseAmount(f *testing.F) {
 			t.Errorf("ParseRate(%q) = %g, nil; want a finite rate", s, r)
 		}
 	})
+}
+
+// TestCheckCurrency checks that an amount written in another currency
+// than the dataset's is refused, naming both, and that one in the
+// dataset's currency, or with no sign, passes.
+func TestCheckCurrency(t *testing.T) {
+	for _, tc := range []struct {
+		amount, currency string
+		bad              bool
+	}{
+		{"£5m", "GBP", false}, {"5m", "GBP", false}, {"$5m", "GBP", true}, {" €5m", "gbp", true},
+		{"$5m", "USD", false}, {"£5m", "USD", true}, {"£5m", "", false}, {"£5m", "CHF", true},
+	} {
+		err := CheckCurrency(tc.amount, tc.currency)
+		if (err != nil) != tc.bad {
+			t.Errorf("CheckCurrency(%q, %q) = %v; want an error: %v", tc.amount, tc.currency, err, tc.bad)
+		}
+		if err != nil && !strings.Contains(err.Error(), strings.ToUpper(tc.currency)) {
+			t.Errorf("CheckCurrency(%q, %q) = %v; want the dataset's currency named", tc.amount, tc.currency, err)
+		}
+	}
 }

@@ -147,6 +147,10 @@ func TestHostileMemory(t *testing.T) {
 			[]string{"more than --max-memory, 10 MiB: the program alone needs about 64 MiB"}},
 		{[]string{"run", "--no-files", "--max-memory", "lots"},
 			[]string{"--max-memory: want a memory size such as 512M or 8G"}},
+		// Issue 13's case 13 on the command line: amounts in another
+		// currency than the dataset's, every one named.
+		{[]string{"run", "--no-files", "--budget", "$5m", "--capex-budget", "2m", "--frontier-budgets", "1m,€2m"},
+			[]string{`--budget: "$5m" is in $, but the dataset's amounts are in GBP (£)`, `--frontier-budgets: "€2m" is in €`}},
 	} {
 		var r result
 		withTimeout(t, strings.Join(tt.args, " "), func() { r = cybercba(t, tt.args...) })

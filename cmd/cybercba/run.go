@@ -320,71 +320,77 @@ func parseCorrelations(s string) ([]model.Correlation, error) {
 	return out, nil
 }
 
-// prepare loads the dataset, calibrates and checks the settings.
-func prepare(o runOptions) (*job, error) {
+// checkedFlags are a run's flags parsed and checked: everything a run is
+// set by that does not need its dataset.
+type checkedFlags struct {
+	metric      model.Metric
+	objective   model.Objective
+	constraints model.Constraints
+	targetSE    float64
+	tolerance   []model.LECPoint
+	corr        []model.Correlation
+	formats     []string
+	frontier    []float64 // nil: none; empty: the default grid
+	appraisal   model.Appraisal
+	// amounts are the amounts given (budgets, frontier budgets), as
+	// written, by flag, to check against the dataset's currency.
+	amounts [][2]string
+}
+
+// validate parses and checks every flag of a run that does not need its
+// dataset, and returns every problem at once.
+func (o runOptions) validate() (*checkedFlags, error) {
 	var errs []error
-	metric, err := model.ParseMetric(o.Metric)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("--metric: %w", err))
-	}
-	objective, err := model.ParseObjective(o.Objective)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("--objective: %w", err))
-	}
-	cons := model.NoBudget()
-	for _, b := range []struct {
-		flag, val string
-		dst       *float64
-	}{{"--budget", o.Budget, &cons.Annual}, {"--capex-budget", o.CapexBudget, &cons.Capex}} {
-		if b.val == "" {
-			continue
-		}
-		v, err := data.ParseAmount(b.val)
+	add := func(flag string, err error) {
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", b.flag, err))
+			errs = append(errs, fmt.Errorf("%s: %w", flag, err))
 		}
-		*b.dst = v
 	}
-	var targetSE float64
+	c := &checkedFlags{constraints: model.NoBudget()}
+	var err error
+	c.metric, err = model.ParseMetric(o.Metric)
+	add("--metric", err)
+	c.objective, err = model.ParseObjective(o.Objective)
+	add("--objective", err)
+	amount := func(flag, v string) float64 {
+		x, err := data.ParseAmount(v)
+		add(flag, err)
+		c.amounts = append(c.amounts, [2]string{flag, v})
+		return x
+	}
+	if o.Budget != "" {
+		c.constraints.Annual = amount("--budget", o.Budget)
+	}
+	if o.CapexBudget != "" {
+		c.constraints.Capex = amount("--capex-budget", o.CapexBudget)
+	}
 	if o.TargetSE != "" {
 		v, err := data.ParseRate(o.TargetSE)
 		if err != nil || !(v > 0 && v < 1) {
 			errs = append(errs, fmt.Errorf("--target-se: want a fraction such as 1%% or 0.01, got %q", o.TargetSE))
 		}
-		targetSE = v
+		c.targetSE = v
 	}
-	tolerance, err := parseTolerance(o.RiskTolerance)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("--risk-tolerance: %w", err))
+	c.tolerance, err = parseTolerance(o.RiskTolerance)
+	add("--risk-tolerance", err)
+	c.corr, err = parseCorrelations(o.Correlations)
+	add("--correlation", err)
+	if c.formats, err = reports.ParseFormats(o.Formats); !o.NoFiles {
+		add("--format", err)
 	}
-	corr, err := parseCorrelations(o.Correlations)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("--correlation: %w", err))
-	}
-	formats, err := reports.ParseFormats(o.Formats)
-	if err != nil && !o.NoFiles {
-		errs = append(errs, fmt.Errorf("--format: %w", err))
-	}
-	var frontier []float64
 	if o.Frontier {
-		frontier = []float64{}
+		c.frontier = []float64{}
 	}
 	if o.FrontierBudgets != "" {
-		frontier = []float64{}
+		c.frontier = []float64{}
 		for _, f := range strings.Split(o.FrontierBudgets, ",") {
-			v, err := data.ParseAmount(f)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("--frontier-budgets: %w", err))
-			}
-			frontier = append(frontier, v)
+			c.frontier = append(c.frontier, amount("--frontier-budgets", f))
 		}
 	}
 	disc := model.GreenBook()
 	if o.Discount != "" {
 		r, err := parseRate(o.Discount)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("--discount: %w", err))
-		}
+		add("--discount", err)
 		disc = model.FlatDiscount(r)
 	}
 	if err := model.CheckSize(o.Draws, o.Years, "--draws", "--years"); err != nil {
@@ -394,22 +400,37 @@ func prepare(o runOptions) (*job, error) {
 		errs = append(errs, fmt.Errorf("--workers: must not be negative, got %d", o.Workers))
 	}
 	view, err := model.ParseView(o.View)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("--view: %w", err))
-	}
-	a := model.Appraisal{Horizon: o.Horizon, Discount: disc, OptimismBias: o.Bias, View: view}
-	if err := a.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("--horizon, --discount or --optimism-bias: %w", err))
-	}
+	add("--view", err)
+	c.appraisal = model.Appraisal{Horizon: o.Horizon, Discount: disc, OptimismBias: o.Bias, View: view}
+	add("--horizon, --discount or --optimism-bias", c.appraisal.Validate())
 	if len(errs) > 0 {
 		return nil, &inputError{errors.Join(errs...)}
 	}
-	ds, err := o.dataset, error(nil)
-	if ds == nil {
-		ds, err = loadDataset(o.Dataset)
-	}
+	return c, nil
+}
+
+// prepare checks the flags, loads the dataset, builds the scope's model
+// and checks that the run fits in memory.
+func prepare(o runOptions) (*job, error) {
+	c, err := o.validate()
 	if err != nil {
-		return nil, &inputError{err}
+		return nil, err
+	}
+	ds := o.dataset
+	if ds == nil {
+		if ds, err = loadDataset(o.Dataset); err != nil {
+			return nil, &inputError{err}
+		}
+	}
+	// An amount in another currency than the dataset's is refused.
+	var errs []error
+	for _, a := range c.amounts {
+		if err := data.CheckCurrency(a[1], ds.Currency); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", a[0], err))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, &inputError{errors.Join(errs...)}
 	}
 	if o.Scope == "" {
 		o.Scope = ds.Scopes[0].ID
@@ -422,22 +443,11 @@ func prepare(o runOptions) (*job, error) {
 	if err != nil {
 		return nil, &inputError{fmt.Errorf("%s: %w", ds.File, err)}
 	}
-	m := sc.Model(cal)
-	m.Correlations, m.CommonCorrelation = corr, o.Climate
-	if view == model.Social {
-		if m.Harm = sc.HarmModel(); m.Harm == nil {
-			return nil, &inputError{fmt.Errorf("--view social: %s: scope %s has no harm inputs (harm: deaths_per_day, qalys_per_death, value_per_qaly)", ds.File, sc.ID)}
-		}
+	m, err := o.scopeModel(ds, sc, cal, c)
+	if err != nil {
+		return nil, &inputError{err}
 	}
-	if o.BiasGuidance {
-		if a.BiasByProject = ds.BiasRanges(); a.BiasByProject == nil {
-			return nil, &inputError{fmt.Errorf("--bias-guidance: %s has no optimism_bias ranges", ds.File)}
-		}
-	}
-	if err := m.Validate(); err != nil {
-		return nil, &inputError{fmt.Errorf("%s: scope %s: %w", ds.File, sc.ID, err)}
-	}
-	warnings := model.Warnings(m, a, cons)
+	warnings := model.Warnings(m, c.appraisal, c.constraints)
 	if o.Strict && len(warnings) > 0 {
 		var ws []error
 		for _, w := range warnings {
@@ -447,12 +457,12 @@ func prepare(o runOptions) (*job, error) {
 	}
 	j := &job{
 		opts: o, ds: ds, scope: sc, cal: cal, model: m,
-		cfg:      model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers, TargetSE: targetSE, MaxDraws: maxDraws(o)},
+		cfg:      model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers, TargetSE: c.targetSE, MaxDraws: maxDraws(o)},
 		warnings: warnings, digest: digest(ds, sc.ID),
-		appraisal: a, metric: metric,
-		choose:    o.Budget != "" || o.CapexBudget != "" || frontier != nil || o.Objective != "npv",
-		objective: objective, constraints: cons, frontier: frontier, formats: formats,
-		cur: currencyOf(ds, o.CurrencySymbol), tolerance: tolerance,
+		appraisal: c.appraisal, metric: c.metric,
+		choose:    o.Budget != "" || o.CapexBudget != "" || c.frontier != nil || o.Objective != "npv",
+		objective: c.objective, constraints: c.constraints, frontier: c.frontier, formats: c.formats,
+		cur: currencyOf(ds, o.CurrencySymbol), tolerance: c.tolerance,
 	}
 	if !o.NoFiles {
 		// The workbook and plots draw every simulated year (the LEC,
@@ -464,6 +474,28 @@ func prepare(o runOptions) (*job, error) {
 		return nil, err
 	}
 	return j, nil
+}
+
+// scopeModel returns the model of scope sc with the run's correlations,
+// harm for the social view and, with --bias-guidance, the guidance's
+// uplifts (set in c.appraisal), checked.
+func (o runOptions) scopeModel(ds *data.Dataset, sc *data.Scope, cal model.Calibration, c *checkedFlags) (*model.Model, error) {
+	m := sc.Model(cal)
+	m.Correlations, m.CommonCorrelation = c.corr, o.Climate
+	if c.appraisal.View == model.Social {
+		if m.Harm = sc.HarmModel(); m.Harm == nil {
+			return nil, fmt.Errorf("--view social: %s: scope %s has no harm inputs (harm: deaths_per_day, qalys_per_death, value_per_qaly)", ds.File, sc.ID)
+		}
+	}
+	if o.BiasGuidance {
+		if c.appraisal.BiasByProject = ds.BiasRanges(); c.appraisal.BiasByProject == nil {
+			return nil, fmt.Errorf("--bias-guidance: %s has no optimism_bias ranges", ds.File)
+		}
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: scope %s: %w", ds.File, sc.ID, err)
+	}
+	return m, nil
 }
 
 // loadDataset reads the dataset at path ("-" for standard input), once, or
