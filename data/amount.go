@@ -55,6 +55,7 @@ func ParseAmount(s string) (float64, error) {
 // currency sign (£, € or $) other than the one of the currency with ISO
 // code currency; an amount with no sign, or a currency with none, passes.
 func CheckCurrency(s, currency string) error {
+	currency = strings.ToUpper(strings.TrimSpace(currency))
 	want := strings.TrimSpace(CurrencySymbol(currency))
 	if sym := AmountSymbol(s); sym != "" && want != "" && sym != want {
 		return fmt.Errorf("%q is in %s, but the dataset's amounts are in %s (%s): convert it and give the %s amount", s, sym, currency, want, currency)
