@@ -382,7 +382,7 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 		if top <= 0 {
 			top = 15
 		}
-		if d.Sensitivity, err = AnalyseSensitivity(s, a, decision, name, decide, top, alternatives); err != nil {
+		if d.Sensitivity, err = AnalyseSensitivity(s, a, SensitivityOptions{Decision: decision, Name: name, Decide: decide, Top: top, Alternatives: alternatives}); err != nil {
 			return nil, err
 		}
 	}

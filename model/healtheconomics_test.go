@@ -184,10 +184,11 @@ func TestBudgetAcceptability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pa, err := Choose(context.Background(), m, cfg, a, MaxNPV, NoBudget(), AnnualBudget, []float64{})
+	d, err := Decide(context.Background(), m, DecideOptions{Config: cfg, Appraisal: a, Objective: MaxNPV, Constraints: NoBudget(), Frontier: []float64{}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	pa := d.Portfolio
 	he, err := AnalyseHealthEconomics(an, pa)
 	if err != nil {
 		t.Fatal(err)

@@ -645,11 +645,27 @@ type Sensitivity struct {
 	VOI          *VOI
 }
 
-// AnalyseSensitivity runs the sensitivity analysis of decision: the tornado over every
-// input, switching values for the top inputs of the tornado (decide picks
-// the decision in a changed model), and the value of information of
-// choosing among alternatives on the outer draws of s.
-func AnalyseSensitivity(s *Sim, a Appraisal, decision Portfolio, name string, decide Decider, top int, alternatives []Portfolio) (*Sensitivity, error) {
+// SensitivityOptions set a sensitivity analysis.
+type SensitivityOptions struct {
+	// Decision is the portfolio analysed and Name what it is ("the
+	// recommended portfolio", "the best single control").
+	Decision Portfolio
+	Name     string
+	// Decide picks the decision in a changed model, for the switching
+	// values of the Top inputs of the tornado.
+	Decide Decider
+	Top    int
+	// Alternatives are the portfolios the value of information chooses
+	// among.
+	Alternatives []Portfolio
+}
+
+// AnalyseSensitivity runs the sensitivity analysis of o.Decision: the
+// tornado over every input, switching values for the top inputs of the
+// tornado, and the value of information of choosing among the
+// alternatives on the outer draws of s.
+func AnalyseSensitivity(s *Sim, a Appraisal, o SensitivityOptions) (*Sensitivity, error) {
+	decision, top := o.Decision, o.Top
 	tn, err := TornadoAnalysis(s.Model, a, decision)
 	if err != nil {
 		return nil, err
@@ -658,13 +674,13 @@ func AnalyseSensitivity(s *Sim, a Appraisal, decision Portfolio, name string, de
 	for _, b := range tn.Bars[:min(top, len(tn.Bars))] {
 		ins = append(ins, b.Input)
 	}
-	sws, err := SwitchingValues(s.Model, a, decision, decide, ins)
+	sws, err := SwitchingValues(s.Model, a, decision, o.Decide, ins)
 	if err != nil {
 		return nil, err
 	}
-	voi, err := ValueOfInformation(s, a, alternatives)
+	voi, err := ValueOfInformation(s, a, o.Alternatives)
 	if err != nil {
 		return nil, err
 	}
-	return &Sensitivity{Decision: slices.Clone(decision), DecisionName: name, Tornado: tn, Switches: sws, VOI: voi}, nil
+	return &Sensitivity{Decision: slices.Clone(decision), DecisionName: o.Name, Tornado: tn, Switches: sws, VOI: voi}, nil
 }

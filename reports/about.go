@@ -129,8 +129,9 @@ func portfolioText(r *Report) string {
 	}
 	frontier := ""
 	if len(pa.Frontier) > 0 {
-		frontier = fmt.Sprintf(" The efficient frontier (sheet Frontier and the frontier plot) is the best portfolio at each of %d budgets: "+
-			"adding budget never lowers it, and between the budgets of the grid a portfolio the grid missed may do better.", len(pa.Frontier))
+		frontier = fmt.Sprintf(" The efficient frontier (sheet Frontier and the frontier plot) is the best portfolio along a grid of budgets, "+
+			"shown at the %d budgets where it changes: adding budget never lowers it, and between the budgets of the grid a portfolio "+
+			"the grid missed may do better.", len(pa.Frontier))
 	}
 	return fmt.Sprintf("The best portfolio under a budget (sheet Portfolio) maximises %s %s. Controls on the same threat overlap, so "+
 		"the best set is not the top of the ranking. Expected NPV and ΔALE are valued by the closed form for the "+

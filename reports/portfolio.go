@@ -172,6 +172,15 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 	if hasChosen {
 		xmax = max(xmax, chosen.X)
 	}
+	// The frontier lists the budgets where the portfolio changes: the
+	// budget limit may lie beyond the last; the staircase runs on to it.
+	limit := pa.Constraints.Annual
+	if kind == model.CapexBudget {
+		limit = pa.Constraints.Capex
+	}
+	if finite(limit) {
+		xmax = max(xmax, limit)
+	}
 	if !(xmax > xmin) {
 		xmax = xmin + 1
 	}
@@ -246,10 +255,6 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		k.add("No band: ΔTVaR95 has no interval across outer draws", blank{})
 	}
 
-	limit := pa.Constraints.Annual
-	if kind == model.CapexBudget {
-		limit = pa.Constraints.Capex
-	}
 	if finite(limit) && limit >= xmin && limit <= xmax {
 		bl := &vline{x: limit, LineStyle: draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}}
 		p.Add(bl)

@@ -160,7 +160,7 @@ func withSensitivity(get func() (*Report, error), top int) func() (*Report, erro
 		if err != nil {
 			return nil, err
 		}
-		r.Sensitivity, err = model.AnalyseSensitivity(an.Sim, a, decision, "the best single control", model.BestSingle(a), top, singles)
+		r.Sensitivity, err = model.AnalyseSensitivity(an.Sim, a, model.SensitivityOptions{Decision: decision, Name: "the best single control", Decide: model.BestSingle(a), Top: top, Alternatives: singles})
 		if err != nil {
 			return nil, err
 		}
@@ -184,11 +184,12 @@ func withPortfolio(get func() (*Report, error), obj model.Objective) func() (*Re
 		}
 		r := *base
 		an := r.Analysis
-		r.Portfolio, err = model.Choose(context.Background(), r.Model, an.Config, an.Appraisal, obj,
-			model.Constraints{Annual: portfolioBudget, Capex: math.Inf(1)}, model.AnnualBudget, []float64{})
+		d, err := model.Decide(context.Background(), r.Model, model.DecideOptions{Config: an.Config, Appraisal: an.Appraisal, Objective: obj,
+			Constraints: model.Constraints{Annual: portfolioBudget, Capex: math.Inf(1)}, FrontierKind: model.AnnualBudget, Frontier: []float64{}})
 		if err != nil {
 			return nil, err
 		}
+		r.Portfolio = d.Portfolio
 		return &r, nil
 	})
 }
