@@ -352,13 +352,18 @@ func caption(r *Report) string { return strings.Join(provenance(r), " · ") }
 // figureCaption is the provenance of every figure of r: the parts of
 // caption, broken into lines between parts so that each line fits the
 // figure's width, a part too long for a line of its own clipped.
-func figureCaption(r *Report) string {
+func figureCaption(r *Report) string { return wrapCaption(provenance(r)) }
+
+// wrapCaption joins a caption's parts with " · ", breaking the line
+// between parts so that each line fits the figure's width; a part wider
+// than the figure alone is clipped to fit.
+func wrapCaption(parts []string) string {
 	sty := textStyle(captionSize)
 	w := figWidth - 2*margin
 	var lines []string
-	var cur string
-	for _, part := range provenance(r) {
-		for sty.Width(part) > w {
+	cur := ""
+	for _, part := range parts {
+		for sty.Width(part) > w && utf8.RuneCountInString(part) > 1 {
 			part = clip(part, utf8.RuneCountInString(part)-1)
 		}
 		switch {

@@ -530,20 +530,8 @@ func (b *book) health(r *Report) {
 	s := sheetHealth
 	b.set(s, 1, 1, "Health economics of the social view: "+scopeName(r), st.title)
 	b.freeze(s, 1)
-	row := 3
-	line := func(label string, value any, style int, note string) {
-		b.set(s, 1, row, label, st.label)
-		b.set(s, 3, row, value, style)
-		if note != "" {
-			b.set(s, 4, row, note, 0)
-		}
-		row++
-	}
-	section := func(title string) {
-		row++
-		b.set(s, 1, row, title, st.section)
-		row++
-	}
+	sl := b.lines(s)
+	line, section := sl.line, sl.section
 	pr := orDefault(r.PriceYear, "the dataset's")
 	line(b.cur.in("Value of a QALY (£)"), he.ValuePerQALY, st.money, "The Green Book's, in "+pr+" prices: the social view's net benefit.")
 	line(b.cur.in("NICE thresholds (£ per QALY)"), fmt.Sprintf("%s–%s", b.cur.text(he.NICE[0]), b.cur.text(he.NICE[1])), 0, "As stated by NICE, not restated.")
@@ -578,9 +566,9 @@ func (b *book) health(r *Report) {
 		m("Net benefit 95%", func(o opt) float64 { return o.NetBenefit.Hi }),
 		{head: "P(cost-effective)", width: 11, style: st.pct, value: func(o opt) any { return o.PCostEffective }},
 	}
-	row = writeRows(b, s, row, cols, he.Options) + 1
-	b.set(s, 1, row, "Net benefit = value of a QALY × PV QALYs − PV net cost over the horizon: the social NPV. P(cost-effective) is the share of draws with positive net benefit.", 0)
-	row++
+	sl.row = writeRows(b, s, sl.row, cols, he.Options) + 1
+	b.set(s, 1, sl.row, "Net benefit = value of a QALY × PV QALYs − PV net cost over the horizon: the social NPV. P(cost-effective) is the share of draws with positive net benefit.", 0)
+	sl.row++
 
 	section("ICER table (dampack's convention): ND on the frontier, ED extendedly dominated, D dominated")
 	type ic = model.ICERRow
@@ -594,9 +582,9 @@ func (b *book) health(r *Report) {
 		{head: "Incremental QALYs", width: 12, style: st.value, value: func(x ic) any { return num(x.IncEffect) }},
 		{head: b.cur.in("ICER (£/QALY)"), width: 12, style: st.money, value: func(x ic) any { return num(x.ICER) }},
 	}
-	row = writeRows(b, s, row, icols, he.ICERs) + 1
-	b.set(s, 1, row, "ICER = incremental cost ÷ incremental QALYs against the next cheaper option on the frontier; n/a for the cheapest (the reference) and for dominated options.", 0)
-	row++
+	sl.row = writeRows(b, s, sl.row, icols, he.ICERs) + 1
+	b.set(s, 1, sl.row, "ICER = incremental cost ÷ incremental QALYs against the next cheaper option on the frontier; n/a for the cheapest (the reference) and for dominated options.", 0)
+	sl.row++
 
 	section("Value of research: EVPPI at the value of a QALY, by regression on the outer draws (Strong, Oakley & Brennan 2014)")
 	type pv = model.PartialRow
@@ -610,8 +598,8 @@ func (b *book) health(r *Report) {
 		{head: "Share of EVPI", width: 12, style: st.pct, value: func(x pv) any { return x.Value / he.EVPI }},
 		{head: "Inputs", width: 12, value: func(x pv) any { return strings.Join(x.Inputs, "; ") }},
 	}
-	row = writeRows(b, s, row, pcols, he.Partial) + 1
-	b.set(s, 1, row, "EVPPI: what learning the input (or every input of the group) exactly would be worth before deciding. One input: penalised cubic "+
+	sl.row = writeRows(b, s, sl.row, pcols, he.Partial) + 1
+	b.set(s, 1, sl.row, "EVPPI: what learning the input (or every input of the group) exactly would be worth before deciding. One input: penalised cubic "+
 		"regression spline, smoothing by generalised cross-validation. Groups: Gaussian-process regression, length scales shared across options. "+
 		"SE from the regression's posterior. Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance and have none.", 0)
 	b.widths(s, 22, 36, 15, 15, 15, 12, 12, 12, 15, 12, 15, 15, 15, 11)

@@ -10,7 +10,6 @@ import (
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // This file writes a batch's HTML page: a comparison of the scenarios on
@@ -249,25 +248,9 @@ func batchFigure(b *Batch) (Figure, bool, error) {
 	}
 	p := newPlot(title, "NPV ("+u+")\npoint: mean · bar: 90% interval across outer draws", "")
 	p.X.Tick.Marker = linearTicks{Label: cur.text}
-	g := newGrid()
-	g.Horizontal.Color = nil
-	p.Add(g)
-	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: -0.6}, {X: 0, Y: float64(n) - 0.4}})
-	if err != nil {
+	if err := intervalRows(p, names, means, bars); err != nil {
 		return Figure{}, false, fmt.Errorf("scenarios: %w", err)
 	}
-	zero.LineStyle = draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}
-	p.Add(zero, &intervals{rows: bars, LineStyle: draw.LineStyle{Color: blue, Width: 1.5}, capWidth: 7})
-	pts, err := plotter.NewScatter(means)
-	if err != nil {
-		return Figure{}, false, fmt.Errorf("scenarios: %w", err)
-	}
-	pts.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: 4, Shape: draw.CircleGlyph{}}
-	p.Add(pts)
-	p.NominalY(names...)
-	span := p.X.Max - p.X.Min
-	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
-	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	h := max(figHeight, vg.Length(0.3*float64(n)+1.8)*vg.Inch)
 	f := Figure{Name: "scenarios", Title: title, Caption: wrapCaption(strings.Split(batchCaption(b), " · ")), W: figWidth, H: h, plot: p}
 	f.H += captionRoom(f.Caption)
@@ -277,25 +260,4 @@ func batchFigure(b *Batch) (Figure, bool, error) {
 // batchAlt describes the comparison figure.
 func batchAlt(Figure) string {
 	return "Horizontal bars of each scenario's recommended option's NPV with its 90% interval, in the order of the Scenarios sheet."
-}
-
-// wrapCaption joins a caption's parts with " · ", breaking the line
-// between parts so that each line fits the figure's width.
-func wrapCaption(parts []string) string {
-	sty := textStyle(captionSize)
-	w := figWidth - 2*margin
-	var lines []string
-	cur := ""
-	for _, part := range parts {
-		switch {
-		case cur == "":
-			cur = part
-		case sty.Width(cur+" · "+part) <= w:
-			cur += " · " + part
-		default:
-			lines = append(lines, cur)
-			cur = part
-		}
-	}
-	return strings.Join(append(lines, cur), "\n")
 }

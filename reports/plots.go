@@ -369,6 +369,33 @@ func histogramFigure(r *Report, opts []option) (Figure, bool, error) {
 	return Figure{Name: "histogram", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
+// intervalRows draws one row per name, the first at the bottom: its mean
+// as a point and its 90% interval as a bar (means and bars at y = the
+// row's index), against a dashed zero line, with vertical grid lines.
+func intervalRows(p *plot.Plot, names []string, means plotter.XYs, bars []interval) error {
+	n := len(names)
+	g := newGrid()
+	g.Horizontal.Color = nil
+	p.Add(g)
+	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: -0.6}, {X: 0, Y: float64(n) - 0.4}})
+	if err != nil {
+		return err
+	}
+	zero.LineStyle = draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}
+	p.Add(zero, &intervals{rows: bars, LineStyle: draw.LineStyle{Color: blue, Width: 1.5}, capWidth: 7})
+	pts, err := plotter.NewScatter(means)
+	if err != nil {
+		return err
+	}
+	pts.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: 4, Shape: draw.CircleGlyph{}}
+	p.Add(pts)
+	p.NominalY(names...)
+	span := p.X.Max - p.X.Min
+	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	return nil
+}
+
 // rankingFigure plots each control's mean NPV with its 90% interval across
 // outer draws, best first from the top, against a zero line. Each control
 // is named in full, wrapped onto as many lines as it needs in the left
@@ -407,25 +434,9 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
 	p.X.Tick.Marker = niceTicks{N: 5, Label: cur.tick, Width: panelWidth}
-	g := newGrid()
-	g.Horizontal.Color = nil
-	p.Add(g)
-	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: -0.6}, {X: 0, Y: float64(n) - 0.4}})
-	if err != nil {
+	if err := intervalRows(p, names, means, bars); err != nil {
 		return Figure{}, false, fmt.Errorf("ranking: %w", err)
 	}
-	zero.LineStyle = draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}
-	p.Add(zero, &intervals{rows: bars, LineStyle: draw.LineStyle{Color: blue, Width: 1.5}, capWidth: 7})
-	pts, err := plotter.NewScatter(means)
-	if err != nil {
-		return Figure{}, false, fmt.Errorf("ranking: %w", err)
-	}
-	pts.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: 4, Shape: draw.CircleGlyph{}}
-	p.Add(pts)
-	p.NominalY(names...)
-	span := p.X.Max - p.X.Min
-	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
-	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	// Each row is tall enough for its label's lines and a gap.
 	row := max(0.3*vg.Inch, vg.Length(lines)*sty.Font.Size*1.2+0.06*vg.Inch)
 	h := max(figHeight, vg.Length(n)*row+1.8*vg.Inch)

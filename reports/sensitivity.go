@@ -281,6 +281,34 @@ func inputColumns[T any](b *book, input func(T) model.Input) []column[rankedInpu
 	}
 }
 
+// sheetLines writes labelled values down a sheet from row 3: a label in
+// column A, running on over the empty column B, its value in column C and
+// a note in D; a section's title has a blank row before it.
+type sheetLines struct {
+	b     *book
+	sheet string
+	row   int
+}
+
+func (b *book) lines(sheet string) *sheetLines { return &sheetLines{b: b, sheet: sheet, row: 3} }
+
+// line writes one labelled value in style, with its note if any.
+func (l *sheetLines) line(label string, value any, style int, note string) {
+	l.b.set(l.sheet, 1, l.row, label, l.b.st.label)
+	l.b.set(l.sheet, 3, l.row, value, style)
+	if note != "" {
+		l.b.set(l.sheet, 4, l.row, note, 0)
+	}
+	l.row++
+}
+
+// section writes a section's title.
+func (l *sheetLines) section(title string) {
+	l.row++
+	l.b.set(l.sheet, 1, l.row, title, l.b.st.section)
+	l.row++
+}
+
 // sensitivity writes the Sensitivity sheet: the decision and its central
 // NPV; the tornado over every input; the switching values of the top
 // inputs; EVPI and each parameter's EVPPI; and a native bar chart of the
@@ -292,22 +320,8 @@ func (b *book) sensitivity(r *Report) {
 	b.set(s, 1, 1, "Sensitivity of the NPV of "+decisionText(r)+": "+scopeName(r), st.title)
 	b.freeze(s, 1)
 	b.widths(s, 7, 44, 22, 16, 16, 16, 16, 16, 18)
-	row := 3
-	// A label sits in column A and runs on over the empty column B; its
-	// value is in column C and a note in D.
-	line := func(label string, value any, style int, note string) {
-		b.set(s, 1, row, label, st.label)
-		b.set(s, 3, row, value, style)
-		if note != "" {
-			b.set(s, 4, row, note, 0)
-		}
-		row++
-	}
-	section := func(title string) {
-		row++
-		b.set(s, 1, row, title, st.section)
-		row++
-	}
+	sl := b.lines(s)
+	line, section := sl.line, sl.section
 	line("Decision analysed", orDefault(sa.DecisionName, "the decision"), 0, "")
 	line("Its controls", portfolioIDs(r.Model, sa.Decision, ", "), 0, "")
 	horizon := r.Analysis.Appraisal.Horizon
@@ -331,8 +345,8 @@ func (b *book) sensitivity(r *Report) {
 			column[rankedInput[model.TornadoBar]]{head: b.cur.in("Swing (£)"), width: 16, style: st.money,
 				value: func(t rankedInput[model.TornadoBar]) any { return t.row.Swing() }},
 		)
-		top := row
-		row = writeRows(b, s, top, cols, ranked(tn.Bars)) + 1
+		top := sl.row
+		sl.row = writeRows(b, s, top, cols, ranked(tn.Bars)) + 1
 		b.tornadoChart(r, top, min(len(tn.Bars), tornadoTop))
 	}
 
@@ -357,10 +371,10 @@ func (b *book) sensitivity(r *Report) {
 				return portfolioIDs(r.Model, w.row.NewDecision, "+")
 			}},
 		)
-		row = writeRows(b, s, row, cols, ranked(sa.Switches)) + 1
-		b.set(s, 2, row, "Blank: no crossing between the 5th percentile ÷ 1,000 and the 95th × 1,000 (0 to 100% for a fraction). "+
+		sl.row = writeRows(b, s, sl.row, cols, ranked(sa.Switches)) + 1
+		b.set(s, 2, sl.row, "Blank: no crossing between the 5th percentile ÷ 1,000 and the 95th × 1,000 (0 to 100% for a fraction). "+
 			"The percentile says how far into the input's distribution the switching value lies.", 0)
-		row++
+		sl.row++
 	}
 
 	if v := sa.VOI; v != nil {
@@ -368,15 +382,15 @@ func (b *book) sensitivity(r *Report) {
 		line(b.cur.in("EVPI (£)"), v.EVPI, st.money, fmt.Sprintf("Expected value of perfect information: E[max NPV] − max E[NPV] over %s outer draws, "+
 			"choosing among %d alternatives and doing nothing.", thousands(r.Analysis.Sim.Draws), len(v.Alternatives)))
 		line("Best on current information", portfolioIDs(r.Model, v.Best, "+"), 0, "")
-		row++
+		sl.row++
 		type ev = rankedInput[model.InputValue]
 		cols := append(inputColumns(b, func(iv model.InputValue) model.Input { return iv.Input }),
 			column[ev]{head: b.cur.in("EVPPI (£)"), width: 16, style: st.money, value: func(e ev) any { return e.row.Value }},
 			column[ev]{head: b.cur.in("EVPPI SE (£)"), width: 14, style: st.money, value: func(e ev) any { return e.row.SE }},
 			column[ev]{head: "Share of EVPI", width: 16, style: st.pct, value: func(e ev) any { return e.row.Value / v.EVPI }},
 		)
-		row = writeRows(b, s, row, cols, ranked(v.EVPPI)) + 1
-		b.set(s, 2, row, "EVPPI: the value of learning one input exactly, by regression of net benefit on the input over the outer draws "+
+		sl.row = writeRows(b, s, sl.row, cols, ranked(v.EVPPI)) + 1
+		b.set(s, 2, sl.row, "EVPPI: the value of learning one input exactly, by regression of net benefit on the input over the outer draws "+
 			"(Strong, Oakley and Brennan 2014: a penalised cubic spline chosen by generalised cross-validation). Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance, not by "+
 			"what we know, and have none.", 0)
 	}
