@@ -341,7 +341,6 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 	return b, nil
 }
 
-
 // picked returns the number of rows, of n, that shard (0: all) of shards
 // runs.
 func picked(n, shard, shards int) int {

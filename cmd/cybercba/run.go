@@ -284,7 +284,6 @@ func maxDraws(o runOptions) int {
 	return max(min(100*o.Draws, model.MaxSimYears/o.Years), o.Draws)
 }
 
-
 // digest returns the SHA-256 of the dataset as used (its canonical JSON)
 // and the scope chosen, so that any edit to an input shows.
 func digest(ds *data.Dataset, scope string) string {
