@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
@@ -51,15 +50,6 @@ func recordedArgs(fs *flag.FlagSet) []string {
 		}
 	}
 	return out
-}
-
-// canonicalYAML is the dataset as the Reproduce sheet records it.
-func canonicalYAML(ds *data.Dataset) []byte {
-	b, err := yaml.Marshal(ds)
-	if err != nil {
-		return nil
-	}
-	return b
 }
 
 // headline returns a run's headline figures, exactly.

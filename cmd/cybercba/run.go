@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -218,7 +215,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 func writeRunFiles(job *job, args []string, d *model.Decision, stderr io.Writer) ([]string, error) {
 	rep := buildReport(job, d)
 	rep.Reproduce = &reports.Reproduction{
-		Digest: job.digest, Args: args, Figures: headline(job, d.Analysis, d.Portfolio), Dataset: canonicalYAML(job.ds),
+		Digest: job.digest, Args: args, Figures: headline(job, d.Analysis, d.Portfolio), Dataset: job.ds.Canonical(),
 	}
 	written, err := writeOutputs(job.opts.Out, job.formats, rep, progress(stderr, job.opts.Quiet, "writing files", 2))
 	if err != nil {
@@ -282,20 +279,6 @@ func maxDraws(o runOptions) int {
 		return o.Draws
 	}
 	return max(min(100*o.Draws, model.MaxSimYears/o.Years), o.Draws)
-}
-
-// digest returns the SHA-256 of the dataset as used (its canonical JSON)
-// and the scope chosen, so that any edit to an input shows.
-func digest(ds *data.Dataset, scope string) string {
-	b, err := json.Marshal(ds)
-	if err != nil {
-		return "unknown"
-	}
-	h := sha256.New()
-	h.Write(b)
-	h.Write([]byte{0})
-	h.Write([]byte(scope))
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // parseCorrelations reads "A:B=0.5,C:D=-0.2".
@@ -457,7 +440,7 @@ func prepare(o runOptions) (*job, error) {
 	j := &job{
 		opts: o, ds: ds, scope: sc, cal: cal, model: m,
 		cfg:      model.Config{Draws: o.Draws, Years: o.Years, Seed: o.Seed, Workers: o.Workers, TargetSE: c.targetSE, MaxDraws: maxDraws(o)},
-		warnings: warnings, digest: digest(ds, sc.ID),
+		warnings: warnings, digest: ds.Digest(sc.ID),
 		appraisal: c.appraisal, metric: c.metric,
 		choose:    o.Budget != "" || o.CapexBudget != "" || c.frontier != nil || o.Objective != "npv",
 		objective: c.objective, constraints: c.constraints, frontier: c.frontier, formats: c.formats,

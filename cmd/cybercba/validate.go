@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/cybercba/cybercba/data"
-	"github.com/cybercba/cybercba/model"
 )
 
 const validateUsage = `Usage: cybercba validate [flags] inputs.xlsx|dataset.yaml
@@ -67,55 +66,10 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return listProblems(stdout, path, err)
 		}
 	}
+	problems, warnings := data.CheckRun(ds, st, scns)
 	var errs []error
-	cal, err := model.Calibrate(ds.Target(), st.Seed)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("%s: calibration: %w", path, err))
-	}
-	models := map[string]*model.Model{}
-	for i := range ds.Scopes {
-		sc := &ds.Scopes[i]
-		m := sc.Model(cal)
-		if err := m.Validate(); err != nil && cal.DailyNow > 0 {
-			for _, p := range problems(err) {
-				errs = append(errs, fmt.Errorf("%s: scope %s: %s", path, sc.ID, p))
-			}
-		}
-		models[sc.ID] = m
-	}
-	for _, sc := range scns {
-		if sc.Err != nil {
-			errs = append(errs, sc.Err)
-			continue
-		}
-		rs := sc.Settings(st)
-		id := rs.Scope
-		if id == "" {
-			id = ds.Scopes[0].ID
-		}
-		m, err := sc.Apply(models[id])
-		if err == nil {
-			err = errors.Join(m.Validate(), rs.Appraisal().Validate())
-		}
-		if err != nil {
-			for _, p := range problems(err) {
-				errs = append(errs, fmt.Errorf("%s: Scenarios row %d (%s): %s", path, sc.Row, sc.Name, p))
-			}
-		}
-	}
-	// Warnings: doubtful but valid inputs, under the workbook's settings.
-	cons := model.NoBudget()
-	if st.Budget != nil {
-		cons.Annual = *st.Budget
-	}
-	if st.CapexBudget != nil {
-		cons.Capex = *st.CapexBudget
-	}
-	var warnings []string
-	for _, sc := range ds.Scopes {
-		for _, w := range model.Warnings(models[sc.ID], st.Appraisal(), cons) {
-			warnings = append(warnings, fmt.Sprintf("%s: scope %s: %s", path, sc.ID, w))
-		}
+	if problems != nil {
+		errs = append(errs, problems)
 	}
 	if *strict {
 		for _, w := range warnings {
