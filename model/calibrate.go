@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Incident describes one event to replay through the model: how many
@@ -148,9 +147,12 @@ func ReplayIncident(inc Incident, daily, recovery float64, seed uint64) Replay {
 	}
 	m, v := meanVar(x)
 	rp.SimMean, rp.SE = m, math.Sqrt(v/float64(len(x)))
-	slices.Sort(x)
-	rp.P5 = x[quantileIndex(0.05, len(x))]
-	rp.P50 = x[quantileIndex(0.50, len(x))]
-	rp.P95 = x[quantileIndex(0.95, len(x))]
+	// Order statistics by selection: the median splits x, then the 5th
+	// and 95th percentiles are found in the halves.
+	n := len(x)
+	k5, k50, k95 := quantileIndex(0.05, n), quantileIndex(0.50, n), quantileIndex(0.95, n)
+	rp.P50 = selectK(x, k50)
+	rp.P5 = selectK(x[:k50], k5)
+	rp.P95 = selectK(x[k50+1:], k95-k50-1)
 	return rp
 }

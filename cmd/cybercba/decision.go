@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
@@ -29,15 +30,20 @@ func analyse(ctx context.Context, j *job, sensitivity bool, top int) (*model.Dec
 // holdouts replays the dataset's hold-out incidents at the calibrated
 // rates, once per job.
 func holdouts(j *job) []reports.Holdout {
-	if j.holdouts == nil {
-		j.holdouts = []reports.Holdout{}
-		for _, h := range j.ds.Holdouts {
-			j.holdouts = append(j.holdouts, reports.Holdout{
-				ID: h.ID, Name: h.Name, Observed: h.Observed.Lo,
-				Replay: model.ReplayIncident(h.Incident(), j.cal.DailyNow, j.cal.RecoveryNow, j.opts.Seed),
+	j.holdoutsOnce.Do(func() {
+		// Each replay is independent: they run side by side.
+		j.holdouts = make([]reports.Holdout, len(j.ds.Holdouts))
+		var wg sync.WaitGroup
+		for i, h := range j.ds.Holdouts {
+			wg.Go(func() {
+				j.holdouts[i] = reports.Holdout{
+					ID: h.ID, Name: h.Name, Observed: h.Observed.Lo,
+					Replay: model.ReplayIncident(h.Incident(), j.cal.DailyNow, j.cal.RecoveryNow, j.opts.Seed),
+				}
 			})
 		}
-	}
+		wg.Wait()
+	})
 	return j.holdouts
 }
 

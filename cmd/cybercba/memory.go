@@ -23,8 +23,11 @@ const overheadBytes = 64 << 20
 // simulation (model.Decide simulates the baseline, every control alone,
 // the chosen portfolio, its build-up, at most one step a control, and the
 // frontier's portfolios in one pass), the ΔTVaR search's sample besides.
-func runBytes(j *job) int64 {
-	m, cfg := j.model, j.cfg
+func runBytes(j *job) int64 { return runBytesAt(j, j.cfg) }
+
+// runBytesAt is runBytes with the run's configuration cfg.
+func runBytesAt(j *job, cfg model.Config) int64 {
+	m := j.model
 	C := len(m.Controls)
 	options := 2*C + 1
 	if j.frontier != nil {
@@ -99,9 +102,9 @@ func parseBytes(s string) (int64, error) {
 // set, for which the run fits in limit, or 0 if none does.
 func fitting(j *job, limit int64, set func(*model.Config, int), at int) int {
 	fits := func(n int) bool {
-		k := *j
-		set(&k.cfg, n)
-		return runBytes(&k) <= limit
+		cfg := j.cfg
+		set(&cfg, n)
+		return runBytesAt(j, cfg) <= limit
 	}
 	if !fits(1) {
 		return 0

@@ -171,6 +171,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
 	job.width = termWidth(stdout)
+	go holdouts(job) // replayed beside the analysis, for the output
 	for _, w := range job.warnings {
 		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.ds.File, w)
 	}
@@ -263,8 +264,9 @@ type job struct {
 	// warnings are doubtful inputs; digest the SHA-256 of the inputs.
 	warnings []model.Warning
 	digest   string
-	// holdouts are the hold-out incidents replayed (see holdouts).
-	holdouts []reports.Holdout
+	// holdouts are the hold-out incidents replayed, once (see holdouts).
+	holdouts     []reports.Holdout
+	holdoutsOnce sync.Once
 	// tolerance is the risk tolerance: losses and accepted exceedance
 	// probabilities.
 	tolerance []model.LECPoint
