@@ -153,3 +153,13 @@ func ExampleWriteTemplate() {
 	// acute-trust 2 12 true
 	// true
 }
+
+// An amount given on the command line is checked against the dataset's
+// currency.
+func ExampleCheckCurrency() {
+	fmt.Println(data.CheckCurrency("£2.5m", "GBP"))
+	fmt.Println(data.CheckCurrency("$2.5m", "GBP"))
+	// Output:
+	// <nil>
+	// "$2.5m" is in $, but the dataset's amounts are in GBP (£): convert it and give the GBP amount
+}

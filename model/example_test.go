@@ -89,3 +89,12 @@ func ExampleEstimate_Dist() {
 	// P5 2, median 4, P95 8, mean 4.37
 	// P5 0.2, P95 0.6
 }
+
+// A run's size is checked before it starts: each limit it breaks is named.
+func ExampleCheckSize() {
+	fmt.Println(model.CheckSize(200, 5000, "--draws", "--years"))
+	fmt.Println(model.CheckSize(100_000, 1000, "draws", "years"))
+	// Output:
+	// <nil>
+	// draws × years: at most 50,000,000 simulated years, got 100000000
+}
