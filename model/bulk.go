@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"math/rand/v2"
 	"runtime"
@@ -213,7 +214,8 @@ func lossKey(m *Model, cfg Config) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	return string(b), true
+	h := sha256.Sum256(b) // a key per job, not a copy of its model
+	return string(h[:]), true
 }
 
 // WithCosts returns s with the control costs of m, a model whose simulated
