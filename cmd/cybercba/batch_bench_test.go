@@ -196,3 +196,26 @@ func TestBatchMemory(t *testing.T) {
 		t.Errorf("peak heap with 400 rows %.1f MiB > 2 × %.1f MiB (40 rows) + 8 MiB: memory grows with the rows", float64(pMany)/(1<<20), float64(pFew)/(1<<20))
 	}
 }
+
+// TestBatchThousandRows runs issue 16's bulk sheet: 1,000 rows of
+// budgets, control costs and threat rates (see mixedInputs) at the
+// default precision, 200 draws × 5,000 years a row, on 2 workers. Every
+// row must run, with the live heap under 1 GiB; .bench/bulk times it.
+func TestBatchThousandRows(t *testing.T) {
+	skipUnlessLong(t, "runs 1,000 scenarios at the default precision")
+	path := mixedInputs(t, 1000)
+	var b *reports.Batch
+	peak := peakHeap(func() { b = batchOnce(t, path, 200, 5000, 2) })
+	t.Logf("1,000 rows: peak live heap %.0f MiB", float64(peak)/(1<<20))
+	if len(b.Rows) != 1000 || len(b.Errors) != 0 {
+		t.Fatalf("%d rows ran and %d failed; want 1,000 and none: %v", len(b.Rows), len(b.Errors), b.Errors)
+	}
+	if peak > 1<<30 {
+		t.Errorf("peak live heap %.0f MiB; want under 1 GiB", float64(peak)/(1<<20))
+	}
+	// Rows 1 and 2 (a budget, and a multiplier on costs) share the default's
+	// simulation: their baselines are the same, bit for bit.
+	if b.Rows[0].ALE != b.Rows[1].ALE || b.Rows[0].P95 != b.Rows[1].P95 {
+		t.Errorf("a budget row and a cost row have different baselines: %v and %v", b.Rows[0].ALE, b.Rows[1].ALE)
+	}
+}
