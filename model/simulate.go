@@ -531,6 +531,10 @@ type worker struct {
 	// Per threat and option: thinning level and loss coefficients; ch is the
 	// harm coefficient on min(S,orgs)·D (nil without harm).
 	mf, ca, cb, cc, ch [][]float64
+	// same[t] lists the options (the baseline first) whose coefficients on
+	// threat t are the baseline's, so that an event adds the baseline's
+	// amount to each; other[t] the rest.
+	same, other [][]int
 	// harmValue is h·q·v of the current draw.
 	harmValue float64
 	// kfull is k_full of the current draw.
@@ -570,8 +574,10 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 		w.red[c] = make([][4]float64, T)
 	}
 	w.mf, w.ca, w.cb, w.cc = make([][]float64, T), make([][]float64, T), make([][]float64, T), make([][]float64, T)
+	w.same, w.other = make([][]int, T), make([][]int, T)
 	for t := range T {
 		w.mf[t], w.ca[t], w.cb[t], w.cc[t] = make([]float64, O), make([]float64, O), make([]float64, O), make([]float64, O)
+		w.same[t], w.other[t] = make([]int, 0, O), make([]int, 0, O)
 	}
 	if f.harm != nil {
 		w.ch = make([][]float64, T)
@@ -679,6 +685,15 @@ func (w *worker) drawParams(s *Sim, d int) {
 			w.cb[t][o] = m[1] * w.kr[t]
 			w.cc[t][o] = m[3]
 		}
+		w.same[t], w.other[t] = w.same[t][:0], w.other[t][:0]
+		for o := range w.options {
+			if w.mf[t][o] == 1 && w.ca[t][o] == w.ca[t][0] && w.cb[t][o] == w.cb[t][0] && w.cc[t][o] == w.cc[t][0] &&
+				(w.ch == nil || w.ch[t][o] == w.ch[t][0]) {
+				w.same[t] = append(w.same[t], o)
+			} else {
+				w.other[t] = append(w.other[t], o)
+			}
+		}
 	}
 }
 
@@ -779,6 +794,7 @@ func (w *worker) threatEvents(t, years int) {
 	lam := w.lam[t]
 	pd := newPoisson(lam)
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
+	same, other := w.same[t], w.other[t]
 	loss, harm, ch := w.buf, w.hbuf, w.harmCoef(t)
 	for y := range years {
 		var n int
@@ -792,13 +808,23 @@ func (w *worker) threatEvents(t, years int) {
 			sp := min(posRand(&td.spread, &w.pcg), orgs)
 			sd := sp * posRand(&td.duration, &w.pcg)
 			fx := posRand(&td.fixed, &w.pcg)
-			for o := range mf {
+			// The options the threat's controls leave alone add the
+			// baseline's amount, computed once: the same bits.
+			v := ca[0]*sd + cb[0]*sp + cc[0]*fx
+			for _, o := range same {
+				loss[o*chunkYears+y] += v
+			}
+			for _, o := range other {
 				if u < mf[o] {
 					loss[o*chunkYears+y] += ca[o]*sd + cb[o]*sp + cc[o]*fx
 				}
 			}
 			if ch != nil {
-				for o := range mf {
+				h := ch[0] * sd
+				for _, o := range same {
+					harm[o*chunkYears+y] += h
+				}
+				for _, o := range other {
 					if u < mf[o] {
 						harm[o*chunkYears+y] += ch[o] * sd
 					}
@@ -832,6 +858,7 @@ func (w *worker) threatAggregate(t, years int) {
 		return
 	}
 	ca, cb, cc := w.ca[t], w.cb[t], w.cc[t]
+	same, other := w.same[t], w.other[t]
 	harm, ch := w.hbuf, w.harmCoef(t)
 	k := len(td.freqControls)
 	nc := 1 << k
@@ -876,7 +903,20 @@ func (w *worker) threatAggregate(t, years int) {
 				}
 			}
 		}
-		for o := range ca {
+		// The options the threat's controls leave alone take every class,
+		// at the baseline's coefficients: the baseline's amount, once.
+		a := &w.sums[0]
+		v := ca[0]*a[0] + cb[0]*a[1] + cc[0]*a[2]
+		for _, o := range same {
+			loss[o*chunkYears+y] += v
+		}
+		if ch != nil {
+			h := ch[0] * a[0]
+			for _, o := range same {
+				harm[o*chunkYears+y] += h
+			}
+		}
+		for _, o := range other {
 			a := &w.sums[w.level[o]]
 			loss[o*chunkYears+y] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
 			if ch != nil {
