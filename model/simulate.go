@@ -542,7 +542,8 @@ type worker struct {
 	// Aggregate mode scratch: levels, each option's level index, sums.
 	levels []float64
 	level  []int
-	seg    []poissonDist // each split piece's count
+	seg    []poissonDist            // each split piece's count
+	z64    [aggregateEvents]float64 // scratch of sumLognormal
 	sums   [][3]float64
 	// buf[o·chunkYears+y] accumulates option o's loss in year y of the
 	// current chunk, hbuf its harm; they are copied out when it is done.
@@ -948,7 +949,7 @@ func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64
 		if td.fixed.fixed {
 			sum[2] = float64(n) * td.fixed.value
 		} else {
-			sum[2] = sumLognormal(&w.pcg, n, td.fixed.mu, td.fixed.sigma)
+			sum[2] = sumLognormal(&w.pcg, n, td.fixed.mu, td.fixed.sigma, w.z64[:])
 		}
 		return sum
 	}
