@@ -24,7 +24,7 @@ func CheckRun(ds *Dataset, st Settings, scns []Scenario) (problems error, warnin
 		sc := &ds.Scopes[i]
 		m := sc.Model(cal)
 		if err := m.Validate(); err != nil && cal.DailyNow > 0 {
-			for _, p := range leaves(err) {
+			for _, p := range Leaves(err) {
 				errs = append(errs, fmt.Errorf("%s: scope %s: %w", path, sc.ID, p))
 			}
 		}
@@ -49,7 +49,7 @@ func CheckRun(ds *Dataset, st Settings, scns []Scenario) (problems error, warnin
 		if err == nil {
 			err = errors.Join(m.Validate(), rs.Appraisal().Validate())
 		}
-		for _, p := range leaves(err) {
+		for _, p := range Leaves(err) {
 			errs = append(errs, fmt.Errorf("%s: Scenarios row %d (%s): %w", path, sc.Row, sc.Name, p))
 		}
 	}
@@ -68,15 +68,16 @@ func CheckRun(ds *Dataset, st Settings, scns []Scenario) (problems error, warnin
 	return errors.Join(errs...), warnings
 }
 
-// leaves returns the errors err joins, flattened (none for nil).
-func leaves(err error) []error {
+// Leaves returns the errors err joins (errors.Join, at any depth),
+// flattened, in order; none for nil, err itself when it joins none.
+func Leaves(err error) []error {
 	if err == nil {
 		return nil
 	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
 		for _, e := range j.Unwrap() {
-			out = append(out, leaves(e)...)
+			out = append(out, Leaves(e)...)
 		}
 		return out
 	}

@@ -25,7 +25,7 @@ func TestCheckRun(t *testing.T) {
 		{Name: "broken", Row: 5, Err: &CellError{Sheet: "Scenarios", Cell: "B5", Msg: "bad"}},
 	}
 	problems, _ := CheckRun(ds, DefaultSettings(), scns)
-	got := leaves(problems)
+	got := Leaves(problems)
 	if len(got) != 3 {
 		t.Fatalf("%d problems; want 3: %v", len(got), problems)
 	}

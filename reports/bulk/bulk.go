@@ -210,7 +210,7 @@ func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 // naming the scenario and, for a *data.CellError, its cell.
 func rowErrors(sc *data.Scenario, err error) []reports.BatchError {
 	var out []reports.BatchError
-	for _, e := range unjoinAll(err) {
+	for _, e := range data.Leaves(err) {
 		be := reports.BatchError{Index: sc.Index, Row: sc.Row, Name: sc.Name, Msg: e.Error()}
 		var ce *data.CellError
 		if errors.As(e, &ce) {
@@ -225,16 +225,4 @@ func rowErrors(sc *data.Scenario, err error) []reports.BatchError {
 		out = append(out, be)
 	}
 	return out
-}
-
-// unjoinAll returns the errors err joins, flattened.
-func unjoinAll(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoinAll(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
