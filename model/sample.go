@@ -216,11 +216,30 @@ func (p *poissonDist) rand(src *rand.PCG) int {
 		if k < 0 || (us < 0.013 && v > us) {
 			continue
 		}
-		lg, _ := math.Lgamma(k + 1)
+		lg := logFactorial(k)
 		if math.Log(v)+p.logInvAlpha-math.Log(a/(us*us)+b) <= -lam+k*p.loglam-lg {
 			return int(k)
 		}
 	}
+}
+
+// logFactorials[k] is ln k! = math.Lgamma(k+1), for the counts PTRS's
+// slow path meets most.
+var logFactorials = func() (t [4096]float64) {
+	for k := range t {
+		t[k], _ = math.Lgamma(float64(k) + 1)
+	}
+	return t
+}()
+
+// logFactorial returns ln k! for a whole k ≥ 0, from the table when it
+// holds k (the same bits as math.Lgamma).
+func logFactorial(k float64) float64 {
+	if k < float64(len(logFactorials)) {
+		return logFactorials[int(k)]
+	}
+	lg, _ := math.Lgamma(k + 1)
+	return lg
 }
 
 // gammaRand draws from Gamma(shape, scale 1) by Marsaglia and Tsang's method
