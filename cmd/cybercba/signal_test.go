@@ -134,8 +134,9 @@ func tempsIn(t *testing.T, dir string) []string {
 	return found
 }
 
-// longRun is a run that takes several seconds, so a signal finds it busy.
-var longRun = []string{"run", "-o", "out", "--draws", "2000", "--years", "2000"}
+// longRun is a run that takes several seconds, so a signal finds it busy;
+// quiet, so that its stderr holds only what a stop says.
+var longRun = []string{"run", "-o", "out", "--draws", "2000", "--years", "2000", "--quiet"}
 
 // TestSignalStopsRun stops a run with SIGTERM and SIGINT: it exits 143 or
 // 130 with one line saying so, writes nothing and leaves no temporary
