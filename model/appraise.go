@@ -275,12 +275,12 @@ func Appraise(s *Sim, a Appraisal) ([]Result, error) {
 	for o := 1; o < len(s.Options); o++ {
 		options = append(options, o)
 	}
-	return appraiseOptions(s, a, options)
+	return appraiseOptions(s, a, options, func(o int) Summary { return s.Summaries()[o] })
 }
 
 // appraiseOptions appraises the options of s at the given indices (each at
-// least 1), in that order.
-func appraiseOptions(s *Sim, a Appraisal, options []int) ([]Result, error) {
+// least 1), in that order, each with the loss summary loss gives it.
+func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summary) ([]Result, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -301,11 +301,10 @@ func appraiseOptions(s *Sim, a Appraisal, options []int) ([]Result, error) {
 		}
 	}
 	social := a.View == Social && s.Harm != nil
-	sums := s.Summaries()
 	var out []Result
 	for _, o := range options {
 		p := s.Options[o]
-		r := Result{Option: o, Portfolio: p, Loss: sums[o]}
+		r := Result{Option: o, Portfolio: p, Loss: loss(o)}
 		for _, c := range p {
 			r.Controls = append(r.Controls, s.Model.Controls[c].ID)
 		}

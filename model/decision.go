@@ -27,9 +27,15 @@ type DecideOptions struct {
 	// Explain adds the tornado and the weak points (exact, by the closed
 	// form); Sensitivity adds switching values for the Top inputs of the
 	// tornado and the value of information.
-	Explain     bool
-	Sensitivity bool
-	Top         int
+	Explain bool
+	// ShownSummaries computes the loss summaries (percentiles, TVaR95, the
+	// LEC and their standard errors) of the baseline, the recommendation,
+	// its build-up and the frontier only, which is all a terminal shows; the
+	// other results' Loss then holds only the expected annual loss and its
+	// standard error. By default every option's is computed.
+	ShownSummaries bool
+	Sensitivity    bool
+	Top            int
 }
 
 // Decision is the whole analysis of one run: every control alone, the one
@@ -290,7 +296,23 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 		resAt[i] = len(want)
 		want = append(want, i)
 	}
-	res, err := appraiseOptions(s, a, want)
+	loss := func(i int) Summary { return s.Summaries()[i] }
+	if o.ShownSummaries {
+		shown := []int{0}
+		for _, q := range p.options()[C:] {
+			shown = append(shown, at[portfolioKey(q)])
+		}
+		parallel(context.Background(), s.workers, len(shown), func(k int) { s.Summary(shown[k]) })
+		loss = func(i int) Summary {
+			if slices.Contains(shown, i) {
+				return s.Summary(i)
+			}
+			var sum Summary
+			sum.ALE, sum.ALESE = s.meanSE(i)
+			return sum
+		}
+	}
+	res, err := appraiseOptions(s, a, want, loss)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +327,7 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 	if s.Harm != nil {
 		an.BaselineHarm, an.BaselineHarmSE = s.HarmMeanSE(0) // streaming keeps no years
 	}
-	an.Baseline = s.Summaries()[0]
+	an.Baseline = s.Summary(0)
 	an.GordonLoeb = an.Baseline.ALE / math.E
 	if r := result(pa.Choice.Portfolio); r != nil {
 		an.Recommended, an.RecommendedSim = r, s

@@ -68,46 +68,61 @@ const (
 	nStats = 5 + nLEC
 )
 
-// Summaries returns every option's summary, computing them once, in
-// parallel over the simulation's workers. The simulated losses are only
-// read: order statistics come from bucket selection (see rankStats), with
-// no copy of any option's losses.
+// Summaries returns every option's summary, computing each once (in
+// parallel over the simulation's workers). The simulated losses are only
+// read: order statistics come from bucket selection (see rankStatsIn),
+// with no copy of any option's losses.
 func (s *Sim) Summaries() []Summary {
 	if s.memo == nil { // a Sim made by hand
-		return s.summariseAll()
-	}
-	s.memo.once.Do(func() { s.memo.summaries = s.summariseAll() })
-	return s.memo.summaries
-}
-
-// summariseAll computes every option's summary.
-func (s *Sim) summariseAll() []Summary {
-	O := len(s.Options)
-	out := make([]Summary, O)
-	if s.stream != nil {
-		for o := range O {
-			out[o] = s.summariseStream(o)
+		var sc orderScratch
+		out := make([]Summary, len(s.Options))
+		for o := range out {
+			out[o] = s.summariseOne(o, &sc)
 		}
 		return out
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(min(s.workers, O), 1) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var sc orderScratch
-			for {
-				o := int(next.Add(1) - 1)
-				if o >= O {
-					return
+	s.memo.all.Do(func() {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range max(min(s.workers, len(s.Options)), 1) {
+			wg.Go(func() {
+				var sc orderScratch
+				for {
+					o := int(next.Add(1) - 1)
+					if o >= len(s.Options) {
+						return
+					}
+					s.summaryWith(o, &sc)
 				}
-				out[o] = s.summarise(o, &sc)
-			}
-		}()
+			})
+		}
+		wg.Wait()
+	})
+	return s.memo.sums
+}
+
+// Summary returns option o's summary, computing it once: the same as
+// Summaries()[o], without the others.
+func (s *Sim) Summary(o int) Summary {
+	var sc orderScratch
+	return s.summaryWith(o, &sc)
+}
+
+// summaryWith is Summary with scratch space sc.
+func (s *Sim) summaryWith(o int, sc *orderScratch) Summary {
+	if s.memo == nil {
+		return s.summariseOne(o, sc)
 	}
-	wg.Wait()
-	return out
+	s.memo.once[o].Do(func() { s.memo.sums[o] = s.summariseOne(o, sc) })
+	return s.memo.sums[o]
+}
+
+// summariseOne computes option o's summary, in either mode.
+func (s *Sim) summariseOne(o int, sc *orderScratch) Summary {
+	if s.stream != nil {
+		return s.summariseStream(o)
+	}
+	return s.summarise(o, sc)
 }
 
 // summarise returns option o's summary.

@@ -24,6 +24,7 @@ func analyse(ctx context.Context, j *job, sensitivity bool, top int) (*model.Dec
 		Objective: j.objective, Constraints: j.constraints,
 		Frontier: j.frontier, FrontierKind: model.AnnualBudget,
 		Explain: true, Sensitivity: sensitivity, Top: top,
+		ShownSummaries: j.shownOnly,
 	})
 }
 

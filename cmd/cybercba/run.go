@@ -171,6 +171,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
 	job.width = termWidth(stdout)
+	job.shownOnly = o.NoFiles && !o.JSON
 	go holdouts(job) // replayed beside the analysis, for the output
 	for _, w := range job.warnings {
 		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.ds.File, w)
@@ -272,6 +273,9 @@ type job struct {
 	tolerance []model.LECPoint
 	// health is the health-economic views of a social-view run (health.go).
 	health *model.HealthEconomics
+	// shownOnly asks for the loss summaries the terminal shows only (a
+	// run writing no files and no JSON).
+	shownOnly bool
 }
 
 // maxDraws caps --target-se: 100 blocks, and no more than the cap on

@@ -159,6 +159,7 @@ func prepare(in Input, cal model.Calibration, sc *data.Scenario, rowSeeds bool) 
 	job := model.Job{Model: m, Options: model.DecideOptions{
 		Config:    model.Config{Draws: rs.Draws, Years: rs.Years, Seed: rs.Seed, Workers: 1},
 		Appraisal: a, Metric: metric, Objective: objective, Constraints: cons,
+		ShownSummaries: true, // a row shows its baseline's and its recommendation's
 	}}
 	row := &reports.BatchRow{
 		Index: sc.Index, Row: sc.Row, Name: sc.Name, Scope: scope.ID, Seed: rs.Seed,
