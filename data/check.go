@@ -9,10 +9,10 @@ import (
 
 // CheckRun checks that every scope of ds, and every scenario under the
 // settings st, gives a model and an appraisal the engine can compute. It
-// returns every problem joined (each naming the file, then the scope or
-// the Scenarios row) and the warnings: doubtful but valid inputs of each
-// scope under st (see model.Warnings), each naming the file and scope.
-func CheckRun(ds *Dataset, st Settings, scns []Scenario) (problems error, warnings []string) {
+// returns the warnings, doubtful but valid inputs of each scope under st
+// (see model.Warnings) each naming the file and scope, and every problem
+// joined, each naming the file, then the scope or the Scenarios row.
+func CheckRun(ds *Dataset, st Settings, scns []Scenario) (warnings []string, problems error) {
 	path := ds.File
 	var errs []error
 	cal, err := model.Calibrate(ds.Target(), st.Seed)
@@ -65,7 +65,7 @@ func CheckRun(ds *Dataset, st Settings, scns []Scenario) (problems error, warnin
 			warnings = append(warnings, fmt.Sprintf("%s: scope %s: %s", path, sc.ID, w))
 		}
 	}
-	return errors.Join(errs...), warnings
+	return warnings, errors.Join(errs...)
 }
 
 // Leaves returns the errors err joins (errors.Join, at any depth),

@@ -14,7 +14,7 @@ func TestCheckRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if problems, _ := CheckRun(ds, DefaultSettings(), nil); problems != nil {
+	if _, problems := CheckRun(ds, DefaultSettings(), nil); problems != nil {
 		t.Fatalf("the embedded dataset: %v", problems)
 	}
 	steep := 0.6
@@ -24,7 +24,7 @@ func TestCheckRun(t *testing.T) {
 		{Name: "steep", Row: 4, Discount: &steep, RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
 		{Name: "broken", Row: 5, Err: &CellError{Sheet: "Scenarios", Cell: "B5", Msg: "bad"}},
 	}
-	problems, _ := CheckRun(ds, DefaultSettings(), scns)
+	_, problems := CheckRun(ds, DefaultSettings(), scns)
 	got := Leaves(problems)
 	if len(got) != 3 {
 		t.Fatalf("%d problems; want 3: %v", len(got), problems)

@@ -66,7 +66,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return listProblems(stdout, path, err)
 		}
 	}
-	problems, warnings := data.CheckRun(ds, st, scns)
+	warnings, problems := data.CheckRun(ds, st, scns)
 	var errs []error
 	if problems != nil {
 		errs = append(errs, problems)
