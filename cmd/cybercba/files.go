@@ -62,6 +62,18 @@ func (s *tempSet) mkdirTemp(dir, pattern string) (string, error) {
 	return d, err
 }
 
+// create creates a new file at path (inside a temporary folder), unless
+// stopping has begun: so that no file appears in a folder stop is
+// removing.
+func (s *tempSet) create(path string) (*os.File, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return nil, errStopping
+	}
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+}
+
 // remove removes a temporary file or folder and forgets it.
 func (s *tempSet) remove(path string) {
 	s.mu.Lock()
@@ -222,9 +234,10 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 	return written, nil
 }
 
-// writeFile creates path and writes it through write, synced.
+// writeFile creates path, in a temporary folder, and writes it through
+// write, synced.
 func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := temps.create(path)
 	if err != nil {
 		return err
 	}

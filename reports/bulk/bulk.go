@@ -80,11 +80,29 @@ func Run(ctx context.Context, in Input, o Options) (*reports.Batch, error) {
 		live = append(live, i)
 		jobs = append(jobs, job)
 	}
+	// Progress counts every row run, those that could not be prepared
+	// first.
+	var progress func(done, total int)
+	if o.Progress != nil {
+		total, failed := 0, 0
+		for i := range in.Scenarios {
+			if picked(i) {
+				total++
+				if errs[i] != nil {
+					failed++
+				}
+			}
+		}
+		if failed > 0 {
+			o.Progress(failed, total)
+		}
+		progress = func(done, _ int) { o.Progress(failed+done, total) }
+	}
 	var mu sync.Mutex
 	err = model.DecideAll(ctx, jobs, model.BulkOptions{
 		Workers:  o.Workers,
 		Run:      func(k int) bool { return picked(live[k]) },
-		Progress: o.Progress,
+		Progress: progress,
 	}, func(k int, d *model.Decision, err error) {
 		i := live[k]
 		mu.Lock()

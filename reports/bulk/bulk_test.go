@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cybercba/cybercba/data"
@@ -144,4 +145,26 @@ func sortRows(rows []reports.BatchRow) *reports.Batch {
 		}
 	}
 	return b
+}
+
+// TestRunProgress checks that progress counts every row a shard runs, the
+// rows that could not be prepared included, up to all of them.
+func TestRunProgress(t *testing.T) {
+	t.Parallel()
+	in := testInput(t)
+	var mu sync.Mutex
+	var last [2]int
+	_, err := Run(context.Background(), in, Options{Workers: 2, Progress: func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done > last[0] {
+			last = [2]int{done, total}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last != [2]int{9, 9} {
+		t.Errorf("progress ended at %d of %d; want 9 of 9", last[0], last[1])
+	}
 }
