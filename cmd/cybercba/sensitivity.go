@@ -68,6 +68,9 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
+	if err := announce(ctx, job, stderr, o.Quiet); err != nil {
+		return err
+	}
 	job.cfg.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
 	d, err := analyse(ctx, job, true, *top)
 	if err != nil {
