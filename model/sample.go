@@ -266,6 +266,12 @@ func gammaRand(p *rand.PCG, shape float64) float64 {
 	}
 }
 
+// Select rearranges x so that x[k] holds its k-th smallest element (from
+// 0), with none larger before it and none smaller after, and returns it:
+// Hoare's quickselect, in linear time on average. Sorting x[k:] then gives
+// every order statistic from the k-th up, as sorting x would.
+func Select(x []float64, k int) float64 { return selectK(x, k) }
+
 // selectK rearranges x so that x[k] holds the k-th smallest element, with
 // smaller ones before it (Hoare's quickselect, median-of-three pivot).
 func selectK(x []float64, k int) float64 {

@@ -256,19 +256,10 @@ func nanSE(k int) []float64 {
 	return se
 }
 
-// sortRuns copies x into dst and sorts each batch of it in place, so that
-// dst[bounds[b]:bounds[b+1]] is batch b in ascending order.
-func sortRuns(dst, x []float64, bounds []int) []float64 {
-	dst = append(dst[:0], x...)
-	for b := range len(bounds) - 1 {
-		slices.Sort(dst[bounds[b]:bounds[b+1]])
-	}
-	return dst
-}
-
 // runsSE returns, for each exceedance probability p of grid, the Monte
 // Carlo standard error of the loss exceeded with probability p, by batch
-// means, from the batches sorted by sortRuns: the loss read as lossAt reads
+// means, from the batches, each with the order statistics the grid reads in
+// place (see exceedance): the loss read as lossAt reads
 // it from each batch, and then
 //
 //	SE = sd(batch values)/√B
@@ -305,91 +296,75 @@ func runsSE(runs []float64, bounds []int, grid []float64) []float64 {
 	return se
 }
 
-// mergeTop returns in dst the m largest values of runs sorted by sortRuns,
-// in ascending order: the last m values of the whole sample sorted. It
-// merges the runs from their largest values down through a max-heap of
-// their heads, about 2·log2(B) comparisons a value, where sorting the whole
-// sample anew would take some log2(n).
-func mergeTop(dst, runs []float64, bounds []int, m int) []float64 {
-	type head struct {
-		v    float64
-		i    int // the index of v in runs
-		stop int // the start of its run
+// exceedanceScratch is the memory exceedance reuses: a copy of the
+// losses.
+type exceedanceScratch struct{ runs []float64 }
+
+// selectRanks rearranges x so that x[r] holds what sorting x would put
+// there for every r in ranks (ascending, each in [0, len(x))): a
+// quickselect at the middle rank splits x, and each side is done alike for
+// its ranks, so that m ranks cost about log₂ m passes rather than a sort.
+func selectRanks(x []float64, ranks []int) {
+	if len(ranks) == 0 || len(x) < 2 {
+		return
 	}
-	h := make([]head, 0, len(bounds)-1)
-	for b := range len(bounds) - 1 {
-		if bounds[b+1] > bounds[b] {
-			h = append(h, head{v: runs[bounds[b+1]-1], i: bounds[b+1] - 1, stop: bounds[b]})
+	if len(ranks) > len(x)/8 { // dense: a sort is as quick
+		slices.Sort(x)
+		return
+	}
+	mid := len(ranks) / 2
+	r := ranks[mid]
+	model.Select(x, r)
+	selectRanks(x[:r], ranks[:mid])
+	rest := ranks[mid+1:]
+	shifted := make([]int, 0, len(rest))
+	for _, q := range rest {
+		if q > r {
+			shifted = append(shifted, q-r-1)
 		}
 	}
-	down := func(i int) {
-		for {
-			c := 2*i + 1
-			if c >= len(h) {
-				return
-			}
-			if c+1 < len(h) && h[c+1].v > h[c].v {
-				c++
-			}
-			if h[i].v >= h[c].v {
-				return
-			}
-			h[i], h[c] = h[c], h[i]
-			i = c
-		}
-	}
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		down(i)
-	}
-	dst = slices.Grow(dst[:0], m)[:m]
-	for k := m - 1; k >= 0; k-- {
-		top := &h[0]
-		dst[k] = top.v
-		if top.i > top.stop {
-			top.i--
-			top.v = runs[top.i]
-		} else {
-			h[0] = h[len(h)-1]
-			h = h[:len(h)-1]
-		}
-		down(0)
-	}
-	return dst
+	selectRanks(x[r+1:], shifted)
 }
 
-// exceedanceScratch is the memory exceedance reuses: the sorted batches
-// and the top of the whole sample.
-type exceedanceScratch struct{ runs, top []float64 }
+// gridRanks returns the distinct ranks in a sample of n that lossAt reads
+// for the probabilities of grid, ascending.
+func gridRanks(grid []float64, n int) []int {
+	ranks := make([]int, 0, len(grid))
+	for _, p := range grid {
+		ranks = append(ranks, quantileIndex(1-p, n))
+	}
+	slices.Sort(ranks)
+	return slices.Compact(ranks)
+}
 
 // exceedance returns, for each exceedance probability p of grid, the loss
 // of a sample of draws × years losses exceeded with probability p (lossAt
 // on the whole sample) and its standard error by batch means over the
-// batches of batchBounds (see runsSE). It sorts each batch once, and reads
-// the whole sample's quantiles from a merge of the batches' largest values,
-// down to the smallest quantile the grid needs, which costs less than
-// sorting the whole sample again. Losses not laid out as draws × years get
-// their quantiles and no standard errors.
+// batches of batchBounds (see runsSE). It puts in place only the order
+// statistics the grid reads (see selectRanks): in each batch, for the
+// standard errors, then in the whole sample, for the losses. Losses not
+// laid out as draws × years get their quantiles and no standard errors.
 func exceedance(loss []float64, draws, years int, grid []float64, sc *exceedanceScratch) (q, se []float64) {
 	n := len(loss)
 	q = make([]float64, len(grid))
+	sc.runs = append(sc.runs[:0], loss...)
 	bounds := batchBounds(draws, years)
-	if n == 0 || bounds[len(bounds)-1] != n {
-		sc.runs = sorted(sc.runs, loss)
-		for i, p := range grid {
-			q[i] = lossAt(sc.runs, p)
+	se = nanSE(len(grid))
+	if n > 0 && bounds[len(bounds)-1] == n {
+		for b := range len(bounds) - 1 {
+			run := sc.runs[bounds[b]:bounds[b+1]]
+			selectRanks(run, gridRanks(grid, len(run)))
 		}
-		return q, nanSE(len(grid))
+		se = runsSE(sc.runs, bounds, grid)
 	}
-	sc.runs = sortRuns(sc.runs, loss, bounds)
-	lo := n - 1
-	for _, p := range grid {
-		lo = min(lo, quantileIndex(1-p, n))
+	if n == 0 {
+		return q, se
 	}
-	sc.top = mergeTop(sc.top, sc.runs, bounds, n-lo)
+	selectRanks(sc.runs, gridRanks(grid, n))
 	for i, p := range grid {
-		q[i] = sc.top[quantileIndex(1-p, n)-lo]
+		q[i] = lossAt(sc.runs, p)
 	}
-	return q, runsSE(sc.runs, bounds, grid)
+	return q, se
 }
 
 // finite reports whether x is a number other than ±Inf.

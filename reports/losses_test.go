@@ -89,25 +89,28 @@ func TestExceedance(t *testing.T) {
 				}
 			}
 			n := len(loss)
-			grid := append(lecGrid(n), 0.5, 0.1, 0.05, 0.01)
-			q, got := exceedance(loss, tt.draws, tt.years, grid, &exceedanceScratch{})
-			batches := sortedBatches(loss, tt.draws)
-			all := slices.Sorted(slices.Values(loss))
-			var known int
-			for i, p := range grid {
-				if want := stat.Quantile(1-p, stat.Empirical, all, nil); q[i] != want {
-					t.Errorf("exceedance at p = %v = %v; want %v", p, q[i], want)
+			// The LEC table's grid (sorted from the median up), and the
+			// figure's, which reaches p = 1 (sorted whole).
+			for _, grid := range [][]float64{append(lecGrid(n), 0.5, 0.1, 0.05, 0.01), append(lecGrid(n), 1, 0.9)} {
+				q, got := exceedance(loss, tt.draws, tt.years, grid, &exceedanceScratch{})
+				batches := sortedBatches(loss, tt.draws)
+				all := slices.Sorted(slices.Values(loss))
+				var known int
+				for i, p := range grid {
+					if want := stat.Quantile(1-p, stat.Empirical, all, nil); q[i] != want {
+						t.Errorf("exceedance at p = %v = %v; want %v", p, q[i], want)
+					}
+					want := batchMeansSE(batches, n, p)
+					if !sameSE(got[i], want, want) {
+						t.Errorf("exceedance SE at p = %v = %v; want %v", p, got[i], want)
+					}
+					if !math.IsNaN(want) {
+						known++
+					}
 				}
-				want := batchMeansSE(batches, n, p)
-				if !sameSE(got[i], want, want) {
-					t.Errorf("exceedance SE at p = %v = %v; want %v", p, got[i], want)
+				if tt.years > 1 && known == 0 {
+					t.Errorf("no standard error known at any p: the test checks nothing")
 				}
-				if !math.IsNaN(want) {
-					known++
-				}
-			}
-			if tt.years > 1 && known == 0 {
-				t.Errorf("no standard error known at any p: the test checks nothing")
 			}
 		})
 	}
@@ -181,35 +184,6 @@ func TestBatchBounds(t *testing.T) {
 	} {
 		if got := batchBounds(tt.draws, tt.years); !slices.Equal(got, tt.want) {
 			t.Errorf("batchBounds(%d, %d) = %v; want %v", tt.draws, tt.years, got, tt.want)
-		}
-	}
-}
-
-// TestMergeTop checks the merge of sorted runs against sorting the whole
-// sample, for runs of unequal lengths, empty runs and every length of top.
-func TestMergeTop(t *testing.T) {
-	t.Parallel()
-	rng := rand.New(rand.NewPCG(7, 11))
-	for _, tt := range []struct {
-		name   string
-		bounds []int
-	}{
-		{"even", []int{0, 5, 10, 15, 20}},
-		{"uneven", []int{0, 1, 7, 8, 20}},
-		{"empty runs", []int{0, 0, 6, 6, 13, 13}},
-		{"one run", []int{0, 9}},
-	} {
-		n := tt.bounds[len(tt.bounds)-1]
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = math.Round(10 * rng.Float64()) // ties too
-		}
-		runs := sortRuns(nil, x, tt.bounds)
-		all := slices.Sorted(slices.Values(x))
-		for m := 0; m <= n; m++ {
-			if got := mergeTop(nil, runs, tt.bounds, m); !slices.Equal(got, all[n-m:]) {
-				t.Errorf("%s: mergeTop(m = %d) = %v; want %v", tt.name, m, got, all[n-m:])
-			}
 		}
 	}
 }
