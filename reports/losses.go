@@ -170,13 +170,6 @@ func recommendedLabel(rec *model.Result) string {
 // clip shortens s to at most n characters, ending it with an ellipsis.
 func clip(s string, n int) string { return format.Clip(s, n) }
 
-// sorted returns a sorted copy of x, in dst when it has room.
-func sorted(dst, x []float64) []float64 {
-	dst = append(dst[:0], x...)
-	slices.Sort(dst)
-	return dst
-}
-
 // quantileIndex returns the index in a sorted sample of n of its
 // p-quantile, the smallest x whose empirical CDF reaches p (gonum's
 // stat.Empirical, as the model reads its percentiles).

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,7 +181,7 @@ func TestFigureCSV(t *testing.T) {
 					}
 				}
 			case "lec":
-				loss := sorted(nil, r.Analysis.Sim.Loss[0])
+				loss := slices.Sorted(slices.Values(r.Analysis.Sim.Loss[0]))
 				for _, row := range rows[1:] {
 					p, err1 := strconv.ParseFloat(row[0], 64)
 					v, err2 := strconv.ParseFloat(row[2], 64)

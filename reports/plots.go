@@ -65,7 +65,8 @@ func lecFigure(r *Report, opts []option) (Figure, bool, error) {
 	for i := range curves {
 		vals := base
 		if i > 0 {
-			sc.runs = sorted(sc.runs, src[i].loss)
+			sc.runs = append(sc.runs[:0], src[i].loss...)
+			selectRanks(sc.runs, gridRanks(ps, len(sc.runs)))
 			vals = make([]float64, len(ps))
 			for k, p := range ps {
 				vals[k] = lossAt(sc.runs, p)
