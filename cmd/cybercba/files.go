@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cybercba/cybercba/data"
@@ -180,39 +183,88 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 	if err := os.Mkdir(filepath.Join(stage, setPlots), 0o755); err != nil {
 		return nil, err
 	}
-	var names []string
+	// Render everything into memory first, in parallel: the workbook
+	// beside the figures (each figure's formats in turn, on one goroutine,
+	// so that no plot is drawn twice at once), then the page, which draws
+	// the figures again. Then write the files in a fixed order.
+	type file struct {
+		name  string
+		data  bytes.Buffer
+		err   error
+		count bool // counted in the progress and the paths returned
+	}
+	files := []*file{{name: setBook, count: true}, {name: setPage, count: true}}
+	perFig := make([][]*file, len(figs))
+	for i, f := range figs {
+		for _, format := range formats {
+			perFig[i] = append(perFig[i], &file{name: filepath.Join(setPlots, f.Name+"."+format), count: true})
+		}
+		// The figure's data as CSV beside its images: a companion of
+		// the plots, not counted among them or in the progress.
+		perFig[i] = append(perFig[i], &file{name: filepath.Join(setPlots, f.Name+".csv")})
+		files = append(files, perFig[i]...)
+	}
 	total := 2 + len(figs)*len(formats)
-	write := func(name string, f func(io.Writer) error) error {
-		if err := writeFile(filepath.Join(stage, name), f); err != nil {
-			return fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+	var mu sync.Mutex
+	done := 0
+	rendered := func(f *file) {
+		if onFile == nil || !f.count {
+			return
 		}
-		names = append(names, name)
-		if onFile != nil {
-			onFile(len(names), total)
-		}
-		return nil
+		mu.Lock()
+		done++
+		onFile(done, total)
+		mu.Unlock()
 	}
 	if onFile != nil {
 		onFile(0, total)
 	}
-	if err := write(setBook, func(w io.Writer) error { return reports.WriteWorkbook(w, rep) }); err != nil {
-		return nil, err
-	}
-	if err := write(setPage, func(w io.Writer) error { return reports.WriteHTML(w, rep, figs) }); err != nil {
-		return nil, err
-	}
-	for _, f := range figs {
-		for _, format := range formats {
-			if err := write(filepath.Join(setPlots, f.Name+"."+format), func(w io.Writer) error { return f.Write(w, format) }); err != nil {
-				return nil, err
+	tasks := []func(){func() {
+		files[0].err = reports.WriteWorkbook(&files[0].data, rep)
+		rendered(files[0])
+	}}
+	for i, f := range figs {
+		tasks = append(tasks, func() {
+			for k, format := range formats {
+				out := perFig[i][k]
+				out.err = f.Write(&out.data, format)
+				rendered(out)
 			}
+			csv := perFig[i][len(formats)]
+			csv.err = f.WriteCSV(&csv.data)
+		})
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(tasks) {
+					return
+				}
+				tasks[k]()
+			}
+		})
+	}
+	wg.Wait()
+	files[1].err = reports.WriteHTML(&files[1].data, rep, figs)
+	rendered(files[1])
+	var names []string
+	for _, f := range files {
+		if f.err == nil {
+			f.err = writeFile(filepath.Join(stage, f.name), func(w io.Writer) error {
+				_, err := f.data.WriteTo(w)
+				return err
+			})
 		}
-		// The figure's data as CSV beside its images: a companion of
-		// the plots, not counted among them or in the progress.
-		name := filepath.Join(setPlots, f.Name+".csv")
-		if err := writeFile(filepath.Join(stage, name), f.WriteCSV); err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		if f.err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, f.name), f.err)
 		}
+		if f.count {
+			names = append(names, f.name)
+		}
+		f.data = bytes.Buffer{} // written: let it go
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
