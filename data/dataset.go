@@ -110,9 +110,14 @@ type Scope struct {
 	Daily    *Number `yaml:"daily" json:"daily,omitempty"`
 	Recovery *Number `yaml:"recovery" json:"recovery,omitempty"`
 	// Harm, when set, holds the social view's inputs (patient harm).
-	Harm     *Harm     `yaml:"harm,omitempty" json:"harm,omitempty"`
-	Threats  []Threat  `yaml:"threats" json:"threats"`
-	Controls []Control `yaml:"controls" json:"controls"`
+	Harm *Harm `yaml:"harm,omitempty" json:"harm,omitempty"`
+	// RiskTolerance, when set, is the organisation's risk appetite: the
+	// annual losses and the chances of exceeding them it accepts, as
+	// written ("500m:1/50, 1bn:1/100"; see ParseTolerance). A run's
+	// --risk-tolerance, or an inputs workbook's Settings row, replaces it.
+	RiskTolerance string    `yaml:"risk_tolerance,omitempty" json:"risk_tolerance,omitempty"`
+	Threats       []Threat  `yaml:"threats" json:"threats"`
+	Controls      []Control `yaml:"controls" json:"controls"`
 }
 
 // Harm holds the inputs valuing the patient harm of outages: extra deaths
@@ -680,6 +685,9 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 	}
 	v.number(s.Daily, f+".daily", at, model.Positive, false)
 	v.number(s.Recovery, f+".recovery", at, model.Positive, false)
+	if _, err := ParseTolerance(s.RiskTolerance); err != nil {
+		v.errf(v.at(at+".risk_tolerance"), f+".risk_tolerance", "%v", err)
+	}
 	if len(s.Threats) == 0 {
 		v.errf(v.at(at), f+".threats", "at least one threat is needed")
 	}

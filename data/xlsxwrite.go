@@ -41,6 +41,17 @@ func WriteTemplate(w io.Writer, ds *Dataset, scopeID string, s Settings) (err er
 		}
 		s.Scope = scopeID
 	}
+	// The Settings row carries the risk tolerance: the settings', else the
+	// scope's own.
+	if s.RiskTolerance == "" {
+		id := s.Scope
+		if id == "" {
+			id = ds.Scopes[0].ID
+		}
+		if sc, err := ds.Scope(id); err == nil {
+			s.RiskTolerance = sc.RiskTolerance
+		}
+	}
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {

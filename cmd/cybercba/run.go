@@ -359,7 +359,7 @@ func (o runOptions) validate() (*checkedFlags, error) {
 		}
 		c.targetSE = v
 	}
-	c.tolerance, err = parseTolerance(o.RiskTolerance)
+	c.tolerance, err = data.ParseTolerance(o.RiskTolerance)
 	add("--risk-tolerance", err)
 	c.corr, err = parseCorrelations(o.Correlations)
 	add("--correlation", err)
@@ -434,6 +434,12 @@ func prepare(o runOptions) (*job, error) {
 	m, err := o.scopeModel(ds, sc, cal, c)
 	if err != nil {
 		return nil, &inputError{err}
+	}
+	// The scope's own risk tolerance, unless the run gives one.
+	if c.tolerance == nil {
+		if c.tolerance, err = data.ParseTolerance(sc.RiskTolerance); err != nil {
+			return nil, &inputError{fmt.Errorf("%s: scope %s: risk_tolerance: %w", ds.File, sc.ID, err)}
+		}
 	}
 	warnings := model.Warnings(m, c.appraisal, c.constraints)
 	if o.Strict && len(warnings) > 0 {

@@ -2,27 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// TestParseTolerance checks the risk tolerance's forms and refusals.
-func TestParseTolerance(t *testing.T) {
-	t.Parallel()
-	got, err := parseTolerance("1bn:1/100, 500m:2%")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || got[0].Loss != 500e6 || math.Abs(got[0].Exceedance-0.02) > 1e-15 || got[1].Loss != 1e9 || got[1].Exceedance != 0.01 {
-		t.Errorf("parseTolerance = %+v; want 500m at 2%% then 1bn at 1%%, sorted by loss", got)
-	}
-	for _, bad := range []string{"500m", "abc:1/50", "500m:1/0", "500m:150%", "-5m:1/50", "500m:x"} {
-		if _, err := parseTolerance(bad); err == nil {
-			t.Errorf("parseTolerance(%q) = nil error; want a refusal", bad)
-		}
-	}
-}
+	"github.com/cybercba/cybercba/data"
+)
 
 // TestRiskTolerance checks that run states the tolerance against the
 // baseline and the recommendation, and that the JSON's exceedance
@@ -51,5 +37,49 @@ func TestRiskTolerance(t *testing.T) {
 	}
 	if r := cybercba(t, runArgs("--risk-tolerance", "1m")...); r.code != exitInput || !strings.Contains(r.stderr, "--risk-tolerance") {
 		t.Errorf("--risk-tolerance 1m: exit %d, %q; want 3 naming the flag", r.code, r.stderr)
+	}
+}
+
+// TestScopeRiskTolerance checks a scope's own risk_tolerance in a
+// dataset: a run checks it, --risk-tolerance replaces it, a template
+// carries it on its Settings sheet, and a bad one is refused at load,
+// naming the field.
+func TestScopeRiskTolerance(t *testing.T) {
+	t.Parallel()
+	withTolerance := func(tol string) string {
+		y := strings.Replace(string(data.DefaultBytes()), "  - id: nhs-england\n", "  - id: nhs-england\n    risk_tolerance: \""+tol+"\"\n", 1)
+		path := filepath.Join(t.TempDir(), "tolerant.yaml")
+		if err := os.WriteFile(path, []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	path := withTolerance("1m:1/50")
+	check := func(args []string, want string) {
+		t.Helper()
+		r := cybercba(t, args...)
+		mustSucceed(t, r, args)
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("cybercba %s: no %q in\n%s", strings.Join(args, " "), want, r.stdout)
+		}
+	}
+	check(runArgs(path), "Risk tolerance: at £1.00m a year the baseline is exceeded")
+	check(runArgs(path, "--risk-tolerance", "2m:1/50"), "Risk tolerance: at £2.00m a year")
+	book := filepath.Join(t.TempDir(), "inputs.xlsx")
+	if r := cybercba(t, "template", path, "-o", book); r.code != exitOK {
+		t.Fatalf("template: exit %d: %s", r.code, r.stderr)
+	}
+	f, err := os.Open(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, st, _, err := data.LoadWorkbook(f, book)
+	if err != nil || st.RiskTolerance != "1m:1/50" {
+		t.Errorf("the template's Settings risk tolerance = %q, %v; want the scope's 1m:1/50", st.RiskTolerance, err)
+	}
+	r := cybercba(t, runArgs(withTolerance("1m"))...)
+	if r.code != exitInput || !strings.Contains(r.stderr, "scopes[nhs-england].risk_tolerance") {
+		t.Errorf("a bad risk_tolerance: exit %d, %q; want 3 naming the field", r.code, r.stderr)
 	}
 }
