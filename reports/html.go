@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -861,11 +860,56 @@ func targetText(r *Report) string {
 	return "none (a fixed number of draws)"
 }
 
-// fontFace matches an @font-face rule of vgsvg's embedded fonts.
-var fontFace = regexp.MustCompile(`(?s)@font-face\{.*?\n\t\t\}`)
+// fontFaces returns the @font-face rules of vgsvg's embedded fonts in an
+// SVG, each "@font-face{" up to its closing "\n\t\t}". The fonts are
+// hundreds of kilobytes of base64: plain searches, not a regular
+// expression, walk them.
+func fontFaces(svg string) []string {
+	const open, end = "@font-face{", "\n\t\t}"
+	var out []string
+	for {
+		i := strings.Index(svg, open)
+		if i < 0 {
+			return out
+		}
+		j := strings.Index(svg[i+len(open):], end)
+		if j < 0 {
+			return out
+		}
+		stop := i + len(open) + j + len(end)
+		out = append(out, svg[i:stop])
+		svg = svg[stop:]
+	}
+}
 
-// svgDefs matches the <defs> block vgsvg writes for embedded fonts.
-var svgDefs = regexp.MustCompile(`(?s)<defs>\s*<style>.*?</style>\s*</defs>\s*`)
+// cutDefs removes each <defs> block that holds only a <style> (the one
+// vgsvg writes for embedded fonts), with the white space after it.
+func cutDefs(svg string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(svg, "<defs>")
+		if i < 0 {
+			break
+		}
+		rest := strings.TrimLeft(svg[i+len("<defs>"):], " \t\n\r\f")
+		k := strings.Index(rest, "</style>")
+		if !strings.HasPrefix(rest, "<style>") || k < 0 {
+			b.WriteString(svg[:i+len("<defs>")])
+			svg = svg[i+len("<defs>"):]
+			continue
+		}
+		after := strings.TrimLeft(rest[k+len("</style>"):], " \t\n\r\f")
+		if !strings.HasPrefix(after, "</defs>") {
+			b.WriteString(svg[:i+len("<defs>")])
+			svg = svg[i+len("<defs>"):]
+			continue
+		}
+		b.WriteString(svg[:i])
+		svg = strings.TrimLeft(after[len("</defs>"):], " \t\n\r\f")
+	}
+	b.WriteString(svg)
+	return b.String()
+}
 
 // inlineFigures draws each figure as SVG for the page, keyed by name, with
 // its alt text from altOf, and its fonts' @font-face rules taken out of the
@@ -881,12 +925,12 @@ func inlineFigures(figs []Figure, altOf func(Figure) string) (map[string]*htmlFi
 			return nil, "", fmt.Errorf("%s: %w", f.Name, err)
 		}
 		s := buf.String()
-		for _, face := range fontFace.FindAllString(s, -1) {
+		for _, face := range fontFaces(s) {
 			if !slices.Contains(fonts, face) {
 				fonts = append(fonts, face)
 			}
 		}
-		s = svgDefs.ReplaceAllString(s, "")
+		s = cutDefs(s)
 		i := strings.Index(s, "<svg")
 		if i < 0 {
 			return nil, "", fmt.Errorf("%s: no <svg> element in the drawing", f.Name)

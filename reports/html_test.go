@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -350,6 +351,27 @@ func BenchmarkWriteHTML(b *testing.B) {
 	for b.Loop() {
 		if err := WriteHTML(io.Discard, r, figs); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestSVGFontSurgery checks fontFaces and cutDefs against the regular
+// expressions they replace, on an SVG shaped as vgsvg writes one with
+// embedded fonts, and on one without.
+func TestSVGFontSurgery(t *testing.T) {
+	t.Parallel()
+	face := regexp.MustCompile(`(?s)@font-face\{.*?\n\t\t\}`)
+	defs := regexp.MustCompile(`(?s)<defs>\s*<style>.*?</style>\s*</defs>\s*`)
+	for _, svg := range []string{
+		"<?xml?>\n<svg w=\"1\">\n<defs>\n\t<style>\n\t\t@font-face{\n\t\t\tfont-family:A;src:url(data:AAAA);\n\t\t}\n\t\t@font-face{\n\t\t\tfont-family:B;\n\t\t}\n\t</style>\n</defs>\n<g><text>x</text></g></svg>",
+		"<svg><defs><clipPath id=\"c\"/></defs><g/></svg>",
+		"<svg><g/></svg>",
+	} {
+		if got, want := fontFaces(svg), face.FindAllString(svg, -1); !slices.Equal(got, want) {
+			t.Errorf("fontFaces = %q; want %q", got, want)
+		}
+		if got, want := cutDefs(svg), defs.ReplaceAllString(svg, ""); got != want {
+			t.Errorf("cutDefs = %q; want %q", got, want)
 		}
 	}
 }
