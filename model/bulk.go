@@ -46,8 +46,12 @@ type BulkOptions struct {
 // than six controls cutting its frequency, whose random numbers depend on
 // the portfolios simulated: then its results depend on the portfolios of
 // the jobs it shares with, among all the jobs, run or not, so they are the
-// same whichever machine runs it). Simulations run one after another, each
-// on every worker; the appraisals of the jobs sharing one run in parallel.
+// same whichever machine runs it). A shared simulation keeps every
+// simulated year when each of its jobs alone would (see
+// Config.MemoryBudget), so its memory grows with the distinct portfolios
+// its jobs show (a few each; nested recommendations share most).
+// Simulations run one after another, each on every worker; the appraisals
+// of the jobs sharing one run in parallel.
 // The error returned is the context's when it is cancelled.
 func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, d *Decision, err error)) error {
 	workers := o.Workers
@@ -75,7 +79,10 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		key     string
 		keyed   bool
 		options []Portfolio
-		err     error
+		// exact is whether a simulation of the job alone keeps every
+		// year (see Config.MemoryBudget).
+		exact bool
+		err   error
 	}
 	pl := make([]planned, len(jobs))
 	parallel(ctx, workers, len(jobs), func(i int) {
@@ -86,6 +93,7 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 			return
 		}
 		pl[i].options = p.options()
+		pl[i].exact = !chooseStreaming(j.Model, len(pl[i].options)+1, j.Options.Config)
 		pl[i].key, pl[i].keyed = lossKey(j.Model, j.Options.Config)
 	})
 	if err := ctx.Err(); err != nil {
@@ -96,6 +104,7 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		options []Portfolio
 		seen    map[string]bool
 		run     bool
+		exact   bool // every job alone keeps every year
 	}
 	var groups []*group
 	byKey := map[string]*group{}
@@ -108,7 +117,7 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		}
 		g := byKey[pl[i].key]
 		if g == nil || !pl[i].keyed {
-			g = &group{seen: map[string]bool{}}
+			g = &group{seen: map[string]bool{}, exact: true}
 			groups = append(groups, g)
 			if pl[i].keyed {
 				byKey[pl[i].key] = g
@@ -116,6 +125,7 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		}
 		g.jobs = append(g.jobs, i)
 		g.run = g.run || run(i)
+		g.exact = g.exact && pl[i].exact
 		for _, q := range pl[i].options {
 			if k := portfolioKey(q); !g.seen[k] {
 				g.seen[k] = true
@@ -131,6 +141,12 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		first := g.jobs[0]
 		cfg := jobs[first].Options.Config
 		cfg.Workers, cfg.Progress = workers, nil
+		if g.exact {
+			// Each job alone would keep every year: so does the shared
+			// simulation, whatever its portfolios add, so that each job's
+			// percentiles are its own run's.
+			cfg.MemoryBudget = -1
+		}
 		s, err := Simulate(ctx, jobs[first].Model, g.options, cfg)
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -192,3 +192,63 @@ func sameBits(path string, a, b reflect.Value) string {
 	}
 	return ""
 }
+
+// TestDecideAllKeepsEachJobsMode checks that two jobs which, alone, keep
+// every simulated year still do when they share a simulation whose
+// portfolios together pass the memory budget: each gets Decide's own
+// results, percentiles included, bit for bit.
+func TestDecideAllKeepsEachJobsMode(t *testing.T) {
+	t.Parallel()
+	m := testModel()
+	// The same losses with mfa's running cost ×100: another
+	// recommendation, whose portfolios are not among the first job's.
+	dear := testModel()
+	c := &dear.Controls[3]
+	c.Opex = Estimate{Lo: c.Opex.Lo * 100, Hi: c.Opex.Hi * 100}
+	cfg := Config{Draws: 20, Years: 500, Seed: 9, Workers: 1}
+	a := Appraisal{Horizon: 10, Discount: GreenBook()}
+	jobs := []Job{
+		{m, DecideOptions{Config: cfg, Appraisal: a, Constraints: NoBudget()}},
+		{dear, DecideOptions{Config: cfg, Appraisal: a, Constraints: NoBudget()}},
+	}
+	var alone []*Decision
+	most := 0
+	for _, j := range jobs {
+		p, err := planDecision(context.Background(), j.Model, j.Options)
+		if err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, len(p.options())+1)
+	}
+	// A budget that fits either job's options, not both jobs' together.
+	budget := int64(streamBytes(m, most, cfg.Draws, cfg.Years)) + 1
+	for i := range jobs {
+		jobs[i].Options.Config.MemoryBudget = budget
+		d, err := Decide(context.Background(), jobs[i].Model, jobs[i].Options)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Sim.Streaming() {
+			t.Fatalf("job %d streams alone: the test's budget is wrong", i)
+		}
+		alone = append(alone, d)
+	}
+	got := make([]*Decision, len(jobs))
+	err := DecideAll(context.Background(), jobs, BulkOptions{Workers: 2}, func(i int, d *Decision, err error) {
+		if err != nil {
+			t.Error(err)
+		}
+		got[i] = d
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(got[0].Sim.Options); n <= most || !chooseStreaming(m, n, jobs[0].Options.Config) {
+		t.Fatalf("the shared simulation holds %d options against one job's %d, within the budget: the test checks nothing", n, most)
+	}
+	for i := range jobs {
+		if diff := sameBits("", reflect.ValueOf(alone[i]), reflect.ValueOf(got[i])); diff != "" {
+			t.Errorf("job %d differs from Decide alone: %s", i, diff)
+		}
+	}
+}
