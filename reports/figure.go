@@ -358,44 +358,33 @@ func figureCaption(r *Report) string { return wrapCaption(provenance(r)) }
 // between parts so that each line fits the figure's width; a part wider
 // than the figure alone is clipped to fit.
 func wrapCaption(parts []string) string {
-	sty := textStyle(captionSize)
-	w := figWidth - 2*margin
-	var lines []string
-	cur := ""
-	for _, part := range parts {
-		for sty.Width(part) > w && utf8.RuneCountInString(part) > 1 {
-			part = clip(part, utf8.RuneCountInString(part)-1)
-		}
-		switch {
-		case cur == "":
-			cur = part
-		case sty.Width(cur+" · "+part) <= w:
-			cur += " · " + part
-		default:
-			lines = append(lines, cur)
-			cur = part
-		}
-	}
-	return strings.Join(append(lines, cur), "\n")
+	return fill(parts, " · ", textStyle(captionSize), figWidth-2*margin)
 }
 
 // wrap breaks s at spaces into lines no wider than w in style sty. A word
 // wider than w alone is clipped to fit.
 func wrap(s string, sty text.Style, w vg.Length) string {
+	return fill(strings.Fields(s), " ", sty, w)
+}
+
+// fill joins items with sep into lines no wider than w in style sty,
+// breaking only between items; an item wider than w alone is clipped to
+// fit.
+func fill(items []string, sep string, sty text.Style, w vg.Length) string {
 	var lines []string
-	var cur string
-	for _, word := range strings.Fields(s) {
-		for sty.Width(word) > w && utf8.RuneCountInString(word) > 1 {
-			word = clip(word, utf8.RuneCountInString(word)-1)
+	cur := ""
+	for _, item := range items {
+		for sty.Width(item) > w && utf8.RuneCountInString(item) > 1 {
+			item = clip(item, utf8.RuneCountInString(item)-1)
 		}
 		switch {
 		case cur == "":
-			cur = word
-		case sty.Width(cur+" "+word) <= w:
-			cur += " " + word
+			cur = item
+		case sty.Width(cur+sep+item) <= w:
+			cur += sep + item
 		default:
 			lines = append(lines, cur)
-			cur = word
+			cur = item
 		}
 	}
 	return strings.Join(append(lines, cur), "\n")
