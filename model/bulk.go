@@ -147,7 +147,7 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 			// percentiles are its own run's.
 			cfg.MemoryBudget = -1
 		}
-		s, err := Simulate(ctx, jobs[first].Model, g.options, cfg)
+		s, simErr := Simulate(ctx, jobs[first].Model, g.options, cfg)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -159,8 +159,8 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		}
 		parallel(ctx, workers, len(torun), func(k int) {
 			i := torun[k]
-			if err != nil {
-				report(i, nil, err)
+			if simErr != nil {
+				report(i, nil, simErr)
 				return
 			}
 			p, err := planDecision(ctx, jobs[i].Model, jobs[i].Options)

@@ -27,15 +27,15 @@ type DecideOptions struct {
 	// Explain adds the tornado and the weak points (exact, by the closed
 	// form); Sensitivity adds switching values for the Top inputs of the
 	// tornado and the value of information.
-	Explain bool
+	Explain     bool
+	Sensitivity bool
+	Top         int
 	// ShownSummaries computes the loss summaries (percentiles, TVaR95, the
 	// LEC and their standard errors) of the baseline, the recommendation,
 	// its build-up and the frontier only, which is all a terminal shows; the
 	// other results' Loss then holds only the expected annual loss and its
 	// standard error. By default every option's is computed.
 	ShownSummaries bool
-	Sensitivity    bool
-	Top            int
 }
 
 // Decision is the whole analysis of one run: every control alone, the one
@@ -250,34 +250,40 @@ func planDecision(ctx context.Context, m *Model, o DecideOptions) (*decisionPlan
 }
 
 // options returns the portfolios the decision simulates: every control
-// alone, in order, then each other portfolio it shows (the recommendation,
-// its build-up's prefixes, the frontier's) once.
+// alone, in order, then each other portfolio it shows (see shown) once.
 func (p *decisionPlan) options() []Portfolio {
 	var options []Portfolio
 	for c := range p.m.Controls {
 		options = append(options, Portfolio{c})
 	}
-	add := func(q Portfolio) {
-		if len(q) == 0 || slices.ContainsFunc(options, func(r Portfolio) bool { return slices.Equal(q, r) }) {
-			return
+	for _, q := range p.shown() {
+		if len(q) > 0 && !slices.ContainsFunc(options, func(r Portfolio) bool { return slices.Equal(q, r) }) {
+			options = append(options, slices.Clone(q))
 		}
-		options = append(options, slices.Clone(q))
-	}
-	add(p.pa.Choice.Portfolio)
-	for _, st := range p.steps {
-		add(st.Portfolio)
-	}
-	for _, f := range p.pa.Frontier {
-		add(f.Choice.Portfolio)
 	}
 	return options
 }
 
+// shown returns the portfolios the decision shows beyond the controls
+// alone: the recommendation, its build-up's prefixes and the frontier's,
+// in that order, with repeats, any of them perhaps a single control or
+// empty.
+func (p *decisionPlan) shown() []Portfolio {
+	out := []Portfolio{p.pa.Choice.Portfolio}
+	for _, st := range p.steps {
+		out = append(out, st.Portfolio)
+	}
+	for _, f := range p.pa.Frontier {
+		out = append(out, f.Choice.Portfolio)
+	}
+	return out
+}
+
 // finish appraises the plan's options on s, a simulation of the plan's
 // model (or of one differing from it in control costs alone, with those
-// costs put back by WithCosts) holding every one of p.options() after the
-// baseline, every control alone first and in order, and perhaps others,
-// and analyses what the recommendation hangs on.
+// costs put back by WithCosts) holding, after the baseline, every one of
+// p.options() in any order and perhaps others, and analyses what the
+// recommendation hangs on.
 func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 	m, o, pa, a := p.m, p.o, p.pa, p.o.Appraisal
 	C := len(m.Controls)
@@ -298,9 +304,13 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 	}
 	loss := func(i int) Summary { return s.Summaries()[i] }
 	if o.ShownSummaries {
+		// The baseline and every portfolio the decision shows, singles
+		// among them.
 		shown := []int{0}
-		for _, q := range p.options()[C:] {
-			shown = append(shown, at[portfolioKey(q)])
+		for _, q := range p.shown() {
+			if i := at[portfolioKey(q)]; len(q) > 0 && !slices.Contains(shown, i) {
+				shown = append(shown, i)
+			}
 		}
 		parallel(context.Background(), s.workers, len(shown), func(k int) { s.Summary(shown[k]) })
 		loss = func(i int) Summary {

@@ -170,3 +170,51 @@ func TestFrontierBreakpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestShownSummaries checks that a decision computing only the loss
+// summaries it shows gives the recommendation, every build-up step and
+// every frontier point (single controls among them) the same summaries as
+// a decision computing them all, and the baseline too.
+func TestShownSummaries(t *testing.T) {
+	t.Parallel()
+	m := testModel()
+	o := DecideOptions{
+		Config: Config{Draws: 20, Years: 400, Seed: 3}, Appraisal: Appraisal{Horizon: 10, Discount: GreenBook()},
+		Constraints: Constraints{Annual: 2e5, Capex: math.Inf(1)}, Frontier: []float64{},
+	}
+	all, err := Decide(context.Background(), m, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.ShownSummaries = true
+	shown, err := Decide(context.Background(), m, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown.Baseline.P95 != all.Baseline.P95 || shown.Baseline.TVaR95 != all.Baseline.TVaR95 {
+		t.Errorf("baseline P95 %v, TVaR95 %v; want %v, %v", shown.Baseline.P95, shown.Baseline.TVaR95, all.Baseline.P95, all.Baseline.TVaR95)
+	}
+	singles := 0
+	check := func(what string, got, want *Result) {
+		t.Helper()
+		if (got == nil) != (want == nil) {
+			t.Fatalf("%s: result %v against %v", what, got, want)
+		}
+		if got == nil {
+			return
+		}
+		if len(got.Portfolio) == 1 {
+			singles++
+		}
+		if got.Loss.P95 != want.Loss.P95 || got.Loss.TVaR95 != want.Loss.TVaR95 || got.Loss.P95 == 0 {
+			t.Errorf("%s %v: P95 %v, TVaR95 %v; want %v, %v", what, got.Portfolio, got.Loss.P95, got.Loss.TVaR95, want.Loss.P95, want.Loss.TVaR95)
+		}
+	}
+	check("recommendation", shown.Portfolio.Result, all.Portfolio.Result)
+	for i := range all.Portfolio.Frontier {
+		check("frontier", shown.Portfolio.Frontier[i].Result, all.Portfolio.Frontier[i].Result)
+	}
+	if singles == 0 {
+		t.Error("no single control among the shown portfolios: the test misses the case it is for")
+	}
+}
