@@ -76,6 +76,10 @@ type Threat struct {
 	// KDaily and KRecovery are the threat's intensity multipliers on the
 	// cost rates (1 when the threat is like WannaCry's average trust).
 	KDaily, KRecovery Estimate
+	// Trend is g, the growth of the rate a year (0.2 is +20%), a 90%
+	// interval with lo > −1: the rate in year y is Rate·(1+g)^(y−1), 1 + g
+	// lognormal. Zero is no trend. It acts in phased plans (see Plan).
+	Trend Estimate
 }
 
 // Control is a candidate investment: its price and its effects on threats.
@@ -101,6 +105,11 @@ type Control struct {
 	// Requires lists the IDs of controls this one needs (e.g. EDR needs an
 	// asset inventory): a portfolio holding it holds them too.
 	Requires []string
+	// Rollout and Decay say how the control's effect builds up after it
+	// starts and fades between renewals (see Control.Weight). They act in
+	// phased plans (see Plan); zero values are immediate and lasting.
+	Rollout Rollout
+	Decay   Decay
 }
 
 // Effect is a control's reduction of one threat, each a fraction in [0, 1].
@@ -171,6 +180,7 @@ func (m *Model) Validate() error {
 		add(t.Fixed.Check(Positive, f+".fixed"))
 		add(t.KDaily.Check(Positive, f+".k_daily"))
 		add(t.KRecovery.Check(Positive, f+".k_recovery"))
+		add(t.checkTime(f))
 	}
 	if !(m.CommonCorrelation > -1 && m.CommonCorrelation < 1) {
 		add(fmt.Errorf("correlation: common rank correlation must be in (−1, 1), got %g", m.CommonCorrelation))
@@ -213,6 +223,7 @@ func (m *Model) Validate() error {
 		if c.Lifetime < 0 {
 			add(fmt.Errorf("%s.lifetime: must not be negative, got %d", f, c.Lifetime))
 		}
+		add(c.checkTime(f))
 		for j, r := range c.Requires {
 			if r == c.ID {
 				add(fmt.Errorf("%s.requires[%d]: a control cannot require itself", f, j))

@@ -124,6 +124,9 @@ type Sim struct {
 	// memo holds the summaries, computed once and shared by the copies
 	// WithCosts makes.
 	memo *simMemo
+	// time, when set, simulates one year of a phased plan (see
+	// SimulatePlanYear).
+	time *yearTime
 }
 
 // simMemo holds a simulation's summaries, each computed once.
@@ -282,6 +285,17 @@ func Simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config)
 // simulate is Simulate, of threat only alone when only ≥ 0 (its events and
 // parameters are those of the full simulation).
 func simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config, only int) (*Sim, error) {
+	return simulateWith(ctx, m, portfolios, cfg, only, nil)
+}
+
+// simulateTimed is Simulate of one year of phased plans (see
+// SimulatePlanYear).
+func simulateTimed(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config, tm *yearTime) (*Sim, error) {
+	return simulateWith(ctx, m, portfolios, cfg, -1, tm)
+}
+
+// simulateWith is simulate, with the time effects of tm when not nil.
+func simulateWith(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config, only int, tm *yearTime) (*Sim, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -301,6 +315,7 @@ func simulate(ctx context.Context, m *Model, portfolios []Portfolio, cfg Config,
 	}
 	f := fit(m)
 	s := newSim(m, options, cfg)
+	s.time = tm
 	if err := s.run(ctx, f, cfg, only, 0); err != nil {
 		return nil, err
 	}
@@ -343,6 +358,7 @@ func (s *Sim) run(ctx context.Context, f *fitted, cfg Config, only, from int) er
 			defer wg.Done()
 			w := newWorker(f, s.Options, cfg)
 			w.only = only
+			w.time = s.time
 			if s.stream != nil {
 				w.stream = newStreamState(len(s.Options))
 				defer s.stream.merge(w.stream)
@@ -592,6 +608,7 @@ type worker struct {
 	streams           []uint64     // idHash per threat
 	only              int          // simulate this threat alone, or all when < 0
 	params            []uint64     // idHash per control
+	time              *yearTime    // one year of a phased plan, or nil
 }
 
 func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
@@ -678,6 +695,9 @@ func (w *worker) drawParams(s *Sim, d int) {
 			w.lam[t] = math.Exp(td.rate.mu + td.rate.sigma*zc)
 		}
 	}
+	if w.time != nil {
+		w.time.scaleRates(w, d)
+	}
 	for t := range f.threats {
 		w.expNeg[t] = math.Exp(-w.lam[t])
 	}
@@ -708,9 +728,13 @@ func (w *worker) drawParams(s *Sim, d int) {
 	for t := range f.threats {
 		for o, p := range w.options {
 			m := [4]float64{1, 1, 1, 1}
-			for _, c := range p {
-				for k := range m {
-					m[k] *= w.red[c][t][k]
+			if w.time != nil {
+				m = w.time.multipliers(w, o, t)
+			} else {
+				for _, c := range p {
+					for k := range m {
+						m[k] *= w.red[c][t][k]
+					}
 				}
 			}
 			w.mf[t][o] = m[0]
