@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/cybercba/cybercba/data"
 	"image/color"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -65,7 +65,7 @@ func csvNum(x float64) string {
 }
 
 // formats are the image formats a Figure is written in.
-var formats = []string{"png", "svg", "pdf"}
+var formats = data.PlotFormats
 
 // pngDPI is the resolution of PNG output: 1200×800 pixels at 6×4 in.
 const pngDPI = 200
@@ -73,24 +73,7 @@ const pngDPI = 200
 // ParseFormats returns the image formats named in s, a comma-separated
 // list of png, svg and pdf, in the order given, without repeats. Case and
 // spaces around names are ignored.
-func ParseFormats(s string) ([]string, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, fmt.Errorf("no format given (want one or more of %s)", strings.Join(formats, ", "))
-	}
-	var out []string
-	for name := range strings.SplitSeq(s, ",") {
-		name = strings.ToLower(strings.TrimSpace(name))
-		switch {
-		case name == "":
-			return nil, fmt.Errorf("empty format in %q (want a comma-separated list of %s)", s, strings.Join(formats, ", "))
-		case !slices.Contains(formats, name):
-			return nil, fmt.Errorf("unknown format %q (want one or more of %s)", name, strings.Join(formats, ", "))
-		case !slices.Contains(out, name):
-			out = append(out, name)
-		}
-	}
-	return out, nil
-}
+func ParseFormats(s string) ([]string, error) { return data.ParseFormats(s) }
 
 // Write writes the figure to w in the given format: "png" (at 200 dpi),
 // "svg" (text as text in Liberation Sans, falling back to the metrically

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cybercba/cybercba/data"
 )
 
 // TestAnnounce checks that a run of 2,000,000 simulated years or more
@@ -24,7 +26,7 @@ func TestAnnounce(t *testing.T) {
 		{200, 10_000, true, ""},
 		{200, 5_000, false, ""},
 	} {
-		j, err := prepare(runOptions{Draws: tc.draws, Years: tc.years, Seed: 2017, Horizon: 10, Metric: "npv", Objective: "npv", View: "financial", NoFiles: true})
+		j, err := prepare(runOptions{RunSpec: data.RunSpec{Draws: tc.draws, Years: tc.years, Seed: 2017, Horizon: 10, Metric: "npv", Objective: "npv", View: "financial", NoFiles: true}})
 		if err != nil {
 			t.Fatal(err)
 		}

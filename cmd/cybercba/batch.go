@@ -164,7 +164,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		what = fmt.Sprintf("shard %d of %d", shard, shards)
 	}
 	ran, failed := len(b.Rows), b.Failed()
-	writeBatchTable(stdout, b)
+	reports.WriteBatchTable(stdout, b)
 	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), wrote)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d scenarios failed: their problems are on the Errors sheet of %s", failed, ran+failed, out)
@@ -333,7 +333,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 	}
 	b.Tool, b.Version, b.Generated = "cybercba", version(), time.Now().UTC().Truncate(time.Second)
 	b.Input, b.Digest = o.Input, in.digest
-	b.Currency, b.CurrencySymbol, b.PriceYear = in.ds.Currency, string(currencyOf(in.ds, o.CurrencySymbol)), in.ds.PriceYear
+	b.Currency, b.CurrencySymbol, b.PriceYear = in.ds.Currency, reports.Symbol(in.ds, o.CurrencySymbol), in.ds.PriceYear
 	b.Seed, b.Draws, b.Years, b.Scope, b.Objective, b.Metric = st.Seed, st.Draws, st.Years, scope, st.Objective, st.Metric
 	if shards > 0 {
 		b.Host, _ = os.Hostname()
@@ -358,45 +358,4 @@ func htmlBeside(book string) string {
 		page += ".html"
 	}
 	return page
-}
-
-// writeBatchTable writes one line per scenario that ran: its baseline's
-// expected annual loss and P95, and what it recommends (the best portfolio
-// within its budget, else its best single control) with its NPV and 90%
-// interval; then one line per scenario that could not run.
-func writeBatchTable(w io.Writer, b *reports.Batch) {
-	if len(b.Rows) == 0 && len(b.Errors) == 0 {
-		return
-	}
-	cur := currency(b.CurrencySymbol)
-	if cur == "" {
-		cur = "£"
-	}
-	t := &table{right: map[int]bool{2: true, 3: true, 5: true, 6: true, 8: true}}
-	t.add("Scenario", "Scope", "ALE", "P95", "Recommends", "Cost/yr", "NPV", "(90% interval)", "P(NPV>0)")
-	for _, r := range b.Rows {
-		o, what := r.Best, ""
-		if r.Portfolio != nil {
-			o, what = r.Portfolio, " (portfolio)"
-		}
-		if o == nil {
-			t.add(clip(r.Name, 24), r.Scope, cur.money(r.ALE), cur.money(r.P95), "—", "", "", "", "")
-			continue
-		}
-		ids := o.Controls
-		if ids == "" {
-			ids = "none"
-		}
-		t.add(clip(r.Name, 24), r.Scope, cur.money(r.ALE), cur.money(r.P95), clip(ids, 24)+what, cur.money(o.Cost),
-			cur.money(o.NPV.Mean), "["+cur.money(o.NPV.Lo)+", "+cur.money(o.NPV.Hi)+"]", percent(o.PNPVPositive))
-	}
-	fmt.Fprint(w, t.String())
-	for _, e := range b.Errors {
-		where := fmt.Sprintf("row %d", e.Row)
-		if e.Cell != "" {
-			where = e.Cell
-		}
-		fmt.Fprintf(w, "%s: did not run: %s: %s\n", clip(e.Name, 24), where, e.Msg)
-	}
-	fmt.Fprintln(w)
 }

@@ -295,3 +295,6 @@ func version() string {
 	}
 	return "devel-" + rev + dirty
 }
+
+// currencyUsage is the help text of --currency-symbol.
+const currencyUsage = "`symbol` written before amounts of money, e.g. € or \"CHF \" (default: the dataset's currency's, £ for GBP, € for EUR, $ for USD, else the code)"

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // overheadBytes is the memory a run takes beyond its simulations: the
@@ -23,18 +24,18 @@ const overheadBytes = 64 << 20
 // simulation (model.Decide simulates the baseline, every control alone,
 // the chosen portfolio, its build-up, at most one step a control, and the
 // frontier's portfolios in one pass), the ΔTVaR search's sample besides.
-func runBytes(j *job) int64 { return runBytesAt(j, j.cfg) }
+func runBytes(j *job) int64 { return runBytesAt(j, j.Config) }
 
 // runBytesAt is runBytes with the run's configuration cfg.
 func runBytesAt(j *job, cfg model.Config) int64 {
-	m := j.model
+	m := j.Model
 	C := len(m.Controls)
 	options := 2*C + 1
-	if j.frontier != nil {
-		options += max(len(j.frontier), 41)
+	if j.Frontier != nil {
+		options += max(len(j.Frontier), 41)
 	}
 	b := model.SimBytes(m, options, cfg) + overheadBytes
-	if j.objective == model.MaxDeltaTVaR {
+	if j.Objective == model.MaxDeltaTVaR {
 		b += 200 << 20 // the ΔTVaR sample's cap
 	}
 	return b
@@ -102,7 +103,7 @@ func parseBytes(s string) (int64, error) {
 // set, for which the run fits in limit, or 0 if none does.
 func fitting(j *job, limit int64, set func(*model.Config, int), at int) int {
 	fits := func(n int) bool {
-		cfg := j.cfg
+		cfg := j.Config
 		set(&cfg, n)
 		return runBytesAt(j, cfg) <= limit
 	}
@@ -147,8 +148,8 @@ func checkMemory(j *job, maxMemory string) error {
 	}
 	need := runBytes(j)
 	if need > limit {
-		cfg := j.cfg
-		options := len(j.model.Controls) + 1
+		cfg := j.Config
+		options := len(j.Model.Controls) + 1
 		hint := fmt.Sprintf("the program alone needs about %s", gib(overheadBytes))
 		if d := fitting(j, limit, func(cfg *model.Config, n int) { cfg.Draws = n }, cfg.Draws); d >= 1 && cfg.Draws > 1 {
 			hint = fmt.Sprintf("use at most about --draws %d at --years %d, or fewer controls", d, cfg.Years)
@@ -178,14 +179,14 @@ var announceAfter = 10 * time.Second
 // of its years, see model.EstimateDuration) and how much memory it needs,
 // when the time is ten seconds or more; quiet runs say nothing.
 func announce(ctx context.Context, j *job, stderr io.Writer, quiet bool) error {
-	if quiet || int64(j.cfg.Draws)*int64(j.cfg.Years) < announceYears {
+	if quiet || int64(j.Config.Draws)*int64(j.Config.Years) < announceYears {
 		return nil
 	}
-	options := len(j.model.Controls) + 2 // the singles, the recommendation and a build-up step
-	if j.frontier != nil {
-		options += len(j.model.Controls)
+	options := len(j.Model.Controls) + 2 // the singles, the recommendation and a build-up step
+	if j.Frontier != nil {
+		options += len(j.Model.Controls)
 	}
-	d, err := model.EstimateDuration(ctx, j.model, options, j.cfg)
+	d, err := model.EstimateDuration(ctx, j.Model, options, j.Config)
 	if err != nil {
 		return err
 	}
@@ -193,7 +194,7 @@ func announce(ctx context.Context, j *job, stderr io.Writer, quiet bool) error {
 		return nil
 	}
 	fmt.Fprintf(stderr, "cybercba: this run should take about %s and %s of memory (%s draws × %s years, %d controls; estimated from a pilot)\n",
-		roughly(d), gib(runBytes(j)), thousands(j.cfg.Draws), thousands(j.cfg.Years), len(j.model.Controls))
+		roughly(d), gib(runBytes(j)), format.Count(j.Config.Draws), format.Count(j.Config.Years), len(j.Model.Controls))
 	return nil
 }
 

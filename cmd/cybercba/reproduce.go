@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cybercba/cybercba/data"
-	"github.com/cybercba/cybercba/model"
 	"github.com/cybercba/cybercba/reports"
 )
 
@@ -48,24 +46,6 @@ func recordedArgs(fs *flag.FlagSet) []string {
 		if f := fs.Lookup(name); f != nil {
 			out = append(out, "--"+name+"="+f.Value.String())
 		}
-	}
-	return out
-}
-
-// headline returns a run's headline figures, exactly.
-func headline(j *job, an *model.Analysis, pa *model.PortfolioAnalysis) [][2]string {
-	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	b := an.Baseline
-	out := [][2]string{
-		{"baseline ALE", g(b.ALE)}, {"baseline ALE SE", g(b.ALESE)}, {"baseline P95", g(b.P95)}, {"baseline TVaR95", g(b.TVaR95)},
-		{"draws", strconv.Itoa(an.Sim.Draws)},
-	}
-	for _, r := range an.Results {
-		id := strings.Join(r.Controls, "+")
-		out = append(out, [2]string{id + " ΔALE", g(r.DeltaALE.Mean)}, [2]string{id + " NPV", g(r.NPV.Mean)})
-	}
-	if pa != nil && pa.Result != nil {
-		out = append(out, [2]string{"recommended portfolio", strings.Join(pa.Choice.Controls, "+")}, [2]string{"recommended NPV", g(pa.Result.NPV.Mean)})
 	}
 	return out
 }
@@ -119,20 +99,20 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	var changes []string
-	if job.digest != rec.Digest {
-		changes = append(changes, fmt.Sprintf("the recorded inputs' SHA-256 is %s…, the report says %s…: the Reproduce sheet was edited", job.digest[:16], rec.Digest[:min(16, len(rec.Digest))]))
+	if job.Digest != rec.Digest {
+		changes = append(changes, fmt.Sprintf("the recorded inputs' SHA-256 is %s…, the report says %s…: the Reproduce sheet was edited", job.Digest[:16], rec.Digest[:min(16, len(rec.Digest))]))
 	}
-	changes = append(changes, rec.EditedInputs(inputRows(ds, job.scope, currencyOf(ds, "")))...) // only the numbers are compared
-	job.cfg.Progress = progress(stderr, o.Quiet, "re-running", o.Draws)
+	changes = append(changes, rec.EditedInputs(reports.InputRows(ds, job.Scope, reports.Symbol(ds, "")))...) // only the numbers are compared
+	job.Config.Progress = progress(stderr, o.Quiet, "re-running", o.Draws)
 	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
 		return err
 	}
-	cells, err := recomputedCells(raw, f, job, d, rec)
+	cells, err := reports.RecomputedCells(raw, f, job, d, rec)
 	if err != nil {
 		return err
 	}
-	now := headline(job, d.Analysis, d.Portfolio)
+	now := reports.Headline(d.Analysis, d.Portfolio)
 	var diffs []string
 	was := map[string]string{}
 	for _, fg := range rec.Figures {
@@ -156,7 +136,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			fmt.Fprintln(stdout, "  "+c)
 		}
 	}
-	writeCellDiffs(stdout, cells)
+	reports.WriteCellDiffs(stdout, cells)
 	if len(diffs) == 0 && len(cells) == 0 {
 		fmt.Fprintf(stdout, "Identical: every cell of the results sheets (%s) and all %d headline figures match bit for bit.\n", strings.Join(reports.CheckedSheets(f), ", "), len(now))
 	} else if len(diffs) > 0 {

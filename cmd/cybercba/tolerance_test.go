@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // TestRiskTolerance checks that run states the tolerance against the
@@ -21,7 +22,7 @@ func TestRiskTolerance(t *testing.T) {
 	mustSucceed(t, r, args)
 	var out struct {
 		Recommended struct {
-			Tolerance []toleranceCheck `json:"risk_tolerance"`
+			Tolerance []reports.ToleranceCheck `json:"risk_tolerance"`
 		}
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {

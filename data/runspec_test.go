@@ -1,4 +1,4 @@
-package main
+package data
 
 import (
 	"math"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestParseRate(t *testing.T) {
+func TestParseDiscount(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in      string
@@ -38,32 +38,17 @@ func TestParseRate(t *testing.T) {
 			if tt.bug != "" {
 				t.Skip("bug: " + tt.bug)
 			}
-			got, err := parseRate(tt.in)
+			got, err := parseDiscount(tt.in)
 			switch {
 			case tt.wantErr && err == nil:
-				t.Errorf("parseRate(%q) = %g, nil; want an error", tt.in, got)
+				t.Errorf("parseDiscount(%q) = %g, nil; want an error", tt.in, got)
 			case tt.wantErr && !strings.Contains(err.Error(), `"`+tt.in+`"`):
-				t.Errorf("parseRate(%q) error %q does not quote the input", tt.in, err)
+				t.Errorf("parseDiscount(%q) error %q does not quote the input", tt.in, err)
 			case !tt.wantErr && err != nil:
-				t.Errorf("parseRate(%q) error: %v", tt.in, err)
+				t.Errorf("parseDiscount(%q) error: %v", tt.in, err)
 			case !tt.wantErr && math.Abs(got-tt.want) > 1e-15:
-				t.Errorf("parseRate(%q) = %g; want %g", tt.in, got, tt.want)
+				t.Errorf("parseDiscount(%q) = %g; want %g", tt.in, got, tt.want)
 			}
 		})
-	}
-}
-
-func TestTable(t *testing.T) {
-	t.Parallel()
-	tb := &table{right: map[int]bool{1: true}}
-	tb.add("ID", "Cost", "Name")
-	tb.add("N1", "£13.8m", "SOC")
-	tb.add("R-C10", "£9", "Plan")
-	want := "" +
-		"ID       Cost  Name\n" +
-		"N1     £13.8m  SOC\n" +
-		"R-C10      £9  Plan\n"
-	if got := tb.String(); got != want {
-		t.Errorf("table.String() =\n%s\nwant\n%s", got, want)
 	}
 }

@@ -1,10 +1,11 @@
-package main
+package reports
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
 )
 
@@ -14,18 +15,25 @@ import (
 // width is unknown (a file or a pipe) or with --wide.
 func TestCompactRanking(t *testing.T) {
 	t.Parallel()
-	j, err := prepare(runOptions{Draws: 8, Years: 200, Seed: 2017, Horizon: 10, Metric: "npv", Objective: "npv", View: "financial", Formats: "png"})
+	ds, err := data.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	an, err := model.Analyse(t.Context(), j.model, j.cfg, j.appraisal, j.metric)
+	spec := data.DefaultRunSpec()
+	spec.Draws, spec.Years = 8, 200
+	job, err := data.NewJob(spec, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	full := &table{}
+	j := NewRun(job, "test", "")
+	an, err := model.Analyse(t.Context(), j.Model, j.Config, j.Appraisal, j.Metric)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := &textTable{}
 	full.add(strings.Repeat("x", 150))
 	for _, width := range []int{60, 80, 100} {
-		j.width = width
+		j.Width = width
 		text := rankingText(j, an, full)
 		for line := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
 			if n := len([]rune(line)); n > width {
@@ -35,14 +43,14 @@ func TestCompactRanking(t *testing.T) {
 		at := 0
 		for k, i := range an.Ranking.Order {
 			r := &an.Results[i]
-			c := j.model.Controls[r.Portfolio[0]]
+			c := j.Model.Controls[r.Portfolio[0]]
 			head := fmt.Sprintf("%2d  %s  ", k+1, c.ID)
 			p := strings.Index(text[at:], head)
 			if p < 0 {
 				t.Fatalf("width %d: control %d (%s) missing or out of order", width, k+1, c.ID)
 			}
 			at += p
-			if npv := "NPV " + j.cur.money(r.NPV.Mean) + " ±"; !strings.Contains(text[at:], npv) {
+			if npv := "NPV " + j.cur.text(r.NPV.Mean) + " ±"; !strings.Contains(text[at:], npv) {
 				t.Errorf("width %d: %s lacks %q", width, c.ID, npv)
 			}
 		}
@@ -52,9 +60,24 @@ func TestCompactRanking(t *testing.T) {
 		width int
 		wide  bool
 	}{{"fits", 200, false}, {"not a terminal", 0, false}, {"--wide", 80, true}} {
-		j.width, j.opts.Wide = tt.width, tt.wide
+		j.Width, j.Wide = tt.width, tt.wide
 		if got := rankingText(j, an, full); got != full.String() {
 			t.Errorf("%s: the compact layout; want the full table", tt.name)
 		}
+	}
+}
+
+func TestTable(t *testing.T) {
+	t.Parallel()
+	tb := &textTable{right: map[int]bool{1: true}}
+	tb.add("ID", "Cost", "Name")
+	tb.add("N1", "£13.8m", "SOC")
+	tb.add("R-C10", "£9", "Plan")
+	want := "" +
+		"ID       Cost  Name\n" +
+		"N1     £13.8m  SOC\n" +
+		"R-C10      £9  Plan\n"
+	if got := tb.String(); got != want {
+		t.Errorf("table.String() =\n%s\nwant\n%s", got, want)
 	}
 }
