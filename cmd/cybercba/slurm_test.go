@@ -144,6 +144,22 @@ func readLog(t *testing.T, path string) string {
 	return string(b)
 }
 
+// waitNode waits up to 2 minutes for the cluster's node to take work:
+// idle, mixed or allocated, or "planned" (Slurm 22.05 shows that for about
+// 30 s after a start or a job, with an empty queue, and runs a job
+// submitted then).
+func waitNode(t *testing.T, dir string) {
+	t.Helper()
+	ready := regexp.MustCompile(`^(idle|mixed|allocated|planned)`)
+	var state string
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if state = strings.TrimSpace(slurm(t, dir, "sinfo", "-h", "-o", "%T")); ready.MatchString(state) {
+			return
+		}
+	}
+	t.Fatalf("sbatch is on PATH but after 2 minutes the cluster's node is %q, not idle or planned: start one with .ci/slurm-cluster start DIR and set SLURM_CONF=DIR/slurm.conf", state)
+}
+
 // TestSlurm runs the README's Slurm recipe on a real cluster: the 4-shard
 // array and the merge after it (afterany), one shard cancelled while it
 // runs and re-submitted alone, one shard with a row that fails; the merged
@@ -151,14 +167,17 @@ func readLog(t *testing.T, path string) string {
 func TestSlurm(t *testing.T) {
 	skipUnlessLong(t, "a real Slurm cluster")
 	if _, err := exec.LookPath("sbatch"); err != nil {
-		t.Skip("sbatch is not on PATH: this test needs a Slurm cluster (.ci/slurm-cluster installs and starts a one-node one; .ci/run does)")
+		t.Skip("sbatch is not on PATH: this test needs a Slurm cluster (.ci/slurm-cluster installs and starts a private one-node one; .ci/run does)")
+	}
+	// Jobs go only to a cluster named on purpose, never to whatever
+	// /etc/slurm/slurm.conf a developer's machine happens to hold.
+	if os.Getenv("SLURM_CONF") == "" {
+		t.Skip("SLURM_CONF is unset: this test submits jobs only to the cluster it names (.ci/slurm-cluster start DIR starts a private one at DIR/slurm.conf; .ci/run does; SLURM_CONF=/etc/slurm/slurm.conf uses the machine's own)")
 	}
 	work := t.TempDir()
 	began := time.Now()
 	phase := func(what string) { t.Logf("%5.1f s: %s", time.Since(began).Seconds(), what) }
-	if state := strings.TrimSpace(slurm(t, work, "sinfo", "-h", "-o", "%T")); !regexp.MustCompile(`^(idle|mixed|allocated)`).MatchString(state) {
-		t.Fatalf("sbatch is on PATH but the cluster's node is %q, not idle: start it with .ci/slurm-cluster", state)
-	}
+	waitNode(t, work)
 	slurmInputs(t, work)
 	for _, name := range slurmFiles {
 		b, err := os.ReadFile(filepath.Join("testdata", "slurm", name))
