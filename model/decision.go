@@ -236,6 +236,11 @@ func planDecision(ctx context.Context, m *Model, o DecideOptions) (*decisionPlan
 		if err != nil {
 			return nil, err
 		}
+		if len(o.Frontier) == 0 && op.exact() {
+			if budgets, chs, err = op.refineFrontier(ctx, o.FrontierKind, budgets, chs, fc); err != nil {
+				return nil, err
+			}
+		}
 		pa.Frontier = breakpoints(chs, budgets)
 	}
 	if pa.SampleYears > 0 {
@@ -576,6 +581,77 @@ func weakPoint(m *Model, a Appraisal, tn *Tornado) (*WeakPoint, error) {
 	// Below the switch the NPV is negative when it rises with the input.
 	wp.Below = b.NPVHi > b.NPVLo
 	return wp, nil
+}
+
+// exact reports whether the optimiser's search is exact: it enumerates
+// every portfolio (at most 24 controls and a closed-form objective).
+func (op *Optimiser) exact() bool { return op.n <= enumerateLimit && op.obj != MaxDeltaTVaR }
+
+// refineFrontier turns a frontier on a grid of budgets into one whose
+// budgets are exactly where the best portfolio changes. Between two grid
+// budgets a and b with best portfolios A ≠ B, B costs c ≤ b and is the
+// best of every portfolio within b, so it is best from c on; if the best
+// just under c (a pound less) is A, the change is at c, else the best
+// there is a portfolio between, and the interval splits in two. Each round
+// asks the exact search once for every unresolved interval, so the rounds
+// number the most changes between two grid budgets. The result is sorted
+// by budget, each portfolio at the smallest budget where it is best.
+func (op *Optimiser) refineFrontier(ctx context.Context, kind BudgetKind, budgets []float64, chs []Choice, c Constraints) ([]float64, []Choice, error) {
+	type point struct {
+		budget float64
+		ch     Choice
+		exact  bool
+	}
+	pts := make([]point, len(budgets))
+	for i := range budgets {
+		pts[i] = point{budget: budgets[i], ch: chs[i]}
+	}
+	slices.SortStableFunc(pts, func(x, y point) int { return cmpFloat(x.budget, y.budget) })
+	cost := func(ch Choice) float64 {
+		if kind == CapexBudget {
+			return ch.Capex
+		}
+		return ch.Annual
+	}
+	for {
+		var qs []float64
+		var at []int
+		for k := 1; k < len(pts); k++ {
+			prev, cur := pts[k-1], &pts[k]
+			if cur.exact || slices.Equal(prev.ch.Portfolio, cur.ch.Portfolio) {
+				continue
+			}
+			cc := cost(cur.ch)
+			q := cc - max(1, cc*1e-8)
+			if q <= prev.budget {
+				cur.budget, cur.exact = max(cc, prev.budget), true
+				continue
+			}
+			qs, at = append(qs, q), append(at, k)
+		}
+		if len(qs) == 0 {
+			break
+		}
+		got, err := op.FrontierContext(ctx, kind, qs, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		// Insert from the end so that the earlier indices stay put.
+		for i := len(qs) - 1; i >= 0; i-- {
+			k := at[i]
+			if slices.Equal(got[i].Portfolio, pts[k-1].ch.Portfolio) || slices.Equal(got[i].Portfolio, pts[k].ch.Portfolio) {
+				pts[k].budget, pts[k].exact = cost(pts[k].ch), true
+				continue
+			}
+			pts = slices.Insert(pts, k, point{budget: qs[i], ch: got[i]})
+		}
+	}
+	outB := make([]float64, len(pts))
+	outC := make([]Choice, len(pts))
+	for i, p := range pts {
+		outB[i], outC[i] = p.budget, p.ch
+	}
+	return outB, outC, nil
 }
 
 // breakpoints returns the frontier's points where the portfolio changes:

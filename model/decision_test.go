@@ -218,3 +218,55 @@ func TestShownSummaries(t *testing.T) {
 		t.Error("no single control among the shown portfolios: the test misses the case it is for")
 	}
 }
+
+// TestFrontierExactBreakpoints checks the default frontier against every
+// subset of the test model's controls, independently of the optimiser:
+// sorted by yearly cost, each subset whose closed-form NPV beats every
+// cheaper one is a breakpoint, at exactly its cost.
+func TestFrontierExactBreakpoints(t *testing.T) {
+	t.Parallel()
+	m, a, d := decideTest(t, false, NoBudget())
+	var A float64
+	for y := 1; y <= a.Horizon; y++ {
+		A += math.Pow(1.035, -float64(y))
+	}
+	costs := ExpectedCosts(m, a)
+	base := ClosedFormALE(m, nil)
+	type set struct {
+		p         Portfolio
+		cost, npv float64
+	}
+	n := len(m.Controls)
+	sets := make([]set, 0, 1<<n)
+	for mask := range 1 << n {
+		var s set
+		for c := range n {
+			if mask&(1<<c) != 0 {
+				s.p = append(s.p, c)
+				s.cost += costs[c].Annual
+				s.npv -= costs[c].PV
+			}
+		}
+		s.npv += (base - ClosedFormALE(m, s.p)) * A
+		sets = append(sets, s)
+	}
+	slices.SortStableFunc(sets, func(x, y set) int { return cmpFloat(x.cost, y.cost) })
+	var want []set
+	for _, s := range sets {
+		if len(want) == 0 || s.npv > want[len(want)-1].npv+1e-6*math.Abs(s.npv) {
+			want = append(want, s)
+		}
+	}
+	fr := d.Portfolio.Frontier
+	if len(fr) != len(want) {
+		t.Fatalf("frontier has %d points; brute force %d", len(fr), len(want))
+	}
+	for i, w := range want {
+		if got := fr[i].Choice.Portfolio; !slices.Equal(got, w.p) && len(got)+len(w.p) > 0 {
+			t.Errorf("point %d: portfolio %v; brute force %v", i, got, w.p)
+		}
+		if got := fr[i].Budget; math.Abs(got-w.cost) > 1e-9*w.cost+1e-9 {
+			t.Errorf("point %d: breakpoint %.2f; brute force %.2f", i, got, w.cost)
+		}
+	}
+}

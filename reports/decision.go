@@ -169,7 +169,7 @@ func buildUpFigure(r *Report, _ []option) (Figure, bool, error) {
 	// On two lines, so that the label stays within the plot's height.
 	yLabel := fmt.Sprintf("Expected NPV over %d years\n(%s)", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(title, "", yLabel)
-	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
+	p.Y.Tick.Marker = moneyTicks{linearTicks{Label: currencyOf(r).tick}, currencyOf(r)}
 	g := newGrid()
 	g.Vertical.Color = nil
 	p.Add(g)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot"
 )
 
 func TestParseFormats(t *testing.T) {
@@ -362,6 +364,41 @@ func TestFigureWriteTwice(t *testing.T) {
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
 			t.Errorf("%s: the second PNG differs from the first", f.Name)
+		}
+	}
+}
+
+// fixedTicks is a ticker with labelled ticks at given values.
+type fixedTicks []float64
+
+func (f fixedTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, v := range f {
+		out = append(out, plot.Tick{Value: v, Label: "x"})
+	}
+	return out
+}
+
+// TestMoneyTicks checks that an axis's money labels share one unit and
+// one number of decimals.
+func TestMoneyTicks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		vals []float64
+		want string
+	}{
+		{[]float64{0, 5e5, 1e6, 1.5e6}, "£0 £0.5m £1.0m £1.5m"},
+		{[]float64{0, 50e3, 100e3}, "£0 £50k £100k"},
+		{[]float64{-2e8, 0, 2e8}, "−£200m £0 £200m"},
+		{[]float64{2.5e9, 5e9}, "£2.5bn £5.0bn"},
+		{[]float64{0, 250, 500}, "£0 £250 £500"},
+	} {
+		var got []string
+		for _, tk := range (moneyTicks{fixedTicks(tc.vals), "£"}).Ticks(0, 1) {
+			got = append(got, tk.Label)
+		}
+		if s := strings.Join(got, " "); s != tc.want {
+			t.Errorf("moneyTicks(%v) = %q; want %q", tc.vals, s, tc.want)
 		}
 	}
 }

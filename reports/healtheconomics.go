@@ -136,7 +136,7 @@ func planeFigure(r *Report) (Figure, bool, error) {
 		p.Title.TextStyle.Font.Size = labelSize
 		p.Title.Padding = 3
 		p.X.Tick.Marker = linearTicks{Label: qalyText}
-		p.Y.Tick.Marker = linearTicks{Label: cur.text}
+		p.Y.Tick.Marker = moneyTicks{linearTicks{Label: cur.text}, cur}
 		p.Add(newGrid())
 		xs := make(plotter.XYs, len(o.QALYsPerYear))
 		xmin, xmax, ymin, ymax := 0.0, 0.0, 0.0, 0.0
@@ -290,7 +290,7 @@ func ceacFigure(r *Report) (Figure, bool, error) {
 	ac := he.Acceptability
 	title := "Cost-effectiveness acceptability, social view: " + scopeName(r)
 	p := newPlot(fitTitle(title), fmt.Sprintf("Value of a QALY (%s)", prices(r)), "Probability of the greatest net benefit")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = moneyTicks{linearTicks{Label: currencyOf(r).text}, currencyOf(r)}
 	p.Add(newGrid())
 	var k key
 	wtpMarks(p, &k, r)
@@ -370,8 +370,8 @@ func evpiFigure(r *Report) (Figure, bool, error) {
 	title := "Expected value of perfect information, social view: " + scopeName(r)
 	p := newPlot(fitTitle(title), fmt.Sprintf("Value of a QALY (%s)", prices(r)),
 		fmt.Sprintf("EVPI over %d years (%s)", he.Horizon, currencyOf(r).unit()))
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
-	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = moneyTicks{linearTicks{Label: currencyOf(r).text}, currencyOf(r)}
+	p.Y.Tick.Marker = moneyTicks{linearTicks{Label: currencyOf(r).text}, currencyOf(r)}
 	p.Add(newGrid())
 	var k key
 	wtpMarks(p, &k, r)
@@ -413,7 +413,7 @@ func evppiFigure(r *Report) (Figure, bool, error) {
 	n := len(rows)
 	title := "Value of research: EVPPI by input and group, social view: " + scopeName(r)
 	p := newPlot(fitTitle(title), fmt.Sprintf("EVPPI over %d years at %s per QALY (%s)", he.Horizon, currencyOf(r).text(he.ValuePerQALY), prices(r)), "")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = moneyTicks{linearTicks{Label: currencyOf(r).text}, currencyOf(r)}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
@@ -473,7 +473,7 @@ func budgetFigure(r *Report) (Figure, bool, error) {
 		xLabel = "Capital budget (" + prices(r) + ")"
 	}
 	p := newPlot(fitTitle(title), xLabel, "Probability of the greatest net benefit")
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).text}
+	p.X.Tick.Marker = moneyTicks{linearTicks{Label: currencyOf(r).text}, currencyOf(r)}
 	p.Add(newGrid())
 	var k key
 	// The last budget's step runs on a tenth of the span past it, so that

@@ -247,7 +247,7 @@ func batchFigure(b *Batch) (Figure, bool, error) {
 		u += ", " + b.PriceYear + " prices"
 	}
 	p := newPlot(title, "NPV ("+u+")\npoint: mean · bar: 90% interval across outer draws", "")
-	p.X.Tick.Marker = linearTicks{Label: cur.text}
+	p.X.Tick.Marker = moneyTicks{linearTicks{Label: cur.text}, cur}
 	if err := intervalRows(p, names, means, bars); err != nil {
 		return Figure{}, false, fmt.Errorf("scenarios: %w", err)
 	}

@@ -434,7 +434,7 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 	}
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = niceTicks{N: 5, Label: cur.tick, Width: panelWidth}
+	p.X.Tick.Marker = moneyTicks{niceTicks{N: 5, Label: cur.tick, Width: panelWidth}, cur}
 	if err := intervalRows(p, names, means, bars); err != nil {
 		return Figure{}, false, fmt.Errorf("ranking: %w", err)
 	}

@@ -201,8 +201,8 @@ func frontierFigure(r *Report, _ []option) (Figure, bool, error) {
 		yLabel = objectiveName(pa.Objective) + "\n(" + perYear(r) + ")"
 	}
 	p := newPlot(title, xLabel, yLabel)
-	p.X.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
-	p.Y.Tick.Marker = linearTicks{Label: currencyOf(r).tick}
+	p.X.Tick.Marker = moneyTicks{niceTicks{N: 6, Label: currencyOf(r).tick, Width: panelWidth}, currencyOf(r)}
+	p.Y.Tick.Marker = moneyTicks{niceTicks{N: 6, Label: currencyOf(r).tick}, currencyOf(r)}
 	p.Add(newGrid())
 	var k key
 

@@ -104,7 +104,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = niceTicks{N: 5, Label: currencyOf(r).tick, Width: panelWidth}
+	p.X.Tick.Marker = moneyTicks{niceTicks{N: 5, Label: currencyOf(r).tick, Width: panelWidth}, currencyOf(r)}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)

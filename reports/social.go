@@ -97,7 +97,7 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 	title := "NPV in the financial and social views: " + scopeName(r)
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
-	p.X.Tick.Marker = niceTicks{N: 5, Label: currencyOf(r).tick, Width: panelWidth}
+	p.X.Tick.Marker = moneyTicks{niceTicks{N: 5, Label: currencyOf(r).tick, Width: panelWidth}, currencyOf(r)}
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)

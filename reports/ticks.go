@@ -2,6 +2,7 @@ package reports
 
 import (
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -193,3 +194,64 @@ func decades(lo, hi float64) (float64, float64) {
 
 // lg is the base-10 logarithm, the coordinate of a value on a log axis.
 func lg(x float64) float64 { return math.Log10(x) }
+
+// moneyTicks relabels a linear money axis's ticks in one format: one unit
+// (k, m or bn, from the largest labelled value) and one number of decimals
+// (the fewest that write every label exactly), so that an axis reads
+// £0.5m, £1.0m, £1.5m rather than £500k, £1m, £1.5m.
+type moneyTicks struct {
+	Ticker plot.Ticker
+	Cur    currency
+}
+
+// Ticks returns the inner ticker's ticks, relabelled.
+func (t moneyTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := t.Ticker.Ticks(lo, hi)
+	var top float64
+	for _, tk := range ticks {
+		if tk.Label != "" {
+			top = max(top, math.Abs(tk.Value))
+		}
+	}
+	scale, suffix := 1.0, ""
+	switch {
+	case top >= 999.5e6:
+		scale, suffix = 1e9, "bn"
+	case top >= 999.5e3:
+		scale, suffix = 1e6, "m"
+	case top >= 999.5:
+		scale, suffix = 1e3, "k"
+	}
+	decimals := 0
+	for ; decimals < 3; decimals++ {
+		exact := true
+		for _, tk := range ticks {
+			if tk.Label == "" {
+				continue
+			}
+			v := tk.Value / scale * math.Pow10(decimals)
+			if math.Abs(v-math.Round(v)) > 1e-6*max(1, math.Abs(v)) {
+				exact = false
+				break
+			}
+		}
+		if exact {
+			break
+		}
+	}
+	for i := range ticks {
+		if ticks[i].Label == "" {
+			continue
+		}
+		v := ticks[i].Value
+		switch {
+		case v == 0:
+			ticks[i].Label = string(t.Cur) + "0"
+		case v < 0:
+			ticks[i].Label = format.Minus + string(t.Cur) + strconv.FormatFloat(-v/scale, 'f', decimals, 64) + suffix
+		default:
+			ticks[i].Label = string(t.Cur) + strconv.FormatFloat(v/scale, 'f', decimals, 64) + suffix
+		}
+	}
+	return ticks
+}
