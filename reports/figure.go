@@ -142,6 +142,7 @@ func (f Figure) draw(c draw.Canvas) {
 
 // key is a figure's legend, drawn under the plot, where it cannot hide
 // data: one entry a row, or two when every entry fits in half the width.
+// An entry too long for its column wraps onto more lines, never cut.
 type key []keyEntry
 
 type keyEntry struct {
@@ -173,13 +174,43 @@ func (k key) columns(w vg.Length) int {
 	return 2
 }
 
+// lines returns each entry's text wrapped to its column in width w.
+func (k key) lines(w vg.Length) []string {
+	cols := k.columns(w)
+	room := w/vg.Length(cols) - keyThumb - keyGap
+	if cols > 1 {
+		room -= keyGap
+	}
+	sty := textStyle(legendSize)
+	out := make([]string, len(k))
+	for i, e := range k {
+		out[i] = wrap(e.name, sty, room)
+	}
+	return out
+}
+
+// rowLines returns the number of lines of each row of entries.
+func (k key) rowLines(w vg.Length) []int {
+	cols := k.columns(w)
+	var rows []int
+	for i, l := range k.lines(w) {
+		n := strings.Count(l, "\n") + 1
+		if i%cols == 0 {
+			rows = append(rows, n)
+		} else {
+			rows[len(rows)-1] = max(rows[len(rows)-1], n)
+		}
+	}
+	return rows
+}
+
 // height returns the key's height in width w.
 func (k key) height(w vg.Length) vg.Length {
-	if len(k) == 0 {
-		return 0
+	var n int
+	for _, l := range k.rowLines(w) {
+		n += l
 	}
-	cols := k.columns(w)
-	return vg.Length((len(k)+cols-1)/cols) * keyRow
+	return vg.Length(n) * keyRow
 }
 
 // room returns the height the key adds to a figure of the house width.
@@ -195,16 +226,23 @@ func (k key) draw(c draw.Canvas) {
 	w := c.Max.X - c.Min.X
 	cols := k.columns(w)
 	sty := textStyle(legendSize)
-	sty.YAlign = draw.YCenter
+	sty.YAlign = draw.YTop
+	texts := k.lines(w)
+	rows := k.rowLines(w)
+	top := c.Max.Y
 	for i, e := range k {
 		x := c.Min.X + vg.Length(i%cols)*w/vg.Length(cols)
-		y := c.Max.Y - vg.Length(i/cols)*keyRow - keyRow/2
+		y := top - keyRow/2
 		th := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 			Min: vg.Point{X: x, Y: y - keyRow/2 + 2},
 			Max: vg.Point{X: x + keyThumb, Y: y + keyRow/2 - 2},
 		}}
 		e.thumb.Thumbnail(&th)
-		c.FillText(sty, vg.Point{X: x + keyThumb + keyGap, Y: y}, e.name)
+		// The first line's middle level with the thumbnail's.
+		c.FillText(sty, vg.Point{X: x + keyThumb + keyGap, Y: top - (keyRow-legendSize)/2 + 0.1*legendSize}, texts[i])
+		if i%cols == cols-1 || i == len(k)-1 {
+			top -= vg.Length(rows[i/cols]) * keyRow
+		}
 	}
 }
 

@@ -398,8 +398,12 @@ func evpiFigure(r *Report) (Figure, bool, error) {
 	return Figure{Name: "evpi", Title: title, Caption: figureCaption(r), W: figWidth, H: figHeight + k.room(), plot: p, key: k, data: data}, true, nil
 }
 
-// evppiTop is the most rows the EVPPI figure shows.
-const evppiTop = 16
+// evppiTop is the most rows the EVPPI figure shows; evppiLabelWidth the
+// width its labels wrap to.
+const (
+	evppiTop        = 16
+	evppiLabelWidth = 3.4 * vg.Inch
+)
 
 // evppiFigure draws the EVPPI of the inputs and groups of inputs with the
 // most, at the Green Book value per QALY, each a bar with ±2 standard
@@ -424,7 +428,9 @@ func evppiFigure(r *Report) (Figure, bool, error) {
 	hi := he.EVPI
 	for i, row := range rows {
 		y := float64(n - 1 - i)
-		names[n-1-i] = clip(orDefault(row.Label, row.Name), 52)
+		// Wrapped, never cut: the words that tell two rows apart often
+		// come last.
+		names[n-1-i] = wrap(orDefault(row.Label, row.Name), textStyle(tickSize), evppiLabelWidth)
 		bar := interval{y: y, lo: 0, hi: row.Value}
 		if row.Group {
 			groups = append(groups, bar)
@@ -449,7 +455,11 @@ func evppiFigure(r *Report) (Figure, bool, error) {
 		p.X.Max = 1
 	}
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-	h := max(figHeight, vg.Length(0.32*float64(n)+1.8)*vg.Inch) + k.room()
+	lines := 0
+	for _, nm := range names {
+		lines += strings.Count(nm, "\n") + 1
+	}
+	h := max(figHeight, vg.Length(0.32*float64(n)+0.2*float64(lines-n)+1.8)*vg.Inch) + k.room()
 	data := [][]string{{"Input or group", "Group", "Method", fmt.Sprintf("EVPPI over %d years (%s)", he.Horizon, prices(r)), "Standard error", "EVPPI a year", "Standard error a year"}}
 	for _, row := range he.Partial {
 		data = append(data, []string{row.Name, strconv.FormatBool(row.Group), row.Method, csvNum(row.Value), csvNum(row.SE), csvNum(row.PerYear), csvNum(row.PerYearSE)})

@@ -45,10 +45,60 @@ func portfolioIDs(m *model.Model, p model.Portfolio, sep string) string {
 	return strings.Join(ids, sep)
 }
 
-// inputLabel names an input on a plot axis in words, in full, wrapped
-// onto lines that fit the axis's share of the figure.
-func inputLabel(in model.Input) string {
-	return wrap(in.Name(), textStyle(tickSize), rankLabelShare*figWidth)
+// shortFields are brief names of the inputs' fields, by the input's kind
+// and key, for a label on one line.
+var shortFields = map[string]string{
+	"rates/daily": "lost output a day", "rates/recovery": "IT recovery cost",
+	"harm/deaths_per_day": "deaths a day", "harm/qalys_per_death": "QALYs a death", "harm/k_full": "k_full",
+	"threat/rate": "events a year", "threat/spread": "orgs disrupted", "threat/duration": "days of outage",
+	"threat/fixed": "cost per event", "threat/k_daily": "k_d", "threat/k_recovery": "k_r",
+	"control/capex": "capex", "control/opex": "opex", "control/optimism_bias": "optimism bias",
+	"effect/frequency": "cut in frequency", "effect/spread": "cut in spread", "effect/duration": "cut in duration",
+	"effect/fixed": "cut in cost per event",
+}
+
+// inputShort names an input in a few words for a figure's axis: its
+// control or threat ID and a brief field, "R-C1 on S2: cut in frequency",
+// "S2: events a year", "Cost rates: lost output a day". The IDs' full names
+// go in the figure's key (see idNames).
+func inputShort(in model.Input) string {
+	field, ok := shortFields[in.Ref.Kind+"/"+in.Ref.Key]
+	if !ok {
+		field = in.Field
+	}
+	switch {
+	case in.Ref.Kind == "rates":
+		return "Cost rates: " + field
+	case in.Ref.Kind == "harm":
+		return "Harm: " + field
+	case in.Ref.ID == "":
+		return in.Name()
+	case in.Ref.Threat != "":
+		return in.Ref.ID + " on " + in.Ref.Threat + ": " + field
+	}
+	return in.Ref.ID + ": " + field
+}
+
+// idNames returns "ID: name" for each threat and control ID that inputs
+// name, threats first, each in model order, for a figure's key.
+func idNames(m *model.Model, ins []model.Input) []string {
+	used := map[string]bool{}
+	for _, in := range ins {
+		used[in.Ref.ID] = true
+		used[in.Ref.Threat] = true
+	}
+	var out []string
+	for _, t := range m.Threats {
+		if used[t.ID] && t.Name != "" && t.Name != t.ID {
+			out = append(out, t.ID+": "+t.Name)
+		}
+	}
+	for _, c := range m.Controls {
+		if used[c.ID] && c.Name != "" && c.Name != c.ID {
+			out = append(out, c.ID+": "+c.Name)
+		}
+	}
+	return out
 }
 
 // fitTitle returns a plot title on one line if it fits the figure's width,
@@ -108,7 +158,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	g := newGrid()
 	g.Horizontal.Color = nil
 	p.Add(g)
-	tb := &tornadoBars{rows: rows, central: tn.Central, loColor: skyBlue, hiColor: blue}
+	tb := &tornadoBars{rows: rows, central: tn.Central, loColor: skyBlue, hiColor: blue, label: currencyOf(r).text}
 	p.Add(tb)
 	var k key
 	k.add("Input at its 5th percentile (P5)", swatch{skyBlue})
@@ -119,12 +169,23 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	mid := &vline{x: tn.Central, LineStyle: draw.LineStyle{Color: black, Width: 1.5}}
 	p.Add(mid)
 	k.add("Central NPV, every input at its median: "+currencyOf(r).text(tn.Central), mid)
+	k.add("Each bar's ends are labelled with the NPV at P5 and at P95", blank{})
+	var shown []model.Input
+	for _, b := range tn.Bars {
+		if b.Swing() > 0 && len(shown) < tornadoTop {
+			shown = append(shown, b.Input)
+		}
+	}
+	for _, nm := range idNames(r.Model, shown) {
+		k.add(nm, blank{})
+	}
 	p.NominalY(names...)
 	span := xmax - xmin
 	if !(span > 0) {
 		span = max(math.Abs(xmax), 1)
 	}
-	p.X.Min, p.X.Max = xmin-0.04*span, xmax+0.04*span
+	// Room beyond the bars' ends for their labels.
+	p.X.Min, p.X.Max = xmin-0.25*span, xmax+0.25*span
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	lines := 1
 	for _, nm := range names {
@@ -155,7 +216,7 @@ func tornadoRows(tn *model.Tornado) (names []string, rows []swing) {
 	n := len(top)
 	names = make([]string, n)
 	for k, b := range top {
-		names[n-1-k] = inputLabel(b.Input)
+		names[n-1-k] = inputShort(b.Input)
 		if finite(b.NPVLo) && finite(b.NPVHi) {
 			rows = append(rows, swing{y: float64(n - 1 - k), lo: b.NPVLo, hi: b.NPVHi})
 		}
@@ -175,6 +236,8 @@ type tornadoBars struct {
 	rows             []swing
 	central          float64
 	loColor, hiColor color.Color
+	// label, if set, writes the NPV at each bar's ends beside them.
+	label func(float64) string
 }
 
 // tornadoThickness is the thickness of a tornado bar, in rows.
@@ -195,8 +258,39 @@ func (tb *tornadoBars) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		bar(r.y, first.x, first.clr)
 		bar(r.y, second.x, second.clr)
+		if tb.label == nil {
+			continue
+		}
+		// The outer end's label sits beyond it; the inner end's, when both
+		// ends lie on one side, inside the outer bar in white, else
+		// beyond its own end on the other side.
+		sty := textStyle(barLabelSize)
+		sty.YAlign = draw.YCenter
+		y := trY(r.y)
+		put := func(end float64, inside bool) {
+			right := end >= tb.central
+			sty := sty
+			x := trX(end)
+			switch {
+			case inside && right:
+				sty.XAlign, sty.Color, x = draw.XRight, color.White, x-3
+			case inside:
+				sty.XAlign, sty.Color, x = draw.XLeft, color.White, x+3
+			case right:
+				sty.XAlign, x = draw.XLeft, x+3
+			default:
+				sty.XAlign, x = draw.XRight, x-3
+			}
+			c.FillText(sty, vg.Point{X: x, Y: y}, tb.label(end))
+		}
+		put(first.x, false)
+		sameSide := (first.x-tb.central)*(second.x-tb.central) > 0
+		put(second.x, sameSide)
 	}
 }
+
+// barLabelSize is the size of the values at a tornado bar's ends.
+const barLabelSize = legendSize
 
 // swingEnd is one end of a tornado bar and its colour.
 type swingEnd struct {

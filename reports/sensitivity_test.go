@@ -61,8 +61,34 @@ func TestTornadoFigure(t *testing.T) {
 		if row.y != float64(len(want)-1-k) || row.lo != b.NPVLo || row.hi != b.NPVHi {
 			t.Errorf("tornado row %d = %+v; want y %d, %v to %v (%s)", k, row, len(want)-1-k, b.NPVLo, b.NPVHi, b.Input.Name())
 		}
-		if got := labels[len(want)-1-k].Label; got != inputLabel(b.Input) {
-			t.Errorf("tornado row %d labelled %q; want %q", k, got, inputLabel(b.Input))
+		if got := labels[len(want)-1-k].Label; got != inputShort(b.Input) {
+			t.Errorf("tornado row %d labelled %q; want %q", k, got, inputShort(b.Input))
+		}
+	}
+	// Short labels on one line, distinct, each ID's full name in the key.
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if strings.Contains(l.Label, "\n") || seen[l.Label] || textStyle(tickSize).Width(l.Label) > rankLabelShare*figWidth {
+			t.Errorf("tornado label %q: want one short line, distinct", l.Label)
+		}
+		seen[l.Label] = true
+	}
+	var keyText []string
+	for _, e := range f.key {
+		keyText = append(keyText, e.name)
+	}
+	for _, b := range want {
+		if id := b.Input.Ref.ID; id != "" {
+			c := r.Model.ControlIndex(id)
+			name := ""
+			if c >= 0 {
+				name = r.Model.Controls[c].Name
+			} else if th := r.Model.ThreatIndex(id); th >= 0 {
+				name = r.Model.Threats[th].Name
+			}
+			if name != "" && !slices.Contains(keyText, id+": "+name) {
+				t.Errorf("tornado key %q lacks %q", keyText, id+": "+name)
+			}
 		}
 	}
 	for _, format := range formats {
