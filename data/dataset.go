@@ -144,7 +144,10 @@ type Threat struct {
 	KDaily     *Number `yaml:"k_daily" json:"k_daily,omitempty"`
 	KRecovery  *Number `yaml:"k_recovery" json:"k_recovery,omitempty"`
 	Fixed      *Number `yaml:"fixed" json:"fixed,omitempty"`
-	Note       string  `yaml:"note" json:"note,omitempty"`
+	// Trend is the growth of the rate a year (0.2 is +20%), a 90%
+	// interval; blank is none. It acts in phased plans.
+	Trend *Number `yaml:"trend,omitempty" json:"trend,omitempty"`
+	Note  string  `yaml:"note" json:"note,omitempty"`
 }
 
 // Control is a candidate investment as written in a dataset. Capex and
@@ -163,7 +166,18 @@ type Control struct {
 	Group    string   `yaml:"exclusive_group,omitempty" json:"exclusive_group,omitempty"`
 	Requires []string `yaml:"requires,omitempty,flow" json:"requires,omitempty"`
 	Effects  []Effect `yaml:"effects" json:"effects"`
-	Note     string   `yaml:"note" json:"note,omitempty"`
+	// RolloutYears is how many years the control takes to reach its full
+	// effect after it starts (blank or ≤ 1: at once), RolloutShape linear
+	// (default) or step. Decay is how its effect fades between renewals:
+	// none (default), step, exponential or weibull, with DecayLife the
+	// step's life, the exponential's half-life or the Weibull's scale L
+	// in years and DecayShape the Weibull's k. They act in phased plans.
+	RolloutYears *Number `yaml:"rollout_years,omitempty" json:"rollout_years,omitempty"`
+	RolloutShape string  `yaml:"rollout_shape,omitempty" json:"rollout_shape,omitempty"`
+	Decay        string  `yaml:"decay,omitempty" json:"decay,omitempty"`
+	DecayLife    *Number `yaml:"decay_life,omitempty" json:"decay_life,omitempty"`
+	DecayShape   *Number `yaml:"decay_shape,omitempty" json:"decay_shape,omitempty"`
+	Note         string  `yaml:"note" json:"note,omitempty"`
 }
 
 // Effect is a control's reductions of one threat.
@@ -713,6 +727,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 		v.number(t.KDaily, tf+".k_daily", ta, model.Positive, false)
 		v.number(t.KRecovery, tf+".k_recovery", ta, model.Positive, false)
 		v.number(t.Fixed, tf+".fixed", ta, model.Positive, false)
+		v.trend(t.Trend, tf+".trend", ta)
 	}
 	controls := map[string]bool{}
 	for _, c := range s.Controls {
@@ -755,6 +770,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 			v.errf(c.Lifetime.pos(), cf+".lifetime", "must be a whole number of years from 0 to 125, got %s", c.Lifetime)
 		}
 		v.number(c.OptimismBias, cf+".optimism_bias", ca, model.Positive, false)
+		v.timeOf(c, cf, ca)
 		for j, r := range c.Requires {
 			ra := fmt.Sprintf("%s.requires[%d]", ca, j)
 			switch {
@@ -890,6 +906,9 @@ func (s *Scope) Model(cal model.Calibration) *model.Model {
 		if t.Dispersion != nil {
 			mt.Dispersion = t.Dispersion.Lo
 		}
+		if t.Trend != nil {
+			mt.Trend = t.Trend.Estimate()
+		}
 		m.Threats = append(m.Threats, mt)
 	}
 	for _, c := range s.Controls {
@@ -909,6 +928,7 @@ func (s *Scope) Model(cal model.Calibration) *model.Model {
 		if c.OptimismBias != nil {
 			mc.OptimismBias = c.OptimismBias.Estimate()
 		}
+		mc.Rollout, mc.Decay = c.timeEffects()
 		for _, e := range c.Effects {
 			mc.Effects = append(mc.Effects, model.Effect{
 				Threat:    e.Threat,
@@ -973,6 +993,8 @@ func (s *Scope) NumberFor(ref model.InputRef) *Number {
 				return t.KDaily
 			case "k_recovery":
 				return t.KRecovery
+			case "trend":
+				return t.Trend
 			}
 		}
 	case "control", "effect":

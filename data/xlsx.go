@@ -248,6 +248,9 @@ var (
 			note: "Optional: multiplier on the recovery cost per organisation (blank: 1). " + noteNumber},
 		{name: "fixed", head: "fixed", num: true, kind: kindAmount, width: 11,
 			note: "Optional: cost per event not tied to outage (£): legal, notification, fines (blank: 0). " + noteMoney},
+		{name: "trend", head: "trend", num: true, kind: kindFraction, width: 8,
+			note: "Optional, for phased plans: growth of the rate a year, e.g. 0% to 20% (or 0 to 0.2), a 90% interval; the rate in year y is rate·(1+g)^(y−1) (blank: none). " +
+				"For a fixed value, give lo and leave hi blank."},
 		{name: "note", head: "note", width: 50, note: "Free text: the loss per event this implies, checks against data."},
 	}}
 	controlsSpec = spec{sheet: sheetControls, fingerprint: true, fields: []field{
@@ -270,6 +273,17 @@ var (
 			note: "Optional: controls sharing a group name are alternatives; a portfolio holds at most one of them."},
 		{name: "requires", head: "requires", width: 10,
 			note: "Optional: ids of controls this one needs, separated by commas; a portfolio holding it holds them too."},
+		{name: "rollout_years", head: "rollout years", num: true, kind: kindNumber, width: 8,
+			note: "Optional, for phased plans: years from the start to the full effect, a single whole value (blank or 1: at once)."},
+		{name: "rollout_shape", head: "rollout shape", width: 9,
+			note: "Optional: linear (a share a/R of the effect in year a of R, the default) or step (none until year R)."},
+		{name: "decay", head: "decay", width: 11,
+			note: "Optional, for phased plans: how the effect fades between renewals (renewal at the lifetime restores it): " +
+				"none (default), step (all until decay life, then none), exponential (half-life decay life) or weibull (exp(−(t/L)^k))."},
+		{name: "decay_life", head: "decay life", num: true, kind: kindNumber, width: 8,
+			note: "Years: the step's life, the exponential's half-life or the Weibull's scale L; a single value (0.5 is six months)."},
+		{name: "decay_shape", head: "decay shape", num: true, kind: kindNumber, width: 8,
+			note: "The Weibull's shape k, a single value (k = 1 is exponential; k > 1 holds the effect, then drops faster)."},
 		{name: "note", head: "note", width: 40, note: "Free text."},
 	}}
 	effectsSpec = spec{sheet: sheetEffects, fingerprint: true, fields: []field{

@@ -143,12 +143,16 @@ func numbers(ds *Dataset, fn func(*Number)) {
 			opt(th.KDaily)
 			opt(th.KRecovery)
 			opt(th.Fixed)
+			opt(th.Trend)
 		}
 		for j := range s.Controls {
 			c := &s.Controls[j]
 			opt(c.Units)
 			fn(&c.Capex)
 			fn(&c.Opex)
+			opt(c.RolloutYears)
+			opt(c.DecayLife)
+			opt(c.DecayShape)
 			fn(&c.Lifetime)
 			opt(c.OptimismBias)
 			for k := range c.Effects {
@@ -385,7 +389,7 @@ func TestTemplateLooks(t *testing.T) {
 		}
 		byCell[c.Cell] = b.String() + c.Text
 	}
-	for cell, want := range map[string]string{"H1": "Capital cost per unit (£)", "J1": "Where capex comes from", "W1": "Hidden; do not edit"} {
+	for cell, want := range map[string]string{"H1": "Capital cost per unit (£)", "J1": "Where capex comes from", "AH1": "Hidden; do not edit"} {
 		if !strings.Contains(byCell[cell], want) {
 			t.Errorf("Controls!%s note = %q; want it to contain %q", cell, byCell[cell], want)
 		}
@@ -393,8 +397,8 @@ func TestTemplateLooks(t *testing.T) {
 	if v, _ := f.GetCellValue(sheetControls, "H1"); v != "capex lo" {
 		t.Errorf("Controls!H1 = %q; want capex lo", v)
 	}
-	if vis, _ := f.GetColVisible(sheetControls, "W"); vis {
-		t.Errorf("Controls!W (template values) is visible; want hidden")
+	if vis, _ := f.GetColVisible(sheetControls, "AH"); vis {
+		t.Errorf("Controls!AH (template values) is visible; want hidden")
 	}
 	for _, c := range []struct{ sheet, cell, want string }{
 		{sheetScopes, "L1", "deaths per day lo"}, {sheetScopes, "R1", "value per QALY lo"},
@@ -603,9 +607,9 @@ func TestLoadWorkbookRejects(t *testing.T) {
 		{"duplicate column", header(sheetThreats, "E", "Rate_LO"),
 			`inputs.xlsx: Threats!E%d: column "Rate_LO" appears twice (also in D)`},
 		{"data without header", func(t testing.TB, f *excelize.File) int {
-			set(t, f, sheetThreats, "AB5", "stray")
+			set(t, f, sheetThreats, "AE5", "stray")
 			return 5
-		}, `inputs.xlsx: Threats!AB%d: data in a column with no header (row 1): give it a header, or start one with # for a column of your own`},
+		}, `inputs.xlsx: Threats!AE%d: data in a column with no header (row 1): give it a header, or start one with # for a column of your own`},
 		{"draws not a number", at(sheetSettings, "B", "A", "draws", "lots"),
 			`inputs.xlsx: Settings!B%d: draws: must be a whole number from 1 to 1,000,000, got "lots"`},
 		{"unknown setting", at(sheetSettings, "A", "A", "draws", "drawz"),

@@ -978,6 +978,7 @@ func (l *loader) threats(ds *Dataset) {
 		th.KDaily = l.number(t, r, "k_daily", kindNumber, fp)
 		th.KRecovery = l.number(t, r, "k_recovery", kindNumber, fp)
 		th.Fixed = l.number(t, r, "fixed", kindAmount, fp)
+		th.Trend = l.number(t, r, "trend", kindFraction, fp)
 		s.Threats = append(s.Threats, th)
 	}
 }
@@ -1010,6 +1011,11 @@ func (l *loader) controls(ds *Dataset) {
 		l.numberInto(&c.Opex, t, r, "opex", fp)
 		l.numberInto(&c.Lifetime, t, r, "lifetime", fp)
 		c.OptimismBias = l.number(t, r, "optimism_bias", kindFraction, fp)
+		c.RolloutYears = l.number(t, r, "rollout_years", kindNumber, fp)
+		c.RolloutShape = strings.ToLower(t.text(r, "rollout_shape"))
+		c.Decay = strings.ToLower(t.text(r, "decay"))
+		c.DecayLife = l.number(t, r, "decay_life", kindNumber, fp)
+		c.DecayShape = l.number(t, r, "decay_shape", kindNumber, fp)
 		s.Controls = append(s.Controls, c)
 	}
 }

@@ -565,6 +565,7 @@ func (tw *templateWriter) threats() {
 			r.num("k_daily", t.KDaily)
 			r.num("k_recovery", t.KRecovery)
 			r.num("fixed", t.Fixed)
+			r.num("trend", t.Trend)
 			r.text("note", t.Note)
 			rows = append(rows, r)
 		}
@@ -592,6 +593,11 @@ func (tw *templateWriter) controls() {
 			r.num("optimism_bias", c.OptimismBias)
 			r.text("exclusive_group", c.Group)
 			r.text("requires", strings.Join(c.Requires, ", "))
+			r.num("rollout_years", c.RolloutYears)
+			r.text("rollout_shape", c.RolloutShape)
+			r.text("decay", c.Decay)
+			r.num("decay_life", c.DecayLife)
+			r.num("decay_shape", c.DecayShape)
 			r.text("note", c.Note)
 			rows = append(rows, r)
 		}
@@ -600,6 +606,8 @@ func (tw *templateWriter) controls() {
 	tw.scopeDrop(lo, len(rows))
 	last := len(rows) + 1 + templateRows
 	tw.dropList(sheetControls, colRange(lo.cols["project"], last), "", []string{"equipment", "outsourcing", "none"}, "Project")
+	tw.dropList(sheetControls, colRange(lo.cols["rollout_shape"], last), "", []string{"linear", "step"}, "Rollout shape")
+	tw.dropList(sheetControls, colRange(lo.cols["decay"], last), "", []string{"none", "step", "exponential", "weibull"}, "Decay")
 }
 
 func (tw *templateWriter) effects() {

@@ -200,12 +200,10 @@ func (c Control) checkTime(f string) error {
 	}
 	switch d.Kind {
 	case "", DecayNone:
-	case DecayStep:
+	case DecayStep, DecayExponential:
 		positive("decay_life", d.L)
-	case DecayExponential:
-		positive("decay_half_life", d.L)
 	case DecayWeibull:
-		positive("decay_scale", d.L)
+		positive("decay_life", d.L)
 		if !(d.K >= 0.1 && d.K <= 20) {
 			errs = append(errs, fmt.Errorf("%s.decay_shape: the Weibull shape k must be 0.1 to 20, got %g", f, d.K))
 		}

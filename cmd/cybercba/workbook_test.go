@@ -189,7 +189,7 @@ func TestValidate(t *testing.T) {
 	good := newInputs(t, func(f *excelize.File) { setCell(t, f, "Threats", "D2", 0.05) })
 	r := cybercba(t, "validate", good)
 	mustSucceed(t, r, nil)
-	for _, want := range []string{good + ": ok: nhs-england (7 threats, 12 controls), acute-trust (8 threats, 12 controls); 38 sources, 3 hold-out incidents; 5 scenarios",
+	for _, want := range []string{good + ": ok: nhs-england (7 threats, 12 controls), acute-trust (8 threats, 12 controls); 42 sources, 3 hold-out incidents; 5 scenarios",
 		"1 number was changed without a source, so read as judgements (tag J, \"edited in inputs.xlsx\")", "  Threats!D2 (rate of S1)"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("validate: stdout does not contain %q:\n%s", want, r.stdout)
