@@ -256,3 +256,52 @@ func WriteCellDiffs(w io.Writer, diffs []CellDiff) {
 		fmt.Fprintln(w, "  "+d.String())
 	}
 }
+
+// WriteReproduction compares the figures rec recorded with the re-run's
+// (d) and writes the verdict of cybercba reproduce: what of the recorded
+// inputs was edited (changes), the cells that differ, the headline figures
+// that differ. checked names the results sheets compared. It returns the
+// headline figures that differ, and whether the report is reproduced (no
+// change, no cell, no figure differs).
+func WriteReproduction(w io.Writer, j *Run, d *model.Decision, path string, rec *Reproduction, changes []string, cells []CellDiff, checked []string) ([]string, bool) {
+	now := Headline(d.Analysis, d.Portfolio)
+	var diffs []string
+	was := map[string]string{}
+	for _, fg := range rec.Figures {
+		was[fg[0]] = fg[1]
+	}
+	orNone := func(s string) string {
+		if s == "" {
+			return "nothing"
+		}
+		return s
+	}
+	for _, fg := range now {
+		if v, ok := was[fg[0]]; !ok || v != fg[1] {
+			diffs = append(diffs, fmt.Sprintf("%s: recorded %s, now %s", fg[0], orNone(v), fg[1]))
+		}
+		delete(was, fg[0])
+	}
+	for _, fg := range rec.Figures {
+		if _, left := was[fg[0]]; left {
+			diffs = append(diffs, fmt.Sprintf("%s: recorded %s, now absent", fg[0], fg[1]))
+		}
+	}
+	fmt.Fprintf(w, "cybercba %s · reproducing %s (%s)\n", j.Version, path, strings.Join(rec.Args, " "))
+	if len(changes) > 0 {
+		fmt.Fprintln(w, "Digest mismatch: the recorded inputs were edited since the run:")
+		for _, c := range changes {
+			fmt.Fprintln(w, "  "+c)
+		}
+	}
+	WriteCellDiffs(w, cells)
+	if len(diffs) == 0 && len(cells) == 0 {
+		fmt.Fprintf(w, "Identical: every cell of the results sheets (%s) and all %d headline figures match bit for bit.\n", strings.Join(checked, ", "), len(now))
+	} else if len(diffs) > 0 {
+		fmt.Fprintf(w, "Different: %d of %d headline figures differ:\n", len(diffs), len(now))
+		for _, d := range diffs {
+			fmt.Fprintln(w, "  "+d)
+		}
+	}
+	return diffs, len(changes) == 0 && len(diffs) == 0 && len(cells) == 0
+}

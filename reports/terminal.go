@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -686,4 +687,35 @@ func objectiveBasis(pa *model.PortfolioAnalysis) string {
 		return fmt.Sprintf("simulation (%s years)", thousands(pa.SampleYears))
 	}
 	return "closed form (exact expectation)"
+}
+
+// WriteValidation writes what cybercba validate says of a dataset with no
+// problem, read from path: the scopes, sources, hold-outs and scenarios it
+// holds, the warnings, and the numbers edited without a source.
+func WriteValidation(stdout io.Writer, path string, ds *data.Dataset, scns []data.Scenario, warnings []string) {
+	var scopes []string
+	for _, sc := range ds.Scopes {
+		scopes = append(scopes, fmt.Sprintf("%s (%d threats, %d controls)", sc.ID, len(sc.Threats), len(sc.Controls)))
+	}
+	fmt.Fprintf(stdout, "%s: ok: %s; %d sources, %d hold-out incidents", path, strings.Join(scopes, ", "), len(ds.Sources), len(ds.Holdouts))
+	if scns != nil {
+		fmt.Fprintf(stdout, "; %d scenarios", len(scns))
+	}
+	fmt.Fprintln(stdout)
+	if len(warnings) > 0 {
+		fmt.Fprintf(stdout, "%d warnings (worth a look, not errors; --strict makes them errors):\n", len(warnings))
+		for _, w := range warnings {
+			fmt.Fprintf(stdout, "  warning: %s\n", w)
+		}
+	}
+	if e := ds.Edited(); len(e) > 0 {
+		what := fmt.Sprintf("%d numbers were", len(e))
+		if len(e) == 1 {
+			what = "1 number was"
+		}
+		fmt.Fprintf(stdout, "%s changed without a source, so read as judgements (tag J, \"edited in %s\"):\n", what, filepath.Base(path))
+		for _, c := range e {
+			fmt.Fprintf(stdout, "  %s\n", c)
+		}
+	}
 }

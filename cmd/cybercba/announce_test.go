@@ -15,8 +15,8 @@ import (
 // (from any estimated time on, here), and that a quiet run or a smaller
 // one says nothing.
 func TestAnnounce(t *testing.T) {
-	defer func(d time.Duration) { announceAfter = d }(announceAfter)
-	announceAfter = 0
+	defer func(d time.Duration) { data.AnnounceAfter = d }(data.AnnounceAfter)
+	data.AnnounceAfter = 0
 	for _, tc := range []struct {
 		draws, years int
 		quiet        bool

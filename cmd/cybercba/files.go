@@ -8,9 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/cybercba/cybercba/reports"
 )
@@ -142,13 +140,6 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	return temps.commit(path, f.Name(), func() error { return os.Rename(f.Name(), path) })
 }
 
-// outputSet names the files of a run's output set in its folder.
-const (
-	setBook  = "report.xlsx"
-	setPage  = "report.html"
-	setPlots = "plots"
-)
-
 // writeOutputs writes the output set, report.xlsx, report.html and
 // plots/, into dir, creating it, and returns the paths written, the
 // workbook and the page first. The set is written whole into a temporary
@@ -164,10 +155,6 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	figs, err := reports.Figures(rep)
-	if err != nil {
-		return nil, err
-	}
 	stage, err := temps.mkdirTemp(dir, ".cybercba-out-*")
 	if err != nil {
 		return nil, err
@@ -176,101 +163,38 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 	if err := os.Chmod(stage, 0o755); err != nil {
 		return nil, err
 	}
-	if err := os.Mkdir(filepath.Join(stage, setPlots), 0o755); err != nil {
+	if err := os.Mkdir(filepath.Join(stage, reports.SetPlots), 0o755); err != nil {
 		return nil, err
 	}
-	// Render everything into memory first, in parallel: the workbook
-	// beside the figures (each figure's formats in turn, on one goroutine,
-	// so that no plot is drawn twice at once), then the page, which draws
-	// the figures again. Then write the files in a fixed order.
-	type file struct {
-		name  string
-		data  bytes.Buffer
-		err   error
-		count bool // counted in the progress and the paths returned
+	files, err := reports.RenderOutputs(rep, formats, onFile)
+	if err != nil {
+		return nil, err
 	}
-	files := []*file{{name: setBook, count: true}, {name: setPage, count: true}}
-	perFig := make([][]*file, len(figs))
-	for i, f := range figs {
-		for _, format := range formats {
-			perFig[i] = append(perFig[i], &file{name: filepath.Join(setPlots, f.Name+"."+format), count: true})
-		}
-		// The figure's data as CSV beside its images: a companion of
-		// the plots, not counted among them or in the progress.
-		perFig[i] = append(perFig[i], &file{name: filepath.Join(setPlots, f.Name+".csv")})
-		files = append(files, perFig[i]...)
-	}
-	total := 2 + len(figs)*len(formats)
-	var mu sync.Mutex
-	done := 0
-	rendered := func(f *file) {
-		if onFile == nil || !f.count {
-			return
-		}
-		mu.Lock()
-		done++
-		onFile(done, total)
-		mu.Unlock()
-	}
-	if onFile != nil {
-		onFile(0, total)
-	}
-	tasks := []func(){func() {
-		files[0].err = reports.WriteWorkbook(&files[0].data, rep)
-		rendered(files[0])
-	}}
-	for i, f := range figs {
-		tasks = append(tasks, func() {
-			for k, format := range formats {
-				out := perFig[i][k]
-				out.err = f.Write(&out.data, format)
-				rendered(out)
-			}
-			csv := perFig[i][len(formats)]
-			csv.err = f.WriteCSV(&csv.data)
-		})
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(tasks) {
-					return
-				}
-				tasks[k]()
-			}
-		})
-	}
-	wg.Wait()
-	files[1].err = reports.WriteHTML(&files[1].data, rep, figs)
-	rendered(files[1])
 	var names []string
 	for _, f := range files {
-		if f.err == nil {
-			f.err = writeFile(filepath.Join(stage, f.name), func(w io.Writer) error {
-				_, err := f.data.WriteTo(w)
+		if f.Err == nil {
+			f.Err = writeFile(filepath.Join(stage, f.Name), func(w io.Writer) error {
+				_, err := f.Data.WriteTo(w)
 				return err
 			})
 		}
-		if f.err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, f.name), f.err)
+		if f.Err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, f.Name), f.Err)
 		}
-		if f.count {
-			names = append(names, f.name)
+		if f.Counted {
+			names = append(names, f.Name)
 		}
-		f.data = bytes.Buffer{} // written: let it go
+		f.Data = bytes.Buffer{} // written: let it go
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot lock the folder against another run: %w", dir, err)
 	}
 	defer unlock()
-	if err := checkPlots(filepath.Join(dir, setPlots)); err != nil {
+	if err := checkPlots(filepath.Join(dir, reports.SetPlots)); err != nil {
 		return nil, err
 	}
-	err = temps.commit(filepath.Join(dir, setBook)+", "+filepath.Join(dir, setPage)+" and "+filepath.Join(dir, setPlots), "", func() error {
+	err = temps.commit(filepath.Join(dir, reports.SetBook)+", "+filepath.Join(dir, reports.SetPage)+" and "+filepath.Join(dir, reports.SetPlots), "", func() error {
 		return swapSet(dir, stage)
 	})
 	if err != nil {
@@ -338,7 +262,7 @@ func swapSet(dir, stage string) error {
 		}
 		return err
 	}
-	for _, n := range []string{setBook, setPage, setPlots} {
+	for _, n := range []string{reports.SetBook, reports.SetPage, reports.SetPlots} {
 		from := filepath.Join(dir, n)
 		if _, err := os.Lstat(from); errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -348,7 +272,7 @@ func swapSet(dir, stage string) error {
 		}
 		done = append(done, move{from, filepath.Join(old, n)})
 	}
-	for _, n := range []string{setPlots, setPage, setBook} {
+	for _, n := range []string{reports.SetPlots, reports.SetPage, reports.SetBook} {
 		if err := os.Rename(filepath.Join(stage, n), filepath.Join(dir, n)); err != nil {
 			return undo(err)
 		}

@@ -35,6 +35,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -157,37 +158,6 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitFailure
 }
 
-const topUsage = `cybercba appraises cyber-security investments for hospitals.
-
-Usage:
-  cybercba run [flags] [dataset.yaml]        rank the controls of a scope
-  cybercba calibrate [flags] [dataset.yaml]  fit outage costs to WannaCry
-  cybercba sensitivity [flags] [dataset.yaml] tornado, switching values, value of information
-  cybercba template [flags] [dataset.yaml]   write the inputs as an Excel workbook to edit
-  cybercba validate inputs.xlsx              list every problem of a workbook or dataset
-  cybercba batch [flags] inputs.xlsx         run every row of its Scenarios sheet
-  cybercba merge [flags] part.xlsx...        join the parts of a sharded batch run
-  cybercba reproduce report.xlsx             re-run a report and check its figures bit for bit
-  cybercba help [command]                    show a command's flags
-
-With no dataset, the embedded NHS default is used. A dataset is YAML, JSON
-or an inputs workbook (.xlsx, from cybercba template), read once: a pipe
-or FIFO works, and - reads it from standard input.
-
-Examples:
-  cybercba run
-  cybercba run --scope acute-trust --horizon 5
-  cybercba calibrate
-  cybercba template -o inputs.xlsx
-  cybercba batch inputs.xlsx -o results.xlsx
-
-Exit codes: 0 ok, 1 run failure, 2 bad usage, 3 invalid input, 130 stopped
-by Ctrl-C (SIGINT), 143 stopped by SIGTERM. (batch exits 1 when some
-scenarios failed; their problems are on its Errors sheet. A stopped run
-removes its temporary files and writes nothing new; a second Ctrl-C stops
-it at once.)
-`
-
 // run is the whole program: it parses args and writes to stdout and stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	out := &checkedWriter{w: stdout}
@@ -224,7 +194,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if len(rest) > 0 && rest[0] != "help" {
 			return run(ctx, []string{rest[0], "-h"}, stdout, stderr)
 		}
-		fmt.Fprint(stdout, topUsage)
+		fmt.Fprint(stdout, usage("top"))
 		return nil
 	case "version", "--version":
 		fmt.Fprintln(stdout, "cybercba", version())
@@ -298,3 +268,18 @@ func version() string {
 
 // currencyUsage is the help text of --currency-symbol.
 const currencyUsage = "`symbol` written before amounts of money, e.g. € or \"CHF \" (default: the dataset's currency's, £ for GBP, € for EUR, $ for USD, else the code)"
+
+// helpTexts are the commands' help texts, help/<command>.txt ("top" for
+// cybercba help).
+//
+//go:embed help
+var helpTexts embed.FS
+
+// usage returns the help text of the command name.
+func usage(name string) string {
+	b, err := helpTexts.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic(err) // a command without its help file: a build error
+	}
+	return string(b)
+}

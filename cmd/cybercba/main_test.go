@@ -596,9 +596,9 @@ func TestExamples(t *testing.T) {
 	seen := map[string]bool{}
 	for _, src := range []struct{ name, text string }{
 		{"package comment", f.Doc.Text()},
-		{"topUsage", topUsage},
-		{"runUsage", runUsage},
-		{"calibrateUsage", calibrateUsage},
+		{"help/top.txt", usage("top")},
+		{"help/run.txt", usage("run")},
+		{"help/calibrate.txt", usage("calibrate")},
 	} {
 		n := 0
 		for line := range strings.Lines(src.text) {

@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // The overwrite policy, one for every command that writes a file: no
@@ -19,53 +17,11 @@ import (
 // to put its results. (template, whose workbook a person then edits,
 // replaces nothing without --force.)
 
-// outputKind is a kind of workbook the tool writes.
-type outputKind int
-
-const (
-	kindReport  outputKind = iota // run's report.xlsx
-	kindResults                   // batch's and merge's results
-	kindInputs                    // template's inputs workbook
-)
-
-func (k outputKind) String() string {
-	return [...]string{"a cybercba run's report", "cybercba batch results", "a cybercba inputs workbook"}[k]
-}
-
-// markers are the sheets each kind of workbook has.
-var markers = [...][]string{
-	kindReport:  {"Summary", "Ranking", "Inputs"},
-	kindResults: {"Summary", "Errors", "About"},
-	kindInputs:  {"Settings", "Threats", "Controls"},
-}
-
-// isOutput reports whether the file at path is this tool's workbook of
-// kind: written by cybercba (its document properties say so) and holding
-// the kind's sheets.
-func isOutput(path string, k outputKind) bool {
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	props, err := f.GetDocProps()
-	if err != nil || !strings.HasPrefix(props.Creator, "cybercba") {
-		return false
-	}
-	sheets := f.GetSheetList()
-	for _, s := range markers[k] {
-		if !slices.Contains(sheets, s) {
-			return false
-		}
-	}
-	return true
-}
-
 // checkOutput applies the overwrite policy to the file path the command
 // is about to write, as kind, before any work: it must not be one of
 // inputs; an existing file must be this tool's of the same kind, unless
 // force; and its folder is created if missing and must take a new file.
-func checkOutput(flag, path string, k outputKind, force bool, inputs ...string) error {
+func checkOutput(flag, path string, k reports.Kind, force bool, inputs ...string) error {
 	for _, in := range inputs {
 		if in != "" && in != "-" && sameFile(in, path) {
 			return &inputError{fmt.Errorf("%s %s is one of the command's inputs: choose another name", flag, path)}
@@ -75,7 +31,7 @@ func checkOutput(flag, path string, k outputKind, force bool, inputs ...string) 
 		switch {
 		case fi.IsDir():
 			return &inputError{fmt.Errorf("%s %s is a folder: give a file name", flag, path)}
-		case !force && !isOutput(path, k):
+		case !force && !reports.IsOutput(path, k):
 			return &inputError{fmt.Errorf("%s %s exists and is not %s: choose another name, or replace it with --force", flag, path, k)}
 		}
 	}
@@ -109,13 +65,13 @@ func checkRunOutput(o runOptions) error {
 	}
 	if o.Dataset != "" && o.Dataset != "-" {
 		if abs, err := filepath.Abs(o.Dataset); err == nil {
-			if out, err := filepath.Abs(o.Out); err == nil && filepath.Dir(abs) == filepath.Join(out, setPlots) {
+			if out, err := filepath.Abs(o.Out); err == nil && filepath.Dir(abs) == filepath.Join(out, reports.SetPlots) {
 				return &inputError{fmt.Errorf("-o %s: the dataset %s is in its plots folder, which a run replaces: choose another folder", o.Out, o.Dataset)}
 			}
 		}
 	}
-	if err := checkOutput("-o", filepath.Join(o.Out, setPage), kindReport, true, o.Dataset); err != nil {
+	if err := checkOutput("-o", filepath.Join(o.Out, reports.SetPage), reports.KindReport, true, o.Dataset); err != nil {
 		return err
 	}
-	return checkOutput("-o", filepath.Join(o.Out, setBook), kindReport, o.Force, o.Dataset)
+	return checkOutput("-o", filepath.Join(o.Out, reports.SetBook), reports.KindReport, o.Force, o.Dataset)
 }

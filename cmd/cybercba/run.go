@@ -40,36 +40,6 @@ type runOptions struct {
 	dataset *data.Dataset
 }
 
-const runUsage = `Usage: cybercba run [flags] [dataset.yaml]
-
-Simulates the scope's threats over draws × years with common random numbers,
-then appraises each control alone against the baseline: its cost, the
-expected annual loss it avoids (ΔALE), NPV and BCR over the horizon, ROSI,
-the chance its NPV is positive, and its rank.
-
-With no dataset, the embedded NHS default is used. The dataset may be YAML
-or JSON, or an inputs workbook (cybercba template writes one): then its
-Settings sheet sets the run's settings, and flags given on the command line
-override them. Flags may come before or after the dataset.
-
-With --budget (or --capex-budget), it also chooses the best set of controls
-that fits: controls on the same threat overlap, so the best set is not the
-top of the ranking. Up to 24 controls the search tries every set, so its
-answer is exact; beyond, branch and bound proves its answer best unless it
-spends its budget of 5,000,000 nodes (shared by --frontier's budgets), and
-then says "NOT proven best". --frontier shows the best set at every budget
-from nothing to everything.
-
-Examples:
-  cybercba run
-  cybercba run --scope acute-trust --horizon 5 --discount 3.5%
-  cybercba run --budget 60m --frontier
-  cybercba run --scope acute-trust --budget £400k --objective dtvar
-  cybercba run --draws 400 --years 10000 --seed 7 --json > results.json
-
-Flags:
-`
-
 func runFlags(o *runOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.StringVar(&o.Scope, "scope", "", "scope `id` to analyse (default: the dataset's first; the NHS default has nhs-england and acute-trust)")
@@ -110,7 +80,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	start := time.Now()
 	var o runOptions
 	fs := runFlags(&o)
-	pos, err := parseArgs(fs, args, stdout, runUsage)
+	pos, err := parseArgs(fs, args, stdout, usage("run"))
 	if err != nil {
 		return err
 	}
@@ -252,7 +222,7 @@ func loadDataset(path string) (*data.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return loadDatasetBytes(b, name)
+	return data.LoadBytes(b, name)
 }
 
 // progress returns a progress callback drawing a bar of total steps on

@@ -8,41 +8,12 @@ import (
 	"github.com/cybercba/cybercba/reports"
 )
 
-const sensitivityUsage = `Usage: cybercba sensitivity [flags] [dataset.yaml]
-
-Shows which assumptions drive the answer, and what would have to be true for
-the decision to be a bad buy. The decision is the best single control by NPV,
-or with --budget the best portfolio within it.
-
-  Tornado: each uncertain input moved from its 5th to its 95th percentile,
-  every other input at its median; the swing in the decision's NPV. With
-  every input fixed the expected loss has an exact closed form, so the
-  swings carry no Monte Carlo error.
-  Switching values (HM Treasury Green Book): for the top inputs, the value at
-  which the decision's NPV crosses zero, and the value at which another
-  decision becomes best, each with how far it is from the median.
-  Value of information: EVPI, what perfect knowledge of every parameter could
-  be worth, and each parameter's EVPPI (Strong and Oakley's regression
-  method), across the outer draws of the simulation.
-
-Examples:
-  cybercba sensitivity
-  cybercba sensitivity --scope acute-trust --top 10
-  cybercba sensitivity --budget 60m --json > sensitivity.json
-  cybercba sensitivity --no-files
-
-Like run, it writes report.xlsx (with its Sensitivity sheet), report.html
-and plots/ (with the tornado) into the -o folder, unless --no-files.
-
-Flags:
-`
-
 func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o runOptions
 	fs := runFlags(&o)
 	fs.Init("sensitivity", fs.ErrorHandling())
 	top := fs.Int("top", 15, "switching values for the top `n` inputs of the tornado")
-	pos, err := parseArgs(fs, args, stdout, sensitivityUsage)
+	pos, err := parseArgs(fs, args, stdout, usage("sensitivity"))
 	if err != nil {
 		return err
 	}

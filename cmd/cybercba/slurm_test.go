@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cybercba/cybercba/reports/bulk"
 	"github.com/xuri/excelize/v2"
 	"go.yaml.in/yaml/v3"
 )
@@ -326,7 +327,7 @@ func TestSlurmScriptShards(t *testing.T) {
 			{"SLURM_ARRAY_TASK_ID": fmt.Sprint(task), "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": fmt.Sprint(n)},
 			{"SLURM_ARRAY_TASK_ID": fmt.Sprint(task), "SLURM_ARRAY_TASK_MIN": fmt.Sprint(task), "SLURM_ARRAY_TASK_COUNT": "1"},
 		} {
-			i, got, err := shardOf("", n, func(k string) string { return env[k] })
+			i, got, err := bulk.ShardOf("", n, func(k string) string { return env[k] })
 			if err != nil || i != task+1 || got != n {
 				t.Errorf("task %d with %v: shard %d of %d, %v; want %d of %d", task, env, i, got, err, task+1, n)
 			}
@@ -334,13 +335,13 @@ func TestSlurmScriptShards(t *testing.T) {
 	}
 	// --shard must agree with the scheduler.
 	env := map[string]string{"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"}
-	if _, _, err := shardOf("1/4", 0, func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "makes this shard 3/4") {
+	if _, _, err := bulk.ShardOf("1/4", 0, func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "makes this shard 3/4") {
 		t.Errorf("--shard 1/4 in task 2 of 4: %v; want a disagreement", err)
 	}
-	if i, n, err := shardOf("3/4", 0, func(k string) string { return env[k] }); err != nil || i != 3 || n != 4 {
+	if i, n, err := bulk.ShardOf("3/4", 0, func(k string) string { return env[k] }); err != nil || i != 3 || n != 4 {
 		t.Errorf("--shard 3/4 in task 2 of 4: %d of %d, %v", i, n, err)
 	}
-	if i, n, err := shardOf("1/1", 0, func(k string) string { return env[k] }); err != nil || i != 0 || n != 0 {
+	if i, n, err := bulk.ShardOf("1/1", 0, func(k string) string { return env[k] }); err != nil || i != 0 || n != 0 {
 		t.Errorf("--shard 1/1 in task 2 of 4: %d of %d, %v; want every row", i, n, err)
 	}
 }
@@ -437,7 +438,7 @@ func TestKubernetesJob(t *testing.T) {
 	// Each shard index's shard, as the container would compute it.
 	for idx := range s.Completions {
 		env := map[string]string{"JOB_COMPLETION_INDEX": fmt.Sprint(idx), "CYBERCBA_SHARDS": shards}
-		i, n, err := shardOf("", 0, func(k string) string { return env[k] })
+		i, n, err := bulk.ShardOf("", 0, func(k string) string { return env[k] })
 		if err != nil || i != idx+1 || n != s.Completions {
 			t.Errorf("completion index %d: shard %d of %d, %v", idx, i, n, err)
 		}

@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/cybercba/cybercba/data"
+)
 
 func TestSuggest(t *testing.T) {
 	t.Parallel()
@@ -20,23 +24,8 @@ func TestSuggest(t *testing.T) {
 		{"xyz", ""},
 		{"bath", "batch"},
 	} {
-		if got := suggest(tt.name, commands); got != tt.want {
-			t.Errorf("suggest(%q) = %q; want %q", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestEditDistance(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{{"", "", 0}, {"", "abc", 3}, {"run", "run", 0}, {"rnu", "run", 1}, {"kitten", "sitting", 3}, {"£92m", "£92", 1}} {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d; want %d", tt.a, tt.b, got, tt.want)
-		}
-		if got := editDistance(tt.b, tt.a); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d; want %d", tt.b, tt.a, got, tt.want)
+		if got := data.Nearest(tt.name, commands); got != tt.want {
+			t.Errorf("data.Nearest(%q) = %q; want %q", tt.name, got, tt.want)
 		}
 	}
 }

@@ -19,38 +19,13 @@ type templateOptions struct {
 	Force   bool
 }
 
-const templateUsage = `Usage: cybercba template [flags] [dataset.yaml]
-
-Writes a dataset (the embedded NHS default, or dataset.yaml) as an editable
-Excel workbook: Settings (the run's settings), Scenarios (one bulk run per
-row), Scopes, Threats, Controls, Effects, Calibration, Holdouts and Sources,
-with a note on every header explaining the column and its unit, drop-down
-lists of scopes, threats and controls, and warnings for numbers out of
-range. The Read me sheet explains how to fill it.
-
-Every number has lo and hi columns (a 90% interval; hi blank for a fixed
-value) and a source column with its provenance, such as
-"F [nao2017]: 80 trusts" or "J: a reason". A number changed without a new
-source is read as a judgement: tag J, note "edited in <file>".
-
-The workbook is written atomically; an existing file is not replaced
-without --force.
-
-Examples:
-  cybercba template -o inputs.xlsx
-  cybercba template --scope acute-trust -o trust.xlsx
-  cybercba template my-dataset.yaml -o mine.xlsx --force
-
-Flags:
-`
-
 func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o templateOptions
 	fs := flag.NewFlagSet("template", flag.ContinueOnError)
 	fs.StringVar(&o.Out, "o", "inputs.xlsx", "the workbook to write")
 	fs.StringVar(&o.Scope, "scope", "", "the scope `id` the Settings sheet names (default: the dataset's first)")
 	fs.BoolVar(&o.Force, "force", false, "replace the workbook if it exists")
-	pos, err := parseArgs(fs, args, stdout, templateUsage)
+	pos, err := parseArgs(fs, args, stdout, usage("template"))
 	if err != nil {
 		return err
 	}

@@ -2,34 +2,14 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/cybercba/cybercba/data"
 )
-
-// zipMagic starts every .xlsx file (a zip archive).
-var zipMagic = []byte("PK\x03\x04")
-
-// isWorkbook reports whether a file is an .xlsx workbook: by its extension,
-// or by its first bytes.
-func isWorkbook(path string, head []byte) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xlsx", ".xlsm", ".xltx", ".xltm":
-		return true
-	case ".yaml", ".yml", ".json":
-		return false
-	}
-	return bytes.HasPrefix(head, zipMagic)
-}
 
 // stdinName is how standard input ("-") is named in messages.
 const stdinName = "stdin"
@@ -63,50 +43,18 @@ func readInput(path string) (name string, b []byte, err error) {
 	return name, b, nil
 }
 
-// loadDatasetBytes reads a dataset from b, named name: an inputs workbook
-// or a YAML or JSON file, told apart by name and content.
-func loadDatasetBytes(b []byte, name string) (*data.Dataset, error) {
-	if isWorkbook(name, b) {
-		ds, _, _, err := data.LoadWorkbook(bytes.NewReader(b), name)
-		return ds, err
-	}
-	return data.Load(bytes.NewReader(b), name)
-}
-
-// inputs is an inputs workbook as read, with the SHA-256 of its bytes.
-type inputs struct {
-	path      string
-	ds        *data.Dataset
-	settings  data.Settings
-	scenarios []data.Scenario
-	digest    string
-}
-
 // maxInputs is the largest inputs file read (data.LoadWorkbook reads no
 // more).
 const maxInputs = 32 << 20
 
 // loadInputs reads the inputs workbook at path ("-" for standard input).
 // The file is only read, and only once.
-func loadInputs(path string) (*inputs, error) {
+func loadInputs(path string) (*data.Inputs, error) {
 	name, b, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
-	return inputsFrom(b, name)
-}
-
-// inputsFrom reads an inputs workbook from its bytes b, named name.
-func inputsFrom(b []byte, name string) (*inputs, error) {
-	if !isWorkbook(name, b) {
-		return nil, fmt.Errorf("%s: not an .xlsx workbook (write one with cybercba template)", name)
-	}
-	ds, st, scns, err := data.LoadWorkbook(bytes.NewReader(b), name)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(b)
-	return &inputs{path: name, ds: ds, settings: st, scenarios: scns, digest: hex.EncodeToString(sum[:])}, nil
+	return data.ReadInputs(b, name)
 }
 
 // useWorkbook reads run's dataset, once, when one is named: a workbook's
@@ -119,7 +67,7 @@ func useWorkbook(fs *flag.FlagSet, o *runOptions) error {
 	if err != nil {
 		return &inputError{err}
 	}
-	if !isWorkbook(name, b) {
+	if !data.IsWorkbook(name, b) {
 		ds, err := data.Load(bytes.NewReader(b), name)
 		if err != nil {
 			return &inputError{err}
@@ -127,62 +75,14 @@ func useWorkbook(fs *flag.FlagSet, o *runOptions) error {
 		o.dataset = ds
 		return nil
 	}
-	in, err := inputsFrom(b, name)
+	in, err := data.ReadInputs(b, name)
 	if err != nil {
 		return &inputError{err}
 	}
-	o.dataset = in.ds
-	applySettings(fs, o, in.settings)
+	o.dataset = in.Dataset
+	given := flagsSet(fs)
+	o.ApplySettings(in.Settings, func(name string) bool { return given[name] })
 	return nil
-}
-
-// flagsSet returns the names of the flags given on the command line.
-func flagsSet(fs *flag.FlagSet) map[string]bool {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return set
-}
-
-// applySettings sets every run option whose flag was not given from a
-// workbook's Settings.
-func applySettings(fs *flag.FlagSet, o *runOptions, s data.Settings) {
-	set := flagsSet(fs)
-	if !set["scope"] {
-		o.Scope = s.Scope
-	}
-	if !set["draws"] {
-		o.Draws = s.Draws
-	}
-	if !set["years"] {
-		o.Years = s.Years
-	}
-	if !set["seed"] {
-		o.Seed = s.Seed
-	}
-	if !set["horizon"] {
-		o.Horizon = s.Horizon
-	}
-	if !set["discount"] && s.Discount != nil {
-		o.Discount = strconv.FormatFloat(*s.Discount, 'g', -1, 64)
-	}
-	if !set["optimism-bias"] {
-		o.Bias = s.OptimismBias
-	}
-	if !set["budget"] && s.Budget != nil {
-		o.Budget = strconv.FormatFloat(*s.Budget, 'f', -1, 64)
-	}
-	if !set["capex-budget"] && s.CapexBudget != nil {
-		o.CapexBudget = strconv.FormatFloat(*s.CapexBudget, 'f', -1, 64)
-	}
-	if !set["objective"] {
-		o.Objective = s.Objective
-	}
-	if !set["metric"] {
-		o.Metric = s.Metric
-	}
-	if !set["risk-tolerance"] {
-		o.RiskTolerance = s.RiskTolerance
-	}
 }
 
 // parseArgs parses args with fs, letting flags and arguments mix
@@ -237,4 +137,11 @@ func problems(err error) []string {
 	}
 	walk(err)
 	return out
+}
+
+// flagsSet returns the names of the flags given on the command line.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/reports"
+	"github.com/cybercba/cybercba/reports/bulk"
 )
 
 // batchSmall keeps a batch quick.
@@ -455,9 +456,9 @@ func TestShardOf(t *testing.T) {
 		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, 0, 0, "not SLURM_ARRAY_TASK_COUNT"},
 	}
 	for _, tt := range tests {
-		i, n, err := shardOf(tt.flag, tt.shards, func(k string) string { return tt.env[k] })
+		i, n, err := bulk.ShardOf(tt.flag, tt.shards, func(k string) string { return tt.env[k] })
 		if i != tt.i || n != tt.n || (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
-			t.Errorf("shardOf(%q, %d, %v) = %d, %d, %v; want %d, %d, %q", tt.flag, tt.shards, tt.env, i, n, err, tt.i, tt.n, tt.err)
+			t.Errorf("bulk.ShardOf(%q, %d, %v) = %d, %d, %v; want %d, %d, %q", tt.flag, tt.shards, tt.env, i, n, err, tt.i, tt.n, tt.err)
 		}
 	}
 }
@@ -527,8 +528,8 @@ func TestWorkbookExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, usage := range []string{templateUsage, validateUsage, batchUsage, mergeUsage} {
-		for line := range strings.Lines(usage) {
+	for _, text := range []string{usage("template"), usage("validate"), usage("batch"), usage("merge")} {
+		for line := range strings.Lines(text) {
 			line = strings.TrimSpace(line)
 			cmd, ok := strings.CutPrefix(line, "cybercba ")
 			if !ok || strings.Contains(cmd, "[") {
