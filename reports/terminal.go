@@ -543,11 +543,27 @@ func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 	fmt.Fprintf(w, "EVPPI by regression of net benefit on the parameter over the %d outer draws (Strong, Oakley and Brennan 2014; a penalised cubic spline chosen by generalised cross-validation), each with its standard error in the JSON and workbook; compare, don't add.\n", o.Draws)
 }
 
-// inputName names an input in at most n characters for a table, shortening
-// its item, never its field: "Supplier or shared-service outage (…: days
-// of outage".
+// inputName names an input in at most n characters for a table. A name
+// too long is shortened so that rows stay distinct: the IDs and field come
+// first, whole, then as much of the item's words as fit: "R-C1 on S2: cut
+// in frequency (Every trust: MFA on…)". An input without IDs keeps its
+// field and shortens its item.
 func inputName(in model.Input, n int) string {
+	if len([]rune(in.Name())) <= n {
+		return in.Name()
+	}
 	field := ": " + in.Field
+	ids := in.Ref.ID
+	if in.Ref.Threat != "" {
+		ids += " on " + in.Ref.Threat
+	}
+	if ids != "" {
+		head := ids + field
+		if room := n - len([]rune(head)) - 3; room >= 8 {
+			return head + " (" + clip(in.Item, room) + ")"
+		}
+		return clip(head, n)
+	}
 	room := n - len([]rune(field))
 	if room < 12 {
 		return clip(in.Name(), n)

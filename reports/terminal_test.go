@@ -81,3 +81,30 @@ func TestTable(t *testing.T) {
 		t.Errorf("table.String() =\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestInputNamesDistinct checks that the default dataset's inputs keep
+// distinct names when shortened for a table, each within its width.
+func TestInputNamesDistinct(t *testing.T) {
+	t.Parallel()
+	ds, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := data.NewJob(data.DefaultRunSpec(), ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{40, 64} {
+		seen := map[string]string{}
+		for _, in := range model.Inputs(job.Model) {
+			got := inputName(in, n)
+			if len([]rune(got)) > n {
+				t.Errorf("inputName(%q, %d) = %q: longer than %d", in.Name(), n, got, n)
+			}
+			if other, ok := seen[got]; ok {
+				t.Errorf("inputName(…, %d) = %q for both %q and %q", n, got, other, in.Name())
+			}
+			seen[got] = in.Name()
+		}
+	}
+}

@@ -862,6 +862,15 @@ func (b *book) lec(r *Report, opts []option) {
 	}
 	grid := lecGrid(len(opts[0].loss))
 	q, se := lecQuantiles(opts, grid)
+	// The table stops where the plot's curve does: at the last loss with a
+	// standard error, beyond which a batch of outer draws holds fewer than
+	// two simulated years. A quantile further out would be a guess.
+	if k := tailEnd(grid, se[0], len(opts[0].loss)); k < len(grid) {
+		grid = grid[:k]
+		for j := range q {
+			q[j], se[j] = q[j][:k], se[j][:k]
+		}
+	}
 	// A stream writer carries the page setup the sheet has when it starts
 	// and takes none after.
 	b.pageSetup(sheetLEC, false, 1, 0)
@@ -921,7 +930,7 @@ func (b *book) lec(r *Report, opts []option) {
 	// chart sheet prints the curve and the losses at round return periods.
 	b.layout(sheetLEC).area = "$A$1:$" + colName(len(head)) + "$1"
 	b.layout(sheetLEC).header = 1
-	b.lecChart(r, opts, grid, q)
+	b.lecChart(r, opts, grid, q, se)
 }
 
 // returnMarks returns, by row of the grid, the marks "1 in 2", "1 in 10",
@@ -985,7 +994,7 @@ func lecQuantiles(opts []option, grid []float64) (q, se [][]float64) {
 // since a log axis cannot show zero), in straight segments between the
 // table's points. Under the chart, a table gives each option's loss at the
 // marked return periods (1 in 2, 1 in 10, …), the LEC sheet's own values.
-func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64) {
+func (b *book) lecChart(r *Report, opts []option, grid []float64, q, se [][]float64) {
 	if b.err != nil {
 		return
 	}
@@ -993,7 +1002,8 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64)
 	last := len(grid) + 1
 	b.set(s, 1, 1, "Loss exceedance: "+scopeName(r), b.st.title)
 	b.set(s, 1, 2, "Data on the LEC sheet: the probability, in any one year, that the annual loss exceeds each amount, "+
-		"with the Monte Carlo standard error of each amount (batch means over outer draws; blank in the far tail, where a batch holds too few years).", 0)
+		"with the Monte Carlo standard error of each amount (batch means over outer draws). Curve and tables stop at "+
+		format.ReturnPeriod(roundSig(1/grid[len(grid)-1], 2))+" years: further out, each batch of outer draws holds fewer than two simulated years, too few to estimate a loss.", 0)
 	colours := []string{"000000", "0072B2", "009E73"}
 	var cs []excelize.ChartSeries
 	series := lecChartSeries(r, opts)
@@ -1066,7 +1076,8 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64)
 	b.set(s, 1, top, "Return period", b.st.header)
 	b.set(s, 2, top, "Exceedance probability", b.st.header)
 	for k, j := range series {
-		b.set(s, 3+k, top, opts[j].label, b.st.header)
+		b.set(s, 3+2*k, top, opts[j].label, b.st.header)
+		b.set(s, 4+2*k, top, "Standard error", b.st.header)
 	}
 	if b.err == nil {
 		b.do(b.f.SetRowHeight(s, top, 2*headerHeight))
@@ -1075,10 +1086,13 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64, q [][]float64)
 		b.set(s, 1, top+1+i, marks[g], 0)
 		b.set(s, 2, top+1+i, grid[g], b.st.exceed)
 		for k, j := range series {
-			b.set(s, 3+k, top+1+i, q[j][g], b.st.money)
+			b.set(s, 3+2*k, top+1+i, q[j][g], b.st.money)
+			if finite(se[j][g]) {
+				b.set(s, 4+2*k, top+1+i, se[j][g], b.st.money)
+			}
 		}
 	}
-	b.widths(s, 16, 14, 24, 24, 24)
+	b.widths(s, 14, 12, 20, 11, 20, 11, 20, 11)
 }
 
 // unique makes names distinct, as table headers must be, by numbering
