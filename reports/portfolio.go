@@ -421,7 +421,8 @@ func sheetList(r *Report) []string {
 	}
 	extra = append(extra, healthSheets(r)...)
 	at := slices.Index(sheets, sheetRanking) + 1
-	return slices.Concat(sheets[:at], extra, sheets[at:])
+	live := slices.Index(sheets, sheetCalibration)
+	return slices.Concat(sheets[:at], extra, sheets[at:live], LiveSheets, sheets[live:])
 }
 
 // limitValue returns a budget as a cell value: the amount, or "none" when

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -79,7 +80,7 @@ func (b *book) printSetup() {
 			// Each page across repeats the label columns.
 			wide = max(1, int(math.Ceil((w-lw)/(printChars-lw))))
 		}
-		if s != sheetLEC { // set before it was streamed
+		if s != sheetLEC && !slices.Contains(LiveSheets, s) { // set before they were streamed
 			b.pageSetup(s, portrait, wide, tall)
 			b.footer(s)
 		}

@@ -201,8 +201,9 @@ func (rp *Reproduction) EditedInputs(want []Input) []string {
 
 // unchecked lists the sheets CompareWorkbooks and WorkbookDigest leave out:
 // the About sheet's prose (which carries the digest) and the Reproduce
-// record (checked on its own).
-var unchecked = map[string]bool{sheetAbout: true, SheetReproduce: true}
+// record (checked on its own), and the live sheets a reader edits
+// (LiveSheets).
+var unchecked = map[string]bool{sheetAbout: true, SheetReproduce: true, SheetWhatIf: true}
 
 // CheckedSheets returns the sheets of f that CompareWorkbooks and
 // WorkbookDigest cover, in the workbook's order: every sheet a reader sees

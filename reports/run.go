@@ -303,5 +303,6 @@ func WriteReproduction(w io.Writer, j *Run, d *model.Decision, path string, rec 
 			fmt.Fprintln(w, "  "+d)
 		}
 	}
+	fmt.Fprintln(w, LiveSheetsNote())
 	return diffs, len(changes) == 0 && len(diffs) == 0 && len(cells) == 0
 }

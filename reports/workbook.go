@@ -69,6 +69,9 @@ var sheets = []string{
 //	             tail), and the rows nearest 1 in 2, 1 in 10, 1 in 100, …
 //	             marked
 //	LEC chart    a native chart of the LEC (log probability axis)
+//	What-if      the live model: the closed form of expected NPV as
+//	             formulas over editable central inputs, a toggle per
+//	             control preset to the recommendation (whatif.go)
 //	Calibration  the WannaCry fit, its replay, checks and hold-outs
 //	Inputs       every input number as used, with its sources
 //	Sources      every publication the inputs cite
@@ -116,6 +119,7 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	if r.Health != nil {
 		b.health(r)
 	}
+	b.whatIf(r)
 	b.percentiles(opts)
 	b.lec(r, opts)
 	b.calibration(r)

@@ -41,6 +41,12 @@ func TestReproduce(t *testing.T) {
 		}
 		return out
 	}
+	// An edit on the What-if sheet (a toggle) is the reader's: ignored,
+	// and said so.
+	r = cybercba(t, "reproduce", edit(t, "What-if", "C6", 7.0))
+	if r.code != exitOK || !strings.Contains(r.stdout, "Identical: every cell") || !strings.Contains(r.stdout, "Not compared: What-if") {
+		t.Errorf("reproduce after editing the What-if sheet: exit %d\n%s", r.code, r.stdout)
+	}
 	r = cybercba(t, "reproduce", edit(t, "Inputs", "D12", 123456.0))
 	if r.code != exitFailure || !strings.Contains(r.stdout, "Digest mismatch") || !strings.Contains(r.stdout, "Inputs!D12") {
 		t.Errorf("reproduce after editing Inputs!D12: exit %d\n%s", r.code, r.stdout)
