@@ -53,6 +53,10 @@ type RunSpec struct {
 	Strict       bool
 	Correlations string
 	Climate      float64
+	// BudgetPlan asks for a phased plan within yearly budgets, as written
+	// ("2026-27:50m,2027-28:50m"), of the kind BudgetPlanKind (both,
+	// capital, running or annual; "" is both).
+	BudgetPlan, BudgetPlanKind string
 }
 
 // DefaultRunSpec returns the options of a run given none (the defaults of
@@ -76,6 +80,8 @@ type checkedSpec struct {
 	// amounts are the amounts given (budgets, frontier budgets), as
 	// written, by flag, to check against the dataset's currency.
 	amounts [][2]string
+	// plan is the yearly budgets of a phased plan, nil for none.
+	plan *model.YearBudgets
 }
 
 // Validate checks every option that does not need the dataset and
@@ -133,6 +139,23 @@ func (s RunSpec) check() (*checkedSpec, error) {
 			c.frontier = append(c.frontier, amount("--frontier-budgets", f))
 		}
 	}
+	if s.BudgetPlan != "" || s.BudgetPlanKind != "" {
+		b, err := ParseBudgetPlan(s.BudgetPlan, s.BudgetPlanKind)
+		add("--budget-plan", err)
+		for _, part := range strings.Split(s.BudgetPlan, ",") {
+			_, a, ok := strings.Cut(part, ":")
+			if !ok {
+				a = part
+			}
+			c.amounts = append(c.amounts, [2]string{"--budget-plan", a})
+		}
+		if err == nil {
+			if err := b.Validate(s.Horizon); err != nil && s.Horizon >= 1 {
+				add("--budget-plan", err)
+			}
+			c.plan = &b
+		}
+	}
 	disc := model.GreenBook()
 	if s.Discount != "" {
 		r, err := parseDiscount(s.Discount)
@@ -181,6 +204,8 @@ type Job struct {
 	// ShownOnly asks for the loss summaries the terminal shows only (a
 	// run writing no files and no JSON).
 	ShownOnly bool
+	// BudgetPlan is the yearly budgets of a phased plan, nil for none.
+	BudgetPlan *model.YearBudgets
 }
 
 // NewJob checks s and builds its job on the dataset ds: the scope's model
@@ -237,7 +262,7 @@ func NewJob(s RunSpec, ds *Dataset) (*Job, error) {
 		Appraisal: c.appraisal, Metric: c.metric,
 		Choose:    s.Budget != "" || s.CapexBudget != "" || c.frontier != nil || s.Objective != "npv",
 		Objective: c.objective, Constraints: c.constraints, Frontier: c.frontier, Formats: c.formats,
-		Tolerance: c.tolerance,
+		Tolerance: c.tolerance, BudgetPlan: c.plan,
 	}
 	if !s.NoFiles {
 		// The workbook and plots draw every simulated year (the LEC,

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -96,4 +97,44 @@ func (v *validator) timeOf(c *Control, cf, ca string) {
 	default:
 		v.errf(at("decay"), cf+".decay", "must be none, step, exponential or weibull, got %q", c.Decay)
 	}
+}
+
+// ParseBudgetPlan reads yearly budgets written "2026-27:50m,2027-28:50m"
+// (a label and an amount a year, in order; an amount alone is labelled
+// "year N"), of the kind named: both (capital and running, the default
+// when kind is ""), capital, running or annual.
+func ParseBudgetPlan(s, kind string) (model.YearBudgets, error) {
+	var b model.YearBudgets
+	if kind != "" {
+		k, err := model.ParsePlanBudgetKind(strings.ToLower(strings.TrimSpace(kind)))
+		if err != nil {
+			return b, err
+		}
+		b.Kind = k
+	}
+	if strings.TrimSpace(s) == "" {
+		return b, fmt.Errorf("no yearly budgets given (want e.g. 2026-27:50m,2027-28:50m)")
+	}
+	seen := map[string]bool{}
+	for i, part := range strings.Split(s, ",") {
+		label, amount, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok {
+			label, amount = fmt.Sprintf("year %d", i+1), label
+		}
+		label = strings.TrimSpace(label)
+		switch {
+		case label == "":
+			return b, fmt.Errorf("year %d: empty label before ':' in %q", i+1, part)
+		case seen[label]:
+			return b, fmt.Errorf("year %d: label %q appears twice", i+1, label)
+		}
+		seen[label] = true
+		x, err := ParseAmount(amount)
+		if err != nil {
+			return b, fmt.Errorf("%s: %w", label, err)
+		}
+		b.Labels = append(b.Labels, label)
+		b.Amounts = append(b.Amounts, x)
+	}
+	return b, nil
 }

@@ -78,21 +78,21 @@ type YearBudgets struct {
 func (b YearBudgets) Validate(horizon int) error {
 	var errs []error
 	if len(b.Amounts) == 0 {
-		errs = append(errs, errors.New("budget plan: at least one year's budget is needed"))
+		errs = append(errs, errors.New("at least one year's budget is needed"))
 	}
 	if len(b.Labels) != len(b.Amounts) {
-		errs = append(errs, fmt.Errorf("budget plan: %d labels for %d budgets", len(b.Labels), len(b.Amounts)))
+		errs = append(errs, fmt.Errorf("%d labels for %d budgets", len(b.Labels), len(b.Amounts)))
 	}
 	if len(b.Amounts) > horizon {
-		errs = append(errs, fmt.Errorf("budget plan: %d years of budgets, more than the horizon of %d years", len(b.Amounts), horizon))
+		errs = append(errs, fmt.Errorf("%d years of budgets, more than the horizon of %d years", len(b.Amounts), horizon))
 	}
 	for i, a := range b.Amounts {
 		if !(a >= 0) || math.IsInf(a, 0) || a > MaxAmount {
-			errs = append(errs, fmt.Errorf("budget plan: year %d: must be an amount from 0 to %g, got %g", i+1, float64(MaxAmount), a))
+			errs = append(errs, fmt.Errorf("year %d: must be an amount from 0 to %g, got %g", i+1, float64(MaxAmount), a))
 		}
 	}
 	if b.Kind < PlanBoth || b.Kind > PlanAnnual {
-		errs = append(errs, fmt.Errorf("budget plan: unknown kind %d", b.Kind))
+		errs = append(errs, fmt.Errorf("unknown kind %d", b.Kind))
 	}
 	return errors.Join(errs...)
 }
@@ -175,7 +175,7 @@ func NewPlanner(m *Model, a Appraisal, b YearBudgets) (*Planner, error) {
 		return nil, err
 	}
 	if err := b.Validate(a.Horizon); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("budget plan: %w", err)
 	}
 	op, err := NewOptimiser(m, a, MaxNPV, nil)
 	if err != nil {

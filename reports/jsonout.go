@@ -33,6 +33,7 @@ type jsonResults struct {
 	Recommended jsonRecommended   `json:"recommended"`
 	Portfolio   *jsonPortfolio    `json:"portfolio,omitempty"`
 	Sensitivity *jsonSensitivity  `json:"sensitivity,omitempty"`
+	Plan        *jsonPlan         `json:"plan,omitempty"`
 	Sources     []data.Source     `json:"sources"`
 
 	// Health is the health-economic views of a social-view run.
@@ -173,6 +174,7 @@ func WriteJSON(w io.Writer, j *Run, d *model.Decision) error {
 	out.Settings.Draws = an.Sim.Draws
 	out.Settings.TargetSE = j.Config.TargetSE
 	out.Health = j.Health
+	out.Plan = planJSON(j)
 	if sens != nil {
 		js := sensitivityJSON(j, sens)
 		out.Sensitivity = &js

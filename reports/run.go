@@ -30,6 +30,8 @@ type Run struct {
 	// Health is the health-economic views of a social-view run (see
 	// AddHealth).
 	Health *model.HealthEconomics
+	// Plan is the phased plan of a run with yearly budgets (see AddPlan).
+	Plan *model.PlanAnalysis
 
 	cur          currency
 	holdouts     []Holdout

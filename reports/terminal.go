@@ -104,6 +104,7 @@ func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
 	}
 	fmt.Fprintf(w, "Search: %s (%s); objective by %s.\n", ch.Method, proof, objectiveBasis(d.Portfolio))
 	writeFrontier(w, j, d)
+	writePlan(w, j)
 	fmt.Fprintln(w, convergenceLine(j.cur, an))
 	if an.Sim.Streaming() {
 		fmt.Fprintf(w, "Memory: %s.\n", an.Sim.Method())

@@ -59,6 +59,8 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.Objective, "objective", "npv", "what the portfolio maximises: npv, dale (ΔALE) or dtvar (ΔTVaR95)")
 	fs.BoolVar(&o.Frontier, "frontier", false, "also show the efficient frontier: the best portfolio at 21 budgets from 0 to the cost of everything")
 	fs.StringVar(&o.FrontierBudgets, "frontier-budgets", "", "the frontier at these yearly `amounts` instead, e.g. 1m,2m,5m")
+	fs.StringVar(&o.BudgetPlan, "budget-plan", "", "also find the best phased plan within these yearly `budgets`, e.g. 2026-27:50m,2027-28:50m,2028-29:50m: which controls start in which year (threat trends, roll-outs and decay as the dataset gives)")
+	fs.StringVar(&o.BudgetPlanKind, "budget-plan-kind", "", "what --budget-plan's budgets cap: both (capital and running, the default), capital, running or annual (equivalent annual cost, as --budget)")
 	fs.StringVar(&o.Out, "o", "cybercba-out", "output `folder` for report.xlsx and plots/ (created if needed)")
 	fs.StringVar(&o.Formats, "format", "png", "plot `formats`: any of png, svg, pdf, comma-separated")
 	fs.BoolVar(&o.NoFiles, "no-files", false, "write no workbook or plots, only the terminal (or JSON) output")
@@ -118,6 +120,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if err := job.AddHealth(d.Analysis, d.Portfolio); err != nil {
+		return err
+	}
+	if err := job.AddPlan(ctx); err != nil {
 		return err
 	}
 	var written []string

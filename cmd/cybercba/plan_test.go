@@ -1,0 +1,113 @@
+package main
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/model"
+)
+
+// TestRunBudgetPlan is the acceptance check of phased plans: run
+// --budget-plan 2026-27:20m,2027-28:20m,2028-29:20m --json gives a plan
+// whose spend is within each year's budget and whose NPV is the best over
+// all start-year assignments of the default dataset's controls (each of
+// the 4^12 = 16.8 million assignments in the long tier; in the quick tier
+// the plan search itself, whose branch and bound data's tests check
+// against brute force).
+func TestRunBudgetPlan(t *testing.T) {
+	t.Parallel()
+	const plan = "2026-27:20m,2027-28:20m,2028-29:20m"
+	out, _ := jsonRun(t, "--no-files", "--budget-plan", plan)
+	budgets := field(t, out, "plan.budgets").([]any)
+	spend := field(t, out, "plan.spend").([]any)
+	if len(budgets) != 3 || len(spend) != 3 {
+		t.Fatalf("plan.budgets %v, plan.spend %v; want three years each", budgets, spend)
+	}
+	for y := range spend {
+		if s, b := spend[y].(float64), budgets[y].(float64); s > b || b != 20e6 {
+			t.Errorf("year %d: spend %g against budget %g; want within £20m", y+1, s, b)
+		}
+	}
+	if !field(t, out, "plan.optimal").(bool) {
+		t.Errorf("plan not proven best: %v", field(t, out, "plan.method"))
+	}
+	got := number(t, out, "plan.npv")
+
+	// The same job as the command builds, its planner and the brute force.
+	spec := data.DefaultRunSpec()
+	spec.BudgetPlan = plan
+	job, err := data.NewJob(spec, defaultDataset(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := model.NewPlanner(job.Model, job.Appraisal, *job.BudgetPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, err := p.Best(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != best.NPV {
+		t.Errorf("plan.npv = %v; the planner's best %v", got, best.NPV)
+	}
+	var starts []string
+	for _, c := range field(t, out, "plan.controls").([]any) {
+		starts = append(starts, c.(map[string]any)["id"].(string)+"@"+c.(map[string]any)["starts"].(string))
+	}
+	var want []string
+	for c, s := range best.Plan.Start {
+		if s > 0 {
+			want = append(want, job.Model.Controls[c].ID+"@"+job.BudgetPlan.Labels[s-1])
+		}
+	}
+	if !slices.Equal(starts, want) {
+		t.Errorf("plan.controls = %v; want %v", starts, want)
+	}
+	if !longTier() {
+		return
+	}
+	n := len(job.Model.Controls)
+	start := make([]int, n)
+	bestV := math.Inf(-1)
+	for {
+		pl := model.Plan{Start: slices.Clone(start)}
+		if p.Feasible(pl) {
+			bestV = max(bestV, p.NPV(pl))
+		}
+		i := 0
+		for ; i < n; i++ {
+			if start[i]++; start[i] <= 3 {
+				break
+			}
+			start[i] = 0
+		}
+		if i == n {
+			break
+		}
+	}
+	if math.Abs(got-bestV) > 1e-9*math.Abs(bestV) {
+		t.Errorf("plan.npv = %v; brute force over all %d assignments %v", got, int(math.Pow(4, float64(n))), bestV)
+	}
+}
+
+// TestRunBudgetPlanErrors: a bad --budget-plan is a usage error naming
+// the flag.
+func TestRunBudgetPlanErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ args []string }{
+		{[]string{"--budget-plan", "2026-27:lots"}},
+		{[]string{"--budget-plan", "2026-27:1m,2026-27:2m"}},
+		{[]string{"--budget-plan", "2026-27:1m", "--budget-plan-kind", "weekly"}},
+		{[]string{"--budget-plan", "a:1m,b:1m,c:1m", "--horizon", "2"}},
+	} {
+		args := runArgs(append([]string{"--no-files"}, tc.args...)...)
+		r := cybercba(t, args...)
+		if r.code == exitOK || !strings.Contains(r.stderr, "--budget-plan") {
+			t.Errorf("cybercba %s: exit %d, stderr %q; want a refusal naming --budget-plan", strings.Join(args, " "), r.code, r.stderr)
+		}
+	}
+}
