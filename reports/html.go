@@ -639,7 +639,7 @@ func socialOf(r *Report, fig *htmlFigure) *htmlSocial {
 	}
 	for _, s := range socialRows(r) {
 		so := s.res.Social
-		t.Rows = append(t.Rows, []string{strings.TrimSpace(s.ctl.ID + " " + s.ctl.Name), cur.text(s.res.NPV.Mean), strconv.Itoa(s.finRank),
+		t.Rows = append(t.Rows, []string{strings.TrimSpace(s.ctl.ID + " " + s.ctl.Name), cur.text(s.moneyNPV().Mean), strconv.Itoa(s.finRank),
 			cur.text(so.DeltaHarm.Mean), cur.text(so.NPV.Mean), intervalText(cur, so.NPV), strconv.Itoa(s.socRnk), s.differs()})
 	}
 	return &htmlSocial{

@@ -51,11 +51,26 @@ func socialRows(r *Report) []socialRow {
 	return rows
 }
 
+// moneyNPV is the control's NPV on money alone, whichever view decides
+// (in the social view a result's NPV counts harm, and its Money field
+// holds the money-only figures).
+func (s socialRow) moneyNPV() model.Interval { return moneyOnly(s.res).NPV }
+
+// moneyOnly returns a result's money-only figures: its Money field when the
+// social view decided, else its own.
+func moneyOnly(res *model.Result) *model.MoneyResult {
+	if res.Money != nil {
+		return res.Money
+	}
+	return &model.MoneyResult{NPV: res.NPV, NPVSE: res.NPVSE, BCR: res.BCR, ROSI: res.ROSI, PNPVPositive: res.PNPVPositive,
+		Payback: res.Payback, PaybackLo: res.PaybackLo, PaybackHi: res.PaybackHi, PVBenefit: res.PVBenefit, PNPVPositiveSE: res.PNPVPositiveSE}
+}
+
 // differs says whether a control's rank or the sign of its NPV differs
 // between the two views, and how.
 func (s socialRow) differs() string {
 	rank := s.finRank != s.socRnk
-	sign := (s.res.NPV.Mean > 0) != (s.res.Social.NPV.Mean > 0)
+	sign := (s.moneyNPV().Mean > 0) != (s.res.Social.NPV.Mean > 0)
 	switch {
 	case rank && sign:
 		return "yes: rank and NPV sign"
@@ -89,7 +104,7 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 		npv    func(socialRow) model.Interval
 		sty    pointRange
 	}{
-		{"Financial view", socialOffset, func(s socialRow) model.Interval { return s.res.NPV },
+		{"Financial view", socialOffset, func(s socialRow) model.Interval { return s.moneyNPV() },
 			pointRange{glyph: draw.GlyphStyle{Color: blue, Radius: 4, Shape: draw.CircleGlyph{}}, line: draw.LineStyle{Color: blue, Width: 1.5}}},
 		{"Social view, patient harm valued", -socialOffset, func(s socialRow) model.Interval { return s.res.Social.NPV },
 			pointRange{glyph: draw.GlyphStyle{Color: vermillion, Radius: 4.5, Shape: draw.PyramidGlyph{}}, line: draw.LineStyle{Color: vermillion, Width: 1.5}}},
@@ -148,7 +163,7 @@ func socialFigure(r *Report, _ []option) (Figure, bool, error) {
 	h := max(figHeight, vg.Length(n)*row+1.8*vg.Inch) + k.room()
 	data := [][]string{{"Financial rank", "Social rank", "Control", "Financial NPV mean (" + prices(r) + ")", "Financial NPV P5", "Financial NPV P95", "Social NPV mean", "Social NPV P5", "Social NPV P95"}}
 	for _, s := range rows {
-		f, so := s.res.NPV, s.res.Social.NPV
+		f, so := s.moneyNPV(), s.res.Social.NPV
 		data = append(data, []string{fmt.Sprint(s.finRank), fmt.Sprint(s.socRnk), controlName(r.Model, s.res),
 			csvNum(f.Mean), csvNum(f.Lo), csvNum(f.Hi), csvNum(so.Mean), csvNum(so.Lo), csvNum(so.Hi)})
 	}
@@ -183,9 +198,9 @@ func (b *book) social(r *Report) {
 	cols := []column[row]{
 		{head: "ID", width: 8, value: func(s row) any { return s.ctl.ID }},
 		{head: "Control", width: 34, style: st.text, value: func(s row) any { return s.ctl.Name }},
-		m("Financial NPV (£)", func(s row) float64 { return s.res.NPV.Mean }),
-		m("Financial NPV 5%", func(s row) float64 { return s.res.NPV.Lo }),
-		m("Financial NPV 95%", func(s row) float64 { return s.res.NPV.Hi }),
+		m("Financial NPV (£)", func(s row) float64 { return s.moneyNPV().Mean }),
+		m("Financial NPV 5%", func(s row) float64 { return s.moneyNPV().Lo }),
+		m("Financial NPV 95%", func(s row) float64 { return s.moneyNPV().Hi }),
 		m("Harm avoided (£/yr)", func(s row) float64 { return s.res.Social.DeltaHarm.Mean }),
 		m("Harm avoided SE", func(s row) float64 { return s.res.Social.DeltaHarmSE }),
 		m("PV harm avoided (£)", func(s row) float64 { return s.res.Social.PVHarm.Mean }),
