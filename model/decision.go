@@ -66,6 +66,9 @@ type Decision struct {
 	// Deaths and DeathsRecommended are the expected extra deaths a year
 	// without new controls and with the recommendation (0 without harm).
 	Deaths, DeathsRecommended float64
+	// DeathsDrawn and DeathsRecommendedDrawn are the same on the simulated
+	// years: the mean and the 90% interval across outer draws (Sim.Deaths).
+	DeathsDrawn, DeathsRecommendedDrawn Interval
 }
 
 // BuildStep is one control added to the recommended portfolio.
@@ -375,6 +378,10 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 	if s.Harm != nil {
 		d.Deaths = ClosedFormDeaths(m, nil)
 		d.DeathsRecommended = ClosedFormDeaths(m, pa.Choice.Portfolio)
+		d.DeathsDrawn, d.DeathsRecommendedDrawn = s.Deaths(0), s.Deaths(0)
+		if r := d.Recommended; r != nil {
+			d.DeathsRecommendedDrawn = s.Deaths(r.Option)
+		}
 	}
 	// What the answer hangs on, around the expected case.
 	decision := pa.Choice.Portfolio

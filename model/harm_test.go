@@ -161,3 +161,41 @@ func TestDeathsMatchSimulation(t *testing.T) {
 		}
 	}
 }
+
+// TestSimDeaths checks Sim.Deaths, the deaths line's interval: with QALYs
+// per death uncertain and a value per QALY, each draw's deaths (harm ÷ q·v)
+// must be what the same seed gives when q·v is 1 and harm counts deaths
+// (the draw's deaths per day come first from the same stream, and events
+// are common random numbers; k_full is fixed so that it draws nothing);
+// and the mean must lie within 3.5 standard
+// errors of the closed form.
+func TestSimDeaths(t *testing.T) {
+	t.Parallel()
+	m := harmModel()
+	m.Harm.QALYsPerDeath, m.Harm.ValuePerQALY = Estimate{Lo: 3, Hi: 8}, 82450
+	one := harmModel()
+	one.Harm.QALYsPerDeath, one.Harm.ValuePerQALY = Fixed(1), 1
+	// k_full, drawn after q from the same stream, is fixed in both, so that
+	// a fixed q (which draws nothing) leaves the streams alike.
+	m.Harm.FullIntensity, one.Harm.FullIntensity = Fixed(6), Fixed(6)
+	cfg := Config{Draws: 200, Years: 200, Seed: 29}
+	s := mustSimulate(t, m, allSingles(m), cfg)
+	s1 := mustSimulate(t, one, allSingles(one), cfg)
+	for o, p := range s.Options {
+		got := s.Deaths(o)
+		want := interval(s1.HarmDrawMean[o])
+		for _, x := range [][2]float64{{got.Mean, want.Mean}, {got.Lo, want.Lo}, {got.Hi, want.Hi}} {
+			if math.Abs(x[0]-x[1]) > 1e-9*math.Abs(x[1]) {
+				t.Errorf("option %v: Deaths = %+v; want %+v, the deaths of a run valuing a death at 1", p, got, want)
+				break
+			}
+		}
+		if !(got.Lo < got.Mean && got.Mean < got.Hi) {
+			t.Errorf("option %v: Deaths = %+v; want a mean inside its 90%% interval", p, got)
+		}
+		_, se := meanSE(s1.HarmDrawMean[o], s1.Harm[o])
+		if cf := ClosedFormDeaths(m, p); math.Abs(got.Mean-cf) > 3.5*se {
+			t.Errorf("option %v: simulated deaths %.5g ± %.3g; closed form %.5g", p, got.Mean, se, cf)
+		}
+	}
+}

@@ -106,6 +106,10 @@ type Sim struct {
 	// year y of draw d, and HarmDrawMean[o][d] its mean over the draw (both
 	// nil unless the model has Harm).
 	Harm, HarmDrawMean [][]float64
+	// DeathsPerHarm[d] is 1/(q·v) in draw d: option o's extra deaths a
+	// year in draw d are HarmDrawMean[o][d]·DeathsPerHarm[d] (nil unless
+	// the model has Harm).
+	DeathsPerHarm []float64
 	// Capex[d][c], Opex[d][c] and Bias[d][c] are control c's costs and
 	// optimism-bias uplift drawn in draw d (Bias is NaN where the control has
 	// none, so the appraisal's own applies).
@@ -479,6 +483,9 @@ func (s *Sim) grow(k int) {
 		}
 	}
 	s.Capex = append(s.Capex, more.Capex...)
+	if s.DeathsPerHarm != nil {
+		s.DeathsPerHarm = append(s.DeathsPerHarm, more.DeathsPerHarm...)
+	}
 	s.Opex = append(s.Opex, more.Opex...)
 	s.Bias = append(s.Bias, more.Bias...)
 	s.Draws += k
@@ -516,6 +523,7 @@ func newSim(m *Model, options []Portfolio, cfg Config) *Sim {
 		s.chunkSum[o] = make([]float64, cfg.Draws*s.chunks)
 	}
 	if m.Harm != nil {
+		s.DeathsPerHarm = make([]float64, cfg.Draws)
 		s.Harm, s.HarmDrawMean, s.harmSum = make([][]float64, O), make([][]float64, O), make([][]float64, O)
 		for o := range O {
 			if !streaming {
@@ -588,8 +596,8 @@ type worker struct {
 	same, other [][]int
 	// harmValue is h·q·v of the current draw.
 	harmValue float64
-	// kfull is k_full of the current draw.
-	kfull float64
+	// kfull is k_full of the current draw, deathsPerHarm its 1/(q·v).
+	kfull, deathsPerHarm float64
 	// Aggregate mode scratch: levels, each option's level index, sums.
 	levels []float64
 	level  []int
@@ -703,8 +711,11 @@ func (w *worker) drawParams(s *Sim, d int) {
 	}
 	if h := f.harm; h != nil {
 		reseed(&w.pcg, w.seed, streamParam, idHash("harm", ""), uint64(d))
-		w.harmValue = h.deaths.Rand(w.r) * h.qalys.Rand(w.r) * h.value
+		deaths := h.deaths.Rand(w.r)
+		qv := h.qalys.Rand(w.r) * h.value
+		w.harmValue = deaths * qv
 		w.kfull = h.kfull.Rand(w.r)
+		w.deathsPerHarm = 1 / qv
 	}
 	capex, opex, bias := w.capex, w.opex, w.bias
 	for c := range f.controls {
@@ -777,6 +788,9 @@ func (w *worker) unit(s *Sim, d, c int) {
 		w.paramDraw = d
 	}
 	if c == 0 {
+		if s.DeathsPerHarm != nil {
+			s.DeathsPerHarm[d] = w.deathsPerHarm
+		}
 		copy(s.Capex[d], w.capex)
 		copy(s.Opex[d], w.opex)
 		copy(s.Bias[d], w.bias)
@@ -1134,4 +1148,19 @@ func momentsFromRaw(m1, m2, m3 float64) (mean, sd, skew float64) {
 	}
 	sd = math.Sqrt(v)
 	return m1, sd, (m3 - 3*m1*m2 + 2*m1*m1*m1) / (v * sd)
+}
+
+// Deaths returns option o's extra deaths a year across the outer draws:
+// the mean, and the 5th and 95th percentiles of the draws' means over their
+// years (zero without harm). They are statistical excess deaths, what the
+// harm inputs (deaths per organisation-day of full outage) imply.
+func (s *Sim) Deaths(o int) Interval {
+	if s.HarmDrawMean == nil || s.DeathsPerHarm == nil {
+		return Interval{}
+	}
+	x := make([]float64, len(s.HarmDrawMean[o]))
+	for d, h := range s.HarmDrawMean[o] {
+		x[d] = h * s.DeathsPerHarm[d]
+	}
+	return interval(x)
 }

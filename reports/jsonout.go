@@ -57,6 +57,9 @@ type jsonRecommended struct {
 	Tolerance   []ToleranceCheck  `json:"risk_tolerance,omitempty"`
 	DeathsNow   *float64          `json:"extra_deaths_a_year,omitempty"`
 	DeathsAfter *float64          `json:"extra_deaths_a_year_recommended,omitempty"`
+	// The same on the simulated years: mean and 90% interval across draws.
+	DeathsNowDrawn   *model.Interval `json:"extra_deaths_a_year_simulated,omitempty"`
+	DeathsAfterDrawn *model.Interval `json:"extra_deaths_a_year_recommended_simulated,omitempty"`
 }
 
 type jsonLeftOut struct {
@@ -165,6 +168,7 @@ func WriteJSON(w io.Writer, j *Run, d *model.Decision) error {
 	}
 	if an.Sim.Harm != nil {
 		rec.DeathsNow, rec.DeathsAfter = orNull(d.Deaths), orNull(d.DeathsRecommended)
+		rec.DeathsNowDrawn, rec.DeathsAfterDrawn = &d.DeathsDrawn, &d.DeathsRecommendedDrawn
 	}
 	rec.Tolerance = toleranceChecks(j, d)
 	out.Recommended = rec

@@ -50,10 +50,30 @@ func goalText(o model.Objective) string {
 	return "the greatest expected NPV"
 }
 
-// deathsLine is the social view's sanity line.
-func deathsLine(d *model.Decision) string {
-	return fmt.Sprintf("Implied extra deaths: %.1f a year with no new controls, %.1f with the recommendation (expected values). Set this against the evidence: WannaCry showed no detectable change in mortality; one death was linked in part to the Synnovis attack.",
-		d.Deaths, d.DeathsRecommended)
+// deathsLine is the social view's sanity line: the implied extra deaths
+// a year without new controls and with the recommendation, each with its
+// 90% interval across the outer draws, said to be statistical excess deaths
+// (from the sources of the scope's deaths per organisation-day, when it
+// names them), which no incident report counts case by case.
+func deathsLine(j *Run, d *model.Decision) string {
+	from := "mortality studies"
+	if h := j.Scope.Harm; h != nil && len(h.DeathsPerDay.Src) > 0 {
+		var src []string
+		for _, id := range h.DeathsPerDay.Src {
+			if s := j.Dataset.SourceByID(id); s != nil {
+				src = append(src, fmt.Sprintf("%s, %s (%d)", s.Publisher, s.Title, s.Year))
+			}
+		}
+		if len(src) > 0 {
+			from += " (" + strings.Join(src, "; ") + ")"
+		}
+	}
+	b, r := d.DeathsDrawn, d.DeathsRecommendedDrawn
+	return fmt.Sprintf("Implied extra deaths: %.1f a year with no new controls (90%% interval %.1f to %.1f), %.1f with the recommendation (%.1f to %.1f); "+
+		"expected values, intervals across the outer draws of the inputs. These are statistical excess deaths, estimated from %s that compare "+
+		"mortality in hospitals under attack with others; incident reports never attribute deaths case by case. Set them against the evidence: "+
+		"WannaCry showed no detectable change in mortality; one death was linked in part to the Synnovis attack.",
+		d.Deaths, b.Lo, b.Hi, d.DeathsRecommended, r.Lo, r.Hi, from)
 }
 
 // leftOutText explains in one line why a control with a positive NPV alone
@@ -130,7 +150,7 @@ func explanation(j *Run, d *model.Decision) Explanation {
 		e.LeftOut = append(e.LeftOut, leftOutText(j, lo))
 	}
 	if d.Sim.Harm != nil {
-		e.Deaths = deathsLine(d)
+		e.Deaths = deathsLine(j, d)
 	}
 	e.Tolerance = toleranceText(j, d)
 	return e

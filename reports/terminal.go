@@ -265,7 +265,7 @@ func writeRecommendation(w io.Writer, j *Run, d *model.Decision) {
 		fmt.Fprintln(w, line)
 	}
 	if d.Sim.Harm != nil {
-		fmt.Fprintln(w, deathsLine(d))
+		fmt.Fprintln(w, deathsLine(j, d))
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -67,5 +68,48 @@ func TestSocialView(t *testing.T) {
 	r = cybercba(t, runArgs("--scope", "acute-trust", "--bias-guidance")...)
 	if r.code != exitOK || !strings.Contains(r.stdout, "Optimism-bias uplift (drawn from the Green Book guidance") {
 		t.Errorf("--bias-guidance: exit %d; output lacks the uplift line:\n%s", r.code, r.stdout)
+	}
+}
+
+// TestDeathsLine checks the social view's deaths line (issue 22, item 9):
+// it says the deaths are statistical excess deaths from mortality studies,
+// never attributed case by case, names the dataset's source, and gives the
+// 90% interval the inputs imply, the JSON's, around the expected value.
+func TestDeathsLine(t *testing.T) {
+	t.Parallel()
+	args := runArgs("--view", "social", "--json")
+	r := cybercba(t, args...)
+	mustSucceed(t, r, args)
+	var out struct {
+		Recommended struct {
+			Deaths float64 `json:"extra_deaths_a_year"`
+			Drawn  *struct {
+				Mean, Lo, Hi float64
+			} `json:"extra_deaths_a_year_simulated"`
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	iv := out.Recommended.Drawn
+	if iv == nil || !(iv.Lo < out.Recommended.Deaths && out.Recommended.Deaths < iv.Hi) {
+		t.Fatalf("JSON extra deaths %v, interval %+v; want the expected value inside a 90%% interval", out.Recommended.Deaths, iv)
+	}
+	args = runArgs("--view", "social")
+	r = cybercba(t, args...)
+	mustSucceed(t, r, args)
+	var line string
+	for l := range strings.Lines(r.stdout) {
+		if strings.HasPrefix(l, "Implied extra deaths") {
+			line = l
+		}
+	}
+	for _, want := range []string{
+		fmt.Sprintf("%.1f a year with no new controls (90%% interval %.1f to %.1f)", out.Recommended.Deaths, iv.Lo, iv.Hi),
+		"statistical excess deaths", "Neprash et al.", "incident reports never attribute deaths case by case",
+	} {
+		if !strings.Contains(line, want) {
+			t.Errorf("deaths line lacks %q:\n%s", want, line)
+		}
 	}
 }
