@@ -258,7 +258,7 @@ func Figures(r *Report) ([]Figure, error) {
 	}
 	var figs []Figure
 	for _, build := range []func(*Report, []option) (Figure, bool, error){
-		lecFigure, histogramFigure, rankingFigure, buildUpFigure, socialFigure, frontierFigure, tornadoFigure, calibrationFigure,
+		lecFigure, histogramFigure, rankingFigure, buildUpFigure, socialFigure, frontierFigure, planFigure, tornadoFigure, calibrationFigure,
 	} {
 		f, ok, err := build(r, opts)
 		if err != nil {

@@ -78,6 +78,7 @@ type htmlPage struct {
 	RankingFig  *htmlFigure
 	Social      *htmlSocial
 	Portfolio   *htmlPortfolio
+	Plan        *htmlPlan
 	Losses      htmlLosses
 	Sensitivity *htmlSensitivity
 	Calibration htmlCalibration
@@ -237,6 +238,9 @@ func newHTMLPage(r *Report, figs []Figure) (*htmlPage, error) {
 	}
 	if r.Portfolio != nil {
 		p.Portfolio = portfolioOf(r, take("frontier"))
+	}
+	if r.Plan != nil {
+		p.Plan = planOf(r, take("plan"))
 	}
 	if r.Sensitivity != nil {
 		p.Sensitivity = sensitivityOf(r, take("tornado"))

@@ -416,6 +416,9 @@ func sheetList(r *Report) []string {
 			extra = append(extra, sheetFrontier)
 		}
 	}
+	if r.Plan != nil {
+		extra = append(extra, sheetPlan)
+	}
 	if r.Sensitivity != nil {
 		extra = append(extra, sheetSensitivity)
 	}

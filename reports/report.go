@@ -36,6 +36,10 @@ type Report struct {
 	// sentences as the terminal prints them.
 	Decision *model.Decision
 	Explain  Explanation
+	// Plan, if set, is the phased plan within yearly budgets, and
+	// PlanSentence its headline as the terminal prints it.
+	Plan         *model.PlanAnalysis
+	PlanSentence string
 	// Portfolio, if set, is the recommended portfolio (under the budget,
 	// when one is given) and the efficient frontier.
 	Portfolio *model.PortfolioAnalysis

@@ -122,6 +122,9 @@ func (j *Run) Report(d *model.Decision) *Report {
 		rep.Sources = append(rep.Sources, Source{ID: s.ID, Publisher: s.Publisher, Title: s.Title, Year: s.Year, URL: s.URL})
 	}
 	rep.Inputs = InputRows(ds, j.Scope, string(j.cur))
+	if j.Plan != nil {
+		rep.Plan, rep.PlanSentence = j.Plan, planSentence(j)
+	}
 	return rep
 }
 

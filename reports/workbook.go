@@ -113,6 +113,9 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 			b.frontier(r)
 		}
 	}
+	if r.Plan != nil {
+		b.plan(r)
+	}
 	if r.Sensitivity != nil {
 		b.sensitivity(r)
 	}

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"html"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
@@ -109,5 +115,60 @@ func TestRunBudgetPlanErrors(t *testing.T) {
 		if r.code == exitOK || !strings.Contains(r.stderr, "--budget-plan") {
 			t.Errorf("cybercba %s: exit %d, stderr %q; want a refusal naming --budget-plan", strings.Join(args, " "), r.code, r.stderr)
 		}
+	}
+}
+
+// TestRunBudgetPlanOutputs: the plan's NPV, spend and years are the same
+// in the terminal, the JSON, the workbook's Plan sheet, report.html and
+// the timeline figure's data.
+func TestRunBudgetPlanOutputs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const plan = "2026-27:20m,2027-28:20m,2028-29:20m"
+	args := []string{"run", "--draws", "8", "--years", "200", "-o", dir, "--budget-plan", plan}
+	r := cybercba(t, args...)
+	mustSucceed(t, r, args)
+	out, _ := jsonRun(t, "--budget-plan", plan)
+	sentence := field(t, out, "plan.sentence").(string)
+	if !strings.Contains(r.stdout, sentence) {
+		t.Errorf("terminal lacks the JSON's plan sentence %q", sentence)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), html.EscapeString(sentence)) || !strings.Contains(string(page), `id="plan"`) {
+		t.Errorf("report.html lacks the plan section or its sentence")
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "report.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Plan", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatalf("Plan sheet: %v", err)
+	}
+	npv := number(t, out, "plan.npv")
+	found := false
+	for _, row := range rows {
+		if len(row) >= 3 && row[0] == "Plan NPV" {
+			found = true
+			// A cell keeps 15 significant digits.
+			if v, err := strconv.ParseFloat(row[2], 64); err != nil || math.Abs(v-npv) > 1e-14*math.Abs(npv) {
+				t.Errorf("Plan!Plan NPV = %q; JSON plan.npv %v", row[2], npv)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("Plan sheet has no Plan NPV row")
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "plots", "plan.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	years := field(t, out, "plan.by_year").([]any)
+	if got := strings.Count(strings.TrimSpace(string(csv)), "\n"); got != len(years) {
+		t.Errorf("plan.csv has %d data rows; JSON plan.by_year %d years", got, len(years))
 	}
 }
