@@ -252,12 +252,15 @@ func TornadoAnalysis(m *Model, a Appraisal, decision Portfolio) (*Tornado, error
 // other input integrated out (the expected case), the decision's expected
 // NPV crosses zero, and where the decision itself changes.
 type Switch struct {
-	Input  Input
-	Median float64
+	Input Input
+	// Central is the input's mean, the central case the switching values
+	// are measured from: with the other inputs at their expectations, the
+	// case the tornado is centred on.
+	Central float64
 	// NPVZero is the value at which the decision's NPV is zero, NaN if it
 	// does not cross zero within [SearchLo, SearchHi].
 	NPVZero float64
-	// Change is the value nearest the median at which another decision
+	// Change is the value nearest the central one at which another decision
 	// becomes best, NaN if none within the search range (or when no Decider
 	// is given); NewDecision is that decision, and OldDecision the one it
 	// replaces.
@@ -306,14 +309,14 @@ const switchGrid = 200
 
 // SwitchingValues finds, for each input, the value at which the decision's
 // NPV crosses zero and the value at which decide picks another decision,
-// each the crossing nearest the median, by a scan of 200 points and then
+// each the crossing nearest the input's mean (the central case), by a scan of 200 points and then
 // bisection to a relative 1e-9. NPV is the closed form, so a switching
 // value put back gives NPV zero to rounding.
 func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, inputs []Input) ([]Switch, error) {
 	base := m
 	var out []Switch
 	for _, in := range inputs {
-		sw := Switch{Input: in, Median: in.Median(), NPVZero: math.NaN(), Change: math.NaN()}
+		sw := Switch{Input: in, Central: in.Estimate.Dist(in.Kind).Mean(), NPVZero: math.NaN(), Change: math.NaN()}
 		d := in.Estimate.Dist(in.Kind)
 		logScale := in.Kind == Positive
 		if logScale {
@@ -355,9 +358,9 @@ func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, 
 		}
 		distance := func(x float64) float64 {
 			if logScale {
-				return math.Abs(math.Log(x / sw.Median))
+				return math.Abs(math.Log(x / sw.Central))
 			}
-			return math.Abs(x - sw.Median)
+			return math.Abs(x - sw.Central)
 		}
 		bestZ, bestC := math.Inf(1), math.Inf(1)
 		for i := 1; i < len(grid); i++ {
@@ -385,9 +388,10 @@ func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, 
 				}
 				if dd := distance(x); dd < bestC {
 					bestC, sw.Change = dd, x
-					// The new decision lies across the switch from the median.
+					// The new decision lies across the switch from the
+					// central value.
 					sw.OldDecision, sw.NewDecision = decs[i], decs[i-1]
-					if sw.Median < x {
+					if sw.Central < x {
 						sw.OldDecision, sw.NewDecision = decs[i-1], decs[i]
 					}
 				}
@@ -523,11 +527,12 @@ type InputValue struct {
 // among alternatives (and doing nothing) by NPV. Each draw's NPV is the
 // expected NPV given the draw's parameters (closed form, so the year-to-year
 // noise of a finite simulation does not pass for information). EVPPI is
-// estimated by Strong and Oakley's nonparametric regression (Medical
-// Decision Making, 2014), here by binning the draws on the input into
-// √draws groups: EVPPI = mean over groups of max_a (group mean NPV_a) −
-// max_a E[NPV_a]. By construction 0 ≤ EVPPI ≤ EVPI; with few draws the
-// binning estimate is biased upward.
+// estimated by Strong, Oakley and Brennan's nonparametric regression
+// (Medical Decision Making, 2014; see EVPPISpline): each alternative's net
+// benefit, less the best one's, is regressed on the input's rank by a
+// penalised cubic regression spline chosen by generalised cross-validation,
+// and EVPPI = mean over draws of max_a (fitted NPV_a) − max_a E[NPV_a],
+// with the fit's standard error.
 func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err

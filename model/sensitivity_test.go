@@ -151,9 +151,10 @@ func TestSwitchingValuePluggedBack(t *testing.T) {
 			continue
 		}
 		changes++
-		// Just past the switch, away from the median, the new decision wins.
+		// Just past the switch, away from the central value, the new
+		// decision wins.
 		x := sw.Change * (1 + 1e-6)
-		if sw.Median > sw.Change {
+		if sw.Central > sw.Change {
 			x = sw.Change * (1 - 1e-6)
 		}
 		mm := cloneModel(m)
@@ -301,6 +302,61 @@ func TestSwitchNewDecisionDiffers(t *testing.T) {
 	for _, sw := range sws {
 		if !math.IsNaN(sw.Change) && slices.Equal(sw.OldDecision, sw.NewDecision) {
 			t.Errorf("%s: decision changes at %g from %v to the same %v", sw.Input.Name(), sw.Change, sw.OldDecision, sw.NewDecision)
+		}
+	}
+}
+
+// TestSwitchFromCentral checks that switching values are measured from the
+// central case the tables show, the input's mean with the others at their
+// expectations (issue 22, item 4: S2's spread read "9.21 from R-C1 to
+// N4+R-C1" beside a central 10.7): the decision at the central value is the
+// old decision, and it holds all the way from there to the switch. One
+// threat's rate is made skewed, so that its median and mean lie far apart.
+func TestSwitchFromCentral(t *testing.T) {
+	t.Parallel()
+	for _, spread := range []float64{10, 40, 100} {
+		m := testModel()
+		for i := range m.Threats {
+			r := &m.Threats[i].Rate
+			g := math.Sqrt(r.Lo * r.Hi)
+			r.Lo, r.Hi = g/spread, g*spread
+		}
+		a := Appraisal{Horizon: 10, Discount: GreenBook()}
+		decide := BestSingle(a)
+		dec, err := decide(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sws, err := SwitchingValues(m, a, dec, decide, Inputs(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sw := range sws {
+			if math.IsNaN(sw.Change) {
+				continue
+			}
+			central := sw.Input.Estimate.Dist(sw.Input.Kind).Mean()
+			if sw.Central != central {
+				t.Errorf("%s: central %g; want the mean %g", sw.Input.Name(), sw.Central, central)
+			}
+			for k := 0; k <= 20; k++ {
+				f := float64(k) / 20 * (1 - 1e-6)
+				x := central + f*(sw.Change-central)
+				if sw.Input.Kind == Positive {
+					x = central * math.Pow(sw.Change/central, f)
+				}
+				mm := cloneModel(m)
+				sw.Input.set(mm, Fixed(x))
+				got, err := decide(mm)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, sw.OldDecision) {
+					t.Errorf("spread ×%g, %s: decision %v at %g, between the central %g and the switch %g; want the old decision %v",
+						spread, sw.Input.Name(), got, x, central, sw.Change, sw.OldDecision)
+					break
+				}
+			}
 		}
 	}
 }

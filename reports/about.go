@@ -63,7 +63,7 @@ func aboutText(r *Report) []string {
 			"the yearly return on security investment, where EAC, the equivalent annual cost, spreads the present value of the costs evenly over the horizon. " +
 			"Payback is the first year in which the discounted net benefit to date is no longer negative. P(NPV>0) is the share of outer draws in which a " +
 			"control pays for itself, and P(rank 1) the share in which it ranks first.",
-		"The recommended portfolio is every control whose NPV alone is positive, appraised together on the same simulated incidents. Controls acting on the " +
+		"The recommended portfolio is the optimiser's best set of controls for the view in force (within the budget, when one is given), appraised together on the same simulated incidents. Controls acting on the " +
 			"same threat overlap, so a portfolio's benefit is less than the sum of its members'. The Gordon–Loeb bound, (1/e) × baseline ALE, is a rule " +
 			"of thumb for the most worth spending each year on security against the loss at stake.",
 		portfolioText(r),

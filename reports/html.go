@@ -710,8 +710,8 @@ func sensitivityOf(r *Report, fig *htmlFigure) *htmlSensitivity {
 	cur := currencyOf(r)
 	s := &htmlSensitivity{Tornado: fig}
 	if tn := sa.Tornado; tn != nil {
-		s.Intro = fmt.Sprintf("The NPV of %s with every input at its median is %s (closed form, no Monte Carlo error). "+
-			"Each input in turn moves from its 5th to its 95th percentile, every other input at its median.", decisionText(r), cur.text(tn.Central))
+		s.Intro = fmt.Sprintf("The expected NPV of %s is %s (closed form, no Monte Carlo error). "+
+			"Each input in turn moves from its 5th to its 95th percentile, every other input at its expectation, and the bars show the expected NPV at each end.", decisionText(r), cur.text(tn.Central))
 		s.Bars = htmlTable{
 			Caption: "The largest swings",
 			Head:    []string{"Input", "At P5", "At P95", "NPV at P5", "NPV at P95", "Swing"},
@@ -724,8 +724,8 @@ func sensitivityOf(r *Report, fig *htmlFigure) *htmlSensitivity {
 	}
 	if len(sa.Switches) > 0 {
 		s.Switches = htmlTable{
-			Caption: "Switching values: where, every other input at its median, the NPV crosses zero or another decision becomes best",
-			Head:    []string{"Input", "Median", "NPV = 0 at", "Percentile", "Decision changes at", "Percentile", "New decision"},
+			Caption: "Switching values: where, every other input at its expectation, the expected NPV crosses zero or another decision becomes best, nearest the input's mean",
+			Head:    []string{"Input", "Central (mean)", "NPV = 0 at", "Percentile", "Decision changes at", "Percentile", "New decision"},
 			Right:   map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true},
 			Note:    "Blank: no crossing in a wide range around the input's interval. The percentile says how far into the input's distribution the switching value lies.",
 		}
@@ -739,7 +739,7 @@ func sensitivityOf(r *Report, fig *htmlFigure) *htmlSensitivity {
 				c, pc = inputValue(cur, w.Input, w.Change), pctText(w.Input.Estimate.Dist(w.Input.Kind).CDF(w.Change))
 				nd = portfolioIDs(r.Model, w.NewDecision, "+")
 			}
-			s.Switches.Rows = append(s.Switches.Rows, []string{w.Input.Name(), inputValue(cur, w.Input, w.Median), z, pz, c, pc, nd})
+			s.Switches.Rows = append(s.Switches.Rows, []string{w.Input.Name(), inputValue(cur, w.Input, w.Central), z, pz, c, pc, nd})
 		}
 	}
 	if v := sa.VOI; v != nil {

@@ -213,7 +213,7 @@ type jsonTornadoBar struct {
 
 type jsonSwitch struct {
 	Input       string   `json:"input"`
-	Median      float64  `json:"median"`
+	Central     float64  `json:"central"`
 	NPVZero     *float64 `json:"npv_zero_at"`
 	Change      *float64 `json:"decision_changes_at"`
 	NewDecision []string `json:"new_decision,omitempty"`
@@ -272,7 +272,7 @@ func sensitivityJSON(j *Run, s *model.Sensitivity) jsonSensitivity {
 		out.Tornado = append(out.Tornado, jsonTornadoBar{Input: b.Input.Item, Field: b.Input.Field, P5: b.Lo, P95: b.Hi, NPVP5: b.NPVLo, NPVP95: b.NPVHi, Swing: b.Swing()})
 	}
 	for _, sw := range s.Switches {
-		js := jsonSwitch{Input: sw.Input.Name(), Median: sw.Median, NPVZero: orNull(sw.NPVZero), Change: orNull(sw.Change)}
+		js := jsonSwitch{Input: sw.Input.Name(), Central: sw.Central, NPVZero: orNull(sw.NPVZero), Change: orNull(sw.Change)}
 		if js.Change != nil {
 			js.NewDecision = ids(j.Model, sw.NewDecision)
 			js.OldDecision = ids(j.Model, sw.OldDecision)

@@ -120,9 +120,10 @@ func sensitivityText(r *Report) string {
 		return ""
 	}
 	return fmt.Sprintf("Sensitivity (sheet Sensitivity and the tornado plot) asks which assumptions drive the answer for %s. The tornado moves "+
-		"each uncertain input alone from its 5th to its 95th percentile, every other input at its median, and records the NPV at each end; "+
-		"with every input fixed the expected NPV has a closed form, so the swings carry no Monte Carlo error. A switching value (the Green "+
-		"Book's term) is the value of an input at which the NPV crosses zero, or at which another decision becomes best: the further into "+
+		"each uncertain input alone from its 5th to its 95th percentile, every other input at its expectation, and records the expected NPV at "+
+		"each end, centred on the decision's expected NPV; the expected NPV has a closed form, so the swings carry no Monte Carlo error. A "+
+		"switching value (the Green Book's term) is the value of an input, nearest its mean, at which the expected NPV crosses zero, or at "+
+		"which another decision becomes best: the further into "+
 		"the input's distribution it lies, the safer the decision. EVPI, the expected value of perfect information, is what knowing every "+
 		"input before deciding would be worth at most: E[max NPV] − max E[NPV] across outer draws. EVPPI is the same for one input: research "+
 		"that would pin down an input is worth at most its EVPPI.", decisionText(r))
@@ -131,8 +132,8 @@ func sensitivityText(r *Report) string {
 // tornadoFigure plots the tornado of the sensitivity analysis: for each of
 // the tornadoTop inputs with the largest swings, largest on top, a bar from
 // the decision's NPV with the input at its 5th percentile to its NPV with
-// the input at its 95th, every other input at its median, in two colours
-// meeting at the central NPV. The NPVs are the closed form, with no Monte
+// the input at its 95th, every other input at its expectation, in two
+// colours meeting at the central NPV, the decision's expected NPV. The NPVs are the closed form, with no Monte
 // Carlo error. Inputs that do not move the NPV at all are left out. It is
 // omitted when the report has no sensitivity analysis or no input moves
 // the NPV.
@@ -152,7 +153,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 		xmin, xmax = min(xmin, r.lo, r.hi), max(xmax, r.lo, r.hi)
 	}
 	title := "Tornado: NPV of " + decisionText(r) + ", " + scopeName(r)
-	xLabel := fmt.Sprintf("NPV over %d years (%s)\neach input alone, the others at their medians", r.Analysis.Appraisal.Horizon, prices(r))
+	xLabel := fmt.Sprintf("Expected NPV over %d years (%s)\neach input alone, the others at their expectations", r.Analysis.Appraisal.Horizon, prices(r))
 	p := newPlot(fitTitle(title), xLabel, "")
 	p.X.Tick.Marker = moneyTicks{niceTicks{N: 5, Label: currencyOf(r).tick, Width: panelWidth}, currencyOf(r)}
 	g := newGrid()
@@ -168,7 +169,7 @@ func tornadoFigure(r *Report, _ []option) (Figure, bool, error) {
 	}
 	mid := &vline{x: tn.Central, LineStyle: draw.LineStyle{Color: black, Width: 1.5}}
 	p.Add(mid)
-	k.add("Central NPV, every input at its median: "+currencyOf(r).text(tn.Central), mid)
+	k.add("Central: the expected NPV, "+currencyOf(r).text(tn.Central), mid)
 	k.add("Each bar's ends are labelled with the NPV at P5 and at P95", blank{})
 	var shown []model.Input
 	for _, b := range tn.Bars {
@@ -420,11 +421,11 @@ func (b *book) sensitivity(r *Report) {
 	line("Its controls", portfolioIDs(r.Model, sa.Decision, ", "), 0, "")
 	horizon := r.Analysis.Appraisal.Horizon
 	if tn := sa.Tornado; tn != nil {
-		line("Central NPV (every input at its median)", tn.Central, st.money,
+		line("Central NPV (the expected NPV, every input at its expectation)", tn.Central, st.money,
 			fmt.Sprintf("Expected NPV over %d years by the closed form: no Monte Carlo error.", horizon))
 		line("Uncertain inputs", len(tn.Bars), st.count, "Every input given as an interval rather than one value.")
 
-		section("Tornado: each input from its 5th to its 95th percentile, every other input at its median")
+		section("Tornado: each input from its 5th to its 95th percentile, every other input at its expectation; expected NPV at each end")
 		cols := append(inputColumns(b, func(t model.TornadoBar) model.Input { return t.Input }),
 			column[rankedInput[model.TornadoBar]]{head: "Input at P5", width: 16,
 				styleOf: func(t rankedInput[model.TornadoBar]) int { return b.inputStyle(t.row.Input) },
@@ -445,11 +446,11 @@ func (b *book) sensitivity(r *Report) {
 	}
 
 	if len(sa.Switches) > 0 {
-		section("Switching values: where, every other input at its median, the NPV crosses zero or another decision becomes best")
+		section("Switching values: where, every other input at its expectation, the expected NPV crosses zero or another decision becomes best, nearest the input's mean")
 		type sw = rankedInput[model.Switch]
 		cols := append(inputColumns(b, func(w model.Switch) model.Input { return w.Input }),
-			column[sw]{head: "Median", width: 16, styleOf: func(w sw) int { return b.inputStyle(w.row.Input) },
-				value: func(w sw) any { return w.row.Median }},
+			column[sw]{head: "Central (mean)", width: 16, styleOf: func(w sw) int { return b.inputStyle(w.row.Input) },
+				value: func(w sw) any { return w.row.Central }},
 			column[sw]{head: "NPV = 0 at", width: 16, styleOf: func(w sw) int { return b.inputStyle(w.row.Input) },
 				value: func(w sw) any { return orBlank(w.row.NPVZero) }},
 			column[sw]{head: "Percentile of NPV = 0", width: 16, style: st.pct,

@@ -207,7 +207,7 @@ func TestWorkbookSensitivity(t *testing.T) {
 	if got := values["Its controls"]; got != "C1" {
 		t.Errorf("Sensitivity controls = %q; want C1", got)
 	}
-	if x := number(t, "central NPV", values["Central NPV (every input at its median)"]); !same(x, sa.Tornado.Central) {
+	if x := number(t, "central NPV", values["Central NPV (the expected NPV, every input at its expectation)"]); !same(x, sa.Tornado.Central) {
 		t.Errorf("Sensitivity central NPV = %v; want %v", x, sa.Tornado.Central)
 	}
 	if x := number(t, "EVPI", values["EVPI (£)"]); !same(x, sa.VOI.EVPI) || !(x > 0) {
@@ -243,8 +243,8 @@ func TestWorkbookSensitivity(t *testing.T) {
 		if cellOf(t, head, row, "Input") != name {
 			t.Errorf("switching row %d = %q; want %s", k+1, row, name)
 		}
-		if x := number(t, name+" median", cellOf(t, head, row, "Median")); !same(x, sw.Median) {
-			t.Errorf("switching %s median = %v; want %v", name, x, sw.Median)
+		if x := number(t, name+" central", cellOf(t, head, row, "Central (mean)")); !same(x, sw.Central) {
+			t.Errorf("switching %s central = %v; want %v", name, x, sw.Central)
 		}
 		dist := sw.Input.Estimate.Dist(sw.Input.Kind)
 		for _, c := range []struct {
