@@ -95,4 +95,10 @@ func (o *RunSpec) ApplySettings(s Settings, set func(flag string) bool) {
 	if !set("risk-tolerance") {
 		o.RiskTolerance = s.RiskTolerance
 	}
+	if !set("budget-plan") {
+		o.BudgetPlan = s.BudgetPlan
+	}
+	if !set("budget-plan-kind") {
+		o.BudgetPlanKind = s.BudgetPlanKind
+	}
 }

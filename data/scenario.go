@@ -38,6 +38,10 @@ type Settings struct {
 	// the organisation accepts, as written ("500m:1/50, 1bn:1/100"); empty
 	// for none.
 	RiskTolerance string
+	// BudgetPlan is yearly budgets for a phased plan, as written
+	// ("2026-27:50m,2027-28:50m"), and BudgetPlanKind what they cap (both,
+	// capital, running or annual); empty for none.
+	BudgetPlan, BudgetPlanKind string
 }
 
 // DefaultSettings returns the settings of a run given none: 200 draws of
@@ -88,6 +92,9 @@ type Scenario struct {
 	// Controls, when not nil, are the IDs of the only controls the scenario
 	// may use.
 	Controls []string
+	// BudgetPlan, when set, replaces the Settings yearly budgets of a
+	// phased plan ("none": no plan).
+	BudgetPlan string
 	// Err holds the row's problems, each a *CellError; a scenario with Err
 	// set is not to be run.
 	Err error
@@ -138,6 +145,12 @@ func (sc *Scenario) Settings(s Settings) Settings {
 	}
 	if sc.OptimismBias != nil {
 		out.OptimismBias = *sc.OptimismBias
+	}
+	switch {
+	case strings.EqualFold(strings.TrimSpace(sc.BudgetPlan), "none"):
+		out.BudgetPlan = ""
+	case sc.BudgetPlan != "":
+		out.BudgetPlan = sc.BudgetPlan
 	}
 	// Every row runs on the master seed's common random numbers, so that
 	// two rows differ by their scenarios alone; a row may give its own.

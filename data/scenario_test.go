@@ -35,13 +35,13 @@ func TestScenarioSeed(t *testing.T) {
 }
 
 // scenarioRows returns the template with its Scenarios rows replaced by
-// rows (columns A to L: name, scope, budget, capex budget, horizon,
+// rows (columns A to M: name, scope, budget, capex budget, horizon,
 // discount rate, optimism bias, seed, rate, loss and cost multipliers,
-// controls allowed).
+// controls allowed, budget plan).
 func scenarioRows(t testing.TB, rows ...[]any) []byte {
 	return editBook(t, templateBytes(t), func(f *excelize.File) {
 		for r := 2; r <= 10; r++ {
-			for c := 1; c <= 13; c++ {
+			for c := 1; c <= 14; c++ {
 				cell, _ := excelize.CoordinatesToCellName(c, r)
 				set(t, f, sheetScenarios, cell, nil)
 			}
@@ -59,7 +59,7 @@ func TestLoadWorkbookScenarios(t *testing.T) {
 	t.Parallel()
 	b := scenarioRows(t,
 		[]any{"plain"},
-		[]any{"all set", "acute-trust", "£2m", "none", 5, "3%", "20%", "12345", 1.5, "0.8", "1.3", "C1, C2; C5"},
+		[]any{"all set", "acute-trust", "£2m", "none", 5, "3%", "20%", "12345", 1.5, "0.8", "1.3", "C1, C2; C5", "2026-27:1m, 2027-28:2m"},
 		[]any{},
 		[]any{"green book", "", "", "", "", "Green Book", nil, nil, nil, nil, nil, "all"},
 	)
@@ -74,7 +74,7 @@ func TestLoadWorkbookScenarios(t *testing.T) {
 		{Index: 1, Row: 2, Name: "plain", RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
 		{Index: 2, Row: 3, Name: "all set", Scope: "acute-trust", Budget: new(2e6), CapexBudget: new(math.Inf(1)), Horizon: 5,
 			Discount: new(0.03), OptimismBias: new(0.2), Seed: new(uint64(12345)),
-			RateMultiplier: 1.5, LossMultiplier: 0.8, CostMultiplier: 1.3, Controls: []string{"C1", "C2", "C5"}},
+			RateMultiplier: 1.5, LossMultiplier: 0.8, CostMultiplier: 1.3, Controls: []string{"C1", "C2", "C5"}, BudgetPlan: "2026-27:1m, 2027-28:2m"},
 		{Index: 3, Row: 5, Name: "green book", Discount: new(math.NaN()), RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
 	}
 	for i := range want {
@@ -90,7 +90,7 @@ func TestLoadWorkbookScenarios(t *testing.T) {
 	}
 	// The settings each row runs with.
 	rs := scns[1].Settings(st)
-	if rs.Scope != "acute-trust" || *rs.Budget != 2e6 || rs.CapexBudget != nil || rs.Horizon != 5 || *rs.Discount != 0.03 || rs.OptimismBias != 0.2 || rs.Seed != 12345 {
+	if rs.Scope != "acute-trust" || rs.BudgetPlan != "2026-27:1m, 2027-28:2m" || *rs.Budget != 2e6 || rs.CapexBudget != nil || rs.Horizon != 5 || *rs.Discount != 0.03 || rs.OptimismBias != 0.2 || rs.Seed != 12345 {
 		t.Errorf("Settings() of %q = %+v", scns[1].Name, rs)
 	}
 	if rs := scns[0].Settings(st); rs.Seed != st.Seed || !reflect.DeepEqual(rs.Appraisal(), st.Appraisal()) {

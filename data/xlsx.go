@@ -358,6 +358,8 @@ var (
 			note: "Scales every control's capex and opex. Blank: 1."},
 		{name: "controls", head: "controls allowed", aliases: []string{"controls"}, width: 30,
 			note: "Ids of the controls the row may use, separated by commas. Blank: all of the scope's."},
+		{name: "budget_plan", head: "budget plan", width: 30,
+			note: "Yearly budgets for a phased plan, e.g. 2026-27:50m, 2027-28:50m (of the Settings budget plan kind). Blank: the Settings one; none: no plan."},
 		{name: "note", head: "note", width: 40, note: "Free text; not read."},
 	}}
 )
@@ -388,6 +390,8 @@ var settingKeys = []setting{
 	{key: "capex budget", note: "Up-front capital budget (£) for the best portfolio. Blank: none."},
 	{key: "objective", note: "What the portfolio maximises: npv, dale (reduction in expected annual loss) or dtvar (reduction in TVaR95)."},
 	{key: "metric", note: "What controls are ranked by: npv, bcr, rosi, dale or dp95."},
+	{key: "budget plan", note: "Optional: yearly budgets for a phased plan, e.g. 2026-27:50m, 2027-28:50m, 2028-29:50m: which controls start in which year within each year's budget (threat trends, roll-outs and decay as the Threats and Controls sheets give)."},
+	{key: "budget plan kind", note: "What the budget plan's budgets cap: both (capital and running, the default), capital, running or annual (equivalent annual cost)."},
 	{key: "risk tolerance", note: "Optional: the annual losses and the chances of exceeding them the organisation accepts, e.g. 500m:1/50, 1bn:1/100 (or 2%). Drawn on the loss exceedance curve and checked for the baseline and the recommendation."},
 }
 

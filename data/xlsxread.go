@@ -692,6 +692,20 @@ func (l *loader) settings(ds *Dataset) Settings {
 			}
 		case "risk tolerance":
 			st.RiskTolerance = v
+		case "budget plan":
+			st.BudgetPlan = v
+			if v != "" {
+				if _, err := ParseBudgetPlan(v, ""); err != nil {
+					bad(err.Error())
+				}
+			}
+		case "budget plan kind":
+			st.BudgetPlanKind = strings.ToLower(v)
+			if v != "" {
+				if _, err := model.ParsePlanBudgetKind(st.BudgetPlanKind); err != nil {
+					bad(err.Error())
+				}
+			}
 		}
 	}
 	return st
@@ -1162,6 +1176,14 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 				bad("optimism_bias", "%s", msg)
 			} else {
 				sc.OptimismBias = &b
+			}
+		}
+		if v := get("budget_plan"); v != "" {
+			sc.BudgetPlan = v
+			if norm(v) != "none" {
+				if _, err := ParseBudgetPlan(v, ""); err != nil {
+					bad("budget_plan", "%s (or none)", err)
+				}
 			}
 		}
 		if v := get("seed"); v != "" {

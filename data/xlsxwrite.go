@@ -409,6 +409,7 @@ func (tw *templateWriter) settings(s Settings) {
 		"scope": s.Scope, "draws": s.Draws, "years": s.Years, "seed": seedCell(s.Seed), "horizon": s.Horizon,
 		"discount rate": num(s.Discount), "optimism bias": s.OptimismBias,
 		"budget": num(s.Budget), "capex budget": num(s.CapexBudget), "objective": s.Objective, "metric": s.Metric, "risk tolerance": s.RiskTolerance,
+		"budget plan": s.BudgetPlan, "budget plan kind": s.BudgetPlanKind,
 	}
 	var rows []*row
 	for _, k := range settingKeys {

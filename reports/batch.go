@@ -79,6 +79,44 @@ type BatchRow struct {
 	// control); Portfolio the best portfolio within the budget (nil without
 	// a budget).
 	Best, Portfolio *BatchOption
+	// Plan is the phased plan within the row's yearly budgets (nil
+	// without them).
+	Plan *BatchPlan
+}
+
+// BatchPlan is a row's phased plan, by the closed form.
+type BatchPlan struct {
+	// Budgets are the yearly budgets as written; Starts each control the
+	// plan starts with its start year's label ("N4@2026-27 R-C1@2027-28").
+	Budgets, Starts string
+	// NPV is the plan's expected NPV, YearOneNPV the best starting
+	// everything in year 1, Phasing the difference.
+	NPV, YearOneNPV, Phasing float64
+}
+
+func batchPlan(p **BatchPlan, alloc bool) *BatchPlan {
+	if *p == nil && alloc {
+		*p = &BatchPlan{}
+	}
+	return *p
+}
+
+func batchPlanF(get func(o *BatchPlan) *float64) func(*BatchRow, bool) *float64 {
+	return func(r *BatchRow, alloc bool) *float64 {
+		if o := batchPlan(&r.Plan, alloc); o != nil {
+			return get(o)
+		}
+		return nil
+	}
+}
+
+func batchPlanS(get func(o *BatchPlan) *string) func(*BatchRow, bool) *string {
+	return func(r *BatchRow, alloc bool) *string {
+		if o := batchPlan(&r.Plan, alloc); o != nil {
+			return get(o)
+		}
+		return nil
+	}
 }
 
 // BatchOption is a control or portfolio's appraisal.
@@ -247,6 +285,11 @@ var batchColumns = []batchColumn{
 	{head: "Portfolio BCR 5%", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.BCR.Lo })},
 	{head: "Portfolio BCR 95%", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.BCR.Hi })},
 	{head: "Portfolio P(NPV>0)", width: 9, format: bfPct, f: batchPortF(func(o *BatchOption) *float64 { return &o.PNPVPositive })},
+	{head: "Budget plan", width: 24, s: batchPlanS(func(o *BatchPlan) *string { return &o.Budgets })},
+	{head: "Plan starts", width: 30, s: batchPlanS(func(o *BatchPlan) *string { return &o.Starts })},
+	{head: "Plan NPV (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.NPV })},
+	{head: "All in year 1 NPV (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.YearOneNPV })},
+	{head: "Value of phasing (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.Phasing })},
 }
 
 // batchEmptyPortfolio is how the Portfolio column shows the empty portfolio.

@@ -172,3 +172,29 @@ func TestRunBudgetPlanOutputs(t *testing.T) {
 		t.Errorf("plan.csv has %d data rows; JSON plan.by_year %d years", got, len(years))
 	}
 }
+
+// TestRunBudgetPlanFromSettings: an inputs workbook's Settings row gives
+// the yearly budgets, and --budget-plan overrides it.
+func TestRunBudgetPlanFromSettings(t *testing.T) {
+	t.Parallel()
+	in := newInputs(t, func(f *excelize.File) {
+		rows, err := f.GetRows("Settings")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			if len(r) > 0 && r[0] == "budget plan" {
+				setCell(t, f, "Settings", "B"+strconv.Itoa(i+1), "2026-27:20m, 2027-28:20m")
+			}
+		}
+	})
+	for _, tc := range []struct {
+		extra []string
+		years int
+	}{{nil, 2}, {[]string{"--budget-plan", "a:5m,b:5m,c:5m"}, 3}} {
+		out, _ := jsonRun(t, append(tc.extra, in)...)
+		if got := len(field(t, out, "plan.budgets").([]any)); got != tc.years {
+			t.Errorf("%v: %d yearly budgets; want %d", tc.extra, got, tc.years)
+		}
+	}
+}

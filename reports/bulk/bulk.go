@@ -191,6 +191,11 @@ func prepare(in Input, cal model.Calibration, sc *data.Scenario, rowSeeds bool) 
 	if sc.Controls != nil {
 		row.Controls = strings.Join(sc.Controls, ", ")
 	}
+	if rs.BudgetPlan != "" {
+		if row.Plan, err = planRow(m, a, rs); err != nil {
+			return model.Job{}, nil, err
+		}
+	}
 	return job, row, nil
 }
 
@@ -244,4 +249,32 @@ func rowErrors(sc *data.Scenario, err error) []reports.BatchError {
 		out = append(out, be)
 	}
 	return out
+}
+
+// planRow finds the row's phased plan within its yearly budgets, by the
+// closed form (the plan's P95 by year is left to a single run).
+func planRow(m *model.Model, a model.Appraisal, rs data.Settings) (*reports.BatchPlan, error) {
+	b, err := data.ParseBudgetPlan(rs.BudgetPlan, rs.BudgetPlanKind)
+	if err != nil {
+		return nil, fmt.Errorf("budget plan: %w", err)
+	}
+	p, err := model.NewPlanner(m, a, b)
+	if err != nil {
+		return nil, err
+	}
+	best, err := p.Best(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	one, err := p.BestYearOne(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	var starts []string
+	for c, s := range best.Plan.Start {
+		if s > 0 {
+			starts = append(starts, m.Controls[c].ID+"@"+b.Labels[s-1])
+		}
+	}
+	return &reports.BatchPlan{Budgets: rs.BudgetPlan, Starts: strings.Join(starts, " "), NPV: best.NPV, YearOneNPV: one.NPV, Phasing: best.NPV - one.NPV}, nil
 }
