@@ -24,7 +24,8 @@
 //
 // WriteWorkbook writes the workbook: Summary, Ranking, Percentiles, LEC,
 // LEC chart, What-if (a live model: the closed form of expected NPV as
-// spreadsheet formulas over editable inputs), Calibration, Inputs, Sources and About sheets, with native
+// spreadsheet formulas over editable inputs), Draws (its outer draws,
+// each row's expected NPV a formula), Calibration, Inputs, Sources and About sheets, with native
 // Excel charts of the LEC and of NPV by control, and each Monte Carlo
 // figure beside its standard error; and, after Ranking, a Social sheet when
 // the results have the social view, a Portfolio sheet when the run chose a

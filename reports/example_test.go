@@ -73,7 +73,7 @@ func ExampleWriteWorkbook() {
 	defer f.Close()
 	fmt.Println(strings.Join(f.GetSheetList(), ", "))
 	// Output:
-	// Summary, Ranking, Percentiles, LEC, LEC chart, What-if, Calibration, Inputs, Sources, About
+	// Summary, Ranking, Percentiles, LEC, LEC chart, What-if, Draws, Calibration, Inputs, Sources, About
 }
 
 // Figures lists a run's plots, those its results call for (no

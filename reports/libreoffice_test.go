@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -208,6 +210,9 @@ func TestWhatIfLibreOffice(t *testing.T) {
 	}
 }
 
+// nhsSeed is the default run's seed.
+const nhsSeed = 2017
+
 // nhsWhatIf returns the default dataset's model with harm, its appraisal
 // in the social view, and the What-if workbook of recommendation rec.
 func nhsWhatIf(t *testing.T, rec []string) (*model.Model, model.Appraisal, model.Portfolio, []byte) {
@@ -228,10 +233,12 @@ func nhsWhatIf(t *testing.T, rec []string) (*model.Model, model.Appraisal, model
 	for _, id := range rec {
 		p = append(p, m.ControlIndex(id))
 	}
-	r := &Report{Model: m, Analysis: &model.Analysis{Appraisal: a, Recommended: &model.Result{Portfolio: p}, Baseline: model.Summary{ALE: 1e8}}}
+	r := &Report{Model: m, Analysis: &model.Analysis{Appraisal: a, Config: model.Config{Seed: nhsSeed}, Recommended: &model.Result{Portfolio: p}, Baseline: model.Summary{ALE: 1e8}}}
 	f := excelize.NewFile()
 	b := &book{f: f, cur: currencyOf(r), millions: true}
 	b.do(f.SetSheetName("Sheet1", SheetWhatIf))
+	_, err = f.NewSheet(SheetDraws)
+	b.do(err)
 	b.styles()
 	b.whatIf(r)
 	if b.err != nil {
@@ -277,6 +284,18 @@ func edit(t *testing.T, b []byte, edits map[[2]string]any) []byte {
 	return buf.Bytes()
 }
 
+// variance returns the sample variance of x.
+func variance(x []float64) float64 {
+	var m, v float64
+	for _, y := range x {
+		m += y / float64(len(x))
+	}
+	for _, y := range x {
+		v += (y - m) * (y - m) / float64(len(x)-1)
+	}
+	return v
+}
+
 // TestWhatIfEditedLibreOffice edits R-C1's running cost and toggles N4
 // off in the NHS default's What-if sheet (social view, the recommendation
 // preset to N4 + R-C1), recalculates in LibreOffice and compares with the
@@ -296,10 +315,14 @@ func TestWhatIfEditedLibreOffice(t *testing.T) {
 	}
 	got := recalculate(t, exe, books)
 
+	// The same edit as an input: R-C1's opex interval scaled so that its
+	// mean is the edited central value, which scales every draw of it in
+	// proportion, as the Draws sheet does.
 	mm := *m
 	mm.Controls = append([]model.Control(nil), m.Controls...)
 	c := mm.ControlIndex("R-C1")
-	mm.Controls[c].Opex = model.Fixed(opex)
+	k := opex / model.Centrals(m, a).Controls[c].Opex
+	mm.Controls[c].Opex = model.Estimate{Lo: m.Controls[c].Opex.Lo * k, Hi: m.Controls[c].Opex.Hi * k}
 	want := model.ClosedFormAppraisal(&mm, a, model.Portfolio{c})
 	wantRec := model.ClosedFormAppraisal(&mm, a, rec)
 	tool := model.ClosedFormAppraisal(m, a, rec)
@@ -321,6 +344,63 @@ func TestWhatIfEditedLibreOffice(t *testing.T) {
 		t.Errorf("edited: beats = %q; want yes = %v (NPV %g against %g)", beats, wantYes, want.NPV, wantRec.NPV)
 	}
 	t.Logf("R-C1 opex £%.0fm, N4 off: expected NPV £%.4fm (recommendation £%.4fm); beats: %s", opex/1e6, want.NPV/1e6, wantRec.NPV/1e6, beats)
+
+	// The uncertainty: the sheet's draws against the model's draws of the
+	// edited inputs (the same draws: to 1e-9), and against a simulated run
+	// of the edited inputs (within Monte Carlo error).
+	tb, err := model.Tabulate(&mm, a, nhsSeed, minSheetDraws, []model.Portfolio{{c}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sorted := slices.Clone(tb.NPV[0])
+	slices.Sort(sorted)
+	var mean, pos float64
+	for _, x := range tb.NPV[0] {
+		mean += x / float64(tb.Draws)
+		if x > 0 {
+			pos++
+		}
+	}
+	pos /= float64(tb.Draws)
+	lo, hi := sorted[int(math.Ceil(0.05*float64(tb.Draws)))-1], sorted[int(math.Ceil(0.95*float64(tb.Draws)))-1]
+	sheet := map[string]float64{}
+	for key, label := range map[string]string{"mean": "Expected NPV across the draws", "lo": "5th percentile of NPV", "hi": "95th percentile of NPV", "p": "P(NPV > 0)"} {
+		sheet[key] = number(t, label, whatIfRows(t, f)[label][1])
+	}
+	for key, w := range map[string]float64{"mean": mean, "lo": lo, "hi": hi, "p": pos} {
+		if !relClose(sheet[key], w) {
+			t.Errorf("edited: draws' %s = %.15g in LibreOffice; the model's draws of the edited inputs give %.15g", key, sheet[key], w)
+		}
+	}
+	an, err := model.Analyse(context.Background(), &mm, model.Config{Draws: 200, Years: 5000, Seed: nhsSeed}, a, model.ByNPV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := an.Results[c]
+	n := float64(an.Sim.Draws)
+	// A quantile's standard error √(p(1−p)/n)/f(q), the density f from the
+	// sheet's draws over ±2 percentage points.
+	qse := func(p float64) float64 {
+		at := func(p float64) float64 { return sorted[int(math.Ceil(p*float64(tb.Draws)))-1] }
+		dens := 0.04 / (at(p+0.02) - at(p-0.02))
+		return math.Sqrt(p*(1-p)/n) / dens
+	}
+	pse := math.Sqrt(pos * (1 - pos) / n)
+	for _, c := range []struct {
+		name       string
+		sheet, run float64
+		se         float64
+	}{
+		{"P(NPV > 0)", sheet["p"], run.PNPVPositive, pse},
+		{"NPV 5th percentile", sheet["lo"], run.NPV.Lo, qse(0.05)},
+		{"NPV 95th percentile", sheet["hi"], run.NPV.Hi, qse(0.95)},
+		{"expected NPV", sheet["mean"], want.NPV, math.Sqrt(variance(tb.NPV[0]) / float64(tb.Draws))},
+	} {
+		if math.Abs(c.sheet-c.run) > 4*c.se {
+			t.Errorf("edited: %s = %g in the workbook; the run of the edited inputs gives %g (4 SE = %g)", c.name, c.sheet, c.run, 4*c.se)
+		}
+		t.Logf("%s: workbook %g, run %g (SE %g)", c.name, c.sheet, c.run, c.se)
+	}
 
 	for _, name := range []string{"text", "negative", "toggle"} {
 		row := whatIfRows(t, got[name])["NPV in the view in force"]

@@ -205,7 +205,7 @@ func TestWorkbookPortfolioSheets(t *testing.T) {
 	pa := *noFrontier.Portfolio
 	pa.Frontier = nil
 	noFrontier.Portfolio = &pa
-	rest := []string{"Percentiles", "LEC", "LEC chart", "What-if", "Calibration", "Inputs", "Sources", "About"}
+	rest := []string{"Percentiles", "LEC", "LEC chart", "What-if", "Draws", "Calibration", "Inputs", "Sources", "About"}
 	for _, tt := range []struct {
 		name string
 		r    *Report

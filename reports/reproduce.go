@@ -203,7 +203,7 @@ func (rp *Reproduction) EditedInputs(want []Input) []string {
 // the About sheet's prose (which carries the digest) and the Reproduce
 // record (checked on its own), and the live sheets a reader edits
 // (LiveSheets).
-var unchecked = map[string]bool{sheetAbout: true, SheetReproduce: true, SheetWhatIf: true}
+var unchecked = map[string]bool{sheetAbout: true, SheetReproduce: true, SheetWhatIf: true, SheetDraws: true}
 
 // CheckedSheets returns the sheets of f that CompareWorkbooks and
 // WorkbookDigest cover, in the workbook's order: every sheet a reader sees

@@ -16,7 +16,7 @@ const SheetWhatIf = "What-if"
 
 // LiveSheets are the sheets a reader may edit (the What-if sheet and its
 // draws): `cybercba reproduce` leaves them out of its comparison.
-var LiveSheets = []string{SheetWhatIf}
+var LiveSheets = []string{SheetWhatIf, SheetDraws}
 
 // LiveSheetsNote says what reproduce does with the live sheets: it
 // checks the results sheets and ignores any edit to these.
@@ -163,7 +163,9 @@ type whatIfLayout struct {
 	y0 int
 	// Threat columns.
 	tc map[string]int
-	// Draws summary rows (on this sheet), when there are draws.
+	// effRow[c][j] is the row of control c's effect j.
+	effRow [][]int
+	// Draws summary rows (on this sheet).
 	draws map[string]int
 }
 
@@ -197,6 +199,8 @@ const (
 	cwProject
 	cwUplift
 	cwCheck
+	cwApplyCx
+	cwApplyOx
 	cwCapexF
 	cwOpexF
 	cwCapexPV
@@ -281,6 +285,13 @@ func (b *book) whatIf(r *Report) {
 	for _, k := range resRows {
 		row++
 		L.res[k] = row
+	}
+	row += 2
+	L.draws = map[string]int{"section": row}
+	row++ // header
+	for _, k := range []string{"n", "mean", "lo", "hi", "p"} {
+		row++
+		L.draws[k] = row
 	}
 	row += 2
 	setRow0 := row + 1
@@ -463,9 +474,11 @@ func (b *book) whatIf(r *Report) {
 		g.put(i+1, L.e0-1, h, st.header)
 	}
 	er = L.e0
+	L.effRow = make([][]int, len(cen.Controls))
 	for ci, c := range cen.Controls {
 		crow := L.c0 + ci
 		for _, e := range c.Effects {
+			L.effRow[ci] = append(L.effRow[ci], er)
 			g.put(ewControl, er, c.ID, st.plain)
 			g.put(ewThreat, er, cen.Threats[e.Threat].ID, st.plain)
 			red := []float64{e.Frequency, e.Spread, e.Duration, e.Fixed}
@@ -568,7 +581,7 @@ func (b *book) whatIf(r *Report) {
 	// Controls.
 	g.put(1, L.c0-2, "Controls (toggle 1 = in, 0 = out; central costs: expected values before optimism bias)", st.section)
 	ctlHead := []string{"Control", "Name", "Toggle (1 in, 0 out)", "In the recommendation", "Capital cost E[capex]", "Running cost a year E[opex]", "Lifetime (years; 0 = the horizon)", "Project type", "Optimism bias E[u]", "Inputs valid",
-		"Capex factor (1+u where it applies)", "Opex factor", "PV of 1 of capex with renewals", "PV of costs over the horizon", "Cost a year (EAC)", "Capex in year 0, with uplift"}
+		"Uplift applies to capex (1/0)", "Uplift applies to opex (1/0)", "Capex factor 1+u·applies", "Opex factor 1+u·applies", "PV of 1 of capex with renewals", "PV of costs over the horizon", "Cost a year (EAC)", "Capex in year 0, with uplift"}
 	for i, h := range ctlHead {
 		g.put(i+1, L.c0-1, h, st.header)
 	}
@@ -587,9 +600,12 @@ func (b *book) whatIf(r *Report) {
 		g.calc(cwCheck, rw, fmt.Sprintf("IF(AND(ISNUMBER(%[1]s),OR(%[1]s=0,%[1]s=1),ISNUMBER(%[2]s),OR(%[2]s=0,%[2]s=1),ISNUMBER(%[3]s),%[3]s>=0,ISNUMBER(%[4]s),%[4]s>=0,ISNUMBER(%[5]s),%[5]s>=0,%[5]s=INT(%[5]s),ISNUMBER(%[6]s),%[6]s>=0),1,NA())",
 			ref(cwToggle), ref(cwRec), ref(cwCapex), ref(cwOpex), ref(cwLife), ref(cwUplift)), 1.0, st.count)
 		p := ref(cwProject)
-		cx, ox := upliftFactors(c.Project, c.Capex, c.Uplift)
-		g.calc(cwCapexF, rw, fmt.Sprintf(`1+%s*IF(%s="outsourcing",0,IF(AND(%s="equipment",%s=0),0,1))`, ref(cwUplift), p, p, ref(cwCapex)), cx, st.value)
-		g.calc(cwOpexF, rw, fmt.Sprintf(`1+%s*IF(%s="outsourcing",1,IF(%s="equipment",IF(%s=0,1,0),1))`, ref(cwUplift), p, p, ref(cwCapex)), ox, st.value)
+		acx, aox := upliftApplies(c.Project, c.Capex)
+		g.calc(cwApplyCx, rw, fmt.Sprintf(`IF(%s="outsourcing",0,IF(AND(%s="equipment",%s=0),0,1))`, p, p, ref(cwCapex)), acx, st.count)
+		g.calc(cwApplyOx, rw, fmt.Sprintf(`IF(%s="outsourcing",1,IF(%s="equipment",IF(%s=0,1,0),1))`, p, p, ref(cwCapex)), aox, st.count)
+		cx, ox := 1+c.Uplift*acx, 1+c.Uplift*aox
+		g.calc(cwCapexF, rw, fmt.Sprintf("1+%s*%s", ref(cwUplift), ref(cwApplyCx)), cx, st.value)
+		g.calc(cwOpexF, rw, fmt.Sprintf("1+%s*%s", ref(cwUplift), ref(cwApplyOx)), ox, st.value)
 		cpv := 1.0
 		if c.Lifetime > 0 {
 			for y := c.Lifetime; y < H; y += c.Lifetime {
@@ -724,6 +740,9 @@ func (b *book) whatIf(r *Report) {
 	g.calc(2, L.res["beats"], fmt.Sprintf(`IF(%[1]s>0,"yes, by "&TEXT(%[1]s,"#,##0"),IF(%[1]s=0,"no: the same expected NPV","no, it falls short by "&TEXT(-(%[1]s),"#,##0")))`, d), "no: the same expected NPV", st.plain)
 	g.calc(2, L.res["by"], d, 0.0, st.money)
 
+	tb, err := sheetDraws(r)
+	b.do(err)
+	b.drawsSheet(r, g, &L, cen, tb)
 	widths := []float64{44, 18, 18, 18, 16, 12, 12, 12, 12, 12, 12, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12}
 	b.streamed(SheetWhatIf, widths)
 	b.do(g.write(b.f, SheetWhatIf, widths, 0))
@@ -765,15 +784,17 @@ func capped(m, sd, c float64) float64 {
 	return m*phi((math.Log(c)-mu-sd*sd)/sd) + c*(1-phi((math.Log(c)-mu)/sd))
 }
 
-// upliftFactors returns the factors an uplift u puts on a control's capex
-// and opex, as the What-if sheet computes them from its project type and
-// capex (model.Control.BiasProject).
-func upliftFactors(project string, capex, u float64) (cx, ox float64) {
+// upliftApplies returns whether an optimism-bias uplift applies to a
+// control's capex and to its opex (1 or 0), as the What-if sheet decides
+// from its project type and capex (model.Control.BiasProject): capex for
+// equipment with a capital cost, opex for outsourcing and for equipment
+// without one, both otherwise.
+func upliftApplies(project string, capex float64) (cx, ox float64) {
 	switch {
 	case project == model.ProjectOutsourcing, project == model.ProjectEquipment && capex == 0:
-		return 1, 1 + u
+		return 0, 1
 	case project == model.ProjectEquipment:
-		return 1 + u, 1
+		return 1, 0
 	}
-	return 1 + u, 1 + u
+	return 1, 1
 }

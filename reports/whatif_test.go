@@ -2,6 +2,7 @@ package reports
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -116,6 +117,47 @@ func TestWhatIfClosedForm(t *testing.T) {
 			}
 			if rec != nil && !relClose(e.NPV, r.Analysis.Recommended.NPV.Mean) && math.Abs(e.NPV-r.Analysis.Recommended.NPV.Mean) > 4*r.Analysis.Recommended.NPVSE {
 				t.Errorf("closed-form NPV %g is more than 4 SE from the simulated %g ± %g", e.NPV, r.Analysis.Recommended.NPV.Mean, r.Analysis.Recommended.NPVSE)
+			}
+		})
+	}
+}
+
+// TestDrawsSheet checks the Draws sheet as written: each draw's NPV in
+// the view in force equals the model's expected NPV given the draw
+// (model.Tabulate, computed from the simulation's own coefficients), and
+// the What-if sheet's summary is theirs.
+func TestDrawsSheet(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		get  func() (*Report, error)
+	}{{"typical", typical}, {"social", social}} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := report(t, tt.get)
+			f, _ := openBook(t, r)
+			tb, err := sheetDraws(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs := rows(t, f, SheetDraws)
+			head := rs[drHead-1]
+			col := slices.Index(head, "NPV in the view in force")
+			if col < 0 || len(rs) != drHead+tb.Draws || tb.Draws < minSheetDraws {
+				t.Fatalf("Draws sheet: NPV column %d, %d rows; want the column and %d draws (at least %d)", col, len(rs)-drHead, tb.Draws, minSheetDraws)
+			}
+			var pos float64
+			for d := range tb.Draws {
+				got := number(t, "Draws NPV", rs[drHead+d][col])
+				if !relClose(got, tb.NPV[0][d]) {
+					t.Errorf("draw %d: NPV %.15g; model %.15g", d+1, got, tb.NPV[0][d])
+				}
+				if tb.NPV[0][d] > 0 {
+					pos++
+				}
+			}
+			p := whatIfRows(t, f)["P(NPV > 0)"]
+			if got := number(t, "P(NPV > 0)", p[1]); got != pos/float64(tb.Draws) {
+				t.Errorf("What-if P(NPV > 0) = %g; want %g", got, pos/float64(tb.Draws))
 			}
 		})
 	}

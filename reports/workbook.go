@@ -71,7 +71,11 @@ var sheets = []string{
 //	LEC chart    a native chart of the LEC (log probability axis)
 //	What-if      the live model: the closed form of expected NPV as
 //	             formulas over editable central inputs, a toggle per
-//	             control preset to the recommendation (whatif.go)
+//	             control preset to the recommendation (whatif.go); and
+//	             from the Draws sheet the toggled set's NPV across draws
+//	Draws        at least 1,000 outer draws of the uncertain inputs, one
+//	             row each (SIPmath style), with formulas giving each
+//	             draw's expected NPV for the toggled set (draws.go)
 //	Calibration  the WannaCry fit, its replay, checks and hold-outs
 //	Inputs       every input number as used, with its sources
 //	Sources      every publication the inputs cite

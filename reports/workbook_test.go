@@ -118,7 +118,7 @@ func TestWorkbookSheets(t *testing.T) {
 			t.Parallel()
 			f, _ := openBook(t, report(t, tt.get))
 			want := slices.Concat([]string{"Summary", "Ranking"}, tt.extra,
-				[]string{"Percentiles", "LEC", "LEC chart", "What-if", "Calibration", "Inputs", "Sources", "About"})
+				[]string{"Percentiles", "LEC", "LEC chart", "What-if", "Draws", "Calibration", "Inputs", "Sources", "About"})
 			if got := f.GetSheetList(); !slices.Equal(got, want) {
 				t.Errorf("sheets = %q; want %q", got, want)
 			}
