@@ -60,14 +60,18 @@ func (b *book) printSetup() {
 		if b.err != nil {
 			return
 		}
+		if v, err := b.f.GetSheetVisible(s); err == nil && !v {
+			continue // hidden: not printed
+		}
 		l := b.layout(s)
 		portrait := false
 		wide, tall := 1, 0
 		switch s {
 		case sheetSummary:
-			tall = 1
+			// Portrait holds its rows at a larger size than landscape.
+			portrait, tall = true, 1
 		case sheetAbout:
-			portrait = true
+			portrait, tall = true, 1
 		default:
 			var w float64
 			for _, x := range l.widths {
@@ -80,7 +84,7 @@ func (b *book) printSetup() {
 			// Each page across repeats the label columns.
 			wide = max(1, int(math.Ceil((w-lw)/(printChars-lw))))
 		}
-		if s != sheetLEC && !slices.Contains(LiveSheets, s) { // set before they were streamed
+		if !slices.Contains(LiveSheets, s) { // set before they were streamed
 			b.pageSetup(s, portrait, wide, tall)
 			b.footer(s)
 		}

@@ -75,10 +75,18 @@ func writeReproduce(f *excelize.File, rp *Reproduction) (int, error) {
 	}
 	do(set(1, reproFiguresRow, "Figure"))
 	do(set(2, reproFiguresRow, "Value"))
+	do(set(3, reproFiguresRow, "Exact (text)"))
 	row := reproFiguresRow + 1
 	for _, fg := range rp.Figures {
 		do(set(1, row, fg[0]))
-		do(set(2, row, fg[1])) // text, so no digit is lost
+		// A number as a number (a spreadsheet keeps 15 significant
+		// digits), beside it the exact text that reproduce compares.
+		if x, err := strconv.ParseFloat(fg[1], 64); err == nil && !math.IsInf(x, 0) && !math.IsNaN(x) {
+			do(set(2, row, x))
+		} else {
+			do(set(2, row, fg[1]))
+		}
+		do(set(3, row, fg[1])) // text, so no digit is lost
 		row++
 	}
 	printed := row - 1
@@ -145,7 +153,9 @@ func readReproduction(f *excelize.File) (*Reproduction, error) {
 	}
 	r := reproFiguresRow + 1
 	for ; r <= len(rows) && cell(r, 1) != ""; r++ {
-		rp.Figures = append(rp.Figures, [2]string{cell(r, 1), cell(r, 2)})
+		// The exact text in column C; a report written before it had one
+		// holds the text in column B.
+		rp.Figures = append(rp.Figures, [2]string{cell(r, 1), cmp.Or(cell(r, 3), cell(r, 2))})
 	}
 	for ; r <= len(rows) && cell(r, 1) != "Dataset (YAML)"; r++ {
 	}

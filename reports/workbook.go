@@ -134,9 +134,14 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	b.sources(r)
 	b.about(r)
 	if r.Reproduce != nil {
-		last, err := writeReproduce(f, r.Reproduce)
+		_, err := writeReproduce(f, r.Reproduce)
 		b.do(err)
-		b.layout(SheetReproduce).area = "$A$1:$" + colName(max(2, 1+len(r.Reproduce.Args))) + fmt.Sprintf("$%d", last)
+		// A record for cybercba reproduce, not for reading: hidden, so
+		// that it neither prints nor invites edits (Format ▸ Sheet ▸ Show
+		// brings it back).
+		if b.err == nil {
+			b.do(f.SetSheetVisible(SheetReproduce, false))
+		}
 	}
 	b.printSetup()
 	if b.err != nil {
@@ -503,7 +508,7 @@ func (b *book) summary(r *Report, opts []option) {
 		b.set(s, j+1, 2, h, st.header)
 	}
 	b.freeze(s, 2)
-	b.widths(s, 42, 36, 84)
+	b.widths(s, 34, 30, 62)
 	scope := scopeName(r)
 	if r.ScopeID != "" && r.ScopeID != scope {
 		scope += " (" + r.ScopeID + ")"
@@ -739,12 +744,12 @@ func (b *book) ranking(r *Report) {
 		return y
 	}
 	m := func(head string, f func(*model.Result) float64) column[rankRow] {
-		return column[rankRow]{head: b.cur.in(head), width: 14, style: st.money, value: func(r rankRow) any { return f(r.res) }}
+		return column[rankRow]{head: b.cur.in(head), width: 11, style: st.money, value: func(r rankRow) any { return f(r.res) }}
 	}
 	cols := []column[rankRow]{
 		{head: "Rank", width: 6, style: st.count, value: func(r rankRow) any { return r.rank }},
 		{head: "ID", width: 8, value: func(r rankRow) any { return r.ctl.ID }},
-		{head: "Control", width: 34, style: st.text, value: func(r rankRow) any { return r.ctl.Name }},
+		{head: "Control", width: 30, style: st.text, value: func(r rankRow) any { return r.ctl.Name }},
 		m("EAC (£/yr)", func(r *model.Result) float64 { return r.EAC.Mean }),
 		m("Capex (£)", func(r *model.Result) float64 { return r.Capex.Mean }),
 		m("Opex (£/yr)", func(r *model.Result) float64 { return r.Opex.Mean }),
@@ -773,9 +778,9 @@ func (b *book) ranking(r *Report) {
 		{head: "P(NPV>0)", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositive }},
 		{head: "P(NPV>0) SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositiveSE }},
 		{head: "P(rank 1)", width: 9, style: st.pct, value: func(r rankRow) any { return r.prob1 }},
-		{head: "Payback (yr)", width: 13, value: func(r rankRow) any { return payback(r.res.Payback) }},
-		{head: "Payback 5%", width: 13, value: func(r rankRow) any { return payback(r.res.PaybackLo) }},
-		{head: "Payback 95%", width: 13, value: func(r rankRow) any { return payback(r.res.PaybackHi) }},
+		{head: "Payback (yr)", width: 11, value: func(r rankRow) any { return payback(r.res.Payback) }},
+		{head: "Payback 5%", width: 11, value: func(r rankRow) any { return payback(r.res.PaybackLo) }},
+		{head: "Payback 95%", width: 11, value: func(r rankRow) any { return payback(r.res.PaybackHi) }},
 	}
 	last := table(b, sheetRanking, 1, cols, rows)
 	b.layout(sheetRanking).labels = 3
@@ -783,8 +788,11 @@ func (b *book) ranking(r *Report) {
 		return
 	}
 	npv := 1 + slices.IndexFunc(cols, func(c column[rankRow]) bool { return c.head == b.cur.in("NPV (£)") })
-	// The chart prints on a page of its own, not split across two.
-	b.do(b.f.InsertPageBreak(sheetRanking, cellName(1, last+2)))
+	// The chart prints under a short table; under a long one, on a page
+	// of its own, not split across two.
+	if len(rows) > 15 {
+		b.do(b.f.InsertPageBreak(sheetRanking, cellName(1, last+2)))
+	}
 	ref := func(col int) string {
 		return fmt.Sprintf("%s!$%s$2:$%s$%d", sheetRanking, colName(col), colName(col), last)
 	}
@@ -815,10 +823,10 @@ func colName(col int) string {
 func (b *book) percentiles(opts []option) {
 	st := b.st
 	m := func(head string, f func(model.Summary) float64) column[option] {
-		return column[option]{head: b.cur.in(head), width: 15, style: st.money, value: func(o option) any { return f(o.sum) }}
+		return column[option]{head: b.cur.in(head), width: 12, style: st.money, value: func(o option) any { return f(o.sum) }}
 	}
 	cols := []column[option]{
-		{head: "Option", width: 40, value: func(o option) any { return o.label }},
+		{head: "Option", width: 34, value: func(o option) any { return o.label }},
 		{head: "Controls", width: 14, value: func(o option) any { return o.short }},
 		m("ALE (£/yr)", func(s model.Summary) float64 { return s.ALE }),
 		m("ALE SE", func(s model.Summary) float64 { return s.ALESE }),
@@ -882,10 +890,6 @@ func (b *book) lec(r *Report, opts []option) {
 			q[j], se[j] = q[j][:k], se[j][:k]
 		}
 	}
-	// A stream writer carries the page setup the sheet has when it starts
-	// and takes none after.
-	b.pageSetup(sheetLEC, false, 1, 0)
-	b.footer(sheetLEC)
 	sw, err := b.f.NewStreamWriter(sheetLEC)
 	if err != nil {
 		b.do(err)
@@ -937,10 +941,12 @@ func (b *book) lec(r *Report, opts []option) {
 	if b.err == nil {
 		b.do(sw.Flush())
 	}
-	// The table is data for the chart: only its header prints; the LEC
-	// chart sheet prints the curve and the losses at round return periods.
-	b.layout(sheetLEC).area = "$A$1:$" + colName(len(head)) + "$1"
-	b.layout(sheetLEC).header = 1
+	// The table is data for the chart, hidden so that it does not print;
+	// the LEC chart sheet prints the curve and the losses at round return
+	// periods, and plots/lec.csv holds the table too.
+	if b.err == nil {
+		b.do(b.f.SetSheetVisible(sheetLEC, false))
+	}
 	b.lecChart(r, opts, grid, q, se)
 }
 
@@ -1083,7 +1089,7 @@ func (b *book) lecChart(r *Report, opts []option, grid []float64, q, se [][]floa
 	const top = 32
 	marks := returnMarks(grid)
 	rows := slices.Sorted(maps.Keys(marks))
-	b.set(s, 1, top-1, "Annual loss at round return periods ("+prices(r)+"); the full table is on the LEC sheet", b.st.section)
+	b.set(s, 1, top-1, "Annual loss at round return periods ("+prices(r)+"); the full table is on the hidden LEC sheet (show it from the sheet tabs' menu)", b.st.section)
 	b.set(s, 1, top, "Return period", b.st.header)
 	b.set(s, 2, top, "Exceedance probability", b.st.header)
 	for k, j := range series {
@@ -1312,7 +1318,7 @@ func (b *book) sources(r *Report) {
 // row tall enough for its text.
 func (b *book) about(r *Report) {
 	s := sheetAbout
-	const width = 110
+	const width = 140
 	b.set(s, 1, 1, "About this workbook: the model and its assumptions", b.st.title)
 	b.freeze(s, 1)
 	b.widths(s, width)
