@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cybercba/cybercba/reports"
 )
 
 // maxWorkbookPages is the most A4 pages LibreOffice may print the default
@@ -52,8 +54,10 @@ func pdfPages(t *testing.T, pdf string) int {
 }
 
 // TestWorkbookPrintsInLibreOffice prints the default run's report.xlsx
-// with LibreOffice and checks that it takes at most maxWorkbookPages A4
-// pages, the Summary sheet one (its name in the footer of page 1 alone).
+// with LibreOffice and checks that its results sheets take at most
+// maxWorkbookPages A4 pages, the Summary sheet one. The live What-if sheet
+// (reports.LiveSheets), a spreadsheet model for the reader to edit, is
+// counted apart: each page's footer names its sheet.
 func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 	skipUnlessLong(t, "the default run and LibreOffice take half a minute")
 	out := t.TempDir()
@@ -61,14 +65,34 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 	mustSucceed(t, cybercba(t, args...), args)
 	pdf := officePDF(t, filepath.Join(out, "report.xlsx"))
 	n := pdfPages(t, pdf)
-	if n > maxWorkbookPages {
-		t.Errorf("report.xlsx prints on %d pages; want at most %d", n, maxWorkbookPages)
-	}
-	if n >= 2 {
-		b, err := exec.Command("pdftotext", "-f", "2", "-l", "2", pdf, "-").Output()
-		if err == nil && strings.Contains(string(b), "Summary\n") {
-			t.Errorf("the Summary sheet runs onto page 2:\n%s", b)
+	sheets := map[string]int{}
+	results := 0
+	for p := 1; p <= n; p++ {
+		b, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext page %d: %v", p, err)
+		}
+		lines := strings.Split(strings.TrimRight(string(b), "\n\f "), "\n")
+		foot := lines[len(lines)-1]
+		live := false
+		for _, s := range reports.LiveSheets {
+			if strings.Contains(foot, s) {
+				sheets[s]++
+				live = true
+			}
+		}
+		if !live {
+			results++
+			if strings.Contains(foot, "Summary") {
+				sheets["Summary"]++
+			}
 		}
 	}
-	t.Logf("report.xlsx: %d pages in LibreOffice", n)
+	if results > maxWorkbookPages {
+		t.Errorf("report.xlsx's results sheets print on %d pages; want at most %d", results, maxWorkbookPages)
+	}
+	if sheets["Summary"] != 1 {
+		t.Errorf("the Summary sheet prints on %d pages; want 1", sheets["Summary"])
+	}
+	t.Logf("report.xlsx: %d pages in LibreOffice, %d of them the results sheets; by sheet %v", n, results, sheets)
 }
