@@ -428,6 +428,15 @@ func indexLines(node *yaml.Node, path string, lines map[string]int) {
 	}
 }
 
+// FormulaLike reports whether s begins as a spreadsheet formula would (=,
+// +, -, −, @, a tab or a carriage return), so that a spreadsheet opening a
+// CSV file holding it could run it (OWASP's CSV injection).
+func FormulaLike(s string) bool {
+	return s != "" && (strings.ContainsAny(s[:1], "=+-@\t\r") || strings.HasPrefix(s, "−"))
+}
+
+const formulaIDMsg = "%q must not begin with =, +, -, −, @, a tab or a carriage return: a spreadsheet opening a CSV file of the results would read it as a formula"
+
 // Validate returns every problem with the dataset, each prefixed by the
 // file name and line and naming the field: a *FieldError, or a *CellError
 // naming the sheet and cell for a dataset read from a workbook.
@@ -450,6 +459,8 @@ func (ds *Dataset) Validate() error {
 			v.errf(line, f+".id", "must not be empty")
 		case v.sources[s.ID]:
 			v.errf(line, f+".id", "duplicate source id %q", s.ID)
+		case FormulaLike(s.ID):
+			v.errf(line, f+".id", formulaIDMsg, s.ID)
 		}
 		v.sources[s.ID] = true
 		if s.Publisher == "" || s.Title == "" || s.Year == 0 {
@@ -684,6 +695,8 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 		v.errf(v.at(at), f+".id", "must not be empty")
 	case seen[s.ID]:
 		v.errf(v.at(at+".id"), f+".id", "duplicate scope id %q", s.ID)
+	case FormulaLike(s.ID):
+		v.errf(v.at(at+".id"), f+".id", formulaIDMsg, s.ID)
 	}
 	seen[s.ID] = true
 	if v.number(&s.Orgs, f+".orgs", at, model.Positive, true) && (s.Orgs.Lo != s.Orgs.Hi || !(s.Orgs.Lo > 0)) {
@@ -716,6 +729,8 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 			v.errf(v.at(ta), tf+".id", "must not be empty")
 		case threats[t.ID]:
 			v.errf(v.at(ta+".id"), tf+".id", "duplicate threat id %q", t.ID)
+		case FormulaLike(t.ID):
+			v.errf(v.at(ta+".id"), tf+".id", formulaIDMsg, t.ID)
 		}
 		threats[t.ID] = true
 		v.number(&t.Rate, tf+".rate", ta, model.Positive, true)
@@ -744,6 +759,8 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 			v.errf(v.at(ca), cf+".id", "must not be empty")
 		case seenControls[c.ID]:
 			v.errf(v.at(ca+".id"), cf+".id", "duplicate control id %q", c.ID)
+		case FormulaLike(c.ID):
+			v.errf(v.at(ca+".id"), cf+".id", formulaIDMsg, c.ID)
 		}
 		seenControls[c.ID] = true
 		switch c.Project {

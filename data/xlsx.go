@@ -59,12 +59,14 @@ const (
 )
 
 // Limits on the workbooks LoadWorkbook opens: the file, what it unpacks
-// to, the XML of one part held in memory (larger parts go to temporary
-// files), and the rows of one sheet.
+// to, the XML of one part held in memory, and the rows of one sheet. Every
+// part is held in memory (unzipXMLLimit = unzipSizeLimit): excelize puts a
+// larger part in a temporary file that only Close removes, so a run stopped
+// by a signal while reading would leave it behind.
 const (
 	maxWorkbookSize = 32 << 20
 	unzipSizeLimit  = 64 << 20
-	unzipXMLLimit   = 16 << 20
+	unzipXMLLimit   = unzipSizeLimit
 	maxSheetRows    = 100_000
 )
 

@@ -31,7 +31,9 @@ import (
 //
 // The workbook is read from memory, at most 32 MiB of it, and opened with
 // limits on what it unpacks to (64 MiB, and 16 MiB of XML per part in
-// memory), so a hostile file is refused, not a crash. r is only read.
+// memory), and refused when its sheets span more than MaxSheetCells cells
+// (CheckExtent), so a hostile file is refused, not a crash. r is only
+// read.
 func LoadWorkbook(r io.Reader, name string) (ds *Dataset, s Settings, scns []Scenario, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -45,6 +47,9 @@ func LoadWorkbook(r io.Reader, name string) (ds *Dataset, s Settings, scns []Sce
 	}
 	if len(b) > maxWorkbookSize {
 		return nil, Settings{}, nil, fmt.Errorf("%s: larger than %d MiB: not an inputs workbook", name, maxWorkbookSize>>20)
+	}
+	if err := CheckExtent(b, name, unzipXMLLimit, MaxSheetCells); err != nil {
+		return nil, Settings{}, nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: unzipSizeLimit, UnzipXMLSizeLimit: unzipXMLLimit})
 	if err != nil {

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strings"
@@ -167,5 +168,33 @@ func TestWorkbookInCurrency(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCSVInjection is issue 27's hostile case 5: every CSV cell a
+// spreadsheet would read as a formula is written with a ' before it;
+// numbers, negative ones included, are left as they are.
+func TestCSVInjection(t *testing.T) {
+	t.Parallel()
+	f := Figure{Name: "ranking", data: [][]string{
+		{"control", "npv"},
+		{`=HYPERLINK("https://evil.example/","Click")`, "-1234.5"},
+		{"+cmd", "1e6"},
+		{"@SUM(A1)", "-inf"},
+		{"\tx", "−2"},
+		{"R-C1", "3"},
+	}}
+	var buf bytes.Buffer
+	if err := f.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := "control,npv\n" +
+		`"'=HYPERLINK(""https://evil.example/"",""Click"")",-1234.5` + "\n" +
+		"'+cmd,1e6\n" +
+		"'@SUM(A1),'-inf\n" +
+		"'\tx,'−2\n" +
+		"R-C1,3\n"
+	if got := buf.String(); got != want {
+		t.Errorf("WriteCSV() =\n%q\nwant\n%q", got, want)
 	}
 }

@@ -48,12 +48,37 @@ type Figure struct {
 // WriteCSV writes the numbers the figure draws to w as CSV, a header row
 // first, so that an analyst can restyle the figure in their own tool.
 // Amounts are in the report's currency and price year, unrounded.
+// A text cell that a spreadsheet would read as a formula (starting with =,
+// +, -, −, @, a tab or a carriage return) is written with a ' before it
+// (OWASP's CSV-injection rule); numbers, negative ones included, are
+// written as they are.
 func (f Figure) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.WriteAll(f.data); err != nil {
+	for _, row := range f.data {
+		out := make([]string, len(row))
+		for i, c := range row {
+			out[i] = csvCell(c)
+		}
+		if err := cw.Write(out); err != nil {
+			return fmt.Errorf("%s.csv: %w", f.Name, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return fmt.Errorf("%s.csv: %w", f.Name, err)
 	}
 	return nil
+}
+
+// csvCell neutralises a text cell a spreadsheet would run as a formula.
+func csvCell(c string) string {
+	if !data.FormulaLike(c) {
+		return c
+	}
+	if x, err := strconv.ParseFloat(c, 64); err == nil && finite(x) {
+		return c
+	}
+	return "'" + c
 }
 
 // csvNum writes x for a CSV file in full precision: "" for NaN or ±Inf.

@@ -41,7 +41,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return &usageError{"reproduce: want one report.xlsx"}
 	}
 	path := pos[0]
-	raw, err := os.ReadFile(path)
+	raw, err := readReport(path)
 	if err != nil {
 		return &inputError{err}
 	}
@@ -99,3 +99,15 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 var errNotReproduced = fmt.Errorf("not reproduced")
+
+// readReport reads a report workbook through reports.ReadReport: at most
+// 256 MiB (so reproduce /dev/zero is refused, not a crash) and no more
+// cells than a report holds.
+func readReport(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return reports.ReadReport(f, path)
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// bigInputs writes an inputs workbook at path whose Scenarios sheet holds
+// rows scenarios with long names: its shared strings and sheet XML are
+// tens of MB unpacked (beyond excelize's default 16 MiB in memory), a
+// few MB on disk.
+func bigInputs(t *testing.T, path string, rows int) {
+	t.Helper()
+	mustSucceed(t, cybercba(t, "template", "-o", path), []string{"template", "-o", path})
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Scenarios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.SetRow("A1", []any{"name"}); err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("x", 1000)
+	for r := 2; r <= rows+1; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		if err := sw.SetRow(cell, []any{fmt.Sprintf("scenario %d %s", r, pad)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHostileSignalDuringRead is issue 27's hostile case 3: SIGTERM or
+// SIGINT while validate reads a large workbook leaves no excelize-* file in
+// $TMPDIR (excelize put a part over 16 MiB in one, removed only by Close).
+func TestHostileSignalDuringRead(t *testing.T) {
+	skipUnlessLong(t, "reads a workbook of tens of MB unpacked, as a process")
+	t.Parallel()
+	dir := t.TempDir()
+	book := filepath.Join(dir, "big.xlsx")
+	bigInputs(t, book, 30_000)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		tmp := t.TempDir()
+		p := &proc{cmd: exec.Command(binary(t), "validate", book)}
+		p.cmd.Dir = dir
+		p.cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+		p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+		if err := p.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		p.busy(t, 30) // 0.3 s of CPU: reading the sheets
+		if err := p.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		if code := p.wait(t); code != signalExit(sig) {
+			t.Errorf("validate stopped by %v: exit %d; want %d\nstderr: %s", sig, code, signalExit(sig), p.stderr.String())
+		}
+		left, err := filepath.Glob(filepath.Join(tmp, "*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) > 0 {
+			t.Errorf("validate stopped by %v left %q in $TMPDIR", sig, left)
+		}
+	}
+}
+
+// TestHostileReadLimits is issue 27's hostile cases 1 and 2 on the command
+// line: reproduce reads at most 256 MiB (reproduce /dev/zero ran out of
+// memory), and a report whose sheets hold blank cells out in column XFD is
+// refused naming the range, not expanded.
+func TestHostileReadLimits(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		r := cybercba(t, "reproduce", "/dev/zero")
+		if r.code != exitInput || !strings.Contains(r.stderr, "/dev/zero: larger than 256 MiB: not a cybercba report") {
+			t.Errorf("reproduce /dev/zero: exit %d, stderr %q; want 3 and the size limit", r.code, r.stderr)
+		}
+	}
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "inputs.xlsx")
+	mustSucceed(t, cybercba(t, "template", "-o", tpl), []string{"template"})
+	// 3,000 rows of one blank cell in XFD below each sheet's table:
+	// 16,384 cells a row once laid out.
+	bomb := filepath.Join(dir, "bomb.xlsx")
+	farCells(t, tpl, bomb, 3000)
+	for _, args := range [][]string{{"validate", bomb}, {"reproduce", bomb}, {"batch", bomb, "-o", filepath.Join(dir, "r.xlsx")}} {
+		var r result
+		withTimeout(t, strings.Join(args, " "), func() { r = cybercba(t, args...) })
+		if out := r.stdout + r.stderr; r.code != exitInput || !regexp.MustCompile(`!XFD\d+:XFD\d+: the sheets span`).MatchString(out) {
+			t.Errorf("cybercba %s: exit %d, output %q; want 3 naming the cells in XFD", strings.Join(args, " "), r.code, out)
+		}
+	}
+}
+
+// farCells copies the workbook at from to to with n blank cells added
+// below each worksheet's last row, one a row in column XFD.
+func farCells(t *testing.T, from, to string, n int) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	rowRe := regexp.MustCompile(`<row r="(\d+)"`)
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(part); strings.HasPrefix(zf.Name, "xl/worksheets/sheet") && strings.Contains(s, "</sheetData>") {
+			last := 0
+			for _, m := range rowRe.FindAllStringSubmatch(s, -1) {
+				last = atoi(t, m[1])
+			}
+			var rows strings.Builder
+			for r := last + 1; r <= last+n; r++ {
+				fmt.Fprintf(&rows, `<row r="%d"><c r="XFD%d"/></row>`, r, r)
+			}
+			i := strings.LastIndex(s, "</sheetData>")
+			part = []byte(s[:i] + rows.String() + s[i:])
+		}
+		w, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

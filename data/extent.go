@@ -1,0 +1,201 @@
+package data
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// MaxSheetCells is the most cells a workbook's sheets may span, counting
+// each row from column A to its last cell, blank cells included, as
+// excelize lays a sheet out in memory (about 200 bytes a cell) before it
+// reads a cell's type, style or formula. A template's sheets span a few
+// thousand; a file with blank cells out in column XFD (16,384 columns a
+// row) would otherwise take gigabytes to open.
+const MaxSheetCells = 500_000
+
+// CheckExtent reads the sheets of the .xlsx workbook b without expanding
+// them and returns an error naming the sheet and the cells that lie far out
+// (the cells beyond column ZZ, or the rows) when the sheets span more than
+// limit cells (MaxSheetCells for an inputs workbook), so that a small file
+// cannot make a reader use gigabytes of memory. name names the file in the
+// error. A file that is not a zip archive is left for excelize to refuse.
+// Each part is read at most unzip bytes.
+func CheckExtent(b []byte, name string, unzip int64, limit int) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil // not a zip: excelize says so in its own words
+	}
+	sheets := sheetNames(zr, unzip)
+	total := 0
+	var worst *extent
+	for _, zf := range zr.File {
+		if !strings.HasPrefix(zf.Name, "xl/worksheets/") || !strings.HasSuffix(zf.Name, ".xml") {
+			continue
+		}
+		e, err := scanSheet(zf, unzip)
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", name, zf.Name, err)
+		}
+		e.sheet = sheets[zf.Name]
+		if e.sheet == "" {
+			e.sheet = zf.Name
+		}
+		total += e.cells
+		if worst == nil || e.cells > worst.cells {
+			worst = &e
+		}
+	}
+	if total <= limit || worst == nil {
+		return nil
+	}
+	far := fmt.Sprintf("rows down to %s", grouped(worst.rows))
+	where := worst.sheet
+	if worst.farCol > 0 {
+		letters, _ := excelize.ColumnNumberToName(worst.farCol)
+		far = "column " + letters
+		where = fmt.Sprintf("%s!%s%d:%s%d", worst.sheet, letters, worst.firstFarRow, letters, worst.lastFarRow)
+	}
+	return fmt.Errorf("%s: %s: the sheets span %s cells (each row counted to its last cell, blank cells included), more than the %s a workbook may: delete the cells far beyond the tables (here %s), save, and try again",
+		name, where, grouped(total), grouped(limit), far)
+}
+
+// extent is what scanSheet finds in one worksheet.
+type extent struct {
+	sheet string
+	// cells counts each row up to the last row, from column A to its last
+	// cell (1 for a row without cells).
+	cells int
+	rows  int // the last row
+	// farCol is the last column of the cells beyond farColumn, if any,
+	// and firstFarRow, lastFarRow the first and last rows holding one.
+	farCol, firstFarRow, lastFarRow int
+}
+
+// farColumn is the last column a table of ours reaches comfortably: cells
+// beyond it are named in CheckExtent's error.
+const farColumn = 702 // ZZ
+
+// scanSheet counts a worksheet's cells, row by row, from its XML tokens.
+func scanSheet(zf *zip.File, limit int64) (extent, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return extent{}, err
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(io.LimitReader(rc, limit))
+	var e extent
+	row, lastCol, col, withCells := 0, 0, 0, 0
+	endRow := func() {
+		if lastCol > 0 {
+			e.cells += lastCol
+			withCells++
+		}
+		e.rows = max(e.rows, row)
+		lastCol, col = 0, 0
+	}
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return e, err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "row":
+			endRow()
+			row++
+			if r := attr(se, "r"); r != "" {
+				fmt.Sscan(r, &row)
+			}
+		case "c":
+			col++
+			if c, r, err := excelize.CellNameToCoordinates(attr(se, "r")); err == nil {
+				col, row = c, r
+			}
+			lastCol = max(lastCol, col)
+			if col > farColumn {
+				if e.firstFarRow == 0 {
+					e.firstFarRow = row
+				}
+				e.lastFarRow = row
+				e.farCol = max(e.farCol, col)
+			}
+		}
+	}
+	endRow()
+	e.cells += max(0, e.rows-withCells)
+	return e, nil
+}
+
+func attr(se xml.StartElement, name string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// sheetNames maps each worksheet part ("xl/worksheets/sheet1.xml") to its
+// sheet's name, from xl/workbook.xml and its relationships; a part it
+// cannot name is left out.
+func sheetNames(zr *zip.Reader, limit int64) map[string]string {
+	read := func(name string, v any) error {
+		for _, zf := range zr.File {
+			if zf.Name == name {
+				rc, err := zf.Open()
+				if err != nil {
+					return err
+				}
+				defer rc.Close()
+				return xml.NewDecoder(io.LimitReader(rc, limit)).Decode(v)
+			}
+		}
+		return errors.New("missing")
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	out := map[string]string{}
+	if read("xl/workbook.xml", &wb) != nil || read("xl/_rels/workbook.xml.rels", &rels) != nil {
+		return out
+	}
+	target := map[string]string{}
+	for _, r := range rels.Rels {
+		t := r.Target
+		if strings.HasPrefix(t, "/") {
+			t = strings.TrimPrefix(t, "/")
+		} else {
+			t = path.Join("xl", t)
+		}
+		target[r.ID] = t
+	}
+	for _, s := range wb.Sheets {
+		if t, ok := target[s.ID]; ok {
+			out[t] = s.Name
+		}
+	}
+	return out
+}

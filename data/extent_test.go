@@ -1,0 +1,139 @@
+package data
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"github.com/xuri/excelize/v2"
+	"io"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// farCells returns the workbook b with n blank cells added to each of its
+// worksheets, one a row in column col, from row from (or below the last
+// row, when from is 0): issue 27's
+// memory bomb (71 KB with col XFD and 1,000 rows took 3.3 GB to validate,
+// as excelize lays out every row to its last cell).
+func farCells(t testing.TB, b []byte, col string, n, from int) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	rowRe := regexp.MustCompile(`<row r="(\d+)"`)
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(zf.Name, "xl/worksheets/sheet") {
+			first := from
+			if first == 0 {
+				for _, m := range rowRe.FindAllSubmatch(part, -1) {
+					fmt.Sscan(string(m[1]), &first)
+				}
+				first++
+			}
+			var rows strings.Builder
+			for r := first; r < first+n; r++ {
+				fmt.Fprintf(&rows, `<row r="%d"><c r="%s%d"/></row>`, r, col, r)
+			}
+			s := string(part)
+			if i := strings.LastIndex(s, "</sheetData>"); i >= 0 {
+				s = s[:i] + rows.String() + s[i:]
+			} else {
+				s = strings.Replace(s, "<sheetData/>", "<sheetData>"+rows.String()+"</sheetData>", 1)
+			}
+			part = []byte(s)
+		}
+		w, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestFarCellsRefused is issue 27's hostile case 1: a workbook of a few
+// tens of KB whose sheets hold blank cells in column XFD is refused within
+// 200 MiB of allocation and a few seconds, naming the sheet and range;
+// blank cells a little beyond the tables still load. Not parallel: it
+// measures the process's allocations.
+func TestFarCellsRefused(t *testing.T) {
+	tmpl := templateBytes(t)
+	bomb := farCells(t, tmpl, "XFD", 1000, 0)
+	t.Logf("the workbook: %d KB", len(bomb)>>10)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	began := time.Now()
+	_, _, _, err := loadBytes(bomb)
+	took := time.Since(began)
+	runtime.ReadMemStats(&after)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("refused in %v, %d MiB allocated", took, alloc>>20)
+	want := regexp.MustCompile(`^inputs\.xlsx: \w+!XFD\d+:XFD\d+: the sheets span [\d,]+ cells .*more than the 500,000 a workbook may: delete the cells far beyond the tables \(here column XFD\)`)
+	if err == nil || !want.MatchString(err.Error()) {
+		t.Errorf("LoadWorkbook(blank cells in XFD) error = %v; want %v", err, want)
+	}
+	if alloc > 200<<20 {
+		t.Errorf("LoadWorkbook(blank cells in XFD) allocated %d MiB; want at most 200", alloc>>20)
+	}
+	if took > 5*time.Second {
+		t.Errorf("LoadWorkbook(blank cells in XFD) took %v; want a few seconds at most", took)
+	}
+	// Blank cells out to column AZ on 200 rows a sheet: a real file's
+	// leftovers, read as before.
+	if _, _, _, err := loadBytes(farCells(t, tmpl, "AZ", 200, 0)); err != nil {
+		t.Errorf("LoadWorkbook(blank cells in AZ) error = %v; want none", err)
+	}
+}
+
+// TestFarRowsRefused: one blank cell at the last row a sheet can have
+// (excelize lays out every row above it) is refused too, naming the rows.
+func TestFarRowsRefused(t *testing.T) {
+	t.Parallel()
+	err := CheckExtent(farCells(t, templateBytes(t), "A", 1, 1_048_576), "inputs.xlsx", unzipXMLLimit, MaxSheetCells)
+	if err == nil || !strings.Contains(err.Error(), "rows down to 1,048,576") {
+		t.Errorf("CheckExtent(a cell at A1048576) = %v; want the rows named", err)
+	}
+}
+
+// TestFormulaIDsRefused is issue 27's hostile case 5: a control, threat or
+// scope id that a spreadsheet would read as a formula is refused at
+// validation, naming the cell (it went verbatim into the CSV files).
+func TestFormulaIDsRefused(t *testing.T) {
+	t.Parallel()
+	for _, id := range []string{`=HYPERLINK("https://evil.example/","Click")`, `=cmd|' /C calc'!A0`, "+1", "-2+3", "@SUM(A1)", "−x"} {
+		b := editBook(t, templateBytes(t), func(f *excelize.File) {
+			row := rowOf(t, f, sheetControls, "B", "R-C1")
+			set(t, f, sheetControls, fmt.Sprintf("B%d", row), id)
+		})
+		_, _, _, err := loadBytes(b)
+		if err == nil || !regexp.MustCompile(`Controls!B\d+: .*must not begin with =, \+, -, −, @`).MatchString(err.Error()) {
+			t.Errorf("LoadWorkbook(control id %q) error = %v; want it refused naming the cell", id, err)
+		}
+	}
+	for _, id := range []string{"R-C1", "a=b", "C+", "x@y"} {
+		if FormulaLike(id) {
+			t.Errorf("FormulaLike(%q) = true; want false", id)
+		}
+	}
+}
