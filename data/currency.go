@@ -1,6 +1,11 @@
 package data
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // CurrencySymbol returns the symbol written before amounts in the currency
 // with the ISO 4217 code: "£" for GBP, "€" for EUR, "$" for USD, and for
@@ -20,4 +25,24 @@ func CurrencySymbol(code string) string {
 		return "$"
 	}
 	return code + " "
+}
+
+// MaxSymbolLength is the most characters a currency symbol given on the
+// command line may have ("CHF " has 4).
+const MaxSymbolLength = 8
+
+// CheckSymbol returns an error when s cannot be a currency symbol: longer
+// than MaxSymbolLength characters, or holding a control or formatting
+// character (an escape sequence would reach every terminal line, page and
+// cell that shows an amount).
+func CheckSymbol(s string) error {
+	if n := utf8.RuneCountInString(s); n > MaxSymbolLength {
+		return fmt.Errorf("want at most %d characters, e.g. € or \"CHF \", got %d", MaxSymbolLength, n)
+	}
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return fmt.Errorf("want printable characters, e.g. € or \"CHF \", got %s", Escape(fmt.Sprintf("%q", s)))
+		}
+	}
+	return nil
 }

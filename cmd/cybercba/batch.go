@@ -51,9 +51,12 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&o.Force, "force", false, "replace -o even when it is not cybercba batch results (earlier results are always replaced)")
 	fs.BoolVar(&o.RowSeeds, "row-seeds", false, "give each row its own seed (from the master seed and the row's name) instead of the master seed's common random numbers")
-	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
+	symbolFlag(fs, &o.CurrencySymbol)
 	pos, err := parseArgs(fs, args, stdout, usage("batch"))
 	if err != nil {
+		return err
+	}
+	if err := checkSymbol(o.CurrencySymbol); err != nil {
 		return err
 	}
 	if len(pos) != 1 {

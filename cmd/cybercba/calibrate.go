@@ -14,9 +14,13 @@ import (
 func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	seed := fs.Uint64("seed", 2017, "random `seed` of the simulated replays")
-	symbol := fs.String("currency-symbol", "", currencyUsage)
+	symbol := new(string)
+	symbolFlag(fs, symbol)
 	pos, err := parseArgs(fs, args, stdout, usage("calibrate"))
 	if err != nil {
+		return err
+	}
+	if err := checkSymbol(*symbol); err != nil {
 		return err
 	}
 	if len(pos) > 1 {

@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
+	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/reports"
 )
 
@@ -147,11 +149,12 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 // report.xlsx, report.html and plots/ are moved aside, the new ones moved
 // in, and the old ones removed. So a failed or stopped run leaves the
 // previous set as it was, and two runs into one folder leave one run's
-// set, never a mix. plots/ is replaced as a whole; it may hold only plots
-// (.png, .svg, .pdf files) and each figure's data (.csv), so that nothing
-// else is lost with it. onFile, if not nil, is called with the count of
-// files written and the total.
-func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func(done, total int)) (written []string, err error) {
+// set, never a mix. plots/ is replaced as a whole, with a list of the
+// files written (.cybercba-files); a file the last run did not write is
+// refused, or with force kept in the new plots/, so that no user's file is
+// lost with it. onFile, if not nil, is called with the count of files
+// written and the total.
+func writeOutputs(dir string, formats []string, rep *reports.Report, force bool, onFile func(done, total int)) (written []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -170,6 +173,14 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 	if err != nil {
 		return nil, err
 	}
+	var list strings.Builder
+	for _, f := range files {
+		if dir, name := filepath.Split(f.Name); filepath.Clean(dir) == reports.SetPlots {
+			fmt.Fprintln(&list, name)
+		}
+	}
+	files = append(files, &reports.OutputFile{Name: filepath.Join(reports.SetPlots, plotsList)})
+	files[len(files)-1].Data.WriteString(list.String())
 	var names []string
 	for _, f := range files {
 		if f.Err == nil {
@@ -191,8 +202,11 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, onFile func
 		return nil, fmt.Errorf("%s: cannot lock the folder against another run: %w", dir, err)
 	}
 	defer unlock()
-	if err := checkPlots(filepath.Join(dir, reports.SetPlots)); err != nil {
+	if err := checkPlots(filepath.Join(dir, reports.SetPlots), force); err != nil {
 		return nil, err
+	}
+	if err := keepForeign(filepath.Join(dir, reports.SetPlots), filepath.Join(stage, reports.SetPlots)); err != nil {
+		return nil, fmt.Errorf("%s: keeping the files cybercba did not write: %w", filepath.Join(dir, reports.SetPlots), err)
 	}
 	err = temps.commit(filepath.Join(dir, reports.SetBook)+", "+filepath.Join(dir, reports.SetPage)+" and "+filepath.Join(dir, reports.SetPlots), "", func() error {
 		return swapSet(dir, stage)
@@ -224,24 +238,81 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return f.Close()
 }
 
-// checkPlots checks that the plots folder, if there is one, holds only
-// plots, which a new set may replace.
-func checkPlots(plots string) error {
+// plotsList names the file in plots/ that lists the files a run wrote
+// there, so that the next run tells them from a user's.
+const plotsList = ".cybercba-files"
+
+// foreignPlots returns the entries of the plots folder that the run which
+// wrote it did not, sorted: those not in its list, or when it has none (a
+// folder written before the list was kept), all but the images and CSV
+// files beside a run's report.xlsx.
+func foreignPlots(plots string) ([]os.DirEntry, error) {
 	entries, err := os.ReadDir(plots)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
+	ours := map[string]bool{plotsList: true}
+	b, err := os.ReadFile(filepath.Join(plots, plotsList))
+	for _, n := range strings.Split(string(b), "\n") {
+		ours[n] = true
+	}
+	// A folder written before the list was kept, beside its run's
+	// report.xlsx: its images and CSV files are the run's.
+	old := err != nil && reports.IsOutput(filepath.Join(filepath.Dir(plots), reports.SetBook), reports.KindReport)
+	var foreign []os.DirEntry
 	for _, e := range entries {
 		switch filepath.Ext(e.Name()) {
 		case ".png", ".svg", ".pdf", ".csv":
-			if e.Type().IsRegular() {
-				continue
+			if old {
+				ours[e.Name()] = true
 			}
 		}
-		return fmt.Errorf("%s holds %s, which cybercba does not write, and a new run replaces the whole folder: move it, or choose another -o", plots, e.Name())
+		if !ours[e.Name()] || !e.Type().IsRegular() {
+			foreign = append(foreign, e)
+		}
+	}
+	return foreign, nil
+}
+
+// checkPlots checks that the plots folder, if there is one, holds only
+// what the last run wrote, which a new set replaces; with force, it may
+// hold other files too (a run keeps them), but no folders.
+func checkPlots(plots string, force bool) error {
+	foreign, err := foreignPlots(plots)
+	if err != nil {
+		return err
+	}
+	for _, e := range foreign {
+		if e.IsDir() || !force {
+			return fmt.Errorf("%s holds %s, which cybercba did not write, and a new run replaces the folder: move it, choose another -o, or keep it with --force", plots, data.Escape(e.Name()))
+		}
+	}
+	return nil
+}
+
+// keepForeign links (or, failing that, copies) the files of the plots
+// folder that a run did not write into the new set's plots folder, so
+// that replacing the folder keeps them.
+func keepForeign(plots, into string) error {
+	foreign, err := foreignPlots(plots)
+	if err != nil {
+		return err
+	}
+	for _, e := range foreign {
+		from, to := filepath.Join(plots, e.Name()), filepath.Join(into, e.Name())
+		if os.Link(from, to) == nil {
+			continue
+		}
+		b, err := os.ReadFile(from)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(to, b, 0o644); err != nil {
+			return err
+		}
 	}
 	return nil
 }

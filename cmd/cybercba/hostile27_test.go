@@ -165,3 +165,106 @@ func farCells(t *testing.T, from, to string, n int) {
 		t.Fatal(err)
 	}
 }
+
+// TestHostileRunOutputFolder is issue 27's hostile case 6: run -o d
+// refuses, before simulating, a d/report.html it did not write and files
+// in d/plots it did not write, unless --force; with --force it replaces
+// the page but keeps the user's files in plots/; -o '' is refused at once.
+func TestHostileRunOutputFolder(t *testing.T) {
+	skipUnlessLong(t, "writes a run's files")
+	t.Parallel()
+	dir := t.TempDir()
+	d := filepath.Join(dir, "d")
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(name string) string {
+		b, _ := os.ReadFile(name)
+		return string(b)
+	}
+	// A simulation this size would take minutes: a refusal must come first.
+	slow := []string{"run", "--quiet", "--draws", "20000", "--years", "2000", "-o", d}
+	write(filepath.Join(d, "report.html"), "mine")
+	var r result
+	withTimeout(t, "run -o d with a foreign report.html", func() { r = cybercba(t, slow...) })
+	if r.code != exitInput || !strings.Contains(r.stderr, "report.html exists and is not a cybercba run's page: choose another folder, or replace it with --force") {
+		t.Errorf("run -o d with a foreign report.html: exit %d, stderr %q; want 3 and the page named", r.code, r.stderr)
+	}
+	if read(filepath.Join(d, "report.html")) != "mine" {
+		t.Errorf("run -o d changed the foreign report.html")
+	}
+	os.Remove(filepath.Join(d, "report.html"))
+	write(filepath.Join(d, "plots", "holiday.png"), "my photo")
+	withTimeout(t, "run -o d with a foreign plots/holiday.png", func() { r = cybercba(t, slow...) })
+	if r.code != exitInput || !strings.Contains(r.stderr, "plots holds holiday.png, which cybercba did not write") {
+		t.Errorf("run -o d with a foreign plots/holiday.png: exit %d, stderr %q; want 3 naming it", r.code, r.stderr)
+	}
+	withTimeout(t, "run -o ''", func() { r = cybercba(t, "run", "--quiet", "-o", "") })
+	if r.code != exitUsage || !strings.Contains(r.stderr, "-o: empty") {
+		t.Errorf("run -o '': exit %d, stderr %q; want 2", r.code, r.stderr)
+	}
+	// With --force: the page is replaced, the photo kept, and the next
+	// run (without --force) still refuses it, but replaces its own files.
+	write(filepath.Join(d, "report.html"), "mine")
+	small := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--format", "svg", "-o", d}
+	mustSucceed(t, cybercba(t, append(small, "--force")...), small)
+	if read(filepath.Join(d, "plots", "holiday.png")) != "my photo" {
+		t.Errorf("run -o d --force lost plots/holiday.png")
+	}
+	if !strings.Contains(read(filepath.Join(d, "report.html")), `<meta name="generator" content="cybercba`) {
+		t.Errorf("run -o d --force did not write report.html")
+	}
+	if r := cybercba(t, small...); r.code != exitInput || !strings.Contains(r.stderr, "holiday.png") {
+		t.Errorf("run -o d again without --force: exit %d, stderr %q; want 3 naming holiday.png", r.code, r.stderr)
+	}
+	os.Remove(filepath.Join(d, "plots", "holiday.png"))
+	mustSucceed(t, cybercba(t, small...), small)
+}
+
+// TestHostileEscapes is issue 27's hostile case 7: escape sequences in a
+// dataset path, -o or --currency-symbol never reach the terminal raw, and
+// --currency-symbol is at most 8 characters.
+func TestHostileEscapes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in\x1b[2J.yaml")
+	if err := os.WriteFile(in, []byte(readDefaultYAML(t)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "--no-files", "--draws", "8", "--years", "100", in}, exitOK, `in\x1b[2J.yaml`},
+		{[]string{"run", "--no-files", filepath.Join(dir, "none\x1b]0;pwned\a.yaml")}, exitInput, `none\x1b]0;pwned\a.yaml: no such file`},
+		{[]string{"run", "--no-files", "--currency-symbol", "\x1b[31m£"}, exitInput, `--currency-symbol: want printable characters, e.g. € or "CHF ", got "\x1b[31m£"`},
+		{[]string{"run", "--no-files", "--currency-symbol", strings.Repeat("£", 9)}, exitInput, "--currency-symbol: want at most 8 characters"},
+		{[]string{"batch", "--currency-symbol", "\u202e$", in}, exitInput, `--currency-symbol: want printable characters`},
+		{[]string{"run", "--draws", "8", "--years", "100", "--format", "svg", "-o", filepath.Join(dir, "o\x1b[31m")}, exitOK, `o\x1b[31m`},
+	} {
+		r := cybercba(t, tt.args...)
+		out := r.stdout + r.stderr
+		if r.code != tt.code || !strings.Contains(out, tt.want) {
+			t.Errorf("cybercba %q: exit %d, output %q; want %d and %q", tt.args, r.code, out, tt.code, tt.want)
+		}
+		if strings.ContainsAny(out, "\x1b\a\u202e") {
+			t.Errorf("cybercba %q printed a raw control character: %q", tt.args, out)
+		}
+	}
+}
+
+func readDefaultYAML(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "data", "nhs.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

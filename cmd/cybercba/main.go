@@ -27,8 +27,12 @@
 //	cybercba batch inputs.xlsx -o results.xlsx
 //
 // Exit codes: 0 success, 1 the run failed (for batch: some scenarios
-// failed; the results are still written), 2 bad usage (an unknown flag or
-// command), 3 invalid input (the dataset or a flag's value), 130 stopped
+// failed; the results are still written), 2 bad usage (the command line
+// cannot be parsed: an unknown command or flag, a flag without its value
+// or with one not of its type, such as --draws ten, or the wrong number of
+// files), 3 invalid input (a line that parses but a value the command
+// then refuses, such as --draws 0 or --max-memory lots, or a file that
+// fails validation), 130 stopped
 // by SIGINT (Ctrl-C), 143 stopped by SIGTERM (as Kubernetes and Slurm stop
 // a job). A stopped run writes nothing new and leaves no temporary files.
 package main
@@ -48,6 +52,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/cybercba/cybercba/data"
 )
 
 // Exit codes.
@@ -143,7 +149,9 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "cybercba: %v\n", err)
+	// Escaped: a file name or value from the command line or a file
+	// cannot rewrite the terminal.
+	fmt.Fprintf(stderr, "cybercba: %s\n", data.Escape(err.Error()))
 	if h, ok := err.(*hinted); ok {
 		fmt.Fprint(stderr, h.hint)
 	}
@@ -264,6 +272,21 @@ func version() string {
 		return "devel"
 	}
 	return "devel-" + rev + dirty
+}
+
+// symbolFlag defines --currency-symbol on fs, storing it in dst; check it
+// with checkSymbol once the flags are parsed.
+func symbolFlag(fs *flag.FlagSet, dst *string) {
+	fs.StringVar(dst, "currency-symbol", "", currencyUsage)
+}
+
+// checkSymbol refuses a --currency-symbol that cannot be one
+// (data.CheckSymbol): invalid input, as a value out of range is.
+func checkSymbol(s string) error {
+	if err := data.CheckSymbol(s); err != nil {
+		return &inputError{fmt.Errorf("--currency-symbol: %w", err)}
+	}
+	return nil
 }
 
 // currencyUsage is the help text of --currency-symbol.

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cybercba/cybercba/reports"
 )
@@ -63,6 +68,9 @@ func checkRunOutput(o runOptions) error {
 	if o.NoFiles {
 		return nil
 	}
+	if strings.TrimSpace(o.Out) == "" {
+		return &usageError{"-o: empty: give the folder to write report.xlsx, report.html and plots/ in (or --no-files)"}
+	}
 	if o.Dataset != "" && o.Dataset != "-" {
 		if abs, err := filepath.Abs(o.Dataset); err == nil {
 			if out, err := filepath.Abs(o.Out); err == nil && filepath.Dir(abs) == filepath.Join(out, reports.SetPlots) {
@@ -70,8 +78,29 @@ func checkRunOutput(o runOptions) error {
 			}
 		}
 	}
-	if err := checkOutput("-o", filepath.Join(o.Out, reports.SetPage), reports.KindReport, true, o.Dataset); err != nil {
+	page := filepath.Join(o.Out, reports.SetPage)
+	if err := checkOutput("-o", page, reports.KindReport, true, o.Dataset); err != nil {
 		return err
 	}
+	if !o.Force && !isOwnPage(page) {
+		return &inputError{fmt.Errorf("-o %s exists and is not a cybercba run's page: choose another folder, or replace it with --force", page)}
+	}
+	if err := checkPlots(filepath.Join(o.Out, reports.SetPlots), o.Force); err != nil {
+		return &inputError{err}
+	}
 	return checkOutput("-o", filepath.Join(o.Out, reports.SetBook), reports.KindReport, o.Force, o.Dataset)
+}
+
+// isOwnPage reports whether the file at path is missing or a report.html
+// this tool wrote (its generator meta tag, within its first 4 KB, says
+// cybercba).
+func isOwnPage(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	return bytes.Contains(head[:n], []byte(`<meta name="generator" content="cybercba`))
 }

@@ -69,7 +69,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.BoolVar(&o.Strict, "strict", false, "treat input warnings (implausibly wide intervals, controls dearer than the whole loss, budgets above Gordon–Loeb) as errors")
 	fs.StringVar(&o.Correlations, "correlation", "", "rank correlations between threats' rates, e.g. S1:S3=0.5,S2:S3=0.3 (Gaussian copula; default independent)")
 	fs.Float64Var(&o.Climate, "threat-climate", 0, "one rank `correlation` between every pair of threats' rates (a common \"threat climate\"); --correlation pairs override it")
-	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
+	symbolFlag(fs, &o.CurrencySymbol)
 	fs.BoolVar(&o.Force, "force", false, "replace -o's report.xlsx even when it is not a cybercba report (a run's own last report is always replaced)")
 	fs.StringVar(&o.MaxMemory, "max-memory", "", "refuse a run estimated to need more than this `size` of memory (e.g. 8G; default the machine's or container's memory)")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
@@ -160,7 +160,7 @@ func writeRunFiles(job *job, o runOptions, args []string, d *model.Decision, std
 	rep.Reproduce = &reports.Reproduction{
 		Digest: job.Digest, Args: args, Figures: reports.Headline(d.Analysis, d.Portfolio), Dataset: job.Dataset.Canonical(),
 	}
-	written, err := writeOutputs(o.Out, job.Formats, rep, progress(stderr, o.Quiet, "writing files", 2))
+	written, err := writeOutputs(o.Out, job.Formats, rep, o.Force, progress(stderr, o.Quiet, "writing files", 2))
 	if err != nil {
 		return nil, fmt.Errorf("writing outputs: %w", err)
 	}
@@ -191,6 +191,9 @@ type job = reports.Run
 func prepare(o runOptions) (*job, error) {
 	if err := o.Validate(); err != nil {
 		return nil, &inputError{err}
+	}
+	if err := checkSymbol(o.CurrencySymbol); err != nil {
+		return nil, err
 	}
 	ds := o.dataset
 	if ds == nil {
