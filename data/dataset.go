@@ -605,6 +605,9 @@ func (v *validator) number(n *Number, field, at string, kind model.Kind, require
 	} else if max, what := limitOf(field); max > 0 && n.Hi > max {
 		ok = false
 		v.errf(n.pos(), field, "%g is beyond the largest the model takes, %g %s", n.Hi, max, what)
+	} else if min, what := floorOf(field); n.Lo < min && (n.Lo != 0 || mustBePositive(field)) {
+		ok = false
+		v.errf(n.pos(), field, "%g is below the smallest the model takes, %g %s", n.Lo, min, what)
 	}
 	if p := textProblem(n.Note, maxNoteLen, true); p != "" {
 		v.errf(n.pos(), field+".note", "%s", p)
@@ -634,6 +637,48 @@ func (v *validator) number(n *Number, field, at string, kind model.Kind, require
 		}
 	}
 	return ok
+}
+
+// floorOf returns the smallest non-zero value the model takes for a field,
+// by its last name, and what the value counts: below it, ratios such as
+// a hold-out's observed cost against the model's, or cost per QALY, are
+// beyond any float (a hold-out observed at 5e-324 "overshot by +Inf×"; a
+// rate of 1e-300 gave £1.17e305 per QALY). Any other number is at least
+// minValue, or 0.
+func floorOf(field string) (float64, string) {
+	name := field[strings.LastIndexByte(field, '.')+1:]
+	switch name {
+	case "orgs":
+		return 1, "organisation"
+	case "observed", "total":
+		return 1, "(an amount: one unit of money)"
+	case "rate":
+		return model.MinRate, "events a year (once in a million years)"
+	case "spread":
+		if !strings.Contains(field, "effects[") {
+			return 1e-3, "organisations"
+		}
+	case "k_full":
+		return 1e-6, "(a multiplier)"
+	}
+	return minValue, "(the smallest magnitude a number may have, other than 0)"
+}
+
+// minValue is the smallest magnitude a dataset number may have, other than
+// 0: far below any quantity the model counts, far above the
+// floating-point underflow (5e-324) that turns ratios into ∞.
+const minValue = 1e-9
+
+// mustBePositive reports whether a field's 0 is refused with its floor
+// (the model divides by it).
+func mustBePositive(field string) bool {
+	switch field[strings.LastIndexByte(field, '.')+1:] {
+	case "orgs", "observed", "k_full":
+		return true
+	case "spread": // a threat's may be 0 (its cost is fixed), not a hold-out's
+		return strings.HasPrefix(field, "holdouts[")
+	}
+	return false
 }
 
 // limitOf returns the largest value the model takes for a field, by its

@@ -137,3 +137,46 @@ func TestFormulaIDsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestTinyNumbersRefused is issue 27's hostile case 4 and 8c: numbers that
+// validated but made ∞, NaN or 300-digit figures (a hold-out observed at
+// 5e-324 "overshot by +Inf×", k_full = 5e-324 gave "NaN deaths", a rate of
+// 1e-300 an ICER of £1.17e305 per QALY), and k_full = 0, which the social
+// run then refused, are refused at validation, naming the field.
+func TestTinyNumbersRefused(t *testing.T) {
+	t.Parallel()
+	harm := func(ds *Dataset) *Harm {
+		for i := range ds.Scopes {
+			if ds.Scopes[i].Harm != nil {
+				return ds.Scopes[i].Harm
+			}
+		}
+		t.Fatal("no scope has harm inputs")
+		return nil
+	}
+	for _, tt := range []struct {
+		name  string
+		num   func(ds *Dataset) *Number
+		x     float64
+		field string
+	}{
+		{"hold-out observed 0", func(ds *Dataset) *Number { return &ds.Holdouts[0].Observed }, 0, ".observed"},
+		{"hold-out observed 5e-324", func(ds *Dataset) *Number { return &ds.Holdouts[0].Observed }, 5e-324, ".observed"},
+		{"hold-out observed 1e-300", func(ds *Dataset) *Number { return &ds.Holdouts[0].Observed }, 1e-300, ".observed"},
+		{"hold-out spread 0", func(ds *Dataset) *Number { return &ds.Holdouts[0].Spread }, 0, ".spread"},
+		{"hold-out spread 5e-324", func(ds *Dataset) *Number { return &ds.Holdouts[0].Spread }, 5e-324, ".spread"},
+		{"k_full 0", func(ds *Dataset) *Number { return &harm(ds).KFull }, 0, ".k_full"},
+		{"k_full 5e-324", func(ds *Dataset) *Number { return &harm(ds).KFull }, 5e-324, ".k_full"},
+		{"orgs 1e-300", func(ds *Dataset) *Number { return &ds.Scopes[0].Orgs }, 1e-300, ".orgs"},
+		{"rate 1e-300", func(ds *Dataset) *Number { return &ds.Scopes[0].Threats[0].Rate }, 1e-300, ".rate"},
+		{"threat spread 1e-300", func(ds *Dataset) *Number { return &ds.Scopes[0].Threats[0].Spread }, 1e-300, ".spread"},
+	} {
+		ds := mustDefault(t)
+		n := tt.num(ds)
+		n.Lo, n.Hi = tt.x, tt.x
+		err := ds.Validate()
+		if err == nil || !strings.Contains(err.Error(), tt.field+": ") || !strings.Contains(err.Error(), "is below the smallest the model takes") {
+			t.Errorf("%s: Validate() = %v; want %s refused as below the smallest", tt.name, err, tt.field)
+		}
+	}
+}

@@ -26,6 +26,9 @@ const (
 	MaxSpan = 1e6
 	// MaxRate bounds a threat's events a year.
 	MaxRate = 1e6
+	// MinRate is the smallest non-zero event rate, a year: once in a
+	// million years.
+	MinRate = 1e-6
 	// MaxAmount bounds any amount of money in the dataset's currency: a
 	// per-event cost, a daily or recovery cost rate, a control's capex or
 	// opex (after units), the value of a QALY, the calibration's costs.

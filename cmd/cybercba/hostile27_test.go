@@ -169,7 +169,7 @@ func farCells(t *testing.T, from, to string, n int) {
 // TestHostileRunOutputFolder is issue 27's hostile case 6: run -o d
 // refuses, before simulating, a d/report.html it did not write and files
 // in d/plots it did not write, unless --force; with --force it replaces
-// the page but keeps the user's files in plots/; -o '' is refused at once.
+// the page but keeps the user's files in plots/; an empty -o is refused at once.
 func TestHostileRunOutputFolder(t *testing.T) {
 	skipUnlessLong(t, "writes a run's files")
 	t.Parallel()
@@ -267,4 +267,70 @@ func readDefaultYAML(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestHostileEdgeFigures is issue 27's hostile case 4: a hold-out's
+// observed cost at 5e-324 and k_full at 5e-324 are refused (exit 3,
+// naming the field); at the smallest values validation takes (an observed
+// cost of 1, k_full 1e-6, a rate of 1e-6 a year, one organisation), every
+// command computes: no Inf, NaN, ∞ or number beyond 1e18 in its output.
+func TestHostileEdgeFigures(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	yaml := readDefaultYAML(t)
+	edit := func(name string, pairs ...string) string {
+		t.Helper()
+		s := yaml
+		for i := 0; i < len(pairs); i += 2 {
+			re := regexp.MustCompile(pairs[i])
+			if !re.MatchString(s) {
+				t.Fatalf("nhs.yaml has no %s", pairs[i])
+			}
+			s = re.ReplaceAllString(s, pairs[i+1])
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	observed := `observed:   \{value: 68400000,`
+	kFull := `k_full:          \{lo: 5, hi: 7.5,`
+	for _, tt := range []struct {
+		path, want string
+	}{
+		{edit("observed.yaml", observed, "observed:   {value: 5e-324,"), "holdouts[synnovis-2024].observed: 5e-324 is below the smallest the model takes"},
+		{edit("kfull.yaml", kFull, "k_full:          {value: 5e-324,"), ".harm.k_full: 5e-324 is below the smallest the model takes"},
+		{edit("kfull0.yaml", kFull, "k_full:          {value: 0,"), ".harm.k_full: 0 is below the smallest the model takes"},
+	} {
+		for _, cmd := range []string{"validate", "run"} {
+			r := cybercba(t, cmd, tt.path)
+			if r.code != exitInput || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Errorf("cybercba %s %s: exit %d, output %q; want 3 and %q", cmd, filepath.Base(tt.path), r.code, r.stdout+r.stderr, tt.want)
+			}
+		}
+	}
+	edge := edit("edge.yaml",
+		observed, "observed:   {value: 1,",
+		kFull, "k_full:          {value: 1e-6,",
+		`orgs: \{value: 209,`, "orgs: {value: 1,",
+		`rate:       \{lo: 0.03, hi: 0.2,`, "rate:       {value: 1e-6,")
+	bad := regexp.MustCompile(`\b(Inf|NaN|Infinity)\b|∞|(?:^|[^.\d])\d{19,}|[eE]\+?(1[89]|[2-9]\d|\d{3})\b`)
+	for _, args := range [][]string{
+		{"run", "--no-files", "--draws", "40", "--years", "200", edge},
+		{"run", "--no-files", "--view", "social", "--draws", "40", "--years", "200", edge},
+		{"run", "--no-files", "--json", "--view", "social", "--draws", "40", "--years", "200", edge},
+		{"calibrate", edge},
+		{"sensitivity", "--draws", "40", "--years", "200", edge},
+	} {
+		r := cybercba(t, args...)
+		if r.code != exitOK {
+			t.Errorf("cybercba %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+			continue
+		}
+		if m := bad.FindString(r.stdout); m != "" {
+			i := strings.Index(r.stdout, m)
+			t.Errorf("cybercba %s printed %q: …%s…", strings.Join(args, " "), m, r.stdout[max(0, i-200):min(len(r.stdout), i+100)])
+		}
+	}
 }
