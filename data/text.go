@@ -170,3 +170,33 @@ func cmpLine(a, b int) int {
 	}
 	return b
 }
+
+// PlainText reports whether p is printable ASCII, newlines and tabs: text
+// EscapeControls would leave as it is.
+func PlainText(p []byte) bool {
+	for _, c := range p {
+		if (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// EscapeControls returns b with its control and formatting characters,
+// other than newline and tab, written as Go escapes (\x1b, \r, \u202e),
+// as a command's standard output is shown: what Escape does for one
+// message, for a stream of text.
+func EscapeControls(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r != '\n' && r != '\t' && r != utf8.RuneError && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+			q := fmt.Sprintf("%+q", string(r))
+			out = append(out, q[1:len(q)-1]...)
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return out
+}

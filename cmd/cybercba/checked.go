@@ -1,10 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/cybercba/cybercba/data"
 )
 
 // checkedWriter passes writes on and keeps the first error, so that a
@@ -26,7 +26,7 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 		return 0, c.err
 	}
 	b := p
-	if len(c.part) > 0 || !plain(p) {
+	if len(c.part) > 0 || !data.PlainText(p) {
 		b = append(c.part, p...)
 		c.part = nil
 		// Hold back a character cut off at the end.
@@ -39,7 +39,7 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 				break
 			}
 		}
-		b = escapeControls(b)
+		b = data.EscapeControls(b)
 	}
 	_, err := c.w.Write(b)
 	c.err = err
@@ -47,31 +47,4 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
-}
-
-// plain reports whether p is printable ASCII, newlines and tabs.
-func plain(p []byte) bool {
-	for _, c := range p {
-		if (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// escapeControls writes b's control and formatting characters, other than
-// newline and tab, as Go escapes.
-func escapeControls(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r != '\n' && r != '\t' && r != utf8.RuneError && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
-			q := fmt.Sprintf("%+q", string(r))
-			out = append(out, q[1:len(q)-1]...)
-		} else {
-			out = append(out, b[:n]...)
-		}
-		b = b[n:]
-	}
-	return out
 }

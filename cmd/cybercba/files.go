@@ -8,10 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
-	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/reports"
 )
 
@@ -173,14 +171,7 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, force bool,
 	if err != nil {
 		return nil, err
 	}
-	var list strings.Builder
-	for _, f := range files {
-		if dir, name := filepath.Split(f.Name); filepath.Clean(dir) == reports.SetPlots {
-			fmt.Fprintln(&list, name)
-		}
-	}
-	files = append(files, &reports.OutputFile{Name: filepath.Join(reports.SetPlots, plotsList)})
-	files[len(files)-1].Data.WriteString(list.String())
+	files = append(files, reports.PlotsList(files))
 	var names []string
 	for _, f := range files {
 		if f.Err == nil {
@@ -202,10 +193,10 @@ func writeOutputs(dir string, formats []string, rep *reports.Report, force bool,
 		return nil, fmt.Errorf("%s: cannot lock the folder against another run: %w", dir, err)
 	}
 	defer unlock()
-	if err := checkPlots(filepath.Join(dir, reports.SetPlots), force); err != nil {
+	if err := reports.CheckPlots(filepath.Join(dir, reports.SetPlots), force); err != nil {
 		return nil, err
 	}
-	if err := keepForeign(filepath.Join(dir, reports.SetPlots), filepath.Join(stage, reports.SetPlots)); err != nil {
+	if err := reports.KeepForeign(filepath.Join(dir, reports.SetPlots), filepath.Join(stage, reports.SetPlots)); err != nil {
 		return nil, fmt.Errorf("%s: keeping the files cybercba did not write: %w", filepath.Join(dir, reports.SetPlots), err)
 	}
 	err = temps.commit(filepath.Join(dir, reports.SetBook)+", "+filepath.Join(dir, reports.SetPage)+" and "+filepath.Join(dir, reports.SetPlots), "", func() error {
@@ -236,85 +227,6 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
-}
-
-// plotsList names the file in plots/ that lists the files a run wrote
-// there, so that the next run tells them from a user's.
-const plotsList = ".cybercba-files"
-
-// foreignPlots returns the entries of the plots folder that the run which
-// wrote it did not, sorted: those not in its list, or when it has none (a
-// folder written before the list was kept), all but the images and CSV
-// files beside a run's report.xlsx.
-func foreignPlots(plots string) ([]os.DirEntry, error) {
-	entries, err := os.ReadDir(plots)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	ours := map[string]bool{plotsList: true}
-	b, err := os.ReadFile(filepath.Join(plots, plotsList))
-	for _, n := range strings.Split(string(b), "\n") {
-		ours[n] = true
-	}
-	// A folder written before the list was kept, beside its run's
-	// report.xlsx: its images and CSV files are the run's.
-	old := err != nil && reports.IsOutput(filepath.Join(filepath.Dir(plots), reports.SetBook), reports.KindReport)
-	var foreign []os.DirEntry
-	for _, e := range entries {
-		switch filepath.Ext(e.Name()) {
-		case ".png", ".svg", ".pdf", ".csv":
-			if old {
-				ours[e.Name()] = true
-			}
-		}
-		if !ours[e.Name()] || !e.Type().IsRegular() {
-			foreign = append(foreign, e)
-		}
-	}
-	return foreign, nil
-}
-
-// checkPlots checks that the plots folder, if there is one, holds only
-// what the last run wrote, which a new set replaces; with force, it may
-// hold other files too (a run keeps them), but no folders.
-func checkPlots(plots string, force bool) error {
-	foreign, err := foreignPlots(plots)
-	if err != nil {
-		return err
-	}
-	for _, e := range foreign {
-		if e.IsDir() || !force {
-			return fmt.Errorf("%s holds %s, which cybercba did not write, and a new run replaces the folder: move it, choose another -o, or keep it with --force", plots, data.Escape(e.Name()))
-		}
-	}
-	return nil
-}
-
-// keepForeign links (or, failing that, copies) the files of the plots
-// folder that a run did not write into the new set's plots folder, so
-// that replacing the folder keeps them.
-func keepForeign(plots, into string) error {
-	foreign, err := foreignPlots(plots)
-	if err != nil {
-		return err
-	}
-	for _, e := range foreign {
-		from, to := filepath.Join(plots, e.Name()), filepath.Join(into, e.Name())
-		if os.Link(from, to) == nil {
-			continue
-		}
-		b, err := os.ReadFile(from)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(to, b, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // swapSet puts the set in stage in place of dir's: the old report.xlsx

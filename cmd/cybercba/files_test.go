@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cybercba/cybercba/reports"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -34,7 +35,7 @@ func written(t *testing.T, dir string) []string {
 		if err != nil {
 			return err
 		}
-		if d.Name() == plotsList { // the list of plots/'s files, not a file to show
+		if d.Name() == reports.PlotsListName { // the list of plots/'s files, not a file to show
 			return nil
 		}
 		if strings.HasPrefix(d.Name(), ".") {

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,25 +78,11 @@ func checkRunOutput(o runOptions) error {
 	if err := checkOutput("-o", page, reports.KindReport, true, o.Dataset); err != nil {
 		return err
 	}
-	if !o.Force && !isOwnPage(page) {
+	if !o.Force && !reports.IsOwnPage(page) {
 		return &inputError{fmt.Errorf("-o %s exists and is not a cybercba run's page: choose another folder, or replace it with --force", page)}
 	}
-	if err := checkPlots(filepath.Join(o.Out, reports.SetPlots), o.Force); err != nil {
+	if err := reports.CheckPlots(filepath.Join(o.Out, reports.SetPlots), o.Force); err != nil {
 		return &inputError{err}
 	}
 	return checkOutput("-o", filepath.Join(o.Out, reports.SetBook), reports.KindReport, o.Force, o.Dataset)
-}
-
-// isOwnPage reports whether the file at path is missing or a report.html
-// this tool wrote (its generator meta tag, within its first 4 KB, says
-// cybercba).
-func isOwnPage(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return errors.Is(err, fs.ErrNotExist)
-	}
-	defer f.Close()
-	head := make([]byte, 4096)
-	n, _ := io.ReadFull(f, head)
-	return bytes.Contains(head[:n], []byte(`<meta name="generator" content="cybercba`))
 }
