@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -30,6 +31,9 @@ func ParseAmount(s string) (float64, error) {
 			t = strings.TrimSpace(t[:len(t)-len(u.suffix)])
 			break
 		}
+	}
+	if scale == 1 && ambiguousPoint(t) {
+		return 0, errors.New(ambiguousMsg(s))
 	}
 	if strings.Contains(t, ",") {
 		if !validThousands(t) {
@@ -73,6 +77,27 @@ func AmountSymbol(s string) string {
 		}
 	}
 	return ""
+}
+
+// ambiguousPoint reports whether s is one to three digits, a point and
+// exactly three digits ("5.000", "12.500"): in much of Europe the point
+// groups thousands, so it may mean a thousand times what it reads as here.
+func ambiguousPoint(s string) bool {
+	i, f, ok := strings.Cut(s, ".")
+	return ok && len(i) >= 1 && len(i) <= 3 && len(f) == 3 && digits(i) && digits(f)
+}
+
+func ambiguousMsg(s string) string {
+	return fmt.Sprintf("%q is ambiguous: a point before exactly three digits may group thousands (5.000 = 5,000) or mark decimals (5.000 = 5): write 5000, 5,000 or 5", s)
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // validThousands reports whether s groups its integer digits in threes

@@ -43,6 +43,11 @@ func parseCell(s string, kind cellKind) (float64, string) {
 	if strings.HasPrefix(t, "#") && slices.Contains(spreadsheetErrors, strings.ToUpper(t)) {
 		return 0, fmt.Sprintf("holds the spreadsheet error %s (from a formula?)", t)
 	}
+	// "5.000" typed as text (a number cell never keeps a trailing zero):
+	// 5 here, 5,000 where the point groups thousands.
+	if u := strings.TrimSpace(strings.TrimLeft(t, "£€$")); kind == kindAmount && ambiguousPoint(u) && strings.HasSuffix(u, "0") {
+		return 0, ambiguousMsg(s)
+	}
 	if plainNumber.MatchString(t) {
 		v, err := strconv.ParseFloat(t, 64)
 		switch {

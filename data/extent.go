@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -22,7 +23,10 @@ import (
 const MaxSheetCells = 500_000
 
 // CheckExtent reads the sheets of the .xlsx workbook b without expanding
-// them and returns an error naming the sheet and the cells that lie far out
+// them. It returns an error naming the sheet and cell of the first cell
+// that refers to a shared string the workbook does not hold (excelize
+// reads it as a blank, so a control's name would vanish), and one naming
+// the sheet and the cells that lie far out
 // (the cells beyond column ZZ, or the rows) when the sheets span more than
 // limit cells (MaxSheetCells for an inputs workbook), so that a small file
 // cannot make a reader use gigabytes of memory. name names the file in the
@@ -34,19 +38,24 @@ func CheckExtent(b []byte, name string, unzip int64, limit int) error {
 		return nil // not a zip: excelize says so in its own words
 	}
 	sheets := sheetNames(zr, unzip)
+	strs := sharedStrings(zr, unzip)
 	total := 0
 	var worst *extent
 	for _, zf := range zr.File {
 		if !strings.HasPrefix(zf.Name, "xl/worksheets/") || !strings.HasSuffix(zf.Name, ".xml") {
 			continue
 		}
-		e, err := scanSheet(zf, unzip)
+		e, err := scanSheet(zf, unzip, strs)
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", name, zf.Name, err)
 		}
 		e.sheet = sheets[zf.Name]
 		if e.sheet == "" {
 			e.sheet = zf.Name
+		}
+		if e.badString != "" {
+			return fmt.Errorf("%s: %s!%s: refers to shared string %d, but the workbook holds %d: the file is damaged (open it in Excel or LibreOffice and save it again)",
+				name, e.sheet, e.badString, e.badIndex, strs)
 		}
 		total += e.cells
 		if worst == nil || e.cells > worst.cells {
@@ -77,14 +86,56 @@ type extent struct {
 	// farCol is the last column of the cells beyond farColumn, if any,
 	// and firstFarRow, lastFarRow the first and last rows holding one.
 	farCol, firstFarRow, lastFarRow int
+	// badString is the first cell naming a shared string the workbook
+	// does not hold (excelize reads it as blank), and badIndex its index.
+	badString string
+	badIndex  int
+}
+
+// sharedStrings counts the shared strings of a workbook (its
+// xl/sharedStrings.xml's <si> items), or returns -1 when it cannot.
+func sharedStrings(zr *zip.Reader, limit int64) int {
+	for _, zf := range zr.File {
+		if zf.Name != "xl/sharedStrings.xml" {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return -1
+		}
+		defer rc.Close()
+		dec := xml.NewDecoder(io.LimitReader(rc, limit))
+		n, depth := 0, 0
+		for {
+			tok, err := dec.RawToken()
+			if err == io.EOF {
+				return n
+			}
+			if err != nil {
+				return -1
+			}
+			switch tok := tok.(type) {
+			case xml.StartElement:
+				depth++
+				if depth == 2 && tok.Name.Local == "si" {
+					n++
+				}
+			case xml.EndElement:
+				depth--
+			}
+		}
+	}
+	return 0
 }
 
 // farColumn is the last column a table of ours reaches comfortably: cells
 // beyond it are named in CheckExtent's error.
 const farColumn = 702 // ZZ
 
-// scanSheet counts a worksheet's cells, row by row, from its XML tokens.
-func scanSheet(zf *zip.File, limit int64) (extent, error) {
+// scanSheet counts a worksheet's cells, row by row, from its XML tokens,
+// and finds the first cell naming a shared string beyond the strs the
+// workbook holds (strs < 0: not checked).
+func scanSheet(zf *zip.File, limit int64, strs int) (extent, error) {
 	rc, err := zf.Open()
 	if err != nil {
 		return extent{}, err
@@ -93,6 +144,7 @@ func scanSheet(zf *zip.File, limit int64) (extent, error) {
 	dec := xml.NewDecoder(io.LimitReader(rc, limit))
 	var e extent
 	row, lastCol, col, withCells := 0, 0, 0, 0
+	shared, inV := false, false // in a shared-string cell, in its <v>
 	endRow := func() {
 		if lastCol > 0 {
 			e.cells += lastCol
@@ -109,11 +161,21 @@ func scanSheet(zf *zip.File, limit int64) (extent, error) {
 		if err != nil {
 			return e, err
 		}
+		if cd, ok := tok.(xml.CharData); ok && inV && shared && e.badString == "" && strs >= 0 {
+			if i, err := strconv.Atoi(strings.TrimSpace(string(cd))); err == nil && (i < 0 || i >= strs) {
+				e.badString, e.badIndex = cellName(col, row), i
+			}
+		}
+		if end, ok := tok.(xml.EndElement); ok && end.Name.Local == "v" {
+			inV = false
+		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
 		}
 		switch se.Name.Local {
+		case "v":
+			inV = true
 		case "row":
 			endRow()
 			row++
@@ -121,6 +183,7 @@ func scanSheet(zf *zip.File, limit int64) (extent, error) {
 				fmt.Sscan(r, &row)
 			}
 		case "c":
+			shared = attr(se, "t") == "s"
 			col++
 			if c, r, err := excelize.CellNameToCoordinates(attr(se, "r")); err == nil {
 				col, row = c, r

@@ -606,6 +606,15 @@ func (l *loader) settings(ds *Dataset) Settings {
 		pos := l.cellPos(t, r, valueCol)
 		l.settingCells[k] = [2]string{t.sheet, cell}
 		bad := func(msg string) { l.errf(t.sheet, cell, k, "%s", msg) }
+		// A TRUE, a date or a number in a date format is not the setting
+		// it shows (TRUE in draws ran 1 draw). No setting is a logical
+		// value.
+		if v != "" {
+			if msg := l.cellProblem(t.sheet, valueCol, r.n, v, kindFraction); msg != "" {
+				bad(msg)
+				continue
+			}
+		}
 		switch k {
 		case "name":
 			ds.Name, l.lines["name"] = v, pos
