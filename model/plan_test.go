@@ -450,3 +450,30 @@ func TestPlanNPVByYear(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPlanBest times the branch and bound on a random model of 7
+// controls over three budget years, and NPV, the closed form it rests on.
+func BenchmarkPlanBest(b *testing.B) {
+	p, err := NewPlanner(randomTimeModel(1), testAppraisal(10), YearBudgets{Labels: []string{"a", "b", "c"}, Amounts: []float64{1.5e6, 1e6, 2e6}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Best(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPlanNPV(b *testing.B) {
+	p, err := NewPlanner(randomTimeModel(1), testAppraisal(10), YearBudgets{Labels: []string{"a", "b", "c"}, Amounts: []float64{1.5e6, 1e6, 2e6}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pl := Plan{Start: []int{1, 0, 2, 3, 1, 0, 2}}
+	b.ReportAllocs()
+	for b.Loop() {
+		p.NPV(pl)
+	}
+}
