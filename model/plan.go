@@ -514,6 +514,9 @@ type planNode struct {
 // bound cannot beat the best plan found are pruned. Ties go to the plan
 // found first.
 func (p *Planner) search(ctx context.Context, maxStart int) (PlanChoice, error) {
+	if err := ctx.Err(); err != nil {
+		return PlanChoice{}, err
+	}
 	n, T, H, Y := len(p.m.Controls), len(p.threats), p.H, p.Y
 	limit := p.nodes
 	if limit <= 0 {

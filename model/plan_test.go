@@ -2,10 +2,12 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -475,5 +477,34 @@ func BenchmarkPlanNPV(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		p.NPV(pl)
+	}
+}
+
+// TestPlanSearchStops: a search that spends its node budget returns the
+// best plan it found, feasible, and says it is NOT proven best; a
+// cancelled context stops it with the context's error.
+func TestPlanSearchStops(t *testing.T) {
+	t.Parallel()
+	p, err := NewPlanner(randomTimeModel(3), testAppraisal(8), YearBudgets{Labels: []string{"a", "b", "c"}, Amounts: []float64{1.5e6, 1e6, 2e6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := p.Best(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.nodes = 5
+	got, err := p.Best(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Optimal || !strings.Contains(got.Method, "NOT proven best") || !p.Feasible(got.Plan) || got.NPV > full.NPV {
+		t.Errorf("stopped search: %v NPV %g optimal %v (%s); want a feasible plan no better than %g, NOT proven best", got.Plan.Start, got.NPV, got.Optimal, got.Method, full.NPV)
+	}
+	p.nodes = 0
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Best(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Best(cancelled) error = %v; want context.Canceled", err)
 	}
 }

@@ -62,7 +62,7 @@ func planSentence(j *Run) string {
 	pa := j.Plan
 	view := "money only"
 	if pa.Social {
-		view = "with patient harm (the social view)"
+		view = "money and patient harm: the social view"
 	}
 	return fmt.Sprintf("The plan's expected NPV is %s over %d years (%s); starting everything in year 1 instead, within the same budgets, the best is %s (%s): phasing adds %s.",
 		j.cur.text(pa.Best.NPV), j.Appraisal.Horizon, view, j.cur.text(pa.YearOne.NPV), planControls(j.Model, pa.YearOne.Plan), j.cur.text(pa.Phasing))
