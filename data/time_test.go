@@ -198,3 +198,52 @@ func TestDefaultPlanBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultPlanStatic: on the NHS England scope with its trends,
+// roll-outs and decays taken away and the same equivalent-annual-cost
+// budget each year, the best plan is today's best portfolio under that
+// budget, started in year 1, with its NPV bit for bit.
+func TestDefaultPlanStatic(t *testing.T) {
+	t.Parallel()
+	ds, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := model.Calibrate(ds.Target(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := ds.Scope("nhs-england")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sc.Model(cal)
+	for i := range m.Threats {
+		m.Threats[i].Trend = model.Estimate{}
+	}
+	for i := range m.Controls {
+		m.Controls[i].Rollout, m.Controls[i].Decay = model.Rollout{}, model.Decay{}
+	}
+	a := data.DefaultSettings().Appraisal()
+	op, err := model.NewOptimiser(m, a, model.MaxNPV, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, budget := range []float64{5e6, 20e6, 60e6} {
+		want := op.Best(model.Constraints{Annual: budget, Capex: math.Inf(1)})
+		if len(want.Portfolio) == 0 {
+			t.Fatalf("budget %g: today's portfolio is empty; the check needs one", budget)
+		}
+		p, err := model.NewPlanner(m, a, model.YearBudgets{Labels: []string{"2026-27", "2027-28", "2028-29"}, Amounts: []float64{budget, budget, budget}, Kind: model.PlanAnnual})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Best(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.NPV != want.Objective || !slices.Equal(got.Plan.Portfolio(), want.Portfolio) || slices.Max(got.Plan.Start) > 1 {
+			t.Errorf("budget %g: plan %v NPV %v; today's portfolio %v NPV %v", budget, got.Plan.Start, got.NPV, want.Portfolio, want.Objective)
+		}
+	}
+}
