@@ -82,6 +82,11 @@ type BatchRow struct {
 	// Plan is the phased plan within the row's yearly budgets (nil
 	// without them).
 	Plan *BatchPlan
+	// ALEBatches and NPVBatches are the batch means over outer draws (see
+	// BatchMeans) of the baseline's annual loss and of the
+	// recommendation's NPV, behind the standard errors of the differences
+	// between rows on the Comparison sheet (nil when not recorded).
+	ALEBatches, NPVBatches []float64
 }
 
 // BatchPlan is a row's phased plan, by the closed form.
@@ -389,6 +394,9 @@ type batchBook struct {
 	st  map[int]int // format → style
 	hdr int
 	cur currency
+	// title, wrap and millions are the Comparison sheet's styles: its
+	// title, its wrapped note and money in millions.
+	title, wrap, millions int
 }
 
 func (bb *batchBook) do(err error) {
@@ -399,6 +407,12 @@ func (bb *batchBook) do(err error) {
 
 // WriteBatch writes a bulk run's results workbook to w:
 //
+//	Comparison  each scenario beside the baseline row (the first): its
+//	         baseline ALE and P95, its recommendation with its cost a year
+//	         and NPV with a 90% interval, and its differences from the
+//	         baseline row in ALE and NPV, each with the standard error of
+//	         the (paired, when the rows share a seed) difference, and what
+//	         changes in the recommendation; one landscape page
 //	Summary  one row per scenario that ran, in input order: its settings and
 //	         multipliers, the baseline's annual loss (ALE, its standard
 //	         error, P95, TVaR95), the best control by the ranking metric
@@ -411,6 +425,11 @@ func (bb *batchBook) do(err error) {
 //	         number, input row, name, cell and the problem
 //	About    the run's provenance: tool, time, input file and its SHA-256,
 //	         master seed, draws × years, and how seeds are derived
+//	Pairs    (hidden) each row's batch means behind the Comparison's
+//	         standard errors, so that merged parts compare as one run
+//
+// Every visible sheet prints on A4 landscape; the Summary repeats each
+// scenario's number and name on every page across.
 //
 // Amounts of money are in b.CurrencySymbol ("£" when empty): in the
 // Summary's headings ("ALE (€/yr)") and number formats and in the chart. A
@@ -433,18 +452,23 @@ func WriteBatch(w io.Writer, b *Batch) (err error) {
 		}
 	}()
 	bb := &batchBook{f: f, st: map[int]int{}, cur: b.currency()}
-	bb.do(f.SetSheetName("Sheet1", batchSummary))
-	for _, s := range []string{batchChart, batchErrors, batchAbout, batchCheck} {
+	bb.do(f.SetSheetName("Sheet1", batchCompare))
+	for _, s := range []string{batchSummary, batchChart, batchErrors, batchAbout, batchCheck, batchPairs} {
 		_, err := f.NewSheet(s)
 		bb.do(err)
 	}
 	bb.styles()
+	bb.comparison(b)
 	bb.summary(b)
 	bb.chart(b)
 	bb.errors(b)
 	lines := checkLines(b)
 	bb.about(b, resultsDigest(lines))
 	bb.check(lines)
+	bb.pairs(b)
+	for _, s := range []string{batchChart, batchErrors, batchAbout} {
+		bb.fitPage(s, 1, 0)
+	}
 	if bb.err != nil {
 		return bb.err
 	}
@@ -478,6 +502,9 @@ func (bb *batchBook) styles() {
 	bb.st[bfMoney] = num(bb.cur.numFmt())
 	bb.st[bfRatio] = num(`0.00`)
 	bb.st[bfPct] = num(`0.0%`)
+	bb.millions = num(bb.cur.millionsFmt())
+	bb.title = style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Color: "1F4E79"}})
+	bb.wrap = style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 }
 
 // summary writes the Summary sheet through a stream writer.
@@ -485,6 +512,16 @@ func (bb *batchBook) summary(b *Batch) {
 	if bb.err != nil {
 		return
 	}
+	// A stream writer carries the page setup the sheet has when it
+	// starts: landscape, as many pages across as keep the text readable,
+	// the number and name of each scenario repeated on every page across
+	// and the header on every page down.
+	var w float64
+	for _, c := range batchColumns {
+		w += c.width
+	}
+	bb.fitPage(batchSummary, max(1, int(math.Ceil((w-29)/(printChars-29)))), 0)
+	bb.do(bb.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: batchSummary + "!$A:$B," + batchSummary + "!$1:$1", Scope: batchSummary}))
 	sw, err := bb.f.NewStreamWriter(batchSummary)
 	if err != nil {
 		bb.do(err)
@@ -778,6 +815,9 @@ func readBatch(f *excelize.File, name string) (b *Batch, err error) {
 		return nil, errors.Join(errs...)
 	}
 	if b.Rows, err = readBatchSummary(f, name, b.currency()); err != nil {
+		return nil, err
+	}
+	if err := readPairs(f, name, b.Rows); err != nil {
 		return nil, err
 	}
 	if b.Errors, err = readBatchErrors(f, name); err != nil {

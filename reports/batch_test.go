@@ -114,8 +114,8 @@ func TestWriteBatch(t *testing.T) {
 	t.Parallel()
 	b := testBatch()
 	sheets := batchSheets(t, writeBatchBytes(t, b))
-	if got, want := len(sheets), 5; got != want {
-		t.Errorf("%d sheets; want %d (Summary, Chart, Errors, About and the hidden Check)", got, want)
+	if got, want := len(sheets), 7; got != want {
+		t.Errorf("%d sheets; want %d (Comparison, Summary, Chart, Errors, About and the hidden Check and Pairs)", got, want)
 	}
 	sum := sheets[batchSummary]
 	if len(sum) != len(b.Rows)+1 {

@@ -96,3 +96,32 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 	}
 	t.Logf("report.xlsx: %d pages in LibreOffice, %d of them the results sheets; by sheet %v", n, results, sheets)
 }
+
+// TestBatchComparisonPrints runs the template's scenarios in bulk and
+// prints results.xlsx with LibreOffice: its first sheet, the scenario
+// comparison, takes one page (each page's footer names its sheet).
+func TestBatchComparisonPrints(t *testing.T) {
+	skipUnlessLong(t, "a bulk run of the template's scenarios and LibreOffice take half a minute")
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "inputs.xlsx"), filepath.Join(dir, "results.xlsx")
+	for _, args := range [][]string{{"template", "-o", in}, {"batch", in, "-o", out, "--quiet"}} {
+		mustSucceed(t, cybercba(t, args...), args)
+	}
+	pdf := officePDF(t, out)
+	n := pdfPages(t, pdf)
+	pages := 0
+	for p := 1; p <= n; p++ {
+		b, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext page %d: %v", p, err)
+		}
+		lines := strings.Split(strings.TrimRight(string(b), "\n\f "), "\n")
+		if strings.Contains(lines[len(lines)-1], "Comparison") {
+			pages++
+		}
+	}
+	if pages != 1 {
+		t.Errorf("the Comparison sheet prints on %d pages; want 1", pages)
+	}
+	t.Logf("results.xlsx: %d pages in LibreOffice, the comparison %d", n, pages)
+}

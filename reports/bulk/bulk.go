@@ -205,6 +205,15 @@ func prepare(in Input, cal model.Calibration, sc *data.Scenario, rowSeeds bool) 
 func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 	an, m := d.Analysis, job.Model
 	row.ALE, row.ALESE, row.P95, row.TVaR95 = an.Baseline.ALE, an.Baseline.ALESE, an.Baseline.P95, an.Baseline.TVaR95
+	if an.Sim != nil && len(an.Sim.DrawMean) > 0 {
+		row.ALEBatches = reports.BatchMeans(an.Sim.DrawMean[0])
+		// The recommendation's NPV by draw: none (0) for doing nothing.
+		npv := make([]float64, len(an.Sim.DrawMean[0]))
+		if res := d.Portfolio.Result; res != nil && len(res.Draws.NPV) == len(npv) {
+			copy(npv, res.Draws.NPV)
+		}
+		row.NPVBatches = reports.BatchMeans(npv)
+	}
 	if len(an.Ranking.Order) > 0 {
 		r := &an.Results[an.Ranking.Order[0]]
 		c := m.Controls[r.Portfolio[0]]

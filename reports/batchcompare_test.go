@@ -1,0 +1,155 @@
+package reports
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestDiffSE checks the standard error of a difference of batch means
+// against a second method: the spread of the difference of the means
+// themselves over many independent replications. Paired batches that
+// share most of their noise give a far smaller standard error than
+// independent ones.
+func TestDiffSE(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	const B, reps = 20, 4000
+	var sePaired, seIndep, d2Paired, d2Indep float64
+	for range reps {
+		a, base, c := make([]float64, B), make([]float64, B), make([]float64, B)
+		for b := range B {
+			common := rng.NormFloat64()
+			base[b] = 10 + common
+			a[b] = 12 + common + 0.2*rng.NormFloat64()
+			c[b] = 12 + rng.NormFloat64()
+		}
+		mean := func(x []float64) float64 {
+			var s float64
+			for _, v := range x {
+				s += v
+			}
+			return s / float64(len(x))
+		}
+		dp, di := mean(a)-mean(base)-2, mean(c)-mean(base)-2
+		d2Paired += dp * dp
+		d2Indep += di * di
+		sePaired += diffSE(a, base, true)
+		seIndep += diffSE(c, base, false)
+	}
+	// The mean of the estimated SEs against the replications' spread:
+	// the SE of an SE from 20 batches is about 1/√38 of it, and the
+	// estimator is biased low by about 1/(4·19); 5% covers both.
+	for _, tc := range []struct {
+		name   string
+		se, sd float64
+	}{
+		{"paired", sePaired / reps, math.Sqrt(d2Paired / reps)},
+		{"independent", seIndep / reps, math.Sqrt(d2Indep / reps)},
+	} {
+		if math.Abs(tc.se/tc.sd-1) > 0.05 {
+			t.Errorf("%s: mean diffSE %.4f; spread of the differences %.4f", tc.name, tc.se, tc.sd)
+		}
+	}
+	if sePaired >= seIndep/4 {
+		t.Errorf("paired SE %.4f not far below the independent %.4f", sePaired/reps, seIndep/reps)
+	}
+	if x := diffSE([]float64{1}, []float64{1}, true); !math.IsNaN(x) {
+		t.Errorf("diffSE of one batch = %v; want NaN", x)
+	}
+}
+
+// TestComparisonSheet checks that the Comparison sheet, first in the
+// workbook, holds each scenario's difference from the baseline row with
+// its standard error, as computed here from the rows' batches, and that
+// the batches read back exactly.
+func TestComparisonSheet(t *testing.T) {
+	t.Parallel()
+	b := testBatch()
+	for i := range b.Rows {
+		r := &b.Rows[i]
+		r.ALEBatches = make([]float64, 20)
+		r.NPVBatches = make([]float64, 20)
+		for k := range 20 {
+			r.ALEBatches[k] = r.ALE * (1 + 0.01*math.Sin(float64(k+i)))
+			r.NPVBatches[k] = 1e5 * math.Cos(float64(k*(i+1)))
+		}
+	}
+	raw := writeBatchBytes(t, b)
+	f, err := excelize.OpenReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList()[0]; got != batchCompare {
+		t.Errorf("first sheet %q; want %q", got, batchCompare)
+	}
+	rows, err := f.GetRows(batchCompare, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := rows[3]
+	col := func(name string) int {
+		for i, h := range head {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("Comparison has no column %q: %q", name, head)
+		return -1
+	}
+	base := &b.Rows[0]
+	for k := 1; k < len(b.Rows); k++ {
+		r := &b.Rows[k]
+		cells := rows[4+k]
+		get := func(name string) float64 {
+			v, err := strconv.ParseFloat(cells[col(name)], 64)
+			if err != nil {
+				t.Fatalf("row %d %s = %q: %v", k+1, name, cells[col(name)], err)
+			}
+			return v
+		}
+		paired := r.Seed == base.Seed
+		for _, c := range []struct {
+			name string
+			want float64
+		}{
+			{"ΔALE vs baseline row (£/yr)", r.ALE - base.ALE},
+			{"ΔALE SE", diffSE(r.ALEBatches, base.ALEBatches, paired)},
+		} {
+			if got := get(c.name); math.Abs(got-c.want) > 1e-12*math.Max(1, math.Abs(c.want)) {
+				t.Errorf("row %d %s = %v; want %v", k+1, c.name, got, c.want)
+			}
+		}
+		if r.Portfolio != nil && base.Portfolio != nil {
+			if got, want := get("ΔNPV vs baseline row (£)"), r.Portfolio.NPV.Mean-base.Portfolio.NPV.Mean; math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+				t.Errorf("row %d ΔNPV = %v; want %v", k+1, got, want)
+			}
+		}
+	}
+	back, err := ReadBatch(bytes.NewReader(raw), "results.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range b.Rows {
+		if !equalFloats(back.Rows[i].ALEBatches, b.Rows[i].ALEBatches) || !equalFloats(back.Rows[i].NPVBatches, b.Rows[i].NPVBatches) {
+			t.Errorf("row %d: batches read back %v, %v; wrote %v, %v", i+1, back.Rows[i].ALEBatches, back.Rows[i].NPVBatches, b.Rows[i].ALEBatches, b.Rows[i].NPVBatches)
+		}
+	}
+}
+
+func equalFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
