@@ -191,6 +191,14 @@ func batchScenarioOf(b *Batch, r *BatchRow) batchScenario {
 	if r.Portfolio != nil && finite(r.Portfolio.BudgetUsed) {
 		s.Results.Rows = append(s.Results.Rows, []string{"  share of the budget used", pctText(r.Portfolio.BudgetUsed), ""})
 	}
+	if pl := r.Plan; pl != nil {
+		s.Results.Rows = append(s.Results.Rows,
+			[]string{"Phased plan within " + pl.Budgets, orDefault(pl.Starts, "nothing"), ""},
+			[]string{"  NPV", cur.text(pl.NPV), ""},
+			[]string{"  all in year 1 instead", cur.text(pl.YearOneNPV), ""},
+			[]string{"  value of phasing", cur.text(pl.Phasing), ""},
+		)
+	}
 	return s
 }
 

@@ -372,3 +372,19 @@ func planOf(r *Report, fig *htmlFigure) *htmlPlan {
 	h.Years = y
 	return h
 }
+
+// writeBatchPlans writes a line for each batch row with a phased plan.
+func writeBatchPlans(w io.Writer, b *Batch, cur currency) {
+	for _, r := range b.Rows {
+		pl := r.Plan
+		if pl == nil {
+			continue
+		}
+		starts := pl.Starts
+		if starts == "" {
+			starts = "nothing"
+		}
+		fmt.Fprintf(w, "%s: phased plan (%s): starts %s; NPV %s, all in year 1 %s, phasing adds %s\n",
+			clip(r.Name, 24), pl.Budgets, starts, cur.text(pl.NPV), cur.text(pl.YearOneNPV), cur.text(pl.Phasing))
+	}
+}

@@ -689,6 +689,7 @@ func WriteBatchTable(w io.Writer, b *Batch) {
 			cur.text(o.NPV.Mean), "["+cur.text(o.NPV.Lo)+", "+cur.text(o.NPV.Hi)+"]", pctText(o.PNPVPositive))
 	}
 	fmt.Fprint(w, t.String())
+	writeBatchPlans(w, b, cur)
 	for _, e := range b.Errors {
 		where := fmt.Sprintf("row %d", e.Row)
 		if e.Cell != "" {

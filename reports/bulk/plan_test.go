@@ -2,10 +2,12 @@ package bulk
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // TestRunBudgetPlanRows: a row with yearly budgets carries its phased
@@ -50,6 +52,11 @@ func TestRunBudgetPlanRows(t *testing.T) {
 	one, err := p.BestYearOne(context.Background())
 	if err != nil {
 		t.Fatal(err)
+	}
+	var out strings.Builder
+	reports.WriteBatchTable(&out, b)
+	if !strings.Contains(out.String(), "plan: phased plan ("+plan+"): starts ") {
+		t.Errorf("batch table lacks the row's plan:\n%s", out.String())
 	}
 	if got == nil || got.NPV != best.NPV || got.YearOneNPV != one.NPV || got.Phasing != best.NPV-one.NPV || got.Budgets != plan || got.Starts == "" {
 		t.Errorf("row plan = %+v; want NPV %v, year one %v, starts given", got, best.NPV, one.NPV)
