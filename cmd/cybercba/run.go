@@ -35,6 +35,8 @@ type runOptions struct {
 	MaxMemory string
 	// Force lets a run replace a report.xlsx that is not a run's report.
 	Force bool
+	// SIP, if set, is the path of a SIPmath 3.0 library of the outer draws.
+	SIP string
 	// dataset is the dataset when run has read it already (a workbook,
 	// for its Settings), else nil.
 	dataset *data.Dataset
@@ -73,6 +75,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.BoolVar(&o.Force, "force", false, "replace -o's report.xlsx and report.html even when cybercba did not write them, and keep files in its plots/ that it did not write (a run's own last files are always replaced)")
 	fs.StringVar(&o.MaxMemory, "max-memory", "", "refuse a run estimated to need more than this `size` of memory (e.g. 8G; default the machine's or container's memory)")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
+	fs.StringVar(&o.SIP, "sip", "", "also write the outer draws of each option's NPV and of the key inputs to this `file` as a SIPmath 3.0 library (JSON; ProbabilityManagement.org's standard)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&o.Wide, "wide", false, "the full ranking table on a terminal narrower than it (by default two lines a control there)")
 	return fs
@@ -129,6 +132,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if !o.NoFiles {
 		if written, err = writeRunFiles(job, o, recordedArgs(fs), d, stderr); err != nil {
 			return err
+		}
+	}
+	if o.SIP != "" {
+		if err := writeAtomic(o.SIP, func(w io.Writer) error { return reports.WriteSIP(w, job.Report(d)) }); err != nil {
+			return fmt.Errorf("--sip: %w", err)
 		}
 	}
 	elapsed := time.Since(start) // the whole run, files included
