@@ -601,6 +601,24 @@ func (p *Planner) search(ctx context.Context, maxStart int) (PlanChoice, error) 
 		}
 		return g
 	}
+	// saves[k] holds, at depth k, the spend, multipliers and losses that
+	// deciding the control changes, restored on backtracking: allocated
+	// once, so the search allocates nothing per node.
+	type save struct {
+		spend, loss []float64
+		prod        [][][4]float64
+	}
+	maxEffects := 0
+	for _, es := range p.effects {
+		maxEffects = max(maxEffects, len(es))
+	}
+	saves := make([]save, n)
+	for k := range saves {
+		saves[k] = save{spend: make([]float64, Y), loss: make([]float64, maxEffects), prod: make([][][4]float64, maxEffects)}
+		for i := range saves[k].prod {
+			saves[k].prod[i] = make([][4]float64, H)
+		}
+	}
 	// A control with two effects on one threat is not allowed (Validate),
 	// so each threat appears once in a control's effects.
 	bestPlan := Plan{Start: make([]int, n)}
@@ -625,9 +643,9 @@ func (p *Planner) search(ctx context.Context, maxStart int) (PlanChoice, error) 
 			}
 		}
 		if k == n {
-			pl := Plan{Start: slices.Clone(nd.start)}
+			pl := Plan{Start: nd.start}
 			if v := p.NPV(pl); v > bestV && p.Feasible(pl) {
-				bestV, bestPlan = v, pl
+				bestV, bestPlan = v, Plan{Start: slices.Clone(nd.start)}
 			}
 			return
 		}
@@ -658,12 +676,13 @@ func (p *Planner) search(ctx context.Context, maxStart int) (PlanChoice, error) 
 				}
 				gn := gain(c, s)
 				// Apply.
-				savedSpend := slices.Clone(nd.spend)
-				savedProd := make([][][4]float64, 0, len(p.effects[c]))
-				savedLoss := make([]float64, 0, len(p.effects[c]))
-				for _, e := range p.effects[c] {
-					savedProd = append(savedProd, slices.Clone(nd.prod[e.t]))
-					savedLoss = append(savedLoss, lossNow[e.t])
+				// Save what applying c changes, in this depth's buffers.
+				sv := &saves[k]
+				savedSpend, savedProd, savedLoss := sv.spend, sv.prod, sv.loss
+				copy(savedSpend, nd.spend)
+				for i, e := range p.effects[c] {
+					copy(savedProd[i], nd.prod[e.t])
+					savedLoss[i] = lossNow[e.t]
 				}
 				for y, v := range p.spend[c][s-1] {
 					nd.spend[y] += v
