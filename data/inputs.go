@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -56,49 +57,57 @@ func ReadInputs(b []byte, name string) (*Inputs, error) {
 	return &Inputs{Dataset: ds, Settings: st, Scenarios: scns, Digest: hex.EncodeToString(sum[:])}, nil
 }
 
-// ApplySettings sets every option from a workbook's Settings, except those
-// given (set reports whether a flag, by its name, was given).
+// ApplySettings sets every option that the Settings sheet holds from s,
+// except those given on the command line (set reports whether a flag, by
+// its name, was given). The values are those of s.Spec.
 func (o *RunSpec) ApplySettings(s Settings, set func(flag string) bool) {
-	if !set("scope") {
-		o.Scope = s.Scope
+	from := s.Spec()
+	for _, f := range []struct {
+		flag string
+		copy func()
+	}{
+		{"scope", func() { o.Scope = from.Scope }},
+		{"draws", func() { o.Draws = from.Draws }},
+		{"years", func() { o.Years = from.Years }},
+		{"seed", func() { o.Seed = from.Seed }},
+		{"horizon", func() { o.Horizon = from.Horizon }},
+		{"discount", func() { o.Discount = from.Discount }},
+		{"optimism-bias", func() { o.Bias = from.Bias }},
+		{"budget", func() { o.Budget = from.Budget }},
+		{"capex-budget", func() { o.CapexBudget = from.CapexBudget }},
+		{"objective", func() { o.Objective = from.Objective }},
+		{"metric", func() { o.Metric = from.Metric }},
+		{"risk-tolerance", func() { o.RiskTolerance = from.RiskTolerance }},
+		{"view", func() { o.View = from.View }},
+		{"correlation", func() { o.Correlations = from.Correlations }},
+		{"budget-plan", func() { o.BudgetPlan = from.BudgetPlan }},
+		{"budget-plan-kind", func() { o.BudgetPlanKind = from.BudgetPlanKind }},
+	} {
+		if !set(f.flag) {
+			f.copy()
+		}
 	}
-	if !set("draws") {
-		o.Draws = s.Draws
-	}
-	if !set("years") {
-		o.Years = s.Years
-	}
-	if !set("seed") {
-		o.Seed = s.Seed
-	}
-	if !set("horizon") {
-		o.Horizon = s.Horizon
-	}
-	if !set("discount") && s.Discount != nil {
+}
+
+// Spec returns the run specification the settings describe, the defaults
+// of DefaultRunSpec for what they leave out: the one conversion from the
+// Settings sheet (and a Scenarios row, through Scenario.Settings) to a run's
+// options.
+func (s Settings) Spec() RunSpec {
+	o := DefaultRunSpec()
+	o.Scope, o.Draws, o.Years, o.Seed, o.Horizon = s.Scope, s.Draws, s.Years, s.Seed, s.Horizon
+	if s.Discount != nil {
 		o.Discount = strconv.FormatFloat(*s.Discount, 'g', -1, 64)
 	}
-	if !set("optimism-bias") {
-		o.Bias = s.OptimismBias
-	}
-	if !set("budget") && s.Budget != nil {
+	o.Bias = s.OptimismBias
+	if s.Budget != nil {
 		o.Budget = strconv.FormatFloat(*s.Budget, 'f', -1, 64)
 	}
-	if !set("capex-budget") && s.CapexBudget != nil {
+	if s.CapexBudget != nil {
 		o.CapexBudget = strconv.FormatFloat(*s.CapexBudget, 'f', -1, 64)
 	}
-	if !set("objective") {
-		o.Objective = s.Objective
-	}
-	if !set("metric") {
-		o.Metric = s.Metric
-	}
-	if !set("risk-tolerance") {
-		o.RiskTolerance = s.RiskTolerance
-	}
-	if !set("budget-plan") {
-		o.BudgetPlan = s.BudgetPlan
-	}
-	if !set("budget-plan-kind") {
-		o.BudgetPlanKind = s.BudgetPlanKind
-	}
+	o.Objective, o.Metric, o.RiskTolerance = cmp.Or(s.Objective, o.Objective), cmp.Or(s.Metric, o.Metric), s.RiskTolerance
+	o.View, o.Correlations = cmp.Or(s.View, o.View), s.Correlations
+	o.BudgetPlan, o.BudgetPlanKind = s.BudgetPlan, s.BudgetPlanKind
+	return o
 }

@@ -211,7 +211,30 @@ type Job struct {
 // NewJob checks s and builds its job on the dataset ds: the scope's model
 // with the run's correlations, harm for the social view and the guidance's
 // uplifts, checked. Every error is the user's input's.
-func NewJob(s RunSpec, ds *Dataset) (*Job, error) {
+func NewJob(s RunSpec, ds *Dataset) (*Job, error) { return newJob(s, ds, nil, nil) }
+
+// NewScenarioJob builds the job of a Scenarios row sc, starting from the
+// Settings st, as NewJob builds a run's: the row's options (Scenario.Settings
+// then Settings.Spec), its seed (with rowSeeds, derived from the master seed
+// and the row's name unless the row gives one) and its changes to the
+// scope's model (Scenario.Apply). cal is the calibration, the same for every
+// row; the job writes no files and runs on one worker.
+func NewScenarioJob(st Settings, ds *Dataset, cal model.Calibration, sc *Scenario, rowSeeds bool) (*Job, error) {
+	if sc.Err != nil {
+		return nil, sc.Err
+	}
+	rs := sc.Settings(st)
+	if rowSeeds && sc.Seed == nil {
+		rs.Seed = ScenarioSeed(st.Seed, sc.Name)
+	}
+	s := rs.Spec()
+	s.NoFiles, s.Workers = true, 1
+	return newJob(s, ds, &cal, sc.Apply)
+}
+
+// newJob is NewJob with, when not nil, the calibration cal and a change
+// to the scope's model.
+func newJob(s RunSpec, ds *Dataset, cal *model.Calibration, change func(*model.Model) (*model.Model, error)) (*Job, error) {
 	c, err := s.check()
 	if err != nil {
 		return nil, err
@@ -233,11 +256,14 @@ func NewJob(s RunSpec, ds *Dataset) (*Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--scope: %w", err)
 	}
-	cal, err := model.Calibrate(ds.Target(), s.Seed)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ds.File, err)
+	if cal == nil {
+		fit, err := model.Calibrate(ds.Target(), s.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", ds.File, err)
+		}
+		cal = &fit
 	}
-	m, err := s.scopeModel(ds, sc, cal, c)
+	m, err := s.scopeModel(ds, sc, *cal, c, change)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +282,7 @@ func NewJob(s RunSpec, ds *Dataset) (*Job, error) {
 		return nil, errors.Join(ws...)
 	}
 	j := &Job{
-		Spec: s, Dataset: ds, Scope: sc, Cal: cal, Model: m,
+		Spec: s, Dataset: ds, Scope: sc, Cal: *cal, Model: m,
 		Config:   model.Config{Draws: s.Draws, Years: s.Years, Seed: s.Seed, Workers: s.Workers, TargetSE: c.targetSE, MaxDraws: maxDraws(s)},
 		Warnings: warnings, Digest: ds.Digest(sc.ID),
 		Appraisal: c.appraisal, Metric: c.metric,
@@ -297,8 +323,14 @@ func maxDraws(s RunSpec) int {
 // scopeModel returns the model of scope sc with the run's correlations,
 // harm for the social view and, with BiasGuidance, the guidance's uplifts
 // (set in c.appraisal), checked.
-func (s RunSpec) scopeModel(ds *Dataset, sc *Scope, cal model.Calibration, c *checkedSpec) (*model.Model, error) {
+func (s RunSpec) scopeModel(ds *Dataset, sc *Scope, cal model.Calibration, c *checkedSpec, change func(*model.Model) (*model.Model, error)) (*model.Model, error) {
 	m := sc.Model(cal)
+	if change != nil {
+		var err error
+		if m, err = change(m); err != nil {
+			return nil, err
+		}
+	}
 	m.Correlations, m.CommonCorrelation = c.corr, s.Climate
 	if c.appraisal.View == model.Social {
 		if m.Harm = sc.HarmModel(); m.Harm == nil {

@@ -42,6 +42,10 @@ type Settings struct {
 	// ("2026-27:50m,2027-28:50m"), and BudgetPlanKind what they cap (both,
 	// capital, running or annual); empty for none.
 	BudgetPlan, BudgetPlanKind string
+	// View is the view that decides (financial or social; empty for
+	// financial); Correlations the rank correlations between threats' rates
+	// as written ("S1:S3=0.5"), empty for none.
+	View, Correlations string
 }
 
 // DefaultSettings returns the settings of a run given none: 200 draws of
@@ -89,6 +93,9 @@ type Scenario struct {
 	// cost rates and every threat's fixed cost; CostMultiplier every
 	// control's capex and opex. Each is 1 when the cell is blank.
 	RateMultiplier, LossMultiplier, CostMultiplier float64
+	// View, Correlations and RiskTolerance, when not empty, replace the
+	// Settings ones (see Settings).
+	View, Correlations, RiskTolerance string
 	// Controls, when not nil, are the IDs of the only controls the scenario
 	// may use.
 	Controls []string
@@ -151,6 +158,15 @@ func (sc *Scenario) Settings(s Settings) Settings {
 		out.BudgetPlan = ""
 	case sc.BudgetPlan != "":
 		out.BudgetPlan = sc.BudgetPlan
+	}
+	if sc.View != "" {
+		out.View = sc.View
+	}
+	if sc.Correlations != "" {
+		out.Correlations = sc.Correlations
+	}
+	if sc.RiskTolerance != "" {
+		out.RiskTolerance = sc.RiskTolerance
 	}
 	// Every row runs on the master seed's common random numbers, so that
 	// two rows differ by their scenarios alone; a row may give its own.

@@ -35,13 +35,14 @@ func TestScenarioSeed(t *testing.T) {
 }
 
 // scenarioRows returns the template with its Scenarios rows replaced by
-// rows (columns A to M: name, scope, budget, capex budget, horizon,
+// rows (columns A to P: name, scope, budget, capex budget, horizon,
 // discount rate, optimism bias, seed, rate, loss and cost multipliers,
-// controls allowed, budget plan).
+// controls allowed, budget plan, view, correlations, risk tolerance; Q is
+// the note).
 func scenarioRows(t testing.TB, rows ...[]any) []byte {
 	return editBook(t, templateBytes(t), func(f *excelize.File) {
 		for r := 2; r <= 10; r++ {
-			for c := 1; c <= 14; c++ {
+			for c := 1; c <= 17; c++ {
 				cell, _ := excelize.CoordinatesToCellName(c, r)
 				set(t, f, sheetScenarios, cell, nil)
 			}
@@ -220,5 +221,37 @@ func TestScenarioApply(t *testing.T) {
 	one := Scenario{RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1}
 	if got, err := one.Apply(m); err != nil || !reflect.DeepEqual(got, m) {
 		t.Errorf("Apply() with no change = %+v, %v; want the model", got, err)
+	}
+}
+
+// TestLoadWorkbookScenarioView checks the Scenarios columns a run's
+// options need beyond the original ones (issue 22, item 8): view,
+// correlations and risk tolerance are read, carried to the row's settings
+// and its run specification, and a bad value names its cell.
+func TestLoadWorkbookScenarioView(t *testing.T) {
+	t.Parallel()
+	b := scenarioRows(t,
+		[]any{"social", "", "", "", nil, "", nil, nil, nil, nil, nil, "all", nil, "Social", "S1:S3=0.5", "500m:1/50"},
+		[]any{"bad", "", "", "", nil, "", nil, nil, nil, nil, nil, "all", nil, "moral", "S1-S3", "lots"},
+	)
+	_, st, scns, err := loadBytes(b)
+	if err != nil {
+		t.Fatalf("LoadWorkbook() error: %v", err)
+	}
+	sc := scns[0]
+	if sc.Err != nil || sc.View != "social" || sc.Correlations != "S1:S3=0.5" || sc.RiskTolerance != "500m:1/50" {
+		t.Fatalf("row social = %+v; want view social, its correlations and risk tolerance", sc)
+	}
+	spec := sc.Settings(st).Spec()
+	if spec.View != "social" || spec.Correlations != "S1:S3=0.5" || spec.RiskTolerance != "500m:1/50" {
+		t.Errorf("the row's run specification = %+v; want its view, correlations and risk tolerance", spec)
+	}
+	if err := spec.Validate(); err != nil {
+		t.Errorf("the row's run specification: %v", err)
+	}
+	for _, cell := range []string{"Scenarios!N3", "Scenarios!O3", "Scenarios!P3"} {
+		if scns[1].Err == nil || !strings.Contains(scns[1].Err.Error(), cell) {
+			t.Errorf("row bad: Err = %v; want a problem at %s", scns[1].Err, cell)
+		}
 	}
 }

@@ -362,6 +362,9 @@ var (
 			note: "Ids of the controls the row may use, separated by commas. Blank: all of the scope's."},
 		{name: "budget_plan", head: "budget plan", width: 30,
 			note: "Yearly budgets for a phased plan, e.g. 2026-27:50m, 2027-28:50m (of the Settings budget plan kind). Blank: the Settings one; none: no plan."},
+		{name: "view", head: "view", width: 10, note: "financial or social. Blank: the Settings view."},
+		{name: "correlations", head: "correlations", width: 18, note: "Rank correlations between threats' rates, e.g. S1:S3=0.5. Blank: the Settings ones."},
+		{name: "risk_tolerance", head: "risk tolerance", width: 18, note: "Losses and the yearly chances of exceeding them accepted, e.g. 500m:1/50. Blank: the Settings one."},
 		{name: "note", head: "note", width: 40, note: "Free text; not read."},
 	}}
 )
@@ -394,6 +397,8 @@ var settingKeys = []setting{
 	{key: "metric", note: "What controls are ranked by: npv, bcr, rosi, dale or dp95."},
 	{key: "budget plan", note: "Optional: yearly budgets for a phased plan, e.g. 2026-27:50m, 2027-28:50m, 2028-29:50m: which controls start in which year within each year's budget (threat trends, roll-outs and decay as the Threats and Controls sheets give)."},
 	{key: "budget plan kind", note: "What the budget plan's budgets cap: both (capital and running, the default), capital, running or annual (equivalent annual cost)."},
+	{key: "view", note: "The view that decides: financial (money only) or social (money plus patient harm valued at the value of a QALY). Blank: financial."},
+	{key: "correlations", note: "Optional: rank correlations between threats' rates, e.g. S1:S3=0.5, S2:S3=0.3 (Gaussian copula). Blank: independent."},
 	{key: "risk tolerance", note: "Optional: the annual losses and the chances of exceeding them the organisation accepts, e.g. 500m:1/50, 1bn:1/100 (or 2%). Drawn on the loss exceedance curve and checked for the baseline and the recommendation."},
 }
 

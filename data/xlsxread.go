@@ -720,6 +720,21 @@ func (l *loader) settings(ds *Dataset) Settings {
 					bad(err.Error())
 				}
 			}
+		case "view":
+			if v == "" {
+				continue
+			}
+			if _, err := model.ParseView(strings.ToLower(v)); err != nil {
+				bad(err.Error())
+				continue
+			}
+			st.View = strings.ToLower(v)
+		case "correlations":
+			if _, err := ParseCorrelations(v); err != nil {
+				bad(err.Error())
+				continue
+			}
+			st.Correlations = v
 		}
 	}
 	return st
@@ -1219,6 +1234,27 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 					continue
 				}
 				*m.dst = x
+			}
+		}
+		if v := get("view"); v != "" {
+			if _, err := model.ParseView(strings.ToLower(v)); err != nil {
+				bad("view", "%s", err)
+			} else {
+				sc.View = strings.ToLower(v)
+			}
+		}
+		if v := get("correlations"); v != "" {
+			if _, err := ParseCorrelations(v); err != nil {
+				bad("correlations", "%s", err)
+			} else {
+				sc.Correlations = v
+			}
+		}
+		if v := get("risk_tolerance"); v != "" {
+			if _, err := ParseTolerance(v); err != nil {
+				bad("risk_tolerance", "%s", err)
+			} else {
+				sc.RiskTolerance = v
 			}
 		}
 		if v := get("controls"); v != "" && norm(v) != "all" {

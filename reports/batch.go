@@ -58,9 +58,11 @@ type BatchRow struct {
 	// the Scenarios sheet.
 	Index, Row int
 	Name       string
-	// The settings the row ran with.
+	// The settings the row ran with; View is the view that decides
+	// (financial or social: its NPVs and BCRs count harm in the social view).
 	Scope string
 	Seed  uint64
+	View  string
 	// Horizon in years; Discount in words ("Green Book schedule", "3.5%").
 	Horizon      int
 	Discount     string
@@ -295,6 +297,7 @@ var batchColumns = []batchColumn{
 	{head: "Plan NPV (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.NPV })},
 	{head: "All in year 1 NPV (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.YearOneNPV })},
 	{head: "Value of phasing (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.Phasing })},
+	{head: "View", width: 10, s: batchRowS(func(r *BatchRow) *string { return &r.View })},
 }
 
 // batchEmptyPortfolio is how the Portfolio column shows the empty portfolio.

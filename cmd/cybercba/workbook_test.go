@@ -56,11 +56,13 @@ func setCell(t *testing.T, f *excelize.File, sheet, cell string, v any) {
 
 // addScenarios writes rows to the Scenarios sheet from row 2 (columns A
 // on: name, scope, budget, capex budget, horizon, discount rate, optimism
-// bias, seed, rate, loss and cost multipliers, controls allowed).
+// bias, seed, rate, loss and cost multipliers, controls allowed, budget
+// plan, view,
+// correlations, risk tolerance).
 func addScenarios(t *testing.T, f *excelize.File, rows ...[]any) {
 	t.Helper()
 	for r := 2; r <= 20; r++ {
-		for c := 1; c <= 14; c++ {
+		for c := 1; c <= 17; c++ {
 			cell, _ := excelize.CoordinatesToCellName(c, r)
 			setCell(t, f, "Scenarios", cell, nil)
 		}

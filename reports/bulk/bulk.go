@@ -129,70 +129,33 @@ func Run(ctx context.Context, in Input, o Options) (*reports.Batch, error) {
 	return b, nil
 }
 
-// prepare returns scenario sc's job, and its row with the settings it runs
-// with filled in.
+// prepare returns scenario sc's job, built as a run's is
+// (data.NewScenarioJob), and its row with the settings it runs with filled
+// in.
 func prepare(in Input, cal model.Calibration, sc *data.Scenario, rowSeeds bool) (model.Job, *reports.BatchRow, error) {
-	if sc.Err != nil {
-		return model.Job{}, nil, sc.Err
-	}
-	st := in.Settings
-	rs := sc.Settings(st)
-	scopeID := rs.Scope
-	if scopeID == "" {
-		scopeID = in.Dataset.Scopes[0].ID
-	}
-	scope, err := in.Dataset.Scope(scopeID)
+	j, err := data.NewScenarioJob(in.Settings, in.Dataset, cal, sc, rowSeeds)
 	if err != nil {
 		return model.Job{}, nil, err
 	}
-	m, err := sc.Apply(scope.Model(cal))
-	if err != nil {
-		return model.Job{}, nil, err
-	}
-	if err := m.Validate(); err != nil {
-		return model.Job{}, nil, err
-	}
-	metric, err := model.ParseMetric(rs.Metric)
-	if err != nil {
-		return model.Job{}, nil, err
-	}
-	objective, err := model.ParseObjective(rs.Objective)
-	if err != nil {
-		return model.Job{}, nil, err
-	}
-	if rowSeeds && sc.Seed == nil {
-		rs.Seed = data.ScenarioSeed(st.Seed, sc.Name)
-	}
-	a := rs.Appraisal()
-	if err := a.Validate(); err != nil {
-		return model.Job{}, nil, err
-	}
-	cons := model.NoBudget()
-	if rs.Budget != nil {
-		cons.Annual = *rs.Budget
-	}
-	if rs.CapexBudget != nil {
-		cons.Capex = *rs.CapexBudget
-	}
-	job := model.Job{Model: m, Options: model.DecideOptions{
-		Config:    model.Config{Draws: rs.Draws, Years: rs.Years, Seed: rs.Seed, Workers: 1},
-		Appraisal: a, Metric: metric, Objective: objective, Constraints: cons,
-		ShownSummaries: true, // a row shows its baseline's and its recommendation's
-	}}
+	j.ShownOnly = true // a row shows its baseline's and its recommendation's
+	opts := j.DecideOptions(false, 0)
+	opts.Explain = false // a row has no build-up, left-out lines or weak point
+	job := model.Job{Model: j.Model, Options: opts}
+	a, cons := j.Appraisal, j.Constraints
 	row := &reports.BatchRow{
-		Index: sc.Index, Row: sc.Row, Name: sc.Name, Scope: scope.ID, Seed: rs.Seed,
-		Horizon: rs.Horizon, Discount: "Green Book schedule", OptimismBias: rs.OptimismBias,
+		Index: sc.Index, Row: sc.Row, Name: sc.Name, Scope: j.Scope.ID, Seed: j.Config.Seed, View: a.View.String(),
+		Horizon: a.Horizon, Discount: "Green Book schedule", OptimismBias: a.OptimismBias,
 		RateMultiplier: sc.RateMultiplier, LossMultiplier: sc.LossMultiplier, CostMultiplier: sc.CostMultiplier,
 		Controls: "all", Budget: cons.Annual, CapexBudget: cons.Capex,
 	}
-	if rs.Discount != nil {
-		row.Discount = strconv.FormatFloat(100**rs.Discount, 'g', 10, 64) + "%"
+	if j.Spec.Discount != "" {
+		row.Discount = strconv.FormatFloat(100*a.Discount[0].Rate, 'g', 10, 64) + "%"
 	}
 	if sc.Controls != nil {
 		row.Controls = strings.Join(sc.Controls, ", ")
 	}
-	if rs.BudgetPlan != "" {
-		if row.Plan, err = planRow(m, a, rs); err != nil {
+	if j.Spec.BudgetPlan != "" {
+		if row.Plan, err = planRow(j.Model, a, sc.Settings(in.Settings)); err != nil {
 			return model.Job{}, nil, err
 		}
 	}

@@ -168,3 +168,54 @@ func TestRunProgress(t *testing.T) {
 		t.Errorf("progress ended at %d of %d; want 9 of 9", last[0], last[1])
 	}
 }
+
+// TestSocialRow checks that a Scenarios row can set what a run can (issue
+// 22, item 8): a row in the social view, with correlations and a risk
+// tolerance, runs and gives the figures of run --view social with the same
+// options, built by data.NewJob and decided alone; the row says its view.
+func TestSocialRow(t *testing.T) {
+	t.Parallel()
+	in := testInput(t)
+	f := func(v float64) *float64 { return &v }
+	in.Scenarios = []data.Scenario{
+		{Index: 1, Row: 2, Name: "social", View: "social", Correlations: "S1:S3=0.5", RiskTolerance: "500m:1/50",
+			Budget: f(20e6), RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
+		{Index: 2, Row: 3, Name: "financial", RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
+	}
+	b, err := Run(context.Background(), in, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Errors) > 0 || len(b.Rows) != 2 {
+		t.Fatalf("rows %d, errors %v; want 2 rows, no error", len(b.Rows), b.Errors)
+	}
+	row := b.Rows[0]
+	if row.View != "social" || b.Rows[1].View != "financial" {
+		t.Errorf("views %q, %q; want social, financial", row.View, b.Rows[1].View)
+	}
+	spec := data.DefaultRunSpec()
+	spec.Draws, spec.Years, spec.Seed = in.Settings.Draws, in.Settings.Years, in.Settings.Seed
+	spec.View, spec.Correlations, spec.RiskTolerance, spec.Budget, spec.NoFiles = "social", "S1:S3=0.5", "500m:1/50", "20000000", true
+	j, err := data.NewJob(spec, in.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := model.Decide(context.Background(), j.Model, j.DecideOptions(false, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := &d.Results[d.Ranking.Order[0]]
+	if row.Best == nil || row.Best.Controls != top.Controls[0] || row.Best.NPV != top.NPV {
+		t.Errorf("row's best control %+v; want run --view social's %s, NPV %+v", row.Best, top.Controls[0], top.NPV)
+	}
+	if top.Social == nil || top.NPV != top.Social.NPV {
+		t.Errorf("the run's top NPV %+v is not its NPV with harm", top.NPV)
+	}
+	p := row.Portfolio
+	if want := strings.Join(d.Portfolio.Choice.Controls, "+"); p == nil || p.Controls != want || p.NPV != d.Portfolio.Result.NPV {
+		t.Errorf("row's portfolio %+v; want run --view social's %s, NPV %+v", p, want, d.Portfolio.Result.NPV)
+	}
+	if row.ALE != d.Baseline.ALE || row.P95 != d.Baseline.P95 {
+		t.Errorf("row's baseline ALE %v, P95 %v; want the run's %v, %v", row.ALE, row.P95, d.Baseline.ALE, d.Baseline.P95)
+	}
+}
