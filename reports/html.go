@@ -63,8 +63,39 @@ func executeHTML(w io.Writer, name string, data any) error {
 	if err := htmlTemplate.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("report.html: %w", err)
 	}
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(joinMinus(buf.Bytes()))
 	return err
+}
+
+// wordJoiner (U+2060) forbids a line break where it stands, invisibly.
+const wordJoiner = "\u2060"
+
+// joinMinus puts a word joiner after every minus sign (U+2212) of the
+// page's text, so that a browser never breaks a line between the sign and
+// its amount ("−" at the end of one line, "£13.1m" on the next). The
+// figures' SVG, the style sheet and any script are left as they are.
+func joinMinus(page []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(page) + len(page)/100)
+	rest := page
+	for len(rest) > 0 {
+		// The next stretch that is left alone: a figure or the styles.
+		next, end := len(rest), len(rest)
+		for _, tag := range [][2]string{{"<svg", "</svg>"}, {"<style", "</style>"}, {"<script", "</script>"}} {
+			if i := bytes.Index(rest, []byte(tag[0])); i >= 0 && i < next {
+				next = i
+				if j := bytes.Index(rest[i:], []byte(tag[1])); j >= 0 {
+					end = i + j + len(tag[1])
+				} else {
+					end = len(rest)
+				}
+			}
+		}
+		out.Write(bytes.ReplaceAll(rest[:next], []byte(format.Minus), []byte(format.Minus+wordJoiner)))
+		out.Write(rest[next:end])
+		rest = rest[end:]
+	}
+	return out.Bytes()
 }
 
 // htmlPage is what the template of a run's report reads: every value

@@ -144,6 +144,18 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the decision summary: %v", err)
 	}
+	// Each figure's first line of title (its SVG's largest text) and the
+	// first words of its caption.
+	figures, err := chromedp.Run(bctx, chromedp.Evaluate[[][]string](
+		`Array.from(document.querySelectorAll("figure")).map(f => {
+			const size = e => parseFloat(getComputedStyle(e).fontSize) || 0;
+			const t = Array.from(f.querySelectorAll("svg text")).sort((a, b) => size(b) - size(a))[0];
+			const c = f.querySelector("figcaption");
+			return [t ? t.textContent : "", c ? c.innerText.split(/\s+/).slice(0, 8).join(" ") : ""];
+		})`))
+	if err != nil {
+		t.Fatalf("reading the figures: %v", err)
+	}
 	shot, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -199,7 +211,40 @@ func TestReportInBrowser(t *testing.T) {
 	if len(pages) > maxReportPages {
 		t.Errorf("report.html prints to %d A4 pages; want at most %d", len(pages), maxReportPages)
 	}
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	flat := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u2060", "")), " ") }
+	// No amount broken after its sign: no line ends in a minus sign, or in
+	// a sign and a currency symbol, with the amount on the next.
+	for p, page := range pages {
+		for line := range strings.SplitSeq(page, "\n") {
+			l := strings.TrimRight(strings.ReplaceAll(line, "\u2060", ""), " ")
+			if strings.HasSuffix(l, "−") || strings.HasSuffix(l, "-£") || strings.HasSuffix(l, "−£") {
+				t.Errorf("page %d: a line ends inside an amount: %q", p+1, l)
+			}
+		}
+	}
+	// Every figure's caption on the page of its figure.
+	pageOf := func(s string) int {
+		for p, page := range pages {
+			if strings.Contains(flat(page), flat(s)) {
+				return p
+			}
+		}
+		return -1
+	}
+	for _, f := range figures {
+		title, caption := f[0], f[1]
+		if title == "" || caption == "" {
+			continue
+		}
+		pt, pc := pageOf(title), pageOf(caption)
+		if pt < 0 || pc < 0 {
+			t.Logf("figure %q: title on page %d, caption %q on page %d (not found in the PDF's text)", title, pt+1, caption, pc+1)
+			continue
+		}
+		if pt != pc {
+			t.Errorf("figure %q on page %d, its caption %q on page %d", title, pt+1, caption, pc+1)
+		}
+	}
 	first := flat(pages[0])
 	if rec := flat(recommendation); rec == "" || !strings.Contains(first, rec) {
 		t.Errorf("page 1 does not hold the recommendation %q:\n%s", rec, first)
