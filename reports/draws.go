@@ -25,7 +25,7 @@ const (
 // the run's parameter draws on its seed, the first of them the
 // simulation's own, with the recommendation's expected NPV given each.
 // (Here, and only here, the workbook chooses its source of draws.)
-func sheetDraws(r *Report) (*model.DrawTable, error) {
+func sheetDraws(r *Report) (*model.InputDraws, error) {
 	n := minSheetDraws
 	if s := r.Analysis.Sim; s != nil {
 		n = min(max(n, s.Draws), maxSheetDraws)
@@ -63,7 +63,7 @@ type drawCol struct {
 // the run was 0, sets every draw to it; a reduction stays at most 1.
 // Inputs that are fixed are not drawn: the formulas read them on the
 // What-if sheet.
-func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central, tb *model.DrawTable) {
+func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central, tb *model.InputDraws) {
 	if b.err != nil {
 		return
 	}

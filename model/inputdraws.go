@@ -1,11 +1,11 @@
 package model
 
-// DrawTable is the outer draws of a model's uncertain parameters, exactly
+// InputDraws is the outer draws of a model's uncertain parameters, exactly
 // as the simulation draws them (draw d from the streams (seed, parameter,
 // input, d), so its first draws are any run's on the same seed), with each
 // option's expected NPV given the draw: SIPmath's "stochastic information
 // packets" of the inputs and of the decision.
-type DrawTable struct {
+type InputDraws struct {
 	Draws int
 	// Daily and Recovery are c_d and c_r in each draw.
 	Daily, Recovery []float64
@@ -37,7 +37,7 @@ type DrawTable struct {
 // times the draw's cost rates, intensities and multipliers (the
 // expectation the simulation's years estimate), and the draw's costs with
 // its uplift, capex recurring at each lifetime.
-func Tabulate(m *Model, a Appraisal, seed uint64, n int, options []Portfolio) (*DrawTable, error) {
+func Tabulate(m *Model, a Appraisal, seed uint64, n int, options []Portfolio) (*InputDraws, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func Tabulate(m *Model, a Appraisal, seed uint64, n int, options []Portfolio) (*
 	scratch := newSim(m, opts, cfg)
 	w := newWorker(f, opts, cfg)
 	T, C := len(f.threats), len(f.controls)
-	tb := &DrawTable{Draws: n, Options: options,
+	tb := &InputDraws{Draws: n, Options: options,
 		Daily: make([]float64, n), Recovery: make([]float64, n),
 		Rate: make([][]float64, n), KDaily: make([][]float64, n), KRecovery: make([][]float64, n),
 		Reduction: make([][][][4]float64, n),
