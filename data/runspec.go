@@ -44,6 +44,9 @@ type RunSpec struct {
 	// Formats are the plot formats; NoFiles asks for no files at all.
 	Formats string
 	NoFiles bool
+	// SIP, if set, is the path of a SIPmath 3.0 library of the outer draws
+	// to write (with or without the other files).
+	SIP string
 	// Sensitivity adds the sensitivity analysis of the decision.
 	Sensitivity bool
 	// TargetSE is a target relative SE as written, Strict makes input

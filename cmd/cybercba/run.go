@@ -35,8 +35,6 @@ type runOptions struct {
 	MaxMemory string
 	// Force lets a run replace a report.xlsx that is not a run's report.
 	Force bool
-	// SIP, if set, is the path of a SIPmath 3.0 library of the outer draws.
-	SIP string
 	// dataset is the dataset when run has read it already (a workbook,
 	// for its Settings), else nil.
 	dataset *data.Dataset
