@@ -191,6 +191,9 @@ type htmlSocial struct {
 }
 
 type htmlPortfolio struct {
+	// Heading names the section as the run has it: under the budget when
+	// there is one.
+	Heading  string
 	Intro    string
 	Table    htmlTable
 	Frontier *htmlFigure
@@ -248,7 +251,7 @@ func newHTMLPage(r *Report, figs []Figure) (*htmlPage, error) {
 		RankingFig:  take("ranking"),
 		Losses:      htmlLosses{LEC: take("lec"), Histogram: take("histogram"), Percentiles: percentileTable(r, opts)},
 		Calibration: calibrationOf(r, take("calibration")),
-		Assumptions: aboutText(r),
+		Assumptions: pageWords(aboutText(r)),
 		Inputs:      inputTable(r),
 		Sources:     r.Sources,
 		Provenance:  provenanceRows(r),
@@ -693,7 +696,12 @@ func portfolioOf(r *Report, fig *htmlFigure) *htmlPortfolio {
 	if !ch.Optimal {
 		proven = "the best found, not proven best"
 	}
+	heading := "The best portfolio, with no budget limit"
+	if !math.IsInf(pa.Constraints.Annual, 1) || !math.IsInf(pa.Constraints.Capex, 1) {
+		heading = "The best portfolio under the budget"
+	}
 	p := &htmlPortfolio{
+		Heading: heading,
 		Intro: fmt.Sprintf("The best set of controls %s, maximising %s (%s, %s; %s evaluated): %s.", withinText(cur, pa.Constraints),
 			objectiveShort(pa.Objective), ch.Method, proven, thousands(ch.Evaluated), namesOf(r.Model, ch.Controls)),
 		Frontier: fig,
@@ -1023,4 +1031,15 @@ func altText(r *Report, f Figure) string {
 		return s
 	}
 	return f.Title
+}
+
+// pageWords rewrites the About sheet's paragraphs for the page: they
+// speak of "this workbook", which on the page is this report.
+func pageWords(paras []string) []string {
+	out := make([]string, len(paras))
+	for i, p := range paras {
+		p = strings.ReplaceAll(p, "this workbook", "this report")
+		out[i] = strings.ReplaceAll(p, "This workbook", "This report")
+	}
+	return out
 }

@@ -236,13 +236,13 @@ func TestReportInBrowser(t *testing.T) {
 		if title == "" || caption == "" {
 			continue
 		}
-		pt, pc := pageOf(title), pageOf(caption)
-		if pt < 0 || pc < 0 {
-			t.Logf("figure %q: title on page %d, caption %q on page %d (not found in the PDF's text)", title, pt+1, caption, pc+1)
+		pc := pageOf(caption)
+		if pc < 0 {
+			t.Logf("figure %q: caption %q not found in the PDF's text", title, caption)
 			continue
 		}
-		if pt != pc {
-			t.Errorf("figure %q on page %d, its caption %q on page %d", title, pt+1, caption, pc+1)
+		if !strings.Contains(flat(pages[pc]), flat(title)) {
+			t.Errorf("figure %q is not on page %d with its caption %q", title, pc+1, caption)
 		}
 	}
 	first := flat(pages[0])
