@@ -737,3 +737,19 @@ func WriteValidation(stdout io.Writer, path string, ds *data.Dataset, scns []dat
 		}
 	}
 }
+
+// WrittenLine says where a run wrote its files: the workbook, the page and
+// the count of plots (images; each figure's data beside them as CSV is
+// not counted). It writes nothing when nothing was written.
+func WrittenLine(w io.Writer, out string, written []string) {
+	if len(written) < 2 {
+		return
+	}
+	plots := 0
+	for _, p := range written[2:] {
+		if filepath.Ext(p) != ".csv" {
+			plots++
+		}
+	}
+	fmt.Fprintf(w, "\nWrote %s, %s and %d plots (each with its data as CSV) in %s\n", written[0], written[1], plots, filepath.Join(out, "plots"))
+}

@@ -147,14 +147,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 		}
 		return nil, &inputError{fmt.Errorf("%s: %w", o.Input, err)}
 	}
-	scope := st.Scope
-	if scope == "" {
-		scope = in.Dataset.Scopes[0].ID
-	}
-	b.Tool, b.Version, b.Generated = "cybercba", version(), time.Now().UTC().Truncate(time.Second)
-	b.Input, b.Digest = o.Input, in.Digest
-	b.Currency, b.CurrencySymbol, b.PriceYear = in.Dataset.Currency, reports.Symbol(in.Dataset, o.CurrencySymbol), in.Dataset.PriceYear
-	b.Seed, b.Draws, b.Years, b.Scope, b.Objective, b.Metric = st.Seed, st.Draws, st.Years, scope, st.Objective, st.Metric
+	bulk.Describe(b, bulk.Input{Dataset: in.Dataset, Settings: st}, o.Input, in.Digest, version(), reports.Symbol(in.Dataset, o.CurrencySymbol))
 	if shards > 0 {
 		b.Host, _ = os.Hostname()
 	}

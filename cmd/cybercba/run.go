@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -154,7 +153,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.JSON {
 		msg = stderr // keep stdout pure JSON
 	}
-	writtenLine(msg, o.Out, written)
+	reports.WrittenLine(msg, o.Out, written)
 	return nil
 }
 
@@ -171,22 +170,6 @@ func writeRunFiles(job *job, o runOptions, args []string, d *model.Decision, std
 		return nil, fmt.Errorf("writing outputs: %w", err)
 	}
 	return written, nil
-}
-
-// writtenLine says where writeOutputs wrote: the workbook, the page and
-// the count of plots (images; each figure's data beside them as CSV is
-// not counted). It writes nothing when nothing was written.
-func writtenLine(w io.Writer, out string, written []string) {
-	if len(written) < 2 {
-		return
-	}
-	plots := 0
-	for _, p := range written[2:] {
-		if filepath.Ext(p) != ".csv" {
-			plots++
-		}
-	}
-	fmt.Fprintf(w, "\nWrote %s, %s and %d plots (each with its data as CSV) in %s\n", written[0], written[1], plots, filepath.Join(out, "plots"))
 }
 
 // job is a run's resolved inputs, as its outputs show them.

@@ -63,6 +63,6 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	} else {
 		reports.WriteSensitivity(stdout, job, sens)
 	}
-	writtenLine(msg, o.Out, written)
+	reports.WrittenLine(msg, o.Out, written)
 	return nil
 }

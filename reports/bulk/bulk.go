@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
@@ -249,4 +250,19 @@ func planRow(m *model.Model, a model.Appraisal, rs data.Settings) (*reports.Batc
 		}
 	}
 	return &reports.BatchPlan{Budgets: rs.BudgetPlan, Starts: strings.Join(starts, " "), NPV: best.NPV, YearOneNPV: one.NPV, Phasing: best.NPV - one.NPV}, nil
+}
+
+// Describe fills what describes a bulk run in b: the tool and its version,
+// when it ran, the input's name and digest, the dataset's currency (money
+// written with symbol) and the settings every row started from.
+func Describe(b *reports.Batch, in Input, input, digest, version, symbol string) {
+	st := in.Settings
+	scope := st.Scope
+	if scope == "" {
+		scope = in.Dataset.Scopes[0].ID
+	}
+	b.Tool, b.Version, b.Generated = "cybercba", version, time.Now().UTC().Truncate(time.Second)
+	b.Input, b.Digest = input, digest
+	b.Currency, b.CurrencySymbol, b.PriceYear = in.Dataset.Currency, symbol, in.Dataset.PriceYear
+	b.Seed, b.Draws, b.Years, b.Scope, b.Objective, b.Metric = st.Seed, st.Draws, st.Years, scope, st.Objective, st.Metric
 }
