@@ -247,3 +247,26 @@ func TestDefaultPlanStatic(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseBudgetPlan: any text either parses to yearly budgets that
+// validate over a long enough horizon, or is an error; never a panic.
+func FuzzParseBudgetPlan(f *testing.F) {
+	for _, s := range []string{"2026-27:50m,2027-28:50m,2028-29:50m", "50m,50m", "a:1m,a:2m", ":1m", "x:£1.2m, y:250k", "2026-27:-5m", "", ",,", "a:1e400"} {
+		f.Add(s, "")
+		f.Add(s, "capital")
+	}
+	f.Fuzz(func(t *testing.T, s, kind string) {
+		b, err := data.ParseBudgetPlan(s, kind)
+		if err != nil {
+			return
+		}
+		if len(b.Labels) != len(b.Amounts) || len(b.Amounts) == 0 {
+			t.Fatalf("ParseBudgetPlan(%q) = %d labels, %d amounts", s, len(b.Labels), len(b.Amounts))
+		}
+		for _, a := range b.Amounts {
+			if math.IsNaN(a) || math.IsInf(a, 0) || a < 0 {
+				t.Fatalf("ParseBudgetPlan(%q): amount %g", s, a)
+			}
+		}
+	})
+}
