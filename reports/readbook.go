@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/xuri/excelize/v2"
 
@@ -28,6 +29,18 @@ func ReadReport(r io.Reader, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d MiB: not a cybercba report", name, maxReportSize>>20)
 	}
 	return b, data.CheckExtent(b, name, reportUnzipPart, maxBookCells)
+}
+
+// ReadReportFile reads the report workbook at path with ReadReport: at
+// most 256 MiB (reproduce /dev/zero is refused, not a crash) and no more
+// cells than a report holds.
+func ReadReportFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadReport(f, path)
 }
 
 // readWorkbook reads at most size bytes of a workbook from r, checks its

@@ -82,12 +82,15 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	start := time.Now()
-	b, err := runBatch(ctx, o, shard, shards, stderr)
+	b, ck, err := runBatch(ctx, o, shard, shards, out, stderr)
 	if err != nil {
 		return err
 	}
 	if err := writeAtomic(out, func(w io.Writer) error { return reports.WriteBatch(w, b) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)
+	}
+	if ck != nil {
+		ck.Remove() // the part holds every row now
 	}
 	wrote := out
 	if shards <= 1 { // a part's page comes with the merge
@@ -111,12 +114,13 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // runBatch runs the scenarios of shard (0: all) and returns the results,
-// in scenario order. Scenarios run on o.Workers goroutines, each simulated
-// on one; only each row's summary is kept.
-func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.Writer) (*reports.Batch, error) {
+// in scenario order, and for a shard its checkpoint (beside the part out),
+// to remove once the part is written. Scenarios run on o.Workers
+// goroutines, each simulated on one; only each row's summary is kept.
+func runBatch(ctx context.Context, o batchOptions, shard, shards int, out string, stderr io.Writer) (_ *reports.Batch, ck *bulk.Checkpoint, err error) {
 	in, err := loadInputs(o.Input)
 	if err != nil {
-		return nil, &inputError{err}
+		return nil, nil, &inputError{err}
 	}
 	st := in.Settings
 	if o.set["draws"] {
@@ -129,27 +133,35 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, stderr io.
 		st.Seed = o.Seed
 	}
 	if err := model.CheckSize(st.Draws, st.Years, "draws", "years"); err != nil {
-		return nil, &inputError{err}
+		return nil, nil, &inputError{err}
 	}
 	if o.Workers < 0 {
-		return nil, &inputError{fmt.Errorf("--workers: must not be negative, got %d", o.Workers)}
+		return nil, nil, &inputError{fmt.Errorf("--workers: must not be negative, got %d", o.Workers)}
 	}
 	if len(in.Scenarios) == 0 {
-		return nil, &inputError{fmt.Errorf("%s: no scenarios: the Scenarios sheet has no rows", o.Input)}
+		return nil, nil, &inputError{fmt.Errorf("%s: no scenarios: the Scenarios sheet has no rows", o.Input)}
 	}
-	b, err := bulk.Run(ctx, bulk.Input{Dataset: in.Dataset, Settings: st, Scenarios: in.Scenarios}, bulk.Options{
+	opts := bulk.Options{
 		Shard: shard, Shards: shards, Workers: o.Workers, RowSeeds: o.RowSeeds,
 		Progress: shardProgress(stderr, o.Quiet, shard, shards, bulk.Picked(len(in.Scenarios), shard, shards)),
-	})
+	}
+	if shards > 0 { // a shard resumes from the rows it finished before
+		key := bulk.Key{Version: version(), Digest: in.Digest, Seed: st.Seed, Draws: st.Draws, Years: st.Years, RowSeeds: o.RowSeeds, Shard: shard, Shards: shards}
+		if ck, err = bulk.Resume(out, key, &opts, func(s string) { fmt.Fprintf(stderr, "cybercba batch: %s\n", s) }); err != nil {
+			return nil, nil, err
+		}
+		defer ck.Close()
+	}
+	b, err := bulk.Run(ctx, bulk.Input{Dataset: in.Dataset, Settings: st, Scenarios: in.Scenarios}, opts)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
-		return nil, &inputError{fmt.Errorf("%s: %w", o.Input, err)}
+		return nil, nil, &inputError{fmt.Errorf("%s: %w", o.Input, err)}
 	}
 	bulk.Describe(b, bulk.Input{Dataset: in.Dataset, Settings: st}, o.Input, in.Digest, version(), reports.Symbol(in.Dataset, o.CurrencySymbol))
 	if shards > 0 {
 		b.Host, _ = os.Hostname()
 	}
-	return b, nil
+	return b, ck, nil
 }

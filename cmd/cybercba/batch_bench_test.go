@@ -142,7 +142,7 @@ func peakHeap(fn func()) uint64 {
 // batchOnce runs a batch of the workbook at path and writes its results.
 func batchOnce(tb testing.TB, path string, draws, years, workers int) *reports.Batch {
 	o := batchOptions{Input: path, Workers: workers, Quiet: true, Draws: draws, Years: years, set: map[string]bool{"draws": true, "years": true}}
-	b, err := runBatch(context.Background(), o, 0, 0, io.Discard)
+	b, _, err := runBatch(context.Background(), o, 0, 0, "", io.Discard)
 	if err != nil {
 		tb.Fatal(err)
 	}

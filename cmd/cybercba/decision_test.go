@@ -239,7 +239,7 @@ func TestBatchCommonRandomNumbers(t *testing.T) {
 	f.Close()
 	for _, rowSeeds := range []bool{false, true} {
 		o := batchOptions{Input: path, Workers: 2, Quiet: true, Draws: 8, Years: 200, RowSeeds: rowSeeds, set: map[string]bool{"draws": true, "years": true}}
-		b, err := runBatch(t.Context(), o, 0, 0, os.Stderr)
+		b, _, err := runBatch(t.Context(), o, 0, 0, "", os.Stderr)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,10 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -331,6 +333,66 @@ func TestHostileEdgeFigures(t *testing.T) {
 		if m := bad.FindString(r.stdout); m != "" {
 			i := strings.Index(r.stdout, m)
 			t.Errorf("cybercba %s printed %q: …%s…", strings.Join(args, " "), m, r.stdout[max(0, i-200):min(len(r.stdout), i+100)])
+		}
+	}
+}
+
+// TestShardResumes is issue 27's resumable shard: a shard stopped by
+// SIGTERM (as Slurm stops one at its time limit) keeps the rows it
+// finished in a checkpoint beside its part; run again, it says so, runs
+// only the rest, writes the part and removes the checkpoint; the part's
+// sheets equal those of a shard never stopped, cell for cell.
+func TestShardResumes(t *testing.T) {
+	skipUnlessLong(t, "runs a shard as a process and stops it")
+	t.Parallel()
+	dir, clean := t.TempDir(), t.TempDir()
+	slurmInputs(t, dir)
+	slurmInputs(t, clean)
+	args := []string{"batch", "inputs.xlsx", "-o", "results.xlsx", "--shard", "2/4", "--workers", "1", "--quiet"}
+	part := "results.part-2-of-4.xlsx"
+	ckpt := filepath.Join(dir, part+".checkpoint")
+	p := start(t, dir, args...)
+	for {
+		b, _ := os.ReadFile(ckpt)
+		if strings.Count(string(b), "\n") >= 4 { // the header and three rows
+			break
+		}
+		if p.cmd.ProcessState != nil || cpuTicks(p.cmd.Process.Pid) < 0 {
+			t.Fatalf("the shard ended before three rows were checkpointed\n%s", p.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t); code != signalExit(syscall.SIGTERM) {
+		t.Fatalf("the stopped shard: exit %d; want 143\n%s", code, p.stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, part)); err == nil {
+		t.Fatalf("the stopped shard wrote its part")
+	}
+	b, err := os.ReadFile(ckpt)
+	if err != nil {
+		t.Fatalf("the stopped shard left no checkpoint: %v", err)
+	}
+	kept := strings.Count(string(b), "\n") - 1
+	// Again: it resumes (exit 1: the shard holds scenario 6, which fails).
+	q := start(t, dir, args...)
+	if code := q.wait(t); code != exitFailure {
+		t.Fatalf("the resumed shard: exit %d; want 1\n%s", code, q.stderr.String())
+	}
+	if want := fmt.Sprintf("holds %d finished rows: running the rest", kept); !strings.Contains(q.stderr.String(), want) {
+		t.Errorf("the resumed shard's stderr %q; want %q", q.stderr.String(), want)
+	}
+	if _, err := os.Stat(ckpt); !os.IsNotExist(err) {
+		t.Errorf("the checkpoint is still there after the part was written: %v", err)
+	}
+	r := start(t, clean, args...)
+	if code := r.wait(t); code != exitFailure {
+		t.Fatalf("the shard never stopped: exit %d\n%s", code, r.stderr.String())
+	}
+	got, want := sheetsOf(t, filepath.Join(dir, part)), sheetsOf(t, filepath.Join(clean, part))
+	for _, s := range []string{"Summary", "Errors"} {
+		if !reflect.DeepEqual(got[s], want[s]) || len(got[s]) < 2 {
+			t.Errorf("sheet %s of the resumed part differs from a part never stopped:\n got %q\nwant %q", s, got[s], want[s])
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/xuri/excelize/v2"
 
@@ -41,7 +40,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return &usageError{"reproduce: want one report.xlsx"}
 	}
 	path := pos[0]
-	raw, err := readReport(path)
+	raw, err := reports.ReadReportFile(path)
 	if err != nil {
 		return &inputError{err}
 	}
@@ -99,15 +98,3 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 var errNotReproduced = fmt.Errorf("not reproduced")
-
-// readReport reads a report workbook through reports.ReadReport: at most
-// 256 MiB (so reproduce /dev/zero is refused, not a crash) and no more
-// cells than a report holds.
-func readReport(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return reports.ReadReport(f, path)
-}

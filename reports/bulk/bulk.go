@@ -42,6 +42,13 @@ type Options struct {
 	// Progress, when set, is called after each row with the number done and
 	// the number to run.
 	Progress func(done, total int)
+	// Done holds rows an earlier run of the same inputs and settings
+	// finished (from its Checkpoint): they are taken as they are, not run
+	// again.
+	Done map[int]Finished
+	// Finished, when set, is called with each row as it finishes (run, or
+	// stopped by a problem), one at a time: to record it in a Checkpoint.
+	Finished func(Finished)
 }
 
 // Run runs the rows of in that o selects and returns, in row order, the
@@ -81,28 +88,36 @@ func Run(ctx context.Context, in Input, o Options) (*reports.Batch, error) {
 		live = append(live, i)
 		jobs = append(jobs, job)
 	}
-	// Progress counts every row run, those that could not be prepared
-	// first.
+	// Rows finished earlier are taken as they are (still planned above,
+	// so that the simulations shared with the others are the same).
+	done := func(i int) bool { _, ok := o.Done[i]; return ok && picked(i) }
+	for i := range in.Scenarios {
+		if done(i) {
+			rows[i], errs[i] = o.Done[i].Row, o.Done[i].Errs
+		}
+	}
+	// Progress counts every row of the shard: those that could not be
+	// prepared or finished earlier first.
 	var progress func(done, total int)
 	if o.Progress != nil {
-		total, failed := 0, 0
+		total, before := 0, 0
 		for i := range in.Scenarios {
 			if picked(i) {
 				total++
-				if errs[i] != nil {
-					failed++
+				if errs[i] != nil || done(i) {
+					before++
 				}
 			}
 		}
-		if failed > 0 {
-			o.Progress(failed, total)
+		if before > 0 {
+			o.Progress(before, total)
 		}
-		progress = func(done, _ int) { o.Progress(failed+done, total) }
+		progress = func(done, _ int) { o.Progress(before+done, total) }
 	}
 	var mu sync.Mutex
 	err = model.DecideAll(ctx, jobs, model.BulkOptions{
 		Workers:  o.Workers,
-		Run:      func(k int) bool { return picked(live[k]) },
+		Run:      func(k int) bool { return picked(live[k]) && !done(live[k]) },
 		Progress: progress,
 	}, func(k int, d *model.Decision, err error) {
 		i := live[k]
@@ -110,9 +125,12 @@ func Run(ctx context.Context, in Input, o Options) (*reports.Batch, error) {
 		defer mu.Unlock()
 		if err != nil {
 			errs[i], rows[i] = rowErrors(&in.Scenarios[i], err), nil
-			return
+		} else {
+			summarise(rows[i], jobs[k], d)
 		}
-		summarise(rows[i], jobs[k], d)
+		if o.Finished != nil && ctx.Err() == nil {
+			o.Finished(Finished{I: i, Row: rows[i], Errs: errs[i]})
+		}
 	})
 	if err != nil {
 		return nil, err
