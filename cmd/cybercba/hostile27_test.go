@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/cybercba/cybercba/reports/bulk"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -394,5 +396,44 @@ func TestShardResumes(t *testing.T) {
 		if !reflect.DeepEqual(got[s], want[s]) || len(got[s]) < 2 {
 			t.Errorf("sheet %s of the resumed part differs from a part never stopped:\n got %q\nwant %q", s, got[s], want[s])
 		}
+	}
+}
+
+// TestShardAdvice: a 1-based Slurm array's last task is told that ids
+// count from 0 (it was told to use consecutive ids, which it did), and an
+// empty --workers (from an unset $SLURM_CPUS_PER_TASK) that its variable
+// is unset.
+func TestShardAdvice(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "4"}
+	if _, _, err := bulk.ShardOf("", 4, func(k string) string { return env[k] }); err == nil || !strings.HasSuffix(err.Error(), "Slurm array ids count from 0: --array=0-3") {
+		t.Errorf("task 4 of --array=1-4 with --shards 4: %v; want the advice to count from 0", err)
+	}
+	r := cybercba(t, "batch", "inputs.xlsx", "--workers", "")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "that variable is unset (give a default: ${SLURM_CPUS_PER_TASK:-1})") {
+		t.Errorf("batch --workers '': exit %d, stderr %q; want 2 and the unset variable", r.code, r.stderr)
+	}
+}
+
+// TestMergeStrict: merge exits 0 when scenarios failed (documented), or 1
+// with --strict, so that a merge job's state can show the failure.
+func TestMergeStrict(t *testing.T) {
+	t.Parallel()
+	in := newInputs(t, func(f *excelize.File) {
+		addScenarios(t, f, []any{"a"}, []any{"b", "atlantis"}, []any{"c"})
+	})
+	dir := filepath.Dir(in)
+	out := filepath.Join(dir, "results.xlsx")
+	var parts []string
+	for i := 1; i <= 2; i++ {
+		cybercba(t, slices.Concat([]string{"batch", in, "-o", out, "--shard", fmt.Sprintf("%d/2", i)}, batchSmall)...)
+		parts = append(parts, filepath.Join(dir, fmt.Sprintf("results.part-%d-of-2.xlsx", i)))
+	}
+	merged := filepath.Join(dir, "merged.xlsx")
+	if r := cybercba(t, append([]string{"merge", "-o", merged}, parts...)...); r.code != exitOK || !strings.Contains(r.stderr, "1 of 3 scenarios failed") {
+		t.Errorf("merge with a failed scenario: exit %d, stderr %q; want 0 and the count", r.code, r.stderr)
+	}
+	if r := cybercba(t, append([]string{"merge", "--strict", "-o", merged}, parts...)...); r.code != exitFailure || !strings.Contains(r.stderr, "1 of 3 scenarios failed") {
+		t.Errorf("merge --strict with a failed scenario: exit %d, stderr %q; want 1 and the count", r.code, r.stderr)
 	}
 }

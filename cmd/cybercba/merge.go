@@ -15,6 +15,7 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
 	out := fs.String("o", "results.xlsx", "the results workbook to write (its folder is created if missing)")
 	force := fs.Bool("force", false, "replace an existing -o file that is not a results workbook of this tool")
+	strict := fs.Bool("strict", false, "exit 1 when some scenarios failed (as batch does), not 0")
 	parts, err := parseArgs(fs, args, stdout, usage("merge"))
 	if err != nil {
 		return err
@@ -52,6 +53,9 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "Merged %d parts: %d scenarios, %d ran; wrote %s and %s\n", len(parts), merged.Total, len(merged.Rows), *out, page)
 	if n := merged.Failed(); n > 0 {
+		if *strict {
+			return fmt.Errorf("%d of %d scenarios failed: their problems are on the Errors sheet of %s", n, merged.Total, *out)
+		}
 		fmt.Fprintf(stderr, "cybercba: %d of %d scenarios failed: their problems are on the Errors sheet of %s\n", n, merged.Total, *out)
 	}
 	return nil

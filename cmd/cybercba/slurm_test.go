@@ -20,7 +20,7 @@ import (
 
 // The recipes the README shows, as the files the tests run.
 var (
-	slurmFiles = []string{"batch.sh", "merge.sh", "submit.sh", "resubmit.sh"}
+	slurmFiles = []string{"shards.sh", "batch.sh", "merge.sh", "submit.sh", "resubmit.sh"}
 	k8sJob     = filepath.Join("testdata", "k8s", "job.yaml")
 )
 
@@ -262,8 +262,10 @@ func TestSlurm(t *testing.T) {
 	if state, exit := jobState(t, work, again+"_2"); state != "COMPLETED" || exit != "0:0" {
 		t.Errorf("task 2 re-submitted: %s %s; want COMPLETED 0:0\n%s", state, exit, readLog(t, logOf(again, 2)))
 	}
-	if state, exit := jobState(t, work, merge2); state != "COMPLETED" || exit != "0:0" {
-		t.Errorf("the second merge: %s %s; want COMPLETED 0:0\n%s", state, exit, mergeLog(merge2))
+	// merge.sh merges with --strict: the job fails (1) because a scenario
+	// failed, with the workbook written.
+	if state, exit := jobState(t, work, merge2); state != "FAILED" || exit != "1:0" {
+		t.Errorf("the second merge: %s %s; want FAILED 1:0 (merge --strict, a scenario failed)\n%s", state, exit, mergeLog(merge2))
 	}
 	if log := mergeLog(merge2); !strings.Contains(log, "Merged 4 parts: 40 scenarios, 39 ran") || !strings.Contains(log, "1 of 40 scenarios failed") {
 		t.Errorf("the second merge's log:\n%s", log)
@@ -315,19 +317,32 @@ func TestSlurm(t *testing.T) {
 // same one.
 func TestSlurmScriptShards(t *testing.T) {
 	t.Parallel()
-	script := readTestdata(t, "slurm", "batch.sh")
-	m := regexp.MustCompile(`(?m)^#SBATCH --array=0-(\d+)$`).FindStringSubmatch(script)
-	if m == nil || !strings.Contains(script, "--shards "+fmt.Sprint(atoi(t, m[1])+1)) {
-		t.Fatalf("batch.sh: want #SBATCH --array=0-<n-1> and --shards <n>:\n%s", script)
+	m := regexp.MustCompile(`(?m)^export CYBERCBA_SHARDS=(\d+)$`).FindStringSubmatch(readTestdata(t, "slurm", "shards.sh"))
+	if m == nil {
+		t.Fatalf("shards.sh does not set CYBERCBA_SHARDS")
 	}
-	n := atoi(t, m[1]) + 1
+	n := atoi(t, m[1])
+	// The count is written once: every other file takes it from there.
+	for _, name := range slurmFiles[1:] {
+		script := readTestdata(t, "slurm", name)
+		if regexp.MustCompile(`--array=0-\d|--shards|-of-\d`).MatchString(script) {
+			t.Errorf("%s writes the shard count itself:\n%s", name, script)
+		}
+	}
+	if s := readTestdata(t, "slurm", "submit.sh"); !strings.Contains(s, "--array=0-$((CYBERCBA_SHARDS - 1))") {
+		t.Errorf("submit.sh does not submit an array of CYBERCBA_SHARDS tasks from 0:\n%s", s)
+	}
+	if s := readTestdata(t, "slurm", "batch.sh"); !strings.Contains(s, `--workers "${SLURM_CPUS_PER_TASK:-1}"`) || !strings.Contains(s, "#SBATCH --time=") || !strings.Contains(s, "#SBATCH --mem=") || !strings.Contains(s, "#SBATCH --requeue") {
+		t.Errorf("batch.sh lacks --time, --mem, --requeue or a default for --workers:\n%s", s)
+	}
 	for task := range n {
 		for _, env := range []map[string]string{
-			// As the array sets it, and as sbatch --array=<task> does.
-			{"SLURM_ARRAY_TASK_ID": fmt.Sprint(task), "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": fmt.Sprint(n)},
-			{"SLURM_ARRAY_TASK_ID": fmt.Sprint(task), "SLURM_ARRAY_TASK_MIN": fmt.Sprint(task), "SLURM_ARRAY_TASK_COUNT": "1"},
+			// As the array sets it, and as sbatch --array=<task> does;
+			// CYBERCBA_SHARDS comes from shards.sh through sbatch.
+			{"SLURM_ARRAY_TASK_ID": fmt.Sprint(task), "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": fmt.Sprint(n), "CYBERCBA_SHARDS": fmt.Sprint(n)},
+			{"SLURM_ARRAY_TASK_ID": fmt.Sprint(task), "SLURM_ARRAY_TASK_MIN": fmt.Sprint(task), "SLURM_ARRAY_TASK_COUNT": "1", "CYBERCBA_SHARDS": fmt.Sprint(n)},
 		} {
-			i, got, err := bulk.ShardOf("", n, func(k string) string { return env[k] })
+			i, got, err := bulk.ShardOf("", 0, func(k string) string { return env[k] })
 			if err != nil || i != task+1 || got != n {
 				t.Errorf("task %d with %v: shard %d of %d, %v; want %d of %d", task, env, i, got, err, task+1, n)
 			}

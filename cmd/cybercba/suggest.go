@@ -38,6 +38,9 @@ func unknownCommand(cmd string) error {
 // flagSuggestion returns ": did you mean --name?" for an error of fs.Parse
 // about a flag it does not define, when one of its flags is near, or "".
 func flagSuggestion(fs *flag.FlagSet, err error) string {
+	if strings.HasPrefix(err.Error(), `invalid value "" for flag`) {
+		return ": the value is empty; if it came from a variable, such as --workers \"$SLURM_CPUS_PER_TASK\" in a job without --cpus-per-task, that variable is unset (give a default: ${SLURM_CPUS_PER_TASK:-1})"
+	}
 	const prefix = "flag provided but not defined: -"
 	name, ok := strings.CutPrefix(err.Error(), prefix)
 	if !ok {

@@ -63,7 +63,7 @@ func ShardOf(flagShard string, flagShards int, getenv func(string) string) (int,
 			return 0, 0, err
 		}
 		if i < 1 || i > n {
-			return 0, 0, fmt.Errorf("JOB_COMPLETION_INDEX %s is outside 0 to %d (%s %d)", v, n-1, from, n)
+			return 0, 0, fmt.Errorf("JOB_COMPLETION_INDEX %s is outside 0 to %d (%s %d): set %s to the Job's completions", v, n-1, from, n, from)
 		}
 		return shardOrAll(i, n)
 	}
@@ -94,7 +94,7 @@ func ShardOf(flagShard string, flagShards int, getenv func(string) string) (int,
 			return 0, 0, err
 		}
 		if i < 1 || i > n {
-			return 0, 0, fmt.Errorf("SLURM_ARRAY_TASK_ID %s is outside %d to %d (%s %d): use an array of consecutive ids", v, base, base+n-1, from, n)
+			return 0, 0, fmt.Errorf("SLURM_ARRAY_TASK_ID %s is outside %d to %d (%s %d): Slurm array ids count from 0: --array=0-%d", v, base, base+n-1, from, n, n-1)
 		}
 		return shardOrAll(i, n)
 	}

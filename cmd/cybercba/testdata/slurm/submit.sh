@@ -1,4 +1,5 @@
 # The array, then the merge once every shard has ended, however it ended.
-job=$(sbatch --parsable batch.sh)
+. ./shards.sh
+job=$(sbatch --parsable --array=0-$((CYBERCBA_SHARDS - 1)) batch.sh)
 merge=$(sbatch --parsable --dependency=afterany:"$job" merge.sh)
 echo "shards: job $job; merge: job $merge"
