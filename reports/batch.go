@@ -37,6 +37,10 @@ type Batch struct {
 	Seed                     uint64
 	Draws, Years             int
 	Scope, Objective, Metric string
+	// RowSeeds is the seed mode: each row without its own seed ran on a
+	// seed of its own, from the master seed and its name (--row-seeds),
+	// instead of on the master seed.
+	RowSeeds bool
 	// Total is the number of scenarios in the input.
 	Total int
 	// Shard and Shards: 0 and 0 for a whole run, else shard Shard (from 1)
@@ -659,6 +663,29 @@ func (bb *batchBook) errors(b *Batch) {
 	bb.do(f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
 }
 
+// Seed modes, as the About sheet names them.
+const (
+	seedModeCommon = "common"
+	seedModeRow    = "row seeds"
+)
+
+func (b *Batch) seedMode() string {
+	if b.RowSeeds {
+		return seedModeRow
+	}
+	return seedModeCommon
+}
+
+// seedsLine says how the rows were seeded, in the seed mode in force.
+func (b *Batch) seedsLine() string {
+	if b.RowSeeds {
+		return "Seed mode \"row seeds\" (--row-seeds): a row without its own seed uses the first 8 bytes (big-endian) of SHA-256(master seed as 8 big-endian bytes, then the scenario's name), " +
+			"so rows differ by their simulation noise too; a row's results depend on its name, not on its place in the sheet, the worker count or the machine that ran it."
+	}
+	return "Seed mode \"common\": a row without its own seed uses the master seed, so rows share common random numbers and differ by their scenarios alone, not by simulation noise; " +
+		"a row's results do not depend on its place in the sheet, the worker count or the machine that ran it."
+}
+
 // batchAboutLabels name the About sheet's rows that ReadBatch reads back.
 const (
 	batchAboutTool      = "Tool"
@@ -670,6 +697,7 @@ const (
 	batchAboutSymbol    = "Currency symbol"
 	batchAboutPriceYear = "Price year"
 	batchAboutSeed      = "Master seed"
+	batchAboutSeedMode  = "Seed mode"
 	batchAboutDraws     = "Outer draws"
 	batchAboutYears     = "Years per draw"
 	batchAboutScope     = "Settings scope"
@@ -709,6 +737,7 @@ func (bb *batchBook) about(b *Batch, results string) {
 	rows = append(rows, [][2]any{
 		{batchAboutPriceYear, b.PriceYear},
 		{batchAboutSeed, seed},
+		{batchAboutSeedMode, b.seedMode()},
 		{batchAboutDraws, b.Draws},
 		{batchAboutYears, b.Years},
 		{batchAboutScope, b.Scope},
@@ -725,8 +754,7 @@ func (bb *batchBook) about(b *Batch, results string) {
 		{"Scenarios run", len(b.Rows)},
 		{"Scenarios failed", b.Failed()},
 		{},
-		{"Seeds", "A row without its own seed uses the first 8 bytes (big-endian) of SHA-256(master seed as 8 big-endian bytes, then the scenario's name): " +
-			"its results depend on its name, not on its place in the sheet, the worker count or the machine that ran it."},
+		{"Seeds", b.seedsLine()},
 		{"Each row", "The Settings with the row's cells in place: threat rates × Rate ×; outage cost rates and fixed costs × Loss ×; " +
 			"capex and opex × Cost ×; only the controls allowed. Every control is appraised alone against the baseline on common random numbers; " +
 			"with a budget, the best portfolio within it is chosen by exact search and appraised on the same simulated events."},
@@ -808,6 +836,12 @@ func readBatch(f *excelize.File, name string) (b *Batch, err error) {
 	}
 	if b.Seed, err = strconv.ParseUint(about[batchAboutSeed], 10, 64); err != nil {
 		errs = append(errs, bad("About: %s: want a seed, got %q", batchAboutSeed, about[batchAboutSeed]))
+	}
+	switch m := about[batchAboutSeedMode]; m {
+	case seedModeCommon, seedModeRow:
+		b.RowSeeds = m == seedModeRow
+	default:
+		errs = append(errs, bad("About: %s: want %q or %q, got %q", batchAboutSeedMode, seedModeCommon, seedModeRow, m))
 	}
 	if p := about[batchAboutPart]; p != "all" {
 		if _, err := fmt.Sscanf(p, "%d of %d", &b.Shard, &b.Shards); err != nil || b.Shard < 1 || b.Shard > b.Shards {
@@ -902,30 +936,55 @@ func MergeBatches(parts []*Batch, names []string) (*Batch, error) {
 	bad := func(i int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", names[i], fmt.Sprintf(format, args...)))
 	}
-	same := func(i int, what string, a, b any) {
-		if a != b {
-			bad(i, "%s %v, but %s has %v: parts of different runs", what, a, names[0], b)
+	// Each setting is compared with the value most parts hold (the first
+	// part's, when none has more parts than it), so that one stale part is
+	// the one named, not the others.
+	same := func(what, tail string, val func(p *Batch) any) {
+		count := map[any]int{}
+		for _, p := range parts {
+			count[val(p)]++
+		}
+		most := val(first)
+		for _, p := range parts {
+			if count[val(p)] > count[most] {
+				most = val(p)
+			}
+		}
+		var holders []string
+		for i, p := range parts {
+			if val(p) == most {
+				holders = append(holders, names[i])
+			}
+		}
+		have := holders[0] + " has"
+		if len(holders) > 1 {
+			have = strings.Join(holders[:len(holders)-1], ", ") + " and " + holders[len(holders)-1] + " have"
+		}
+		for i, p := range parts {
+			if v := val(p); v != most {
+				bad(i, "%s %v, but %s %v: %s", what, v, have, most, tail)
+			}
 		}
 	}
+	const other = "parts of different runs"
+	same("input SHA-256", other, func(p *Batch) any { return p.Digest })
+	same("tool version", other, func(p *Batch) any { return p.Version })
+	same("master seed", other, func(p *Batch) any { return p.Seed })
+	same("seed mode", other+" (one with --row-seeds, one without)", func(p *Batch) any { return p.seedMode() })
+	same("draws", other, func(p *Batch) any { return p.Draws })
+	same("years", other, func(p *Batch) any { return p.Years })
+	same("scope", other, func(p *Batch) any { return p.Scope })
+	same("objective", other, func(p *Batch) any { return p.Objective })
+	same("metric", other, func(p *Batch) any { return p.Metric })
+	same("scenarios", other, func(p *Batch) any { return p.Total })
+	same("shard count", other, func(p *Batch) any { return p.Shards })
+	same("amounts in", "parts written with different currency symbols cannot be merged", func(p *Batch) any { return fmt.Sprintf("%q", string(p.currency())) })
 	n := first.Shards
 	shards := map[int]int{}
 	for i, p := range parts {
 		if p.Shards == 0 {
 			bad(i, "not a part: it holds a whole run")
 			continue
-		}
-		same(i, "input SHA-256", p.Digest, first.Digest)
-		same(i, "tool version", p.Version, first.Version)
-		same(i, "master seed", p.Seed, first.Seed)
-		same(i, "draws", p.Draws, first.Draws)
-		same(i, "years", p.Years, first.Years)
-		same(i, "scope", p.Scope, first.Scope)
-		same(i, "objective", p.Objective, first.Objective)
-		same(i, "metric", p.Metric, first.Metric)
-		same(i, "scenarios", p.Total, first.Total)
-		same(i, "shard count", p.Shards, n)
-		if a, b := p.currency(), first.currency(); a != b {
-			bad(i, "amounts in %q, but %s has them in %q: parts written with different currency symbols cannot be merged", a, names[0], b)
 		}
 		if prev, dup := shards[p.Shard]; dup {
 			bad(i, "shard %d of %d again (also %s)%s", p.Shard, p.Shards, names[prev], batchRanOn(p, parts[prev], names[prev]))

@@ -320,8 +320,13 @@ func TestMergeBatches(t *testing.T) {
 	}{
 		{"missing shard", func() []*Batch { return split(whole, 3)[:2] }, "shard 3 of 3 is missing"},
 		{"same shard twice", func() []*Batch { p := split(whole, 3); p[2] = p[1]; return p }, "p3: shard 2 of 3 again (also p2)"},
-		{"other input", func() []*Batch { p := split(whole, 3); p[1].Digest = "other"; return p }, "p2: input SHA-256 other, but p1 has"},
-		{"other seed", func() []*Batch { p := split(whole, 3); p[2].Seed = 1; return p }, "p3: master seed 1, but p1 has 2017"},
+		{"other input", func() []*Batch { p := split(whole, 3); p[1].Digest = "other"; return p }, "p2: input SHA-256 other, but p1 and p3 have"},
+		{"other seed", func() []*Batch { p := split(whole, 3); p[2].Seed = 1; return p }, "p3: master seed 1, but p1 and p2 have 2017"},
+		// Issue 22 item 7: the odd part out is named, even when it is the
+		// first, and seed modes may not mix.
+		{"stale first part", func() []*Batch { p := split(whole, 3); p[0].Seed = 1; return p }, "p1: master seed 1, but p2 and p3 have 2017"},
+		{"row seeds in one part", func() []*Batch { p := split(whole, 3); p[1].RowSeeds = true; return p },
+			`p2: seed mode row seeds, but p1 and p3 have common: parts of different runs (one with --row-seeds, one without)`},
 		{"a whole run", func() []*Batch { return []*Batch{testBatch()} }, "p1: not a part"},
 		{"row in the wrong shard", func() []*Batch {
 			p := split(whole, 3)
@@ -427,7 +432,7 @@ func TestBatchCurrencySymbol(t *testing.T) {
 		parts := split(b, 2)
 		parts[0].CurrencySymbol = pound
 		_, err := MergeBatches(parts, []string{"p1", "p2"})
-		if want := `p2: amounts in "€", but p1 has them in "£"`; err == nil || !strings.Contains(err.Error(), want) {
+		if want := `p2: amounts in "€", but p1 has "£"`; err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("MergeBatches(£ part %q, € part) = %v; want an error containing %q", pound, err, want)
 		}
 	}
@@ -446,6 +451,47 @@ func TestBatchPoundsUnrecorded(t *testing.T) {
 	for _, r := range plain[batchAbout] {
 		if len(r) > 0 && r[0] == batchAboutSymbol {
 			t.Errorf("About records %q for a batch in pounds", r)
+		}
+	}
+}
+
+// TestBatchSeedMode is issue 22 item 7: the About sheet states the seed
+// mode in force (it described row seeds with or without --row-seeds), and
+// a part records it, so that merge can refuse mixed modes.
+func TestBatchSeedMode(t *testing.T) {
+	t.Parallel()
+	for _, rowSeeds := range []bool{false, true} {
+		b := testBatch()
+		b.RowSeeds = rowSeeds
+		var buf bytes.Buffer
+		if err := WriteBatch(&buf, b); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadBatch(bytes.NewReader(buf.Bytes()), "results.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.RowSeeds != rowSeeds {
+			t.Errorf("RowSeeds %v written, %v read back", rowSeeds, got.RowSeeds)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(batchAbout)
+		f.Close()
+		about := map[string]string{}
+		for _, r := range rows {
+			if len(r) >= 2 {
+				about[r[0]] = r[1]
+			}
+		}
+		mode, says := "common", "uses the master seed"
+		if rowSeeds {
+			mode, says = "row seeds", "SHA-256(master seed"
+		}
+		if about["Seed mode"] != mode || !strings.Contains(about["Seeds"], says) || (!rowSeeds && strings.Contains(about["Seeds"], "SHA-256")) {
+			t.Errorf("--row-seeds %v: About says seed mode %q, seeds %q; want %q and %q", rowSeeds, about["Seed mode"], about["Seeds"], mode, says)
 		}
 	}
 }

@@ -87,6 +87,7 @@ func batchAboutChecked(b *Batch) [][2]string {
 		{batchAboutSymbol, string(b.currency())},
 		{batchAboutPriceYear, b.PriceYear},
 		{batchAboutSeed, strconv.FormatUint(b.Seed, 10)},
+		{batchAboutSeedMode, b.seedMode()},
 		{batchAboutDraws, strconv.Itoa(b.Draws)},
 		{batchAboutYears, strconv.Itoa(b.Years)},
 		{batchAboutScope, b.Scope},

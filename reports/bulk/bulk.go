@@ -56,8 +56,9 @@ type Options struct {
 // other rows still run). Rows whose loss model is the same share one
 // simulation (see model.DecideAll), so a row's results are those it would
 // have alone, whatever the workers, the shard or the other rows. Run
-// fills the returned Batch's Rows, Errors, Total, Shard and Shards; the
-// caller sets what describes the run (tool, input, seed, currency).
+// fills the returned Batch's Rows, Errors, Total, Shard, Shards and
+// RowSeeds; the caller sets what describes the run (tool, input, seed,
+// currency).
 func Run(ctx context.Context, in Input, o Options) (*reports.Batch, error) {
 	if len(in.Dataset.Scopes) == 0 {
 		return nil, errors.New("the dataset has no scope")
@@ -135,7 +136,7 @@ func Run(ctx context.Context, in Input, o Options) (*reports.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &reports.Batch{Total: n, Shard: o.Shard, Shards: o.Shards}
+	b := &reports.Batch{Total: n, Shard: o.Shard, Shards: o.Shards, RowSeeds: o.RowSeeds}
 	for i := range n {
 		if !picked(i) {
 			continue
