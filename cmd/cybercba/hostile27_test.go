@@ -279,6 +279,7 @@ func readDefaultYAML(t *testing.T) string {
 // cost of 1, k_full 1e-6, a rate of 1e-6 a year, one organisation), every
 // command computes: no Inf, NaN, ∞ or number beyond 1e18 in its output.
 func TestHostileEdgeFigures(t *testing.T) {
+	skipUnlessLong(t, "runs every command on edge datasets (data's TestTinyNumbersRefused checks validation in the quick tier)")
 	t.Parallel()
 	dir := t.TempDir()
 	yaml := readDefaultYAML(t)
