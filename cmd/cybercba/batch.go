@@ -51,7 +51,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&o.Force, "force", false, "replace -o even when it is not cybercba batch results (earlier results are always replaced)")
 	fs.BoolVar(&o.RowSeeds, "row-seeds", false, "give each row its own seed (from the master seed and the row's name) instead of the master seed's common random numbers")
-	symbolFlag(fs, &o.CurrencySymbol)
+	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
 	pos, err := parseArgs(fs, args, stdout, usage("batch"))
 	if err != nil {
 		return err
@@ -89,9 +89,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := writeAtomic(out, func(w io.Writer) error { return reports.WriteBatch(w, b) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
-	if ck != nil {
-		ck.Remove() // the part holds every row now
-	}
+	ck.Remove() // the part holds every row now
 	wrote := out
 	if shards <= 1 { // a part's page comes with the merge
 		page := bulk.HTMLBeside(out)
@@ -146,8 +144,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, out string
 		Progress: shardProgress(stderr, o.Quiet, shard, shards, bulk.Picked(len(in.Scenarios), shard, shards)),
 	}
 	if shards > 0 { // a shard resumes from the rows it finished before
-		key := bulk.Key{Version: version(), Digest: in.Digest, Seed: st.Seed, Draws: st.Draws, Years: st.Years, RowSeeds: o.RowSeeds, Shard: shard, Shards: shards}
-		if ck, err = bulk.Resume(out, key, &opts, func(s string) { fmt.Fprintf(stderr, "cybercba batch: %s\n", s) }); err != nil {
+		if ck, err = bulk.Resume(out, bulk.Key{Version: version(), Digest: in.Digest, Seed: st.Seed, Draws: st.Draws, Years: st.Years, RowSeeds: o.RowSeeds, Shard: shard, Shards: shards}, &opts, func(s string) { fmt.Fprintf(stderr, "cybercba batch: %s\n", s) }); err != nil {
 			return nil, nil, err
 		}
 		defer ck.Close()

@@ -14,8 +14,7 @@ import (
 func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	seed := fs.Uint64("seed", 2017, "random `seed` of the simulated replays")
-	symbol := new(string)
-	symbolFlag(fs, symbol)
+	symbol := fs.String("currency-symbol", "", currencyUsage)
 	pos, err := parseArgs(fs, args, stdout, usage("calibrate"))
 	if err != nil {
 		return err

@@ -274,12 +274,6 @@ func version() string {
 	return "devel-" + rev + dirty
 }
 
-// symbolFlag defines --currency-symbol on fs, storing it in dst; check it
-// with checkSymbol once the flags are parsed.
-func symbolFlag(fs *flag.FlagSet, dst *string) {
-	fs.StringVar(dst, "currency-symbol", "", currencyUsage)
-}
-
 // checkSymbol refuses a --currency-symbol that cannot be one
 // (data.CheckSymbol): invalid input, as a value out of range is.
 func checkSymbol(s string) error {

@@ -68,7 +68,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.BoolVar(&o.Strict, "strict", false, "treat input warnings (implausibly wide intervals, controls dearer than the whole loss, budgets above Gordon–Loeb) as errors")
 	fs.StringVar(&o.Correlations, "correlation", "", "rank correlations between threats' rates, e.g. S1:S3=0.5,S2:S3=0.3 (Gaussian copula; default independent)")
 	fs.Float64Var(&o.Climate, "threat-climate", 0, "one rank `correlation` between every pair of threats' rates (a common \"threat climate\"); --correlation pairs override it")
-	symbolFlag(fs, &o.CurrencySymbol)
+	fs.StringVar(&o.CurrencySymbol, "currency-symbol", "", currencyUsage)
 	fs.BoolVar(&o.Force, "force", false, "replace -o's report.xlsx and report.html even when cybercba did not write them, and keep files in its plots/ that it did not write (a run's own last files are always replaced)")
 	fs.StringVar(&o.MaxMemory, "max-memory", "", "refuse a run estimated to need more than this `size` of memory (e.g. 8G; default the machine's or container's memory)")
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")

@@ -145,11 +145,21 @@ func (c *Checkpoint) Record(f Finished) error {
 	return nil
 }
 
-// Close closes the file, keeping it for a later run.
-func (c *Checkpoint) Close() error { return c.f.Close() }
+// Close closes the file, keeping it for a later run. A nil Checkpoint
+// (a run without one) does nothing.
+func (c *Checkpoint) Close() error {
+	if c == nil {
+		return nil
+	}
+	return c.f.Close()
+}
 
-// Remove closes and removes the file: the part is written.
+// Remove closes and removes the file: the part is written. A nil
+// Checkpoint does nothing.
 func (c *Checkpoint) Remove() error {
+	if c == nil {
+		return nil
+	}
 	c.f.Close()
 	return os.Remove(c.path)
 }
