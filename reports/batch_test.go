@@ -261,7 +261,7 @@ func TestReadBatchRejects(t *testing.T) {
 		{"not a workbook", []byte("hello"), "part.xlsx: not a readable .xlsx workbook"},
 		{"truncated", good[:len(good)/2], "part.xlsx: not a readable .xlsx workbook"},
 		{"no About", edit(func(f *excelize.File) { f.DeleteSheet(batchAbout) }), "part.xlsx: no About sheet"},
-		{"bad part", edit(func(f *excelize.File) { f.SetCellValue(batchAbout, "B15", "2 of") }), `part.xlsx: About: Part: want all or i of n, got "2 of"`},
+		{"bad part", edit(func(f *excelize.File) { f.SetCellValue(batchAbout, "B16", "2 of") }), `part.xlsx: About: Part: want all or i of n, got "2 of"`},
 		{"other header", edit(func(f *excelize.File) { f.SetCellValue(batchSummary, "C1", "Row") }), `part.xlsx: Summary!C1: want the header "Input row"`},
 		{"bad number", edit(func(f *excelize.File) { f.SetCellValue(batchSummary, "O2", "lots") }), `part.xlsx: Summary!O2: ALE (£/yr): want a number, got "lots"`},
 	}
