@@ -26,4 +26,14 @@
 // a QALY, and the EVPPI of each input and group of inputs by regression on
 // the existing draws (EVPPISpline, EVPPIGP: Strong, Oakley and Brennan
 // 2014).
+//
+// Time enters through phased plans (Planner, AnalysePlan): a threat's rate
+// grows by its Trend, λ·(1+g)^(y−1); a control started in year s reaches
+// its effect over its Rollout and fades between renewals by its Decay, so
+// a reduction r acts in year y as 1 − r·φ(y) (Control.Weight). Year y's
+// expected loss and a plan's NPV are exact closed forms, and the best plan
+// within yearly budgets is found by branch and bound on them;
+// SimulatePlanYear gives year y's annual losses on common random numbers
+// for the percentiles. The ordinary analysis keeps rates level and every
+// control at full effect from year 1.
 package model
