@@ -115,9 +115,12 @@ var (
 	svgRE     = regexp.MustCompile(`(?s)<svg.*?</svg>`)
 )
 
-// text is an HTML fragment's text.
+// text is an HTML fragment's text, as a reader sees it: spaces of any
+// kind as one, and without the invisible word joiners that keep a minus
+// sign on its number's line.
 func text(s string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(s, " "))), " ")
+	s = strings.ReplaceAll(html.UnescapeString(tagRE.ReplaceAllString(s, " ")), "\u2060", "")
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // agree runs cybercba run with args twice, for files and the terminal and
