@@ -26,11 +26,18 @@ const (
 // simulation's own, with the recommendation's expected NPV given each.
 // (Here, and only here, the workbook chooses its source of draws.)
 func sheetDraws(r *Report) (*model.InputDraws, error) {
+	return model.Tabulate(r.Model, r.Analysis.Appraisal, r.Analysis.Config.Seed, liveDraws(r), []model.Portfolio{recommended(r)})
+}
+
+// liveDraws returns the number of outer draws the live model (the Draws
+// sheet and the SIP library) carries: at least minSheetDraws, the run's
+// own count when larger, at most maxSheetDraws.
+func liveDraws(r *Report) int {
 	n := minSheetDraws
 	if s := r.Analysis.Sim; s != nil {
 		n = min(max(n, s.Draws), maxSheetDraws)
 	}
-	return model.Tabulate(r.Model, r.Analysis.Appraisal, r.Analysis.Config.Seed, n, []model.Portfolio{recommended(r)})
+	return n
 }
 
 // Header rows of the Draws sheet; the draws start at drawRow0.

@@ -102,10 +102,7 @@ func sipVars(r *Report) ([]sipVar, int, error) {
 		options = append(options, rec)
 		names = append(names, "NPV recommendation")
 	}
-	n := minSheetDraws
-	if s := r.Analysis.Sim; s != nil {
-		n = min(max(n, s.Draws), maxSheetDraws)
-	}
+	n := liveDraws(r)
 	tb, err := model.Tabulate(m, r.Analysis.Appraisal, r.Analysis.Config.Seed, n, options)
 	if err != nil {
 		return nil, 0, err
