@@ -536,3 +536,106 @@ func TestShardProgressLog(t *testing.T) {
 		t.Errorf("--quiet: want no progress")
 	}
 }
+
+// TestSlurmTimeLimit is issue 27's acceptance for resumable shards on a
+// real cluster: a shard of 10 scenarios (each with its own simulation,
+// about 7 s of CPU) given --time=1 is stopped by Slurm (TIMEOUT) with some
+// of its rows checkpointed; submitted again, it says how many it had, runs
+// the rest and completes; its part equals a shard never stopped, cell for
+// cell (so the merge does: parts merge as they are).
+func TestSlurmTimeLimit(t *testing.T) {
+	skipUnlessLong(t, "a real Slurm cluster and a shard of about 70 s")
+	if _, err := exec.LookPath("sbatch"); err != nil {
+		t.Skip("sbatch is not on PATH: this test needs a Slurm cluster (.ci/slurm-cluster installs and starts a private one-node one; .ci/run does)")
+	}
+	if os.Getenv("SLURM_CONF") == "" {
+		t.Skip("SLURM_CONF is unset: this test submits jobs only to the cluster it names (.ci/slurm-cluster start DIR; .ci/run does)")
+	}
+	work, local := t.TempDir(), t.TempDir()
+	waitNode(t, work)
+	for _, dir := range []string{work, local} {
+		path := filepath.Join(dir, "inputs.xlsx")
+		mustSucceed(t, cybercba(t, "template", "-o", path), []string{"template"})
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		setCell(t, f, "Settings", "B7", 100)   // draws
+		setCell(t, f, "Settings", "B8", 25000) // years
+		head, err := f.GetRows("Scenarios")
+		if err != nil || len(head) == 0 {
+			t.Fatalf("Scenarios: %v", err)
+		}
+		rate := slices.IndexFunc(head[0], func(h string) bool { return strings.EqualFold(strings.TrimSpace(h), "rate multiplier") })
+		if rate < 0 {
+			t.Fatalf("Scenarios has no rate multiplier column: %q", head[0])
+		}
+		for r := 2; r <= 60; r++ {
+			for c := 1; c <= len(head[0]); c++ {
+				cell, _ := excelize.CoordinatesToCellName(c, r)
+				setCell(t, f, "Scenarios", cell, nil)
+			}
+		}
+		// Twenty scenarios, each with its own rate multiplier, so each
+		// has a simulation of its own and finishes on its own.
+		for i := 1; i <= 20; i++ {
+			name, _ := excelize.CoordinatesToCellName(1, i+1)
+			mult, _ := excelize.CoordinatesToCellName(rate+1, i+1)
+			setCell(t, f, "Scenarios", name, fmt.Sprintf("scenario %02d", i))
+			setCell(t, f, "Scenarios", mult, 1+float64(i)/100)
+		}
+		if err := f.Save(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	for _, name := range slurmFiles {
+		b := readTestdata(t, "slurm", name)
+		if name == "shards.sh" {
+			b = strings.Replace(b, "CYBERCBA_SHARDS=4", "CYBERCBA_SHARDS=2", 1)
+		}
+		if err := os.WriteFile(filepath.Join(work, name), []byte(b), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same shard on this machine, never stopped, meanwhile.
+	never := start(t, local, "batch", "inputs.xlsx", "-o", "results.xlsx", "--shard", "1/2", "--workers", "1", "--quiet")
+	part := "results.part-1-of-2.xlsx"
+	ckpt := filepath.Join(work, part+".checkpoint")
+	job := strings.TrimSpace(slurm(t, work, "bash", "-c", ". ./shards.sh && sbatch --parsable --time=1 --array=0 batch.sh"))
+	waitJobs(t, work, job)
+	state, exit := jobState(t, work, job+"_0")
+	b, _ := os.ReadFile(ckpt)
+	kept := strings.Count(string(b), "\n") - 1
+	t.Logf("with --time=1: %s %s, %d of 10 rows checkpointed", state, exit, kept)
+	if state != "TIMEOUT" || kept < 1 || kept >= 10 {
+		t.Fatalf("with --time=1: %s %s and %d rows checkpointed; want TIMEOUT with some but not all of the 10 rows\n%s", state, exit, kept, readLog(t, filepath.Join(work, fmt.Sprintf("slurm-%s_0.out", job))))
+	}
+	if _, err := os.Stat(filepath.Join(work, part)); err == nil {
+		t.Errorf("the timed-out shard wrote its part")
+	}
+	again := strings.TrimSpace(slurm(t, work, "bash", "-c", ". ./shards.sh && sbatch --parsable --array=0 batch.sh"))
+	waitJobs(t, work, again)
+	log := readLog(t, filepath.Join(work, fmt.Sprintf("slurm-%s_0.out", again)))
+	if state, exit := jobState(t, work, again+"_0"); state != "COMPLETED" || exit != "0:0" {
+		t.Fatalf("submitted again: %s %s; want COMPLETED 0:0\n%s", state, exit, log)
+	}
+	if want := fmt.Sprintf("holds %d finished rows: running the rest", kept); !strings.Contains(log, want) {
+		t.Errorf("the resubmitted shard's log does not say %q:\n%s", want, log)
+	}
+	if _, err := os.Stat(ckpt); !os.IsNotExist(err) {
+		t.Errorf("the checkpoint is still there after the part was written: %v", err)
+	}
+	if code := never.wait(t); code != exitOK {
+		t.Fatalf("the shard on this machine: exit %d\n%s", code, never.stderr.String())
+	}
+	got, want := sheetsOf(t, filepath.Join(work, part)), sheetsOf(t, filepath.Join(local, part))
+	for _, s := range []string{"Summary", "Errors"} {
+		if !reflect.DeepEqual(got[s], want[s]) {
+			t.Errorf("sheet %s of the resumed part differs from a shard never stopped:\n got %q\nwant %q", s, got[s], want[s])
+		}
+	}
+	if len(got["Summary"]) != 11 {
+		t.Errorf("the resumed part's Summary has %d rows; want a header and 10", len(got["Summary"]))
+	}
+}
