@@ -188,7 +188,7 @@ func TestCSVInjection(t *testing.T) {
 	if err := f.WriteCSV(&buf); err != nil {
 		t.Fatal(err)
 	}
-	want := "control,npv\n" +
+	want := utf8BOM + "control,npv\n" +
 		`"'=HYPERLINK(""https://evil.example/"",""Click"")",-1234.5` + "\n" +
 		"'+cmd,1e6\n" +
 		"'@SUM(A1),'-inf\n" +

@@ -45,14 +45,23 @@ type Figure struct {
 	data [][]string
 }
 
+// utf8BOM is the UTF-8 byte-order mark, U+FEFF.
+const utf8BOM = "\ufeff"
+
 // WriteCSV writes the numbers the figure draws to w as CSV, a header row
 // first, so that an analyst can restyle the figure in their own tool.
 // Amounts are in the report's currency and price year, unrounded.
 // A text cell that a spreadsheet would read as a formula (starting with =,
 // +, -, −, @, a tab or a carriage return) is written with a ' before it
 // (OWASP's CSV-injection rule); numbers, negative ones included, are
-// written as they are.
+// written as they are. The file starts with a UTF-8 byte-order mark, so
+// that Excel on Windows reads "£" and "Δ" in the headers as they are
+// rather than as "Â£" (Excel takes a CSV without one as the system's
+// code page); other tools skip it.
 func (f Figure) WriteCSV(w io.Writer) error {
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
+		return fmt.Errorf("%s.csv: %w", f.Name, err)
+	}
 	cw := csv.NewWriter(w)
 	for _, row := range f.data {
 		out := make([]string, len(row))

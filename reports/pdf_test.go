@@ -164,7 +164,10 @@ func TestFigureCSV(t *testing.T) {
 			if err := f.WriteCSV(&b); err != nil {
 				t.Fatal(err)
 			}
-			rows, err := csv.NewReader(&b).ReadAll()
+			if !bytes.HasPrefix(b.Bytes(), []byte(utf8BOM)) {
+				t.Errorf("%s.csv does not start with a UTF-8 byte-order mark", f.Name)
+			}
+			rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte(utf8BOM)))).ReadAll()
 			if err != nil {
 				t.Fatalf("%s.csv: %v", f.Name, err)
 			}
