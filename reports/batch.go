@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -490,7 +491,18 @@ func WriteBatch(w io.Writer, b *Batch) (err error) {
 	if bb.err != nil {
 		return bb.err
 	}
-	return f.Write(w)
+	// The same results, the same bytes: excelize's order of parts and
+	// content types changes from run to run.
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	canon, err := canonicalZip(buf.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(canon)
+	return err
 }
 
 func (bb *batchBook) styles() {

@@ -9,10 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
@@ -272,7 +272,8 @@ func planRow(m *model.Model, a model.Appraisal, rs data.Settings) (*reports.Batc
 }
 
 // Describe fills what describes a bulk run in b: the tool and its version,
-// when it ran, the input's name and digest, the dataset's currency (money
+// when it ran (Generated: SOURCE_DATE_EPOCH, when set, so that the same
+// shard writes the same bytes), the input's name and digest, the dataset's currency (money
 // written with symbol) and the settings every row started from.
 func Describe(b *reports.Batch, in Input, input, digest, version, symbol string) {
 	st := in.Settings
@@ -280,7 +281,7 @@ func Describe(b *reports.Batch, in Input, input, digest, version, symbol string)
 	if scope == "" {
 		scope = in.Dataset.Scopes[0].ID
 	}
-	b.Tool, b.Version, b.Generated = "cybercba", version, time.Now().UTC().Truncate(time.Second)
+	b.Tool, b.Version, b.Generated = "cybercba", version, Generated(os.Getenv)
 	b.Input, b.Digest = input, digest
 	b.Currency, b.CurrencySymbol, b.PriceYear = in.Dataset.Currency, symbol, in.Dataset.PriceYear
 	b.Seed, b.Draws, b.Years, b.Scope, b.Objective, b.Metric = st.Seed, st.Draws, st.Years, scope, st.Objective, st.Metric

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ShardOf returns the shard to run, from 1, and the count: from
@@ -143,4 +144,15 @@ func HTMLBeside(book string) string {
 		page += ".html"
 	}
 	return page
+}
+
+// Generated is the time a run's results are stamped with: the
+// SOURCE_DATE_EPOCH variable's seconds since 1970 when getenv gives one
+// (as reproducible builds set it), so that two runs of the same shard on
+// the same host write the same bytes, else now, to the second.
+func Generated(getenv func(string) string) time.Time {
+	if s, err := strconv.ParseInt(getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		return time.Unix(s, 0).UTC()
+	}
+	return time.Now().UTC().Truncate(time.Second)
 }
