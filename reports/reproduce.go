@@ -230,7 +230,8 @@ func CheckedSheets(f *excelize.File) []string {
 
 // WorkbookDigest returns the SHA-256 (hex) of every cell of f's checked
 // sheets as stored (raw values, full precision), sheet by sheet, row by
-// row: a quick check that nothing a reader sees was edited since the run.
+// row: a quick check that no cell value was edited since the run (number
+// formats, hidden rows, charts and the About sheet are not in it).
 // Numbers enter it as excelize reads them, to 15 significant digits;
 // CompareWorkbooks compares them in full.
 func WorkbookDigest(f *excelize.File) (string, error) {

@@ -24,6 +24,6 @@ func quickCheck(w io.Writer, f *excelize.File, path string) error {
 		fmt.Fprintf(w, "Different: the results sheets' digest is %s…, the About sheet records %s…: a cell was edited since the run (cybercba reproduce without --quick names it).\n", now[:16], rec[:min(16, len(rec))])
 		return errNotReproduced
 	}
-	fmt.Fprintf(w, "Unedited: the results sheets match the digest recorded when the report was written (%s…). This checks the file, not the figures: cybercba reproduce without --quick recomputes them.\n", now[:16])
+	fmt.Fprintf(w, "Unedited: the results sheets match the digest recorded when the report was written (%s…). This checks the cells' values, not the figures, and not number formats, hidden rows, charts or the About sheet: cybercba reproduce without --quick recomputes the figures.\n", now[:16])
 	return nil
 }
