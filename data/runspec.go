@@ -97,6 +97,12 @@ func (s RunSpec) Validate() error {
 func (s RunSpec) check() (*checkedSpec, error) {
 	var errs []error
 	add := func(flag string, err error) {
+		var ue *model.UnknownError
+		if errors.As(err, &ue) {
+			if near := Nearest(ue.Got, ue.Want); near != "" {
+				err = fmt.Errorf("%w: did you mean %q?", err, near)
+			}
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", flag, err))
 		}

@@ -91,7 +91,7 @@ func ParseView(s string) (View, error) {
 	case "social":
 		return Social, nil
 	}
-	return 0, fmt.Errorf("unknown view %q (want financial or social)", s)
+	return 0, &UnknownError{What: "view", Got: s, Want: []string{"financial", "social"}, Hint: "financial or social"}
 }
 
 // GreenBookHealth returns the Green Book's discount schedule for health

@@ -35,7 +35,7 @@ func ParseObjective(s string) (Objective, error) {
 			return Objective(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown objective %q (want npv, dale or dtvar)", s)
+	return 0, &UnknownError{What: "objective", Got: s, Want: []string{"npv", "dale", "dtvar"}, Hint: "npv, dale or dtvar"}
 }
 
 // BudgetKind says which cost a budget caps.

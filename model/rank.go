@@ -2,7 +2,6 @@ package model
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -32,7 +31,7 @@ func ParseMetric(s string) (Metric, error) {
 			return Metric(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown metric %q (want one of npv, bcr, rosi, dale, dp95)", s)
+	return 0, &UnknownError{What: "metric", Got: s, Want: []string{"npv", "bcr", "rosi", "dale", "dp95"}, Hint: "one of npv, bcr, rosi, dale, dp95"}
 }
 
 // value returns result r's metric in view v: the expected value and the

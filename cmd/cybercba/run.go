@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -179,6 +181,15 @@ type job = reports.Run
 // and checks that the run fits in memory.
 func prepare(o runOptions) (*job, error) {
 	if err := o.Validate(); err != nil {
+		// Names not among their flags' choices, and nothing else wrong,
+		// are bad usage (the Settings sheet's names are checked, naming the
+		// cell, as the workbook loads).
+		if !slices.ContainsFunc(data.Leaves(err), func(e error) bool {
+			var ue *model.UnknownError
+			return !errors.As(e, &ue)
+		}) {
+			return nil, &usageError{err.Error()}
+		}
 		return nil, &inputError{err}
 	}
 	if err := checkSymbol(o.CurrencySymbol); err != nil {

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestEnumeratedValueSuggestion checks that a flag's value not among its
+// choices is bad usage (exit 2) with the nearest choice suggested.
+func TestEnumeratedValueSuggestion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{runArgs("--view", "socail"), `did you mean "social"?`},
+		{runArgs("--metric", "bcrr"), `did you mean "bcr"?`},
+		{runArgs("--objective", "dtvr"), `did you mean "dtvar"?`},
+	} {
+		r := cybercba(t, tc.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("cybercba %s: exit %d, stderr %q; want exit %d and %q", strings.Join(tc.args, " "), r.code, r.stderr, exitUsage, tc.want)
+		}
+	}
+}
