@@ -29,6 +29,9 @@ func IsWorkbook(path string, head []byte) bool {
 // LoadBytes reads a dataset from b, named name: an inputs workbook
 // or a YAML or JSON file, told apart by name and content.
 func LoadBytes(b []byte, name string) (*Dataset, error) {
+	if k := kindOf(b, name); k != "" {
+		return nil, notADataset(name, k)
+	}
 	if IsWorkbook(name, b) {
 		ds, _, _, err := LoadWorkbook(bytes.NewReader(b), name)
 		return ds, err
@@ -48,6 +51,9 @@ type Inputs struct {
 func ReadInputs(b []byte, name string) (*Inputs, error) {
 	if !IsWorkbook(name, b) {
 		return nil, fmt.Errorf("%s: not an .xlsx workbook (write one with cybercba template)", name)
+	}
+	if k := kindOf(b, name); k != "" {
+		return nil, fmt.Errorf("%s: this is %s, not an inputs workbook (cybercba template writes one)", name, k)
 	}
 	ds, st, scns, err := LoadWorkbook(bytes.NewReader(b), name)
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -39,7 +38,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		ds, st, scns = in.Dataset, in.Settings, in.Scenarios
 	} else {
-		ds, err = data.Load(bytes.NewReader(b), name)
+		ds, err = data.LoadBytes(b, name)
 		if err != nil {
 			return listProblems(stdout, path, err)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -68,7 +67,7 @@ func useWorkbook(fs *flag.FlagSet, o *runOptions) error {
 		return &inputError{err}
 	}
 	if !data.IsWorkbook(name, b) {
-		ds, err := data.Load(bytes.NewReader(b), name)
+		ds, err := data.LoadBytes(b, name)
 		if err != nil {
 			return &inputError{err}
 		}
