@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -160,10 +161,18 @@ type Result struct {
 	Controls []string `json:"controls"`
 	// Loss describes the option's annual-loss distribution.
 	Loss Summary `json:"loss"`
-	// DeltaALE is the reduction in expected annual loss, from paired CRN
-	// differences, with its standard error (batch means over draws).
-	DeltaALE   Interval `json:"delta_ale"`
-	DeltaALESE float64  `json:"delta_ale_se"`
+	// DecisionDraws is the number of outer draws behind the decision's
+	// intervals and probabilities (see DrawTable).
+	DecisionDraws int `json:"decision_draws"`
+	// DeltaALE is the reduction in expected annual loss: its mean the
+	// exact expectation (closed form), its 90% interval across the
+	// decision's draws of the uncertain inputs. SimDeltaALE is the
+	// simulated check, from paired CRN differences over the simulation's
+	// draws, and DeltaALESE that check's standard error (batch means over
+	// draws).
+	DeltaALE    Interval `json:"delta_ale"`
+	SimDeltaALE float64  `json:"sim_delta_ale"`
+	DeltaALESE  float64  `json:"delta_ale_se"`
 	// DeltaP95 is the reduction in the 95th percentile of annual loss.
 	DeltaP95 Interval `json:"delta_p95"`
 	// Capex and Opex are the costs with optimism bias applied; EAC is the
@@ -174,9 +183,13 @@ type Result struct {
 	// PVBenefit and PVCost are present values over the horizon.
 	PVBenefit Interval `json:"pv_benefit"`
 	PVCost    Interval `json:"pv_cost"`
-	// NPV = PVBenefit − PVCost, with its standard error.
-	NPV   Interval `json:"npv"`
-	NPVSE float64  `json:"npv_se"`
+	// NPV = PVBenefit − PVCost: its mean the exact expectation, its
+	// interval across the decision's draws. SimNPV is the simulated
+	// check (simulated benefits less the exact expected costs) and NPVSE
+	// its standard error.
+	NPV    Interval `json:"npv"`
+	SimNPV float64  `json:"sim_npv"`
+	NPVSE  float64  `json:"npv_se"`
 	// BCR = PVBenefit/PVCost; the point value is the ratio of means, its
 	// standard error by the delta method over draws.
 	BCR   Interval `json:"bcr"`
@@ -208,14 +221,19 @@ type Result struct {
 	Draws DrawValues `json:"-"`
 }
 
-// DrawValues are an option's appraisal values in each outer draw.
+// DrawValues are an option's appraisal values in each outer draw: the
+// decision's draws (exact conditional expectations; see DrawTable) except
+// DeltaP95 and SimDeltaALE, which are over the simulation's draws.
 type DrawValues struct {
 	DeltaALE, DeltaP95, NPV, BCR, ROSI []float64
+	// SimDeltaALE is the simulated ΔALE of each simulated draw.
+	SimDeltaALE []float64
 	// In the social view (nil without harm): ΔALE + Δharm, and NPV and BCR
 	// with harm avoided counted as a benefit.
 	SocialDelta, SocialNPV, SocialBCR []float64
-	// MoneyNPV, MoneyBCR and MoneyROSI are the money-only figures when the
-	// social view decides (NPV, BCR and ROSI then count harm).
+	// MoneyNPV, MoneyBCR and MoneyROSI are the money-only figures in
+	// either view (NPV, BCR and ROSI count harm when the social view
+	// decides).
 	MoneyNPV, MoneyBCR, MoneyROSI []float64
 }
 
@@ -225,9 +243,12 @@ type DrawValues struct {
 type SocialResult struct {
 	// HarmALE is the option's expected yearly harm, valued in money.
 	HarmALE float64 `json:"harm_ale"`
-	// DeltaHarm is the yearly harm avoided, with its standard error.
-	DeltaHarm   Interval `json:"delta_harm"`
-	DeltaHarmSE float64  `json:"delta_harm_se"`
+	// DeltaHarm is the yearly harm avoided (mean exact, interval across
+	// the decision's draws); SimDeltaHarm the simulated check and
+	// DeltaHarmSE its standard error.
+	DeltaHarm    Interval `json:"delta_harm"`
+	SimDeltaHarm float64  `json:"sim_delta_harm"`
+	DeltaHarmSE  float64  `json:"delta_harm_se"`
 	// PVHarm is harm avoided over the horizon at the health discount rate.
 	PVHarm Interval `json:"pv_harm"`
 	// DeltaTotal = ΔALE + Δharm a year; NPV and BCR count PVHarm as a
@@ -242,6 +263,7 @@ type SocialResult struct {
 // the Result's own figures when the social view decides.
 type MoneyResult struct {
 	NPV            Interval `json:"npv"`
+	SimNPV         float64  `json:"sim_npv"`
 	NPVSE          float64  `json:"npv_se"`
 	BCR            Interval `json:"bcr"`
 	ROSI           Interval `json:"rosi"`
@@ -254,41 +276,54 @@ type MoneyResult struct {
 }
 
 // Appraise appraises every non-baseline option of s against the baseline,
-// in the appraisal's view. Costs in draw d are the drawn capex and opex
-// with the optimism-bias uplift (on capex for equipment, opex for
-// outsourcing and for equipment with no capex, both otherwise); capex
-// recurs at years k·Lifetime < Horizon. For each draw:
-//
-//	PV(benefit) = ΔALE_d·Σ_{y=1..H} DF(y)  [+ Δharm_d·Σ_{y=1..H} DF_health(y) in the social view]
-//	PV(cost)    = Σ_c [capex_c·Σ_{k: k·L_c < H} DF(k·L_c) + opex_c·Σ_{y=1..H} DF(y)]
-//	NPV = PV(benefit) − PV(cost),  BCR = PV(benefit)/PV(cost)
-//	EAC = PV(cost)/Σ DF(y),  ROSI = (benefit a year − EAC)/EAC
-//
-// Intervals, P(NPV > 0) and paybacks come from the draws. The expected
-// costs (Capex, Opex, EAC, PVCost) are the exact expectations, the same
-// figures the portfolio search and every other table use, and the
-// expected NPV, BCR and ROSI are computed from them and the simulated
-// expected benefit. In the social view the NPV, BCR, ROSI, P(NPV > 0) and
-// payback count harm avoided, and Money keeps the money-only figures.
+// in the appraisal's view, its decision figures on DefaultDecisionDraws
+// outer draws (or s.Draws, if more) of exact conditional expectations
+// (see DrawTable and appraiseOptions).
 func Appraise(s *Sim, a Appraisal) ([]Result, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	t, err := newDrawTable(context.Background(), s.Model, a, s.Options, decisionDraws(0, s.Draws), s.Seed, s.workers)
+	if err != nil {
+		return nil, err
+	}
 	options := make([]int, 0, len(s.Options)-1)
 	for o := 1; o < len(s.Options); o++ {
 		options = append(options, o)
 	}
-	return appraiseOptions(s, a, options, func(o int) Summary { return s.Summaries()[o] })
+	return appraiseOptions(s, t, a, options, func(o int) Summary { return s.Summaries()[o] })
 }
 
 // appraiseOptions appraises the options of s at the given indices (each at
-// least 1), in that order, each with the loss summary loss gives it.
-func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summary) ([]Result, error) {
+// least 1), in that order, each with the loss summary loss gives it; t
+// tabulates each of them (and the baseline first) on the decision's draws.
+//
+// The decision's figures come from t: in draw d (a draw of the uncertain
+// inputs θ), with the costs drawn and their optimism-bias uplift (on capex
+// for equipment, opex for outsourcing and for equipment with no capex,
+// both otherwise), capex recurring at years k·Lifetime < Horizon,
+//
+//	PV(benefit) = E[ΔALE | θ_d]·Σ_{y=1..H} DF(y)  [+ E[Δharm | θ_d]·Σ_{y=1..H} DF_health(y) with harm]
+//	PV(cost)    = Σ_c [capex_c·Σ_{k: k·L_c < H} DF(k·L_c) + opex_c·Σ_{y=1..H} DF(y)]
+//	NPV = PV(benefit) − PV(cost),  BCR = PV(benefit)/PV(cost)
+//	EAC = PV(cost)/Σ DF(y),  ROSI = (benefit a year − EAC)/EAC
+//
+// Intervals, P(NPV > 0) and paybacks are across those draws. The expected
+// figures (ΔALE, harm avoided, costs, NPV, BCR, ROSI) are the exact
+// expectations by the closed form, the same figures the portfolio search,
+// the build-up and the tornado use. The simulation gives the loss
+// distribution (Loss, ΔP95) and, as a check on the closed form, the
+// simulated ΔALE and NPV with their standard errors (SimDeltaALE,
+// SimNPV). In the social view the NPV, BCR, ROSI, P(NPV > 0) and payback
+// count harm avoided, and Money keeps the money-only figures.
+func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func(o int) Summary) ([]Result, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	df, annuity, capexPV := a.presentValues(s.Model)
-	D := s.Draws
-	ups, cxf, oxf := costFactors(s, a)
+	df, annuity, _ := a.presentValues(s.Model)
+	D := t.Draws
 	exact := expectedCosts(fit(s.Model), a)
-	var healthAnnuity float64
+	healthAnnuity := t.HealthAnnuity
 	var hdf []float64
 	if s.Harm != nil {
 		hd := a.HealthDiscount
@@ -296,24 +331,29 @@ func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summar
 			hd = GreenBookHealth()
 		}
 		hdf = hd.Factors(a.Horizon)
-		for y := 1; y <= a.Horizon; y++ {
-			healthAnnuity += hdf[y]
-		}
 	}
 	social := a.View == Social && s.Harm != nil
 	var out []Result
 	for _, o := range options {
 		p := s.Options[o]
-		r := Result{Option: o, Portfolio: p, Loss: loss(o)}
+		r := Result{Option: o, Portfolio: p, Loss: loss(o), DecisionDraws: D}
+		to := t.Option(p)
+		if to < 0 {
+			return nil, errors.New("model: the draw table lacks an option of the appraisal")
+		}
 		for _, c := range p {
 			r.Controls = append(r.Controls, s.Model.Controls[c].ID)
 		}
 		dv := DrawValues{
-			DeltaALE: make([]float64, D), DeltaP95: make([]float64, D),
-			NPV: make([]float64, D), BCR: make([]float64, D), ROSI: make([]float64, D),
+			DeltaALE: t.DeltaALE[to], DeltaP95: make([]float64, s.Draws),
+			SimDeltaALE: make([]float64, s.Draws),
 		}
 		capex, opex, eac := make([]float64, D), make([]float64, D), make([]float64, D)
-		pvb, pvc, dh := make([]float64, D), make([]float64, D), make([]float64, D)
+		pvb, pvc := make([]float64, D), t.PVCost[to]
+		var dh []float64
+		if s.Harm != nil {
+			dh = t.DeltaHarm[to]
+		}
 		// drawCapex holds capex outlays by year in this draw, for the
 		// payback; capexByYear the exact expectation.
 		drawCapex := make([]float64, a.Horizon+1)
@@ -330,17 +370,11 @@ func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summar
 		}
 		paybacks, moneyPaybacks := make([]float64, D), make([]float64, D)
 		for d := range D {
-			dv.DeltaALE[d] = s.DrawMean[0][d] - s.DrawMean[o][d]
-			dv.DeltaP95[d] = s.DrawP95[0][d] - s.DrawP95[o][d]
-			if s.Harm != nil {
-				dh[d] = s.HarmDrawMean[0][d] - s.HarmDrawMean[o][d]
-			}
 			clear(drawCapex)
 			for _, c := range p {
-				cx, ox := s.Capex[d][c]*cxf[d][c], s.Opex[d][c]*oxf[d][c]
+				cx, ox := t.Capex[c][d], t.Opex[c][d]
 				capex[d] += cx
 				opex[d] += ox
-				pvc[d] += cx*capexPV[c] + ox*annuity
 				drawCapex[0] += cx
 				if L := s.Model.Controls[c].Lifetime; L > 0 {
 					for y := L; y < a.Horizon; y += L {
@@ -357,8 +391,14 @@ func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summar
 				paybacks[d] = moneyPaybacks[d]
 			}
 		}
+		for d := range s.Draws {
+			dv.SimDeltaALE[d] = s.DrawMean[0][d] - s.DrawMean[o][d]
+			dv.DeltaP95[d] = s.DrawP95[0][d] - s.DrawP95[o][d]
+		}
 		r.DeltaALE = interval(dv.DeltaALE)
-		r.DeltaALESE = deltaSE(s, o, dv.DeltaALE)
+		r.DeltaALE.Mean = t.ExpectedALE[0] - t.ExpectedALE[to]
+		r.SimDeltaALE, _ = meanVar(dv.SimDeltaALE)
+		r.DeltaALESE = s.DeltaSE(o)
 		r.DeltaP95 = interval(dv.DeltaP95)
 		r.Capex, r.Opex, r.EAC, r.PVCost = interval(capex), interval(opex), interval(eac), interval(pvc)
 		r.Capex.Mean, r.Opex.Mean, r.EAC.Mean, r.PVCost.Mean = 0, 0, 0, 0
@@ -368,14 +408,17 @@ func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summar
 			r.EAC.Mean += exact[c].Annual
 			r.PVCost.Mean += exact[c].PV
 		}
-		money := appraiseView(pvb, pvc, dv.DeltaALE, eac, r.PVCost.Mean, r.EAC.Mean)
-		money.result.PNPVPositiveSE = binomialSE(money.result.PNPVPositive, D)
+		money := appraiseView(pvb, pvc, dv.DeltaALE, eac, r.PVCost.Mean, r.EAC.Mean, r.DeltaALE.Mean*annuity, r.DeltaALE.Mean)
 		money.result.Payback = payback(r.DeltaALE.Mean, 0, meanOpex, capexByYear, df, nil)
 		pbi := interval(moneyPaybacks)
 		money.result.PaybackLo, money.result.PaybackHi = int(pbi.Lo), int(pbi.Hi)
+		// The simulated check: ΔALE over the simulated draws, its error
+		// that of the benefits alone (the expected costs are exact).
+		money.result.SimNPV = r.SimDeltaALE*annuity - r.PVCost.Mean
+		money.result.NPVSE = r.DeltaALESE * annuity
 		view := money
 		if s.Harm != nil {
-			r.Social = harmResult(s, o, dh, pvb, pvc, healthAnnuity, r.PVCost.Mean, &dv)
+			r.Social = harmResult(s, t, o, to, healthAnnuity, r.PVCost.Mean, &dv)
 		}
 		if social {
 			pvt := make([]float64, D)
@@ -384,11 +427,13 @@ func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summar
 				pvt[d] = pvb[d] + dh[d]*healthAnnuity
 				ben[d] = dv.DeltaALE[d] + dh[d]
 			}
-			view = appraiseView(pvt, pvc, ben, eac, r.PVCost.Mean, r.EAC.Mean)
-			view.result.PNPVPositiveSE = binomialSE(view.result.PNPVPositive, D)
-			view.result.Payback = payback(r.DeltaALE.Mean, r.Social.DeltaHarm.Mean, meanOpex, capexByYear, df, hdf)
+			dHarm := r.Social.DeltaHarm.Mean
+			view = appraiseView(pvt, pvc, ben, eac, r.PVCost.Mean, r.EAC.Mean, r.DeltaALE.Mean*annuity+dHarm*healthAnnuity, r.DeltaALE.Mean+dHarm)
+			view.result.Payback = payback(r.DeltaALE.Mean, dHarm, meanOpex, capexByYear, df, hdf)
 			pbi := interval(paybacks)
 			view.result.PaybackLo, view.result.PaybackHi = int(pbi.Lo), int(pbi.Hi)
+			view.result.SimNPV = money.result.SimNPV + r.Social.SimDeltaHarm*healthAnnuity
+			view.result.NPVSE = simSocialSE(s, o, annuity, healthAnnuity)
 			mr := money.result
 			r.Money = &mr
 			// The harm columns' NPV and BCR are the view's own.
@@ -396,20 +441,16 @@ func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summar
 		}
 		v := view.result
 		r.PVBenefit = v.PVBenefit
-		r.NPV, r.NPVSE, r.BCR, r.ROSI = v.NPV, v.NPVSE, v.BCR, v.ROSI
+		r.NPV, r.NPVSE, r.SimNPV, r.BCR, r.ROSI = v.NPV, v.NPVSE, v.SimNPV, v.BCR, v.ROSI
 		r.PNPVPositive, r.PNPVPositiveSE = v.PNPVPositive, v.PNPVPositiveSE
 		r.Payback, r.PaybackLo, r.PaybackHi = v.Payback, v.PaybackLo, v.PaybackHi
 		r.BCRSE, r.ROSISE = view.bcrSE, view.rosiSE
 		dv.NPV, dv.BCR, dv.ROSI = view.npv, view.bcr, view.rosi
-		if social {
-			dv.MoneyNPV, dv.MoneyBCR, dv.MoneyROSI = money.npv, money.bcr, money.rosi
-		}
-		for _, c := range p {
+		dv.MoneyNPV, dv.MoneyBCR, dv.MoneyROSI = money.npv, money.bcr, money.rosi
+		for c := range p {
 			u := 0.0
-			if s.Model.Controls[c].UpliftBites() {
-				for d := range D {
-					u += ups[d][c] / float64(D)
-				}
+			if s.Model.Controls[p[c]].UpliftBites() {
+				u, _ = meanVar(t.Uplift[p[c]])
 			}
 			r.Uplift = append(r.Uplift, u)
 		}
@@ -417,6 +458,20 @@ func appraiseOptions(s *Sim, a Appraisal, options []int, loss func(o int) Summar
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// simSocialSE returns the standard error of option o's simulated NPV with
+// harm: batch means over the simulated draws of ΔALE·A + Δharm·A_h.
+func simSocialSE(s *Sim, o int, annuity, healthAnnuity float64) float64 {
+	x := make([]float64, s.Draws)
+	for d := range x {
+		x[d] = (s.DrawMean[0][d]-s.DrawMean[o][d])*annuity + (s.HarmDrawMean[0][d]-s.HarmDrawMean[o][d])*healthAnnuity
+	}
+	_, v := meanVar(x)
+	if s.Draws < 2 {
+		return s.DeltaSE(o) * annuity // a single draw: the years' spread, money alone
+	}
+	return math.Sqrt(v / float64(s.Draws))
 }
 
 // viewFigures are one view's appraisal figures and the per-draw values
@@ -429,8 +484,9 @@ type viewFigures struct {
 
 // appraiseView returns the NPV, BCR and ROSI of per-draw present values of
 // benefits pvb and costs pvc and yearly benefits ben, with the expected
-// figures computed from the exact expected costs pvCost and eacMean.
-func appraiseView(pvb, pvc, ben, eac []float64, pvCost, eacMean float64) viewFigures {
+// figures computed from the exact expected benefits pvBen and benMean and
+// costs pvCost and eacMean.
+func appraiseView(pvb, pvc, ben, eac []float64, pvCost, eacMean, pvBen, benMean float64) viewFigures {
 	D := len(pvb)
 	v := viewFigures{npv: make([]float64, D), bcr: make([]float64, D), rosi: make([]float64, D)}
 	for d := range D {
@@ -442,18 +498,13 @@ func appraiseView(pvb, pvc, ben, eac []float64, pvCost, eacMean float64) viewFig
 		}
 	}
 	v.result.PNPVPositive /= float64(D)
+	v.result.PNPVPositiveSE = binomialSE(v.result.PNPVPositive, D)
 	v.result.PVBenefit = interval(pvb)
+	v.result.PVBenefit.Mean = pvBen
 	v.result.NPV = interval(v.npv)
-	v.result.NPV.Mean = v.result.PVBenefit.Mean - pvCost
-	// The expected cost is exact: the error is in the benefits alone.
-	_, vb := meanVar(pvb)
-	v.result.NPVSE = math.Sqrt(vb / float64(D))
+	v.result.NPV.Mean = pvBen - pvCost
 	v.result.BCR = interval(v.bcr)
-	v.result.BCR.Mean = ratio(v.result.PVBenefit.Mean, pvCost)
-	var benMean float64
-	for _, b := range ben {
-		benMean += b / float64(D)
-	}
+	v.result.BCR.Mean = ratio(pvBen, pvCost)
 	v.result.ROSI = interval(v.rosi)
 	v.result.ROSI.Mean = ratio(benMean-eacMean, eacMean)
 	v.bcrSE = ratioSE(pvb, pvc)
@@ -472,31 +523,39 @@ func horizonIfNone(y, h int) float64 {
 }
 
 // harmResult returns option o's harm columns, filling dv's social per-draw
-// values.
-func harmResult(s *Sim, o int, dh, pvb, pvc []float64, healthAnnuity, pvCost float64, dv *DrawValues) *SocialResult {
-	D := s.Draws
+// values from t's decision columns; the expected figures are exact, the
+// simulated harm avoided beside them as the check.
+func harmResult(s *Sim, t *DrawTable, o, to int, healthAnnuity, pvCost float64, dv *DrawValues) *SocialResult {
+	D := t.Draws
+	dh := t.DeltaHarm[to]
 	pvh := make([]float64, D)
 	dv.SocialDelta, dv.SocialNPV, dv.SocialBCR = make([]float64, D), make([]float64, D), make([]float64, D)
-	sr := &SocialResult{}
+	sr := &SocialResult{HarmALE: t.ExpectedQALYs[to] * t.ValuePerQALY}
+	pvb := make([]float64, D)
 	for d := range D {
 		pvh[d] = dh[d] * healthAnnuity
+		pvb[d] = dv.DeltaALE[d]*t.Annuity + pvh[d]
 		dv.SocialDelta[d] = dv.DeltaALE[d] + dh[d]
-		dv.SocialNPV[d] = pvb[d] + pvh[d] - pvc[d]
-		dv.SocialBCR[d] = ratio(pvb[d]+pvh[d], pvc[d])
-		sr.HarmALE += s.HarmDrawMean[o][d] / float64(D)
+		dv.SocialNPV[d] = pvb[d] - t.PVCost[to][d]
+		dv.SocialBCR[d] = ratio(pvb[d], t.PVCost[to][d])
 		if dv.SocialNPV[d] > 0 {
 			sr.PNPVPositive += 1 / float64(D)
 		}
 	}
+	deltaHarm := (t.ExpectedQALYs[0] - t.ExpectedQALYs[to]) * t.ValuePerQALY
+	deltaALE := t.ExpectedALE[0] - t.ExpectedALE[to]
 	sr.DeltaHarm, sr.PVHarm = interval(dh), interval(pvh)
-	_, v := meanVar(dh)
-	sr.DeltaHarmSE = math.Sqrt(v / float64(D))
-	sr.DeltaTotal, sr.NPV, sr.BCR = interval(dv.SocialDelta), interval(dv.SocialNPV), interval(dv.SocialBCR)
-	// Expected figures on the exact expected cost, as the money ones.
-	var b float64
-	for d := range D {
-		b += (pvb[d] + pvh[d]) / float64(D)
+	sr.DeltaHarm.Mean, sr.PVHarm.Mean = deltaHarm, deltaHarm*healthAnnuity
+	sim := make([]float64, s.Draws)
+	for d := range sim {
+		sim[d] = s.HarmDrawMean[0][d] - s.HarmDrawMean[o][d]
 	}
+	var v float64
+	sr.SimDeltaHarm, v = meanVar(sim)
+	sr.DeltaHarmSE = math.Sqrt(v / float64(s.Draws))
+	sr.DeltaTotal, sr.NPV, sr.BCR = interval(dv.SocialDelta), interval(dv.SocialNPV), interval(dv.SocialBCR)
+	sr.DeltaTotal.Mean = deltaALE + deltaHarm
+	b := deltaALE*t.Annuity + deltaHarm*healthAnnuity
 	sr.NPV.Mean = b - pvCost
 	sr.BCR.Mean = ratio(b, pvCost)
 	return sr

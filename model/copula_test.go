@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -62,18 +63,19 @@ func TestCorrelatedRates(t *testing.T) {
 	if !slices.Equal(si.Loss[0], sz.Loss[0]) {
 		t.Error("correlation 0 differs from the independent run")
 	}
-	p := drawParameters(sc, sc.Options)
-	a, b := make([]float64, cfg.Draws), make([]float64, cfg.Draws)
-	for d := range cfg.Draws {
-		a[d], b[d] = p.rate[d][0], p.rate[d][1]
+	rates := func(m *Model) (a, b []float64) {
+		t.Helper()
+		tb, err := NewDrawTable(context.Background(), m, Appraisal{Horizon: 10, Discount: GreenBook()}, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tb.Values[tb.Input(InputRef{Kind: "threat", ID: "A", Key: "rate"})], tb.Values[tb.Input(InputRef{Kind: "threat", ID: "B", Key: "rate"})]
 	}
+	a, b := rates(cor)
 	if got := spearman(a, b); math.Abs(got-0.9) > 0.05 {
 		t.Errorf("realised rank correlation %.3f; want 0.9 ± 0.05", got)
 	}
-	pi := drawParameters(si, si.Options)
-	for d := range cfg.Draws {
-		a[d], b[d] = pi.rate[d][0], pi.rate[d][1]
-	}
+	a, b = rates(ind)
 	if got := spearman(a, b); math.Abs(got) > 0.05 {
 		t.Errorf("independent run's rank correlation %.3f; want 0 ± 0.05", got)
 	}

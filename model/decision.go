@@ -36,6 +36,12 @@ type DecideOptions struct {
 	// other results' Loss then holds only the expected annual loss and its
 	// standard error. By default every option's is computed.
 	ShownSummaries bool
+	// DecisionDraws is the number of outer draws of the uncertain inputs
+	// behind the decision's intervals and probabilities, each option's
+	// expectations given each draw exact (see DrawTable): 0 for
+	// DefaultDecisionDraws, and never fewer than the simulation's draws.
+	// The simulation's draws × years give the loss distribution.
+	DecisionDraws int
 }
 
 // Decision is the whole analysis of one run: every control alone, the one
@@ -330,7 +336,11 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 			return sum
 		}
 	}
-	res, err := appraiseOptions(s, a, want, loss)
+	table, err := newDrawTable(context.Background(), s.Model, a, append([]Portfolio{{}}, p.options()...), decisionDraws(o.DecisionDraws, s.Draws), s.Seed, s.workers)
+	if err != nil {
+		return nil, err
+	}
+	res, err := appraiseOptions(s, table, a, want, loss)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +351,7 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 		}
 		return &res[resAt[at[portfolioKey(q)]]]
 	}
-	an := &Analysis{Config: o.Config, Appraisal: a, Sim: s, Results: res[:C:C], Ranking: RankIn(res[:C:C], o.Metric, a.View)}
+	an := &Analysis{Config: o.Config, Appraisal: a, Sim: s, Table: table, Results: res[:C:C], Ranking: RankIn(res[:C:C], o.Metric, a.View)}
 	if s.Harm != nil {
 		an.BaselineHarm, an.BaselineHarmSE = s.HarmMeanSE(0) // streaming keeps no years
 	}
@@ -356,20 +366,36 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 		pa.Frontier[i].Result = result(pa.Frontier[i].Choice.Portfolio)
 	}
 	d := &Decision{Analysis: an, Portfolio: pa, Budgeted: p.budgeted}
-	// The build-up's simulated marginals: paired differences of prefixes.
+	// The build-up's simulated marginals (the check beside the exact
+	// ones): paired differences of prefixes over the simulated draws.
 	steps := p.steps
 	var prev *Result
+	annuity, healthAnnuity := table.Annuity, table.HealthAnnuity
+	social := a.View == Social && s.Harm != nil
+	simBenefit := func(r *Result) []float64 {
+		if r == nil {
+			return nil
+		}
+		b := make([]float64, s.Draws)
+		for i := range b {
+			b[i] = r.Draws.SimDeltaALE[i] * annuity
+			if social {
+				b[i] += (s.HarmDrawMean[0][i] - s.HarmDrawMean[r.Option][i]) * healthAnnuity
+			}
+		}
+		return b
+	}
 	for i := range steps {
 		cur := result(steps[i].Portfolio)
 		st := &steps[i]
 		// The SE from the paired draws; the mean as the difference of the
-		// expected NPVs, whose costs are exact.
-		_, st.SimNPVSE = pairedDiff(cur.Draws.NPV, prevDraws(prev, func(r *Result) []float64 { return r.Draws.NPV }))
-		st.SimDeltaALE, st.SimDeltaALESE = pairedDiff(cur.Draws.DeltaALE, prevDraws(prev, func(r *Result) []float64 { return r.Draws.DeltaALE }))
+		// simulated NPVs, whose costs are exact.
+		_, st.SimNPVSE = pairedDiff(simBenefit(cur), simBenefit(prev))
+		st.SimDeltaALE, st.SimDeltaALESE = pairedDiff(cur.Draws.SimDeltaALE, prevDraws(prev, func(r *Result) []float64 { return r.Draws.SimDeltaALE }))
 		if prev == nil {
-			st.SimNPV = cur.NPV.Mean
+			st.SimNPV = cur.SimNPV
 		} else {
-			st.SimNPV = cur.NPV.Mean - prev.NPV.Mean
+			st.SimNPV = cur.SimNPV - prev.SimNPV
 		}
 		prev = cur
 	}
@@ -426,7 +452,7 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 		if top <= 0 {
 			top = 15
 		}
-		if d.Sensitivity, err = AnalyseSensitivity(s, a, SensitivityOptions{Decision: decision, Name: name, Decide: decide, Top: top, Alternatives: alternatives}); err != nil {
+		if d.Sensitivity, err = AnalyseSensitivity(m, table, a, SensitivityOptions{Decision: decision, Name: name, Decide: decide, Top: top, Alternatives: alternatives}); err != nil {
 			return nil, err
 		}
 	}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -291,64 +292,23 @@ func wtpGrid() []float64 {
 	return g
 }
 
-// conditional returns, for each option (options[0] must be doing nothing)
-// and outer draw of s, the net cost a year C and QALYs gained a year Q,
-// each its expectation given the draw's parameters; the value per QALY v
-// the simulation uses; and each draw's harm parameters: deaths per day ×
-// QALYs per death, and k_full.
-func conditional(s *Sim, a Appraisal, options []Portfolio) (cost, qaly [][]float64, v float64, harm, kfull []float64) {
-	m := s.Model
-	// QALYs are harm valued at 1 a QALY: a copy of the model with v = 1
-	// (the random streams do not depend on v), divided by whatever the
-	// simulation makes of that 1.
-	hq := *m.Harm
-	hq.ValuePerQALY = 1
-	mq := *m
-	mq.Harm = &hq
-	f := fit(&mq)
-	unit := f.harm.value
-	v = fit(m).harm.value
-	cfg := Config{Draws: s.Draws, Years: 1, Seed: s.Seed}
-	scratch := newSim(&mq, options, cfg)
-	w := newWorker(f, options, cfg)
-	O, D := len(options), s.Draws
-	ale := make([][]float64, O)
-	cost, qaly = make([][]float64, O), make([][]float64, O)
-	for o := range O {
-		ale[o], cost[o], qaly[o] = make([]float64, D), make([]float64, D), make([]float64, D)
-	}
-	harm, kfull = make([]float64, D), make([]float64, D)
-	for d := range D {
-		w.drawParams(scratch, d)
-		harm[d], kfull[d] = w.harmValue/unit, w.kfull
-		for o := range O {
-			var l, h float64
-			for t := range f.threats {
-				td := &f.threats[t]
-				n := w.lam[t] * w.mf[t][o]
-				l += n * (w.ca[t][o]*td.mean[0] + w.cb[t][o]*td.mean[1] + w.cc[t][o]*td.mean[2])
-				h += n * w.ch[t][o] * td.mean[0]
-			}
-			ale[o][d], qaly[o][d] = l, h/unit
+// conditional returns, for each option and outer draw of t, the net cost
+// a year C and QALYs gained a year Q, each its expectation given the
+// draw's parameters (the table's columns), and the value per QALY v.
+func conditional(t *DrawTable, options []Portfolio) (cost, qaly [][]float64, v float64, err error) {
+	cost, qaly = make([][]float64, len(options)), make([][]float64, len(options))
+	for i, p := range options {
+		o := t.Option(p)
+		if o < 0 {
+			return nil, nil, 0, errors.New("model: the draw table lacks an option of the health-economic views")
+		}
+		cost[i], qaly[i] = make([]float64, t.Draws), make([]float64, t.Draws)
+		for d := range t.Draws {
+			cost[i][d] = t.PVCost[o][d]/t.Annuity - t.DeltaALE[o][d]
+			qaly[i][d] = t.DeltaQALYs[o][d]
 		}
 	}
-	_, annuity, capexPV := a.presentValues(m)
-	_, cxf, oxf := costFactors(&Sim{Model: m, Seed: s.Seed, Draws: D, Bias: scratch.Bias}, a)
-	for o := range O {
-		for d := range D {
-			var pv float64
-			for _, c := range options[o] {
-				pv += scratch.Capex[d][c]*cxf[d][c]*capexPV[c] + scratch.Opex[d][c]*oxf[d][c]*annuity
-			}
-			cost[o][d] = pv/annuity - (ale[0][d] - ale[o][d])
-		}
-	}
-	for o := O - 1; o >= 0; o-- { // doing nothing last: the others need it
-		for d := range D {
-			qaly[o][d] = qaly[0][d] - qaly[o][d]
-		}
-	}
-	return cost, qaly, v, harm, kfull
+	return cost, qaly, t.ValuePerQALY, nil
 }
 
 // netBenefit returns NB_d(λ) = λ·A_h·Q_d − A·C_d for each draw, into dst.
@@ -434,7 +394,15 @@ func AnalyseHealthEconomics(an *Analysis, pa *PortfolioAnalysis) (*HealthEconomi
 			Controls: slices.Clone(an.Recommended.Controls), Portfolio: p,
 		})
 	}
-	cost, qaly, v, harm, kfull := conditional(s, a, ports)
+	t := an.Table
+	if t == nil || t.QALYs == nil {
+		return nil, errors.New("model: the analysis has no draw table with harm")
+	}
+	he.Draws = t.Draws
+	cost, qaly, v, err := conditional(t, ports)
+	if err != nil {
+		return nil, err
+	}
 	he.ValuePerQALY = v
 	he.fillOptions(he.Options, cost, qaly)
 	names := make([]string, len(he.Options))
@@ -447,9 +415,9 @@ func AnalyseHealthEconomics(an *Analysis, pa *PortfolioAnalysis) (*HealthEconomi
 	nb := he.NetBenefits(v)
 	he.EVPI = EVPI(nb)
 	he.EVPIPerYear = he.EVPI / annuity
-	he.partial(s, nb, harm, kfull)
+	he.partial(m, t, nb)
 	if pa != nil && len(pa.Frontier) > 0 {
-		if err := he.budget(s, a, pa); err != nil {
+		if err := he.budget(t, pa); err != nil {
 			return nil, err
 		}
 	}
@@ -499,10 +467,10 @@ func (he *HealthEconomics) acceptability() {
 	}
 }
 
-// partial fills the EVPPI of each input and group at the value per QALY.
-func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64) {
-	m := s.Model
-	p := drawParameters(s, []Portfolio{{}})
+// partial fills the EVPPI of each input and group at the value per QALY,
+// on the inputs' values in the table's draws (the harm parameters among
+// them: net benefit at the value per QALY counts harm).
+func (he *HealthEconomics) partial(m *Model, t *DrawTable, nb [][]float64) {
 	type series struct {
 		name, label string
 		ref         InputRef
@@ -518,41 +486,15 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64
 		return in.Name()
 	}
 	var all []series
-	harmIn := map[string]Input{}
-	for _, in := range Inputs(m) {
-		if in.Ref.Kind == "harm" {
-			harmIn[in.Ref.Key] = in
-			continue
-		}
-		if in.PerEvent || in.value == nil {
-			continue
-		}
-		th := make([]float64, s.Draws)
-		for d := range th {
-			th[d] = in.value(p, d)
-		}
-		all = append(all, series{name: in.Name(), label: short(in), ref: in.Ref, theta: th})
+	for i, in := range t.Inputs {
+		all = append(all, series{name: in.Name(), label: short(in), ref: in.Ref, theta: t.Values[i]})
 	}
-	// Harm enters net benefit through deaths × QALYs per death (and
-	// k_full), so the product carries all that learning the two would
-	// tell.
-	dq, qd := harmIn["deaths_per_day"], harmIn["qalys_per_death"]
-	switch {
-	case dq.Item != "" && qd.Item != "":
-		name := "Patient harm: extra deaths per full-outage day × QALYs lost per death"
-		all = append(all, series{name: name, label: name, ref: InputRef{Kind: "harm", Key: "deaths_qalys"}, theta: harm})
-	case dq.Item != "":
-		all = append(all, series{name: dq.Name(), label: dq.Name(), ref: dq.Ref, theta: harm})
-	case qd.Item != "":
-		all = append(all, series{name: qd.Name(), label: qd.Name(), ref: qd.Ref, theta: harm})
-	}
-	if in, ok := harmIn["k_full"]; ok {
-		all = append(all, series{name: in.Name(), label: "Patient harm: k_full", ref: in.Ref, theta: kfull})
-	}
-	for _, sr := range all {
-		pv := EVPPISpline(sr.theta, nb)
-		he.Partial = append(he.Partial, PartialRow{Name: sr.name, Label: sr.label, Inputs: []string{sr.name}, PartialValue: pv})
-	}
+	singles := make([]PartialRow, len(all))
+	parallel(context.Background(), defaultWorkers(), len(all), func(k int) {
+		sr := all[k]
+		singles[k] = PartialRow{Name: sr.name, Label: sr.label, Inputs: []string{sr.name}, PartialValue: EVPPISpline(sr.theta, nb)}
+	})
+	he.Partial = append(he.Partial, singles...)
 	type group struct {
 		name, label string
 		in          func(InputRef) bool
@@ -572,6 +514,11 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64
 		}},
 		group{"Patient harm", "Patient harm", func(r InputRef) bool { return r.Kind == "harm" }},
 	)
+	type groupRow struct {
+		theta [][]float64
+		row   PartialRow
+	}
+	var rows []groupRow
 	for _, g := range groups {
 		var theta [][]float64
 		var ins []string
@@ -584,8 +531,14 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64
 		if len(theta) < 2 {
 			continue
 		}
-		pv := EVPPIGP(theta, nb)
-		he.Partial = append(he.Partial, PartialRow{Name: g.name, Label: g.label, Inputs: ins, Group: true, PartialValue: pv})
+		rows = append(rows, groupRow{theta: theta, row: PartialRow{Name: g.name, Label: g.label, Inputs: ins, Group: true}})
+	}
+	// The regressions are independent: spread them over the cores.
+	parallel(context.Background(), defaultWorkers(), len(rows), func(k int) {
+		rows[k].row.PartialValue = EVPPIGP(rows[k].theta, nb)
+	})
+	for _, r := range rows {
+		he.Partial = append(he.Partial, r.row)
 	}
 	for i := range he.Partial {
 		r := &he.Partial[i]
@@ -601,7 +554,7 @@ func (he *HealthEconomics) partial(s *Sim, nb [][]float64, harm, kfull []float64
 
 // budget fills the probability that each of the frontier's portfolios is
 // best at each budget.
-func (he *HealthEconomics) budget(s *Sim, a Appraisal, pa *PortfolioAnalysis) error {
+func (he *HealthEconomics) budget(t *DrawTable, pa *PortfolioAnalysis) error {
 	ba := &BudgetAcceptability{Kind: pa.FrontierKind}
 	ports := []Portfolio{{}}
 	ba.Portfolios = []HealthOption{{Name: "Do nothing", Label: "no new controls", Controls: []string{}}}
@@ -628,7 +581,10 @@ func (he *HealthEconomics) budget(s *Sim, a Appraisal, pa *PortfolioAnalysis) er
 		ba.Budgets = append(ba.Budgets, fp.Budget)
 		ba.Frontier = append(ba.Frontier, index(fp.Choice))
 	}
-	cost, qaly, _, _, _ := conditional(s, a, ports)
+	cost, qaly, _, err := conditional(t, ports)
+	if err != nil {
+		return err
+	}
 	he.fillOptions(ba.Portfolios, cost, qaly)
 	nb := make([][]float64, len(ports))
 	for p := range ports {

@@ -150,23 +150,24 @@ func TestHealthEconomicsAgreesWithAppraise(t *testing.T) {
 		if o.Name != m.Controls[c].ID {
 			t.Fatalf("option %d = %s; want %s", c+1, o.Name, m.Controls[c].ID)
 		}
-		// Paired per draw: conditional − simulated, whose spread is the
-		// year-to-year noise of the simulation alone.
-		dq := make([]float64, he.Draws)
-		dn := make([]float64, he.Draws)
+		// Paired per simulated draw: conditional (the table's raw column)
+		// − simulated, whose spread is the year-to-year noise of the
+		// simulation alone.
+		tb := an.Table
+		dq := make([]float64, an.Sim.Draws)
 		for d := range dq {
-			dq[d] = o.QALYsPerYear[d]*he.ValuePerQALY - (an.Sim.HarmDrawMean[0][d] - an.Sim.HarmDrawMean[c+1][d])
-			sim := r.Draws.SocialNPV[d]
-			dn[d] = he.Annuity*(-o.CostPerYear[d]) + he.HealthAnnuity*o.QALYsPerYear[d]*he.ValuePerQALY - sim
+			dq[d] = (tb.QALYs[0][d]-tb.QALYs[c+1][d])*he.ValuePerQALY - (an.Sim.HarmDrawMean[0][d] - an.Sim.HarmDrawMean[c+1][d])
 		}
-		for _, x := range []struct {
-			what string
-			v    []float64
-		}{{"harm avoided a year", dq}, {"social NPV", dn}} {
-			mean, v := meanVar(x.v)
-			se := math.Sqrt(v / float64(len(x.v)))
-			if math.Abs(mean) > 4*se+1e-6 {
-				t.Errorf("%s: %s conditional − simulated = %.4g ± %.3g; want 0", o.Name, x.what, mean, se)
+		mean, v := meanVar(dq)
+		if se := math.Sqrt(v / float64(len(dq))); math.Abs(mean) > 4*se+1e-6 {
+			t.Errorf("%s: harm avoided a year, conditional − simulated = %.4g ± %.3g; want 0", o.Name, mean, se)
+		}
+		// The health-economic net benefit at v is the appraisal's NPV with
+		// harm, draw by draw.
+		for d := range he.Draws {
+			nb := he.Annuity*(-o.CostPerYear[d]) + he.HealthAnnuity*o.QALYsPerYear[d]*he.ValuePerQALY
+			if got := r.Draws.SocialNPV[d]; math.Abs(nb-got) > 1e-9*math.Max(math.Abs(got), 1) {
+				t.Fatalf("%s: draw %d: net benefit %.10g; appraisal's NPV with harm %.10g", o.Name, d, nb, got)
 			}
 		}
 	}
@@ -258,7 +259,7 @@ func TestEVPPIKnownOnCyberModel(t *testing.T) {
 	const N = 200
 	checked := 0
 	for _, in := range Inputs(m) {
-		if in.PerEvent || in.value == nil {
+		if in.PerEvent || in.draw == nil {
 			continue
 		}
 		i := slices.IndexFunc(he.Partial, func(r PartialRow) bool { return r.Name == in.Name() })

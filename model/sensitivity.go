@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"math"
 	"slices"
@@ -26,8 +27,10 @@ type Input struct {
 	// research could pin down, so they have no value of information.
 	PerEvent bool
 
-	set   func(m *Model, e Estimate)
-	value func(p *paramDraws, d int) float64
+	set func(m *Model, e Estimate)
+	// draw reads the input's value in the worker's current draw (nil for
+	// inputs drawn afresh for each event).
+	draw func(w *worker) float64
 }
 
 // InputRef locates an input in a dataset: Kind is "rates", "harm",
@@ -41,6 +44,15 @@ type InputRef struct {
 
 // Name is the input's item and field in words.
 func (in Input) Name() string { return in.Item + ": " + in.Field }
+
+// FixedAt returns a copy of m with the input fixed at x (m itself is
+// left as it is): the model the tornado and the switching values
+// evaluate, and with which E[NPV | input = x] is the closed form.
+func (in Input) FixedAt(m *Model, x float64) *Model {
+	mm := cloneModel(m)
+	in.set(mm, Fixed(x))
+	return mm
+}
 
 // Median returns the input's median.
 func (in Input) Median() float64 { return in.Estimate.Dist(in.Kind).Quantile(0.5) }
@@ -63,25 +75,28 @@ func Inputs(m *Model) []Input {
 		}
 	}
 	add(Input{Item: "Calibrated cost rates", Field: "lost output per organisation-day", Ref: InputRef{Kind: "rates", Key: "daily"}, Estimate: m.Daily, Kind: Positive, Unit: Money,
-		set:   func(m *Model, e Estimate) { m.Daily = e },
-		value: func(p *paramDraws, d int) float64 { return p.daily[d] }})
+		set:  func(m *Model, e Estimate) { m.Daily = e },
+		draw: func(w *worker) float64 { return w.daily }})
 	add(Input{Item: "Calibrated cost rates", Field: "IT recovery cost per organisation", Ref: InputRef{Kind: "rates", Key: "recovery"}, Estimate: m.Recovery, Kind: Positive, Unit: Money,
-		set:   func(m *Model, e Estimate) { m.Recovery = e },
-		value: func(p *paramDraws, d int) float64 { return p.recovery[d] }})
+		set:  func(m *Model, e Estimate) { m.Recovery = e },
+		draw: func(w *worker) float64 { return w.recovery }})
 	if m.Harm != nil {
 		add(Input{Item: "Patient harm", Field: "extra deaths per full-outage day", Ref: InputRef{Kind: "harm", Key: "deaths_per_day"}, Estimate: m.Harm.DeathsPerDay, Kind: Positive,
-			set: func(m *Model, e Estimate) { h := *m.Harm; h.DeathsPerDay = e; m.Harm = &h }})
+			set:  func(m *Model, e Estimate) { h := *m.Harm; h.DeathsPerDay = e; m.Harm = &h },
+			draw: func(w *worker) float64 { return w.deaths }})
 		add(Input{Item: "Patient harm", Field: "QALYs lost per death", Ref: InputRef{Kind: "harm", Key: "qalys_per_death"}, Estimate: m.Harm.QALYsPerDeath, Kind: Positive,
-			set: func(m *Model, e Estimate) { h := *m.Harm; h.QALYsPerDeath = e; m.Harm = &h }})
+			set:  func(m *Model, e Estimate) { h := *m.Harm; h.QALYsPerDeath = e; m.Harm = &h },
+			draw: func(w *worker) float64 { return w.qalys }})
 		add(Input{Item: "Patient harm", Field: "intensity of a full outage (k_full)", Ref: InputRef{Kind: "harm", Key: "k_full"}, Estimate: m.Harm.FullIntensity, Kind: Positive,
-			set: func(m *Model, e Estimate) { h := *m.Harm; h.FullIntensity = e; m.Harm = &h }})
+			set:  func(m *Model, e Estimate) { h := *m.Harm; h.FullIntensity = e; m.Harm = &h },
+			draw: func(w *worker) float64 { return w.kfull }})
 	}
 	for t, th := range m.Threats {
 		item := named(th.Name, th.ID)
 		ref := func(key string) InputRef { return InputRef{Kind: "threat", ID: th.ID, Key: key} }
 		add(Input{Item: item, Field: "events a year", Ref: ref("rate"), Estimate: th.Rate, Kind: Positive,
-			set:   func(m *Model, e Estimate) { m.Threats[t].Rate = e },
-			value: func(p *paramDraws, d int) float64 { return p.rate[d][t] }})
+			set:  func(m *Model, e Estimate) { m.Threats[t].Rate = e },
+			draw: func(w *worker) float64 { return w.lam[t] }})
 		add(Input{Item: item, Field: "organisations disrupted per event", Ref: ref("spread"), Estimate: th.Spread, Kind: Positive, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Spread = e }})
 		add(Input{Item: item, Field: "days of outage", Ref: ref("duration"), Estimate: th.Duration, Kind: Positive, PerEvent: true,
@@ -89,25 +104,25 @@ func Inputs(m *Model) []Input {
 		add(Input{Item: item, Field: "cost per event", Ref: ref("fixed"), Estimate: th.Fixed, Kind: Positive, Unit: Money, PerEvent: true,
 			set: func(m *Model, e Estimate) { m.Threats[t].Fixed = e }})
 		add(Input{Item: item, Field: "lost output a day against the calibrated rate (k_d)", Ref: ref("k_daily"), Estimate: kOrOne(th.KDaily), Kind: Positive,
-			set:   func(m *Model, e Estimate) { m.Threats[t].KDaily = e },
-			value: func(p *paramDraws, d int) float64 { return p.kd[d][t] }})
+			set:  func(m *Model, e Estimate) { m.Threats[t].KDaily = e },
+			draw: func(w *worker) float64 { return w.kdRaw[t] }})
 		add(Input{Item: item, Field: "recovery cost against the calibrated rate (k_r)", Ref: ref("k_recovery"), Estimate: kOrOne(th.KRecovery), Kind: Positive,
-			set:   func(m *Model, e Estimate) { m.Threats[t].KRecovery = e },
-			value: func(p *paramDraws, d int) float64 { return p.kr[d][t] }})
+			set:  func(m *Model, e Estimate) { m.Threats[t].KRecovery = e },
+			draw: func(w *worker) float64 { return w.krRaw[t] }})
 	}
 	for c, ctl := range m.Controls {
 		item := named(ctl.Name, ctl.ID)
 		ref := func(key string) InputRef { return InputRef{Kind: "control", ID: ctl.ID, Key: key} }
 		add(Input{Item: item, Field: "capital cost", Ref: ref("capex"), Estimate: ctl.Capex, Kind: Positive, Unit: Money,
-			set:   func(m *Model, e Estimate) { m.Controls[c].Capex = e },
-			value: func(p *paramDraws, d int) float64 { return p.capex[d][c] }})
+			set:  func(m *Model, e Estimate) { m.Controls[c].Capex = e },
+			draw: func(w *worker) float64 { return w.capex[c] }})
 		add(Input{Item: item, Field: "yearly running cost", Ref: ref("opex"), Estimate: ctl.Opex, Kind: Positive, Unit: Money,
-			set:   func(m *Model, e Estimate) { m.Controls[c].Opex = e },
-			value: func(p *paramDraws, d int) float64 { return p.opex[d][c] }})
+			set:  func(m *Model, e Estimate) { m.Controls[c].Opex = e },
+			draw: func(w *worker) float64 { return w.opex[c] }})
 		if ctl.OptimismBias != (Estimate{}) {
 			add(Input{Item: item, Field: "optimism bias", Ref: ref("optimism_bias"), Estimate: ctl.OptimismBias, Kind: Positive, Unit: Share,
-				set:   func(m *Model, e Estimate) { m.Controls[c].OptimismBias = e },
-				value: func(p *paramDraws, d int) float64 { return p.bias[d][c] }})
+				set:  func(m *Model, e Estimate) { m.Controls[c].OptimismBias = e },
+				draw: func(w *worker) float64 { return w.bias[c] }})
 		}
 		for j, e := range ctl.Effects {
 			t := m.ThreatIndex(e.Threat)
@@ -127,8 +142,8 @@ func Inputs(m *Model) []Input {
 				{"cut in cost per event", "fixed", e.Fixed, func(x *Effect, v Estimate) { x.Fixed = v }},
 			} {
 				add(Input{Item: item, Field: f.name, Ref: InputRef{Kind: "effect", ID: ctl.ID, Threat: e.Threat, Key: f.key}, Estimate: f.est, Kind: Fraction, Unit: Share,
-					set:   func(m *Model, v Estimate) { f.set(&m.Controls[c].Effects[j], v) },
-					value: func(p *paramDraws, d int) float64 { return 1 - p.red[d][c][t][k] }})
+					set:  func(m *Model, v Estimate) { f.set(&m.Controls[c].Effects[j], v) },
+					draw: func(w *worker) float64 { return 1 - w.red[c][t][k] }})
 			}
 		}
 	}
@@ -453,53 +468,6 @@ func secantPolish(x float64, f func(float64) (float64, error)) float64 {
 	return x
 }
 
-// paramDraws holds every outer draw's parameters, exactly as the
-// simulation drew them.
-type paramDraws struct {
-	daily, recovery []float64
-	rate, kd, kr    [][]float64 // [d][t]
-	capex, opex     [][]float64 // [d][c]
-	bias            [][]float64
-	red             [][][][4]float64 // [d][c][t]: 1 − reduction
-	condALE         [][]float64      // [d][option]: expected annual loss given the draw
-}
-
-// drawParameters redraws s's outer draws and, for each option, its
-// expected annual loss given the draw's parameters (the closed form with
-// the per-event means), which carries no year-to-year noise.
-func drawParameters(s *Sim, options []Portfolio) *paramDraws {
-	f := fit(s.Model)
-	cfg := Config{Draws: s.Draws, Years: 1, Seed: s.Seed}
-	scratch := newSim(s.Model, options, cfg)
-	w := newWorker(f, options, cfg)
-	T, C := len(f.threats), len(f.controls)
-	p := &paramDraws{
-		daily: make([]float64, s.Draws), recovery: make([]float64, s.Draws),
-		rate: make([][]float64, s.Draws), kd: make([][]float64, s.Draws), kr: make([][]float64, s.Draws),
-		red: make([][][][4]float64, s.Draws), condALE: make([][]float64, s.Draws),
-	}
-	for d := range s.Draws {
-		w.drawParams(scratch, d)
-		p.daily[d], p.recovery[d] = w.daily, w.recovery
-		p.rate[d], p.kd[d], p.kr[d] = slices.Clone(w.lam), slices.Clone(w.kdRaw), slices.Clone(w.krRaw)
-		p.red[d] = make([][][4]float64, C)
-		for c := range C {
-			p.red[d][c] = slices.Clone(w.red[c])
-		}
-		p.condALE[d] = make([]float64, len(options))
-		for o := range options {
-			var ale float64
-			for t := range T {
-				td := &f.threats[t]
-				ale += w.lam[t] * w.mf[t][o] * (w.ca[t][o]*td.mean[0] + w.cb[t][o]*td.mean[1] + w.cc[t][o]*td.mean[2])
-			}
-			p.condALE[d][o] = ale
-		}
-	}
-	p.capex, p.opex, p.bias = scratch.Capex, scratch.Opex, scratch.Bias
-	return p
-}
-
 // VOI is the expected value of information about a decision among
 // alternatives (and doing nothing), across outer draws.
 type VOI struct {
@@ -512,6 +480,10 @@ type VOI struct {
 	EVPPI []InputValue
 	// Best is the alternative with the greatest expected NPV.
 	Best Portfolio
+	// View is the view whose NPV the values are in (Social: with harm
+	// avoided), and Draws the number of outer draws behind them.
+	View  View
+	Draws int
 }
 
 // InputValue is one input's EVPPI.
@@ -524,40 +496,38 @@ type InputValue struct {
 }
 
 // ValueOfInformation computes EVPI and each parameter's EVPPI for choosing
-// among alternatives (and doing nothing) by NPV. Each draw's NPV is the
-// expected NPV given the draw's parameters (closed form, so the year-to-year
-// noise of a finite simulation does not pass for information). EVPPI is
-// estimated by Strong, Oakley and Brennan's nonparametric regression
-// (Medical Decision Making, 2014; see EVPPISpline): each alternative's net
-// benefit, less the best one's, is regressed on the input's rank by a
-// penalised cubic regression spline chosen by generalised cross-validation,
-// and EVPPI = mean over draws of max_a (fitted NPV_a) − max_a E[NPV_a],
-// with the fit's standard error.
-func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, error) {
+// among alternatives (and doing nothing) by NPV in the appraisal's view
+// (with harm avoided in the social view), on the draws of t, which must
+// hold every alternative. Each draw's NPV is the expected NPV given the
+// draw's parameters (exact, by the closed form; see DrawTable), so the
+// year-to-year noise of a finite simulation does not pass for
+// information. EVPPI is estimated by Strong, Oakley and Brennan's
+// nonparametric regression (Medical Decision Making, 2014), each
+// alternative's net benefit regressed on the input by a penalised cubic
+// regression spline (see EVPPISpline), with its standard error. The harm
+// inputs are weighed in the social view only: money alone does not depend
+// on them.
+func ValueOfInformation(t *DrawTable, a Appraisal, alternatives []Portfolio) (*VOI, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	if s.Draws < 2 {
+	if t.Draws < 2 {
 		return nil, errors.New("the value of information needs at least 2 outer draws")
 	}
 	options := append([]Portfolio{{}}, alternatives...)
-	p := drawParameters(s, options)
-	_, annuity, capexPV := a.presentValues(s.Model)
-	// The uplifts are drawn exactly as Appraise draws them.
-	_, cxf, oxf := costFactors(&Sim{Model: s.Model, Seed: s.Seed, Draws: s.Draws, Bias: p.bias}, a)
 	// npv[o][d]: alternative o's NPV given draw d.
 	npv := make([][]float64, len(options))
 	for o, port := range options {
-		npv[o] = make([]float64, s.Draws)
-		for d := range s.Draws {
-			var pv float64
-			for _, c := range port {
-				pv += p.capex[d][c]*cxf[d][c]*capexPV[c] + p.opex[d][c]*oxf[d][c]*annuity
-			}
-			npv[o][d] = (p.condALE[d][0]-p.condALE[d][o])*annuity - pv
+		i := t.Option(port)
+		if i < 0 {
+			return nil, errors.New("model: the draw table lacks an alternative of the value of information")
 		}
+		npv[o] = t.NPVIn(i, a.View)
 	}
-	v := &VOI{Alternatives: alternatives, EVPI: EVPI(npv)}
+	v := &VOI{Alternatives: alternatives, EVPI: EVPI(npv), View: Financial, Draws: t.Draws}
+	if a.View == Social && t.SocialNPV != nil {
+		v.View = Social
+	}
 	best, bestV := 0, math.Inf(-1)
 	for o := range options {
 		if m, _ := meanVar(npv[o]); m > bestV {
@@ -565,17 +535,21 @@ func ValueOfInformation(s *Sim, a Appraisal, alternatives []Portfolio) (*VOI, er
 		}
 	}
 	v.Best = options[best]
-	for _, in := range Inputs(s.Model) {
-		if in.PerEvent || in.value == nil {
+	rows := make([]InputValue, 0, len(t.Inputs))
+	for _, in := range t.Inputs {
+		if in.Ref.Kind == "harm" && v.View != Social {
 			continue
 		}
-		theta := make([]float64, s.Draws)
-		for d := range theta {
-			theta[d] = in.value(p, d)
-		}
-		pv := EVPPISpline(theta, npv)
-		v.EVPPI = append(v.EVPPI, InputValue{Input: in, Value: pv.Value, SE: pv.SE})
+		rows = append(rows, InputValue{Input: in})
 	}
+	// The spline fits are independent: spread them over the cores, each
+	// written to its own row.
+	parallel(context.Background(), defaultWorkers(), len(rows), func(k int) {
+		i := t.Input(rows[k].Input.Ref)
+		pv := EVPPISpline(t.Values[i], npv)
+		rows[k].Value, rows[k].SE = pv.Value, pv.SE
+	})
+	v.EVPPI = rows
 	slices.SortStableFunc(v.EVPPI, func(x, y InputValue) int {
 		if c := cmp.Compare(y.Value, x.Value); c != 0 {
 			return c
@@ -668,10 +642,10 @@ type SensitivityOptions struct {
 // AnalyseSensitivity runs the sensitivity analysis of o.Decision: the
 // tornado over every input, switching values for the top inputs of the
 // tornado, and the value of information of choosing among the
-// alternatives on the outer draws of s.
-func AnalyseSensitivity(s *Sim, a Appraisal, o SensitivityOptions) (*Sensitivity, error) {
+// alternatives on the outer draws of t (a table of m).
+func AnalyseSensitivity(m *Model, t *DrawTable, a Appraisal, o SensitivityOptions) (*Sensitivity, error) {
 	decision, top := o.Decision, o.Top
-	tn, err := TornadoAnalysis(s.Model, a, decision)
+	tn, err := TornadoAnalysis(m, a, decision)
 	if err != nil {
 		return nil, err
 	}
@@ -679,11 +653,11 @@ func AnalyseSensitivity(s *Sim, a Appraisal, o SensitivityOptions) (*Sensitivity
 	for _, b := range tn.Bars[:min(top, len(tn.Bars))] {
 		ins = append(ins, b.Input)
 	}
-	sws, err := SwitchingValues(s.Model, a, decision, o.Decide, ins)
+	sws, err := SwitchingValues(m, a, decision, o.Decide, ins)
 	if err != nil {
 		return nil, err
 	}
-	voi, err := ValueOfInformation(s, a, o.Alternatives)
+	voi, err := ValueOfInformation(t, a, o.Alternatives)
 	if err != nil {
 		return nil, err
 	}

@@ -206,8 +206,7 @@ func TestVOIBounds(t *testing.T) {
 	t.Parallel()
 	m := testModel()
 	a := Appraisal{Horizon: 10, Discount: GreenBook()}
-	s := mustSimulate(t, m, nil, Config{Draws: 200, Years: 10, Seed: 3})
-	v, err := ValueOfInformation(s, a, allSingles(m))
+	v, err := ValueOfInformation(mustTable(t, m, a, allSingles(m), Config{Draws: 200, Seed: 3}), a, allSingles(m))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,8 +219,7 @@ func TestVOIBounds(t *testing.T) {
 		}
 	}
 	fixed := MedianModel(m)
-	fs := mustSimulate(t, fixed, nil, Config{Draws: 50, Years: 10, Seed: 3})
-	fv, err := ValueOfInformation(fs, a, allSingles(fixed))
+	fv, err := ValueOfInformation(mustTable(t, fixed, a, allSingles(fixed), Config{Draws: 50, Seed: 3}), a, allSingles(fixed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,25 +231,21 @@ func TestVOIBounds(t *testing.T) {
 	}
 }
 
-// TestConditionalALEMatchesSimulation checks the per-draw closed form used
-// by the value of information against the simulation's own ALE, within 3
-// standard errors.
+// TestConditionalALEMatchesSimulation checks the per-draw closed form of
+// the draw table against the simulation's own ALE, within 3 standard
+// errors.
 func TestConditionalALEMatchesSimulation(t *testing.T) {
 	t.Parallel()
 	m := testModel()
 	s := mustSimulate(t, m, allSingles(m), Config{Draws: bySize(100, 300), Years: 2000, Seed: 9})
-	p := drawParameters(s, s.Options)
+	p := mustTable(t, m, Appraisal{Horizon: 10, Discount: GreenBook()}, allSingles(m), Config{Draws: s.Draws, Seed: 9})
 	for o := range s.Options {
-		var cond float64
-		for d := range s.Draws {
-			cond += p.condALE[d][o]
-		}
-		cond /= float64(s.Draws)
+		cond, _ := meanVar(p.ALE[o])
 		// Within a draw, the simulated mean differs from the conditional
 		// mean only by year-to-year noise: compare paired per draw.
 		var sum, sum2 float64
 		for d := range s.Draws {
-			diff := s.DrawMean[o][d] - p.condALE[d][o]
+			diff := s.DrawMean[o][d] - p.ALE[o][d]
 			sum += diff
 			sum2 += diff * diff
 		}
@@ -262,6 +256,16 @@ func TestConditionalALEMatchesSimulation(t *testing.T) {
 			t.Errorf("option %d: simulated − conditional ALE = %.4g ± %.3g (conditional mean %.4g)", o, mean, se, cond)
 		}
 	}
+}
+
+// mustTable returns the draw table of m's portfolios.
+func mustTable(t testing.TB, m *Model, a Appraisal, ports []Portfolio, cfg Config) *DrawTable {
+	t.Helper()
+	tb, err := NewDrawTable(context.Background(), m, a, ports, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
 }
 
 // BenchmarkSensitivity times the tornado and switching values of the
@@ -276,13 +280,10 @@ func BenchmarkSensitivity(b *testing.B) {
 			}
 		}
 	})
-	s, err := Simulate(context.Background(), m, allSingles(m), Config{Draws: 200, Years: 5000, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
+	tb := mustTable(b, m, a, allSingles(m), Config{Draws: DefaultDecisionDraws, Seed: 1})
 	b.Run("voi", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := ValueOfInformation(s, a, allSingles(m)); err != nil {
+			if _, err := ValueOfInformation(tb, a, allSingles(m)); err != nil {
 				b.Fatal(err)
 			}
 		}

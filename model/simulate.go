@@ -588,14 +588,17 @@ type worker struct {
 	// {1−r_f, 1−r_s, 1−r_d, 1−r_F}.
 	red [][][4]float64
 	// Per threat and option: thinning level and loss coefficients; ch is the
-	// harm coefficient on min(S,orgs)·D (nil without harm).
-	mf, ca, cb, cc, ch [][]float64
+	// harm coefficient on min(S,orgs)·D and cs the multiplier m_s·m_d on
+	// it (both nil without harm).
+	mf, ca, cb, cc, ch, cs [][]float64
 	// same[t] lists the options (the baseline first) whose coefficients on
 	// threat t are the baseline's, so that an event adds the baseline's
 	// amount to each; other[t] the rest.
 	same, other [][]int
-	// harmValue is h·q·v of the current draw.
-	harmValue float64
+	// harmValue is h·q·v of the current draw, deaths and qalys its h and
+	// q; share[t] is min(k_d/k_full, 1) of threat t (nil without harm).
+	harmValue, deaths, qalys float64
+	share                    []float64
 	// kfull is k_full of the current draw, deathsPerHarm its 1/(q·v).
 	kfull, deathsPerHarm float64
 	// Aggregate mode scratch: levels, each option's level index, sums.
@@ -641,10 +644,11 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 		w.same[t], w.other[t] = make([]int, 0, O), make([]int, 0, O)
 	}
 	if f.harm != nil {
-		w.ch = make([][]float64, T)
+		w.ch, w.cs = make([][]float64, T), make([][]float64, T)
 		for t := range T {
-			w.ch[t] = make([]float64, O)
+			w.ch[t], w.cs[t] = make([]float64, O), make([]float64, O)
 		}
+		w.share = make([]float64, T)
 	}
 	w.levels = make([]float64, 0, O)
 	w.level = make([]int, O)
@@ -711,11 +715,15 @@ func (w *worker) drawParams(s *Sim, d int) {
 	}
 	if h := f.harm; h != nil {
 		reseed(&w.pcg, w.seed, streamParam, idHash("harm", ""), uint64(d))
-		deaths := h.deaths.Rand(w.r)
-		qv := h.qalys.Rand(w.r) * h.value
-		w.harmValue = deaths * qv
+		w.deaths = h.deaths.Rand(w.r)
+		w.qalys = h.qalys.Rand(w.r)
+		qv := w.qalys * h.value
+		w.harmValue = w.deaths * qv
 		w.kfull = h.kfull.Rand(w.r)
 		w.deathsPerHarm = 1 / qv
+		for t := range f.threats {
+			w.share[t] = min(w.kdRaw[t]/w.kfull, 1)
+		}
 	}
 	capex, opex, bias := w.capex, w.opex, w.bias
 	for c := range f.controls {
@@ -750,7 +758,8 @@ func (w *worker) drawParams(s *Sim, d int) {
 			}
 			w.mf[t][o] = m[0]
 			if w.ch != nil {
-				w.ch[t][o] = m[1] * m[2] * min(w.kdRaw[t]/w.kfull, 1) * w.harmValue
+				w.cs[t][o] = m[1] * m[2]
+				w.ch[t][o] = m[1] * m[2] * w.share[t] * w.harmValue
 			}
 			w.ca[t][o] = m[1] * m[2] * w.kd[t]
 			w.cb[t][o] = m[1] * w.kr[t]

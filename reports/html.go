@@ -415,7 +415,8 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 			Head:    []string{"Measure", "Expected", "90% interval"},
 			Right:   map[int]bool{1: true, 2: true},
 			Rows: [][]string{
-				{"NPV", withSE(cur, res.NPV.Mean, res.NPVSE), intervalText(cur, res.NPV)},
+				{"NPV", cur.text(res.NPV.Mean), intervalText(cur, res.NPV)},
+				{"NPV simulated (the check, ± 1 SE)", withSE(cur, res.SimNPV, res.NPVSE), ""},
 				{"P(NPV > 0)", pctText(res.PNPVPositive), ""},
 				{"Loss avoided a year (ΔALE)", cur.text(res.DeltaALE.Mean), intervalText(cur, res.DeltaALE)},
 				{"Cost a year (EAC)", cur.text(res.EAC.Mean), intervalText(cur, res.EAC)},
@@ -606,11 +607,11 @@ func confidenceLine(r *Report) string {
 	}
 	cur := currencyOf(r)
 	diff, se, need := an.Separation()
-	if need <= an.Sim.Draws {
-		return fmt.Sprintf("The top two controls differ in NPV by %s ± %s, more than three standard errors: the leader is clear.", cur.text(diff), cur.text(se))
+	if need <= an.DecisionDraws() {
+		return fmt.Sprintf("The top two controls differ in expected NPV by %s; over %s draws of the uncertain inputs that difference is estimated to ± %s, more than three standard errors: they are told apart.", cur.text(diff), thousands(an.DecisionDraws()), cur.text(se))
 	}
-	return fmt.Sprintf("The top two controls differ in NPV by %s ± %s, within three standard errors: about %s draws would tell them apart.",
-		cur.text(diff), cur.text(se), thousands(need))
+	return fmt.Sprintf("The top two controls differ in expected NPV by %s ± %s (over %s draws of the uncertain inputs), within three standard errors: about %s decision draws would tell them apart.",
+		cur.text(diff), cur.text(se), thousands(an.DecisionDraws()), thousands(need))
 }
 
 // rankingTable is every control alone, in rank order.
@@ -624,7 +625,7 @@ func rankingTable(r *Report) htmlTable {
 		Class:   "named",
 		Right:   map[int]bool{0: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true},
 		Note: "Cost a year is the equivalent annual cost (capex and renewals annuitised, plus opex, with optimism bias); payback is discounted. " +
-			"± is one Monte Carlo standard error; intervals and probabilities are across outer draws of the uncertain inputs.",
+			levelsText(an, an.Sim.Years),
 	}
 	for k, i := range an.Ranking.Order {
 		res := &an.Results[i]
@@ -638,7 +639,7 @@ func rankingTable(r *Report) htmlTable {
 			rank1 = pctText(an.Ranking.Prob[i][0])
 		}
 		t.Rows = append(t.Rows, []string{strconv.Itoa(k + 1), strings.TrimSpace(c.ID + " " + c.Name), cur.text(res.EAC.Mean),
-			withSE(cur, res.DeltaALE.Mean, res.DeltaALESE), withSE(cur, res.NPV.Mean, res.NPVSE),
+			cur.text(res.DeltaALE.Mean), cur.text(res.NPV.Mean),
 			intervalText(cur, res.NPV), ratioText(res.BCR.Mean), pctText(res.ROSI.Mean), pctText(res.PNPVPositive), rank1, pb})
 	}
 	return t
@@ -714,8 +715,10 @@ func portfolioOf(r *Report, fig *htmlFigure) *htmlPortfolio {
 	)
 	if res := pa.Result; res != nil {
 		t.Rows = append(t.Rows,
-			[]string{"ΔALE a year", withSE(cur, res.DeltaALE.Mean, res.DeltaALESE), intervalText(cur, res.DeltaALE)},
-			[]string{"NPV", withSE(cur, res.NPV.Mean, res.NPVSE), intervalText(cur, res.NPV)},
+			[]string{"ΔALE a year", cur.text(res.DeltaALE.Mean), intervalText(cur, res.DeltaALE)},
+			[]string{"ΔALE a year, simulated (the check, ± 1 SE)", withSE(cur, res.SimDeltaALE, res.DeltaALESE), ""},
+			[]string{"NPV", cur.text(res.NPV.Mean), intervalText(cur, res.NPV)},
+			[]string{"NPV, simulated (the check, ± 1 SE)", withSE(cur, res.SimNPV, res.NPVSE), ""},
 			[]string{"BCR", ratioText(res.BCR.Mean), ratioText(res.BCR.Lo) + " to " + ratioText(res.BCR.Hi)},
 			[]string{"P(NPV > 0)", pctText(res.PNPVPositive), ""},
 			[]string{"P95 of annual loss, baseline → with it", cur.text(r.Analysis.Baseline.P95) + " → " + cur.text(res.Loss.P95), ""},

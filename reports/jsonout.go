@@ -116,14 +116,17 @@ func orNull(x float64) *float64 {
 }
 
 type jsonSettings struct {
-	Seed         uint64         `json:"seed"`
-	Draws        int            `json:"draws"`
-	Years        int            `json:"years"`
-	Horizon      int            `json:"horizon"`
-	Discount     model.Discount `json:"discount"`
-	OptimismBias float64        `json:"optimism_bias"`
-	Metric       string         `json:"metric"`
-	TargetSE     float64        `json:"target_se"`
+	Seed  uint64 `json:"seed"`
+	Draws int    `json:"draws"`
+	// DecisionDraws is the number of outer draws behind the decision's
+	// intervals and probabilities (Draws × Years simulate the losses).
+	DecisionDraws int            `json:"decision_draws"`
+	Years         int            `json:"years"`
+	Horizon       int            `json:"horizon"`
+	Discount      model.Discount `json:"discount"`
+	OptimismBias  float64        `json:"optimism_bias"`
+	Metric        string         `json:"metric"`
+	TargetSE      float64        `json:"target_se"`
 }
 
 type jsonControl struct {
@@ -176,6 +179,7 @@ func WriteJSON(w io.Writer, j *Run, d *model.Decision) error {
 		out.Warnings = append(out.Warnings, w.String())
 	}
 	out.Settings.Draws = an.Sim.Draws
+	out.Settings.DecisionDraws = an.DecisionDraws()
 	out.Settings.TargetSE = j.Config.TargetSE
 	out.Health = j.Health
 	out.Plan = planJSON(j)
@@ -227,21 +231,25 @@ type jsonValue struct {
 }
 
 type jsonSensitivity struct {
-	Tool      string           `json:"tool"`
-	Version   string           `json:"version"`
-	Scope     string           `json:"scope"`
-	Currency  string           `json:"currency"`
-	Symbol    string           `json:"currency_symbol"`
-	PriceYear string           `json:"price_year"`
-	Seed      uint64           `json:"seed"`
-	Draws     int              `json:"draws"`
-	Years     int              `json:"years"`
-	Decision  []string         `json:"decision"`
-	Central   float64          `json:"central_npv"`
-	Tornado   []jsonTornadoBar `json:"tornado"`
-	Switching []jsonSwitch     `json:"switching_values"`
-	EVPI      float64          `json:"evpi"`
-	EVPPI     []jsonValue      `json:"evppi"`
+	Tool      string `json:"tool"`
+	Version   string `json:"version"`
+	Scope     string `json:"scope"`
+	Currency  string `json:"currency"`
+	Symbol    string `json:"currency_symbol"`
+	PriceYear string `json:"price_year"`
+	Seed      uint64 `json:"seed"`
+	Draws     int    `json:"draws"`
+	Years     int    `json:"years"`
+	// DecisionDraws is the number of outer draws behind EVPI and EVPPI,
+	// and View the view whose NPV they value (social: with harm).
+	DecisionDraws int              `json:"decision_draws"`
+	View          string           `json:"view"`
+	Decision      []string         `json:"decision"`
+	Central       float64          `json:"central_npv"`
+	Tornado       []jsonTornadoBar `json:"tornado"`
+	Switching     []jsonSwitch     `json:"switching_values"`
+	EVPI          float64          `json:"evpi"`
+	EVPPI         []jsonValue      `json:"evppi"`
 }
 
 func ids(m *model.Model, p model.Portfolio) []string {
@@ -267,6 +275,7 @@ func sensitivityJSON(j *Run, s *model.Sensitivity) jsonSensitivity {
 		Tool: "cybercba", Version: j.Version, Scope: j.Scope.ID,
 		Currency: j.Dataset.Currency, Symbol: string(j.cur), PriceYear: j.Dataset.PriceYear, Seed: j.Spec.Seed, Draws: j.Spec.Draws, Years: j.Spec.Years,
 		Decision: ids(j.Model, s.Decision), Central: s.Tornado.Central, EVPI: s.VOI.EVPI,
+		DecisionDraws: s.VOI.Draws, View: s.VOI.View.String(),
 	}
 	for _, b := range s.Tornado.Bars {
 		out.Tornado = append(out.Tornado, jsonTornadoBar{Input: b.Input.Item, Field: b.Input.Field, P5: b.Lo, P95: b.Hi, NPVP5: b.NPVLo, NPVP95: b.NPVHi, Swing: b.Swing()})

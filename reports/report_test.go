@@ -160,7 +160,7 @@ func withSensitivity(get func() (*Report, error), top int) func() (*Report, erro
 		if err != nil {
 			return nil, err
 		}
-		r.Sensitivity, err = model.AnalyseSensitivity(an.Sim, a, model.SensitivityOptions{Decision: decision, Name: "the best single control", Decide: model.BestSingle(a), Top: top, Alternatives: singles})
+		r.Sensitivity, err = model.AnalyseSensitivity(r.Model, an.Table, a, model.SensitivityOptions{Decision: decision, Name: "the best single control", Decide: model.BestSingle(a), Top: top, Alternatives: singles})
 		if err != nil {
 			return nil, err
 		}

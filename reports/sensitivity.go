@@ -474,8 +474,8 @@ func (b *book) sensitivity(r *Report) {
 
 	if v := sa.VOI; v != nil {
 		section("Value of information: what knowing the inputs before deciding would be worth, at most")
-		line(b.cur.in("EVPI (£)"), v.EVPI, st.money, fmt.Sprintf("Expected value of perfect information: E[max NPV] − max E[NPV] over %s outer draws, "+
-			"choosing among %d alternatives and doing nothing.", thousands(r.Analysis.Sim.Draws), len(v.Alternatives)))
+		line(b.cur.in("EVPI (£)"), v.EVPI, st.money, fmt.Sprintf("Expected value of perfect information: E[max NPV] − max E[NPV] over %s draws of the uncertain inputs (each draw's NPV its exact expectation given them; %s), "+
+			"choosing among %d alternatives and doing nothing.", thousands(v.Draws), voiView(v), len(v.Alternatives)))
 		line("Best on current information", portfolioIDs(r.Model, v.Best, "+"), 0, "")
 		sl.row++
 		type ev = rankedInput[model.InputValue]
@@ -517,4 +517,12 @@ func (b *book) tornadoChart(r *Report, top, k int) {
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 760, Height: uint(max(300, 30*k+120))},
 	}))
+}
+
+// voiView says which NPV the value of information values.
+func voiView(v *model.VOI) string {
+	if v.View == model.Social {
+		return "NPV with patient harm avoided"
+	}
+	return "NPV in money only"
 }

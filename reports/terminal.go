@@ -37,8 +37,7 @@ func moneyConvention(j *Run) string {
 func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
 	an := d.Analysis
 	m, o := j.Model, j.Spec
-	fmt.Fprintf(w, "cybercba %s · %s · %s draws × %s years · seed %d\n",
-		j.Version, m.Scope, thousands(an.Sim.Draws), thousands(o.Years), o.Seed)
+	fmt.Fprintf(w, "cybercba %s · %s · %s · seed %d\n", j.Version, m.Scope, levelsShort(an, o.Years), o.Seed)
 	fmt.Fprintf(w, "Money in %s, %s prices. Outage costs calibrated on %s: %s per organisation-day, %s recovery per organisation.\n",
 		moneyConvention(j), j.Dataset.PriceYear, j.Dataset.Calibration.Incident, j.cur.text(j.Cal.DailyNow), j.cur.text(j.Cal.RecoveryNow))
 	fmt.Fprintf(w, "%s; %d threats, %d controls. Appraised over %d years at %s; the %s view (%s) decides.\n\n",
@@ -67,8 +66,8 @@ func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
 			pb = fmt.Sprintf("%d yr", r.Payback)
 		}
 		row := []string{fmt.Sprint(k + 1), c.ID, clip(c.Name, 44), j.cur.text(r.EAC.Mean),
-			j.cur.text(r.DeltaALE.Mean) + " ±" + j.cur.bare(r.DeltaALESE),
-			j.cur.text(r.NPV.Mean) + " ±" + j.cur.bare(r.NPVSE), "[" + j.cur.text(r.NPV.Lo) + ", " + j.cur.text(r.NPV.Hi) + "]",
+			j.cur.text(r.DeltaALE.Mean),
+			j.cur.text(r.NPV.Mean), "[" + j.cur.text(r.NPV.Lo) + ", " + j.cur.text(r.NPV.Hi) + "]",
 			ratioText(r.BCR.Mean), pctText(r.ROSI.Mean),
 			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb}
 		if social {
@@ -86,7 +85,10 @@ func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Cost/yr is the expected equivalent annual cost (capex and renewals annuitised, plus opex), the same in every table; payback is discounted.")
-	fmt.Fprintln(w, "± is one Monte Carlo standard error; intervals and probabilities are across outer draws of the uncertain inputs.")
+	fmt.Fprintln(w, levelsText(an, o.Years))
+	if line := simulationCheckText(j, an); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if social {
 		fmt.Fprintln(w, "NPV, BCR, ROSI, P(NPV>0) and payback count patient harm avoided (health discount 1.5%); \"NPV money only\" leaves it out.")
 	}
@@ -120,10 +122,10 @@ func convergenceLine(cur currency, an *model.Analysis) string {
 		return ""
 	}
 	diff, se, need := an.Separation()
-	if need <= an.Sim.Draws {
-		return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s (more than 3 SE): the leader is clear.", cur.text(diff), cur.text(se))
+	if need <= an.DecisionDraws() {
+		return fmt.Sprintf("Convergence: the top two differ in expected NPV by %s; over %s draws of the uncertain inputs that difference is estimated to ± %s (1 SE), more than 3 SE: the top two are told apart.", cur.text(diff), thousands(an.DecisionDraws()), cur.text(se))
 	}
-	return fmt.Sprintf("Convergence: the top two differ in NPV by %s ± %s, within 3 SE; about %s draws would separate them.", cur.text(diff), cur.text(se), thousands(need))
+	return fmt.Sprintf("Convergence: the top two differ in expected NPV by %s ± %s (1 SE over %s draws of the uncertain inputs), within 3 SE; about %s draws of the uncertain inputs would separate them.", cur.text(diff), cur.text(se), thousands(an.DecisionDraws()), thousands(need))
 }
 
 // provenanceLine is the run's footer: tool, seed, size, target and the
@@ -133,8 +135,8 @@ func provenanceLine(j *Run, an *model.Analysis) string {
 	if j.Config.TargetSE > 0 {
 		target = fmt.Sprintf(" · target SE %s (reached %s)", pctText(j.Config.TargetSE), pctText(an.Baseline.ALESE/an.Baseline.ALE))
 	}
-	return fmt.Sprintf("Provenance: cybercba %s · seed %d · %s draws × %s years%s · inputs sha256:%s",
-		j.Version, j.Spec.Seed, thousands(an.Sim.Draws), thousands(j.Spec.Years), target, j.Digest[:16])
+	return fmt.Sprintf("Provenance: cybercba %s · seed %d · %s decision draws · %s draws × %s years simulated%s · inputs sha256:%s",
+		j.Version, j.Spec.Seed, thousands(an.DecisionDraws()), thousands(an.Sim.Draws), thousands(j.Spec.Years), target, j.Digest[:16])
 }
 
 // writeSocial writes the social view beside the financial one: harm
@@ -244,7 +246,7 @@ func writeRecommendation(w io.Writer, j *Run, d *model.Decision) {
 			t.add(fmt.Sprint(k+1), st.ID, clip(j.Model.Controls[st.Control].Name, 44), j.cur.text(st.Annual),
 				j.cur.text(st.MarginalDeltaALE), j.cur.text(st.MarginalNPV), j.cur.text(st.SimNPV)+" ±"+j.cur.bare(st.SimNPVSE))
 		}
-		t.add("", "", "Total", j.cur.text(d.Portfolio.Choice.Annual), "", j.cur.text(total), j.cur.text(d.Recommended.NPV.Mean))
+		t.add("", "", "Total", j.cur.text(d.Portfolio.Choice.Annual), "", j.cur.text(total), j.cur.text(d.Recommended.SimNPV))
 		fmt.Fprint(w, t.String())
 	}
 	for _, lo := range d.LeftOut {
@@ -342,7 +344,7 @@ func compactRanking(j *Run, an *model.Analysis, width int) string {
 		head := fmt.Sprintf("%2d  %s  ", k+1, c.ID)
 		fmt.Fprintf(&b, "%s%s\n", head, clip(c.Name, max(width-len([]rune(head)), 12)))
 		parts := []string{
-			"NPV " + j.cur.text(r.NPV.Mean) + " ±" + j.cur.bare(r.NPVSE) + " [" + j.cur.text(r.NPV.Lo) + ", " + j.cur.text(r.NPV.Hi) + "]",
+			"NPV " + j.cur.text(r.NPV.Mean) + " [" + j.cur.text(r.NPV.Lo) + ", " + j.cur.text(r.NPV.Hi) + "]",
 			j.cur.text(r.EAC.Mean) + "/yr",
 			"BCR " + ratioText(r.BCR.Mean),
 			fmt.Sprintf("P(NPV>0) %.2f", r.PNPVPositive),
@@ -474,8 +476,8 @@ func switchValue(cur currency, in model.Input, x float64) string {
 // tornado, the switching values and the value of information.
 func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 	m, o := j.Model, j.Spec
-	fmt.Fprintf(w, "cybercba %s · %s · sensitivity · %s draws × %s years · seed %d · money in %s, %s prices\n\n",
-		j.Version, m.Scope, thousands(o.Draws), thousands(o.Years), o.Seed, moneyConvention(j), j.Dataset.PriceYear)
+	fmt.Fprintf(w, "cybercba %s · %s · sensitivity · decision on %s draws · losses on %s × %s simulated years · seed %d · money in %s, %s prices\n\n",
+		j.Version, m.Scope, thousands(s.VOI.Draws), thousands(o.Draws), thousands(o.Years), o.Seed, moneyConvention(j), j.Dataset.PriceYear)
 	tn := s.Tornado
 	fmt.Fprintf(w, "Decision: %s, %s. Its expected NPV is %s (%s).\n\n",
 		s.DecisionName, portfolioName(m, s.Decision), j.cur.text(tn.Central), viewLabel(j.Appraisal))
@@ -525,11 +527,11 @@ func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 	fmt.Fprintln(w, "\"none\": no switch between the 5th percentile ÷ 1000 and the 95th × 1000 (fractions: 0 to 100%).")
 	fmt.Fprintln(w)
 	v := s.VOI
-	fmt.Fprintf(w, "Value of information, choosing among doing nothing and %d alternatives, across %s outer draws:\n", len(v.Alternatives), thousands(o.Draws))
+	fmt.Fprintf(w, "Value of information, choosing among doing nothing and %d alternatives by %s, across %s draws of the uncertain inputs (each draw's NPV its exact expectation given them):\n", len(v.Alternatives), voiView(v), thousands(v.Draws))
 	fmt.Fprintf(w, "  EVPI %s: the most that perfect knowledge of every parameter could be worth to this decision.\n", j.cur.text(v.EVPI))
 	fmt.Fprintf(w, "  Best on current knowledge: %s.\n\n", portfolioName(m, v.Best))
-	t = &textTable{right: map[int]bool{0: true, 2: true, 3: true}}
-	t.add("#", "Parameter", "EVPPI", "of EVPI")
+	t = &textTable{right: map[int]bool{0: true, 2: true, 3: true, 4: true}}
+	t.add("#", "Parameter", "EVPPI", "± SE", "of EVPI")
 	for i, e := range v.EVPPI {
 		if i == 15 {
 			break
@@ -538,10 +540,10 @@ func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 		if v.EVPI > 0 {
 			share = pctText(e.Value / v.EVPI)
 		}
-		t.add(fmt.Sprint(i+1), inputName(e.Input, 64), j.cur.text(e.Value), share)
+		t.add(fmt.Sprint(i+1), inputName(e.Input, 64), j.cur.text(e.Value), j.cur.bare(e.SE), share)
 	}
 	fmt.Fprint(w, t.String())
-	fmt.Fprintf(w, "EVPPI by regression of net benefit on the parameter over the %d outer draws (Strong, Oakley and Brennan 2014; a penalised cubic spline chosen by generalised cross-validation), each with its standard error in the JSON and workbook; compare, don't add.\n", o.Draws)
+	fmt.Fprintf(w, "EVPPI by regression of net benefit on the parameter over the %s draws (Strong, Oakley and Brennan 2014; a penalised cubic spline chosen by generalised cross-validation), ± one standard error; compare, don't add.\n", thousands(v.Draws))
 }
 
 // inputName names an input in at most n characters for a table. A name
@@ -752,4 +754,37 @@ func WrittenLine(w io.Writer, out string, written []string) {
 		}
 	}
 	fmt.Fprintf(w, "\nWrote %s, %s and %d plots (each with its data as CSV) in %s\n", written[0], written[1], plots, filepath.Join(out, "plots"))
+}
+
+// levelsShort names the two levels of a run in a few words, for headers.
+func levelsShort(an *model.Analysis, years int) string {
+	return fmt.Sprintf("decision on %s draws · losses on %s × %s simulated years", thousands(an.DecisionDraws()), thousands(an.Sim.Draws), thousands(years))
+}
+
+// levelsText says which figures come from which level of the run.
+func levelsText(an *model.Analysis, years int) string {
+	return fmt.Sprintf("Expected values are exact (closed form). Intervals and probabilities are across %s draws of the uncertain inputs (the spread of the expected value), with each draw's expectations exact; "+
+		"percentiles, TVaR and ± on losses show year-to-year variation over %s × %s simulated years.", thousands(an.DecisionDraws()), thousands(an.Sim.Draws), thousands(years))
+}
+
+// minCheckDraws is the fewest simulated draws whose batch-means standard
+// error the check trusts.
+const minCheckDraws = 30
+
+// simulationCheckText reports how far the simulated ΔALE of the controls
+// lies from the exact expectation.
+func simulationCheckText(j *Run, an *model.Analysis) string {
+	z, i := an.SimulationCheck()
+	if i < 0 {
+		return ""
+	}
+	r := &an.Results[i]
+	gap := fmt.Sprintf("largest gap %.1f SE: %s, simulated %s ± %s against %s", z, r.Controls[0], j.cur.text(r.SimDeltaALE), j.cur.bare(r.DeltaALESE), j.cur.text(r.DeltaALE.Mean))
+	switch {
+	case an.Sim.Draws < minCheckDraws:
+		return fmt.Sprintf("Check: the simulation's ΔALE of each control against the exact value: %s; with %d simulated draws the standard error is itself rough.", gap, an.Sim.Draws)
+	case z > 4:
+		return fmt.Sprintf("Check: the simulation's ΔALE of a control lies further from the exact value than Monte Carlo error explains (%s): look again.", gap)
+	}
+	return fmt.Sprintf("Check: the simulation's ΔALE of each control agrees with the exact value within Monte Carlo error (%s).", gap)
 }

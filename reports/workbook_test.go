@@ -205,7 +205,7 @@ func TestWorkbookSummary(t *testing.T) {
 				"TVaR95":                               an.Baseline.TVaR95,
 				"TVaR95 standard error":                an.Baseline.TVaR95SE,
 				"Its NPV (mean)":                       an.Results[an.Ranking.Order[0]].NPV.Mean,
-				"Its NPV standard error":               an.Results[an.Ranking.Order[0]].NPVSE,
+				"Its simulated NPV's standard error":   an.Results[an.Ranking.Order[0]].NPVSE,
 				"Its BCR standard error":               an.Results[an.Ranking.Order[0]].BCRSE,
 				"Gordon–Loeb bound (per year)":         an.GordonLoeb,
 				"Seed":                                 1,
@@ -258,18 +258,18 @@ func TestWorkbookRanking(t *testing.T) {
 			t.Errorf("Ranking row %d = rank %s, %s; want %d, %s", k+2, row[col("Rank")], row[col("ID")], k+1, id)
 		}
 		for name, want := range map[string]float64{
-			"NPV (£)":     res.NPV.Mean,
-			"NPV 5%":      res.NPV.Lo,
-			"NPV 95%":     res.NPV.Hi,
-			"NPV SE":      res.NPVSE,
-			"ΔALE (£/yr)": res.DeltaALE.Mean,
-			"ΔALE SE":     res.DeltaALESE,
-			"EAC (£/yr)":  res.EAC.Mean,
-			"ΔP95 (£/yr)": res.DeltaP95.Mean,
-			"P(NPV>0)":    res.PNPVPositive,
-			"P(NPV>0) SE": res.PNPVPositiveSE,
-			"P(rank 1)":   an.Ranking.Prob[i][0],
-			"Uplift":      res.Uplift[0],
+			"NPV (£)":           res.NPV.Mean,
+			"NPV 5%":            res.NPV.Lo,
+			"NPV 95%":           res.NPV.Hi,
+			"NPV simulated SE":  res.NPVSE,
+			"ΔALE (£/yr)":       res.DeltaALE.Mean,
+			"ΔALE simulated SE": res.DeltaALESE,
+			"EAC (£/yr)":        res.EAC.Mean,
+			"ΔP95 (£/yr)":       res.DeltaP95.Mean,
+			"P(NPV>0)":          res.PNPVPositive,
+			"P(NPV>0) SE":       res.PNPVPositiveSE,
+			"P(rank 1)":         an.Ranking.Prob[i][0],
+			"Uplift":            res.Uplift[0],
 		} {
 			if x := number(t, id+" "+name, row[col(name)]); !same(x, want) {
 				t.Errorf("Ranking %s %s = %v; want %v", id, name, x, want)
