@@ -295,7 +295,15 @@ func wtpGrid() []float64 {
 // conditional returns, for each option and outer draw of t, the net cost
 // a year C and QALYs gained a year Q, each its expectation given the
 // draw's parameters (the table's columns), and the value per QALY v.
-func conditional(t *DrawTable, options []Portfolio) (cost, qaly [][]float64, v float64, err error) {
+func conditional(t *DrawTable, m *Model, a Appraisal, options []Portfolio) (cost, qaly [][]float64, v float64, err error) {
+	// When the table lacks an option (a frontier from another analysis),
+	// the options are tabulated afresh on the same draws: the same
+	// parameters, draw by draw.
+	if slices.ContainsFunc(options, func(p Portfolio) bool { return t.Option(p) < 0 }) {
+		if t, err = newDrawTable(context.Background(), m, a, append([]Portfolio{{}}, options...), t.Draws, t.Seed, 0); err != nil {
+			return nil, nil, 0, err
+		}
+	}
 	cost, qaly = make([][]float64, len(options)), make([][]float64, len(options))
 	for i, p := range options {
 		o := t.Option(p)
@@ -399,7 +407,7 @@ func AnalyseHealthEconomics(an *Analysis, pa *PortfolioAnalysis) (*HealthEconomi
 		return nil, errors.New("model: the analysis has no draw table with harm")
 	}
 	he.Draws = t.Draws
-	cost, qaly, v, err := conditional(t, ports)
+	cost, qaly, v, err := conditional(t, m, a, ports)
 	if err != nil {
 		return nil, err
 	}
@@ -417,7 +425,7 @@ func AnalyseHealthEconomics(an *Analysis, pa *PortfolioAnalysis) (*HealthEconomi
 	he.EVPIPerYear = he.EVPI / annuity
 	he.partial(m, t, nb)
 	if pa != nil && len(pa.Frontier) > 0 {
-		if err := he.budget(t, pa); err != nil {
+		if err := he.budget(t, m, a, pa); err != nil {
 			return nil, err
 		}
 	}
@@ -554,7 +562,7 @@ func (he *HealthEconomics) partial(m *Model, t *DrawTable, nb [][]float64) {
 
 // budget fills the probability that each of the frontier's portfolios is
 // best at each budget.
-func (he *HealthEconomics) budget(t *DrawTable, pa *PortfolioAnalysis) error {
+func (he *HealthEconomics) budget(t *DrawTable, m *Model, a Appraisal, pa *PortfolioAnalysis) error {
 	ba := &BudgetAcceptability{Kind: pa.FrontierKind}
 	ports := []Portfolio{{}}
 	ba.Portfolios = []HealthOption{{Name: "Do nothing", Label: "no new controls", Controls: []string{}}}
@@ -581,7 +589,7 @@ func (he *HealthEconomics) budget(t *DrawTable, pa *PortfolioAnalysis) error {
 		ba.Budgets = append(ba.Budgets, fp.Budget)
 		ba.Frontier = append(ba.Frontier, index(fp.Choice))
 	}
-	cost, qaly, _, err := conditional(t, ports)
+	cost, qaly, _, err := conditional(t, m, a, ports)
 	if err != nil {
 		return err
 	}

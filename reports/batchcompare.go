@@ -193,9 +193,12 @@ func (bb *batchBook) comparison(b *Batch) {
 		if k == 0 {
 			vals = append(vals, nil, nil, nil, nil, "baseline row")
 		} else {
-			vals = append(vals, num(r.ALE-base.ALE), num(diffSE(r.ALEBatches, base.ALEBatches, paired)))
+			// Differences of the figures as the cells hold them, so that a
+			// merged book (its figures read back from the parts' cells)
+			// shows the same bits as a single run.
+			vals = append(vals, num(batchCellFloat(r.ALE)-batchCellFloat(base.ALE)), num(diffSE(r.ALEBatches, base.ALEBatches, paired)))
 			if r.Portfolio != nil && base.Portfolio != nil {
-				vals = append(vals, num(r.Portfolio.NPV.Mean-base.Portfolio.NPV.Mean), num(diffSE(r.NPVBatches, base.NPVBatches, paired)))
+				vals = append(vals, num(batchCellFloat(r.Portfolio.NPV.Mean)-batchCellFloat(base.Portfolio.NPV.Mean)), num(diffSE(r.NPVBatches, base.NPVBatches, paired)))
 			} else {
 				vals = append(vals, nil, nil)
 			}

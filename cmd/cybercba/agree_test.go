@@ -267,7 +267,7 @@ func checkAgreement(t *testing.T, r *agreeRun) {
 			t.Fatalf("terminal ranking row %q: unknown control", row)
 		}
 		for name, want := range map[string]string{
-			"Cost/yr": money(c.EAC.Mean), "ΔALE/yr": money(c.DeltaALE.Mean) + " ±", npvHead: money(c.NPV.Mean) + " ±",
+			"Cost/yr": money(c.EAC.Mean), "ΔALE/yr": money(c.DeltaALE.Mean), npvHead: money(c.NPV.Mean),
 			"BCR": format.Ratio(c.BCR.Mean), "P(NPV>0)": fmt.Sprintf("%.2f", c.PNPV),
 		} {
 			if got := cellOf(t, head, row, name); !strings.HasPrefix(got, want) {
@@ -298,7 +298,7 @@ func checkAgreement(t *testing.T, r *agreeRun) {
 		id, _, _ := strings.Cut(cellOf(t, ht[0], row, "Control"), " ")
 		c := byID[id]
 		for name, want := range map[string]string{
-			"Cost a year": money(c.EAC.Mean), "ΔALE a year": money(c.DeltaALE.Mean) + " ±", "NPV": money(c.NPV.Mean) + " ±",
+			"Cost a year": money(c.EAC.Mean), "ΔALE a year": money(c.DeltaALE.Mean), "NPV": money(c.NPV.Mean),
 			"BCR": format.Ratio(c.BCR.Mean), "P(NPV > 0)": format.Percent(c.PNPV),
 		} {
 			if got := cellOf(t, ht[0], row, name); !strings.HasPrefix(got, want) {
