@@ -183,13 +183,18 @@ type Result struct {
 	// PVBenefit and PVCost are present values over the horizon.
 	PVBenefit Interval `json:"pv_benefit"`
 	PVCost    Interval `json:"pv_cost"`
-	// NPV = PVBenefit − PVCost: its mean the exact expectation, its
-	// interval across the decision's draws. SimNPV is the simulated
-	// check (simulated benefits less the exact expected costs) and NPVSE
-	// its standard error.
-	NPV    Interval `json:"npv"`
-	SimNPV float64  `json:"sim_npv"`
-	NPVSE  float64  `json:"npv_se"`
+	// NPV = PVBenefit − PVCost in the view that decides: MoneyNPV in the
+	// financial view, Social.NPV (harm avoided counted) in the social.
+	// Its mean is the exact expectation, its interval across the
+	// decision's draws. SimNPV is the simulated check (simulated benefits
+	// less the exact expected costs) and NPVSE its standard error.
+	NPV Interval `json:"npv"`
+	// MoneyNPV is the NPV counting money only, whatever the view: a
+	// figure that never changes meaning with it (with harm, see
+	// Social.NPV).
+	MoneyNPV Interval `json:"npv_money"`
+	SimNPV   float64  `json:"sim_npv"`
+	NPVSE    float64  `json:"npv_se"`
 	// BCR = PVBenefit/PVCost; the point value is the ratio of means, its
 	// standard error by the delta method over draws.
 	BCR   Interval `json:"bcr"`
@@ -440,6 +445,7 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 			r.Social.NPV, r.Social.BCR, r.Social.PNPVPositive = view.result.NPV, view.result.BCR, view.result.PNPVPositive
 		}
 		v := view.result
+		r.MoneyNPV = money.result.NPV
 		r.PVBenefit = v.PVBenefit
 		r.NPV, r.NPVSE, r.SimNPV, r.BCR, r.ROSI = v.NPV, v.NPVSE, v.SimNPV, v.BCR, v.ROSI
 		r.PNPVPositive, r.PNPVPositiveSE = v.PNPVPositive, v.PNPVPositiveSE

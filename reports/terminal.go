@@ -71,7 +71,7 @@ func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
 			ratioText(r.BCR.Mean), pctText(r.ROSI.Mean),
 			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb}
 		if social {
-			row = append(row, j.cur.text(r.Money.NPV.Mean))
+			row = append(row, j.cur.text(r.MoneyNPV.Mean))
 		}
 		t.add(row...)
 	}
