@@ -40,6 +40,12 @@ func liveDraws(r *Report) int {
 	return n
 }
 
+// printedDraws is how many draws the Draws sheet's print area holds.
+const printedDraws = 40
+
+// printedCols is how many of the Draws sheet's columns its print area holds.
+const printedCols = 12
+
 // Header rows of the Draws sheet; the draws start at drawRow0.
 const (
 	drNow = 4 + iota
@@ -308,6 +314,12 @@ func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central
 	widths[0] = 24
 	b.streamed(SheetDraws, widths)
 	b.layout(SheetDraws).header = drHead
+	// Printed, the sheet shows its header and its first printedCols columns
+	// of the first printedDraws draws on one page: the thousand rows and
+	// hundred-odd columns are data for the formulas, not a page of the
+	// report (all of it would print on over a hundred pages).
+	b.pageSetup(SheetDraws, false, 1, 1)
+	b.layout(SheetDraws).area = fmt.Sprintf("$A$1:$%s$%d", colName(min(len(widths), printedCols)), drawRow0+min(n, printedDraws)-1)
 	b.do(dg.write(b.f, SheetDraws, widths, drHead))
 
 	// The summary on the What-if sheet.

@@ -91,6 +91,9 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 	if results > maxWorkbookPages {
 		t.Errorf("report.xlsx's results sheets print on %d pages; want at most %d", results, maxWorkbookPages)
 	}
+	if sheets[reports.SheetDraws] != 1 {
+		t.Errorf("the Draws sheet prints on %d pages; want 1 (its header and first draws)", sheets[reports.SheetDraws])
+	}
 	if sheets["Summary"] != 1 {
 		t.Errorf("the Summary sheet prints on %d pages; want 1", sheets["Summary"])
 	}
