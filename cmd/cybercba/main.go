@@ -29,7 +29,8 @@
 // Exit codes: 0 success, 1 the run failed (for batch: some scenarios
 // failed; the results are still written), 2 bad usage (the command line
 // cannot be parsed: an unknown command or flag, a flag without its value
-// or with one not of its type, such as --draws ten, or the wrong number of
+// or with one not of its type, such as --draws ten, a word that is not
+// one of the flag's choices, such as --view socail, or the wrong number of
 // files), 3 invalid input (a line that parses but a value the command
 // then refuses, such as --draws 0 or --max-memory lots, or a file that
 // fails validation), 130 stopped
