@@ -152,6 +152,7 @@ func (bb *batchBook) comparison(b *Batch) {
 	note := fmt.Sprintf("Each scenario against the baseline row, #%d %s. Δ columns are the scenario's figure less the baseline row's, "+
 		"each with the standard error of the difference by batch means over outer draws: paired when the two rows share a seed, "+
 		"and so the same simulated incidents (common random numbers), which makes differences far sharper than either figure alone. "+
+		"Expected NPVs are exact (closed forms), so their differences carry no Monte Carlo error: ΔNPV SE is 0. "+
 		"Recommendation: the best set of controls for the row's view, within its budget if any. Amounts in %s; a blank is not applicable. "+
 		"Every figure of every row is on the Summary sheet.", base.Index, base.Name, prices)
 	bb.do(f.SetCellValue(s, "A2", note))
@@ -198,7 +199,7 @@ func (bb *batchBook) comparison(b *Batch) {
 			// shows the same bits as a single run.
 			vals = append(vals, num(batchCellFloat(r.ALE)-batchCellFloat(base.ALE)), num(diffSE(r.ALEBatches, base.ALEBatches, paired)))
 			if r.Portfolio != nil && base.Portfolio != nil {
-				vals = append(vals, num(batchCellFloat(r.Portfolio.NPV.Mean)-batchCellFloat(base.Portfolio.NPV.Mean)), num(diffSE(r.NPVBatches, base.NPVBatches, paired)))
+				vals = append(vals, num(batchCellFloat(r.Portfolio.NPV.Mean)-batchCellFloat(base.Portfolio.NPV.Mean)), 0.0) // exact expectations: no Monte Carlo error
 			} else {
 				vals = append(vals, nil, nil)
 			}
