@@ -624,12 +624,6 @@ func interval(x []float64) Interval {
 	return Interval{Mean: m / float64(n), Lo: s[quantileIndex(0.05, n)], Hi: s[quantileIndex(0.95, n)]}
 }
 
-// deltaSE returns the standard error of option o's ΔALE: batch means over
-// draws, or paired yearly differences when there is a single draw.
-func deltaSE(s *Sim, o int, perDraw []float64) float64 {
-	return s.DeltaSE(o) // both modes (streaming keeps no years); perDraw is s's ΔALE by draw
-}
-
 // ratioSE returns the standard error of mean(b)/mean(c) over draws by the
 // delta method: Var ≈ (Var b − 2R·Cov(b,c) + R²·Var c)/(n·c̄²), R = b̄/c̄;
 // 0 with fewer than two draws.
