@@ -100,8 +100,9 @@ type Scenario struct {
 	// may use.
 	Controls []string
 	// BudgetPlan, when set, replaces the Settings yearly budgets of a
-	// phased plan ("none": no plan).
-	BudgetPlan string
+	// phased plan ("none": no plan); BudgetPlanKind, when set, what they
+	// cap (both, capital, running or annual).
+	BudgetPlan, BudgetPlanKind string
 	// Err holds the row's problems, each a *CellError; a scenario with Err
 	// set is not to be run.
 	Err error
@@ -158,6 +159,9 @@ func (sc *Scenario) Settings(s Settings) Settings {
 		out.BudgetPlan = ""
 	case sc.BudgetPlan != "":
 		out.BudgetPlan = sc.BudgetPlan
+	}
+	if sc.BudgetPlanKind != "" {
+		out.BudgetPlanKind = sc.BudgetPlanKind
 	}
 	if sc.View != "" {
 		out.View = sc.View

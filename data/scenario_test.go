@@ -35,14 +35,14 @@ func TestScenarioSeed(t *testing.T) {
 }
 
 // scenarioRows returns the template with its Scenarios rows replaced by
-// rows (columns A to P: name, scope, budget, capex budget, horizon,
+// rows (columns A to Q: name, scope, budget, capex budget, horizon,
 // discount rate, optimism bias, seed, rate, loss and cost multipliers,
-// controls allowed, budget plan, view, correlations, risk tolerance; Q is
-// the note).
+// controls allowed, budget plan, view, correlations, risk tolerance, budget
+// plan kind; R is the note).
 func scenarioRows(t testing.TB, rows ...[]any) []byte {
 	return editBook(t, templateBytes(t), func(f *excelize.File) {
 		for r := 2; r <= 10; r++ {
-			for c := 1; c <= 17; c++ {
+			for c := 1; c <= 18; c++ {
 				cell, _ := excelize.CoordinatesToCellName(c, r)
 				set(t, f, sheetScenarios, cell, nil)
 			}
@@ -60,7 +60,7 @@ func TestLoadWorkbookScenarios(t *testing.T) {
 	t.Parallel()
 	b := scenarioRows(t,
 		[]any{"plain"},
-		[]any{"all set", "acute-trust", "£2m", "none", 5, "3%", "20%", "12345", 1.5, "0.8", "1.3", "C1, C2; C5", "2026-27:1m, 2027-28:2m"},
+		[]any{"all set", "acute-trust", "£2m", "none", 5, "3%", "20%", "12345", 1.5, "0.8", "1.3", "C1, C2; C5", "2026-27:1m, 2027-28:2m", nil, nil, nil, "Capital"},
 		[]any{},
 		[]any{"green book", "", "", "", "", "Green Book", nil, nil, nil, nil, nil, "all"},
 	)
@@ -75,7 +75,7 @@ func TestLoadWorkbookScenarios(t *testing.T) {
 		{Index: 1, Row: 2, Name: "plain", RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
 		{Index: 2, Row: 3, Name: "all set", Scope: "acute-trust", Budget: new(2e6), CapexBudget: new(math.Inf(1)), Horizon: 5,
 			Discount: new(0.03), OptimismBias: new(0.2), Seed: new(uint64(12345)),
-			RateMultiplier: 1.5, LossMultiplier: 0.8, CostMultiplier: 1.3, Controls: []string{"C1", "C2", "C5"}, BudgetPlan: "2026-27:1m, 2027-28:2m"},
+			RateMultiplier: 1.5, LossMultiplier: 0.8, CostMultiplier: 1.3, Controls: []string{"C1", "C2", "C5"}, BudgetPlan: "2026-27:1m, 2027-28:2m", BudgetPlanKind: "capital"},
 		{Index: 3, Row: 5, Name: "green book", Discount: new(math.NaN()), RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
 	}
 	for i := range want {
@@ -91,7 +91,7 @@ func TestLoadWorkbookScenarios(t *testing.T) {
 	}
 	// The settings each row runs with.
 	rs := scns[1].Settings(st)
-	if rs.Scope != "acute-trust" || rs.BudgetPlan != "2026-27:1m, 2027-28:2m" || *rs.Budget != 2e6 || rs.CapexBudget != nil || rs.Horizon != 5 || *rs.Discount != 0.03 || rs.OptimismBias != 0.2 || rs.Seed != 12345 {
+	if rs.Scope != "acute-trust" || rs.BudgetPlan != "2026-27:1m, 2027-28:2m" || rs.BudgetPlanKind != "capital" || *rs.Budget != 2e6 || rs.CapexBudget != nil || rs.Horizon != 5 || *rs.Discount != 0.03 || rs.OptimismBias != 0.2 || rs.Seed != 12345 {
 		t.Errorf("Settings() of %q = %+v", scns[1].Name, rs)
 	}
 	if rs := scns[0].Settings(st); rs.Seed != st.Seed || !reflect.DeepEqual(rs.Appraisal(), st.Appraisal()) {
@@ -119,6 +119,7 @@ func TestLoadWorkbookBadScenarios(t *testing.T) {
 		[]any{"bad controls", "acute-trust", "", "", "", "", "", "", "", "", "", "C1, C99"},
 		[]any{"bad multiplier", "", "", "", "", "", "", "", "-1"},
 		[]any{"bad scope", "wales"},
+		[]any{"bad plan kind", "", "", "", "", "", "", "", "", "", "", "", "2026-27:1m", nil, nil, nil, "weekly"},
 		[]any{"good 2", "", "", "", "", "", "", "", "", "", "", "N1, R-C1"},
 	)
 	ds, _, scns, err := loadBytes(b)
@@ -134,6 +135,7 @@ func TestLoadWorkbookBadScenarios(t *testing.T) {
 		"bad controls":   {`inputs.xlsx: Scenarios!L6: controls allowed: unknown control "C99" in scope acute-trust (it has C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12)`},
 		"bad multiplier": {`inputs.xlsx: Scenarios!I7: rate multiplier: must be a non-negative number, got "-1"`},
 		"bad scope":      {`inputs.xlsx: Scenarios!B8: scope: unknown scope "wales" (the Scopes sheet has nhs-england, acute-trust)`},
+		"bad plan kind":  {`inputs.xlsx: Scenarios!Q9: budget plan kind: unknown yearly budget kind "weekly" (want both, capital, running or annual)`},
 		"good 2":         nil,
 	}
 	seen := map[string]int{}

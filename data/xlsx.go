@@ -361,10 +361,12 @@ var (
 		{name: "controls", head: "controls allowed", aliases: []string{"controls"}, width: 30,
 			note: "Ids of the controls the row may use, separated by commas. Blank: all of the scope's."},
 		{name: "budget_plan", head: "budget plan", width: 30,
-			note: "Yearly budgets for a phased plan, e.g. 2026-27:50m, 2027-28:50m (of the Settings budget plan kind). Blank: the Settings one; none: no plan."},
+			note: "Yearly budgets for a phased plan, e.g. 2026-27:50m, 2027-28:50m (of the row's budget plan kind). Blank: the Settings one; none: no plan."},
 		{name: "view", head: "view", width: 10, note: "financial or social. Blank: the Settings view."},
 		{name: "correlations", head: "correlations", width: 18, note: "Rank correlations between threats' rates, e.g. S1:S3=0.5. Blank: the Settings ones."},
 		{name: "risk_tolerance", head: "risk tolerance", width: 18, note: "Losses and the yearly chances of exceeding them accepted, e.g. 500m:1/50. Blank: the Settings one."},
+		{name: "budget_plan_kind", head: "budget plan kind", width: 10,
+			note: "What the yearly budgets cap: both (capital and running), capital, running or annual (equivalent annual cost). Blank: the Settings kind."},
 		{name: "note", head: "note", width: 40, note: "Free text; not read."},
 	}}
 )

@@ -1215,6 +1215,12 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 				}
 			}
 		}
+		if v := get("budget_plan_kind"); v != "" {
+			sc.BudgetPlanKind = strings.ToLower(strings.TrimSpace(v))
+			if _, err := model.ParsePlanBudgetKind(sc.BudgetPlanKind); err != nil {
+				bad("budget_plan_kind", "%s", err)
+			}
+		}
 		if v := get("seed"); v != "" {
 			seed, msg := parseSeed(v)
 			if msg != "" {
