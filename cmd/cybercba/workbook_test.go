@@ -62,7 +62,7 @@ func setCell(t *testing.T, f *excelize.File, sheet, cell string, v any) {
 func addScenarios(t *testing.T, f *excelize.File, rows ...[]any) {
 	t.Helper()
 	for r := 2; r <= 20; r++ {
-		for c := 1; c <= 17; c++ {
+		for c := 1; c <= 18; c++ { // A to R: every column, the note included
 			cell, _ := excelize.CoordinatesToCellName(c, r)
 			setCell(t, f, "Scenarios", cell, nil)
 		}
