@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/cybercba/cybercba/model"
 )
 
 // TestHealthView checks that run --view social adds the health-economic
@@ -50,8 +52,8 @@ func TestHealthView(t *testing.T) {
 		t.Errorf("health_economics: value %g, %d options (first %q), %d ICER rows", he.ValuePerQALY, len(he.Options), he.Options[0].Name, len(he.ICERs))
 	}
 	for _, o := range he.Options {
-		if len(o.CostPerYear) != 8 || len(o.QALYsPerYear) != 8 {
-			t.Errorf("%s: %d costs and %d QALYs; want one per draw (8)", o.Name, len(o.CostPerYear), len(o.QALYsPerYear))
+		if n := model.DefaultDecisionDraws; len(o.CostPerYear) != n || len(o.QALYsPerYear) != n {
+			t.Errorf("%s: %d costs and %d QALYs; want one per decision draw (%d)", o.Name, len(o.CostPerYear), len(o.QALYsPerYear), n)
 		}
 	}
 	if len(he.Acceptability.Prob) != len(he.Options) || len(he.EVPPI) == 0 {

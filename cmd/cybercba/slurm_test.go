@@ -539,7 +539,8 @@ func TestShardProgressLog(t *testing.T) {
 
 // TestSlurmTimeLimit is issue 27's acceptance for resumable shards on a
 // real cluster: a shard of 10 scenarios (each with its own simulation,
-// about 7 s of CPU) given --time=1 is stopped by Slurm (TIMEOUT) with some
+// about 15 s of CPU on a quiet machine; at 7 s a row the shard once
+// finished inside the limit's grace) given --time=1 is stopped by Slurm (TIMEOUT) with some
 // of its rows checkpointed; submitted again, it says how many it had, runs
 // the rest and completes; its part equals a shard never stopped, cell for
 // cell (so the merge does: parts merge as they are).
@@ -561,7 +562,7 @@ func TestSlurmTimeLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		setCell(t, f, "Settings", "B7", 100)   // draws
-		setCell(t, f, "Settings", "B8", 25000) // years
+		setCell(t, f, "Settings", "B8", 60000) // years: about 15 s a row, so that 10 rows outlast the minute
 		head, err := f.GetRows("Scenarios")
 		if err != nil || len(head) == 0 {
 			t.Fatalf("Scenarios: %v", err)
