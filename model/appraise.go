@@ -354,7 +354,7 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 			SimDeltaALE: make([]float64, s.Draws),
 		}
 		capex, opex, eac := make([]float64, D), make([]float64, D), make([]float64, D)
-		pvb, pvc := make([]float64, D), t.PVCost[to]
+		pvb, pvc := make([]float64, D), t.DecisionPVCost[to]
 		var dh []float64
 		if s.Harm != nil {
 			dh = t.DeltaHarm[to]
@@ -377,7 +377,7 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 		for d := range D {
 			clear(drawCapex)
 			for _, c := range p {
-				cx, ox := t.Capex[c][d], t.Opex[c][d]
+				cx, ox := t.DecisionCapex[c][d], t.DecisionOpex[c][d]
 				capex[d] += cx
 				opex[d] += ox
 				drawCapex[0] += cx
@@ -542,8 +542,8 @@ func harmResult(s *Sim, t *DrawTable, o, to int, healthAnnuity, pvCost float64, 
 		pvh[d] = dh[d] * healthAnnuity
 		pvb[d] = dv.DeltaALE[d]*t.Annuity + pvh[d]
 		dv.SocialDelta[d] = dv.DeltaALE[d] + dh[d]
-		dv.SocialNPV[d] = pvb[d] - t.PVCost[to][d]
-		dv.SocialBCR[d] = ratio(pvb[d], t.PVCost[to][d])
+		dv.SocialNPV[d] = pvb[d] - t.DecisionPVCost[to][d]
+		dv.SocialBCR[d] = ratio(pvb[d], t.DecisionPVCost[to][d])
 		if dv.SocialNPV[d] > 0 {
 			sr.PNPVPositive += 1 / float64(D)
 		}

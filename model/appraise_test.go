@@ -40,6 +40,10 @@ func appraiseHand(s *Sim, a Appraisal) ([]Result, error) {
 	}
 	_, cxf, oxf := costFactors(s, a)
 	exact := expectedCosts(f, a)
+	t.CapexPV, t.ExpectedCapex, t.ExpectedOpex = capexPV, make([]float64, C), make([]float64, C)
+	for c, e := range exact {
+		t.ExpectedCapex[c], t.ExpectedOpex[c] = e.Capex, e.Opex
+	}
 	for o, p := range s.Options {
 		t.ExpectedALE[o], _ = meanVar(s.DrawMean[o])
 		for _, c := range p {

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -36,13 +37,21 @@ const DefaultDecisionDraws = 10_000
 // no year-to-year simulation noise; simulated years are kept for the
 // annual-loss distribution.
 //
-// The columns are the conditional expectations as computed, so that each
-// row is a function of that draw's inputs alone: their mean over the
-// draws estimates the closed-form expectation (ClosedFormALE,
-// ExpectedCosts) within Monte Carlo error of the outer draws alone, and
-// the headline figures are the closed form itself (ExpectedALE and the
-// others here), with the decision's intervals and probabilities from the
-// columns.
+// The raw columns (ALE, QALYs, Harm, Capex, Opex, PVCost) are the
+// conditional expectations as computed, each row a function of that
+// draw's inputs alone: their mean over the draws estimates the closed-form
+// expectation (ClosedFormALE, ExpectedCosts) within the Monte Carlo error
+// of the outer draws. The decision columns (DeltaALE, DeltaQALYs,
+// DeltaHarm, DecisionCapex, DecisionOpex, DecisionPVCost, NPV, SocialNPV)
+// are the same values moment matched (Glasserman, Monte Carlo Methods in
+// Financial Engineering, Springer 2004, §4.5): each column adjusted so
+// that its mean over the draws is the exact closed-form expectation, so
+// that the mean of E[NPV | θ] over the draws is each option's expected
+// NPV, and EVPI ≥ 0 holds on the sample by Jensen's inequality. A
+// difference of expectations (ΔALE, ΔQALYs) is shifted,
+// y_d = x_d − mean(x) + μ; a cost, being positive, is scaled,
+// y_d = x_d·μ/mean(x), which keeps it positive (§4.5's two forms). The
+// NPVs, linear in these, follow with exact means.
 type DrawTable struct {
 	Seed  uint64
 	Draws int
@@ -70,15 +79,23 @@ type DrawTable struct {
 	// discount schedule; ValuePerQALY is v (0 without harm).
 	Annuity, HealthAnnuity, ValuePerQALY float64
 	// Exact expectations by the closed form, per option: ExpectedALE,
-	// ExpectedQALYs (a year), ExpectedPVCost.
+	// ExpectedQALYs (a year), ExpectedPVCost; per control, ExpectedCapex
+	// and ExpectedOpex (with optimism bias), and CapexPV, the present
+	// value factor of its capex with renewals.
 	ExpectedALE, ExpectedQALYs, ExpectedPVCost []float64
-	// Decision columns: DeltaALE[o][d] = ALE[0][d] − ALE[o][d] is the loss
-	// a year option o avoids in draw d, DeltaQALYs[o][d] the QALYs a year
-	// it saves and DeltaHarm[o][d] their value, NPV[o][d] =
-	// DeltaALE·Annuity − PVCost its NPV in money only, and SocialNPV[o][d]
-	// = NPV + DeltaHarm·HealthAnnuity its NPV with harm avoided (nil
-	// without harm): E[NPV | θ_d], money only and with harm.
+	ExpectedCapex, ExpectedOpex, CapexPV       []float64
+	// Decision columns, moment matched (see above): DeltaALE[o][d], the
+	// loss a year option o avoids in draw d (ALE[0][d] − ALE[o][d] shifted
+	// to the exact mean), DeltaQALYs[o][d] the QALYs a year it saves
+	// (likewise) and DeltaHarm[o][d] their value; DecisionCapex[c][d] and
+	// DecisionOpex[c][d], control c's costs scaled to their exact means,
+	// and DecisionPVCost[o][d] option o's present value of them; NPV[o][d]
+	// = DeltaALE·Annuity − DecisionPVCost its NPV in money only, and
+	// SocialNPV[o][d] = NPV + DeltaHarm·HealthAnnuity its NPV with harm
+	// avoided (nil without harm): E[NPV | θ_d], money only and with harm,
+	// their means over the draws the exact expected NPVs.
 	DeltaALE, DeltaQALYs, DeltaHarm, NPV, SocialNPV [][]float64
+	DecisionCapex, DecisionOpex, DecisionPVCost     [][]float64
 }
 
 // decisionDraws returns the number of decision draws for a request of n
@@ -219,6 +236,11 @@ func newDrawTable(ctx context.Context, m *Model, a Appraisal, options []Portfoli
 func (t *DrawTable) centre(f *fitted, a Appraisal) {
 	O := len(t.Options)
 	exact := expectedCosts(f, a)
+	_, _, t.CapexPV = a.presentValues(f.m)
+	t.ExpectedCapex, t.ExpectedOpex = make([]float64, len(exact)), make([]float64, len(exact))
+	for c, e := range exact {
+		t.ExpectedCapex[c], t.ExpectedOpex[c] = e.Capex, e.Opex
+	}
 	t.ExpectedALE, t.ExpectedPVCost = make([]float64, O), make([]float64, O)
 	for o, p := range t.Options {
 		t.ExpectedALE[o] = f.closedForm(p)
@@ -235,24 +257,85 @@ func (t *DrawTable) centre(f *fitted, a Appraisal) {
 	t.derive()
 }
 
-// derive sets the decision columns from the raw ones.
+// derive sets the decision columns from the raw ones and the exact
+// expectations, moment matched.
 func (t *DrawTable) derive() {
-	O, D := len(t.Options), t.Draws
-	t.DeltaALE, t.NPV = matrix(O, D), matrix(O, D)
+	O, C, D := len(t.Options), len(t.Capex), t.Draws
+	t.DeltaALE, t.NPV, t.DecisionPVCost = matrix(O, D), matrix(O, D), matrix(O, D)
+	t.DecisionCapex, t.DecisionOpex = matrix(C, D), matrix(C, D)
+	for c := range C {
+		scaleTo(t.DecisionCapex[c], t.Capex[c], t.ExpectedCapex[c])
+		scaleTo(t.DecisionOpex[c], t.Opex[c], t.ExpectedOpex[c])
+	}
 	if t.QALYs != nil {
 		t.DeltaQALYs, t.DeltaHarm, t.SocialNPV = matrix(O, D), matrix(O, D), matrix(O, D)
 	}
-	for o := range O {
+	for o, p := range t.Options {
 		for d := range D {
 			t.DeltaALE[o][d] = t.ALE[0][d] - t.ALE[o][d]
-			t.NPV[o][d] = t.DeltaALE[o][d]*t.Annuity - t.PVCost[o][d]
-			if t.QALYs != nil {
+			var pv float64
+			for _, c := range p {
+				pv += t.DecisionCapex[c][d]*t.CapexPV[c] + t.DecisionOpex[c][d]*t.Annuity
+			}
+			t.DecisionPVCost[o][d] = pv
+		}
+		shiftTo(t.DeltaALE[o], t.ExpectedALE[0]-t.ExpectedALE[o])
+		if t.QALYs != nil {
+			for d := range D {
 				t.DeltaQALYs[o][d] = t.QALYs[0][d] - t.QALYs[o][d]
+			}
+			shiftTo(t.DeltaQALYs[o], t.ExpectedQALYs[0]-t.ExpectedQALYs[o])
+		}
+		for d := range D {
+			t.NPV[o][d] = t.DeltaALE[o][d]*t.Annuity - t.DecisionPVCost[o][d]
+			if t.QALYs != nil {
 				t.DeltaHarm[o][d] = t.DeltaQALYs[o][d] * t.ValuePerQALY
 				t.SocialNPV[o][d] = t.NPV[o][d] + t.DeltaHarm[o][d]*t.HealthAnnuity
 			}
 		}
 	}
+}
+
+// shiftTo moment-matches x in place: x_d − mean(x) + mu, so that its mean
+// is mu.
+func shiftTo(x []float64, mu float64) {
+	shift := mu - exactMean(x)
+	for d := range x {
+		x[d] += shift
+	}
+}
+
+// scaleTo sets dst to x moment matched by scaling, x_d·mu/mean(x), so that
+// its mean is mu and its signs are x's; a column of mean 0 (a cost that is
+// always 0) is shifted instead.
+func scaleTo(dst, x []float64, mu float64) {
+	m := exactMean(x)
+	if m == 0 {
+		for d := range x {
+			dst[d] = x[d] + mu
+		}
+		return
+	}
+	k := mu / m
+	for d := range x {
+		dst[d] = x[d] * k
+	}
+}
+
+// exactMean returns the mean of x, summed with Neumaier's compensation so
+// that matching leaves a mean within rounding of its target.
+func exactMean(x []float64) float64 {
+	var sum, comp float64
+	for _, v := range x {
+		t := sum + v
+		if math.Abs(sum) >= math.Abs(v) {
+			comp += (sum - t) + v
+		} else {
+			comp += (v - t) + sum
+		}
+		sum = t
+	}
+	return (sum + comp) / float64(len(x))
 }
 
 // Option returns the index of portfolio p among the table's options, or

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -113,8 +114,15 @@ func TestGuidanceUpliftForcedHigh(t *testing.T) {
 	a.BiasByProject = map[string]BiasRange{ProjectEquipment: {2, 2}, ProjectOutsourcing: {0, 0.41}}
 	high, _ := Appraise(s, a)
 	df := GreenBook().Factors(10)
+	// The decision's capex is moment matched, scaled by its exact mean
+	// over its sample mean, the same factor in both appraisals.
+	tb, err := NewDrawTable(context.Background(), m, Appraisal{Horizon: 10, Discount: GreenBook()}, allSingles(m), Config{Draws: decisionDraws(0, s.Draws), Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := tb.ExpectedCapex[1] / exactMean(tb.Capex[1])
 	for d := range s.Draws {
-		capexPV := s.Capex[d][1] * (1 + df[5]) // year 0 and the renewal in year 5
+		capexPV := k * s.Capex[d][1] * (1 + df[5]) // year 0 and the renewal in year 5
 		if got, want := base[1].Draws.NPV[d]-high[1].Draws.NPV[d], 2*capexPV; math.Abs(got-want) > 1e-9*want {
 			t.Errorf("draw %d: NPV falls by %.10g; want 2 × discounted capex %.10g", d, got, want)
 		}

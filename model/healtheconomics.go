@@ -312,7 +312,7 @@ func conditional(t *DrawTable, m *Model, a Appraisal, options []Portfolio) (cost
 		}
 		cost[i], qaly[i] = make([]float64, t.Draws), make([]float64, t.Draws)
 		for d := range t.Draws {
-			cost[i][d] = t.PVCost[o][d]/t.Annuity - t.DeltaALE[o][d]
+			cost[i][d] = t.DecisionPVCost[o][d]/t.Annuity - t.DeltaALE[o][d]
 			qaly[i][d] = t.DeltaQALYs[o][d]
 		}
 	}

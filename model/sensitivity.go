@@ -559,24 +559,29 @@ func ValueOfInformation(t *DrawTable, a Appraisal, alternatives []Portfolio) (*V
 	return v, nil
 }
 
-// EVPI returns E_d[max_a npv[a][d]] − max_a E_d[npv[a][d]].
+// EVPI returns E_d[max_a npv[a][d]] − max_a E_d[npv[a][d]], computed as
+// E_d[max_a npv[a][d] − npv[a*][d]] with a* the alternative of greatest
+// mean, a mean of non-negative terms, so that it is never negative even in
+// rounding. On the decision's draws, whose means are the exact expected
+// NPVs (moment matched; see DrawTable), it is E[max_a NB_a] − max_a E[NB_a]
+// with the second term the closed form.
 func EVPI(npv [][]float64) float64 {
 	D := len(npv[0])
-	var withInfo float64
+	best, bestV := 0, math.Inf(-1)
+	for a := range npv {
+		if m := exactMean(npv[a]); m > bestV {
+			best, bestV = a, m
+		}
+	}
+	var sum float64
 	for d := range D {
-		m := math.Inf(-1)
+		m := npv[best][d]
 		for a := range npv {
 			m = math.Max(m, npv[a][d])
 		}
-		withInfo += m
+		sum += m - npv[best][d]
 	}
-	withInfo /= float64(D)
-	without := math.Inf(-1)
-	for a := range npv {
-		mean, _ := meanVar(npv[a])
-		without = math.Max(without, mean)
-	}
-	return max(withInfo-without, 0)
+	return sum / float64(D)
 }
 
 // EVPPIBinned returns the partial EVPI of the input whose per-draw values

@@ -40,8 +40,10 @@ func aboutText(r *Report) []string {
 		fmt.Sprintf("Two levels of uncertainty. Every uncertain input is given as a 90%% interval (its 5th and 95th percentiles) and fitted with a lognormal "+
 			"distribution (amounts, rates, durations) or a beta distribution (fractions, such as a control's effect). The outer level draws a value for every "+
 			"input (%s draws); the inner level simulates %s years with those values. Variation across years is the risk the organisations face; variation "+
-			"across draws is our uncertainty about the inputs. The 90%% intervals of ΔALE, NPV, BCR and ROSI are across outer draws.",
-			thousands(cfg.Draws), thousands(cfg.Years)),
+			"across draws is our uncertainty about the inputs. The decision's figures (the 90%% intervals of ΔALE, NPV, BCR and ROSI, P(NPV>0), ranks, "+
+			"EVPI) are on %s draws of the uncertain inputs, exact expectations given each, "+matchedClause+" (moment matching: each option's "+
+			"values shifted, or its costs scaled, by the same amount in every draw, so that their mean over the draws is its exact expected value).",
+			thousands(cfg.Draws), thousands(cfg.Years), thousands(r.Analysis.DecisionDraws())),
 		"Common random numbers. The baseline and every control are simulated on the same incidents: each incident is drawn once, and a control acts on it " +
 			"as a fixed reduction of its frequency, spread, duration or fixed cost. So differences between options come from the controls, not from " +
 			"simulation noise, and a set of controls never loses more in a year than any one of its members.",

@@ -120,13 +120,15 @@ type jsonSettings struct {
 	Draws int    `json:"draws"`
 	// DecisionDraws is the number of outer draws behind the decision's
 	// intervals and probabilities (Draws × Years simulate the losses).
-	DecisionDraws int            `json:"decision_draws"`
-	Years         int            `json:"years"`
-	Horizon       int            `json:"horizon"`
-	Discount      model.Discount `json:"discount"`
-	OptimismBias  float64        `json:"optimism_bias"`
-	Metric        string         `json:"metric"`
-	TargetSE      float64        `json:"target_se"`
+	DecisionDraws int `json:"decision_draws"`
+	// DecisionMethod says how the decision's draws are made.
+	DecisionMethod string         `json:"decision_method"`
+	Years          int            `json:"years"`
+	Horizon        int            `json:"horizon"`
+	Discount       model.Discount `json:"discount"`
+	OptimismBias   float64        `json:"optimism_bias"`
+	Metric         string         `json:"metric"`
+	TargetSE       float64        `json:"target_se"`
 }
 
 type jsonControl struct {
@@ -180,6 +182,7 @@ func WriteJSON(w io.Writer, j *Run, d *model.Decision) error {
 	}
 	out.Settings.Draws = an.Sim.Draws
 	out.Settings.DecisionDraws = an.DecisionDraws()
+	out.Settings.DecisionMethod = "draws of the uncertain inputs, exact expectations given each, " + matchedClause
 	out.Settings.TargetSE = j.Config.TargetSE
 	out.Health = j.Health
 	out.Plan = planJSON(j)

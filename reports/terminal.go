@@ -761,9 +761,14 @@ func levelsShort(an *model.Analysis, years int) string {
 	return fmt.Sprintf("decision on %s draws · losses on %s × %s simulated years", thousands(an.DecisionDraws()), thousands(an.Sim.Draws), thousands(years))
 }
 
+// matchedClause says, once where the decision draws are described, that
+// their mean is matched to the exact expectation (model.DrawTable: moment
+// matching).
+const matchedClause = "their mean matched to the exact expectation"
+
 // levelsText says which figures come from which level of the run.
 func levelsText(an *model.Analysis, years int) string {
-	return fmt.Sprintf("Expected values are exact (closed form). Intervals and probabilities are across %s draws of the uncertain inputs (the spread of the expected value), with each draw's expectations exact; "+
+	return fmt.Sprintf("Expected values are exact (closed form). Intervals and probabilities are across %s draws of the uncertain inputs (the spread of the expected value), with each draw's expectations exact, "+matchedClause+"; "+
 		"percentiles, TVaR and ± on losses show year-to-year variation over %s × %s simulated years.", thousands(an.DecisionDraws()), thousands(an.Sim.Draws), thousands(years))
 }
 
