@@ -855,7 +855,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 			case !threats[e.Threat]:
 				v.errf(line, ef+".threat", "unknown threat %q (this scope has %s)", e.Threat, strings.Join(ids(s.Threats), ", "))
 			case hit[e.Threat]:
-				v.errf(line, ef+".threat", "threat %q appears twice; put all its reductions in one effect", e.Threat)
+				v.errf(line, ef+".threat", "control %q cuts threat %q twice; put all its reductions of that threat (frequency, spread, duration, fixed) in one effect", c.ID, e.Threat)
 			}
 			hit[e.Threat] = true
 			if e.Frequency == nil && e.Spread == nil && e.Duration == nil && e.Fixed == nil {

@@ -586,6 +586,28 @@ func TestLoadWorkbookRejects(t *testing.T) {
 			`inputs.xlsx: Effects!B%d: control: unknown control "C99" in scope acute-trust (the Controls sheet has C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12)`},
 		{"unknown threat in effects", at(sheetEffects, "C", "B", "C12", "T9"),
 			`inputs.xlsx: Effects!C%d: threat: unknown threat "T9" (this scope has T1, T2, T3, T4, T5, T6, T7, T8)`},
+		{"control cutting a threat twice", func(t testing.TB, f *excelize.File) int {
+			// The second Effects row of a control given its first row's
+			// threat: the simulation would keep one of the two, the closed
+			// form multiply both, so it is refused.
+			first := rowOf(t, f, sheetEffects, "B", "C7")
+			th, err := f.GetCellValue(sheetEffects, fmt.Sprintf("C%d", first))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc, _ := f.GetCellValue(sheetEffects, fmt.Sprintf("A%d", first))
+			for r := first + 1; ; r++ {
+				id, _ := f.GetCellValue(sheetEffects, fmt.Sprintf("B%d", r))
+				s, _ := f.GetCellValue(sheetEffects, fmt.Sprintf("A%d", r))
+				if id == "" {
+					t.Fatal("no second Effects row of C7")
+				}
+				if id == "C7" && s == sc {
+					set(t, f, sheetEffects, fmt.Sprintf("C%d", r), th)
+					return r
+				}
+			}
+		}, `inputs.xlsx: Effects!C%d: threat: control "C7" cuts threat "T1" twice; put all its reductions of that threat (frequency, spread, duration, fixed) in one effect`},
 		{"unknown required control", at(sheetControls, "U", "B", "C5", "C4, C13"),
 			`inputs.xlsx: Controls!U%d: requires: unknown control "C13"`},
 		{"bad project", at(sheetControls, "D", "B", "C5", "software"),

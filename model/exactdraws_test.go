@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cybercba/cybercba/data"
@@ -642,6 +643,39 @@ func TestMatchedCoverage(t *testing.T) {
 		t.Logf("%s: RMS error matched %.4g, raw %.4g (ratio %.3f)", name, math.Sqrt(mse[k]/float64(seeds*len(opts))), math.Sqrt(rse[k]/float64(seeds*len(opts))), ratio)
 		if ratio > 1.3 {
 			t.Errorf("%s: moment matching's RMS error is %.2f times the raw draws'", name, ratio)
+		}
+	}
+}
+
+// TestTwoEffectsOnOneThreatRefused checks the rule for a control that cuts
+// one threat twice (say its frequency in one effect and its duration in
+// another): the closed form would multiply both, the simulation's draw
+// of a control's reductions of a threat hold one effect's, so the model
+// refuses it at validation, naming the control, the threat and the
+// field, in every entry point that computes (one effect holds every kind
+// of reduction of a threat, so nothing is lost).
+func TestTwoEffectsOnOneThreatRefused(t *testing.T) {
+	t.Parallel()
+	m := nhsModel(t, 0)
+	c := &m.Controls[0]
+	th := c.Effects[0].Threat
+	c.Effects = append(c.Effects, model.Effect{Threat: th, Frequency: model.Fixed(0), Spread: model.Fixed(0), Duration: model.Estimate{Lo: 0.1, Hi: 0.3}, Fixed: model.Fixed(0)})
+	field := fmt.Sprintf("effects[%d].threat", len(c.Effects)-1)
+	a := model.Appraisal{Horizon: 10, Discount: model.GreenBook()}
+	ctx := context.Background()
+	cfg := model.Config{Draws: 4, Years: 10, Seed: 1}
+	_, simErr := model.Simulate(ctx, m, singles(m), cfg)
+	_, tbErr := model.NewDrawTable(ctx, m, a, singles(m), cfg)
+	_, decErr := model.Decide(ctx, m, model.DecideOptions{Config: cfg, Appraisal: a})
+	for name, err := range map[string]error{"Validate": m.Validate(), "Simulate": simErr, "NewDrawTable": tbErr, "Decide": decErr} {
+		if err == nil {
+			t.Errorf("%s accepted control %s cutting threat %s twice", name, c.ID, th)
+			continue
+		}
+		for _, want := range []string{field, fmt.Sprintf("%q", c.ID), fmt.Sprintf("%q", th), "twice"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error %q does not name %s", name, err, want)
+			}
 		}
 	}
 }

@@ -237,7 +237,7 @@ func (m *Model) Validate() error {
 			if !threats[e.Threat] {
 				add(fmt.Errorf("%s.threat: unknown threat %q", ef, e.Threat))
 			} else if seen[e.Threat] {
-				add(fmt.Errorf("%s.threat: threat %q appears twice", ef, e.Threat))
+				add(fmt.Errorf("%s.threat: control %q cuts threat %q twice; put all its reductions of that threat in one effect", ef, c.ID, e.Threat))
 			}
 			seen[e.Threat] = true
 			add(e.Frequency.Check(Fraction, ef+".frequency"))
