@@ -75,6 +75,7 @@ func (o *RunSpec) ApplySettings(s Settings, set func(flag string) bool) {
 		{"scope", func() { o.Scope = from.Scope }},
 		{"draws", func() { o.Draws = from.Draws }},
 		{"years", func() { o.Years = from.Years }},
+		{"decision-draws", func() { o.DecisionDraws = from.DecisionDraws }},
 		{"seed", func() { o.Seed = from.Seed }},
 		{"horizon", func() { o.Horizon = from.Horizon }},
 		{"discount", func() { o.Discount = from.Discount }},
@@ -102,6 +103,7 @@ func (o *RunSpec) ApplySettings(s Settings, set func(flag string) bool) {
 func (s Settings) Spec() RunSpec {
 	o := DefaultRunSpec()
 	o.Scope, o.Draws, o.Years, o.Seed, o.Horizon = s.Scope, s.Draws, s.Years, s.Seed, s.Horizon
+	o.DecisionDraws = s.DecisionDraws
 	if s.Discount != nil {
 		o.Discount = strconv.FormatFloat(*s.Discount, 'g', -1, 64)
 	}

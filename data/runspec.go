@@ -20,6 +20,10 @@ type RunSpec struct {
 	Seed  uint64
 	// Draws outer draws of Years simulated years each.
 	Draws, Years int
+	// DecisionDraws is the number of outer draws behind the decision's
+	// intervals and probabilities, each draw's expectations exact: 0 for
+	// model.DefaultDecisionDraws, and never fewer than Draws.
+	DecisionDraws int
 	// Horizon is the appraisal horizon in years; Discount a flat rate as
 	// written ("3.5%"), or "" for the Green Book schedule; Bias the
 	// optimism-bias uplift for controls without their own.
@@ -177,6 +181,9 @@ func (s RunSpec) check() (*checkedSpec, error) {
 	if s.Workers < 0 {
 		errs = append(errs, fmt.Errorf("--workers: must not be negative, got %d", s.Workers))
 	}
+	if err := checkDecisionDraws(s.DecisionDraws, "--decision-draws"); err != nil {
+		errs = append(errs, err)
+	}
 	view, err := model.ParseView(s.View)
 	add("--view", err)
 	c.appraisal = model.Appraisal{Horizon: s.Horizon, Discount: disc, OptimismBias: s.Bias, View: view}
@@ -185,6 +192,20 @@ func (s RunSpec) check() (*checkedSpec, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// checkDecisionDraws checks a number of decision draws, named name.
+func checkDecisionDraws(n int, name string) error {
+	if n < 0 || n > model.MaxDraws {
+		return fmt.Errorf("%s: must be 0 (the default, %s) to 1,000,000, got %d", name, count(model.DefaultDecisionDraws), n)
+	}
+	return nil
+}
+
+// CheckSize checks the settings' draws, years and decision draws, each
+// problem naming its flag.
+func (s Settings) CheckSize() error {
+	return errors.Join(model.CheckSize(s.Draws, s.Years, "draws", "years"), checkDecisionDraws(s.DecisionDraws, "decision-draws"))
 }
 
 // Job is a run's resolved inputs: the dataset, the scope's model and
@@ -316,7 +337,7 @@ func (j *Job) DecideOptions(sensitivity bool, top int) model.DecideOptions {
 		Objective: j.Objective, Constraints: j.Constraints,
 		Frontier: j.Frontier, FrontierKind: model.AnnualBudget,
 		Explain: true, Sensitivity: sensitivity, Top: top,
-		ShownSummaries: j.ShownOnly,
+		ShownSummaries: j.ShownOnly, DecisionDraws: j.Spec.DecisionDraws,
 	}
 }
 

@@ -21,6 +21,10 @@ type Settings struct {
 	// draw, Seed the master seed.
 	Draws, Years int
 	Seed         uint64
+	// DecisionDraws is the number of outer draws behind the decision's
+	// intervals and probabilities (RunSpec.DecisionDraws): 0 for the
+	// default.
+	DecisionDraws int
 	// Horizon is the appraisal horizon in years.
 	Horizon int
 	// Discount is a flat discount rate; nil means HM Treasury's Green Book

@@ -389,6 +389,7 @@ var settingKeys = []setting{
 	{key: "scope", note: "The scope to analyse (Scopes sheet). Blank: the first scope."},
 	{key: "draws", note: "Outer draws of the uncertain inputs, 1 to 1,000,000."},
 	{key: "years", note: "Simulated years per draw, 1 to 10,000,000 (draws × years at most 50,000,000)."},
+	{key: "decision draws", note: "Outer draws behind the decision's intervals and probabilities (each draw's expectations exact), up to 1,000,000. Blank: 10,000 (never fewer than draws)."},
 	{key: "seed", note: "Master random seed: same seed, same numbers. Scenarios derive their seeds from it."},
 	{key: "horizon", note: "Appraisal horizon in years, 1 to 125."},
 	{key: "discount rate", aliases: []string{"discount"}, note: "A flat discount rate, e.g. 3.5%. Blank: HM Treasury's Green Book schedule (3.5% to year 30, then 3.0%)."},

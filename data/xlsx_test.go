@@ -331,7 +331,7 @@ func TestTemplateSettings(t *testing.T) {
 	t.Parallel()
 	ds := mustDefault(t)
 	want := Settings{
-		Scope: "acute-trust", Draws: 400, Years: 10000, Seed: 1<<60 + 3, Horizon: 5,
+		Scope: "acute-trust", Draws: 400, Years: 10000, DecisionDraws: 2500, Seed: 1<<60 + 3, Horizon: 5,
 		Discount: new(0.035), OptimismBias: 0.2, Budget: new(2.5e6), CapexBudget: new(1e6),
 		Objective: "dale", Metric: "bcr",
 	}
@@ -634,6 +634,8 @@ func TestLoadWorkbookRejects(t *testing.T) {
 		}, `inputs.xlsx: Threats!AE%d: data in a column with no header (row 1): give it a header, or start one with # for a column of your own`},
 		{"draws not a number", at(sheetSettings, "B", "A", "draws", "lots"),
 			`inputs.xlsx: Settings!B%d: draws: must be a whole number from 1 to 1,000,000, got "lots"`},
+		{"decision draws negative", at(sheetSettings, "B", "A", "decision draws", -5.0),
+			`inputs.xlsx: Settings!B%d: decision draws: must be a whole number from 0 to 1,000,000, got "-5"`},
 		{"unknown setting", at(sheetSettings, "A", "A", "draws", "drawz"),
 			`inputs.xlsx: Settings!A%d: unknown setting "drawz" (did you mean "draws"?)`},
 		{"bad budget plan", at(sheetSettings, "B", "A", "budget plan", "2026-27:lots"),

@@ -633,11 +633,11 @@ func (l *loader) settings(ds *Dataset) Settings {
 			}
 		case "scope":
 			st.Scope = v
-		case "draws", "years", "horizon":
+		case "draws", "years", "horizon", "decision draws":
 			if v == "" {
 				continue
 			}
-			lim := map[string][2]int{"draws": {1, model.MaxDraws}, "years": {1, model.MaxYears}, "horizon": {1, model.MaxHorizon}}[k]
+			lim := map[string][2]int{"draws": {1, model.MaxDraws}, "years": {1, model.MaxYears}, "horizon": {1, model.MaxHorizon}, "decision draws": {0, model.MaxDraws}}[k]
 			n, msg := parseWhole(v, lim[0], lim[1])
 			if msg != "" {
 				bad(msg)
@@ -648,6 +648,8 @@ func (l *loader) settings(ds *Dataset) Settings {
 				st.Draws = n
 			case "years":
 				st.Years = n
+			case "decision draws":
+				st.DecisionDraws = n
 			default:
 				st.Horizon = n
 			}

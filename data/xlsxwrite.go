@@ -404,10 +404,15 @@ func (tw *templateWriter) settings(s Settings) {
 		}
 		return *v
 	}
+	var decisionDraws any // blank for the default
+	if s.DecisionDraws > 0 {
+		decisionDraws = s.DecisionDraws
+	}
 	values := map[string]any{
 		"name": ds.Name, "currency": ds.Currency, "price year": ds.PriceYear, "format version": ds.Version,
 		"scope": s.Scope, "draws": s.Draws, "years": s.Years, "seed": seedCell(s.Seed), "horizon": s.Horizon,
-		"discount rate": num(s.Discount), "optimism bias": s.OptimismBias,
+		"decision draws": decisionDraws,
+		"discount rate":  num(s.Discount), "optimism bias": s.OptimismBias,
 		"budget": num(s.Budget), "capex budget": num(s.CapexBudget), "objective": s.Objective, "metric": s.Metric, "risk tolerance": s.RiskTolerance,
 		"budget plan": s.BudgetPlan, "budget plan kind": s.BudgetPlanKind,
 		"view": s.View, "correlations": s.Correlations,

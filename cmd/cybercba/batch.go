@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/cybercba/cybercba/model"
 	"github.com/cybercba/cybercba/reports"
 	"github.com/cybercba/cybercba/reports/bulk"
 )
@@ -27,9 +26,9 @@ type batchOptions struct {
 	Force bool
 	// Draws, Years and Seed override the Settings when set (set lists the
 	// flags given).
-	Draws, Years int
-	Seed         uint64
-	set          map[string]bool
+	Draws, Years, DecisionDraws int
+	Seed                        uint64
+	set                         map[string]bool
 	// CurrencySymbol, if set, overrides the dataset's currency's symbol.
 	CurrencySymbol string
 	// RowSeeds gives each row its own seed, derived from the master seed
@@ -47,6 +46,7 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.IntVar(&o.Workers, "workers", 0, "goroutines (0: one per CPU); results do not depend on it")
 	fs.IntVar(&o.Draws, "draws", 0, "outer draws per scenario, instead of the Settings'")
 	fs.IntVar(&o.Years, "years", 0, "simulated years per draw, instead of the Settings'")
+	fs.IntVar(&o.DecisionDraws, "decision-draws", 0, "outer draws behind each row's intervals and probabilities, instead of the Settings' (0: 10,000)")
 	fs.Uint64Var(&o.Seed, "seed", 0, "master random `seed`, instead of the Settings'")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&o.Force, "force", false, "replace -o even when it is not cybercba batch results (earlier results are always replaced)")
@@ -130,7 +130,10 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, out string
 	if o.set["seed"] {
 		st.Seed = o.Seed
 	}
-	if err := model.CheckSize(st.Draws, st.Years, "draws", "years"); err != nil {
+	if o.set["decision-draws"] {
+		st.DecisionDraws = o.DecisionDraws
+	}
+	if err := st.CheckSize(); err != nil {
 		return nil, nil, &inputError{err}
 	}
 	if o.Workers < 0 {
@@ -144,7 +147,7 @@ func runBatch(ctx context.Context, o batchOptions, shard, shards int, out string
 		Progress: shardProgress(stderr, o.Quiet, shard, shards, bulk.Picked(len(in.Scenarios), shard, shards)),
 	}
 	if shards > 0 { // a shard resumes from the rows it finished before
-		if ck, err = bulk.Resume(out, bulk.Key{Version: version(), Digest: in.Digest, Seed: st.Seed, Draws: st.Draws, Years: st.Years, RowSeeds: o.RowSeeds, Shard: shard, Shards: shards}, &opts, func(s string) { fmt.Fprintf(stderr, "cybercba batch: %s\n", s) }); err != nil {
+		if ck, err = bulk.Resume(out, bulk.Key{Version: version(), Digest: in.Digest, Seed: st.Seed, Draws: st.Draws, DecisionDraws: st.DecisionDraws, Years: st.Years, RowSeeds: o.RowSeeds, Shard: shard, Shards: shards}, &opts, func(s string) { fmt.Fprintf(stderr, "cybercba batch: %s\n", s) }); err != nil {
 			return nil, nil, err
 		}
 		defer ck.Close()

@@ -14,7 +14,7 @@ import (
 )
 
 // reproduceArgs are the run flags a report records: what changes results.
-var reproduceArgs = []string{"scope", "seed", "draws", "years", "horizon", "discount", "optimism-bias", "metric",
+var reproduceArgs = []string{"scope", "seed", "draws", "decision-draws", "years", "horizon", "discount", "optimism-bias", "metric",
 	"budget", "capex-budget", "objective", "frontier", "frontier-budgets", "target-se", "correlation", "threat-climate", "view", "sensitivity"}
 
 // recordedArgs returns the run's result-changing flags as --name=value.

@@ -37,6 +37,7 @@ type Key struct {
 	Digest        string // the inputs workbook's SHA-256
 	Seed          uint64
 	Draws, Years  int
+	DecisionDraws int
 	RowSeeds      bool
 	Shard, Shards int
 }
