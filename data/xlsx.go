@@ -389,7 +389,6 @@ var settingKeys = []setting{
 	{key: "scope", note: "The scope to analyse (Scopes sheet). Blank: the first scope."},
 	{key: "draws", note: "Outer draws of the uncertain inputs, 1 to 1,000,000."},
 	{key: "years", note: "Simulated years per draw, 1 to 10,000,000 (draws × years at most 50,000,000)."},
-	{key: "decision draws", note: "Outer draws behind the decision's intervals and probabilities (each draw's expectations exact), up to 1,000,000. Blank: 10,000 (never fewer than draws)."},
 	{key: "seed", note: "Master random seed: same seed, same numbers. Scenarios derive their seeds from it."},
 	{key: "horizon", note: "Appraisal horizon in years, 1 to 125."},
 	{key: "discount rate", aliases: []string{"discount"}, note: "A flat discount rate, e.g. 3.5%. Blank: HM Treasury's Green Book schedule (3.5% to year 30, then 3.0%)."},
@@ -403,6 +402,7 @@ var settingKeys = []setting{
 	{key: "view", note: "The view that decides: financial (money only) or social (money plus patient harm valued at the value of a QALY). Blank: financial."},
 	{key: "correlations", note: "Optional: rank correlations between threats' rates, e.g. S1:S3=0.5, S2:S3=0.3 (Gaussian copula). Blank: independent."},
 	{key: "risk tolerance", note: "Optional: the annual losses and the chances of exceeding them the organisation accepts, e.g. 500m:1/50, 1bn:1/100 (or 2%). Drawn on the loss exceedance curve and checked for the baseline and the recommendation."},
+	{key: "decision draws", note: "Outer draws behind the decision's intervals and probabilities (each draw's expectations exact), up to 1,000,000. Blank: 10,000 (never fewer than draws)."},
 }
 
 // calibrationItems are the Calibration sheet's items, in order: the
