@@ -25,12 +25,13 @@ import (
 // sensitivity analysis, the calibration, the assumptions, every input and
 // source, and the provenance. Figures are inline SVG drawn by the same
 // code as the PNG, SVG and PDF plots; the one font they use is embedded
-// once. Nothing is fetched: a Content-Security-Policy forbids it, and no
-// script runs. Amounts are written by currency.text, the function of the
+// once. Nothing is fetched: a Content-Security-Policy forbids it, and the
+// one script that runs is the what-if panel's, allowed by its hash
+// (whatifpanel.go). Amounts are written by currency.text, the function of the
 // plots' ticks and the workbook's notes, so a figure reads the same
 // everywhere.
 
-//go:embed html/report.tmpl html/report.css
+//go:embed html/report.tmpl html/report.css html/whatif.tmpl
 var htmlFiles embed.FS
 
 // htmlTemplate is the report's template, parsed once.
@@ -43,7 +44,7 @@ var htmlTemplate = template.Must(template.New("report.tmpl").Funcs(template.Func
 		}
 		return template.CSS(b)
 	},
-}).ParseFS(htmlFiles, "html/report.tmpl"))
+}).ParseFS(htmlFiles, "html/report.tmpl", "html/whatif.tmpl"))
 
 // WriteHTML writes the run's report as one self-contained HTML page to w.
 // figs are the report's figures, as Figures returns them, so that a caller
@@ -112,6 +113,8 @@ type htmlPage struct {
 	Plan        *htmlPlan
 	Losses      htmlLosses
 	Sensitivity *htmlSensitivity
+	// WhatIf is the live what-if panel (whatifpanel.go).
+	WhatIf      *htmlWhatIf
 	Calibration htmlCalibration
 	// BuildUpFig is the waterfall of the recommendation's build-up.
 	BuildUpFig *htmlFigure
@@ -278,6 +281,9 @@ func newHTMLPage(r *Report, figs []Figure) (*htmlPage, error) {
 	}
 	if r.Sensitivity != nil {
 		p.Sensitivity = sensitivityOf(r, take("tornado"))
+	}
+	if p.WhatIf, err = whatIfPanel(r); err != nil {
+		return nil, err
 	}
 	p.BuildUpFig = take("buildup")
 	if r.Health != nil {

@@ -77,9 +77,9 @@ func byID(doc *html.Node, id string) *html.Node {
 var cssURL = regexp.MustCompile(`url\(\s*["']?([^)"']*)`)
 
 // TestWriteHTML checks the page of each kind of run: self-contained (no
-// script, nothing to fetch, a policy that forbids fetching), accessible
-// (a language, one h1, figures with alt text, tables with captions and
-// column headers), with the sections the run calls for, and the decision
+// script but the what-if panel's, nothing to fetch, a policy that forbids
+// fetching), accessible (a language, one h1, figures with alt text, tables
+// with captions and column headers), with the sections the run calls for, and the decision
 // summary stating the recommendation in the figures the other outputs use.
 func TestWriteHTML(t *testing.T) {
 	t.Parallel()
@@ -112,7 +112,11 @@ func TestWriteHTML(t *testing.T) {
 					}
 				case "h1":
 					h1++
-				case "script", "link", "img", "iframe", "object", "embed", "base", "form":
+				case "script":
+					if !panelScript(n) {
+						t.Error("page has a <script> that is not the what-if panel's")
+					}
+				case "link", "img", "iframe", "object", "embed", "base", "form":
 					t.Errorf("page has a <%s> element", n.Data)
 				case "meta":
 					if strings.EqualFold(attr(n, "http-equiv"), "Content-Security-Policy") {
