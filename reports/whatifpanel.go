@@ -505,5 +505,6 @@ const whatIfCSS = template.CSS(`
 #whatif .slider output { font-variant-numeric: tabular-nums; margin-left: 0.5rem; }
 #whatif button { margin: 0.3rem 0; }
 #whatif [hidden] { display: none; }
+#whatif table { width: auto; min-width: 60%; }
 @media print { #whatif { display: none; } }
 `)
