@@ -63,6 +63,11 @@ type DrawTable struct {
 	// in draw d (a reduction as a share cut; a cost before optimism bias).
 	Inputs []Input
 	Values [][]float64
+	// fixed holds the value of each input that is not drawn (lo = hi),
+	// the same in every draw.
+	fixed map[InputRef]float64
+	// model is the model tabulated.
+	model *Model
 	// ALE[o][d] is option o's expected annual loss given draw d, in money.
 	ALE [][]float64
 	// QALYs[o][d] is option o's expected QALYs lost a year given draw d,
@@ -142,7 +147,7 @@ func newDrawTable(ctx context.Context, m *Model, a Appraisal, options []Portfoli
 	O, C, D := len(options), len(m.Controls), draws
 	_, annuity, capexPV := a.presentValues(m)
 	t := &DrawTable{
-		Seed: seed, Draws: D, Options: options, Annuity: annuity, HealthAnnuity: a.healthAnnuity(),
+		Seed: seed, Draws: D, Options: options, Annuity: annuity, HealthAnnuity: a.healthAnnuity(), model: m,
 		ALE: matrix(O, D), PVCost: matrix(O, D),
 		Capex: matrix(C, D), Opex: matrix(C, D), Uplift: matrix(C, D),
 	}
@@ -150,11 +155,17 @@ func newDrawTable(ctx context.Context, m *Model, a Appraisal, options []Portfoli
 		t.QALYs, t.Harm = matrix(O, D), matrix(O, D)
 		t.ValuePerQALY = f.harm.value
 	}
-	for _, in := range Inputs(m) {
-		if !in.PerEvent && in.draw != nil {
+	var constant []Input
+	for _, in := range inputs(m, true) {
+		switch {
+		case in.PerEvent || in.draw == nil:
+		case in.Estimate.IsFixed():
+			constant = append(constant, in)
+		default:
 			t.Inputs = append(t.Inputs, in)
 		}
 	}
+	t.fixed = make(map[InputRef]float64, len(constant))
 	t.Values = matrix(len(t.Inputs), D)
 	// Each control's optimism bias: its own draw, the guidance's range
 	// for its project type, or the flat uplift.
@@ -187,6 +198,11 @@ func newDrawTable(ctx context.Context, m *Model, a Appraisal, options []Portfoli
 			w.drawParams(nil, d)
 			for i, in := range t.Inputs {
 				t.Values[i][d] = in.draw(w)
+			}
+			if d == 0 { // one worker has draw 0
+				for _, in := range constant {
+					t.fixed[in.Ref] = in.draw(w)
+				}
 			}
 			for c := range C {
 				rl := &rules[c]

@@ -679,3 +679,59 @@ func TestTwoEffectsOnOneThreatRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsOneEngine checks the live model's rows (the Draws sheet, SIP):
+// the first 1,000 draws of a 10,000-draw decision table are those of a
+// 1,000-draw table (Tabulate) bit for bit, each row a function of its draw;
+// their inputs are the simulation's own draws on the same seed (its costs
+// and rates); and each row's NPV is its raw expectation, whose mean is
+// the closed form within the outer draws' Monte Carlo error.
+func TestRowsOneEngine(t *testing.T) {
+	t.Parallel()
+	m := nhsModel(t, 0)
+	m.CommonCorrelation = 0.4
+	a := model.Appraisal{Horizon: 10, Discount: model.GreenBook(), View: model.Social, BiasByProject: map[string]model.BiasRange{model.ProjectEquipment: {Lo: 0.1, Hi: 0.5}}}
+	ctx := context.Background()
+	opts := append(singles(m), model.Portfolio{0, 6})
+	big, err := model.NewDrawTable(ctx, m, a, opts, model.Config{Draws: 10_000, Seed: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := big.Rows(m, 1000, opts, a.View)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := model.Tabulate(m, a, 12, 1000, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for o := range opts {
+		if !slices.Equal(rows.NPV[o], small.NPV[o]) || !slices.Equal(rows.MoneyNPV[o], small.MoneyNPV[o]) {
+			t.Errorf("option %v: the decision table's first rows differ from a table of 1,000", opts[o])
+		}
+	}
+	for d := range 1000 {
+		if !slices.Equal(rows.Rate[d], small.Rate[d]) || !slices.Equal(rows.Capex[d], small.Capex[d]) || rows.HarmValue[d] != small.HarmValue[d] {
+			t.Fatalf("draw %d: inputs differ", d)
+		}
+	}
+	if _, err := big.Rows(nhsModel(t, 0), 10, opts, a.View); err == nil {
+		t.Error("rows of another model accepted")
+	}
+	s, err := model.Simulate(ctx, m, opts, model.Config{Draws: 20, Years: 2, Seed: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := range s.Draws {
+		if !slices.Equal(s.Capex[d], rows.Capex[d]) || !slices.Equal(s.Opex[d], rows.Opex[d]) {
+			t.Errorf("draw %d: costs differ from the simulation's", d)
+		}
+	}
+	for o, p := range opts {
+		_, want := closedNPV(m, a, big.Annuity, big.HealthAnnuity, p)
+		mean, se := meanSE(rows.NPV[o])
+		if math.Abs(mean-want) > 4.5*se {
+			t.Errorf("%v: rows' mean NPV with harm %.6g ± %.3g; closed form %.6g", p, mean, se, want)
+		}
+	}
+}

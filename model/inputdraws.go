@@ -1,10 +1,18 @@
 package model
 
-// InputDraws is the outer draws of a model's uncertain parameters, exactly
-// as the simulation draws them (draw d from the streams (seed, parameter,
-// input, d), so its first draws are any run's on the same seed), with each
+import (
+	"context"
+	"errors"
+)
+
+// InputDraws is a view of the first draws of a DrawTable, one row a draw:
+// the outer draws of a model's uncertain parameters, exactly as the
+// simulation draws them (draw d from the streams (seed, parameter, input,
+// d), so its first draws are any run's on the same seed), with each
 // option's expected NPV given the draw: SIPmath's "stochastic information
-// packets" of the inputs and of the decision.
+// packets" of the inputs and of the decision. Each row is a function of
+// its draw alone (the table's raw columns, not the decision's moment
+// matched ones), so that a spreadsheet can recompute it from the row.
 type InputDraws struct {
 	Draws int
 	// Daily and Recovery are c_d and c_r in each draw.
@@ -29,103 +37,110 @@ type InputDraws struct {
 }
 
 // Tabulate draws n outer draws of m's parameters on seed and tables each
-// option's expected NPV given each draw, under a:
-//
-//	E[NPV | θ_d] = A·Σ_t λ_t·(E[loss_t | θ_d, none] − E[loss_t | θ_d, P]) [+ A_h·Δharm_d] − PV(cost_d)
-//
-// with E[loss | θ] the per-event means of min(S,orgs)·D, min(S,orgs) and F
-// times the draw's cost rates, intensities and multipliers (the
-// expectation the simulation's years estimate), and the draw's costs with
-// its uplift, capex recurring at each lifetime.
+// option's expected NPV given each draw, under a: the rows of a DrawTable
+// of the options on n draws (see DrawTable.Rows).
 func Tabulate(m *Model, a Appraisal, seed uint64, n int, options []Portfolio) (*InputDraws, error) {
-	if err := a.Validate(); err != nil {
+	t, err := NewDrawTable(context.Background(), m, a, options, Config{Draws: n, Seed: seed})
+	if err != nil {
 		return nil, err
 	}
-	f := fit(m)
-	opts := append([]Portfolio{{}}, options...)
-	cfg := Config{Draws: n, Years: 1, Seed: seed}
-	scratch := newSim(m, opts, cfg)
-	w := newWorker(f, opts, cfg)
-	T, C := len(f.threats), len(f.controls)
+	return t.Rows(m, n, options, a.View)
+}
+
+// value returns input ref's value in draw d: drawn, or fixed.
+func (t *DrawTable) value(ref InputRef, d int) float64 {
+	if i := t.Input(ref); i >= 0 {
+		return t.Values[i][d]
+	}
+	return t.fixed[ref]
+}
+
+// Rows returns the first n draws of t (a table of model m) as rows: each
+// draw's inputs and each option's expected NPV given the draw,
+//
+//	E[NPV | θ_d] = A·(E[ALE | θ_d, none] − E[ALE | θ_d, P]) [+ A_h·Δharm_d] − PV(cost_d)
+//
+// from the table's raw columns (each a function of its draw alone), in
+// view v for NPV. The table must be of m (the same *Model) and hold every
+// option.
+func (t *DrawTable) Rows(m *Model, n int, options []Portfolio, v View) (*InputDraws, error) {
+	if m != t.model {
+		return nil, errors.New("model: the draw table is of another model")
+	}
+	if n < 1 || n > t.Draws {
+		return nil, errors.New("model: the rows asked for are not in the draw table")
+	}
+	at := make([]int, len(options))
+	for i, p := range options {
+		if at[i] = t.Option(p); at[i] < 0 {
+			return nil, errors.New("model: the draw table lacks an option of the rows")
+		}
+	}
+	T, C := len(m.Threats), len(m.Controls)
 	tb := &InputDraws{Draws: n, Options: options,
 		Daily: make([]float64, n), Recovery: make([]float64, n),
-		Rate: make([][]float64, n), KDaily: make([][]float64, n), KRecovery: make([][]float64, n),
+		Rate: matrix(n, T), KDaily: matrix(n, T), KRecovery: matrix(n, T),
+		Capex: matrix(n, C), Opex: matrix(n, C), Uplift: matrix(n, C),
 		Reduction: make([][][][4]float64, n),
 	}
-	if f.harm != nil {
+	harm := t.QALYs != nil
+	if harm {
 		tb.HarmValue, tb.KFull = make([]float64, n), make([]float64, n)
 	}
-	ale := make([][]float64, len(opts))
-	harm := make([][]float64, len(opts))
-	for o := range opts {
-		ale[o], harm[o] = make([]float64, n), make([]float64, n)
-	}
+	rates := func(key string) InputRef { return InputRef{Kind: "rates", Key: key} }
 	for d := range n {
-		w.drawParams(scratch, d)
-		tb.Daily[d], tb.Recovery[d] = w.daily, w.recovery
-		tb.Rate[d] = append([]float64(nil), w.lam...)
-		tb.KDaily[d] = append([]float64(nil), w.kdRaw...)
-		tb.KRecovery[d] = append([]float64(nil), w.krRaw...)
+		tb.Daily[d], tb.Recovery[d] = t.value(rates("daily"), d), t.value(rates("recovery"), d)
+		for i, th := range m.Threats {
+			ref := InputRef{Kind: "threat", ID: th.ID}
+			ref.Key = "rate"
+			tb.Rate[d][i] = t.value(ref, d)
+			ref.Key = "k_daily"
+			tb.KDaily[d][i] = t.value(ref, d)
+			ref.Key = "k_recovery"
+			tb.KRecovery[d][i] = t.value(ref, d)
+		}
 		tb.Reduction[d] = make([][][4]float64, C)
-		for c := range C {
-			for _, e := range f.controls[c].effects {
-				r := w.red[c][e.threat]
-				tb.Reduction[d][c] = append(tb.Reduction[d][c], [4]float64{1 - r[0], 1 - r[1], 1 - r[2], 1 - r[3]})
-			}
-		}
-		if f.harm != nil {
-			tb.HarmValue[d], tb.KFull[d] = w.harmValue, w.kfull
-		}
-		for o := range opts {
-			var l, h float64
-			for t := range T {
-				td := &f.threats[t]
-				k := w.lam[t] * w.mf[t][o]
-				l += k * (w.ca[t][o]*td.mean[0] + w.cb[t][o]*td.mean[1] + w.cc[t][o]*td.mean[2])
-				if w.ch != nil {
-					h += k * w.ch[t][o] * td.mean[0]
+		for c, ctl := range m.Controls {
+			ref := InputRef{Kind: "control", ID: ctl.ID}
+			ref.Key = "capex"
+			tb.Capex[d][c] = t.value(ref, d)
+			ref.Key = "opex"
+			tb.Opex[d][c] = t.value(ref, d)
+			tb.Uplift[d][c] = t.Uplift[c][d]
+			for _, e := range ctl.Effects {
+				var r [4]float64
+				for k, key := range [4]string{"frequency", "spread", "duration", "fixed"} {
+					r[k] = t.value(InputRef{Kind: "effect", ID: ctl.ID, Threat: e.Threat, Key: key}, d)
 				}
+				tb.Reduction[d][c] = append(tb.Reduction[d][c], r)
 			}
-			ale[o][d], harm[o][d] = l, h
+		}
+		if harm {
+			h := func(key string) float64 { return t.value(InputRef{Kind: "harm", Key: key}, d) }
+			tb.HarmValue[d], tb.KFull[d] = h("deaths_per_day")*h("qalys_per_death")*t.ValuePerQALY, h("k_full")
 		}
 	}
-	tb.Capex, tb.Opex = scratch.Capex, scratch.Opex
-	s := &Sim{Model: m, Seed: seed, Draws: n, Bias: scratch.Bias}
-	tb.Uplift = make([][]float64, n)
-	for d := range n {
-		tb.Uplift[d] = make([]float64, C)
-		for c := range C {
-			tb.Uplift[d][c] = uplift(s, a, d, c)
-		}
-	}
-	_, A, capexPV := a.presentValues(m)
-	Ah := a.healthAnnuity()
-	social := a.View == Social && f.harm != nil
-	for o, p := range options {
-		money, soc := make([]float64, n), []float64(nil)
-		if f.harm != nil {
-			soc = make([]float64, n)
-		}
+	for _, o := range at {
+		money := make([]float64, n)
+		var soc []float64
 		for d := range n {
-			var pv float64
-			for _, c := range p {
-				cx, ox := factors(m.Controls[c].BiasProject(), tb.Uplift[d][c])
-				pv += tb.Capex[d][c]*cx*capexPV[c] + tb.Opex[d][c]*ox*A
-			}
-			money[d] = (ale[0][d]-ale[o+1][d])*A - pv
-			if soc != nil {
-				soc[d] = money[d] + (harm[0][d]-harm[o+1][d])*Ah
+			money[d] = (t.ALE[0][d]-t.ALE[o][d])*t.Annuity - t.PVCost[o][d]
+		}
+		if harm {
+			soc = make([]float64, n)
+			for d := range n {
+				soc[d] = money[d] + (t.Harm[0][d]-t.Harm[o][d])*t.HealthAnnuity
 			}
 		}
 		tb.MoneyNPV = append(tb.MoneyNPV, money)
 		tb.SocialNPV = append(tb.SocialNPV, soc)
-		if social {
+		if v == Social && harm {
 			tb.NPV = append(tb.NPV, soc)
 		} else {
 			tb.NPV = append(tb.NPV, money)
 		}
 	}
-	if f.harm == nil {
+	if !harm {
 		tb.SocialNPV = nil
 	}
 	return tb, nil

@@ -67,10 +67,14 @@ func named(name, id string) string {
 
 // Inputs lists every uncertain input of m (those with lo < hi), in model
 // order: cost rates, harm, threats, controls, effects.
-func Inputs(m *Model) []Input {
+func Inputs(m *Model) []Input { return inputs(m, false) }
+
+// inputs lists m's inputs as Inputs does, with the fixed ones too when
+// fixed is true.
+func inputs(m *Model, fixed bool) []Input {
 	var ins []Input
 	add := func(in Input) {
-		if !in.Estimate.IsFixed() {
+		if fixed || !in.Estimate.IsFixed() {
 			ins = append(ins, in)
 		}
 	}

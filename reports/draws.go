@@ -26,7 +26,23 @@ const (
 // simulation's own, with the recommendation's expected NPV given each.
 // (Here, and only here, the workbook chooses its source of draws.)
 func sheetDraws(r *Report) (*model.InputDraws, error) {
-	return model.Tabulate(r.Model, r.Analysis.Appraisal, r.Analysis.Config.Seed, liveDraws(r), []model.Portfolio{recommended(r)})
+	return liveRows(r, liveDraws(r), []model.Portfolio{recommended(r)})
+}
+
+// liveRows returns the first n draws of the run's decision table
+// (model.DrawTable) as rows, with the options' NPVs in the run's view:
+// the decision's own draws, each row its raw expectations given the draw.
+// When the run has no table, or its table is shorter or lacks an option,
+// the rows come from a table built by the same code on the run's seed,
+// whose draws are the same.
+func liveRows(r *Report, n int, options []model.Portfolio) (*model.InputDraws, error) {
+	an := r.Analysis
+	if t := an.Table; t != nil && t.Seed == an.Config.Seed {
+		if rows, err := t.Rows(r.Model, n, options, an.Appraisal.View); err == nil {
+			return rows, nil
+		}
+	}
+	return model.Tabulate(r.Model, an.Appraisal, an.Config.Seed, n, options)
 }
 
 // liveDraws returns the number of outer draws the live model (the Draws

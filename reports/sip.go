@@ -103,7 +103,7 @@ func sipVars(r *Report) ([]sipVar, int, error) {
 		names = append(names, "NPV recommendation")
 	}
 	n := liveDraws(r)
-	tb, err := model.Tabulate(m, r.Analysis.Appraisal, r.Analysis.Config.Seed, n, options)
+	tb, err := liveRows(r, n, options)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -137,8 +137,8 @@ func sipVars(r *Report) ([]sipVar, int, error) {
 }
 
 // WriteSIP writes the run's outer draws as a SIPmath 3.0 library: each
-// option's expected NPV given each draw (model.Tabulate, the draws the
-// workbook's Draws sheet holds) and the key inputs' draws.
+// option's expected NPV given each draw (the decision table's first
+// draws, as the workbook's Draws sheet holds them) and the key inputs' draws.
 func WriteSIP(w io.Writer, r *Report) error {
 	vars, n, err := sipVars(r)
 	if err != nil {
