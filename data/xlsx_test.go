@@ -607,7 +607,7 @@ func TestLoadWorkbookRejects(t *testing.T) {
 					return r
 				}
 			}
-		}, `inputs.xlsx: Effects!C%d: threat: control "C7" cuts threat "T1" twice; put all its reductions of that threat (frequency, spread, duration, fixed) in one effect`},
+		}, `inputs.xlsx: Effects!C%d: threat: control "C7" cuts threat "T5" twice; put all its reductions of that threat (frequency, spread, duration, fixed) in one effect`},
 		{"unknown required control", at(sheetControls, "U", "B", "C5", "C4, C13"),
 			`inputs.xlsx: Controls!U%d: requires: unknown control "C13"`},
 		{"bad project", at(sheetControls, "D", "B", "C5", "software"),

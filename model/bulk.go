@@ -82,7 +82,9 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		// exact is whether a simulation of the job alone keeps every
 		// year (see Config.MemoryBudget).
 		exact bool
-		err   error
+		// tkey keys the job's decision table (see tableKey).
+		tkey string
+		err  error
 	}
 	pl := make([]planned, len(jobs))
 	parallel(ctx, workers, len(jobs), func(i int) {
@@ -95,6 +97,9 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		pl[i].options = p.options()
 		pl[i].exact = !chooseStreaming(j.Model, len(pl[i].options)+1, j.Options.Config)
 		pl[i].key, pl[i].keyed = lossKey(j.Model, j.Options.Config)
+		if pl[i].keyed {
+			pl[i].tkey, pl[i].keyed = tableKey(j.Model, j.Options)
+		}
 	})
 	if err := ctx.Err(); err != nil {
 		return err
@@ -105,6 +110,9 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		seen    map[string]bool
 		run     bool
 		exact   bool // every job alone keeps every year
+		// tables are the group's decision tables, one for each distinct
+		// table key among its jobs, each of every portfolio its jobs show.
+		tables map[string]*sharedTable
 	}
 	var groups []*group
 	byKey := map[string]*group{}
@@ -117,7 +125,7 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		}
 		g := byKey[pl[i].key]
 		if g == nil || !pl[i].keyed {
-			g = &group{seen: map[string]bool{}, exact: true}
+			g = &group{seen: map[string]bool{}, exact: true, tables: map[string]*sharedTable{}}
 			groups = append(groups, g)
 			if pl[i].keyed {
 				byKey[pl[i].key] = g
@@ -130,6 +138,19 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 			if k := portfolioKey(q); !g.seen[k] {
 				g.seen[k] = true
 				g.options = append(g.options, q)
+			}
+		}
+		if pl[i].keyed {
+			st := g.tables[pl[i].tkey]
+			if st == nil {
+				st = &sharedTable{options: []Portfolio{{}}, seen: map[string]bool{portfolioKey(nil): true}}
+				g.tables[pl[i].tkey] = st
+			}
+			for _, q := range pl[i].options {
+				if k := portfolioKey(q); !st.seen[k] {
+					st.seen[k] = true
+					st.options = append(st.options, q)
+				}
 			}
 		}
 		pl[i].options = nil
@@ -168,7 +189,19 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 				report(i, nil, err)
 				return
 			}
-			d, err := p.finish(s.WithCosts(jobs[i].Model))
+			js := s.WithCosts(jobs[i].Model)
+			var table *DrawTable
+			if st := g.tables[pl[i].tkey]; pl[i].keyed && st != nil {
+				st.once.Do(func() {
+					st.t, st.err = newDrawTable(ctx, js.Model, jobs[i].Options.Appraisal, st.options, decisionDraws(jobs[i].Options.DecisionDraws, js.Draws), js.Seed, js.workers)
+				})
+				if st.err != nil {
+					report(i, nil, st.err)
+					return
+				}
+				table = st.t
+			}
+			d, err := p.finishWith(js, table)
 			report(i, d, err)
 		})
 		if err := ctx.Err(); err != nil {
@@ -176,6 +209,40 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		}
 	}
 	return nil
+}
+
+// sharedTable is a decision table shared by the jobs of a bulk run whose
+// per-draw values are the same (see tableKey): built once, by the first
+// job to need it, of every portfolio they show. Each option's columns
+// depend on its own portfolio and the draws alone (moment matching
+// included), so a job reads from it the figures a table of its own gives,
+// bit for bit.
+type sharedTable struct {
+	options []Portfolio
+	seen    map[string]bool
+	once    sync.Once
+	t       *DrawTable
+	err     error
+}
+
+// tableKey returns a key equal for two jobs whose decision tables hold the
+// same per-draw values: the same model (costs included), appraisal (but
+// its view: the table holds both) and decision draws; the simulation's
+// draws and seed are the loss key's. Budgets, objectives, metrics,
+// frontiers and the rest of a job's options do not change them.
+func tableKey(m *Model, o DecideOptions) (string, bool) {
+	a := o.Appraisal
+	a.View = Financial
+	b, err := json.Marshal(struct {
+		M             *Model
+		A             Appraisal
+		DecisionDraws int
+	}{m, a, o.DecisionDraws})
+	if err != nil {
+		return "", false
+	}
+	h := sha256.Sum256(b)
+	return string(h[:]), true
 }
 
 // parallel calls f(0) to f(n−1) on up to workers goroutines, stopping

@@ -131,6 +131,13 @@ func TestDecideAllMatchesDecide(t *testing.T) {
 			if diff := sameBits("", reflect.ValueOf(alone[i]), reflect.ValueOf(got[i])); diff != "" {
 				t.Errorf("workers %d: job %d differs from Decide alone: %s", tc.workers, i, diff)
 			}
+			if diff := sameTable(alone[i].Table, got[i].Table); diff != "" {
+				t.Errorf("workers %d: job %d's decision table differs from Decide alone's: %s", tc.workers, i, diff)
+			}
+		}
+		// Jobs 0 and 2 differ only in their budget: one table between them.
+		if tc.run == nil && got[0].Table != got[2].Table {
+			t.Errorf("workers %d: jobs 0 and 2 (a budget apart) built two decision tables; want one shared", tc.workers)
 		}
 		if progress != want {
 			t.Errorf("workers %d: progress reached %d; want %d", tc.workers, progress, want)
@@ -153,7 +160,9 @@ func sameBits(path string, a, b reflect.Value) string {
 			}
 			return ""
 		}
-		if a.Type() == reflect.TypeFor[*Sim]() {
+		// A shared decision table holds the other jobs' portfolios too:
+		// sameTable compares a job's own columns in it.
+		if a.Type() == reflect.TypeFor[*Sim]() || a.Type() == reflect.TypeFor[*DrawTable]() {
 			return ""
 		}
 		return sameBits(path, a.Elem(), b.Elem())
@@ -251,4 +260,30 @@ func TestDecideAllKeepsEachJobsMode(t *testing.T) {
 			t.Errorf("job %d differs from Decide alone: %s", i, diff)
 		}
 	}
+}
+
+// sameTable reports where table b, perhaps shared with other jobs, differs
+// from a, a job's own, in a's options' columns and the inputs' draws.
+func sameTable(a, b *DrawTable) string {
+	if a.Draws != b.Draws || a.Seed != b.Seed {
+		return "draws or seed"
+	}
+	for o, p := range a.Options {
+		q := b.Option(p)
+		if q < 0 {
+			return fmt.Sprintf("option %v missing", p)
+		}
+		for name, col := range map[string][][]float64{"ALE": a.ALE, "PVCost": a.PVCost, "NPV": a.NPV, "DeltaALE": a.DeltaALE, "DecisionPVCost": a.DecisionPVCost} {
+			other := map[string][][]float64{"ALE": b.ALE, "PVCost": b.PVCost, "NPV": b.NPV, "DeltaALE": b.DeltaALE, "DecisionPVCost": b.DecisionPVCost}[name]
+			if d := sameBits(fmt.Sprintf("%s[%v]", name, p), reflect.ValueOf(col[o]), reflect.ValueOf(other[q])); d != "" {
+				return d
+			}
+		}
+		if a.SocialNPV != nil {
+			if d := sameBits(fmt.Sprintf("SocialNPV[%v]", p), reflect.ValueOf(a.SocialNPV[o]), reflect.ValueOf(b.SocialNPV[q])); d != "" {
+				return d
+			}
+		}
+	}
+	return sameBits("Values", reflect.ValueOf(a.Values), reflect.ValueOf(b.Values))
 }

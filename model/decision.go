@@ -298,7 +298,13 @@ func (p *decisionPlan) shown() []Portfolio {
 // costs put back by WithCosts) holding, after the baseline, every one of
 // p.options() in any order and perhaps others, and analyses what the
 // recommendation hangs on.
-func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
+func (p *decisionPlan) finish(s *Sim) (*Decision, error) { return p.finishWith(s, nil) }
+
+// finishWith is finish on the decision table t (of s.Model under the
+// plan's appraisal, on the plan's decision draws from s.Seed, holding the
+// baseline and every one of p.options() and perhaps others), or on a table
+// of its own when t is nil.
+func (p *decisionPlan) finishWith(s *Sim, table *DrawTable) (*Decision, error) {
 	m, o, pa, a := p.m, p.o, p.pa, p.o.Appraisal
 	C := len(m.Controls)
 	// Where each portfolio is in s; appraise the singles, then the others.
@@ -336,9 +342,11 @@ func (p *decisionPlan) finish(s *Sim) (*Decision, error) {
 			return sum
 		}
 	}
-	table, err := newDrawTable(context.Background(), s.Model, a, append([]Portfolio{{}}, p.options()...), decisionDraws(o.DecisionDraws, s.Draws), s.Seed, s.workers)
-	if err != nil {
-		return nil, err
+	if table == nil {
+		var err error
+		if table, err = newDrawTable(context.Background(), s.Model, a, append([]Portfolio{{}}, p.options()...), decisionDraws(o.DecisionDraws, s.Draws), s.Seed, s.workers); err != nil {
+			return nil, err
+		}
 	}
 	res, err := appraiseOptions(s, table, a, want, loss)
 	if err != nil {

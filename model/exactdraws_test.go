@@ -735,3 +735,76 @@ func TestRowsOneEngine(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecideAllBudgets times a bulk run of eight rows of the embedded
+// NHS England scope differing only in their annual budget (the same
+// simulation and the same decision table, shared), at the default draws.
+//
+//	go test -run '^$' -bench DecideAllBudgets -count 6 ./model
+func BenchmarkDecideAllBudgets(b *testing.B) {
+	m := nhsModel(b, 0)
+	var jobs []model.Job
+	for k := range 8 {
+		c := model.NoBudget()
+		c.Annual = float64(k+1) * 2e6
+		jobs = append(jobs, model.Job{Model: m, Options: model.DecideOptions{
+			Config: model.Config{Draws: 8, Years: 200, Seed: 2017}, Appraisal: model.Appraisal{Horizon: 10, Discount: model.GreenBook()},
+			Metric: model.ByNPV, Objective: model.MaxNPV, Constraints: c, ShownSummaries: true,
+		}})
+	}
+	for b.Loop() {
+		if err := model.DecideAll(context.Background(), jobs, model.BulkOptions{}, func(int, *model.Decision, error) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestFrontierReadsTheTable checks that the frontier's points, the
+// recommendation and the controls alone read their per-draw NPVs from the
+// decision's one table (the tornado is exact, by the closed form, and
+// centred on the same expected NPV: TestDecisionHeadlineIsClosedForm), in
+// both views, and that each point's expected NPV is its draws' mean.
+func TestFrontierReadsTheTable(t *testing.T) {
+	t.Parallel()
+	for _, view := range []model.View{model.Financial, model.Social} {
+		m := nhsModel(t, 0)
+		d, err := model.Decide(context.Background(), m, model.DecideOptions{
+			Config: model.Config{Draws: 8, Years: 100, Seed: 3}, Appraisal: model.Appraisal{Horizon: 10, Discount: model.GreenBook(), View: view},
+			Constraints: model.NoBudget(), Frontier: []float64{}, DecisionDraws: 2000,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results := []*model.Result{d.Recommended}
+		for _, fp := range d.Portfolio.Frontier {
+			results = append(results, fp.Result)
+		}
+		for i := range d.Results {
+			results = append(results, &d.Results[i])
+		}
+		checked := 0
+		for _, r := range results {
+			if r == nil {
+				continue
+			}
+			o := d.Table.Option(r.Portfolio)
+			if o < 0 {
+				t.Fatalf("%v: not in the decision table", r.Portfolio)
+			}
+			col := d.Table.NPVIn(o, view)
+			for k := range col {
+				if x := r.Draws.NPV[k]; math.Abs(x-col[k]) > 1e-9*math.Max(1, math.Abs(col[k])) {
+					t.Fatalf("%v %s: draw %d NPV %.15g; table %.15g", r.Portfolio, view, k, x, col[k])
+				}
+			}
+			if mean, _ := meanSE(r.Draws.NPV); math.Abs(mean-r.NPV.Mean) > 1e-9*math.Abs(r.NPV.Mean) {
+				t.Errorf("%v %s: mean of the draws %.12g; expected NPV %.12g", r.Portfolio, view, mean, r.NPV.Mean)
+			}
+			checked++
+		}
+		if len(d.Portfolio.Frontier) < 2 {
+			t.Errorf("%s: frontier of %d points", view, len(d.Portfolio.Frontier))
+		}
+		t.Logf("%s: %d results, %d frontier points", view, checked, len(d.Portfolio.Frontier))
+	}
+}
