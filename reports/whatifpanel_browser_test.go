@@ -20,6 +20,7 @@ import (
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // chromiumPath returns a Chromium or Chrome from CYBERCBA_CHROMIUM or the
@@ -293,6 +294,57 @@ func TestWhatIfPanelInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The script writes numbers as the page does (reports/format):
+		// its figures, and each slider's value across its range.
+		cur := currencyOf(r)
+		join := func(s string) string { return strings.ReplaceAll(s, "\u2212", "\u2212"+wordJoiner) }
+		written := map[string]string{
+			"wi-npv": cur.text(after.num(t, "wi-npv", 1)), "wi-rec": cur.text(after.num(t, "wi-rec", 1)),
+			"wi-int": cur.interval(after.num(t, "wi-int", 2), after.num(t, "wi-int", 3)), "wi-p": pctText(after.num(t, "wi-p", 1)),
+		}
+		if by := after.num(t, "wi-beats", 1); by > 0 {
+			written["wi-beats"] = "yes, by " + cur.text(by)
+		} else if by < 0 {
+			written["wi-beats"] = "no, it falls short by " + cur.text(-by)
+		}
+		if m.Harm != nil {
+			written["wi-deaths"] = format.Number(after.num(t, "wi-deaths", 1))
+		}
+		for id, w := range written {
+			if after[id][0] != join(w) {
+				t.Errorf("%s: #%s reads %q; the page writes %q", view, id, after[id][0], join(w))
+			}
+		}
+		inputs := map[string]model.Input{}
+		for _, in := range model.Inputs(m) {
+			inputs[panelKey(cen, in.Ref)] = in
+		}
+		checked := 0
+		for i, key := range d.Sliders {
+			lohi, err := chromedp.Run(tctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`(() => { const s = document.getElementById("wi-input-%d"); return [parseFloat(s.min), parseFloat(s.max)]; })()`, i)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range 9 {
+				v := lohi[0] + (lohi[1]-lohi[0])*float64(j)/8
+				got, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](fmt.Sprintf(
+					`(() => { const s = document.getElementById("wi-input-%d"); s.value = %q; s.dispatchEvent(new Event("input")); return [s.value, document.getElementById("wi-slider-%d").textContent]; })()`, i, jsNumber(v), i)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The browser may hold the value to fewer digits than asked:
+				// the script writes the value the slider holds.
+				v, err = strconv.ParseFloat(got[0], 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if text, want := got[1], join(inputValue(cur, inputs[key], v)); text != want {
+					t.Errorf("%s: slider %d at %v reads %q; the page writes %q", view, i, v, text, want)
+				}
+				checked++
+			}
+		}
+		t.Logf("%s: %d slider values written as the page writes them", view, checked)
 		cancelTab()
 
 		// The same change as inputs to the model.
