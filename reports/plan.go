@@ -83,7 +83,7 @@ func writePlan(w io.Writer, j *Run) {
 	for i := range b.Labels {
 		right[5+i] = true
 	}
-	t := &textTable{right: right}
+	t := &textTable{right: right, key: 1}
 	head := []string{"Control", "Starts", "Capex", "Opex/yr", "PV of costs"}
 	head = append(head, b.Labels...)
 	t.add(head...)
@@ -105,14 +105,14 @@ func writePlan(w io.Writer, j *Run) {
 	}
 	t.add(spend...)
 	t.add(budget...)
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(j.fitWidth()))
 	fmt.Fprintln(w)
 	y := &textTable{right: map[int]bool{0: true, 1: true, 2: true, 3: true, 4: true}}
 	y.add("Year", "ALE without", "ALE with plan", "P95 without", "P95 with plan")
 	for _, py := range pa.Years {
 		y.add(fmt.Sprint(py.Year), j.cur.text(py.Baseline), j.cur.text(py.Plan), j.cur.text(py.BaselineP95), j.cur.text(py.PlanP95))
 	}
-	fmt.Fprint(w, y.String())
+	fmt.Fprint(w, y.fit(j.fitWidth()))
 	fmt.Fprintln(w, planSentence(j))
 	fmt.Fprintf(w, "Search: %s. ALE by the closed form, year by year (threat trends, roll-outs and decay as the dataset gives); P95 simulated, %s draws × %s years for each year.\n",
 		pa.Best.Method, thousands(pa.Draws), thousands(pa.SimYears))

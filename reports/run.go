@@ -24,7 +24,7 @@ type Run struct {
 	// Version is the tool's version, for the provenance lines.
 	Version string
 	// Width is the terminal's width in columns, 0 when not a terminal;
-	// Wide asks for the full ranking table on a narrower one.
+	// Wide asks for the full tables on a narrower one.
 	Width int
 	Wide  bool
 	// Health is the health-economic views of a social-view run (see

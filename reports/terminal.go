@@ -35,6 +35,9 @@ func moneyConvention(j *Run) string {
 // WriteTable writes the run's results for a terminal: the baseline, the
 // recommendation and what it hangs on, then every control alone.
 func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
+	tw := Wrap(w, j.Width)
+	defer tw.Flush()
+	w = tw
 	an := d.Analysis
 	m, o := j.Model, j.Spec
 	fmt.Fprintf(w, "cybercba %s · %s · %s · seed %d\n", j.Version, m.Scope, levelsShort(an, o.Years), o.Seed)
@@ -156,7 +159,7 @@ func writeSocial(w io.Writer, j *Run, an *model.Analysis) {
 		}
 		return 0
 	}
-	t := &textTable{right: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}}
+	t := &textTable{right: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}, key: 1}
 	t.add("ID", "Harm avoided/yr", "PV harm avoided", "NPV (money)", "NPV with harm", "Rank (money)", "Rank (with harm)")
 	var differs []string
 	for _, i := range an.Ranking.Order {
@@ -173,7 +176,7 @@ func writeSocial(w io.Writer, j *Run, an *model.Analysis) {
 			differs = append(differs, line)
 		}
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(j.fitWidth()))
 	fmt.Fprintln(w)
 	if len(differs) == 0 {
 		fmt.Fprintln(w, "Both views rank every control alike, with the same sign of NPV.")
@@ -238,7 +241,8 @@ func writeRecommendation(w io.Writer, j *Run, d *model.Decision) {
 	if len(d.BuildUp) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintf(w, "How it builds up (each control given those above it; expected values by the closed form, simulated beside with 1 SE; NPV in %s):\n\n", viewLabel(j.Appraisal))
-		t := &textTable{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 6: true}}
+		t := &textTable{right: map[int]bool{0: true, 3: true, 4: true, 5: true, 6: true},
+			flex: 3, flexMin: 16, key: 2, labels: []string{6: "simulated"}}
 		t.add("Step", "ID", "Control", "Cost/yr", "Adds ΔALE/yr", "Adds NPV", "(simulated)")
 		var total float64
 		for k, st := range d.BuildUp {
@@ -247,7 +251,7 @@ func writeRecommendation(w io.Writer, j *Run, d *model.Decision) {
 				j.cur.text(st.MarginalDeltaALE), j.cur.text(st.MarginalNPV), j.cur.text(st.SimNPV)+" ±"+j.cur.bare(st.SimNPVSE))
 		}
 		t.add("", "", "Total", j.cur.text(d.Portfolio.Choice.Annual), "", j.cur.text(total), j.cur.text(d.Recommended.SimNPV))
-		fmt.Fprint(w, t.String())
+		fmt.Fprint(w, t.fit(j.fitWidth()))
 	}
 	for _, lo := range d.LeftOut {
 		fmt.Fprintln(w, "  Left out: "+leftOutText(j, lo))
@@ -280,7 +284,7 @@ func writeFrontier(w io.Writer, j *Run, d *model.Decision) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Efficient frontier: the budgets at which the best portfolio changes (maximising %s), and the risk each buys:\n\n", format.ObjectiveLong(pa.Objective))
-	t := &textTable{right: map[int]bool{0: true, 1: true, 3: true, 4: true, 5: true, 6: true, 7: true}}
+	t := &textTable{right: map[int]bool{0: true, 1: true, 3: true, 4: true, 5: true, 6: true, 7: true}, flex: 3, flexMin: 12}
 	t.add("From budget/yr", "Spend/yr", "Adds", "ΔALE/yr", "ΔP95", "ΔTVaR95", "ΔALE per "+strings.TrimSpace(string(j.cur))+"1", "NPV")
 	base := d.Baseline
 	for _, p := range pa.Frontier {
@@ -303,7 +307,7 @@ func writeFrontier(w io.Writer, j *Run, d *model.Decision) {
 		}
 		t.add(j.cur.text(p.Budget), j.cur.text(p.Choice.Annual), clip(add, 40), dale, dp95, dtv, per, npv)
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(j.fitWidth()))
 	fmt.Fprintln(w, "Each row holds from its budget up to the next row's; ΔP95 and ΔTVaR95 are reductions of the annual-loss percentiles on the simulated years.")
 }
 
@@ -311,7 +315,7 @@ func writeFrontier(w io.Writer, j *Run, d *model.Decision) {
 func tableWidth(text string) int {
 	w := 0
 	for line := range strings.SplitSeq(text, "\n") {
-		w = max(w, len([]rune(line)))
+		w = max(w, textWidth(line))
 	}
 	return w
 }
@@ -342,7 +346,7 @@ func compactRanking(j *Run, an *model.Analysis, width int) string {
 		r := &an.Results[i]
 		c := j.Model.Controls[r.Portfolio[0]]
 		head := fmt.Sprintf("%2d  %s  ", k+1, c.ID)
-		fmt.Fprintf(&b, "%s%s\n", head, clip(c.Name, max(width-len([]rune(head)), 12)))
+		fmt.Fprintf(&b, "%s%s\n", head, clipWidth(c.Name, max(width-textWidth(head), 12)))
 		parts := []string{
 			"NPV " + j.cur.text(r.NPV.Mean) + " [" + j.cur.text(r.NPV.Lo) + ", " + j.cur.text(r.NPV.Hi) + "]",
 			j.cur.text(r.EAC.Mean) + "/yr",
@@ -353,19 +357,7 @@ func compactRanking(j *Run, an *model.Analysis, width int) string {
 		if r.Money != nil {
 			parts = append(parts, "money only "+j.cur.text(r.Money.NPV.Mean))
 		}
-		line := indent
-		for n, p := range parts {
-			sep := " · "
-			if n == 0 {
-				sep = ""
-			}
-			if n > 0 && len([]rune(line+sep+p)) > width {
-				b.WriteString(line + "\n")
-				line, sep = indent, ""
-			}
-			line += sep + p
-		}
-		b.WriteString(line + "\n")
+		b.WriteString(fillParts(parts, indent, width))
 	}
 	b.WriteString("(compact layout; --wide for the full table)\n")
 	return b.String()
@@ -373,9 +365,20 @@ func compactRanking(j *Run, an *model.Analysis, width int) string {
 
 // textTable writes rows as aligned columns; right-aligns columns whose index is
 // in right.
+//
+// On a terminal narrower than the table, fit shortens its flexible column
+// (flex, counted from 1; 0 for none) to no fewer than flexMin columns,
+// with short when set (row k's cell in n columns), else stacks its rows:
+// the first key columns and the flexible one on a line, then the others
+// after their labels (labels, else the header).
 type textTable struct {
-	rows  [][]string
-	right map[int]bool
+	rows    [][]string
+	right   map[int]bool
+	flex    int
+	flexMin int
+	short   func(k, n int) string
+	key     int
+	labels  []string
 }
 
 func (t *textTable) add(cells ...string) { t.rows = append(t.rows, cells) }
@@ -387,13 +390,13 @@ func (t *textTable) String() string {
 			if i >= len(w) {
 				w = append(w, 0)
 			}
-			w[i] = max(w[i], len([]rune(c)))
+			w[i] = max(w[i], textWidth(c))
 		}
 	}
 	var b strings.Builder
 	for _, r := range t.rows {
 		for i, c := range r {
-			pad := strings.Repeat(" ", w[i]-len([]rune(c)))
+			pad := strings.Repeat(" ", w[i]-textWidth(c))
 			if i > 0 {
 				b.WriteString("  ")
 			}
@@ -417,11 +420,14 @@ func WriteHealth(w io.Writer, j *Run) {
 	if he == nil {
 		return
 	}
+	tw := Wrap(w, j.Width)
+	defer tw.Flush()
+	w = tw
 	cur := j.cur
 	fmt.Fprintf(w, "\nHealth economics (social view, %s prices): costs net of the money loss avoided, over %d years at the appraisal's rate (%.2f discounted years);\n",
 		j.Dataset.PriceYear, he.Horizon, he.Annuity)
 	fmt.Fprintf(w, "QALYs gained over the same years at the health rate (%.2f discounted years). ICERs in dampack's convention (D dominated, ED extendedly dominated):\n\n", he.HealthAnnuity)
-	t := &textTable{right: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}}
+	t := &textTable{right: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}, flex: 1, flexMin: 12}
 	t.add("Option", "PV cost", "PV QALYs", "ΔCost", "ΔQALYs", "ICER", "Status")
 	num := func(x model.Number, f func(float64) string) string {
 		if v := float64(x); !math.IsNaN(v) && !math.IsInf(v, 0) {
@@ -434,7 +440,7 @@ func WriteHealth(w io.Writer, j *Run) {
 		t.add(clip(r.Name, 24), cur.text(r.Cost), qalys(r.Effect), num(r.IncCost, cur.text), num(r.IncEffect, qalys),
 			num(r.ICER, func(x float64) string { return cur.text(x) + "/QALY" }), string(r.Status))
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(j.fitWidth()))
 	fmt.Fprintf(w, "\nAt %s per QALY (Green Book, %s prices): EVPI %s over %d years (%s a year).",
 		cur.text(he.ValuePerQALY), j.Dataset.PriceYear, cur.text(he.EVPI), he.Horizon, cur.text(he.EVPIPerYear))
 	if len(he.Partial) > 0 {
@@ -475,6 +481,9 @@ func switchValue(cur currency, in model.Input, x float64) string {
 // WriteSensitivity writes the sensitivity analysis for a terminal: the
 // tornado, the switching values and the value of information.
 func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
+	tw := Wrap(w, j.Width)
+	defer tw.Flush()
+	w = tw
 	m, o := j.Model, j.Spec
 	fmt.Fprintf(w, "cybercba %s · %s · sensitivity · decision on %s draws · losses on %s × %s simulated years · seed %d · money in %s, %s prices\n\n",
 		j.Version, m.Scope, thousands(s.VOI.Draws), thousands(o.Draws), thousands(o.Years), o.Seed, moneyConvention(j), j.Dataset.PriceYear)
@@ -482,7 +491,8 @@ func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 	fmt.Fprintf(w, "Decision: %s, %s. Its expected NPV is %s (%s).\n\n",
 		s.DecisionName, portfolioName(m, s.Decision), j.cur.text(tn.Central), viewLabel(j.Appraisal))
 	fmt.Fprintf(w, "Tornado around the expected case: each input from its 5th to its 95th percentile, the others uncertain as they are (%d inputs; exact closed form, centred on the expected NPV):\n\n", len(tn.Bars))
-	t := &textTable{right: map[int]bool{0: true, 2: true, 3: true, 4: true, 5: true, 6: true}}
+	t := &textTable{right: map[int]bool{0: true, 2: true, 3: true, 4: true, 5: true, 6: true}, flex: 2, flexMin: 24, key: 1,
+		short: func(k, n int) string { return inputName(tn.Bars[k-1].Input, n) }}
 	t.add("#", "Input", "P5", "P95", "NPV at P5", "NPV at P95", "Swing")
 	for i, b := range tn.Bars {
 		if i == 20 {
@@ -491,14 +501,15 @@ func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 		t.add(fmt.Sprint(i+1), inputName(b.Input, 64), switchValue(j.cur, b.Input, b.Lo), switchValue(j.cur, b.Input, b.Hi),
 			j.cur.text(b.NPVLo), j.cur.text(b.NPVHi), j.cur.text(b.Swing()))
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(j.fitWidth()))
 	if len(tn.Bars) > 20 {
 		fmt.Fprintf(w, "(%d more inputs with smaller swings; --json or the workbook list them all)\n", len(tn.Bars)-20)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Switching values: where, with every other input uncertain as it is, the decision's expected NPV reaches zero, and where another decision becomes best:")
 	fmt.Fprintln(w)
-	t = &textTable{right: map[int]bool{1: true, 2: true, 3: true, 4: true}}
+	t = &textTable{right: map[int]bool{1: true, 2: true, 3: true, 4: true}, flex: 1, flexMin: 24,
+		short: func(k, n int) string { return inputName(s.Switches[k-1].Input, n) }}
 	t.add("Input", "Central", "NPV = 0 at", "(percentile)", "Decision changes at", "to")
 	for _, sw := range s.Switches {
 		d := sw.Input.Estimate.Dist(sw.Input.Kind)
@@ -523,14 +534,15 @@ func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 		t.add(inputName(sw.Input, 64), switchValue(j.cur, sw.Input, d.Mean()), switchValue(j.cur, sw.Input, sw.NPVZero), pct,
 			switchValue(j.cur, sw.Input, sw.Change), to)
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(j.fitWidth()))
 	fmt.Fprintln(w, "\"none\": no switch between the 5th percentile ÷ 1000 and the 95th × 1000 (fractions: 0 to 100%).")
 	fmt.Fprintln(w)
 	v := s.VOI
 	fmt.Fprintf(w, "Value of information, choosing among doing nothing and %d alternatives by %s, across %s draws of the uncertain inputs (each draw's NPV its exact expectation given them):\n", len(v.Alternatives), voiView(v), thousands(v.Draws))
 	fmt.Fprintf(w, "  EVPI %s: the most that perfect knowledge of every parameter could be worth to this decision.\n", j.cur.text(v.EVPI))
 	fmt.Fprintf(w, "  Best on current knowledge: %s.\n\n", portfolioName(m, v.Best))
-	t = &textTable{right: map[int]bool{0: true, 2: true, 3: true, 4: true}}
+	t = &textTable{right: map[int]bool{0: true, 2: true, 3: true, 4: true}, flex: 2, flexMin: 24, key: 1,
+		short: func(k, n int) string { return inputName(v.EVPPI[k-1].Input, n) }}
 	t.add("#", "Parameter", "EVPPI", "± SE", "of EVPI")
 	for i, e := range v.EVPPI {
 		if i == 15 {
@@ -542,7 +554,7 @@ func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 		}
 		t.add(fmt.Sprint(i+1), inputName(e.Input, 64), j.cur.text(e.Value), j.cur.bare(e.SE), share)
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(j.fitWidth()))
 	fmt.Fprintf(w, "EVPPI by regression of net benefit on the parameter over the %s draws (Strong, Oakley and Brennan 2014; a penalised cubic spline chosen by generalised cross-validation), ± one standard error; compare, don't add.\n", thousands(v.Draws))
 }
 
@@ -592,7 +604,10 @@ func sourceText(ds *data.Dataset, n data.Number) string {
 // WriteCalibration writes the calibration of ds for a terminal: its inputs
 // with their sources, the fitted rates, the replay and the hold-outs,
 // money written with symbol.
-func WriteCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed uint64, version, symbol string) {
+func WriteCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed uint64, version, symbol string, width int) {
+	tw := Wrap(w, width)
+	defer tw.Flush()
+	w = tw
 	cur := currency(symbol)
 	c := ds.Calibration
 	fmt.Fprintf(w, "cybercba %s · calibration on %s (%s prices) · %s\n\n", version, c.Incident, c.PriceYear, ds.File)
@@ -639,7 +654,7 @@ func WriteCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed
 		return
 	}
 	fmt.Fprintf(w, "Hold-out incidents (validation, not fitted), replayed at the fitted rates in %s prices:\n", ds.PriceYear)
-	t := &textTable{right: map[int]bool{1: true, 2: true, 3: true, 4: true}}
+	t := &textTable{right: map[int]bool{1: true, 2: true, 3: true, 4: true}, flex: 1, flexMin: 16}
 	t.add("Incident", "Observed", "Model mean", "Model 90% interval", "Observed/model", "Verdict")
 	for _, h := range ds.Holdouts {
 		r := model.ReplayIncident(h.Incident(), cal.DailyNow, cal.RecoveryNow, seed)
@@ -653,7 +668,7 @@ func WriteCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed
 		t.add(clip(h.Name, 60), cur.text(h.Observed.Lo), cur.text(r.Mean), cur.text(r.P5)+" to "+cur.text(r.P95),
 			fmt.Sprintf("%.2f×", h.Observed.Lo/r.Mean), verdict)
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(width))
 	fmt.Fprintln(w)
 	for _, h := range ds.Holdouts {
 		fmt.Fprintf(w, "  %s: observed %s (%s). %s\n", h.ID, cur.text(h.Observed.Lo), sourceText(ds, h.Observed), h.Observed.Note)
@@ -664,15 +679,18 @@ func WriteCalibration(w io.Writer, ds *data.Dataset, cal model.Calibration, seed
 // expected annual loss and P95, and what it recommends (the best portfolio
 // within its budget, else its best single control) with its NPV and 90%
 // interval; then one line per scenario that could not run.
-func WriteBatchTable(w io.Writer, b *Batch) {
+func WriteBatchTable(w io.Writer, b *Batch, width int) {
 	if len(b.Rows) == 0 && len(b.Errors) == 0 {
 		return
 	}
+	tw := Wrap(w, width)
+	defer tw.Flush()
+	w = tw
 	cur := currency(b.CurrencySymbol)
 	if cur == "" {
 		cur = "£"
 	}
-	t := &textTable{right: map[int]bool{2: true, 3: true, 5: true, 6: true, 8: true}}
+	t := &textTable{right: map[int]bool{2: true, 3: true, 5: true, 6: true, 8: true}, flex: 1, flexMin: 12, labels: []string{7: "90% interval"}}
 	t.add("Scenario", "Scope", "ALE", "P95", "Recommends", "Cost/yr", "NPV", "(90% interval)", "P(NPV>0)")
 	for _, r := range b.Rows {
 		o, what := r.Best, ""
@@ -690,7 +708,7 @@ func WriteBatchTable(w io.Writer, b *Batch) {
 		t.add(clip(r.Name, 24), r.Scope, cur.text(r.ALE), cur.text(r.P95), clip(ids, 24)+what, cur.text(o.Cost),
 			cur.text(o.NPV.Mean), "["+cur.text(o.NPV.Lo)+", "+cur.text(o.NPV.Hi)+"]", pctText(o.PNPVPositive))
 	}
-	fmt.Fprint(w, t.String())
+	fmt.Fprint(w, t.fit(width))
 	writeBatchPlans(w, b, cur)
 	for _, e := range b.Errors {
 		where := fmt.Sprintf("row %d", e.Row)
@@ -712,7 +730,10 @@ func objectiveBasis(pa *model.PortfolioAnalysis) string {
 // WriteValidation writes what cybercba validate says of a dataset with no
 // problem, read from path: the scopes, sources, hold-outs and scenarios it
 // holds, the warnings, and the numbers edited without a source.
-func WriteValidation(stdout io.Writer, path string, ds *data.Dataset, scns []data.Scenario, warnings []string) {
+func WriteValidation(stdout io.Writer, path string, ds *data.Dataset, scns []data.Scenario, warnings []string, width int) {
+	tw := Wrap(stdout, width)
+	defer tw.Flush()
+	stdout = tw
 	var scopes []string
 	for _, sc := range ds.Scopes {
 		scopes = append(scopes, fmt.Sprintf("%s (%d threats, %d controls)", sc.ID, len(sc.Threats), len(sc.Controls)))
@@ -743,10 +764,13 @@ func WriteValidation(stdout io.Writer, path string, ds *data.Dataset, scns []dat
 // WrittenLine says where a run wrote its files: the workbook, the page and
 // the count of plots (images; each figure's data beside them as CSV is
 // not counted). It writes nothing when nothing was written.
-func WrittenLine(w io.Writer, out string, written []string) {
+func WrittenLine(w io.Writer, out string, written []string, width int) {
 	if len(written) < 2 {
 		return
 	}
+	tw := Wrap(w, width)
+	defer tw.Flush()
+	w = tw
 	plots := 0
 	for _, p := range written[2:] {
 		if filepath.Ext(p) != ".csv" {

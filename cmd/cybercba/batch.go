@@ -103,8 +103,8 @@ func runBatchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		what = fmt.Sprintf("shard %d of %d", shard, shards)
 	}
 	ran, failed := len(b.Rows), b.Failed()
-	reports.WriteBatchTable(stdout, b)
-	fmt.Fprintf(stdout, "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), wrote)
+	reports.WriteBatchTable(stdout, b, termWidth(stdout))
+	fmt.Fprintf(reports.Wrap(stdout, termWidth(stdout)), "Ran %d of %d scenarios (%s) in %s; wrote %s\n", ran, ran+failed, what, time.Since(start).Round(10*time.Millisecond), wrote)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d scenarios failed: their problems are on the Errors sheet of %s", failed, ran+failed, out)
 	}

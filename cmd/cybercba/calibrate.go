@@ -33,6 +33,6 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return &inputError{fmt.Errorf("%s: %w", ds.File, err)}
 	}
-	reports.WriteCalibration(stdout, ds, cal, *seed, version(), reports.Symbol(ds, *symbol))
+	reports.WriteCalibration(stdout, ds, cal, *seed, version(), reports.Symbol(ds, *symbol), termWidth(stdout))
 	return nil
 }

@@ -55,6 +55,7 @@ import (
 	"time"
 
 	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // Exit codes.
@@ -152,7 +153,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	// Escaped: a file name or value from the command line or a file
 	// cannot rewrite the terminal.
-	fmt.Fprintf(stderr, "cybercba: %s\n", data.Escape(err.Error()))
+	fmt.Fprintf(reports.Wrap(stderr, termWidth(stderr)), "cybercba: %s\n", data.Escape(err.Error()))
 	if h, ok := err.(*hinted); ok {
 		fmt.Fprint(stderr, h.hint)
 	}

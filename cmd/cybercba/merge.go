@@ -51,7 +51,7 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := writeAtomic(page, func(w io.Writer) error { return reports.WriteBatchHTML(w, merged) }); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
-	fmt.Fprintf(stdout, "Merged %d parts: %d scenarios, %d ran; wrote %s and %s\n", len(parts), merged.Total, len(merged.Rows), *out, page)
+	fmt.Fprintf(reports.Wrap(stdout, termWidth(stdout)), "Merged %d parts: %d scenarios, %d ran; wrote %s and %s\n", len(parts), merged.Total, len(merged.Rows), *out, page)
 	if n := merged.Failed(); n > 0 {
 		if *strict {
 			return fmt.Errorf("%d of %d scenarios failed: their problems are on the Errors sheet of %s", n, merged.Total, *out)

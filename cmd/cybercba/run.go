@@ -26,7 +26,7 @@ type runOptions struct {
 	Dataset string // path, or "" for the embedded default
 	JSON    bool
 	Quiet   bool
-	// Wide asks for the full ranking table on a narrow terminal.
+	// Wide asks for the full tables on a narrow terminal.
 	Wide bool
 	// Out is the output folder.
 	Out string
@@ -77,7 +77,7 @@ func runFlags(o *runOptions) *flag.FlagSet {
 	fs.BoolVar(&o.JSON, "json", false, "write the results as JSON to stdout")
 	fs.StringVar(&o.SIP, "sip", "", "also write the outer draws of each option's NPV and of the key inputs to this `file` as a SIPmath 3.0 library (JSON; ProbabilityManagement.org's standard)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar")
-	fs.BoolVar(&o.Wide, "wide", false, "the full ranking table on a terminal narrower than it (by default two lines a control there)")
+	fs.BoolVar(&o.Wide, "wide", false, "the full tables on a terminal narrower than them (by default a compact layout there)")
 	return fs
 }
 
@@ -111,13 +111,13 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := announce(ctx, job, stderr, o.Quiet); err != nil {
 		return err
 	}
+	for _, w := range job.Warnings { // before the progress bar's first line
+		fmt.Fprintf(reports.Wrap(stderr, termWidth(stderr)), "cybercba: warning: %s: %s\n", job.Dataset.File, w)
+	}
 	job.Config.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
 	job.Width = termWidth(stdout)
 	job.ShownOnly = o.NoFiles && !o.JSON
 	go job.Holdouts() // replayed beside the analysis, for the output
-	for _, w := range job.Warnings {
-		fmt.Fprintf(stderr, "cybercba: warning: %s: %s\n", job.Dataset.File, w)
-	}
 	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.JSON {
 		msg = stderr // keep stdout pure JSON
 	}
-	reports.WrittenLine(msg, o.Out, written)
+	reports.WrittenLine(msg, o.Out, written, termWidth(msg))
 	return nil
 }
 

@@ -37,7 +37,7 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := announce(ctx, job, stderr, o.Quiet); err != nil {
 		return err
 	}
-	job.Config.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
+	job.Config.Progress, job.Width = progress(stderr, o.Quiet, "simulating", o.Draws), termWidth(stdout)
 	d, err := analyse(ctx, job, true, *top)
 	if err != nil {
 		return err
@@ -63,6 +63,6 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	} else {
 		reports.WriteSensitivity(stdout, job, sens)
 	}
-	reports.WrittenLine(msg, o.Out, written)
+	reports.WrittenLine(msg, o.Out, written, termWidth(msg))
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // templateOptions are the settings of `cybercba template`.
@@ -67,6 +68,6 @@ func writeTemplate(o templateOptions, stdout io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Wrote %s: %d scopes, %d sources. Edit it, then: cybercba validate %s\n", o.Out, len(ds.Scopes), len(ds.Sources), o.Out)
+	fmt.Fprintf(reports.Wrap(stdout, termWidth(stdout)), "Wrote %s: %d scopes, %d sources. Edit it, then: cybercba validate %s\n", o.Out, len(ds.Scopes), len(ds.Sources), o.Out)
 	return nil
 }

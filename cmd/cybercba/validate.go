@@ -57,7 +57,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(errs) > 0 {
 		return listProblems(stdout, path, errors.Join(errs...))
 	}
-	reports.WriteValidation(stdout, path, ds, scns, warnings)
+	reports.WriteValidation(stdout, path, ds, scns, warnings, termWidth(stdout))
 	return nil
 }
 
@@ -66,7 +66,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 func listProblems(stdout io.Writer, path string, err error) error {
 	ps := problems(err)
 	for _, p := range ps {
-		fmt.Fprintln(stdout, p)
+		fmt.Fprintln(reports.Wrap(stdout, termWidth(stdout)), p)
 	}
 	if len(ps) == 1 {
 		return &inputError{fmt.Errorf("%s: 1 problem", path)}

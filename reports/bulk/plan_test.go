@@ -54,7 +54,7 @@ func TestRunBudgetPlanRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	reports.WriteBatchTable(&out, b)
+	reports.WriteBatchTable(&out, b, 0)
 	if !strings.Contains(out.String(), "plan: phased plan ("+plan+"): starts ") {
 		t.Errorf("batch table lacks the row's plan:\n%s", out.String())
 	}
