@@ -344,7 +344,7 @@ func Load(r io.Reader, name string) (*Dataset, error) {
 				unknown = append(unknown, &FieldError{File: name, Line: line, Field: m[2], Msg: "unknown key (not part of the dataset format)"})
 			}
 		default:
-			return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+			return nil, yamlErrorf(name, b, err)
 		}
 	}
 	var extra yaml.Node
@@ -353,7 +353,7 @@ func Load(r io.Reader, name string) (*Dataset, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, yamlErrorf(name, b, err)
 	}
 	ds.File = name
 	ds.lines = map[string]int{}

@@ -1,12 +1,16 @@
 package data
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Limits on the length of text in a dataset, in characters: long enough for
@@ -199,4 +203,166 @@ func EscapeControls(b []byte) []byte {
 		b = b[n:]
 	}
 	return out
+}
+
+// yamlLine is how go.yaml.in/yaml/v3 places a syntax error: "line N: ".
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// yamlProblem splits a YAML syntax error into the line the parser gives
+// (0 when none) and the problem.
+func yamlProblem(err error) (int, string) {
+	s := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n, m[2]
+	}
+	return 0, s
+}
+
+// maxLocateBytes bounds the text yamlSyntaxError parses again to place
+// an error: a few dozen parses of a large file.
+const maxLocateBytes = 64 << 20
+
+// yamlSyntaxError places the syntax error err that parsing b gave: its
+// line and column (from 1, 0 and 0 when it cannot be placed) and the
+// problem. The parser's own line is that of the construct it was in when
+// it failed, counted from 0 (a flow sequence opened two lines up, the end
+// of the line before a tab), so it is not used: the place is found by
+// parsing ever longer beginnings of b, each with the quote and brackets it
+// leaves open closed, and taking the shortest that fails with the same
+// problem (a binary search: once the error is in, every longer beginning
+// fails there). When only the end of the file shows the problem, the
+// place is the quote or bracket left open.
+func yamlSyntaxError(b []byte, err error) (line, col int, problem string) {
+	_, problem = yamlProblem(err)
+	budget := maxLocateBytes
+	fails := func(p []byte) bool {
+		budget -= len(p)
+		var n yaml.Node
+		c, _ := closers(p)
+		e := yaml.Unmarshal(append(p[:len(p):len(p)], c...), &n)
+		if e == nil {
+			return false
+		}
+		_, s := yamlProblem(e)
+		return s == problem
+	}
+	at := func(off int) (int, int) {
+		return 1 + bytes.Count(b[:off], []byte("\n")), 1 + utf8.RuneCount(b[bytes.LastIndexByte(b[:off], '\n')+1:off])
+	}
+	if !fails(b) {
+		if _, open := closers(b); open >= 0 {
+			line, col = at(open)
+			return line, col, fmt.Sprintf("%s (the %c here is never closed)", problem, b[open])
+		}
+		return 0, 0, strings.TrimPrefix(err.Error(), "yaml: ")
+	}
+	lo, hi := 0, len(b) // b[:hi] fails; b[:lo] is not known to
+	for hi-lo > 1 && budget > 0 {
+		mid := (lo + hi) / 2
+		for mid > lo && !utf8.RuneStart(b[mid]) {
+			mid--
+		}
+		if mid == lo {
+			break
+		}
+		if fails(b[:mid]) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	if budget <= 0 {
+		return 0, 0, strings.TrimPrefix(err.Error(), "yaml: ")
+	}
+	r := hi - 1
+	for r > 0 && !utf8.RuneStart(b[r]) {
+		r--
+	}
+	line, col = at(r)
+	return line, col, problem
+}
+
+// yamlErrorf returns the syntax error err that parsing file name's b
+// gave, placed as file:line:column.
+func yamlErrorf(name string, b []byte, err error) error {
+	line, col, problem := yamlSyntaxError(b, err)
+	if line == 0 {
+		return fmt.Errorf("%s: %s", name, problem)
+	}
+	return fmt.Errorf("%s:%d:%d: %s", name, line, col, problem)
+}
+
+// closers returns what closes the quoted scalar and the flow collections
+// ([ and {) left open at the end of p, innermost first, and the offset of
+// the innermost one opened (−1 when none is). Brackets and quotes count
+// only where YAML reads them so: a quote that starts a value, a bracket
+// that starts one or sits inside a flow collection; not in a plain
+// scalar ("it's", "a[1]") or a comment.
+func closers(p []byte) ([]byte, int) {
+	var stack []byte
+	var opened []int
+	var quote byte
+	quoteAt := -1
+	atValue := true // where a collection or a quoted scalar may start
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if quote != 0 {
+			switch {
+			case quote == '"' && c == '\\':
+				i++
+			case quote == '\'' && c == '\'' && i+1 < len(p) && p[i+1] == '\'':
+				i++
+			case c == quote:
+				quote = 0
+				atValue = false
+			}
+			continue
+		}
+		space := func(j int) bool { return j >= len(p) || p[j] == ' ' || p[j] == '\t' || p[j] == '\n' || p[j] == '\r' }
+		switch {
+		case c == '#' && (i == 0 || space(i-1)):
+			for i < len(p) && p[i] != '\n' {
+				i++
+			}
+			atValue = len(stack) == 0 || atValue
+		case (c == '"' || c == '\'') && atValue:
+			quote, quoteAt = c, i
+		case (c == '[' || c == '{') && (atValue || len(stack) > 0):
+			stack = append(stack, c)
+			opened = append(opened, i)
+			atValue = true
+		case (c == ']' || c == '}') && len(stack) > 0:
+			stack = stack[:len(stack)-1]
+			opened = opened[:len(opened)-1]
+			atValue = false
+		case c == ',' && len(stack) > 0:
+			atValue = true
+		case space(i):
+			if c == '\n' && len(stack) == 0 {
+				atValue = true
+			}
+		case (c == ':' || c == '-' || c == '?') && space(i+1):
+			atValue = true
+		default:
+			atValue = false
+		}
+	}
+	var out []byte
+	at := -1
+	if len(opened) > 0 {
+		at = opened[len(opened)-1]
+	}
+	if quote != 0 {
+		out = append(out, quote)
+		at = quoteAt
+	}
+	for i := len(stack) - 1; i >= 0; i-- {
+		if stack[i] == '[' {
+			out = append(out, ']')
+		} else {
+			out = append(out, '}')
+		}
+	}
+	return out, at
 }
