@@ -440,9 +440,8 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 			d.LeftOut = leftOutLines(r, dec.LeftOut)
 		}
 		d.WeakPoint = orDefault(ex.WeakPoint, weakPointLine(r, dec.WeakPoint, "the recommendation"))
-		// The top-ranked control's weak point, as the terminal gives it,
-		// unless it is the same input as the recommendation's.
-		if dec.TopWeakPoint != nil && (dec.WeakPoint == nil || len(dec.Portfolio.Choice.Portfolio) > 1 && dec.TopWeakPoint.Name != dec.WeakPoint.Name) {
+		// The top-ranked control's weak point, as the terminal gives it.
+		if topWeakPointShown(dec) {
 			top := "the top-ranked control"
 			if len(dec.Ranking.Order) > 0 {
 				top += " (" + dec.Results[dec.Ranking.Order[0]].Controls[0] + ")"

@@ -143,7 +143,7 @@ func explanation(j *Run, d *model.Decision) Explanation {
 	if d.WeakPoint != nil {
 		e.WeakPoint = weakPointText(j, d.WeakPoint, "the recommendation")
 	}
-	if d.TopWeakPoint != nil && len(d.Ranking.Order) > 0 {
+	if topWeakPointShown(d) {
 		e.TopWeakPoint = weakPointText(j, d.TopWeakPoint, "the top-ranked control ("+d.Results[d.Ranking.Order[0]].Controls[0]+")")
 	}
 	for _, lo := range d.LeftOut {

@@ -260,7 +260,7 @@ func writeRecommendation(w io.Writer, j *Run, d *model.Decision) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, weakPointText(j, wp, "the recommendation"))
 	}
-	if d.TopWeakPoint != nil && (d.WeakPoint == nil || len(d.Portfolio.Choice.Portfolio) > 1) {
+	if topWeakPointShown(d) {
 		top := d.Results[d.Ranking.Order[0]].Controls[0]
 		fmt.Fprintln(w, weakPointText(j, d.TopWeakPoint, "the top-ranked control ("+top+")"))
 	}
@@ -273,6 +273,22 @@ func writeRecommendation(w io.Writer, j *Run, d *model.Decision) {
 	if d.Sim.Harm != nil {
 		fmt.Fprintln(w, deathsLine(j, d))
 	}
+}
+
+// topWeakPointShown reports whether the top-ranked control's weak point
+// gets a line of its own beside the recommendation's: when there is no
+// recommendation's, or the top-ranked control is not in the
+// recommendation. When it is, the recommendation's weak point speaks for
+// it (the two lines would name the same input or repeat each other).
+func topWeakPointShown(d *model.Decision) bool {
+	if d.TopWeakPoint == nil || len(d.Ranking.Order) == 0 {
+		return false
+	}
+	if d.WeakPoint == nil || d.Portfolio == nil {
+		return true
+	}
+	top := d.Results[d.Ranking.Order[0]].Portfolio
+	return len(top) != 1 || !slices.Contains(d.Portfolio.Choice.Portfolio, top[0])
 }
 
 // writeFrontier writes the frontier's breakpoints: where the best

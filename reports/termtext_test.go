@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,49 @@ func TestTerminalFits(t *testing.T) {
 	}
 	if full := render(0); tableWidth(full) <= 80 {
 		t.Errorf("width unknown: widest line %d columns; want the full tables and lines", tableWidth(full))
+	}
+}
+
+// TestOneWeakPointLine checks issue 26's rule: when the top-ranked
+// control is in the recommendation (the default run buys N4 + R-C1, R-C1
+// ranked first), the terminal, the workbook's sentences and report.html
+// give one weak-point line, the recommendation's; when it is not (£5m a
+// year buys N4 alone), the top-ranked control's follows.
+func TestOneWeakPointLine(t *testing.T) {
+	t.Parallel()
+	ds, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		budget string
+		want   int
+	}{{"", 1}, {"5m", 2}} {
+		t.Run("budget "+tt.budget, func(t *testing.T) {
+			t.Parallel()
+			spec := data.DefaultRunSpec()
+			spec.Draws, spec.Years, spec.Budget = 8, 200, tt.budget
+			job, err := data.NewJob(spec, ds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j := NewRun(job, "test", "")
+			d, err := model.Decide(t.Context(), j.Model, j.DecideOptions(false, 15))
+			if err != nil {
+				t.Fatal(err)
+			}
+			top := d.Results[d.Ranking.Order[0]].Portfolio[0]
+			if in := slices.Contains(d.Portfolio.Choice.Portfolio, top); in != (tt.want == 1) {
+				t.Fatalf("top-ranked control in the recommendation: %v; the test wants %v", in, tt.want == 1)
+			}
+			var b bytes.Buffer
+			WriteTable(&b, j, d, time.Second)
+			if got := strings.Count(b.String(), "Weak point of"); got != tt.want {
+				t.Errorf("terminal: %d weak-point lines; want %d", got, tt.want)
+			}
+			if got := explanation(j, d).TopWeakPoint != ""; got != (tt.want == 2) {
+				t.Errorf("workbook and report.html: the top-ranked control's weak point given: %v; want %v", got, tt.want == 2)
+			}
+		})
 	}
 }
