@@ -62,7 +62,7 @@ func CheckRun(ds *Dataset, st Settings, scns []Scenario) (warnings []string, pro
 	}
 	for _, sc := range ds.Scopes {
 		for _, w := range model.Warnings(models[sc.ID], st.Appraisal(), cons) {
-			warnings = append(warnings, fmt.Sprintf("%s: scope %s: %s", path, sc.ID, w))
+			warnings = append(warnings, fmt.Sprintf("%s: scope %s: %s", path, sc.ID, w.Text(ds.Money)))
 		}
 	}
 	return warnings, errors.Join(errs...)

@@ -35,3 +35,30 @@ func TestCheckRun(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckRunWarnsInMoney checks that validate's warnings write amounts
+// as the outputs do (issue 26: "above the Gordon–Loeb bound … 3.585e+05").
+func TestCheckRunWarnsInMoney(t *testing.T) {
+	t.Parallel()
+	ds, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := DefaultSettings()
+	budget := 1e9
+	st.Budget = &budget
+	warnings, _ := CheckRun(ds, st, nil)
+	n := 0
+	for _, w := range warnings {
+		if !strings.Contains(w, "Gordon–Loeb") {
+			continue
+		}
+		n++
+		if !strings.Contains(w, "budget: £1.00bn a year is above the Gordon–Loeb bound, (1/e) × baseline ALE = £") || strings.Contains(w, "e+") {
+			t.Errorf("warning %q; want the amounts in £ as the outputs write them", w)
+		}
+	}
+	if n == 0 {
+		t.Errorf("CheckRun with a £1bn budget: no Gordon–Loeb warning in %q", warnings)
+	}
+}

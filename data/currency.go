@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cybercba/cybercba/reports/format"
 )
 
 // CurrencySymbol returns the symbol written before amounts in the currency
@@ -25,6 +27,14 @@ func CurrencySymbol(code string) string {
 		return "$"
 	}
 	return code + " "
+}
+
+// Money writes an amount in the dataset's currency as the outputs do
+// ("£358k", "−£1.20m"), for the warnings validate gives: package format
+// is the one way numbers are written for people, and imports nothing of
+// ours.
+func (ds *Dataset) Money(x float64) string {
+	return format.Currency(CurrencySymbol(ds.Currency)).Money(x)
 }
 
 // MaxSymbolLength is the most characters a currency symbol given on the

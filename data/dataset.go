@@ -441,7 +441,7 @@ const formulaIDMsg = "%q must not begin with =, +, -, −, @, a tab or a carriag
 // file name and line and naming the field: a *FieldError, or a *CellError
 // naming the sheet and cell for a dataset read from a workbook.
 func (ds *Dataset) Validate() error {
-	v := validator{file: ds.File, lines: ds.lines, sources: map[string]bool{}}
+	v := validator{file: ds.File, money: ds.Money, lines: ds.lines, sources: map[string]bool{}}
 	if ds.Version != 1 {
 		v.errf(v.at("version"), "version", "must be 1, got %d", ds.Version)
 	}
@@ -495,7 +495,7 @@ func (ds *Dataset) Validate() error {
 	}
 	if tg := ds.Target(); tg.Validate() == nil {
 		if d, r := tg.RatesNow(); !(d <= model.MaxAmount && r <= model.MaxAmount) {
-			v.errf(c.Spread.pos(), "calibration", "the fitted cost rates (c_d = %g a day, c_r = %g an organisation) are beyond %g: spread or duration is too small for the costs", d, r, float64(model.MaxAmount))
+			v.errf(c.Spread.pos(), "calibration", "the fitted cost rates (c_d = %s a day, c_r = %s an organisation) are beyond %s: spread or duration is too small for the costs", ds.Money(d), ds.Money(r), ds.Money(model.MaxAmount))
 		}
 	}
 	for i := range c.Checks {
@@ -555,6 +555,7 @@ func (ds *Dataset) Validate() error {
 
 type validator struct {
 	file    string
+	money   func(float64) string // an amount as the outputs write it
 	lines   map[string]int
 	sources map[string]bool
 	errs    []error
@@ -822,10 +823,10 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 			units = c.Units.Lo
 		}
 		if v.number(&c.Capex, cf+".capex", ca, model.Positive, true) && units > 1 && c.Capex.Hi*units > model.MaxAmount {
-			v.errf(c.Capex.pos(), cf+".capex", "%g × %g units is beyond the largest amount the model takes, %g", c.Capex.Hi, units, float64(model.MaxAmount))
+			v.errf(c.Capex.pos(), cf+".capex", "%s × %g units is beyond the largest amount the model takes, %s", v.money(c.Capex.Hi), units, v.money(model.MaxAmount))
 		}
 		if v.number(&c.Opex, cf+".opex", ca, model.Positive, true) && units > 1 && c.Opex.Hi*units > model.MaxAmount {
-			v.errf(c.Opex.pos(), cf+".opex", "%g × %g units is beyond the largest amount the model takes, %g", c.Opex.Hi, units, float64(model.MaxAmount))
+			v.errf(c.Opex.pos(), cf+".opex", "%s × %g units is beyond the largest amount the model takes, %s", v.money(c.Opex.Hi), units, v.money(model.MaxAmount))
 		}
 		if v.number(&c.Lifetime, cf+".lifetime", ca, model.Positive, true) &&
 			(c.Lifetime.Lo != c.Lifetime.Hi || c.Lifetime.Lo != math.Trunc(c.Lifetime.Lo) || c.Lifetime.Lo > model.MaxHorizon) {

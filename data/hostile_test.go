@@ -40,7 +40,7 @@ func TestHostileRefused(t *testing.T) {
 		{"11: capex 1e308", []edit{{"capex:    {value: 100,", "capex:    {value: 1e308,"}},
 			"scopes[s].controls[c].capex: 1e+308 is beyond the largest"},
 		{"11: capex times units", []edit{{"capex:    {value: 100,", "capex:    {value: 5e11,"}},
-			"scopes[s].controls[c].capex: 5e+11 × 3 units is beyond the largest amount"},
+			"scopes[s].controls[c].capex: £500bn × 3 units is beyond the largest amount the model takes, £1.00tn"},
 		{"11: opex 1e200", []edit{{"opex:     {lo: 10, hi: 20,", "opex:     {lo: 1e199, hi: 1e200,"}},
 			"scopes[s].controls[c].opex:"},
 		{"11: optimism bias 1e200", []edit{{"        lifetime: {value: 5, tag: J, note: guess}\n", "        lifetime: {value: 5, tag: J, note: guess}\n        optimism_bias: {value: 1e200, tag: J, note: x}\n"}},

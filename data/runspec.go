@@ -307,7 +307,7 @@ func newJob(s RunSpec, ds *Dataset, cal *model.Calibration, change func(*model.M
 	if s.Strict && len(warnings) > 0 {
 		var ws []error
 		for _, w := range warnings {
-			ws = append(ws, fmt.Errorf("%s: scope %s: %s (--strict)", ds.File, sc.ID, w))
+			ws = append(ws, fmt.Errorf("%s: scope %s: %s (--strict)", ds.File, sc.ID, w.Text(ds.Money)))
 		}
 		return nil, errors.Join(ws...)
 	}

@@ -9,19 +9,70 @@ import (
 type Warning struct {
 	// Field names the input, as Validate names it.
 	Field string
-	// Msg says what is doubtful.
+	// Msg says what is doubtful, amounts written as plain numbers (Text
+	// writes them as money).
 	Msg string
 	// Mean and P99 are an estimate's implied mean and 99th percentile, for
 	// the reader to judge (zero for warnings about costs and budgets).
 	Mean, P99 float64
+	// Money says that the estimate is an amount of money.
+	Money bool
+	// format and args make Msg, each arg written %s: a float64 as a
+	// number, a moneyArg as an amount of money, a string as it is.
+	format string
+	args   []any
 }
 
-func (w Warning) String() string {
-	if w.Mean == 0 && w.P99 == 0 {
-		return w.Field + ": " + w.Msg
-	}
-	return fmt.Sprintf("%s: %s (implied mean %.4g, P99 %.4g)", w.Field, w.Msg, w.Mean, w.P99)
+// moneyArg is an amount of money in a warning's message.
+type moneyArg float64
+
+// newWarning returns the warning on field saying format with args (see
+// Warning.format).
+func newWarning(field string, mean, p99 float64, money bool, format string, args ...any) Warning {
+	w := Warning{Field: field, Mean: mean, P99: p99, Money: money, format: format, args: args}
+	w.Msg = w.message(nil)
+	return w
 }
+
+// plainNumber writes a number as the messages did before they knew of
+// money: four significant figures.
+func plainNumber(x float64) string { return fmt.Sprintf("%.4g", x) }
+
+// message writes the warning's message, amounts of money with money (nil:
+// as plain numbers).
+func (w Warning) message(money func(float64) string) string {
+	if money == nil {
+		money = plainNumber
+	}
+	args := make([]any, len(w.args))
+	for i, a := range w.args {
+		switch x := a.(type) {
+		case moneyArg:
+			args[i] = money(float64(x))
+		case float64:
+			args[i] = fmt.Sprintf("%g", x)
+		default:
+			args[i] = a
+		}
+	}
+	return fmt.Sprintf(w.format, args...)
+}
+
+// Text writes the warning with its amounts of money written by money
+// (e.g. "£358k"; nil writes them as plain numbers, as String does).
+func (w Warning) Text(money func(float64) string) string {
+	msg := w.message(money)
+	if w.Mean == 0 && w.P99 == 0 {
+		return w.Field + ": " + msg
+	}
+	mean, p99 := plainNumber(w.Mean), plainNumber(w.P99)
+	if w.Money && money != nil {
+		mean, p99 = money(w.Mean), money(w.P99)
+	}
+	return fmt.Sprintf("%s: %s (implied mean %s, P99 %s)", w.Field, msg, mean, p99)
+}
+
+func (w Warning) String() string { return w.Text(nil) }
 
 // wideRatio is the hi/lo ratio from which a lognormal interval draws a
 // warning: three orders of magnitude.
@@ -39,32 +90,36 @@ func Warnings(m *Model, a Appraisal, cons Constraints) []Warning {
 		return nil
 	}
 	var ws []Warning
-	check := func(e Estimate, kind Kind, field string) {
+	check := func(e Estimate, kind Kind, field string, money bool) {
 		if e.IsFixed() {
 			return
 		}
 		d := e.Dist(kind)
 		mean, p99 := d.Mean(), d.Quantile(0.99)
+		var lo, hi any = e.Lo, e.Hi
+		if money {
+			lo, hi = moneyArg(e.Lo), moneyArg(e.Hi)
+		}
 		if kind == Positive && e.Hi/e.Lo > wideRatio {
-			ws = append(ws, Warning{field, fmt.Sprintf("the 90%% interval [%g, %g] spans more than three orders of magnitude (×%.0f): its lognormal mean is driven by the spread", e.Lo, e.Hi, e.Hi/e.Lo), mean, p99})
+			ws = append(ws, newWarning(field, mean, p99, money, "the 90%% interval [%s, %s] spans more than three orders of magnitude (×%s): its lognormal mean is driven by the spread", lo, hi, fmt.Sprintf("%.0f", e.Hi/e.Lo)))
 		}
 		if mean < e.Lo || mean > e.Hi {
-			ws = append(ws, Warning{field, fmt.Sprintf("the implied mean lies outside its own 90%% interval [%g, %g]", e.Lo, e.Hi), mean, p99})
+			ws = append(ws, newWarning(field, mean, p99, money, "the implied mean lies outside its own 90%% interval [%s, %s]", lo, hi))
 		}
 	}
 	for _, t := range m.Threats {
 		f := fmt.Sprintf("threats[%s]", t.ID)
-		check(t.Rate, Positive, f+".rate")
-		check(t.Spread, Positive, f+".spread")
-		check(t.Duration, Positive, f+".duration")
-		check(t.Fixed, Positive, f+".fixed")
-		check(kOrOne(t.KDaily), Positive, f+".k_daily")
-		check(kOrOne(t.KRecovery), Positive, f+".k_recovery")
+		check(t.Rate, Positive, f+".rate", false)
+		check(t.Spread, Positive, f+".spread", false)
+		check(t.Duration, Positive, f+".duration", false)
+		check(t.Fixed, Positive, f+".fixed", true)
+		check(kOrOne(t.KDaily), Positive, f+".k_daily", false)
+		check(kOrOne(t.KRecovery), Positive, f+".k_recovery", false)
 	}
 	for _, c := range m.Controls {
 		f := fmt.Sprintf("controls[%s]", c.ID)
-		check(c.Capex, Positive, f+".capex")
-		check(c.Opex, Positive, f+".opex")
+		check(c.Capex, Positive, f+".capex", true)
+		check(c.Opex, Positive, f+".opex", true)
 	}
 	op, err := NewOptimiser(m, a, MaxNPV, nil)
 	if err != nil {
@@ -73,11 +128,11 @@ func Warnings(m *Model, a Appraisal, cons Constraints) []Warning {
 	ale := op.baseALE
 	for i, c := range m.Controls {
 		if cost := op.AnnualCost(i); cost > ale {
-			ws = append(ws, Warning{fmt.Sprintf("controls[%s]", c.ID), fmt.Sprintf("costs %.4g a year, more than the whole baseline expected annual loss %.4g", cost, ale), 0, 0})
+			ws = append(ws, newWarning(fmt.Sprintf("controls[%s]", c.ID), 0, 0, true, "costs %s a year, more than the whole baseline expected annual loss %s", moneyArg(cost), moneyArg(ale)))
 		}
 	}
 	if gl := ale / math.E; cons.Annual > gl && !math.IsInf(cons.Annual, 1) {
-		ws = append(ws, Warning{"budget", fmt.Sprintf("%.4g a year is above the Gordon–Loeb bound, (1/e) × baseline ALE = %.4g", cons.Annual, gl), 0, 0})
+		ws = append(ws, newWarning("budget", 0, 0, true, "%s a year is above the Gordon–Loeb bound, (1/e) × baseline ALE = %s", moneyArg(cons.Annual), moneyArg(gl)))
 	}
 	return ws
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,39 @@ func TestWarnings(t *testing.T) {
 				t.Errorf("Warnings = %v; want one on %s saying %q", ws, tt.want, tt.reason)
 			}
 		})
+	}
+}
+
+// TestWarningMoney checks that a warning writes its amounts of money with
+// the function Text is given (issue 26: validate wrote "above the
+// Gordon–Loeb bound … 3.585e+05"), and its other numbers as numbers.
+func TestWarningMoney(t *testing.T) {
+	t.Parallel()
+	a := Appraisal{Horizon: 10, Discount: GreenBook()}
+	m := testModel()
+	m.Threats[2].Fixed = Estimate{1e4, 1.001e7}
+	m.Threats[0].Rate = Estimate{1e-4, 1e1}
+	ws := Warnings(m, a, Constraints{Annual: 1e12, Capex: math.Inf(1)})
+	money := func(x float64) string { return "£" + strconv.FormatFloat(x, 'f', 0, 64) }
+	got := map[string]string{}
+	for _, w := range ws {
+		got[w.Field] += w.Text(money)
+		if strings.Contains(w.String(), "£") {
+			t.Errorf("String() = %q; want amounts without a currency", w.String())
+		}
+	}
+	for field, want := range map[string][]string{
+		"budget":                {"£1000000000000 a year is above the Gordon–Loeb bound, (1/e) × baseline ALE = £"},
+		"threats[breach].fixed": {"[£10000, £10010000]", "(×1001)", "implied mean £"},
+		"threats[worm].rate":    {"[0.0001, 10]", "implied mean "},
+	} {
+		for _, w := range want {
+			if !strings.Contains(got[field], w) {
+				t.Errorf("%s: %q lacks %q", field, got[field], w)
+			}
+		}
+	}
+	if strings.Contains(got["threats[worm].rate"], "£") || strings.Contains(got["budget"], "e+") {
+		t.Errorf("a rate written as money, or money in e-notation: %q", got)
 	}
 }

@@ -178,7 +178,7 @@ func WriteJSON(w io.Writer, j *Run, d *model.Decision) error {
 	rec.Tolerance = toleranceChecks(j, d)
 	out.Recommended = rec
 	for _, w := range j.Warnings {
-		out.Warnings = append(out.Warnings, w.String())
+		out.Warnings = append(out.Warnings, j.WarningText(w))
 	}
 	out.Settings.Draws = an.Sim.Draws
 	out.Settings.DecisionDraws = an.DecisionDraws()

@@ -53,6 +53,10 @@ func Symbol(ds *data.Dataset, symbol string) string {
 	return data.CurrencySymbol(ds.Currency)
 }
 
+// WarningText writes a doubtful input's warning, its amounts of money in
+// the run's currency.
+func (j *Run) WarningText(w model.Warning) string { return w.Text(j.cur.text) }
+
 // bare formats an amount as text does, without the symbol (after a ±).
 func (c currency) bare(x float64) string { return format.Currency(c).Bare(x) }
 

@@ -112,7 +112,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	for _, w := range job.Warnings { // before the progress bar's first line
-		fmt.Fprintf(reports.Wrap(stderr, termWidth(stderr)), "cybercba: warning: %s: %s\n", job.Dataset.File, w)
+		fmt.Fprintf(reports.Wrap(stderr, termWidth(stderr)), "cybercba: warning: %s: %s\n", job.Dataset.File, job.WarningText(w))
 	}
 	job.Config.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
 	job.Width = termWidth(stdout)
