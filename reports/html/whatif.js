@@ -147,51 +147,63 @@ function closedForm(f) {
 // The Draws sheet: each draw's expected NPV for the set of flags f, an
 // edited central value moving its input's draws in proportion.
 function draws(f) {
-  var sc = {};
-  Object.keys(cols).forEach(function (key) {
+  // Each input's source: its column's draws scaled, or its central value.
+  function source(key) {
     var c = cols[key], now = get(key);
-    sc[key] = { vals: c.vals, mul: c.run === 0 ? 0 : now / c.run, off: c.run === 0 ? now : 0, frac: c.frac, now: now };
-  });
-  function at(key, d) {
-    var c = sc[key];
-    if (!c) { return get(key); }
-    var v = c.vals ? c.vals[d] * c.mul + c.off : c.now;
-    return c.frac ? Math.min(1, v) : v;
+    if (!c) { return { vals: null, mul: 0, off: 0, frac: false, now: now }; }
+    return { vals: c.vals, mul: c.run === 0 ? 0 : now / c.run, off: c.run === 0 ? now : 0, frac: c.frac, now: now };
   }
-  var es = cen.t.map(function (th) { return capped(th[1], th[2], D.orgs); });
-  var npvs = new Float64Array(D.n);
-  for (var d = 0; d < D.n; d++) {
-    var dale = 0, days = 0, cd = at("daily", d), cr = at("recovery", d);
-    for (var t = 0; t < cen.t.length; t++) {
-      var th = cen.t[t], ms = [null, null, null, null];
-      for (var ci = 0; ci < cen.c.length; ci++) {
-        var effs = cen.c[ci].effects;
-        for (var j = 0; j < effs.length; j++) {
-          if (effs[j][0] !== t) { continue; }
-          for (var k = 0; k < 4; k++) {
-            var x = 1 - f[ci] * at("e." + ci + "." + j + "." + k, d);
-            ms[k] = ms[k] === null ? x : ms[k] * x;
-          }
+  function at(s, d) {
+    var v = s.vals ? s.vals[d] * s.mul + s.off : s.now;
+    return s.frac ? Math.min(1, v) : v;
+  }
+  var T = cen.t.length, C = cen.c.length;
+  var daily = source("daily"), recovery = source("recovery"), kfull = source("kfull"), hqv = source("hqv");
+  var thr = cen.t.map(function (th, t) {
+    var effs = [];
+    cen.c.forEach(function (c, ci) {
+      c.effects.forEach(function (e, j) {
+        if (e[0] === t) {
+          effs.push({ on: f[ci], r: [0, 1, 2, 3].map(function (k) { return source("e." + ci + "." + j + "." + k); }) });
         }
+      });
+    });
+    return { lam: source("t." + t + ".0"), kd: source("t." + t + ".5"), kr: source("t." + t + ".7"),
+      es: capped(th[1], th[2], D.orgs), ed: th[3], ef: th[4], effs: effs };
+  });
+  var ctl = cen.c.map(function (c, ci) {
+    return { on: f[ci], capex: source("c." + ci + ".0"), opex: source("c." + ci + ".1"), up: source("c." + ci + ".2"), a: applies(c), cpv: c.cpv };
+  });
+  var social = D.harm && D.view === "social";
+  var npvs = new Float64Array(D.n), ms = [0, 0, 0, 0];
+  for (var d = 0; d < D.n; d++) {
+    var dale = 0, days = 0, cd = at(daily, d), cr = at(recovery, d);
+    for (var t = 0; t < T; t++) {
+      var h = thr[t];
+      for (var k = 0; k < 4; k++) {
+        var m = 1;
+        for (var j = 0; j < h.effs.length; j++) {
+          var x = 1 - h.effs[j].on * at(h.effs[j].r[k], d);
+          m = j === 0 ? x : m * x;
+        }
+        ms[k] = m;
       }
-      for (var k2 = 0; k2 < 4; k2++) { if (ms[k2] === null) { ms[k2] = 1; } }
-      var lam = at("t." + t + ".0", d), kd = at("t." + t + ".5", d), kr = at("t." + t + ".7", d);
-      var e = es[t], ed = th[3], ef = th[4];
+      var lam = at(h.lam, d), kd = at(h.kd, d), kr = at(h.kr, d), e = h.es, ed = h.ed, ef = h.ef;
       dale += lam * ((e * ed * kd * cd + e * kr * cr + ef) - ms[0] * (e * ed * ms[1] * ms[2] * kd * cd + e * ms[1] * kr * cr + ef * ms[3]));
       if (D.harm) {
-        days += lam * e * ed * Math.min(kd / at("kfull", d), 1) * (1 - ms[0] * ms[1] * ms[2]);
+        days += lam * e * ed * Math.min(kd / at(kfull, d), 1) * (1 - ms[0] * ms[1] * ms[2]);
       }
     }
     var pvc = 0;
-    for (var c = 0; c < cen.c.length; c++) {
-      var a = applies(cen.c[c]), up = at("c." + c + ".2", d);
-      pvc += f[c] * (at("c." + c + ".0", d) * (1 + up * a[0]) * cen.c[c].cpv + at("c." + c + ".1", d) * (1 + up * a[1]) * D.A);
+    for (var c = 0; c < C; c++) {
+      var q = ctl[c], up = at(q.up, d);
+      pvc += q.on * (at(q.capex, d) * (1 + up * q.a[0]) * q.cpv + at(q.opex, d) * (1 + up * q.a[1]) * D.A);
     }
     var money = dale * D.A - pvc;
-    npvs[d] = D.harm && D.view === "social" ? money + days * at("hqv", d) * D.Ah : money;
+    npvs[d] = social ? money + days * at(hqv, d) * D.Ah : money;
   }
   var sorted = Float64Array.from(npvs).sort(), pos = 0;
-  for (var i2 = 0; i2 < D.n; i2++) { if (npvs[i2] > 0) { pos++; } }
+  for (var i = 0; i < D.n; i++) { if (npvs[i] > 0) { pos++; } }
   return { lo: sorted[D.lo - 1], hi: sorted[D.hi - 1], p: pos / D.n };
 }
 
