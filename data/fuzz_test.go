@@ -175,7 +175,7 @@ func FuzzSimulate(f *testing.F) {
 		finite("baseline ALE", s.Summaries()[0].ALE)
 		for _, r := range res {
 			finite("ΔALE", r.DeltaALE.Mean)
-			finite("NPV", r.NPV.Mean)
+			finite("NPV", r.DecisionNPV.Mean)
 			finite("PV cost", r.PVCost.Mean)
 		}
 	})

@@ -139,7 +139,7 @@ func TestHostileAtLimitsFinite(t *testing.T) {
 		finite("baseline ALE", an.Baseline.ALE)
 		finite("baseline harm", an.BaselineHarm)
 		for _, res := range an.Results {
-			for what, iv := range map[string]model.Interval{"ΔALE": res.DeltaALE, "NPV": res.NPV, "PV cost": res.PVCost, "PV benefit": res.PVBenefit, "EAC": res.EAC} {
+			for what, iv := range map[string]model.Interval{"ΔALE": res.DeltaALE, "NPV": res.DecisionNPV, "PV cost": res.PVCost, "PV benefit": res.PVBenefit, "EAC": res.EAC} {
 				finite(what, iv.Mean)
 				finite(what+" lo", iv.Lo)
 				finite(what+" hi", iv.Hi)

@@ -40,8 +40,8 @@ func TestSeparation(t *testing.T) {
 	t.Parallel()
 	an := &Analysis{
 		Results: []Result{
-			{NPV: Interval{Mean: 3}, Draws: DrawValues{NPV: []float64{1, 3, 2, 6}}},
-			{NPV: Interval{Mean: 6}, Draws: DrawValues{NPV: []float64{2, 6, 4, 12}}},
+			{DecisionNPV: Interval{Mean: 3}, Draws: DrawValues{DecisionNPV: []float64{1, 3, 2, 6}}},
+			{DecisionNPV: Interval{Mean: 6}, Draws: DrawValues{DecisionNPV: []float64{2, 6, 4, 12}}},
 		},
 		Ranking: Ranking{Order: []int{1, 0}},
 	}

@@ -183,18 +183,23 @@ type Result struct {
 	// PVBenefit and PVCost are present values over the horizon.
 	PVBenefit Interval `json:"pv_benefit"`
 	PVCost    Interval `json:"pv_cost"`
-	// NPV = PVBenefit − PVCost in the view that decides: MoneyNPV in the
-	// financial view, Social.NPV (harm avoided counted) in the social.
+	// DecisionNPV = PVBenefit − PVCost in the view that decides the run:
+	// the same as MoneyNPV in the financial view, as Social.NPV (harm
+	// avoided counted) in the social. The deciding figure is named so,
+	// in Go and in JSON (npv_decision), because it is the one NPV whose
+	// meaning follows the view: quote MoneyNPV (npv_money) for money only
+	// and, in the social view, Social.NPV (social.npv) for the NPV with harm.
 	// Its mean is the exact expectation, its interval across the
-	// decision's draws. SimNPV is the simulated check (simulated benefits
-	// less the exact expected costs) and NPVSE its standard error.
-	NPV Interval `json:"npv"`
+	// decision's draws. DecisionSimNPV is the simulated check (simulated
+	// benefits less the exact expected costs) and DecisionNPVSE its
+	// standard error.
+	DecisionNPV    Interval `json:"npv_decision"`
+	DecisionSimNPV float64  `json:"sim_npv_decision"`
+	DecisionNPVSE  float64  `json:"npv_decision_se"`
 	// MoneyNPV is the NPV counting money only, whatever the view: a
 	// figure that never changes meaning with it (with harm, see
 	// Social.NPV).
 	MoneyNPV Interval `json:"npv_money"`
-	SimNPV   float64  `json:"sim_npv"`
-	NPVSE    float64  `json:"npv_se"`
 	// BCR = PVBenefit/PVCost; the point value is the ratio of means, its
 	// standard error by the delta method over draws.
 	BCR   Interval `json:"bcr"`
@@ -230,7 +235,8 @@ type Result struct {
 // decision's draws (exact conditional expectations; see DrawTable) except
 // DeltaP95 and SimDeltaALE, which are over the simulation's draws.
 type DrawValues struct {
-	DeltaALE, DeltaP95, NPV, BCR, ROSI []float64
+	// DecisionNPV, BCR and ROSI are the deciding view's (see Result).
+	DeltaALE, DeltaP95, DecisionNPV, BCR, ROSI []float64
 	// SimDeltaALE is the simulated ΔALE of each simulated draw.
 	SimDeltaALE []float64
 	// In the social view (nil without harm): ΔALE + Δharm, and NPV and BCR
@@ -447,11 +453,11 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 		v := view.result
 		r.MoneyNPV = money.result.NPV
 		r.PVBenefit = v.PVBenefit
-		r.NPV, r.NPVSE, r.SimNPV, r.BCR, r.ROSI = v.NPV, v.NPVSE, v.SimNPV, v.BCR, v.ROSI
+		r.DecisionNPV, r.DecisionNPVSE, r.DecisionSimNPV, r.BCR, r.ROSI = v.NPV, v.NPVSE, v.SimNPV, v.BCR, v.ROSI
 		r.PNPVPositive, r.PNPVPositiveSE = v.PNPVPositive, v.PNPVPositiveSE
 		r.Payback, r.PaybackLo, r.PaybackHi = v.Payback, v.PaybackLo, v.PaybackHi
 		r.BCRSE, r.ROSISE = view.bcrSE, view.rosiSE
-		dv.NPV, dv.BCR, dv.ROSI = view.npv, view.bcr, view.rosi
+		dv.DecisionNPV, dv.BCR, dv.ROSI = view.npv, view.bcr, view.rosi
 		dv.MoneyNPV, dv.MoneyBCR, dv.MoneyROSI = money.npv, money.bcr, money.rosi
 		for c := range p {
 			u := 0.0

@@ -79,9 +79,9 @@ func TestAppraiseHandWorked(t *testing.T) {
 		got, want float64
 	}{
 		{"PVCost", r.PVCost.Mean, 2130.3934778424223},
-		{"NPV", r.NPV.Mean, 523.1572607434914},
-		{"NPV lo", r.NPV.Lo, -614.0787700790431},
-		{"NPV hi", r.NPV.Hi, 1660.3932915660257},
+		{"NPV", r.DecisionNPV.Mean, 523.1572607434914},
+		{"NPV lo", r.DecisionNPV.Lo, -614.0787700790431},
+		{"NPV hi", r.DecisionNPV.Hi, 1660.3932915660257},
 		{"BCR", r.BCR.Mean, 1.245568373253435},
 		{"BCR lo", r.BCR.Lo, 0.7117533561448199},
 		{"EAC", r.EAC.Mean, 561.9924325563873},
@@ -122,7 +122,7 @@ func TestOptimismBiasUplift(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := res[0].NPV.Mean; math.Abs(got-want) > 1e-9 {
+		if got := res[0].DecisionNPV.Mean; math.Abs(got-want) > 1e-9 {
 			t.Errorf("%s uplift: NPV = %.12g; want %.12g", name, got, want)
 		}
 	}
@@ -141,9 +141,9 @@ func TestGreenBookFactors(t *testing.T) {
 func TestRankOrderAndProbabilities(t *testing.T) {
 	t.Parallel()
 	rs := []Result{
-		{Controls: []string{"a"}, NPV: Interval{Mean: 5}, Draws: DrawValues{NPV: []float64{3, 9, 5, 5}}},
-		{Controls: []string{"b"}, NPV: Interval{Mean: 7}, Draws: DrawValues{NPV: []float64{8, 6, 7, 7}}},
-		{Controls: []string{"c"}, NPV: Interval{Mean: 5}, Draws: DrawValues{NPV: []float64{2, 2, math.NaN(), 3}}},
+		{Controls: []string{"a"}, DecisionNPV: Interval{Mean: 5}, Draws: DrawValues{DecisionNPV: []float64{3, 9, 5, 5}}},
+		{Controls: []string{"b"}, DecisionNPV: Interval{Mean: 7}, Draws: DrawValues{DecisionNPV: []float64{8, 6, 7, 7}}},
+		{Controls: []string{"c"}, DecisionNPV: Interval{Mean: 5}, Draws: DrawValues{DecisionNPV: []float64{2, 2, math.NaN(), 3}}},
 	}
 	rk := Rank(rs, ByNPV)
 	if want := []int{1, 0, 2}; !equalInts(rk.Order, want) {
@@ -233,7 +233,7 @@ func TestFortyYearNPV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := res[0].NPV.Mean; math.Abs(got-want) > 1e-9*math.Abs(want) {
+	if got := res[0].DecisionNPV.Mean; math.Abs(got-want) > 1e-9*math.Abs(want) {
 		t.Errorf("40-year NPV = %.10g; want %.10g", got, want)
 	}
 }

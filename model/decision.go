@@ -401,9 +401,9 @@ func (p *decisionPlan) finishWith(s *Sim, table *DrawTable) (*Decision, error) {
 		_, st.SimNPVSE = pairedDiff(simBenefit(cur), simBenefit(prev))
 		st.SimDeltaALE, st.SimDeltaALESE = pairedDiff(cur.Draws.SimDeltaALE, prevDraws(prev, func(r *Result) []float64 { return r.Draws.SimDeltaALE }))
 		if prev == nil {
-			st.SimNPV = cur.SimNPV
+			st.SimNPV = cur.DecisionSimNPV
 		} else {
-			st.SimNPV = cur.SimNPV - prev.SimNPV
+			st.SimNPV = cur.DecisionSimNPV - prev.DecisionSimNPV
 		}
 		prev = cur
 	}
@@ -567,11 +567,11 @@ func leftOut(m *Model, npvOp, op *Optimiser, singles []Result, p Portfolio, cons
 		return ts
 	}
 	for c := range m.Controls {
-		if slices.Contains(p, c) || !(singles[c].NPV.Mean > 0) {
+		if slices.Contains(p, c) || !(singles[c].DecisionNPV.Mean > 0) {
 			continue
 		}
 		with := sorted(append(slices.Clone(p), c))
-		lo := LeftOut{Control: c, ID: m.Controls[c].ID, NPVAlone: singles[c].NPV.Mean, Marginal: op.Evaluate(with) - op.Evaluate(p)}
+		lo := LeftOut{Control: c, ID: m.Controls[c].ID, NPVAlone: singles[c].DecisionNPV.Mean, Marginal: op.Evaluate(with) - op.Evaluate(p)}
 		for _, t := range cuts(c) {
 			for _, q := range p {
 				if slices.Contains(aff[t], q) {

@@ -99,7 +99,7 @@ func TestDecideRecommendsTheBestSet(t *testing.T) {
 		for _, st := range d.BuildUp {
 			ssum += st.SimNPV
 		}
-		if rec := d.Recommended; rec == nil || math.Abs(ssum-rec.SimNPV) > 1e-6*math.Abs(rec.SimNPV) {
+		if rec := d.Recommended; rec == nil || math.Abs(ssum-rec.DecisionSimNPV) > 1e-6*math.Abs(rec.DecisionSimNPV) {
 			t.Errorf("social=%v: simulated marginals sum to %g; recommended NPV %v", social, ssum, rec)
 		}
 	}

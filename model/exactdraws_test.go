@@ -185,13 +185,13 @@ func TestDecisionHeadlineIsClosedForm(t *testing.T) {
 	for _, c := range []struct {
 		what string
 		got  float64
-	}{{"headline expected NPV", rec.NPV.Mean}, {"build-up total", total}, {"tornado centre", d.Tornado.Central}} {
+	}{{"headline expected NPV", rec.DecisionNPV.Mean}, {"build-up total", total}, {"tornado centre", d.Tornado.Central}} {
 		if math.Abs(c.got-want) > 0.005 {
 			t.Errorf("%s = %.4f; closed form %.4f", c.what, c.got, want)
 		}
 	}
-	if rec.DecisionDraws != model.DefaultDecisionDraws || len(rec.Draws.NPV) != model.DefaultDecisionDraws {
-		t.Errorf("decision draws = %d (%d values); want %d", rec.DecisionDraws, len(rec.Draws.NPV), model.DefaultDecisionDraws)
+	if rec.DecisionDraws != model.DefaultDecisionDraws || len(rec.Draws.DecisionNPV) != model.DefaultDecisionDraws {
+		t.Errorf("decision draws = %d (%d values); want %d", rec.DecisionDraws, len(rec.Draws.DecisionNPV), model.DefaultDecisionDraws)
 	}
 	if se := rec.PNPVPositiveSE; se > 0.005 {
 		t.Errorf("P(NPV>0) SE = %.4f; want at most 0.005", se)
@@ -793,12 +793,12 @@ func TestFrontierReadsTheTable(t *testing.T) {
 			}
 			col := d.Table.NPVIn(o, view)
 			for k := range col {
-				if x := r.Draws.NPV[k]; math.Abs(x-col[k]) > 1e-9*math.Max(1, math.Abs(col[k])) {
+				if x := r.Draws.DecisionNPV[k]; math.Abs(x-col[k]) > 1e-9*math.Max(1, math.Abs(col[k])) {
 					t.Fatalf("%v %s: draw %d NPV %.15g; table %.15g", r.Portfolio, view, k, x, col[k])
 				}
 			}
-			if mean, _ := meanSE(r.Draws.NPV); math.Abs(mean-r.NPV.Mean) > 1e-9*math.Abs(r.NPV.Mean) {
-				t.Errorf("%v %s: mean of the draws %.12g; expected NPV %.12g", r.Portfolio, view, mean, r.NPV.Mean)
+			if mean, _ := meanSE(r.Draws.DecisionNPV); math.Abs(mean-r.DecisionNPV.Mean) > 1e-9*math.Abs(r.DecisionNPV.Mean) {
+				t.Errorf("%v %s: mean of the draws %.12g; expected NPV %.12g", r.Portfolio, view, mean, r.DecisionNPV.Mean)
 			}
 			checked++
 		}

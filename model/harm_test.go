@@ -63,7 +63,7 @@ func TestHarmLeavesFinancialUnchanged(t *testing.T) {
 	ra, _ := Appraise(off, a)
 	rb, _ := Appraise(on, a)
 	for i := range ra {
-		if ra[i].NPV != rb[i].NPV || ra[i].BCR != rb[i].BCR || ra[i].DeltaALE != rb[i].DeltaALE {
+		if ra[i].DecisionNPV != rb[i].DecisionNPV || ra[i].BCR != rb[i].BCR || ra[i].DeltaALE != rb[i].DeltaALE {
 			t.Errorf("option %d: financial appraisal changes when harm is on", i)
 		}
 	}
@@ -96,7 +96,7 @@ func TestHarmMatchesClosedForm(t *testing.T) {
 		if want := sr.DeltaHarm.Mean * A; math.Abs(sr.PVHarm.Mean-want) > 1e-9*math.Abs(want) {
 			t.Errorf("%v: PV of harm avoided %.10g; want Δharm × Σ1.015^-y = %.10g", r.Controls, sr.PVHarm.Mean, want)
 		}
-		if want := r.NPV.Mean + sr.PVHarm.Mean; math.Abs(sr.NPV.Mean-want) > 1e-6*math.Abs(want) {
+		if want := r.DecisionNPV.Mean + sr.PVHarm.Mean; math.Abs(sr.NPV.Mean-want) > 1e-6*math.Abs(want) {
 			t.Errorf("%v: social NPV %.10g; want financial NPV + PV harm = %.10g", r.Controls, sr.NPV.Mean, want)
 		}
 	}
@@ -123,7 +123,7 @@ func TestGuidanceUpliftForcedHigh(t *testing.T) {
 	k := tb.ExpectedCapex[1] / exactMean(tb.Capex[1])
 	for d := range s.Draws {
 		capexPV := k * s.Capex[d][1] * (1 + df[5]) // year 0 and the renewal in year 5
-		if got, want := base[1].Draws.NPV[d]-high[1].Draws.NPV[d], 2*capexPV; math.Abs(got-want) > 1e-9*want {
+		if got, want := base[1].Draws.DecisionNPV[d]-high[1].Draws.DecisionNPV[d], 2*capexPV; math.Abs(got-want) > 1e-9*want {
 			t.Errorf("draw %d: NPV falls by %.10g; want 2 × discounted capex %.10g", d, got, want)
 		}
 	}
@@ -131,7 +131,7 @@ func TestGuidanceUpliftForcedHigh(t *testing.T) {
 		t.Errorf("uplift shown = %g; want 2", got)
 	}
 	// A control with no project type takes no guidance uplift.
-	if base[0].NPV != high[0].NPV {
+	if base[0].DecisionNPV != high[0].DecisionNPV {
 		t.Errorf("a control with no project type changed with the guidance uplift")
 	}
 }
@@ -140,10 +140,10 @@ func TestGuidanceUpliftForcedHigh(t *testing.T) {
 func TestRankSocialView(t *testing.T) {
 	t.Parallel()
 	rs := []Result{
-		{Controls: []string{"a"}, NPV: Interval{Mean: -5}, Social: &SocialResult{NPV: Interval{Mean: 9}},
-			Draws: DrawValues{NPV: []float64{-5}, SocialNPV: []float64{9}}},
-		{Controls: []string{"b"}, NPV: Interval{Mean: 3}, Social: &SocialResult{NPV: Interval{Mean: 4}},
-			Draws: DrawValues{NPV: []float64{3}, SocialNPV: []float64{4}}},
+		{Controls: []string{"a"}, DecisionNPV: Interval{Mean: -5}, Social: &SocialResult{NPV: Interval{Mean: 9}},
+			Draws: DrawValues{DecisionNPV: []float64{-5}, SocialNPV: []float64{9}}},
+		{Controls: []string{"b"}, DecisionNPV: Interval{Mean: 3}, Social: &SocialResult{NPV: Interval{Mean: 4}},
+			Draws: DrawValues{DecisionNPV: []float64{3}, SocialNPV: []float64{4}}},
 	}
 	if got := RankIn(rs, ByNPV, Financial).Order; got[0] != 1 {
 		t.Errorf("financial order %v; want b first", got)

@@ -70,7 +70,7 @@ func (m Metric) value(r *Result, v View) (point float64, draws []float64) {
 	case ByDeltaP95:
 		return r.DeltaP95.Mean, r.Draws.DeltaP95
 	}
-	return r.NPV.Mean, r.Draws.NPV
+	return r.DecisionNPV.Mean, r.Draws.DecisionNPV
 }
 
 func (m Metric) point(r *Result, v View) float64 { p, _ := m.value(r, v); return p }

@@ -111,8 +111,8 @@ func (b *book) buildUp(r *Report) {
 		b.set(s, 4, row, d.Portfolio.Choice.Annual, st.money)
 		b.set(s, 6, row, cumulative(d, d.BuildUp[len(d.BuildUp)-1]), st.money)
 		if d.Recommended != nil {
-			b.set(s, 7, row, d.Recommended.SimNPV, st.money)
-			b.set(s, 8, row, d.Recommended.NPVSE, st.money)
+			b.set(s, 7, row, d.Recommended.DecisionSimNPV, st.money)
+			b.set(s, 8, row, d.Recommended.DecisionNPVSE, st.money)
 		}
 		row++
 	}

@@ -395,8 +395,8 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 	default:
 		d.Recommendation = fmt.Sprintf("Fund %s: together they cost %s a year and avoid %s of expected loss a year, "+
 			"for a net present value of %s over %d years (90%% interval %s; %.0f%% chance it is positive).",
-			namesOf(r.Model, ids), cur.text(res.EAC.Mean), cur.text(res.DeltaALE.Mean), cur.text(res.NPV.Mean), h,
-			intervalText(cur, res.NPV), 100*res.PNPVPositive)
+			namesOf(r.Model, ids), cur.text(res.EAC.Mean), cur.text(res.DeltaALE.Mean), cur.text(res.DecisionNPV.Mean), h,
+			intervalText(cur, res.DecisionNPV), 100*res.PNPVPositive)
 	}
 	d.Losses = htmlTable{
 		Caption: "Annual loss (" + prices(r) + ")",
@@ -421,8 +421,8 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 			Head:    []string{"Measure", "Expected", "90% interval"},
 			Right:   map[int]bool{1: true, 2: true},
 			Rows: [][]string{
-				{"NPV", cur.text(res.NPV.Mean), intervalText(cur, res.NPV)},
-				{"NPV simulated (the check, ± 1 SE)", withSE(cur, res.SimNPV, res.NPVSE), ""},
+				{"NPV", cur.text(res.DecisionNPV.Mean), intervalText(cur, res.DecisionNPV)},
+				{"NPV simulated (the check, ± 1 SE)", withSE(cur, res.DecisionSimNPV, res.DecisionNPVSE), ""},
 				{"P(NPV > 0)", pctText(res.PNPVPositive), ""},
 				{"Loss avoided a year (ΔALE)", cur.text(res.DeltaALE.Mean), intervalText(cur, res.DeltaALE)},
 				{"Cost a year (EAC)", cur.text(res.EAC.Mean), intervalText(cur, res.EAC)},
@@ -480,7 +480,7 @@ func buildUpOf(r *Report, ids []string) (title, note string, t htmlTable) {
 		}
 		c := r.Model.Controls[res.Portfolio[0]]
 		t.Rows = append(t.Rows, []string{strconv.Itoa(k + 1), strings.TrimSpace(c.ID + " " + c.Name), cur.text(res.EAC.Mean),
-			cur.text(res.DeltaALE.Mean), cur.text(res.NPV.Mean), intervalText(cur, res.NPV), pctText(res.PNPVPositive)})
+			cur.text(res.DeltaALE.Mean), cur.text(res.DecisionNPV.Mean), intervalText(cur, res.DecisionNPV), pctText(res.PNPVPositive)})
 	}
 	note = "Controls on the same threat overlap, so together they are worth less than the sum of their values alone."
 	return "What the recommendation is made of", note, t
@@ -644,8 +644,8 @@ func rankingTable(r *Report) htmlTable {
 			rank1 = pctText(an.Ranking.Prob[i][0])
 		}
 		t.Rows = append(t.Rows, []string{strconv.Itoa(k + 1), strings.TrimSpace(c.ID + " " + c.Name), cur.text(res.EAC.Mean),
-			cur.text(res.DeltaALE.Mean), cur.text(res.NPV.Mean),
-			intervalText(cur, res.NPV), ratioText(res.BCR.Mean), pctText(res.ROSI.Mean), pctText(res.PNPVPositive), rank1, pb})
+			cur.text(res.DeltaALE.Mean), cur.text(res.DecisionNPV.Mean),
+			intervalText(cur, res.DecisionNPV), ratioText(res.BCR.Mean), pctText(res.ROSI.Mean), pctText(res.PNPVPositive), rank1, pb})
 	}
 	return t
 }
@@ -722,8 +722,8 @@ func portfolioOf(r *Report, fig *htmlFigure) *htmlPortfolio {
 		t.Rows = append(t.Rows,
 			[]string{"ΔALE a year", cur.text(res.DeltaALE.Mean), intervalText(cur, res.DeltaALE)},
 			[]string{"ΔALE a year, simulated (the check, ± 1 SE)", withSE(cur, res.SimDeltaALE, res.DeltaALESE), ""},
-			[]string{"NPV", cur.text(res.NPV.Mean), intervalText(cur, res.NPV)},
-			[]string{"NPV, simulated (the check, ± 1 SE)", withSE(cur, res.SimNPV, res.NPVSE), ""},
+			[]string{"NPV", cur.text(res.DecisionNPV.Mean), intervalText(cur, res.DecisionNPV)},
+			[]string{"NPV, simulated (the check, ± 1 SE)", withSE(cur, res.DecisionSimNPV, res.DecisionNPVSE), ""},
 			[]string{"BCR", ratioText(res.BCR.Mean), ratioText(res.BCR.Lo) + " to " + ratioText(res.BCR.Hi)},
 			[]string{"P(NPV > 0)", pctText(res.PNPVPositive), ""},
 			[]string{"P95 of annual loss, baseline → with it", cur.text(r.Analysis.Baseline.P95) + " → " + cur.text(res.Loss.P95), ""},
@@ -740,7 +740,7 @@ func portfolioOf(r *Report, fig *htmlFigure) *htmlPortfolio {
 		for _, fp := range pa.Frontier {
 			iv := ""
 			if fp.Result != nil {
-				iv = intervalText(cur, fp.Result.NPV)
+				iv = intervalText(cur, fp.Result.DecisionNPV)
 			}
 			pt.Rows = append(pt.Rows, []string{cur.text(fp.Budget), controlsText(fp.Choice, "+"), cur.text(spend(pa.FrontierKind, fp.Choice)),
 				cur.text(fp.Choice.Objective), iv})
@@ -1014,7 +1014,7 @@ func altText(r *Report, f Figure) string {
 		s := "Horizontal bars of each control's NPV alone with its 90% interval, best at the top."
 		if len(an.Ranking.Order) > 0 {
 			res := &an.Results[an.Ranking.Order[0]]
-			s += fmt.Sprintf(" The best, %s, has NPV %s (90%% interval %s).", controlLabel(r.Model, res), cur.text(res.NPV.Mean), intervalText(cur, res.NPV))
+			s += fmt.Sprintf(" The best, %s, has NPV %s (90%% interval %s).", controlLabel(r.Model, res), cur.text(res.DecisionNPV.Mean), intervalText(cur, res.DecisionNPV))
 		}
 		return s
 	case "ranking-social":

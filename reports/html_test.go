@@ -196,7 +196,7 @@ func TestWriteHTML(t *testing.T) {
 				}
 			}
 			if res != nil {
-				for _, want := range []string{cur.text(res.NPV.Mean), cur.text(res.NPV.Lo) + " to " + cur.text(res.NPV.Hi), cur.text(res.EAC.Mean)} {
+				for _, want := range []string{cur.text(res.DecisionNPV.Mean), cur.text(res.DecisionNPV.Lo) + " to " + cur.text(res.DecisionNPV.Hi), cur.text(res.EAC.Mean)} {
 					if !strings.Contains(rec, want) {
 						t.Errorf("recommendation %q lacks %q", rec, want)
 					}

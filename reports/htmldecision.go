@@ -37,7 +37,7 @@ func buildUpTable(r *Report, d *model.Decision) htmlTable {
 	if len(d.BuildUp) > 0 && d.Portfolio != nil {
 		sim := ""
 		if d.Recommended != nil {
-			sim = cur.text(d.Recommended.NPV.Mean)
+			sim = cur.text(d.Recommended.DecisionNPV.Mean)
 		}
 		t.Rows = append(t.Rows, []string{"", "Total", cur.text(d.Portfolio.Choice.Annual), "", "", cur.text(total), sim})
 	}

@@ -37,7 +37,7 @@ func TestBuildUpTable(t *testing.T) {
 		t.Fatalf("build-up has %d rows; want %d, one a recommended control and the total", len(tb.Rows), len(d.Portfolio.Choice.Portfolio)+1)
 	}
 	cur := currencyOf(r)
-	if got, want := tb.Rows[len(tb.Rows)-1][6], cur.text(d.Recommended.NPV.Mean); got != want {
+	if got, want := tb.Rows[len(tb.Rows)-1][6], cur.text(d.Recommended.DecisionNPV.Mean); got != want {
 		t.Errorf("total row's simulated NPV = %s; want the recommendation's %s", got, want)
 	}
 	tb.Rows = tb.Rows[:len(tb.Rows)-1]
@@ -140,7 +140,7 @@ func TestHTMLDecision(t *testing.T) {
 				t.Errorf("recommendation %q lacks %s", rec, id)
 			}
 		}
-		if want := cur.text(d.Portfolio.Result.NPV.Mean); !strings.Contains(rec, want) {
+		if want := cur.text(d.Portfolio.Result.DecisionNPV.Mean); !strings.Contains(rec, want) {
 			t.Errorf("recommendation %q lacks the NPV %s", rec, want)
 		}
 		summary := textOf(byID(doc, "decision"))

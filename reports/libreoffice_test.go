@@ -392,8 +392,8 @@ func TestWhatIfEditedLibreOffice(t *testing.T) {
 		se         float64
 	}{
 		{"P(NPV > 0)", sheet["p"], run.PNPVPositive, pse},
-		{"NPV 5th percentile", sheet["lo"], run.NPV.Lo, qse(0.05)},
-		{"NPV 95th percentile", sheet["hi"], run.NPV.Hi, qse(0.95)},
+		{"NPV 5th percentile", sheet["lo"], run.DecisionNPV.Lo, qse(0.05)},
+		{"NPV 95th percentile", sheet["hi"], run.DecisionNPV.Hi, qse(0.95)},
 		{"expected NPV", sheet["mean"], want.NPV, math.Sqrt(variance(tb.NPV[0]) / float64(tb.Draws))},
 	} {
 		if math.Abs(c.sheet-c.run) > 4*c.se {

@@ -179,7 +179,7 @@ func TestFigureCSV(t *testing.T) {
 				an := r.Analysis
 				for k, i := range an.Ranking.Order {
 					got, err := strconv.ParseFloat(rows[k+1][2], 64)
-					if want := an.Results[i].NPV.Mean; err != nil || got != want {
+					if want := an.Results[i].DecisionNPV.Mean; err != nil || got != want {
 						t.Errorf("ranking.csv row %d NPV = %q; want %v", k+1, rows[k+1][2], want)
 					}
 				}

@@ -419,7 +419,7 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 		y := float64(n - 1 - k)
 		names[n-1-k] = wrap(o.name, sty, rankLabelShare*figWidth)
 		lines = max(lines, strings.Count(names[n-1-k], "\n")+1)
-		npv := o.result.NPV
+		npv := o.result.DecisionNPV
 		if finite(npv.Mean) {
 			means = append(means, plotter.XY{X: npv.Mean, Y: y})
 		}

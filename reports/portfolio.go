@@ -54,7 +54,7 @@ func objectiveInterval(o model.Objective, res *model.Result) (lo, hi float64, ok
 	case o == model.MaxDeltaALE:
 		return res.DeltaALE.Lo, res.DeltaALE.Hi, true
 	}
-	return res.NPV.Lo, res.NPV.Hi, true
+	return res.DecisionNPV.Lo, res.DecisionNPV.Hi, true
 }
 
 // spend returns a chosen portfolio's cost in a kind of budget: its
@@ -504,12 +504,12 @@ func (b *book) portfolio(r *Report) {
 			item{label: "ΔALE simulated standard error", value: res.DeltaALESE, style: st.money},
 			item{label: "ΔALE, 5th percentile", value: res.DeltaALE.Lo, style: st.money},
 			item{label: "ΔALE, 95th percentile", value: res.DeltaALE.Hi, style: st.money},
-			item{label: "NPV (mean)", value: res.NPV.Mean, style: st.money,
-				note: fmt.Sprintf("Over %d years; 90%% interval %s.", an.Appraisal.Horizon, currencyOf(r).interval(res.NPV.Lo, res.NPV.Hi))},
-			item{label: "NPV, simulated (the check)", value: res.SimNPV, style: st.money},
-			item{label: "NPV simulated standard error", value: res.NPVSE, style: st.money},
-			item{label: "NPV, 5th percentile", value: res.NPV.Lo, style: st.money},
-			item{label: "NPV, 95th percentile", value: res.NPV.Hi, style: st.money},
+			item{label: "NPV (mean)", value: res.DecisionNPV.Mean, style: st.money,
+				note: fmt.Sprintf("Over %d years; 90%% interval %s.", an.Appraisal.Horizon, currencyOf(r).interval(res.DecisionNPV.Lo, res.DecisionNPV.Hi))},
+			item{label: "NPV, simulated (the check)", value: res.DecisionSimNPV, style: st.money},
+			item{label: "NPV simulated standard error", value: res.DecisionNPVSE, style: st.money},
+			item{label: "NPV, 5th percentile", value: res.DecisionNPV.Lo, style: st.money},
+			item{label: "NPV, 95th percentile", value: res.DecisionNPV.Hi, style: st.money},
 			item{label: "BCR", value: res.BCR.Mean, style: st.ratio, note: "PV(benefits) / PV(costs), the ratio of the means."},
 			item{label: "BCR, 5th percentile", value: res.BCR.Lo, style: st.ratio},
 			item{label: "BCR, 95th percentile", value: res.BCR.Hi, style: st.ratio},
@@ -576,9 +576,9 @@ func (b *book) frontier(r *Report) {
 		m("Capex (£)", func(p model.FrontierPoint) any { return p.Choice.Capex }),
 		{head: "Controls", width: 30, value: func(p model.FrontierPoint) any { return controlsText(p.Choice, "+") }},
 		{head: objHead, width: 20, style: st.money, value: func(p model.FrontierPoint) any { return p.Choice.Objective }},
-		m("NPV (£)", empty(func(r *model.Result) float64 { return r.NPV.Mean })),
-		m("NPV 5%", empty(func(r *model.Result) float64 { return r.NPV.Lo })),
-		m("NPV 95%", empty(func(r *model.Result) float64 { return r.NPV.Hi })),
+		m("NPV (£)", empty(func(r *model.Result) float64 { return r.DecisionNPV.Mean })),
+		m("NPV 5%", empty(func(r *model.Result) float64 { return r.DecisionNPV.Lo })),
+		m("NPV 95%", empty(func(r *model.Result) float64 { return r.DecisionNPV.Hi })),
 		m("ΔALE (£/yr)", empty(func(r *model.Result) float64 { return r.DeltaALE.Mean })),
 		m("ΔALE 5%", empty(func(r *model.Result) float64 { return r.DeltaALE.Lo })),
 		m("ΔALE 95%", empty(func(r *model.Result) float64 { return r.DeltaALE.Hi })),

@@ -117,7 +117,7 @@ func TestFrontierFigureOmitted(t *testing.T) {
 func TestStaircase(t *testing.T) {
 	t.Parallel()
 	res := func(lo, hi float64) *model.Result {
-		return &model.Result{NPV: model.Interval{Lo: lo, Hi: hi}, DeltaALE: model.Interval{Lo: lo / 10, Hi: hi / 10}}
+		return &model.Result{DecisionNPV: model.Interval{Lo: lo, Hi: hi}, DeltaALE: model.Interval{Lo: lo / 10, Hi: hi / 10}}
 	}
 	point := func(budget, annual, capex, obj float64, r *model.Result) model.FrontierPoint {
 		return model.FrontierPoint{Budget: budget, Choice: model.Choice{Annual: annual, Capex: capex, Objective: obj}, Result: r}
@@ -272,10 +272,10 @@ func TestWorkbookPortfolio(t *testing.T) {
 					"ΔALE simulated standard error": res.DeltaALESE,
 					"ΔALE, 5th percentile":          res.DeltaALE.Lo,
 					"ΔALE, 95th percentile":         res.DeltaALE.Hi,
-					"NPV (mean)":                    res.NPV.Mean,
-					"NPV simulated standard error":  res.NPVSE,
-					"NPV, 5th percentile":           res.NPV.Lo,
-					"NPV, 95th percentile":          res.NPV.Hi,
+					"NPV (mean)":                    res.DecisionNPV.Mean,
+					"NPV simulated standard error":  res.DecisionNPVSE,
+					"NPV, 5th percentile":           res.DecisionNPV.Lo,
+					"NPV, 95th percentile":          res.DecisionNPV.Hi,
 					"BCR":                           res.BCR.Mean,
 					"BCR, 5th percentile":           res.BCR.Lo,
 					"BCR, 95th percentile":          res.BCR.Hi,
@@ -376,7 +376,7 @@ func TestWorkbookFrontier(t *testing.T) {
 					"ΔALE (£/yr)": 0, "ΔALE 5%": 0, "ΔALE 95%": 0,
 				}
 				if res := p.Result; res != nil {
-					want["NPV (£)"], want["NPV 5%"], want["NPV 95%"] = res.NPV.Mean, res.NPV.Lo, res.NPV.Hi
+					want["NPV (£)"], want["NPV 5%"], want["NPV 95%"] = res.DecisionNPV.Mean, res.DecisionNPV.Lo, res.DecisionNPV.Hi
 					want["ΔALE (£/yr)"], want["ΔALE 5%"], want["ΔALE 95%"] = res.DeltaALE.Mean, res.DeltaALE.Lo, res.DeltaALE.Hi
 					want["BCR"], want["P(NPV>0)"] = res.BCR.Mean, res.PNPVPositive
 				} else {

@@ -198,10 +198,10 @@ func Headline(an *model.Analysis, pa *model.PortfolioAnalysis) [][2]string {
 	}
 	for _, r := range an.Results {
 		id := strings.Join(r.Controls, "+")
-		out = append(out, [2]string{id + " ΔALE", g(r.DeltaALE.Mean)}, [2]string{id + " NPV", g(r.NPV.Mean)})
+		out = append(out, [2]string{id + " ΔALE", g(r.DeltaALE.Mean)}, [2]string{id + " NPV", g(r.DecisionNPV.Mean)})
 	}
 	if pa != nil && pa.Result != nil {
-		out = append(out, [2]string{"recommended portfolio", strings.Join(pa.Choice.Controls, "+")}, [2]string{"recommended NPV", g(pa.Result.NPV.Mean)})
+		out = append(out, [2]string{"recommended portfolio", strings.Join(pa.Choice.Controls, "+")}, [2]string{"recommended NPV", g(pa.Result.DecisionNPV.Mean)})
 	}
 	return out
 }

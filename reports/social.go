@@ -62,7 +62,7 @@ func moneyOnly(res *model.Result) *model.MoneyResult {
 	if res.Money != nil {
 		return res.Money
 	}
-	return &model.MoneyResult{NPV: res.NPV, NPVSE: res.NPVSE, BCR: res.BCR, ROSI: res.ROSI, PNPVPositive: res.PNPVPositive,
+	return &model.MoneyResult{NPV: res.DecisionNPV, NPVSE: res.DecisionNPVSE, BCR: res.BCR, ROSI: res.ROSI, PNPVPositive: res.PNPVPositive,
 		Payback: res.Payback, PaybackLo: res.PaybackLo, PaybackHi: res.PaybackHi, PVBenefit: res.PVBenefit, PNPVPositiveSE: res.PNPVPositiveSE}
 }
 

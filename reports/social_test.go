@@ -94,9 +94,9 @@ func TestWorkbookSocial(t *testing.T) {
 		}
 		socRank := slices.Index(soc.Order, i) + 1
 		for name, want := range map[string]float64{
-			"Financial NPV (£)":   res.NPV.Mean,
-			"Financial NPV 5%":    res.NPV.Lo,
-			"Financial NPV 95%":   res.NPV.Hi,
+			"Financial NPV (£)":   res.DecisionNPV.Mean,
+			"Financial NPV 5%":    res.DecisionNPV.Lo,
+			"Financial NPV 95%":   res.DecisionNPV.Hi,
 			"Harm avoided (£/yr)": sr.DeltaHarm.Mean,
 			"Harm avoided SE":     sr.DeltaHarmSE,
 			"PV harm avoided (£)": sr.PVHarm.Mean,
@@ -119,7 +119,7 @@ func TestWorkbookSocial(t *testing.T) {
 			t.Errorf("Social %s social BCR = %q; want n/a for %v", id, cell, sr.BCR.Mean)
 		}
 		want := "no"
-		if socRank != k+1 || (res.NPV.Mean > 0) != (sr.NPV.Mean > 0) {
+		if socRank != k+1 || (res.DecisionNPV.Mean > 0) != (sr.NPV.Mean > 0) {
 			want = "yes"
 			differ++
 		}
@@ -153,7 +153,7 @@ func TestDiffers(t *testing.T) {
 	t.Parallel()
 	row := func(fin, soc int, npv, socialNPV float64) socialRow {
 		return socialRow{finRank: fin, socRnk: soc, res: &model.Result{
-			NPV: model.Interval{Mean: npv}, Social: &model.SocialResult{NPV: model.Interval{Mean: socialNPV}},
+			DecisionNPV: model.Interval{Mean: npv}, Social: &model.SocialResult{NPV: model.Interval{Mean: socialNPV}},
 		}}
 	}
 	for _, tt := range []struct {

@@ -70,7 +70,7 @@ func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
 		}
 		row := []string{fmt.Sprint(k + 1), c.ID, clip(c.Name, 44), j.cur.text(r.EAC.Mean),
 			j.cur.text(r.DeltaALE.Mean),
-			j.cur.text(r.NPV.Mean), "[" + j.cur.text(r.NPV.Lo) + ", " + j.cur.text(r.NPV.Hi) + "]",
+			j.cur.text(r.DecisionNPV.Mean), "[" + j.cur.text(r.DecisionNPV.Lo) + ", " + j.cur.text(r.DecisionNPV.Hi) + "]",
 			ratioText(r.BCR.Mean), pctText(r.ROSI.Mean),
 			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb}
 		if social {
@@ -166,7 +166,7 @@ func writeSocial(w io.Writer, j *Run, an *model.Analysis) {
 		r := &an.Results[i]
 		id := j.Model.Controls[r.Portfolio[0]].ID
 		fr, sr := rankIn(fin, i), rankIn(soc, i)
-		money := r.NPV.Mean
+		money := r.DecisionNPV.Mean
 		if r.Money != nil {
 			money = r.Money.NPV.Mean
 		}
@@ -250,7 +250,7 @@ func writeRecommendation(w io.Writer, j *Run, d *model.Decision) {
 			t.add(fmt.Sprint(k+1), st.ID, clip(j.Model.Controls[st.Control].Name, 44), j.cur.text(st.Annual),
 				j.cur.text(st.MarginalDeltaALE), j.cur.text(st.MarginalNPV), j.cur.text(st.SimNPV)+" ±"+j.cur.bare(st.SimNPVSE))
 		}
-		t.add("", "", "Total", j.cur.text(d.Portfolio.Choice.Annual), "", j.cur.text(total), j.cur.text(d.Recommended.SimNPV))
+		t.add("", "", "Total", j.cur.text(d.Portfolio.Choice.Annual), "", j.cur.text(total), j.cur.text(d.Recommended.DecisionSimNPV))
 		fmt.Fprint(w, t.fit(j.fitWidth()))
 	}
 	for _, lo := range d.LeftOut {
@@ -319,7 +319,7 @@ func writeFrontier(w io.Writer, j *Run, d *model.Decision) {
 			if p.Choice.Annual > 0 {
 				per = ratioText(r.DeltaALE.Mean / p.Choice.Annual)
 			}
-			npv = j.cur.text(r.NPV.Mean)
+			npv = j.cur.text(r.DecisionNPV.Mean)
 		}
 		t.add(j.cur.text(p.Budget), j.cur.text(p.Choice.Annual), clip(add, 40), dale, dp95, dtv, per, npv)
 	}
@@ -364,7 +364,7 @@ func compactRanking(j *Run, an *model.Analysis, width int) string {
 		head := fmt.Sprintf("%2d  %s  ", k+1, c.ID)
 		fmt.Fprintf(&b, "%s%s\n", head, clipWidth(c.Name, max(width-textWidth(head), 12)))
 		parts := []string{
-			"NPV " + j.cur.text(r.NPV.Mean) + " [" + j.cur.text(r.NPV.Lo) + ", " + j.cur.text(r.NPV.Hi) + "]",
+			"NPV " + j.cur.text(r.DecisionNPV.Mean) + " [" + j.cur.text(r.DecisionNPV.Lo) + ", " + j.cur.text(r.DecisionNPV.Hi) + "]",
 			j.cur.text(r.EAC.Mean) + "/yr",
 			"BCR " + ratioText(r.BCR.Mean),
 			fmt.Sprintf("P(NPV>0) %.2f", r.PNPVPositive),

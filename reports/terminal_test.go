@@ -50,7 +50,7 @@ func TestCompactRanking(t *testing.T) {
 				t.Fatalf("width %d: control %d (%s) missing or out of order", width, k+1, c.ID)
 			}
 			at += p
-			if npv := "NPV " + j.cur.text(r.NPV.Mean) + " ["; !strings.Contains(text[at:], npv) {
+			if npv := "NPV " + j.cur.text(r.DecisionNPV.Mean) + " ["; !strings.Contains(text[at:], npv) {
 				t.Errorf("width %d: %s lacks %q", width, c.ID, npv)
 			}
 		}

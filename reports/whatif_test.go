@@ -115,8 +115,8 @@ func TestWhatIfClosedForm(t *testing.T) {
 			if got := rowsBy["Does the toggled set beat the recommendation?"]; len(got) < 2 || !strings.HasPrefix(got[1], "no: the same") {
 				t.Errorf("beats = %q; want the same expected NPV", got)
 			}
-			if rec != nil && !relClose(e.NPV, r.Analysis.Recommended.NPV.Mean) && math.Abs(e.NPV-r.Analysis.Recommended.NPV.Mean) > 4*r.Analysis.Recommended.NPVSE {
-				t.Errorf("closed-form NPV %g is more than 4 SE from the simulated %g ± %g", e.NPV, r.Analysis.Recommended.NPV.Mean, r.Analysis.Recommended.NPVSE)
+			if rec != nil && !relClose(e.NPV, r.Analysis.Recommended.DecisionNPV.Mean) && math.Abs(e.NPV-r.Analysis.Recommended.DecisionNPV.Mean) > 4*r.Analysis.Recommended.DecisionNPVSE {
+				t.Errorf("closed-form NPV %g is more than 4 SE from the simulated %g ± %g", e.NPV, r.Analysis.Recommended.DecisionNPV.Mean, r.Analysis.Recommended.DecisionNPVSE)
 			}
 		})
 	}

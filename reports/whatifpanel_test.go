@@ -207,7 +207,7 @@ func attrOK(n *html.Node, key string) (string, bool) {
 // recommendation (0 when there is none).
 func headlineNPV(r *Report) float64 {
 	if _, res, _ := recommendation(r); res != nil {
-		return res.NPV.Mean
+		return res.DecisionNPV.Mean
 	}
 	return 0
 }

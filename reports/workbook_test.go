@@ -204,8 +204,8 @@ func TestWorkbookSummary(t *testing.T) {
 				"P95 standard error":                   an.Baseline.P95SE,
 				"TVaR95":                               an.Baseline.TVaR95,
 				"TVaR95 standard error":                an.Baseline.TVaR95SE,
-				"Its NPV (mean)":                       an.Results[an.Ranking.Order[0]].NPV.Mean,
-				"Its simulated NPV's standard error":   an.Results[an.Ranking.Order[0]].NPVSE,
+				"Its NPV (mean)":                       an.Results[an.Ranking.Order[0]].DecisionNPV.Mean,
+				"Its simulated NPV's standard error":   an.Results[an.Ranking.Order[0]].DecisionNPVSE,
 				"Its BCR standard error":               an.Results[an.Ranking.Order[0]].BCRSE,
 				"Gordon–Loeb bound (per year)":         an.GordonLoeb,
 				"Seed":                                 1,
@@ -258,10 +258,10 @@ func TestWorkbookRanking(t *testing.T) {
 			t.Errorf("Ranking row %d = rank %s, %s; want %d, %s", k+2, row[col("Rank")], row[col("ID")], k+1, id)
 		}
 		for name, want := range map[string]float64{
-			"NPV (£)":           res.NPV.Mean,
-			"NPV 5%":            res.NPV.Lo,
-			"NPV 95%":           res.NPV.Hi,
-			"NPV simulated SE":  res.NPVSE,
+			"NPV (£)":           res.DecisionNPV.Mean,
+			"NPV 5%":            res.DecisionNPV.Lo,
+			"NPV 95%":           res.DecisionNPV.Hi,
+			"NPV simulated SE":  res.DecisionNPVSE,
 			"ΔALE (£/yr)":       res.DeltaALE.Mean,
 			"ΔALE simulated SE": res.DeltaALESE,
 			"EAC (£/yr)":        res.EAC.Mean,

@@ -31,7 +31,7 @@ type agreeControl struct {
 	ID       string
 	EAC      struct{ Mean float64 } `json:"eac"`
 	DeltaALE struct{ Mean float64 } `json:"delta_ale"`
-	NPV      struct{ Mean float64 } `json:"npv"`
+	NPV      struct{ Mean float64 } `json:"npv_decision"`
 	BCR      struct{ Mean float64 } `json:"bcr"`
 	PNPV     float64                `json:"p_npv_positive"`
 	Money    *struct {
@@ -60,7 +60,7 @@ type agreeRun struct {
 			Controls []string
 			Sentence string
 			Result   *struct {
-				NPV struct{ Mean float64 } `json:"npv"`
+				NPV struct{ Mean float64 } `json:"npv_decision"`
 			}
 			Deaths *float64 `json:"extra_deaths_a_year"`
 		}
@@ -486,7 +486,7 @@ func TestBatchAgreement(t *testing.T) {
 			Recommended struct {
 				Controls []string
 				Result   *struct {
-					NPV struct{ Mean float64 } `json:"npv"`
+					NPV struct{ Mean float64 } `json:"npv_decision"`
 				}
 			}
 		}

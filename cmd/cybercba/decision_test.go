@@ -30,7 +30,7 @@ type decisionJSON struct {
 			Annual    float64 `json:"annual_cost"`
 		}
 		Result *struct {
-			NPV struct{ Mean float64 } `json:"npv"`
+			NPV struct{ Mean float64 } `json:"npv_decision"`
 			EAC struct{ Mean float64 } `json:"eac"`
 		}
 		BuildUp []struct {

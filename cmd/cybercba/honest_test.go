@@ -28,7 +28,7 @@ func TestHonestFigures(t *testing.T) {
 		Aggregation string   `json:"aggregation"`
 		Warnings    []string `json:"warnings"`
 		Controls    []struct {
-			NPVSE  float64 `json:"npv_se"`
+			NPVSE  float64 `json:"npv_decision_se"`
 			BCRSE  float64 `json:"bcr_se"`
 			PPosSE float64 `json:"p_npv_positive_se"`
 		} `json:"controls"`

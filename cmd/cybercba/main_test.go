@@ -290,8 +290,8 @@ func TestRunJSON(t *testing.T) {
 				if math.Abs(sum-1) > 1e-9 {
 					t.Errorf("%s: rank_prob sums to %v; want 1 ± 1e-9", id, sum)
 				}
-				if lo, hi := number(t, c, "npv.lo"), number(t, c, "npv.hi"); !(lo <= hi) {
-					t.Errorf("%s: npv.lo %v > npv.hi %v", id, lo, hi)
+				if lo, hi := number(t, c, "npv_decision.lo"), number(t, c, "npv_decision.hi"); !(lo <= hi) {
+					t.Errorf("%s: npv_decision.lo %v > npv_decision.hi %v", id, lo, hi)
 				}
 				if p := number(t, c, "p_npv_positive"); p < 0 || p > 1 {
 					t.Errorf("%s: p_npv_positive = %v; want in [0, 1]", id, p)

@@ -22,10 +22,12 @@ func TestSocialView(t *testing.T) {
 		}
 	}
 	type control struct {
-		ID    string
-		Rank  int
-		NPV   struct{ Mean float64 } `json:"npv"`
-		Money *struct {
+		ID   string
+		Rank int
+		NPV  struct{ Mean float64 } `json:"npv_decision"`
+		// MoneyNPV is npv_money: money only in either view.
+		MoneyNPV *struct{ Mean float64 } `json:"npv_money"`
+		Money    *struct {
 			NPV struct{ Mean float64 } `json:"npv"`
 		} `json:"money_only"`
 		Social *struct {
@@ -40,6 +42,21 @@ func TestSocialView(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), dst); err != nil {
 			t.Fatal(err)
 		}
+		// Each control's NPVs under names that say what they count, none
+		// under a bare "npv" whose meaning would follow the view.
+		var raw struct{ Controls []map[string]json.RawMessage }
+		if err := json.Unmarshal([]byte(r.stdout), &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range raw.Controls {
+			_, bare := c["npv"]
+			_, dec := c["npv_decision"]
+			_, money := c["npv_money"]
+			_, social := c["social"]
+			if bare || !dec || !money || social != (view == "social") {
+				t.Errorf("--view %s: a control's JSON has npv %v, npv_decision %v, npv_money %v, social %v", view, bare, dec, money, social)
+			}
+		}
 	}
 	for i := range fin.Controls {
 		f, s := fin.Controls[i], soc.Controls[i]
@@ -51,6 +68,15 @@ func TestSocialView(t *testing.T) {
 		}
 		if s.Social != nil && s.NPV != s.Social.NPV {
 			t.Errorf("%s: the social view's NPV %v is not its NPV with harm %v", s.ID, s.NPV, s.Social.NPV)
+		}
+		// No field changes meaning with the view (issue 22): npv_money is
+		// money only in both runs, the same figure; the deciding NPV is
+		// named npv_decision, and the NPV with harm social.npv.
+		if f.MoneyNPV == nil || s.MoneyNPV == nil || *f.MoneyNPV != *s.MoneyNPV || f.MoneyNPV.Mean != f.NPV.Mean {
+			t.Errorf("%s: npv_money financial %v, social %v; want both present, equal and the financial run's npv_decision %v", f.ID, f.MoneyNPV, s.MoneyNPV, f.NPV)
+		}
+		if s.Money != nil && s.MoneyNPV != nil && s.MoneyNPV.Mean != s.Money.NPV.Mean {
+			t.Errorf("%s: the social run's npv_money %v and money_only.npv %v differ", s.ID, s.MoneyNPV, s.Money.NPV)
 		}
 	}
 	// The ranking follows the NPV printed in the same rows.

@@ -192,8 +192,8 @@ func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 		row.ALEBatches = reports.BatchMeans(an.Sim.DrawMean[0])
 		// The recommendation's NPV by draw: none (0) for doing nothing.
 		npv := make([]float64, len(an.Sim.DrawMean[0]))
-		if res := d.Portfolio.Result; res != nil && len(res.Draws.NPV) == len(npv) {
-			copy(npv, res.Draws.NPV)
+		if res := d.Portfolio.Result; res != nil && len(res.Draws.DecisionNPV) == len(npv) {
+			copy(npv, res.Draws.DecisionNPV)
 		}
 		row.NPVBatches = reports.BatchMeans(npv)
 	}
@@ -202,13 +202,13 @@ func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 		c := m.Controls[r.Portfolio[0]]
 		row.Best = &reports.BatchOption{
 			Controls: c.ID, Name: c.Name, Cost: r.EAC.Mean, DeltaALE: r.DeltaALE.Mean,
-			NPV: r.NPV, BCR: r.BCR, PNPVPositive: r.PNPVPositive,
+			NPV: r.DecisionNPV, BCR: r.BCR, PNPVPositive: r.PNPVPositive,
 		}
 	}
 	ch := d.Portfolio.Choice
 	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
 	if res := d.Portfolio.Result; res != nil {
-		p.DeltaALE, p.NPV, p.BCR, p.PNPVPositive = res.DeltaALE.Mean, res.NPV, res.BCR, res.PNPVPositive
+		p.DeltaALE, p.NPV, p.BCR, p.PNPVPositive = res.DeltaALE.Mean, res.DecisionNPV, res.BCR, res.PNPVPositive
 	}
 	cons := job.Options.Constraints
 	switch {

@@ -205,15 +205,15 @@ func TestSocialRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	top := &d.Results[d.Ranking.Order[0]]
-	if row.Best == nil || row.Best.Controls != top.Controls[0] || row.Best.NPV != top.NPV {
-		t.Errorf("row's best control %+v; want run --view social's %s, NPV %+v", row.Best, top.Controls[0], top.NPV)
+	if row.Best == nil || row.Best.Controls != top.Controls[0] || row.Best.NPV != top.DecisionNPV {
+		t.Errorf("row's best control %+v; want run --view social's %s, NPV %+v", row.Best, top.Controls[0], top.DecisionNPV)
 	}
-	if top.Social == nil || top.NPV != top.Social.NPV {
-		t.Errorf("the run's top NPV %+v is not its NPV with harm", top.NPV)
+	if top.Social == nil || top.DecisionNPV != top.Social.NPV {
+		t.Errorf("the run's top NPV %+v is not its NPV with harm", top.DecisionNPV)
 	}
 	p := row.Portfolio
-	if want := strings.Join(d.Portfolio.Choice.Controls, "+"); p == nil || p.Controls != want || p.NPV != d.Portfolio.Result.NPV {
-		t.Errorf("row's portfolio %+v; want run --view social's %s, NPV %+v", p, want, d.Portfolio.Result.NPV)
+	if want := strings.Join(d.Portfolio.Choice.Controls, "+"); p == nil || p.Controls != want || p.NPV != d.Portfolio.Result.DecisionNPV {
+		t.Errorf("row's portfolio %+v; want run --view social's %s, NPV %+v", p, want, d.Portfolio.Result.DecisionNPV)
 	}
 	if row.ALE != d.Baseline.ALE || row.P95 != d.Baseline.P95 {
 		t.Errorf("row's baseline ALE %v, P95 %v; want the run's %v, %v", row.ALE, row.P95, d.Baseline.ALE, d.Baseline.P95)
