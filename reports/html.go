@@ -432,29 +432,16 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 	}
 
 	if dec := r.Decision; dec != nil {
-		// The sentences the terminal prints, when the command gave them.
+		// The sentences the terminal prints, written once (sentences.go).
 		ex := r.Explain
 		d.BuildUp = buildUpTable(r, dec)
-		d.LeftOut = ex.LeftOut
-		if len(d.LeftOut) == 0 {
-			d.LeftOut = leftOutLines(r, dec.LeftOut)
-		}
-		d.WeakPoint = orDefault(ex.WeakPoint, weakPointLine(r, dec.WeakPoint, "the recommendation"))
-		// The top-ranked control's weak point, as the terminal gives it.
-		if topWeakPointShown(dec) {
-			top := "the top-ranked control"
-			if len(dec.Ranking.Order) > 0 {
-				top += " (" + dec.Results[dec.Ranking.Order[0]].Controls[0] + ")"
-			}
-			d.TopWeakPoint = orDefault(ex.TopWeakPoint, weakPointLine(r, dec.TopWeakPoint, top))
-		}
+		d.LeftOut, d.WeakPoint, d.TopWeakPoint = ex.LeftOut, ex.WeakPoint, ex.TopWeakPoint
 		d.Deaths = ex.Deaths
 		if ex.Recommendation != "" {
 			d.Recommendation = ex.Recommendation
 		}
 	} else {
 		d.BuildUpTitle, d.BuildUpNote, d.BuildUp = buildUpOf(r, ids)
-		d.WeakPoint = weakPointOf(r)
 	}
 	d.RiskTolerance = riskToleranceOf(r)
 	d.Calibration = calibrationLine(r)
@@ -484,61 +471,6 @@ func buildUpOf(r *Report, ids []string) (title, note string, t htmlTable) {
 	}
 	note = "Controls on the same threat overlap, so together they are worth less than the sum of their values alone."
 	return "What the recommendation is made of", note, t
-}
-
-// weakPointOf names the input the decision is most sensitive to, with its
-// switching value, or "" without a sensitivity analysis.
-func weakPointOf(r *Report) string {
-	sa := r.Sensitivity
-	if sa == nil || sa.Tornado == nil || len(sa.Tornado.Bars) == 0 {
-		return ""
-	}
-	cur := currencyOf(r)
-	top := sa.Tornado.Bars[0]
-	s := fmt.Sprintf("The answer leans most on %s: between its 5th and 95th percentiles (%s to %s) the NPV of %s moves from %s to %s.",
-		top.Input.Name(), inputValue(cur, top.Input, top.Lo), inputValue(cur, top.Input, top.Hi), decisionText(r),
-		cur.text(top.NPVLo), cur.text(top.NPVHi))
-	for _, sw := range sa.Switches {
-		if sw.Input.Name() != top.Input.Name() {
-			continue
-		}
-		switch {
-		case !math.IsNaN(sw.NPVZero):
-			s += fmt.Sprintf(" Its switching value is %s (the %s percentile of its range): there the NPV falls to zero.",
-				inputValue(cur, sw.Input, sw.NPVZero), ordinalPct(sw.Input.Estimate.Dist(sw.Input.Kind).CDF(sw.NPVZero)))
-		case !math.IsNaN(sw.Change):
-			s += fmt.Sprintf(" At %s (the %s percentile of its range) %s becomes the better decision.",
-				inputValue(cur, sw.Input, sw.Change), ordinalPct(sw.Input.Estimate.Dist(sw.Input.Kind).CDF(sw.Change)),
-				portfolioIDs(r.Model, sw.NewDecision, "+"))
-		default:
-			s += " No value of it in a wide range around its interval turns the NPV negative or changes the decision."
-		}
-		break
-	}
-	return s
-}
-
-// ordinalPct writes a share as a percentile: "3rd", "42nd", "below the 1st".
-func ordinalPct(p float64) string {
-	n := int(math.Round(100 * p))
-	switch {
-	case n < 1:
-		return "below the 1st"
-	case n > 99:
-		return "above the 99th"
-	}
-	suffix := "th"
-	if n%100 < 11 || n%100 > 13 {
-		switch n % 10 {
-		case 1:
-			suffix = "st"
-		case 2:
-			suffix = "nd"
-		case 3:
-			suffix = "rd"
-		}
-	}
-	return strconv.Itoa(n) + suffix
 }
 
 // inputValue writes an input's value: a share, an amount or a number.

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -50,61 +49,4 @@ func controlIDName(m *model.Model, c int) string {
 		return "?"
 	}
 	return strings.TrimSpace(m.Controls[c].ID + " " + m.Controls[c].Name)
-}
-
-// leftOutLines says, for each control with a positive NPV alone that the
-// recommendation leaves out, why.
-func leftOutLines(r *Report, lo []model.LeftOut) []string {
-	cur := currencyOf(r)
-	var out []string
-	for _, l := range lo {
-		s := fmt.Sprintf("%s (NPV alone %s) is left out: ", controlIDName(r.Model, l.Control), cur.text(l.NPVAlone))
-		switch l.Why {
-		case model.Overlap:
-			s += "it cuts the same threats"
-			if len(l.Threats) > 0 {
-				s += " (" + strings.Join(l.Threats, ", ") + ")"
-			}
-			if len(l.With) > 0 {
-				s += " as " + strings.Join(l.With, ", ")
-			}
-			s += fmt.Sprintf(", so adding it would change the NPV by %s.", cur.text(l.Marginal))
-		case model.OverBudget:
-			s += "it does not fit the budget beside the recommended controls."
-		case model.Excluded:
-			s += "it shares an exclusive group with a recommended control, or needs a control that is not recommended."
-		default:
-			s += l.Reason + "."
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
-// weakPointLine says what a decision's expected NPV hangs on most: the
-// input with the largest swing, the NPV at either end of its 90% range,
-// and its switching value with how far into the range it lies.
-func weakPointLine(r *Report, wp *model.WeakPoint, what string) string {
-	if wp == nil {
-		return ""
-	}
-	cur := currencyOf(r)
-	in := wp.Input
-	s := fmt.Sprintf("The answer leans most on %s: between its 5th and 95th percentiles (%s to %s) the expected NPV of %s moves from %s to %s; its expected NPV is %s.",
-		orDefault(wp.Name, in.Name()), inputValue(cur, in, wp.P5), inputValue(cur, in, wp.P95), what,
-		cur.text(wp.NPVAtP5), cur.text(wp.NPVAtP95), cur.text(wp.ExpectedNPV))
-	if math.IsNaN(wp.Switch) {
-		return s + " Its switching value lies outside a wide range around its interval: no plausible value of it turns the NPV negative."
-	}
-	side := "above"
-	if wp.Below {
-		side = "below"
-	}
-	p := in.Estimate.Dist(in.Kind).CDF(wp.Switch)
-	chance := p
-	if !wp.Below {
-		chance = 1 - p
-	}
-	return s + fmt.Sprintf(" Its switching value is %s, the %s percentile of its range: %s it the NPV is negative, a %s chance on these inputs.",
-		inputValue(cur, in, wp.Switch), ordinalPct(p), side, pctText(chance))
 }

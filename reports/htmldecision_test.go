@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,9 +53,9 @@ func TestBuildUpTable(t *testing.T) {
 	}
 }
 
-// TestWeakPointLine checks the weak point's sentence: the input, its NPVs
-// at either end, and where its switching value lies.
-func TestWeakPointLine(t *testing.T) {
+// TestWeakPointText checks the weak point's sentence: the input, its NPVs
+// at either end, where its expected NPV turns, and its provenance.
+func TestWeakPointText(t *testing.T) {
 	t.Parallel()
 	r := report(t, typical)
 	d := decided(t, r, model.NoBudget())
@@ -63,39 +64,44 @@ func TestWeakPointLine(t *testing.T) {
 		t.Fatal("no weak point")
 	}
 	cur := currencyOf(r)
-	s := weakPointLine(r, wp, "the recommendation")
-	for _, want := range []string{wp.Name, cur.text(wp.NPVAtP5), cur.text(wp.NPVAtP95), cur.text(wp.ExpectedNPV)} {
+	s := weakPointText(cur, wp, "the recommendation", "judgement; Example source")
+	for _, want := range []string{"Weak point of the recommendation: " + wp.Input.Name(), cur.text(wp.NPVAtP5), cur.text(wp.NPVAtP95), "; judgement; Example source)."} {
 		if !strings.Contains(s, want) {
 			t.Errorf("weak point %q lacks %q", s, want)
 		}
 	}
-	if want := "switching value is " + inputValue(cur, wp.Input, wp.Switch); wp.Switch == wp.Switch && !strings.Contains(s, want) {
-		t.Errorf("weak point %q lacks %q", s, want)
+	if want := switchValue(cur, wp.Input, wp.Switch); wp.Switch == wp.Switch && !strings.Contains(s, want) {
+		t.Errorf("weak point %q lacks its switching value %q", s, want)
 	}
-	if weakPointLine(r, nil, "x") != "" {
-		t.Error("a missing weak point gives a sentence")
+	if s := weakPointText(cur, wp, "x", ""); strings.Contains(s, ";)") || !strings.HasSuffix(s, ").") {
+		t.Errorf("weak point without provenance %q: want it to end at its central value", s)
 	}
 }
 
-// TestLeftOutLines checks that a control left out of a budgeted
-// recommendation is named with its reason.
-func TestLeftOutLines(t *testing.T) {
+// TestLeftOutText checks that a control left out of a budgeted
+// recommendation is named with its NPV alone and its reason.
+func TestLeftOutText(t *testing.T) {
 	t.Parallel()
 	r := report(t, typical)
 	d := decided(t, r, model.Constraints{Annual: portfolioBudget, Capex: 1e300})
-	lines := leftOutLines(r, d.LeftOut)
 	if len(d.LeftOut) == 0 {
 		t.Fatal("nothing left out under the test budget, which fits C1 and C3, not C2")
 	}
+	cur := currencyOf(r)
+	lines, _, _ := decisionLines(cur, d, noProvenance)
 	if len(lines) != len(d.LeftOut) {
 		t.Fatalf("%d lines for %d controls left out", len(lines), len(d.LeftOut))
 	}
 	for i, l := range d.LeftOut {
-		if !strings.HasPrefix(lines[i], l.ID+" ") || !strings.Contains(lines[i], "left out") {
-			t.Errorf("line %q does not name %s as left out", lines[i], l.ID)
+		if want := l.ID + " (NPV " + cur.text(l.NPVAlone) + " alone)"; !strings.HasPrefix(lines[i], want) {
+			t.Errorf("line %q does not start %q", lines[i], want)
 		}
 	}
 }
+
+// noProvenance gives no input a provenance: the test models have no
+// dataset.
+func noProvenance(model.InputRef) string { return "" }
 
 // withDecision returns a getter of the report of get with the model's whole
 // decision under cons, as the command fills it: the decision, its analysis
@@ -114,6 +120,8 @@ func withDecision(get func() (*Report, error), cons model.Constraints) func() (*
 			return nil, err
 		}
 		r.Decision, r.Analysis, r.Portfolio = d, d.Analysis, d.Portfolio
+		// The decision's sentences as a run gives them (sentences.go).
+		r.Explain.LeftOut, r.Explain.WeakPoint, r.Explain.TopWeakPoint = decisionLines(currencyOf(&r), d, noProvenance)
 		return &r, nil
 	})
 }
@@ -143,14 +151,14 @@ func TestHTMLDecision(t *testing.T) {
 		if want := cur.text(d.Portfolio.Result.DecisionNPV.Mean); !strings.Contains(rec, want) {
 			t.Errorf("recommendation %q lacks the NPV %s", rec, want)
 		}
-		summary := textOf(byID(doc, "decision"))
-		for _, want := range []string{"How the recommendation builds up", d.WeakPoint.Name} {
+		summary := strings.ReplaceAll(textOf(byID(doc, "decision")), wordJoiner, "")
+		for _, want := range slices.Concat([]string{"How the recommendation builds up", d.WeakPoint.Name, r.Explain.WeakPoint}, r.Explain.LeftOut) {
 			if !strings.Contains(summary, want) {
 				t.Errorf("decision summary lacks %q", want)
 			}
 		}
 		for _, l := range d.LeftOut {
-			if !strings.Contains(summary, l.ID+" ") || !strings.Contains(summary, "left out") {
+			if !strings.Contains(summary, l.ID+" ") || !strings.Contains(summary, "Left out") {
 				t.Errorf("decision summary does not say %s is left out", l.ID)
 			}
 		}

@@ -90,7 +90,7 @@ func weakPointJSON(j *Run, wp *model.WeakPoint, what string) *jsonWeakPoint {
 	out := &jsonWeakPoint{
 		Input: wp.Name, Ref: strings.Trim(r.Kind+":"+r.ID+":"+r.Threat+":"+r.Key, ":"), ExpectedNPV: wp.ExpectedNPV,
 		P5: wp.P5, P95: wp.P95, NPVAtP5: wp.NPVAtP5, NPVAtP95: wp.NPVAtP95, Central: wp.Central, Switch: orNull(wp.Switch),
-		Text: weakPointText(j, wp, what),
+		Text: weakPointText(j.cur, wp, what, j.provenance(wp.Input.Ref)),
 	}
 	if n := j.Scope.NumberFor(r); n != nil {
 		out.Tag, out.Sources = n.Tag, n.Src
@@ -166,10 +166,10 @@ func WriteJSON(w io.Writer, j *Run, d *model.Decision) error {
 		rec.BuildUp = []model.BuildStep{}
 	}
 	if len(an.Ranking.Order) > 0 {
-		rec.TopWeak = weakPointJSON(j, d.TopWeakPoint, "the top-ranked control ("+an.Results[an.Ranking.Order[0]].Controls[0]+")")
+		rec.TopWeak = weakPointJSON(j, d.TopWeakPoint, topWeakWhat(d))
 	}
 	for _, lo := range d.LeftOut {
-		rec.LeftOut = append(rec.LeftOut, jsonLeftOut{LeftOut: lo, Text: leftOutText(j, lo)})
+		rec.LeftOut = append(rec.LeftOut, jsonLeftOut{LeftOut: lo, Text: leftOutText(j.cur, lo)})
 	}
 	if an.Sim.Harm != nil {
 		rec.DeathsNow, rec.DeathsAfter = orNull(d.Deaths), orNull(d.DeathsRecommended)

@@ -77,9 +77,9 @@ func deathsLine(j *Run, d *model.Decision) string {
 }
 
 // leftOutText explains in one line why a control with a positive NPV alone
-// is not recommended.
-func leftOutText(j *Run, lo model.LeftOut) string {
-	alone := fmt.Sprintf("%s (NPV %s alone)", lo.ID, j.cur.text(lo.NPVAlone))
+// is not recommended: the one sentence every output gives.
+func leftOutText(cur currency, lo model.LeftOut) string {
+	alone := fmt.Sprintf("%s (NPV %s alone)", lo.ID, cur.text(lo.NPVAlone))
 	switch lo.Why {
 	case model.OverBudget:
 		return alone + ": does not fit the budget beside the recommended controls."
@@ -90,24 +90,30 @@ func leftOutText(j *Run, lo model.LeftOut) string {
 	if len(lo.With) > 1 {
 		verb = "are"
 	}
-	s := fmt.Sprintf("%s: %s once %s %s bought", alone, j.cur.text(lo.Marginal), strings.Join(lo.With, " and "), verb)
+	s := fmt.Sprintf("%s: %s once %s %s bought", alone, cur.text(lo.Marginal), strings.Join(lo.With, " and "), verb)
 	if len(lo.Threats) > 0 {
 		s += "; both cut " + strings.Join(lo.Threats, ", ")
 	}
 	return s + "."
 }
 
-// weakPointText says what a decision's expected NPV hangs on most.
-func weakPointText(j *Run, wp *model.WeakPoint, what string) string {
-	in := wp.Input
-	n := j.Scope.NumberFor(in.Ref)
-	prov := "calibrated on " + j.Dataset.Calibration.Incident
-	if n != nil {
-		prov = sourceText(j.Dataset, *n)
+// provenance is an input's tag and sources as the dataset gives them, or
+// the calibration incident for the calibrated rates.
+func (j *Run) provenance(ref model.InputRef) string {
+	if n := j.Scope.NumberFor(ref); n != nil {
+		return sourceText(j.Dataset, *n)
 	}
-	v := func(x float64) string { return switchValue(j.cur, in, x) }
+	return "calibrated on " + j.Dataset.Calibration.Incident
+}
+
+// weakPointText says what a decision's expected NPV hangs on most, with
+// the input's provenance prov (none when ""): the one sentence every
+// output gives.
+func weakPointText(cur currency, wp *model.WeakPoint, what, prov string) string {
+	in := wp.Input
+	v := func(x float64) string { return switchValue(cur, in, x) }
 	s := fmt.Sprintf("Weak point of %s: %s. Its expected NPV runs from %s (input at its 5th percentile, %s) to %s (95th, %s)",
-		what, in.Name(), j.cur.text(wp.NPVAtP5), v(wp.P5), j.cur.text(wp.NPVAtP95), v(wp.P95))
+		what, in.Name(), cur.text(wp.NPVAtP5), v(wp.P5), cur.text(wp.NPVAtP95), v(wp.P95))
 	switch {
 	case math.IsNaN(wp.Switch) && in.Kind == model.Fraction:
 		s += "; it does not turn negative for any value from 0 to 100%"
@@ -129,8 +135,35 @@ func weakPointText(j *Run, wp *model.WeakPoint, what string) string {
 		}
 		s += fmt.Sprintf("; it turns %s %s %s", sign, dir, v(wp.Switch))
 	}
-	s += fmt.Sprintf(" (central %s; %s).", v(wp.Central), prov)
-	return s
+	if prov != "" {
+		prov = "; " + prov
+	}
+	return s + fmt.Sprintf(" (central %s%s).", v(wp.Central), prov)
+}
+
+// topWeakWhat names the top-ranked control for its weak point's sentence.
+func topWeakWhat(d *model.Decision) string {
+	what := "the top-ranked control"
+	if len(d.Ranking.Order) > 0 {
+		what += " (" + d.Results[d.Ranking.Order[0]].Controls[0] + ")"
+	}
+	return what
+}
+
+// decisionLines are the decision's left-out lines and weak points, the
+// sentences every output gives of them, with each input's provenance from
+// prov: the top-ranked control's weak point only when topWeakPointShown.
+func decisionLines(cur currency, d *model.Decision, prov func(model.InputRef) string) (leftOut []string, weak, topWeak string) {
+	for _, lo := range d.LeftOut {
+		leftOut = append(leftOut, leftOutText(cur, lo))
+	}
+	if wp := d.WeakPoint; wp != nil {
+		weak = weakPointText(cur, wp, "the recommendation", prov(wp.Input.Ref))
+	}
+	if wp := d.TopWeakPoint; topWeakPointShown(d) {
+		topWeak = weakPointText(cur, wp, topWeakWhat(d), prov(wp.Input.Ref))
+	}
+	return leftOut, weak, topWeak
 }
 
 // explanation is the decision's sentences as the terminal prints them, for
@@ -140,15 +173,7 @@ func explanation(j *Run, d *model.Decision) Explanation {
 		Recommendation: recommendationSentence(j, d),
 		Holdouts:       HoldoutLine(j.Holdouts()),
 	}
-	if d.WeakPoint != nil {
-		e.WeakPoint = weakPointText(j, d.WeakPoint, "the recommendation")
-	}
-	if topWeakPointShown(d) {
-		e.TopWeakPoint = weakPointText(j, d.TopWeakPoint, "the top-ranked control ("+d.Results[d.Ranking.Order[0]].Controls[0]+")")
-	}
-	for _, lo := range d.LeftOut {
-		e.LeftOut = append(e.LeftOut, leftOutText(j, lo))
-	}
+	e.LeftOut, e.WeakPoint, e.TopWeakPoint = decisionLines(j.cur, d, j.provenance)
 	if d.Sim.Harm != nil {
 		e.Deaths = deathsLine(j, d)
 	}

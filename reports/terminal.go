@@ -253,16 +253,16 @@ func writeRecommendation(w io.Writer, j *Run, d *model.Decision) {
 		t.add("", "", "Total", j.cur.text(d.Portfolio.Choice.Annual), "", j.cur.text(total), j.cur.text(d.Recommended.DecisionSimNPV))
 		fmt.Fprint(w, t.fit(j.fitWidth()))
 	}
-	for _, lo := range d.LeftOut {
-		fmt.Fprintln(w, "  Left out: "+leftOutText(j, lo))
+	leftOut, weak, topWeak := decisionLines(j.cur, d, j.provenance)
+	for _, l := range leftOut {
+		fmt.Fprintln(w, "  Left out: "+l)
 	}
-	if wp := d.WeakPoint; wp != nil {
+	if weak != "" {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, weakPointText(j, wp, "the recommendation"))
+		fmt.Fprintln(w, weak)
 	}
-	if topWeakPointShown(d) {
-		top := d.Results[d.Ranking.Order[0]].Controls[0]
-		fmt.Fprintln(w, weakPointText(j, d.TopWeakPoint, "the top-ranked control ("+top+")"))
+	if topWeak != "" {
+		fmt.Fprintln(w, topWeak)
 	}
 	if line := HoldoutLine(j.Holdouts()); line != "" {
 		fmt.Fprintln(w, line)
@@ -574,15 +574,13 @@ func WriteSensitivity(w io.Writer, j *Run, s *model.Sensitivity) {
 	fmt.Fprintf(w, "EVPPI by regression of net benefit on the parameter over the %s draws (Strong, Oakley and Brennan 2014; a penalised cubic spline chosen by generalised cross-validation), ± one standard error; compare, don't add.\n", thousands(v.Draws))
 }
 
-// inputName names an input in at most n characters for a table. A name
-// too long is shortened so that rows stay distinct: the IDs and field come
-// first, whole, then as much of the item's words as fit: "R-C1 on S2: cut
-// in frequency (Every trust: MFA on…)". An input without IDs keeps its
-// field and shortens its item.
+// inputName names an input in at most n characters for a table, in one
+// style for every row: an input of a threat or control as its IDs and
+// field, then its item's name in brackets as far as it fits ("T1: events
+// a year (Targeted ransomware, trust-wide outage)", "R-C1 on S2: cut in
+// frequency (Every trust: MFA on…)"), so that rows stay distinct; an input
+// without IDs as its item and field, the item shortened if need be.
 func inputName(in model.Input, n int) string {
-	if len([]rune(in.Name())) <= n {
-		return in.Name()
-	}
 	field := ": " + in.Field
 	ids := in.Ref.ID
 	if in.Ref.Threat != "" {
@@ -590,10 +588,18 @@ func inputName(in model.Input, n int) string {
 	}
 	if ids != "" {
 		head := ids + field
+		// The item without its own "(ID)": the IDs lead the row.
+		item, _, _ := strings.Cut(in.Item, " ("+in.Ref.ID+")")
+		if len([]rune(head))+3+len([]rune(item)) <= n {
+			return head + " (" + item + ")"
+		}
 		if room := n - len([]rune(head)) - 3; room >= 8 {
-			return head + " (" + clip(in.Item, room) + ")"
+			return head + " (" + clip(item, room) + ")"
 		}
 		return clip(head, n)
+	}
+	if len([]rune(in.Name())) <= n {
+		return in.Name()
 	}
 	room := n - len([]rune(field))
 	if room < 12 {
