@@ -812,7 +812,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 		switch c.Project {
 		case "", "equipment", "outsourcing", "none":
 		default:
-			v.errf(v.at(ca+".project"), cf+".project", "must be equipment, outsourcing or none, got %q", c.Project)
+			v.errf(v.at(ca+".project"), cf+".project", "must be equipment, outsourcing or none, got %q%s", c.Project, didYouMean(c.Project, []string{"equipment", "outsourcing", "none"}))
 		}
 		if v.number(c.Units, cf+".units", ca, model.Positive, false) &&
 			(c.Units.Lo != c.Units.Hi || c.Units.Lo != math.Trunc(c.Units.Lo) || c.Units.Lo < 1 || c.Units.Lo > maxUnits) {
@@ -854,7 +854,7 @@ func (v *validator) scope(s *Scope, at string, seen map[string]bool) {
 			}
 			switch {
 			case !threats[e.Threat]:
-				v.errf(line, ef+".threat", "unknown threat %q (this scope has %s)", e.Threat, strings.Join(ids(s.Threats), ", "))
+				v.errf(line, ef+".threat", "unknown threat %q (this scope has %s)%s", e.Threat, strings.Join(ids(s.Threats), ", "), didYouMean(e.Threat, ids(s.Threats)))
 			case hit[e.Threat]:
 				v.errf(line, ef+".threat", "control %q cuts threat %q twice; put all its reductions of that threat (frequency, spread, duration, fixed) in one effect", c.ID, e.Threat)
 			}
@@ -889,7 +889,7 @@ func (ds *Dataset) Scope(id string) (*Scope, error) {
 	for _, s := range ds.Scopes {
 		have = append(have, s.ID)
 	}
-	return nil, fmt.Errorf("%s: no scope %q (have %s)", ds.File, id, strings.Join(have, ", "))
+	return nil, fmt.Errorf("%s: no scope %q (have %s)%s", ds.File, id, strings.Join(have, ", "), didYouMean(id, have))
 }
 
 // Target returns the calibration target.

@@ -1,28 +1,46 @@
 package data
 
-import "strings"
+import (
+	"errors"
+	"fmt"
+	"strings"
 
-// Nearest returns the candidate nearest to name, or "" when none is near
-// enough to be a slip: at most one edit (a letter added, dropped, changed,
-// or two swapped) for names of up to four letters, two for longer ones; or
-// a unique candidate that name begins, when name has three letters or more.
+	"github.com/cybercba/cybercba/model"
+)
+
+// Nearest returns the candidate nearest to name, letter case aside, or ""
+// when none is near enough to be a slip: at most one edit (a letter added,
+// dropped, changed, or two swapped) for names of up to four letters (of
+// one or two, only a letter dropped: "rn" for "run", but "C1" is not a
+// slip for "N1"), two for longer ones; or a unique candidate that name begins, when name has
+// three letters or more.
+// When several candidates are equally near ("T9" among T1 to T8), none is
+// suggested.
 func Nearest(name string, candidates []string) string {
-	best, bestD := "", 1<<30
+	best, bestD, ties := "", 1<<30, 0
+	n := len([]rune(name))
 	limit := 1
-	if len([]rune(name)) > 4 {
+	if n > 4 {
 		limit = 2
 	}
 	var prefixed []string
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(name), c); d < bestD {
-			best, bestD = c, d
+		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		if n <= 2 && d > 0 && len([]rune(c)) <= n {
+			continue // a letter changed in a name of two is another name
 		}
-		if len(name) >= 3 && strings.HasPrefix(c, strings.ToLower(name)) {
+		switch {
+		case d < bestD:
+			best, bestD, ties = c, d, 1
+		case d == bestD:
+			ties++
+		}
+		if len(name) >= 3 && strings.HasPrefix(strings.ToLower(c), strings.ToLower(name)) {
 			prefixed = append(prefixed, c)
 		}
 	}
 	switch {
-	case bestD <= limit:
+	case bestD <= limit && ties == 1:
 		return best
 	case len(prefixed) == 1:
 		return prefixed[0]
@@ -56,4 +74,26 @@ func editDistance(a, b string) int {
 		}
 	}
 	return d[len(x)][len(y)]
+}
+
+// Suggest returns err with the nearest accepted name added when it holds
+// a name not among a fixed set (a *model.UnknownError) and one is near:
+// `unknown view "socail" (want financial or social): did you mean "social"?`.
+func Suggest(err error) error {
+	var ue *model.UnknownError
+	if errors.As(err, &ue) {
+		if near := Nearest(ue.Got, ue.Want); near != "" {
+			return fmt.Errorf("%w: did you mean %q?", err, near)
+		}
+	}
+	return err
+}
+
+// didYouMean returns `: did you mean "x"?` for the candidate nearest to
+// name, or "" when none is near.
+func didYouMean(name string, candidates []string) string {
+	if near := Nearest(name, candidates); near != "" {
+		return fmt.Sprintf(": did you mean %q?", near)
+	}
+	return ""
 }

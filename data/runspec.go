@@ -101,12 +101,7 @@ func (s RunSpec) Validate() error {
 func (s RunSpec) check() (*checkedSpec, error) {
 	var errs []error
 	add := func(flag string, err error) {
-		var ue *model.UnknownError
-		if errors.As(err, &ue) {
-			if near := Nearest(ue.Got, ue.Want); near != "" {
-				err = fmt.Errorf("%w: did you mean %q?", err, near)
-			}
-		}
+		err = Suggest(err)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", flag, err))
 		}
@@ -429,7 +424,7 @@ func ParseFormats(s string) ([]string, error) {
 		case name == "":
 			return nil, fmt.Errorf("empty format in %q (want a comma-separated list of %s)", s, strings.Join(PlotFormats, ", "))
 		case !slices.Contains(PlotFormats, name):
-			return nil, fmt.Errorf("unknown format %q (want one or more of %s)", name, strings.Join(PlotFormats, ", "))
+			return nil, &model.UnknownError{What: "format", Got: name, Want: PlotFormats, Hint: "one or more of " + strings.Join(PlotFormats, ", ")}
 		case !slices.Contains(out, name):
 			out = append(out, name)
 		}

@@ -132,7 +132,7 @@ func TestLoadWorkbookBadScenarios(t *testing.T) {
 		"good#2":     {`inputs.xlsx: Scenarios!A4: name: "good" is also the name of row 2: names must be unique`},
 		"": {`inputs.xlsx: Scenarios!A5: name: must not be empty: the name identifies the row and sets its seed`,
 			`inputs.xlsx: Scenarios!E5: horizon: must be a whole number from 1 to 125, got "200"`},
-		"bad controls":   {`inputs.xlsx: Scenarios!L6: controls allowed: unknown control "C99" in scope acute-trust (it has C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12)`},
+		"bad controls":   {`inputs.xlsx: Scenarios!L6: controls allowed: unknown control "C99" in scope acute-trust (it has C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12): did you mean "C9"?`},
 		"bad multiplier": {`inputs.xlsx: Scenarios!I7: rate multiplier: must be a non-negative number, got "-1"`},
 		"bad scope":      {`inputs.xlsx: Scenarios!B8: scope: unknown scope "wales" (the Scopes sheet has nhs-england, acute-trust)`},
 		"bad plan kind":  {`inputs.xlsx: Scenarios!Q9: budget plan kind: unknown yearly budget kind "weekly" (want both, capital, running or annual)`},

@@ -95,7 +95,7 @@ func (v *validator) timeOf(c *Control, cf, ca string) {
 			v.errf(c.DecayShape.pos(), cf+".decay_shape", "only a weibull decay takes a shape")
 		}
 	default:
-		v.errf(at("decay"), cf+".decay", "must be none, step, exponential or weibull, got %q", c.Decay)
+		v.errf(at("decay"), cf+".decay", "must be none, step, exponential or weibull, got %q%s", c.Decay, didYouMean(c.Decay, []string{"none", "step", "exponential", "weibull"}))
 	}
 }
 

@@ -719,7 +719,7 @@ func (l *loader) settings(ds *Dataset) Settings {
 			st.BudgetPlanKind = strings.ToLower(v)
 			if v != "" {
 				if _, err := model.ParsePlanBudgetKind(st.BudgetPlanKind); err != nil {
-					bad(err.Error())
+					bad(Suggest(err).Error())
 				}
 			}
 		case "view":
@@ -727,7 +727,7 @@ func (l *loader) settings(ds *Dataset) Settings {
 				continue
 			}
 			if _, err := model.ParseView(strings.ToLower(v)); err != nil {
-				bad(err.Error())
+				bad(Suggest(err).Error())
 				continue
 			}
 			st.View = strings.ToLower(v)
@@ -771,14 +771,14 @@ func (l *loader) checkSettings(ds *Dataset, st *Settings) []error {
 	}
 	if st.Scope != "" && len(ds.Scopes) > 0 {
 		if _, err := ds.Scope(st.Scope); err != nil {
-			add("scope", "no scope %q (the Scopes sheet has %s)", st.Scope, strings.Join(scopeIDs(ds), ", "))
+			add("scope", "no scope %q (the Scopes sheet has %s)%s", st.Scope, strings.Join(scopeIDs(ds), ", "), didYouMean(st.Scope, scopeIDs(ds)))
 		}
 	}
 	if _, err := model.ParseObjective(st.Objective); err != nil {
-		add("objective", "%v", err)
+		add("objective", "%v", Suggest(err))
 	}
 	if _, err := model.ParseMetric(st.Metric); err != nil {
-		add("metric", "%v", err)
+		add("metric", "%v", Suggest(err))
 	}
 	if int64(st.Draws)*int64(st.Years) > 50_000_000 {
 		add("years", "draws × years must be at most 50,000,000 simulated years, got %d", int64(st.Draws)*int64(st.Years))
@@ -1161,7 +1161,7 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 			if found, err := ds.Scope(scope); err == nil {
 				s = found
 			} else if sc.Scope != "" {
-				bad("scope", "unknown scope %q (the Scopes sheet has %s)", scope, strings.Join(scopeIDs(ds), ", "))
+				bad("scope", "unknown scope %q (the Scopes sheet has %s)%s", scope, strings.Join(scopeIDs(ds), ", "), didYouMean(scope, scopeIDs(ds)))
 			}
 		}
 		for _, b := range []struct {
@@ -1220,7 +1220,7 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 		if v := get("budget_plan_kind"); v != "" {
 			sc.BudgetPlanKind = strings.ToLower(strings.TrimSpace(v))
 			if _, err := model.ParsePlanBudgetKind(sc.BudgetPlanKind); err != nil {
-				bad("budget_plan_kind", "%s", err)
+				bad("budget_plan_kind", "%s", Suggest(err))
 			}
 		}
 		if v := get("seed"); v != "" {
@@ -1246,7 +1246,7 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 		}
 		if v := get("view"); v != "" {
 			if _, err := model.ParseView(strings.ToLower(v)); err != nil {
-				bad("view", "%s", err)
+				bad("view", "%s", Suggest(err))
 			} else {
 				sc.View = strings.ToLower(v)
 			}
@@ -1270,7 +1270,7 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 			if s != nil && !l.brokenSheets[sheetControls] {
 				for _, id := range sc.Controls {
 					if !slices.ContainsFunc(s.Controls, func(c Control) bool { return c.ID == id }) {
-						bad("controls", "unknown control %q in scope %s (it has %s)", id, s.ID, strings.Join(controlIDs(s), ", "))
+						bad("controls", "unknown control %q in scope %s (it has %s)%s", id, s.ID, strings.Join(controlIDs(s), ", "), didYouMean(id, controlIDs(s)))
 					}
 				}
 				for _, c := range s.Controls {

@@ -60,7 +60,7 @@ func ParsePlanBudgetKind(s string) (PlanBudgetKind, error) {
 			return PlanBudgetKind(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown yearly budget kind %q (want both, capital, running or annual)", s)
+	return 0, &UnknownError{What: "yearly budget kind", Got: s, Want: planKindNames, Hint: "both, capital, running or annual"}
 }
 
 // YearBudgets are the yearly budgets of a phased plan: Amounts[i] caps the

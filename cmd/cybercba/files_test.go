@@ -158,23 +158,25 @@ func TestRunJSONFiles(t *testing.T) {
 	}
 }
 
-// TestRunBadOutputFlags checks that a bad budget or plot format is
-// refused as invalid input, naming the flag, before anything is written.
+// TestRunBadOutputFlags checks that a bad budget (invalid input) or plot
+// format (a word not among the flag's choices: bad usage) is refused,
+// naming the flag, before anything is written.
 func TestRunBadOutputFlags(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name, flag, value string
+		code              int
 	}{
-		{"budget", "--budget", "tbc"},
-		{"format", "--format", "gif"},
+		{"budget", "--budget", "tbc", exitInput},
+		{"format", "--format", "gif", exitUsage},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			out := filepath.Join(t.TempDir(), "out")
 			args := fileArgs(out, tt.flag, tt.value)
 			r := cybercba(t, args...)
-			if r.code != exitInput {
-				t.Errorf("cybercba %s: exit %d; want %d\nstderr:\n%s", strings.Join(args, " "), r.code, exitInput, r.stderr)
+			if r.code != tt.code {
+				t.Errorf("cybercba %s: exit %d; want %d\nstderr:\n%s", strings.Join(args, " "), r.code, tt.code, r.stderr)
 			}
 			if want := "cybercba: " + tt.flag + ": "; !strings.Contains(r.stderr, want) {
 				t.Errorf("stderr does not contain %q:\n%s", want, r.stderr)
