@@ -4,10 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strconv"
 	"strings"
 
@@ -213,51 +211,13 @@ func attr(se xml.StartElement, name string) string {
 }
 
 // sheetNames maps each worksheet part ("xl/worksheets/sheet1.xml") to its
-// sheet's name, from xl/workbook.xml and its relationships; a part it
-// cannot name is left out.
+// sheet's name; a part it cannot name is left out.
 func sheetNames(zr *zip.Reader, limit int64) map[string]string {
-	read := func(name string, v any) error {
-		for _, zf := range zr.File {
-			if zf.Name == name {
-				rc, err := zf.Open()
-				if err != nil {
-					return err
-				}
-				defer rc.Close()
-				return xml.NewDecoder(io.LimitReader(rc, limit)).Decode(v)
-			}
-		}
-		return errors.New("missing")
-	}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
 	out := map[string]string{}
-	if read("xl/workbook.xml", &wb) != nil || read("xl/_rels/workbook.xml.rels", &rels) != nil {
-		return out
-	}
-	target := map[string]string{}
-	for _, r := range rels.Rels {
-		t := r.Target
-		if strings.HasPrefix(t, "/") {
-			t = strings.TrimPrefix(t, "/")
-		} else {
-			t = path.Join("xl", t)
-		}
-		target[r.ID] = t
-	}
-	for _, s := range wb.Sheets {
-		if t, ok := target[s.ID]; ok {
-			out[t] = s.Name
+	sheets, _ := SheetParts(ZipParts(zr, limit))
+	for _, s := range sheets {
+		if s.Part != "" {
+			out[s.Part] = s.Name
 		}
 	}
 	return out

@@ -1,82 +1,17 @@
 package data
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
-	"github.com/xuri/excelize/v2"
-	"io"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/cybercba/cybercba/data/xlsxtest"
 )
-
-// farCells returns the workbook b with n blank cells added to each of its
-// worksheets, one a row in column col, from row from (or below the last
-// row, when from is 0): issue 27's
-// memory bomb (71 KB with col XFD and 1,000 rows took 3.3 GB to validate,
-// as excelize lays out every row to its last cell).
-func farCells(t testing.TB, b []byte, col string, n, from int) []byte {
-	t.Helper()
-	rowRe := regexp.MustCompile(`<row r="(\d+)"`)
-	return rewriteParts(t, b, func(name string, part []byte) []byte {
-		if !strings.HasPrefix(name, "xl/worksheets/sheet") {
-			return part
-		}
-		first := from
-		if first == 0 {
-			for _, m := range rowRe.FindAllSubmatch(part, -1) {
-				fmt.Sscan(string(m[1]), &first)
-			}
-			first++
-		}
-		var rows strings.Builder
-		for r := first; r < first+n; r++ {
-			fmt.Fprintf(&rows, `<row r="%d"><c r="%s%d"/></row>`, r, col, r)
-		}
-		s := string(part)
-		if i := strings.LastIndex(s, "</sheetData>"); i >= 0 {
-			return []byte(s[:i] + rows.String() + s[i:])
-		}
-		return []byte(strings.Replace(s, "<sheetData/>", "<sheetData>"+rows.String()+"</sheetData>", 1))
-	})
-}
-
-// rewriteParts returns the zip archive b with each part passed through
-// edit.
-func rewriteParts(t testing.TB, b []byte, edit func(name string, part []byte) []byte) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		part, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, err := zw.Create(zf.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(edit(zf.Name, part)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
-}
 
 // TestFarCellsRefused is issue 27's hostile case 1: a workbook of a few
 // tens of KB whose sheets hold blank cells in column XFD is refused within
@@ -86,7 +21,7 @@ func rewriteParts(t testing.TB, b []byte, edit func(name string, part []byte) []
 // measures the process's allocations.
 func TestFarCellsRefused(t *testing.T) {
 	tmpl := templateBytes(t)
-	bomb := farCells(t, tmpl, "XFD", 1000, 0)
+	bomb := xlsxtest.FarCells(t, tmpl, "XFD", 1000, 0)
 	t.Logf("the workbook: %d KB", len(bomb)>>10)
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -106,7 +41,7 @@ func TestFarCellsRefused(t *testing.T) {
 	}
 	// Blank cells out to column AZ on 200 rows a sheet: a real file's
 	// leftovers, read as before.
-	if _, _, _, err := loadBytes(farCells(t, tmpl, "AZ", 200, 0)); err != nil {
+	if _, _, _, err := loadBytes(xlsxtest.FarCells(t, tmpl, "AZ", 200, 0)); err != nil {
 		t.Errorf("LoadWorkbook(blank cells in AZ) error = %v; want none", err)
 	}
 }
@@ -115,7 +50,7 @@ func TestFarCellsRefused(t *testing.T) {
 // (excelize lays out every row above it) is refused too, naming the rows.
 func TestFarRowsRefused(t *testing.T) {
 	t.Parallel()
-	err := CheckExtent(farCells(t, templateBytes(t), "A", 1, 1_048_576), "inputs.xlsx", unzipXMLLimit, MaxSheetCells)
+	err := CheckExtent(xlsxtest.FarCells(t, templateBytes(t), "A", 1, 1_048_576), "inputs.xlsx", unzipXMLLimit, MaxSheetCells)
 	if err == nil || !strings.Contains(err.Error(), "rows down to 1,048,576") {
 		t.Errorf("CheckExtent(a cell at A1048576) = %v; want the rows named", err)
 	}
@@ -199,7 +134,7 @@ func TestCellsWronglyAccepted(t *testing.T) {
 		t.Errorf("LoadWorkbook(draws = TRUE) error = %v; want the cell named", err)
 	}
 	done := false
-	b = rewriteParts(t, templateBytes(t), func(name string, part []byte) []byte {
+	b = xlsxtest.RewriteParts(t, templateBytes(t), func(name string, part []byte) []byte {
 		if done || !strings.HasPrefix(name, "xl/worksheets/sheet") {
 			return part
 		}

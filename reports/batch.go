@@ -918,19 +918,56 @@ func readBatchErrors(f *excelize.File, name string) ([]BatchError, error) {
 	if err != nil || len(rows) == 0 || !slices.Equal(rows[0], batchErrorsHead) {
 		return nil, fmt.Errorf("%s: no Errors sheet with the header %q: not a cybercba results workbook", name, batchErrorsHead)
 	}
+	if ref := strayCell(rows, len(batchErrorsHead)); ref != "" {
+		return nil, fmt.Errorf("%s: Errors!%s: a cell outside the table of errors (columns A to %s, down to its first blank row): added after cybercba wrote the workbook; run it again rather than edit it",
+			name, ref, batchCol(len(batchErrorsHead)))
+	}
 	var out []BatchError
 	for k, cells := range rows[1:] {
+		if blankRow(cells) {
+			break
+		}
 		cells = append(cells, make([]string, len(batchErrorsHead))...)
 		e := BatchError{Name: cells[2], Cell: cells[3], Msg: cells[4]}
-		var err1, err2 error
-		e.Index, err1 = strconv.Atoi(cells[0])
-		e.Row, err2 = strconv.Atoi(cells[1])
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("%s: Errors!A%d: want the scenario's number and input row", name, k+2)
+		var err error
+		if e.Index, err = strconv.Atoi(cells[0]); err != nil {
+			return nil, fmt.Errorf("%s: Errors!A%d: want the scenario's number, got %q", name, k+2, cells[0])
+		}
+		if e.Row, err = strconv.Atoi(cells[1]); err != nil {
+			return nil, fmt.Errorf("%s: Errors!B%d: want the scenario's input row, got %q", name, k+2, cells[1])
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// blankRow reports whether a row's cells are all blank.
+func blankRow(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// strayCell returns the first cell, row by row, of a sheet's rows (as
+// GetRows reads them, the header first) outside its table: beyond its
+// ncols columns, or below its first blank row; "" if there is none.
+func strayCell(rows [][]string, ncols int) string {
+	end := false
+	for k, cells := range rows {
+		if k > 0 && blankRow(cells) {
+			end = true
+			continue
+		}
+		for i, c := range cells {
+			if c != "" && (end || i >= ncols) {
+				return batchCell(i+1, k+1)
+			}
+		}
+	}
+	return ""
 }
 
 // MergeBatches joins the parts of a sharded run into the results of the

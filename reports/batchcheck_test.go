@@ -79,6 +79,16 @@ func TestBatchVouches(t *testing.T) {
 			"part.xlsx: Summary!B4 (Scenario) was changed"},
 		{"a problem", func(f *excelize.File) { f.SetCellValue(batchErrors, "E3", "fine") },
 			"part.xlsx: Errors!E3 (Problem) was changed"},
+		// Issue 27, case 9: an edit below or beside the Errors table is
+		// named at its own cell (merge named Errors!A2 for one at A5).
+		{"below the errors", func(f *excelize.File) { f.SetCellValue(batchErrors, "A5", 7) },
+			"part.xlsx: Errors!A5: a cell outside the table of errors"},
+		{"far below the errors", func(f *excelize.File) { f.SetCellValue(batchErrors, "E9", "x") },
+			"part.xlsx: Errors!E9: a cell outside the table of errors"},
+		{"beside the errors", func(f *excelize.File) { f.SetCellValue(batchErrors, "F2", "x") },
+			"part.xlsx: Errors!F2: a cell outside the table of errors"},
+		{"an input row", func(f *excelize.File) { f.SetCellValue(batchErrors, "B3", "four") },
+			`part.xlsx: Errors!B3: want the scenario's input row, got "four"`},
 		{"a row removed", func(f *excelize.File) { f.RemoveRow(batchSummary, 3) },
 			"part.xlsx: Summary (3 rows, but it was written with 4) was changed"},
 		{"the seed", func(f *excelize.File) { f.SetCellValue(batchAbout, seed, 1) },

@@ -7,12 +7,15 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/cybercba/cybercba/data"
 )
 
 // SheetReproduce is the sheet that records what `cybercba reproduce` needs
@@ -209,11 +212,11 @@ func (rp *Reproduction) EditedInputs(want []Input) []string {
 	return out
 }
 
-// unchecked lists the sheets CompareWorkbooks and WorkbookDigest leave out:
-// the About sheet's prose (which carries the digest) and the Reproduce
-// record (checked on its own), and the live sheets a reader edits
-// (LiveSheets).
-var unchecked = map[string]bool{sheetAbout: true, SheetReproduce: true, SheetWhatIf: true, SheetDraws: true}
+// unchecked lists the sheets CompareWorkbooks and WorkbookDigest leave
+// out: the Reproduce record (checked on its own) and the live sheets a
+// reader edits (LiveSheets). The About sheet is checked, but for its line
+// recording the digest.
+var unchecked = map[string]bool{SheetReproduce: true, SheetWhatIf: true, SheetDraws: true}
 
 // CheckedSheets returns the sheets of f that CompareWorkbooks and
 // WorkbookDigest cover, in the workbook's order: every sheet a reader sees
@@ -228,57 +231,116 @@ func CheckedSheets(f *excelize.File) []string {
 	return out
 }
 
-// WorkbookDigest returns the SHA-256 (hex) of every cell of f's checked
-// sheets as stored (raw values, full precision), sheet by sheet, row by
-// row: a quick check that no cell value was edited since the run (number
-// formats, hidden rows, charts and the About sheet are not in it).
-// Numbers enter it as excelize reads them, to 15 significant digits;
-// CompareWorkbooks compares them in full.
-func WorkbookDigest(f *excelize.File) (string, error) {
-	h := sha256.New()
-	for _, s := range CheckedSheets(f) {
-		rows, err := f.GetRows(s, excelize.Options{RawCellValue: true})
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", s, err)
-		}
-		fmt.Fprintf(h, "sheet %q %d\n", s, len(rows))
-		for r, row := range rows {
-			for c, v := range row {
-				if v != "" {
-					fmt.Fprintf(h, "%d,%d %q\n", r+1, c+1, v)
-				}
+// readResults reads what a reader sees on a workbook's checked sheets, and
+// the results digest its About sheet records ("" if none), which it
+// leaves out of the About sheet's cells.
+func readResults(read data.Parts) (*rawBook, string, error) {
+	rb, err := readRawBook(read, func(s string) bool { return !unchecked[s] })
+	if err != nil {
+		return nil, "", err
+	}
+	recorded := ""
+	if about := rb.sheets[sheetAbout]; about != nil && about.read {
+		for ref, v := range about.cells {
+			if strings.HasPrefix(v, aboutDigestPrefix) {
+				d, _, _ := strings.Cut(strings.TrimPrefix(v, aboutDigestPrefix), ".")
+				recorded = strings.TrimSpace(d)
+				delete(about.cells, ref)
+				delete(about.formats, ref)
 			}
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return rb, recorded, nil
 }
+
+// digest is the SHA-256 (hex) of what a reader sees on rb's checked
+// sheets, sheet by sheet in the workbook's order: each sheet's state,
+// every cell's value as stored (full precision) and number format, row by
+// row, the hidden rows and columns, and each chart's type, titles and
+// series references.
+func (rb *rawBook) digest() string {
+	h := sha256.New()
+	for _, name := range rb.order {
+		s := rb.sheets[name]
+		if unchecked[name] || !s.read {
+			continue
+		}
+		fmt.Fprintf(h, "sheet %q state %q\n", name, s.state)
+		for _, ref := range sortedRefs(s.cells) {
+			fmt.Fprintf(h, "%s %q %q\n", ref, s.cells[ref], s.formats[ref])
+		}
+		fmt.Fprintf(h, "hidden rows %v\nhidden columns %v\n", sortedKeys(s.hiddenRows), sortedKeys(s.hiddenCols))
+		for i, c := range s.charts {
+			fmt.Fprintf(h, "chart %d at %s\n", i+1, c.anchor)
+			for _, k := range slices.Sorted(maps.Keys(c.props)) {
+				fmt.Fprintf(h, "%q %q\n", k, c.props[k])
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// sortedRefs returns the cell references of m row by row.
+func sortedRefs[V any](m map[string]V) []string {
+	refs := slices.Collect(maps.Keys(m))
+	slices.SortFunc(refs, compareRefs)
+	return refs
+}
+
+// compareRefs orders cell references row by row, then column by column.
+func compareRefs(p, q string) int {
+	pc, pr, _ := excelize.CellNameToCoordinates(p)
+	qc, qr, _ := excelize.CellNameToCoordinates(q)
+	return cmp.Or(cmp.Compare(pr, qr), cmp.Compare(pc, qc), strings.Compare(p, q))
+}
+
+func sortedKeys(m map[int]bool) []int { return slices.Sorted(maps.Keys(m)) }
+
+// WorkbookDigest returns the digest of what a reader sees on the checked
+// sheets of the .xlsx workbook b (see QuickCheck).
+func WorkbookDigest(b []byte) (string, error) {
+	_, now, err := QuickCheck(b)
+	return now, err
+}
+
+// QuickCheck returns the results digest recorded on the About sheet of
+// the .xlsx workbook b ("" if it has none), and the digest of the
+// workbook as it is now: of what a reader sees on every sheet but the
+// Reproduce record and the live sheets (LiveSheets), the About sheet's
+// prose included and its digest line left out: cell values as stored (at
+// full precision) and their number formats, hidden rows, columns and
+// sheets, and the charts' types, titles and series references.
+func QuickCheck(b []byte) (recorded, now string, err error) {
+	read, err := zipParts(b)
+	if err != nil {
+		return "", "", err
+	}
+	rb, recorded, err := readResults(read)
+	if err != nil {
+		return "", "", err
+	}
+	return recorded, rb.digest(), nil
+}
+
+// QuickCheckCovers says what QuickCheck's digest covers, for the help and
+// the verdict.
+const QuickCheckCovers = "cell values, number formats, hidden rows, columns and sheets, chart titles and series, and the About sheet's text"
 
 // aboutDigestPrefix starts the About sheet's line recording the results
 // digest.
-const aboutDigestPrefix = "Results digest (SHA-256 of every cell of the other sheets but Reproduce): "
+const aboutDigestPrefix = "Results digest (SHA-256 of what a reader sees on the other sheets but Reproduce, What-if and Draws: " + QuickCheckCovers + "): "
 
-// RecordedDigest returns the results digest recorded on f's About sheet,
-// or "" if it has none.
-func RecordedDigest(f *excelize.File) string {
-	rows, err := f.GetRows(sheetAbout, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return ""
-	}
-	for _, row := range rows {
-		if len(row) > 0 && strings.HasPrefix(row[0], aboutDigestPrefix) {
-			d, _, _ := strings.Cut(strings.TrimPrefix(row[0], aboutDigestPrefix), ".")
-			return strings.TrimSpace(d)
-		}
-	}
-	return ""
-}
-
-// CellDiff is a cell whose value differs between a workbook as found and
-// the same workbook recomputed.
+// CellDiff is something a reader sees that differs between a workbook as
+// found and the same workbook recomputed: a cell's value or number format,
+// a row's, column's or sheet's visibility, a chart's title or series.
 type CellDiff struct {
 	Sheet, Cell string
-	// File is the cell as the file shows it, Recomputed as the recomputed
-	// workbook does (formatted, as a reader sees them); "" for a blank.
+	// What names the property when it is not a cell's value: "number
+	// format", "row", "column", "sheet", "chart 1 title".
+	What string
+	// File is the property as the file shows it, Recomputed as the
+	// recomputed workbook does (formatted, as a reader sees them); "" for
+	// a blank.
 	File, Recomputed string
 }
 
@@ -289,7 +351,14 @@ func (d CellDiff) String() string {
 		}
 		return s
 	}
-	return fmt.Sprintf("%s!%s: the file says %s, the inputs give %s", sheetRef(d.Sheet), d.Cell, show(d.File), show(d.Recomputed))
+	where := sheetRef(d.Sheet)
+	if d.Cell != "" {
+		where += "!" + d.Cell
+	}
+	if d.What != "" {
+		where += " (" + d.What + ")"
+	}
+	return fmt.Sprintf("%s: the file says %s, the inputs give %s", where, show(d.File), show(d.Recomputed))
 }
 
 // sheetRef quotes a sheet name for a cell reference when it needs it.
@@ -300,19 +369,30 @@ func sheetRef(s string) string {
 	return s
 }
 
-// CompareWorkbooks compares every cell of every checked sheet of the
-// workbook file (its .xlsx bytes) with the same sheet of recomputed, by
-// the value stored, at full precision, and returns the cells that differ,
-// sheet by sheet in recomputed's order, row by row; a sheet only one of
-// them has is reported at its A1. The message shows each cell formatted as
-// a reader sees it. skip, if not nil, leaves out cells that may differ
-// honestly (when the run was made).
+// CompareWorkbooks compares what a reader sees on every checked sheet of
+// the workbook file (its .xlsx bytes) with the same sheet of recomputed:
+// each cell's value as stored (at full precision) and number format, the
+// hidden rows and columns, the sheet's state, and its charts' types,
+// titles and series references; the About sheet's line recording the
+// digest is left out. It returns what differs, sheet by sheet in
+// recomputed's order, row by row; a sheet only one of them has is reported
+// at its A1. The message shows each cell formatted as a reader sees it.
+// skip, if not nil, leaves out cells that may differ honestly (when the
+// run was made).
 func CompareWorkbooks(file, recomputed []byte, skip func(sheet, cell string) bool) ([]CellDiff, error) {
-	a, err := readRawBook(file)
+	pa, err := zipParts(file)
 	if err != nil {
 		return nil, fmt.Errorf("reading the workbook: %w", err)
 	}
-	b, err := readRawBook(recomputed)
+	a, _, err := readResults(pa)
+	if err != nil {
+		return nil, fmt.Errorf("reading the workbook: %w", err)
+	}
+	pb, err := zipParts(recomputed)
+	if err != nil {
+		return nil, fmt.Errorf("reading the recomputed workbook: %w", err)
+	}
+	b, _, err := readResults(pb)
 	if err != nil {
 		return nil, fmt.Errorf("reading the recomputed workbook: %w", err)
 	}
@@ -331,47 +411,120 @@ func CompareWorkbooks(file, recomputed []byte, skip func(sheet, cell string) boo
 		if unchecked[s] {
 			continue
 		}
-		ca, ok := a.cells[s]
+		sa, ok := a.sheets[s]
 		if !ok {
 			out = append(out, CellDiff{Sheet: s, Cell: "A1", File: "no such sheet", Recomputed: "the sheet " + s})
 			continue
 		}
-		cb := b.cells[s]
-		refs := map[string]bool{}
-		for r := range ca {
-			refs[r] = true
-		}
-		for r := range cb {
-			refs[r] = true
-		}
-		var diffs []CellDiff
-		for ref := range refs {
-			x, y := ca[ref], cb[ref]
-			if x == y || (skip != nil && skip(s, ref)) {
-				continue
-			}
-			dx, _ := fa.GetCellValue(s, ref)
-			dy, _ := fb.GetCellValue(s, ref)
-			if dx == dy || (isPlainNumber(dx) && isPlainNumber(dy)) {
-				// The same to the eye, or shown without a format: the
-				// stored values say more.
-				dx, dy = x, y
-			}
-			diffs = append(diffs, CellDiff{Sheet: s, Cell: ref, File: dx, Recomputed: dy})
-		}
-		slices.SortFunc(diffs, func(p, q CellDiff) int {
-			pc, pr, _ := excelize.CellNameToCoordinates(p.Cell)
-			qc, qr, _ := excelize.CellNameToCoordinates(q.Cell)
-			return cmp.Or(cmp.Compare(pr, qr), cmp.Compare(pc, qc))
-		})
-		out = append(out, diffs...)
+		out = append(out, compareSheet(s, sa, b.sheets[s], fa, fb, skip)...)
 	}
 	for _, s := range a.order {
-		if _, ok := b.cells[s]; !ok && !unchecked[s] {
+		if _, ok := b.sheets[s]; !ok && !unchecked[s] {
 			out = append(out, CellDiff{Sheet: s, Cell: "A1", File: "the sheet " + s, Recomputed: "no such sheet"})
 		}
 	}
 	return out, nil
+}
+
+// compareSheet compares what a reader sees of the sheet s in the file (a,
+// fa) and the recomputed workbook (b, fb).
+func compareSheet(s string, a, b *rawSheet, fa, fb *excelize.File, skip func(sheet, cell string) bool) []CellDiff {
+	var out []CellDiff
+	visible := func(state string) string { return cmp.Or(state, "visible") }
+	if a.state != b.state {
+		out = append(out, CellDiff{Sheet: s, What: "sheet", File: visible(a.state), Recomputed: visible(b.state)})
+	}
+	refs := map[string]bool{}
+	for r := range a.cells {
+		refs[r] = true
+	}
+	for r := range b.cells {
+		refs[r] = true
+	}
+	for _, ref := range sortedRefs(refs) {
+		x, y := a.cells[ref], b.cells[ref]
+		fx, fy := a.formats[ref], b.formats[ref]
+		if (x == y && fx == fy) || (skip != nil && skip(s, ref)) {
+			continue
+		}
+		dx, _ := fa.GetCellValue(s, ref)
+		dy, _ := fb.GetCellValue(s, ref)
+		switch {
+		case x == y && dx == dy:
+			// The same value, formatted alike here: the format codes
+			// say what differs.
+			out = append(out, CellDiff{Sheet: s, Cell: ref, What: "number format", File: strconv.Quote(fx), Recomputed: strconv.Quote(fy)})
+			continue
+		case x == y:
+			out = append(out, CellDiff{Sheet: s, Cell: ref, What: "number format", File: dx, Recomputed: dy})
+			continue
+		case dx == dy || (isPlainNumber(dx) && isPlainNumber(dy)):
+			// The same to the eye, or shown without a format: the
+			// stored values say more.
+			dx, dy = x, y
+		}
+		out = append(out, CellDiff{Sheet: s, Cell: ref, File: dx, Recomputed: dy})
+	}
+	shown := func(hidden bool) string {
+		if hidden {
+			return "hidden"
+		}
+		return "shown"
+	}
+	for _, r := range sortedKeys(union(a.hiddenRows, b.hiddenRows)) {
+		if a.hiddenRows[r] != b.hiddenRows[r] {
+			out = append(out, CellDiff{Sheet: s, Cell: fmt.Sprintf("%d:%d", r, r), What: "row", File: shown(a.hiddenRows[r]), Recomputed: shown(b.hiddenRows[r])})
+		}
+	}
+	for _, c := range sortedKeys(union(a.hiddenCols, b.hiddenCols)) {
+		if a.hiddenCols[c] != b.hiddenCols[c] {
+			name, _ := excelize.ColumnNumberToName(c)
+			out = append(out, CellDiff{Sheet: s, Cell: name + ":" + name, What: "column", File: shown(a.hiddenCols[c]), Recomputed: shown(b.hiddenCols[c])})
+		}
+	}
+	for i := range max(len(a.charts), len(b.charts)) {
+		what := fmt.Sprintf("chart %d", i+1)
+		switch {
+		case i >= len(a.charts):
+			out = append(out, CellDiff{Sheet: s, Cell: b.charts[i].anchor, What: what, File: "no chart", Recomputed: "a chart"})
+			continue
+		case i >= len(b.charts):
+			out = append(out, CellDiff{Sheet: s, Cell: a.charts[i].anchor, What: what, File: "a chart", Recomputed: "no chart"})
+			continue
+		}
+		ca, cb := a.charts[i], b.charts[i]
+		if ca.anchor != cb.anchor {
+			out = append(out, CellDiff{Sheet: s, What: what + " position", File: "at " + ca.anchor, Recomputed: "at " + cb.anchor})
+		}
+		keys := map[string]bool{}
+		for k := range ca.props {
+			keys[k] = true
+		}
+		for k := range cb.props {
+			keys[k] = true
+		}
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
+			if ca.props[k] != cb.props[k] {
+				out = append(out, CellDiff{Sheet: s, Cell: cb.anchor, What: what + " " + k, File: quoteOrNone(ca.props[k]), Recomputed: quoteOrNone(cb.props[k])})
+			}
+		}
+	}
+	return out
+}
+
+// union returns the keys of a and b.
+func union(a, b map[int]bool) map[int]bool {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}
+
+// quoteOrNone quotes s, or returns "" (shown as nothing) for "".
+func quoteOrNone(s string) string {
+	if s == "" {
+		return ""
+	}
+	return strconv.Quote(s)
 }
 
 // isPlainNumber reports whether s is a number as written without a format.

@@ -125,6 +125,7 @@ func TestCompareWorkbooks(t *testing.T) {
 		f.SetSheetName("Sheet1", "Summary")
 		f.NewSheet("Ranking")
 		f.NewSheet(sheetAbout)
+		f.NewSheet(SheetWhatIf)
 		money := `"£"#,##0.00`
 		st, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &money})
 		f.SetCellValue("Summary", "B7", 167e6+0.25)
@@ -145,14 +146,6 @@ func TestCompareWorkbooks(t *testing.T) {
 		f.Close()
 		return buf.Bytes()
 	}
-	open := func(b []byte) *excelize.File {
-		f, err := excelize.OpenReader(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { f.Close() })
-		return f
-	}
 	want := book(nil)
 	if d, err := CompareWorkbooks(book(nil), want, nil); err != nil || len(d) != 0 {
 		t.Fatalf("CompareWorkbooks(same) = %v, %v; want none", d, err)
@@ -161,7 +154,8 @@ func TestCompareWorkbooks(t *testing.T) {
 		f.SetCellValue("Summary", "B7", 1.0)
 		f.SetCellValue("Ranking", "Q2", 1234.5679) // shows as 1234.6 too
 		f.SetCellValue("Ranking", "C9", "stray")
-		f.SetCellValue(sheetAbout, "A1", "edited prose") // not a results sheet
+		f.SetCellValue(sheetAbout, "A1", "edited prose")
+		f.SetCellValue(SheetWhatIf, "A1", "a reader's edit") // a live sheet, not compared
 	}), want, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -174,6 +168,7 @@ func TestCompareWorkbooks(t *testing.T) {
 		"Summary!B7: the file says £1.00, the inputs give £167,000,000.25",
 		"Ranking!Q2: the file says 1234.5679, the inputs give 1234.5678",
 		"Ranking!C9: the file says stray, the inputs give nothing",
+		"About!A1: the file says edited prose, the inputs give prose",
 	}
 	if strings.Join(lines, "\n") != strings.Join(wantLines, "\n") {
 		t.Errorf("CompareWorkbooks() =\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
@@ -188,12 +183,13 @@ func TestCompareWorkbooks(t *testing.T) {
 	if len(got) != 0 {
 		t.Errorf("CompareWorkbooks(skipping Summary!B7) = %v; want none", got)
 	}
-	// The digest moves with any results cell (to 15 digits), not with
-	// About.
-	d0, _ := WorkbookDigest(open(want))
-	d1, _ := WorkbookDigest(open(book(func(f *excelize.File) { f.SetCellValue(sheetAbout, "A1", "x") })))
-	d2, _ := WorkbookDigest(open(book(func(f *excelize.File) { f.SetCellValue("Ranking", "Q2", 1234.5679) })))
-	if d0 != d1 || d0 == d2 {
-		t.Errorf("WorkbookDigest: %s, About edited %s, Ranking edited %s; want the first two equal, the third not", d0, d1, d2)
+	// The digest moves with any results cell (at full precision), and
+	// About's, not with a live sheet's.
+	d0, _ := WorkbookDigest(want)
+	d1, _ := WorkbookDigest(book(func(f *excelize.File) { f.SetCellValue(SheetWhatIf, "A1", "x") }))
+	d2, _ := WorkbookDigest(book(func(f *excelize.File) { f.SetCellValue("Ranking", "Q2", 1234.5678000001) }))
+	d3, _ := WorkbookDigest(book(func(f *excelize.File) { f.SetCellValue(sheetAbout, "A1", "x") }))
+	if d0 != d1 || d0 == d2 || d0 == d3 {
+		t.Errorf("WorkbookDigest: %s, What-if edited %s, Ranking edited %s, About edited %s; want the first two equal, the others not", d0, d1, d2, d3)
 	}
 }

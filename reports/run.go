@@ -211,37 +211,59 @@ func Headline(an *model.Analysis, pa *model.PortfolioAnalysis) [][2]string {
 // the name its dataset was read under.
 var provenanceLabels = map[string]bool{"Generated": true, "Tool version": true, "Dataset": true}
 
-// recomputedCells rebuilds the report's workbook in memory from the re-run
-// (an, pa, sens) and compares every cell of every results sheet with the
-// file's bytes, returning the cells that differ.
+// RecomputedCells rebuilds the report's workbook in memory from the
+// re-run (d) and compares what a reader sees on every results sheet with
+// the file's bytes (CompareWorkbooks), returning what differs; and checks
+// the results digest the About sheet records against the file itself. The
+// rebuilt workbook takes the file's tool version and dataset name (from
+// its Summary sheet), which honestly differ.
 func RecomputedCells(fileBytes []byte, file *excelize.File, j *Run, d *model.Decision, rec *Reproduction) ([]CellDiff, error) {
 	rep := j.Report(d)
 	rep.Reproduce = rec
+	skip, values := provenanceCells(file)
+	if v, ok := values["Tool version"]; ok {
+		rep.Version = strings.TrimSpace(strings.TrimPrefix(v, rep.Tool))
+	}
+	if v, ok := values["Dataset"]; ok {
+		rep.Dataset = v
+	}
 	var buf bytes.Buffer
 	if err := WriteWorkbook(&buf, rep); err != nil {
 		return nil, fmt.Errorf("recomputing the workbook: %w", err)
 	}
-	skip := provenanceCells(file)
-	return CompareWorkbooks(fileBytes, buf.Bytes(), func(sheet, cell string) bool { return skip[sheet+"!"+cell] })
+	diffs, err := CompareWorkbooks(fileBytes, buf.Bytes(), func(sheet, cell string) bool { return skip[sheet+"!"+cell] })
+	if err != nil {
+		return nil, err
+	}
+	recorded, now, err := QuickCheck(fileBytes)
+	if err != nil {
+		return nil, err
+	}
+	if recorded != now && len(diffs) == 0 {
+		// Nothing else differs: the digest line itself was edited.
+		diffs = append(diffs, CellDiff{Sheet: sheetAbout, What: "results digest", File: recorded, Recomputed: now})
+	}
+	return diffs, nil
 }
 
 // provenanceCells returns the file's Summary cells (label and value) of
-// the provenanceLabels rows, as "Summary!B40".
-func provenanceCells(f *excelize.File) map[string]bool {
-	out := map[string]bool{}
+// the provenanceLabels rows, as "Summary!B40", and their values by label.
+func provenanceCells(f *excelize.File) (map[string]bool, map[string]string) {
+	out, values := map[string]bool{}, map[string]string{}
 	rows, err := f.GetRows("Summary")
 	if err != nil {
-		return out
+		return out, values
 	}
 	for r, row := range rows {
 		for c := 0; c+1 < len(row); c++ {
-			if provenanceLabels[strings.TrimSpace(row[c])] {
+			if label := strings.TrimSpace(row[c]); provenanceLabels[label] {
 				cell, _ := excelize.CoordinatesToCellName(c+2, r+1)
 				out["Summary!"+cell] = true
+				values[label] = row[c+1]
 			}
 		}
 	}
-	return out
+	return out, values
 }
 
 // maxCellsShown is how many differing cells reproduce lists.
@@ -252,11 +274,11 @@ func WriteCellDiffs(w io.Writer, diffs []CellDiff) {
 	if len(diffs) == 0 {
 		return
 	}
-	what := fmt.Sprintf("%d cells", len(diffs))
+	what := fmt.Sprintf("%d differences", len(diffs))
 	if len(diffs) == 1 {
-		what = "1 cell"
+		what = "1 difference"
 	}
-	fmt.Fprintf(w, "Different: %s of the results sheets differ from what the recorded inputs give:\n", what)
+	fmt.Fprintf(w, "Different: %s between what a reader sees on the results sheets and what the recorded inputs give:\n", what)
 	for i, d := range diffs {
 		if i == maxCellsShown {
 			fmt.Fprintf(w, "  … and %d more\n", len(diffs)-maxCellsShown)
@@ -305,7 +327,7 @@ func WriteReproduction(w io.Writer, j *Run, d *model.Decision, path string, rec 
 	}
 	WriteCellDiffs(w, cells)
 	if len(diffs) == 0 && len(cells) == 0 {
-		fmt.Fprintf(w, "Identical: every cell of the results sheets (%s) and all %d headline figures match bit for bit.\n", strings.Join(checked, ", "), len(now))
+		fmt.Fprintf(w, "Identical: every cell of the results sheets (%s) and all %d headline figures match bit for bit, and so do their number formats, hidden rows, columns and sheets, charts and the About sheet's text.\n", strings.Join(checked, ", "), len(now))
 	} else if len(diffs) > 0 {
 		fmt.Fprintf(w, "Different: %d of %d headline figures differ:\n", len(diffs), len(now))
 		for _, d := range diffs {

@@ -1,9 +1,11 @@
 package reports
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math"
 	"net/url"
@@ -1327,22 +1329,67 @@ func (b *book) about(r *Report) {
 	b.freeze(s, 1)
 	b.widths(s, width)
 	paras := aboutText(r)
+	for i, p := range paras {
+		b.aboutPara(i+3, p)
+	}
 	if b.err == nil {
 		// Every other sheet is written (Reproduce, which does not count,
-		// comes after): record their digest for a quick check.
-		d, err := WorkbookDigest(b.f)
+		// comes after): record the digest of what a reader sees, for a
+		// quick check.
+		d, err := b.resultsDigest()
 		b.do(err)
-		paras = append(paras, aboutDigestPrefix+d+". `cybercba reproduce --quick` checks it without re-running; `cybercba reproduce` recomputes every cell.")
+		b.aboutPara(len(paras)+3, aboutDigestPrefix+d+". `cybercba reproduce --quick` checks it without re-running; `cybercba reproduce` recomputes every cell.")
 	}
-	for i, p := range paras {
-		row := i + 3
-		b.set(s, 1, row, p, b.st.wrap)
-		// About 1.1 characters of 11 pt prose fit a unit of column width.
-		lines := math.Ceil(float64(utf8.RuneCountInString(p))/(1.1*width)) + 1
-		if b.err == nil {
-			b.do(b.f.SetRowHeight(s, row, lines*lineHeight+4))
-		}
+}
+
+// aboutPara writes the About paragraph p at row, wrapped, the row tall
+// enough for its text.
+func (b *book) aboutPara(row int, p string) {
+	const width = 140
+	b.set(sheetAbout, 1, row, p, b.st.wrap)
+	// About 1.1 characters of 11 pt prose fit a unit of column width.
+	lines := math.Ceil(float64(utf8.RuneCountInString(p))/(1.1*width)) + 1
+	if b.err == nil {
+		b.do(b.f.SetRowHeight(sheetAbout, row, lines*lineHeight+4))
 	}
+}
+
+// resultsDigest returns the digest of what a reader sees on the workbook
+// as written so far (QuickCheck), from its parts as they would be saved,
+// kept in memory, uncompressed.
+func (b *book) resultsDigest() (string, error) {
+	parts := capturedParts{}
+	save := b.f.ZipWriter
+	b.f.ZipWriter = func(io.Writer) excelize.ZipWriter { return parts }
+	defer func() { b.f.ZipWriter = save }()
+	if _, err := b.f.WriteToBuffer(); err != nil {
+		return "", err
+	}
+	rb, _, err := readResults(parts.read)
+	if err != nil {
+		return "", err
+	}
+	return rb.digest(), nil
+}
+
+// capturedParts is a ZipWriter keeping each part in memory by name.
+type capturedParts map[string]*bytes.Buffer
+
+func (c capturedParts) Create(name string) (io.Writer, error) {
+	w := &bytes.Buffer{}
+	c[name] = w
+	return w, nil
+}
+
+func (c capturedParts) AddFS(fs.FS) error { return errors.New("not supported") }
+func (c capturedParts) Close() error      { return nil }
+
+func (c capturedParts) read(name string) ([]byte, error) {
+	w, ok := c[name]
+	if !ok {
+		return nil, fmt.Errorf("no part %s", name)
+	}
+	return w.Bytes(), nil
 }
 
 // isWebURL reports whether s is an http or https address.

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cybercba/cybercba/data/xlsxtest"
 	"github.com/cybercba/cybercba/reports/bulk"
 	"github.com/xuri/excelize/v2"
 )
@@ -125,47 +123,7 @@ func farCells(t *testing.T, from, to string, n int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	rowRe := regexp.MustCompile(`<row r="(\d+)"`)
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		part, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s := string(part); strings.HasPrefix(zf.Name, "xl/worksheets/sheet") && strings.Contains(s, "</sheetData>") {
-			last := 0
-			for _, m := range rowRe.FindAllStringSubmatch(s, -1) {
-				last = atoi(t, m[1])
-			}
-			var rows strings.Builder
-			for r := last + 1; r <= last+n; r++ {
-				fmt.Fprintf(&rows, `<row r="%d"><c r="XFD%d"/></row>`, r, r)
-			}
-			i := strings.LastIndex(s, "</sheetData>")
-			part = []byte(s[:i] + rows.String() + s[i:])
-		}
-		w, err := zw.Create(zf.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(part); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, out.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(to, xlsxtest.FarCells(t, b, "XFD", n, 0), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -47,6 +47,33 @@ func TestReproduce(t *testing.T) {
 	if r.code != exitOK || !strings.Contains(r.stdout, "Identical: every cell") || !strings.Contains(r.stdout, "Not compared: What-if") {
 		t.Errorf("reproduce after editing the What-if sheet: exit %d\n%s", r.code, r.stdout)
 	}
+	// Issue 27, case 9: an edit only a reader sees (a hidden top Ranking
+	// row) fails reproduce, naming it, and reproduce --quick.
+	hidden := func() string {
+		f, err := excelize.OpenFile(book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.SetRowVisible("Ranking", 2, false); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "hidden.xlsx")
+		if err := f.SaveAs(out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}()
+	r = cybercba(t, "reproduce", hidden)
+	if r.code != exitFailure || !strings.Contains(r.stdout, "Ranking!2:2 (row): the file says hidden, the inputs give shown") {
+		t.Errorf("reproduce after hiding Ranking's top row: exit %d\n%s", r.code, r.stdout)
+	}
+	if r = cybercba(t, "reproduce", "--quick", book); r.code != exitOK || !strings.Contains(r.stdout, "Unedited:") {
+		t.Errorf("reproduce --quick of a fresh report: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r = cybercba(t, "reproduce", "--quick", hidden); r.code != exitFailure || !strings.Contains(r.stdout, "Different:") {
+		t.Errorf("reproduce --quick after hiding Ranking's top row: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	r = cybercba(t, "reproduce", edit(t, "Inputs", "D12", 123456.0))
 	if r.code != exitFailure || !strings.Contains(r.stdout, "Digest mismatch") || !strings.Contains(r.stdout, "Inputs!D12") {
 		t.Errorf("reproduce after editing Inputs!D12: exit %d\n%s", r.code, r.stdout)
