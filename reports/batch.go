@@ -313,8 +313,9 @@ func batchColumnIndex(head string) int {
 	return slices.IndexFunc(batchColumns, func(c batchColumn) bool { return c.head == head }) + 1
 }
 
-// value returns the cell value of column c in row r: nil for blank, "n/a"
-// for a value that is not a finite number.
+// value returns the cell value of column c in row r: nil for blank, as
+// for a value that is not a finite number (a BCR of an option that costs
+// nothing; no budget): no text in a number column.
 func (c *batchColumn) value(r *BatchRow) any {
 	switch {
 	case c.seed:
@@ -336,12 +337,8 @@ func (c *batchColumn) value(r *BatchRow) any {
 	}
 	p := c.f(r, false)
 	switch {
-	case p == nil:
+	case p == nil, math.IsNaN(*p), math.IsInf(*p, 0):
 		return nil
-	case math.IsInf(*p, 1) && c.none != "":
-		return c.none
-	case math.IsNaN(*p) || math.IsInf(*p, 0):
-		return "n/a"
 	}
 	return batchCellFloat(*p)
 }
@@ -447,8 +444,9 @@ func (bb *batchBook) do(err error) {
 // The Summary is written through a stream writer, so a run of many rows
 // holds only its rows. Numbers are written to 15 significant digits (a
 // cell's precision). A value that is not a finite number (the BCR of an
-// option that costs nothing) is written "n/a"; a budget without limit
-// "none". ReadBatch reads the workbook back.
+// option that costs nothing) and a budget without limit are left blank (the
+// About sheet says so): no text in a number column. ReadBatch reads the
+// workbook back.
 func WriteBatch(w io.Writer, b *Batch) (err error) {
 	if len(b.Rows)+1 > excelize.TotalRows || len(b.Errors)+1 > excelize.TotalRows {
 		return fmt.Errorf("more rows than a sheet holds (1,048,576)")
@@ -771,6 +769,7 @@ func (bb *batchBook) about(b *Batch, results string) {
 			"capex and opex × Cost ×; only the controls allowed. Every control is appraised alone against the baseline on common random numbers; " +
 			"with a budget, the best portfolio within it is chosen by exact search and appraised on the same simulated events."},
 		{"Intervals", "5% and 95% are the 5th and 95th percentiles across outer draws of the uncertain inputs; ALE SE is the Monte Carlo standard error."},
+		{"Blank cells", "A blank in a number column of the Summary is not applicable: no budget in the budget columns, a ratio of an option that costs nothing (BCR, ROSI), or an option the row does not have."},
 		{"Results digest", "Results SHA-256 is a digest of every Summary and Errors cell and of the lines above that say what was run (the hidden Check sheet holds one per row, column and line). " +
 			"cybercba merge recomputes it and refuses a part changed after it was written, naming the cell."},
 	}...)
@@ -893,6 +892,7 @@ func readBatchSummary(f *excelize.File, name string, cur currency) ([]BatchRow, 
 	var out []BatchRow
 	for k, cells := range rows[1:] {
 		var r BatchRow
+		var blank []*batchColumn
 		for i := range batchColumns {
 			c := &batchColumns[i]
 			v := ""
@@ -900,12 +900,26 @@ func readBatchSummary(f *excelize.File, name string, cur currency) ([]BatchRow, 
 				v = cells[i]
 			}
 			if v == "" {
+				if c.f != nil {
+					blank = append(blank, c)
+				}
 				if c.f != nil || c.s != nil {
 					continue // a blank optional value
 				}
 			}
 			if err := c.set(&r, v); err != nil {
 				return nil, fmt.Errorf("%s: Summary!%s: %s: %v", name, batchCell(i+1, k+2), cur.in(c.head), err)
+			}
+		}
+		// A blank number of a row or option that is there is not a finite
+		// number: no budget (+Inf) in a budget column, else NaN.
+		for _, c := range blank {
+			switch p := c.f(&r, false); {
+			case p == nil:
+			case c.none != "":
+				*p = math.Inf(1)
+			default:
+				*p = math.NaN()
 			}
 		}
 		out = append(out, r)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ import (
 func testBatch() *Batch {
 	iv := func(m, lo, hi float64) model.Interval { return model.Interval{Mean: m, Lo: lo, Hi: hi} }
 	// Values have at most 15 significant digits, as a cell keeps; an
-	// infinite BCR is written n/a and read back NaN.
+	// infinite BCR is left blank and read back NaN.
 	best := &BatchOption{Controls: "C1", Name: "MFA", Cost: 75000.5, DeltaALE: 333333.333333333, NPV: iv(1.5e6, -2e5, 3.25e6), BCR: iv(2.5, 0.75, 4), PNPVPositive: 0.85}
 	return &Batch{
 		Tool: "cybercba", Version: "v1.2.3", Generated: time.Date(2026, 5, 1, 9, 30, 0, 0, time.UTC),
@@ -137,21 +138,34 @@ func TestWriteBatch(t *testing.T) {
 	}{
 		{1, "Scenario", "baseline"},
 		{1, "Seed", "4332586597285750241"}, // above 2^53: text, every digit
-		{1, "Budget (£/yr)", "none"},
+		{1, "Budget (£/yr)", ""},
 		{1, "ALE (£/yr)", "1234567.891"},
 		{1, "Best NPV 5%", "-200000"},
 		{1, "Portfolio", ""},
 		{1, "Best P(NPV>0)", "0.85"},
-		{2, "Best BCR", "n/a"},
+		{2, "Best BCR", ""},
 		{2, "Budget used", "0.8"},
 		{2, "Portfolio", "C1+C2"},
 		{3, "Portfolio", "(none)"},
-		{3, "Portfolio BCR", "n/a"},
+		{3, "Portfolio BCR", ""},
 		{4, "Best control", ""},
 		{4, "#", "5"},
 	} {
 		if got := cell(tt.row, tt.head); got != tt.want {
 			t.Errorf("Summary row %d %q = %q; want %q", tt.row+1, tt.head, got, tt.want)
+		}
+	}
+	// No text in a number column (issue 26): blank, or a number.
+	for i, c := range batchColumns {
+		if c.f == nil {
+			continue
+		}
+		for k, r := range sum[1:] {
+			if i < len(r) && r[i] != "" {
+				if _, err := strconv.ParseFloat(r[i], 64); err != nil {
+					t.Errorf("Summary!%s (%s) = %q: text in a number column", batchCell(i+1, k+2), c.head, r[i])
+				}
+			}
 		}
 	}
 	errs := sheets[batchErrors]

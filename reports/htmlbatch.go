@@ -143,7 +143,7 @@ func batchScenarioOf(b *Batch, r *BatchRow) batchScenario {
 	cur := b.currency()
 	budget := func(x float64) string {
 		if !finite(x) {
-			return "none"
+			return "no limit"
 		}
 		return cur.text(x)
 	}
