@@ -89,11 +89,11 @@ type BatchRow struct {
 	// Plan is the phased plan within the row's yearly budgets (nil
 	// without them).
 	Plan *BatchPlan
-	// ALEBatches and NPVBatches are the batch means over outer draws (see
-	// BatchMeans) of the baseline's annual loss and of the
-	// recommendation's NPV, behind the standard errors of the differences
-	// between rows on the Comparison sheet (nil when not recorded).
-	ALEBatches, NPVBatches []float64
+	// ALEBatches are the batch means over outer draws (see BatchMeans) of
+	// the baseline's annual loss, behind the standard errors of the
+	// differences of ALE between rows on the Comparison sheet (nil when not
+	// recorded). ΔNPV has none: the expected NPVs are exact closed forms.
+	ALEBatches []float64
 }
 
 // BatchPlan is a row's phased plan, by the closed form.

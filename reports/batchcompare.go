@@ -38,8 +38,8 @@ func batchMeans(x []float64) []float64 {
 	return out
 }
 
-// BatchMeans returns x's batch means, as a BatchRow's ALEBatches and
-// NPVBatches hold them.
+// BatchMeans returns x's batch means, as a BatchRow's ALEBatches holds
+// them.
 func BatchMeans(x []float64) []float64 { return batchMeans(x) }
 
 // diffSE returns the standard error of the difference of the means of a
@@ -216,8 +216,8 @@ func (bb *batchBook) comparison(b *Batch) {
 }
 
 // pairs writes the hidden Pairs sheet: for each scenario, the batch means
-// of its baseline's annual loss and of its recommendation's NPV, behind
-// the Comparison's standard errors.
+// of its baseline's annual loss, behind the Comparison's standard errors
+// of ΔALE.
 func (bb *batchBook) pairs(b *Batch) {
 	if bb.err != nil {
 		return
@@ -227,20 +227,15 @@ func (bb *batchBook) pairs(b *Batch) {
 	bb.do(f.SetSheetRow(s, "A1", &head))
 	row := 2
 	for _, r := range b.Rows {
-		for _, kv := range []struct {
-			name string
-			x    []float64
-		}{{"ALE", r.ALEBatches}, {"NPV", r.NPVBatches}} {
-			if len(kv.x) == 0 {
-				continue
-			}
-			vals := []any{r.Index, kv.name}
-			for _, x := range kv.x {
-				vals = append(vals, strconv.FormatFloat(x, 'g', -1, 64))
-			}
-			bb.do(f.SetSheetRow(s, batchCell(1, row), &vals))
-			row++
+		if len(r.ALEBatches) == 0 {
+			continue
 		}
+		vals := []any{r.Index, "ALE"}
+		for _, x := range r.ALEBatches {
+			vals = append(vals, strconv.FormatFloat(x, 'g', -1, 64))
+		}
+		bb.do(f.SetSheetRow(s, batchCell(1, row), &vals))
+		row++
 	}
 	bb.do(f.SetSheetVisible(s, false))
 }
@@ -278,7 +273,8 @@ func readPairs(f *excelize.File, name string, rows []BatchRow) error {
 		case "ALE":
 			r.ALEBatches = x
 		case "NPV":
-			r.NPVBatches = x
+			// Written by earlier versions (all zeros: the NPVs are exact
+			// closed forms, their differences' standard error 0); ignored.
 		default:
 			return fmt.Errorf("%s: %s!B%d: want ALE or NPV, got %q", name, batchPairs, k+2, c[1])
 		}

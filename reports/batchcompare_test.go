@@ -73,10 +73,8 @@ func TestComparisonSheet(t *testing.T) {
 	for i := range b.Rows {
 		r := &b.Rows[i]
 		r.ALEBatches = make([]float64, 20)
-		r.NPVBatches = make([]float64, 20)
 		for k := range 20 {
 			r.ALEBatches[k] = r.ALE * (1 + 0.01*math.Sin(float64(k+i)))
-			r.NPVBatches[k] = 1e5 * math.Cos(float64(k*(i+1)))
 		}
 	}
 	raw := writeBatchBytes(t, b)
@@ -136,9 +134,36 @@ func TestComparisonSheet(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range b.Rows {
-		if !equalFloats(back.Rows[i].ALEBatches, b.Rows[i].ALEBatches) || !equalFloats(back.Rows[i].NPVBatches, b.Rows[i].NPVBatches) {
-			t.Errorf("row %d: batches read back %v, %v; wrote %v, %v", i+1, back.Rows[i].ALEBatches, back.Rows[i].NPVBatches, b.Rows[i].ALEBatches, b.Rows[i].NPVBatches)
+		if !equalFloats(back.Rows[i].ALEBatches, b.Rows[i].ALEBatches) {
+			t.Errorf("row %d: batches read back %v; wrote %v", i+1, back.Rows[i].ALEBatches, b.Rows[i].ALEBatches)
 		}
+	}
+	// The Pairs sheet holds the ALE's batches alone: the NPVs are exact
+	// closed forms (ΔNPV's standard error 0, as the Comparison says), and
+	// the per-draw NPVs it once held were zeros (issue 22).
+	pairs, err := f.GetRows(batchPairs, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pairs) != len(b.Rows)+1 {
+		t.Errorf("Pairs has %d rows; want a header and one a scenario (%d)", len(pairs), len(b.Rows))
+	}
+	for _, c := range pairs[1:] {
+		if len(c) < 2 || c[1] != "ALE" {
+			t.Errorf("Pairs row %q; want the ALE's batch means alone", c)
+		}
+	}
+	// A workbook of an earlier version, with NPV rows, still reads.
+	vals := []any{b.Rows[0].Index, "NPV", "0", "0"}
+	if err := f.SetSheetRow(batchPairs, batchCell(1, len(pairs)+1), &vals); err != nil {
+		t.Fatal(err)
+	}
+	var old bytes.Buffer
+	if err := f.Write(&old); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := ReadBatch(bytes.NewReader(old.Bytes()), "results.xlsx"); err != nil || !equalFloats(back.Rows[0].ALEBatches, b.Rows[0].ALEBatches) {
+		t.Errorf("a workbook with an NPV row on Pairs: %v", err)
 	}
 }
 

@@ -190,12 +190,6 @@ func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 	row.ALE, row.ALESE, row.P95, row.TVaR95 = an.Baseline.ALE, an.Baseline.ALESE, an.Baseline.P95, an.Baseline.TVaR95
 	if an.Sim != nil && len(an.Sim.DrawMean) > 0 {
 		row.ALEBatches = reports.BatchMeans(an.Sim.DrawMean[0])
-		// The recommendation's NPV by draw: none (0) for doing nothing.
-		npv := make([]float64, len(an.Sim.DrawMean[0]))
-		if res := d.Portfolio.Result; res != nil && len(res.Draws.DecisionNPV) == len(npv) {
-			copy(npv, res.Draws.DecisionNPV)
-		}
-		row.NPVBatches = reports.BatchMeans(npv)
 	}
 	if len(an.Ranking.Order) > 0 {
 		r := &an.Results[an.Ranking.Order[0]]
