@@ -35,17 +35,14 @@ func TestScenarioSeed(t *testing.T) {
 }
 
 // scenarioRows returns the template with its Scenarios rows replaced by
-// rows (columns A to Q: name, scope, budget, capex budget, horizon,
+// rows (from column A: name, scope, budget, capex budget, horizon,
 // discount rate, optimism bias, seed, rate, loss and cost multipliers,
 // controls allowed, budget plan, view, correlations, risk tolerance, budget
 // plan kind; R is the note).
 func scenarioRows(t testing.TB, rows ...[]any) []byte {
 	return editBook(t, templateBytes(t), func(f *excelize.File) {
-		for r := 2; r <= 10; r++ {
-			for c := 1; c <= 18; c++ {
-				cell, _ := excelize.CoordinatesToCellName(c, r)
-				set(t, f, sheetScenarios, cell, nil)
-			}
+		if err := ClearScenarios(f); err != nil {
+			t.Fatal(err)
 		}
 		for i, row := range rows {
 			for c, v := range row {
@@ -255,5 +252,43 @@ func TestLoadWorkbookScenarioView(t *testing.T) {
 		if scns[1].Err == nil || !strings.Contains(scns[1].Err.Error(), cell) {
 			t.Errorf("row bad: Err = %v; want a problem at %s", scns[1].Err, cell)
 		}
+	}
+}
+
+// TestClearScenarios checks that ClearScenarios empties every Scenarios row
+// under the header, in the template's columns and in one added after them
+// (a new column must not leave the template's examples half there).
+func TestClearScenarios(t *testing.T) {
+	t.Parallel()
+	b := editBook(t, templateBytes(t), func(f *excelize.File) {
+		head, err := f.GetRows(sheetScenarios)
+		if err != nil || len(head) < 3 {
+			t.Fatalf("the template's Scenarios: %d rows, %v; want a header and examples", len(head), err)
+		}
+		extra := len(head[0]) + 1
+		set(t, f, sheetScenarios, cellName(extra, 1), "#mine")
+		set(t, f, sheetScenarios, cellName(extra, 3), "kept?")
+		set(t, f, sheetScenarios, cellName(extra+2, 4), "beyond")
+		if err := ClearScenarios(f); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(sheetScenarios)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) == 0 || rows[0][len(rows[0])-1] != "#mine" {
+			t.Errorf("the header changed: %q", rows)
+		}
+		for r, row := range rows[min(1, len(rows)):] {
+			for c, v := range row {
+				if v != "" {
+					t.Errorf("Scenarios!%s = %q after ClearScenarios; want empty", cellName(c+1, r+2), v)
+				}
+			}
+		}
+	})
+	_, _, scns, err := LoadWorkbook(bytes.NewReader(b), "inputs.xlsx")
+	if err != nil || len(scns) != 0 {
+		t.Errorf("LoadWorkbook after ClearScenarios: %d scenarios, %v; want none and no error", len(scns), err)
 	}
 }

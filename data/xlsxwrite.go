@@ -737,3 +737,25 @@ func (tw *templateWriter) sources() {
 	}
 	tw.table(lo, rows)
 }
+
+// ClearScenarios empties the Scenarios sheet of an inputs workbook f below
+// its header row: every cell of every row, in each column the header names
+// and any beyond it, so that the caller (a script, a test) writes its own
+// rows whatever columns the template has. Styles and drop-down lists stay.
+func ClearScenarios(f *excelize.File) error {
+	rows, err := f.GetRows(sheetScenarios)
+	if err != nil {
+		return fmt.Errorf("%s: %w", sheetScenarios, err)
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("%s: no header row", sheetScenarios)
+	}
+	for r := 2; r <= len(rows); r++ {
+		for c := 1; c <= max(len(rows[0]), len(rows[r-1])); c++ {
+			if err := f.SetCellValue(sheetScenarios, cellName(c, r), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -71,11 +71,8 @@ func scenarioSheet(tb testing.TB, n int, row func(i int) []any) string {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	for r := 2; r <= 10; r++ {
-		for c := 1; c <= 13; c++ {
-			cell, _ := excelize.CoordinatesToCellName(c, r)
-			f.SetCellValue("Scenarios", cell, nil)
-		}
+	if err := data.ClearScenarios(f); err != nil {
+		tb.Fatal(err)
 	}
 	for i := range n {
 		r := row(i)

@@ -224,11 +224,8 @@ func TestBatchCommonRandomNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for r := 2; r <= 10; r++ {
-		for c := 1; c <= 13; c++ {
-			cell, _ := excelize.CoordinatesToCellName(c, r)
-			f.SetCellValue("Scenarios", cell, nil)
-		}
+	if err := data.ClearScenarios(f); err != nil {
+		t.Fatal(err)
 	}
 	f.SetCellValue("Scenarios", "A2", "first")
 	f.SetCellValue("Scenarios", "A3", "second")

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/reports/bulk"
 	"github.com/xuri/excelize/v2"
 	"go.yaml.in/yaml/v3"
@@ -39,11 +40,8 @@ func slurmInputs(t *testing.T, dir string) string {
 	}
 	setCell(t, f, "Settings", "B7", 20)  // draws
 	setCell(t, f, "Settings", "B8", 400) // years
-	for r := 2; r <= 60; r++ {
-		for c := 1; c <= 13; c++ {
-			cell, _ := excelize.CoordinatesToCellName(c, r)
-			setCell(t, f, "Scenarios", cell, nil)
-		}
+	if err := data.ClearScenarios(f); err != nil {
+		t.Fatal(err)
 	}
 	for i := 1; i <= 40; i++ {
 		row := []any{fmt.Sprintf("scenario %02d", i)}

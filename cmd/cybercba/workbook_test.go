@@ -61,11 +61,8 @@ func setCell(t *testing.T, f *excelize.File, sheet, cell string, v any) {
 // correlations, risk tolerance).
 func addScenarios(t *testing.T, f *excelize.File, rows ...[]any) {
 	t.Helper()
-	for r := 2; r <= 20; r++ {
-		for c := 1; c <= 18; c++ { // A to R: every column, the note included
-			cell, _ := excelize.CoordinatesToCellName(c, r)
-			setCell(t, f, "Scenarios", cell, nil)
-		}
+	if err := data.ClearScenarios(f); err != nil { // every column the template has
+		t.Fatal(err)
 	}
 	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
