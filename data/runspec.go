@@ -101,9 +101,8 @@ func (s RunSpec) Validate() error {
 func (s RunSpec) check() (*checkedSpec, error) {
 	var errs []error
 	add := func(flag string, err error) {
-		err = Suggest(err)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", flag, err))
+			errs = append(errs, fmt.Errorf("%s: %w", flag, Suggest(err)))
 		}
 	}
 	c := &checkedSpec{constraints: model.NoBudget()}

@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -291,4 +292,108 @@ func TestClearScenarios(t *testing.T) {
 	if err != nil || len(scns) != 0 {
 		t.Errorf("LoadWorkbook after ClearScenarios: %d scenarios, %v; want none and no error", len(scns), err)
 	}
+}
+
+// TestScenarioErrorsNameTheCell checks that a Scenarios row's or a Settings
+// cell's bad option is reported at its cell, with did-you-mean where a
+// word is mistyped, whether the loader finds it alone or only against the
+// row's scope (issue 22: rows' problems were reported against the flag
+// the cell stands for, "--view", or the scope's model, "correlations[0]").
+func TestScenarioErrorsNameTheCell(t *testing.T) {
+	t.Parallel()
+	type put struct{ head, value string }
+	rows := []struct {
+		name  string
+		cells []put
+		field string // the column blamed
+		want  string
+	}{
+		{"typo view", []put{{"view", "socail"}}, "view", `did you mean "social"?`},
+		{"unknown threat", []put{{"correlations", "S1:S9=0.5"}}, "correlations", `unknown threat "S9" in scope nhs-england`},
+		{"rank", []put{{"correlations", "S1:S3=2"}}, "correlations", "want a rank correlation in (−1, 1), got 2"},
+		{"tolerance currency", []put{{"risk tolerance", "$500m:1/50"}}, "risk tolerance", "is in $, but the dataset's amounts are in GBP"},
+		{"budget currency", []put{{"budget", "$5m"}}, "budget", "is in $, but the dataset's amounts are in GBP"},
+		{"good", []put{{"view", "social"}, {"correlations", "S1:S3=0.5"}, {"risk tolerance", "£500m:1/50"}}, "", ""},
+	}
+	b := editBook(t, templateBytes(t), func(f *excelize.File) {
+		if err := ClearScenarios(f); err != nil {
+			t.Fatal(err)
+		}
+		head, err := f.GetRows(sheetScenarios)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			set(t, f, sheetScenarios, cellName(1, i+2), r.name)
+			for _, p := range r.cells {
+				set(t, f, sheetScenarios, cellName(slices.Index(head[0], p.head)+1, i+2), p.value)
+			}
+		}
+		// The Settings: a mistyped metric and a risk tolerance in dollars.
+		setSetting(t, f, "metric", "npvv")
+		setSetting(t, f, "risk tolerance", "$1bn:1/100")
+	})
+	_, _, scns, err := LoadWorkbook(bytes.NewReader(b), "inputs.xlsx")
+	for _, want := range []string{`Settings!`, `metric: unknown metric "npvv"`, `did you mean "npv"?`, `risk tolerance: "$1bn" is in $`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("LoadWorkbook: %v; want it to say %q", err, want)
+		}
+	}
+	var ce *CellError
+	if !errors.As(err, &ce) || ce.Sheet != sheetSettings {
+		t.Errorf("LoadWorkbook: %v; want a *CellError on the Settings sheet", err)
+	}
+	// The rows, loaded without the Settings' problems.
+	b = editBook(t, b, func(f *excelize.File) {
+		setSetting(t, f, "metric", "npv")
+		setSetting(t, f, "risk tolerance", "")
+	})
+	ds, st, scns, err := LoadWorkbook(bytes.NewReader(b), "inputs.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	head, _ := f.GetRows(sheetScenarios)
+	cal, err := model.Calibrate(ds.Target(), st.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		sc := &scns[i]
+		_, err := NewScenarioJob(st, ds, cal, sc, false)
+		if r.field == "" {
+			if err != nil {
+				t.Errorf("row %q: %v; want it to run", r.name, err)
+			}
+			continue
+		}
+		cell := cellName(slices.Index(head[0], r.field)+1, i+2)
+		var ce *CellError
+		if err == nil || !errors.As(err, &ce) || ce.Sheet != sheetScenarios || ce.Cell != cell || !strings.Contains(err.Error(), r.want) {
+			t.Errorf("row %q: %v; want a *CellError at Scenarios!%s saying %q", r.name, err, cell, r.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "--") {
+			t.Errorf("row %q: %v names a flag", r.name, err)
+		}
+	}
+}
+
+// setSetting sets the value of the Settings row whose key is key.
+func setSetting(t *testing.T, f *excelize.File, key, v string) {
+	t.Helper()
+	rows, err := f.GetRows(sheetSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if len(r) > 0 && strings.EqualFold(strings.TrimSpace(r[0]), key) {
+			set(t, f, sheetSettings, cellName(2, i+1), v)
+			return
+		}
+	}
+	t.Fatalf("the Settings sheet has no %q row", key)
 }

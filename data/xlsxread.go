@@ -780,6 +780,32 @@ func (l *loader) checkSettings(ds *Dataset, st *Settings) []error {
 	if _, err := model.ParseMetric(st.Metric); err != nil {
 		add("metric", "%v", Suggest(err))
 	}
+	if _, err := ParseTolerance(st.RiskTolerance); err != nil {
+		add("risk tolerance", "%v", err)
+	}
+	// The options that depend on the scope, each on its own cell.
+	if len(ds.Scopes) > 0 && !l.brokenSheets[sheetThreats] {
+		sc := &ds.Scopes[0]
+		if st.Scope != "" {
+			sc, _ = ds.Scope(st.Scope)
+		}
+		budgets := map[string]string{}
+		for k, key := range map[string]string{"budget": "budget", "capex_budget": "capex budget"} {
+			if c, ok := l.settingCells[key]; ok {
+				if v, err := l.f.GetCellValue(c[0], c[1]); err == nil && strings.TrimSpace(v) != "" && norm(v) != "none" {
+					budgets[k] = v
+				}
+			}
+		}
+		if sc != nil {
+			ps := scopeOptionProblems(ds, sc, st.View, st.Correlations, st.RiskTolerance, budgets)
+			for _, k := range []string{"view", "correlations", "risk_tolerance", "budget", "capex_budget"} {
+				if msg, ok := ps[k]; ok {
+					add(strings.ReplaceAll(k, "_", " "), "%s", msg)
+				}
+			}
+		}
+	}
 	if int64(st.Draws)*int64(st.Years) > 50_000_000 {
 		add("years", "draws × years must be at most 50,000,000 simulated years, got %d", int64(st.Draws)*int64(st.Years))
 	}
@@ -1164,11 +1190,15 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 				bad("scope", "unknown scope %q (the Scopes sheet has %s)%s", scope, strings.Join(scopeIDs(ds), ", "), didYouMean(scope, scopeIDs(ds)))
 			}
 		}
+		budgets := map[string]string{}
 		for _, b := range []struct {
 			name string
 			dst  **float64
 		}{{"budget", &sc.Budget}, {"capex_budget", &sc.CapexBudget}} {
 			v := get(b.name)
+			if v != "" && norm(v) != "none" {
+				budgets[b.name] = v
+			}
 			switch {
 			case v == "":
 			case norm(v) == "none":
@@ -1281,6 +1311,32 @@ func (l *loader) scenarios(ds *Dataset, st Settings) []Scenario {
 						if !slices.Contains(sc.Controls, req) {
 							bad("controls", "control %s requires %s: allow both, or neither", c.ID, req)
 						}
+					}
+				}
+			}
+		}
+		// The options that depend on the row's scope, each blamed on the
+		// row's cell that gives it, or on its scope cell when the
+		// Settings give it and the row changes the scope.
+		if s != nil && !l.brokenSheets[sheetThreats] {
+			own := scopeOptionProblems(ds, s, sc.View, sc.Correlations, sc.RiskTolerance, budgets)
+			for _, k := range []string{"view", "correlations", "risk_tolerance", "budget", "capex_budget"} {
+				if msg, ok := own[k]; ok {
+					bad(k, "%s", msg)
+				}
+			}
+			if sc.Scope != "" {
+				view, corr := st.View, st.Correlations
+				if sc.View != "" {
+					view = ""
+				}
+				if sc.Correlations != "" {
+					corr = ""
+				}
+				inherited := scopeOptionProblems(ds, s, view, corr, "", nil)
+				for _, k := range []string{"view", "correlations"} {
+					if msg, ok := inherited[k]; ok {
+						bad("scope", "the Settings' %s: %s", strings.ReplaceAll(k, "_", " "), msg)
 					}
 				}
 			}
