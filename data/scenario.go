@@ -50,6 +50,9 @@ type Settings struct {
 	// financial); Correlations the rank correlations between threats' rates
 	// as written ("S1:S3=0.5"), empty for none.
 	View, Correlations string
+	// Baseline names the Scenarios row a batch compares every other row
+	// with; empty for the first.
+	Baseline string
 }
 
 // DefaultSettings returns the settings of a run given none: 200 draws of

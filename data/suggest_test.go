@@ -75,6 +75,7 @@ func TestDidYouMeanEverywhere(t *testing.T) {
 		{"Settings metric", setting("metric", "nvp"), `did you mean "npv"?`},
 		{"Settings scope", setting("scope", "nhs-englnd"), `did you mean "nhs-england"?`},
 		{"Scenarios view", scenario("view", "socail"), `did you mean "social"?`},
+		{"Settings baseline scenario", setting("baseline scenario", "tight budgte"), `baseline scenario: no Scenarios row is named "tight budgte": did you mean "tight budget"?`},
 		{"Scenarios budget plan kind", scenario("budget plan kind", "runing"), `did you mean "running"?`},
 		{"Scenarios scope", scenario("scope", "acute-trst"), `did you mean "acute-trust"?`},
 		{"dataset project", yamlWith("project: outsourcing", "project: outsorcing"), `did you mean "outsourcing"?`},
@@ -85,5 +86,18 @@ func TestDidYouMeanEverywhere(t *testing.T) {
 				t.Errorf("error %v; want one saying %s", tt.err, tt.want)
 			}
 		})
+	}
+}
+
+// TestBaselineScenarioSetting checks that the Settings' baseline scenario
+// is read when it names a Scenarios row.
+func TestBaselineScenarioSetting(t *testing.T) {
+	t.Parallel()
+	b := editBook(t, templateBytes(t), func(f *excelize.File) {
+		set(t, f, sheetSettings, fmt.Sprintf("B%d", rowOf(t, f, sheetSettings, "A", "baseline scenario")), "tight budget")
+	})
+	_, st, _, err := loadBytes(b)
+	if err != nil || st.Baseline != "tight budget" {
+		t.Errorf("baseline scenario = %q, error %v; want \"tight budget\"", st.Baseline, err)
 	}
 }

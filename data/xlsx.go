@@ -402,6 +402,7 @@ var settingKeys = []setting{
 	{key: "view", note: "The view that decides: financial (money only) or social (money plus patient harm valued at the value of a QALY). Blank: financial."},
 	{key: "correlations", note: "Optional: rank correlations between threats' rates, e.g. S1:S3=0.5, S2:S3=0.3 (Gaussian copula). Blank: independent."},
 	{key: "risk tolerance", note: "Optional: the annual losses and the chances of exceeding them the organisation accepts, e.g. 500m:1/50, 1bn:1/100 (or 2%). Drawn on the loss exceedance curve and checked for the baseline and the recommendation."},
+	{key: "baseline scenario", note: "Optional: the name of the Scenarios row that cybercba batch compares every scenario with (the Comparison sheet's differences). Blank: the first row."},
 	{key: "decision draws", note: "Outer draws behind the decision's intervals and probabilities (each draw's expectations exact), up to 1,000,000. Blank: 10,000 (never fewer than draws)."},
 }
 

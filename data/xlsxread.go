@@ -120,6 +120,7 @@ func (l *loader) load() (*Dataset, Settings, []Scenario, error) {
 	}
 	errs = append(errs, l.checkSettings(ds, &st)...)
 	scns := l.scenarios(ds, st)
+	errs = append(errs, l.checkBaseline(st, scns)...)
 	if len(errs) > 0 {
 		for _, sc := range scns {
 			if sc.Err != nil {
@@ -737,6 +738,8 @@ func (l *loader) settings(ds *Dataset) Settings {
 				continue
 			}
 			st.Correlations = v
+		case "baseline scenario":
+			st.Baseline = v
 		}
 	}
 	return st
@@ -750,6 +753,24 @@ func parseRateCell(s string) (float64, string) {
 		return 0, fmt.Sprintf("must be a rate such as 3.5%% or 0.035, between -100%% and 100%%, got %q", s)
 	}
 	return r, ""
+}
+
+// checkBaseline checks that the Settings' baseline scenario names a
+// Scenarios row, suggesting the nearest name when it does not.
+func (l *loader) checkBaseline(st Settings, scns []Scenario) []error {
+	if st.Baseline == "" || slices.ContainsFunc(scns, func(sc Scenario) bool { return sc.Name == st.Baseline }) {
+		return nil
+	}
+	var names []string
+	for _, sc := range scns {
+		names = append(names, sc.Name)
+	}
+	c := l.settingCells["baseline scenario"]
+	msg := fmt.Sprintf("no Scenarios row is named %q%s", st.Baseline, didYouMean(st.Baseline, names))
+	if len(names) == 0 {
+		msg = fmt.Sprintf("%q: there are no Scenarios rows to compare with", st.Baseline)
+	}
+	return []error{&CellError{File: l.file, Sheet: c[0], Cell: c[1], Field: "baseline scenario", Msg: msg}}
 }
 
 // checkSettings checks the settings that depend on the dataset: the scope,

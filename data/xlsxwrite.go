@@ -415,7 +415,7 @@ func (tw *templateWriter) settings(s Settings) {
 		"discount rate":  num(s.Discount), "optimism bias": s.OptimismBias,
 		"budget": num(s.Budget), "capex budget": num(s.CapexBudget), "objective": s.Objective, "metric": s.Metric, "risk tolerance": s.RiskTolerance,
 		"budget plan": s.BudgetPlan, "budget plan kind": s.BudgetPlanKind,
-		"view": s.View, "correlations": s.Correlations,
+		"view": s.View, "correlations": s.Correlations, "baseline scenario": s.Baseline,
 	}
 	var rows []*row
 	for _, k := range settingKeys {

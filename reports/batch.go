@@ -22,6 +22,10 @@ import (
 // of one shard; MergeBatches joins the parts into the whole.
 type Batch struct {
 	Tool, Version string
+	// Baseline names the row the Comparison sets every scenario beside
+	// (the Settings' baseline scenario); empty, or a row that did not
+	// run, for the first row.
+	Baseline string
 	// Generated is when the run finished (to the second).
 	Generated time.Time
 	// Input names the inputs workbook; Digest is the SHA-256 of its bytes,
@@ -713,6 +717,7 @@ const (
 	batchAboutScope     = "Settings scope"
 	batchAboutObjective = "Portfolio objective"
 	batchAboutMetric    = "Ranking metric"
+	batchAboutBaseline  = "Baseline scenario"
 	batchAboutTotal     = "Scenarios in the input"
 	batchAboutPart      = "Part"
 	batchAboutHost      = "Host"
@@ -756,6 +761,9 @@ func (bb *batchBook) about(b *Batch, results string) {
 		{batchAboutTotal, b.Total},
 		{batchAboutPart, part},
 	}...)
+	if b.Baseline != "" {
+		rows = append(rows, [2]any{batchAboutBaseline, b.Baseline})
+	}
 	if b.Host != "" {
 		rows = append(rows, [2]any{batchAboutHost, b.Host})
 	}
@@ -838,6 +846,7 @@ func readBatch(f *excelize.File, name string) (b *Batch, err error) {
 	str(batchAboutScope, &b.Scope)
 	str(batchAboutObjective, &b.Objective)
 	str(batchAboutMetric, &b.Metric)
+	str(batchAboutBaseline, &b.Baseline)
 	str(batchAboutHost, &b.Host)
 	num(batchAboutDraws, &b.Draws)
 	num(batchAboutYears, &b.Years)

@@ -11,7 +11,8 @@ import (
 )
 
 // The results workbook's comparison: its first sheet sets each scenario
-// beside the baseline row (the first), and a hidden sheet keeps the batch
+// beside the baseline row (the first, or the one the Settings name), and a
+// hidden sheet keeps the batch
 // means behind the standard errors of the differences, so that merged
 // parts compare as one run does.
 const (
@@ -124,6 +125,48 @@ func recommendationChange(r, base *BatchRow) string {
 	return strings.Join(parts, "; ")
 }
 
+// rowDiff is a row's difference from the baseline row, as the
+// Comparison sheet and the batch page show it: in ALE with the standard
+// error of the difference (paired when the two share a seed), in the
+// recommendation's NPV (exact expectations: no Monte Carlo error) when
+// both have one, and what changes in the recommendation.
+type rowDiff struct {
+	ALE, ALESE float64
+	NPV        float64
+	HasNPV     bool
+	Change     string
+}
+
+// diffOf returns r's difference from base, from the figures as the cells
+// hold them, so that a merged book (its figures read back from the parts'
+// cells) shows the same bits as a single run.
+func diffOf(r, base *BatchRow) rowDiff {
+	d := rowDiff{
+		ALE:    batchCellFloat(r.ALE) - batchCellFloat(base.ALE),
+		ALESE:  diffSE(r.ALEBatches, base.ALEBatches, r.Seed == base.Seed),
+		Change: recommendationChange(r, base),
+	}
+	if r.Portfolio != nil && base.Portfolio != nil {
+		d.NPV, d.HasNPV = batchCellFloat(r.Portfolio.NPV.Mean)-batchCellFloat(base.Portfolio.NPV.Mean), true
+	}
+	return d
+}
+
+// baselineRow returns the row the Comparison sets every scenario beside:
+// the one named b.Baseline, else (no name, or that row did not run) the
+// first.
+func (b *Batch) baselineRow() *BatchRow {
+	if len(b.Rows) == 0 {
+		return nil
+	}
+	for i := range b.Rows {
+		if b.Baseline != "" && b.Rows[i].Name == b.Baseline {
+			return &b.Rows[i]
+		}
+	}
+	return &b.Rows[0]
+}
+
 // comparison writes the Comparison sheet: for each scenario its baseline
 // ALE and P95, its recommendation with its cost a year and NPV with a 90%
 // interval, and its differences from the baseline row in ALE and in the
@@ -143,18 +186,22 @@ func (bb *batchBook) comparison(b *Batch) {
 		bb.do(f.SetCellValue(s, "A2", "No scenario ran: see the Errors sheet."))
 		return
 	}
-	base := &b.Rows[0]
+	base := b.baselineRow()
 	millions := slices.ContainsFunc(b.Rows, func(r BatchRow) bool { return math.Abs(r.ALE) >= 10e6 })
 	money := bb.st[bfMoney]
 	if millions {
 		money = bb.millions
 	}
-	note := fmt.Sprintf("Each scenario against the baseline row, #%d %s. Δ columns are the scenario's figure less the baseline row's, "+
+	which := "the first row"
+	if base.Name == b.Baseline {
+		which = "the Settings' baseline scenario"
+	}
+	note := fmt.Sprintf("Each scenario against the baseline row, #%d %s (%s). Δ columns are the scenario's figure less the baseline row's, "+
 		"each with the standard error of the difference by batch means over outer draws: paired when the two rows share a seed, "+
 		"and so the same simulated incidents (common random numbers), which makes differences far sharper than either figure alone. "+
 		"Expected NPVs are exact (closed forms), so their differences carry no Monte Carlo error: ΔNPV SE is 0. "+
 		"Recommendation: the best set of controls for the row's view, within its budget if any. Amounts in %s; a blank is not applicable. "+
-		"Every figure of every row is on the Summary sheet.", base.Index, base.Name, prices)
+		"Every figure of every row is on the Summary sheet.", base.Index, base.Name, which, prices)
 	bb.do(f.SetCellValue(s, "A2", note))
 	bb.do(f.MergeCell(s, "A2", "N2"))
 	bb.do(f.SetCellStyle(s, "A2", "N2", bb.wrap))
@@ -185,25 +232,22 @@ func (bb *batchBook) comparison(b *Batch) {
 		r := &b.Rows[k]
 		row := top + 1 + k
 		vals := []any{r.Index, r.Name, num(r.ALE), num(r.P95), recommendationOf(r)}
-		paired := r.Seed == base.Seed
 		if p := r.Portfolio; p != nil {
 			vals = append(vals, num(p.Cost), num(p.NPV.Mean), num(p.NPV.Lo), num(p.NPV.Hi))
 		} else {
 			vals = append(vals, nil, nil, nil, nil)
 		}
-		if k == 0 {
+		if r == base {
 			vals = append(vals, nil, nil, nil, nil, "baseline row")
 		} else {
-			// Differences of the figures as the cells hold them, so that a
-			// merged book (its figures read back from the parts' cells)
-			// shows the same bits as a single run.
-			vals = append(vals, num(batchCellFloat(r.ALE)-batchCellFloat(base.ALE)), num(diffSE(r.ALEBatches, base.ALEBatches, paired)))
-			if r.Portfolio != nil && base.Portfolio != nil {
-				vals = append(vals, num(batchCellFloat(r.Portfolio.NPV.Mean)-batchCellFloat(base.Portfolio.NPV.Mean)), 0.0) // exact expectations: no Monte Carlo error
+			d := diffOf(r, base)
+			vals = append(vals, num(d.ALE), num(d.ALESE))
+			if d.HasNPV {
+				vals = append(vals, num(d.NPV), 0.0) // exact expectations: no Monte Carlo error
 			} else {
 				vals = append(vals, nil, nil)
 			}
-			vals = append(vals, recommendationChange(r, base))
+			vals = append(vals, d.Change)
 		}
 		bb.do(f.SetSheetRow(s, batchCell(1, row), &vals))
 		bb.do(f.SetCellStyle(s, batchCell(1, row), batchCell(1, row), bb.st[bfCount]))

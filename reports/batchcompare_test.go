@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -177,4 +178,80 @@ func equalFloats(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// TestComparisonNamedBaseline checks that the Comparison sets every row
+// beside the row the Settings name as the baseline (issue 26: the first
+// row, or one named in Settings), that the name survives a read back (and
+// so a merge), and that a name no row that ran has falls back to the
+// first row.
+func TestComparisonNamedBaseline(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		want int // the baseline's index in Rows
+	}{{"budget", 1}, {"did not run", 0}} {
+		b := testBatch()
+		b.Baseline = tt.name
+		raw := writeBatchBytes(t, b)
+		f, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(batchCompare, excelize.Options{RawCellValue: true})
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := len(rows[3]) - 1 // Change in recommendation
+		base := &b.Rows[tt.want]
+		for k := range b.Rows {
+			cells := append(rows[4+k], make([]string, len(rows[3]))...)
+			if got := cells[last] == "baseline row"; got != (k == tt.want) {
+				t.Errorf("Baseline %q: row %d (%s) marked the baseline row: %v", tt.name, k+1, b.Rows[k].Name, got)
+			}
+			if k == tt.want {
+				continue
+			}
+			got, err := strconv.ParseFloat(cells[9], 64) // ΔALE vs baseline row
+			if want := b.Rows[k].ALE - base.ALE; err != nil || math.Abs(got-want) > 1e-9*math.Abs(want)+1e-9 {
+				t.Errorf("Baseline %q: row %d ΔALE = %q; want %v", tt.name, k+1, cells[9], want)
+			}
+		}
+		back, err := ReadBatch(bytes.NewReader(raw), "results.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Baseline != tt.name {
+			t.Errorf("Baseline read back %q; want %q", back.Baseline, tt.name)
+		}
+	}
+}
+
+// TestBatchPageComparison checks that the batch page shows the
+// Comparison sheet's comparison (issue 26: "a first sheet (and the HTML
+// page)"): each row's difference from the baseline row and what changes in
+// its recommendation, the baseline row marked.
+func TestBatchPageComparison(t *testing.T) {
+	t.Parallel()
+	b := testBatch()
+	b.Baseline = "budget"
+	p, err := newBatchPage(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := b.baselineRow()
+	for k, row := range p.Comparison.Rows {
+		r := &b.Rows[k]
+		if r == base {
+			if row[11] != "baseline row" {
+				t.Errorf("row %d (%s): %q; want the baseline row marked", k+1, r.Name, row[11])
+			}
+			continue
+		}
+		d := diffOf(r, base)
+		if want := b.currency().text(d.ALE); !strings.HasPrefix(row[9], want) || row[11] != d.Change {
+			t.Errorf("row %d (%s): ΔALE %q, change %q; want %s…, %q", k+1, r.Name, row[9], row[11], want, d.Change)
+		}
+	}
 }

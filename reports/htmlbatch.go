@@ -95,16 +95,30 @@ func newBatchPage(b *Batch) (*batchPage, error) {
 	}
 	p.Comparison = htmlTable{
 		Caption: "Each scenario: the loss at stake and what it recommends",
-		Head:    []string{"Scenario", "Scope", "Baseline ALE", "P95", "Recommends", "Cost a year", "NPV", "NPV 90% interval", "P(NPV > 0)"},
-		Right:   map[int]bool{2: true, 3: true, 5: true, 6: true, 7: true, 8: true},
-		Note:    "Recommends: the best portfolio within the scenario's budget if it has one, else its best single control. ± one Monte Carlo standard error.",
+		Head: []string{"Scenario", "Scope", "Baseline ALE", "P95", "Recommends", "Cost a year", "NPV", "NPV 90% interval", "P(NPV > 0)",
+			"ΔALE vs baseline row", "ΔNPV vs baseline row", "Change in recommendation"},
+		Right: map[int]bool{2: true, 3: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true},
+		Note: "Recommends: the best portfolio within the scenario's budget if it has one, else its best single control. ± one Monte Carlo standard error. " +
+			"Δ: the scenario's figure less the baseline row's, as on the workbook's Comparison sheet: ALE ± the standard error of the paired difference; " +
+			"the recommended portfolios' expected NPVs are exact, so their difference has no Monte Carlo error. A blank is not applicable.",
 	}
+	base := b.baselineRow()
 	for i := range b.Rows {
 		r := &b.Rows[i]
 		d, _ := batchDecision(r)
-		row := []string{r.Name, r.Scope, withSE(cur, r.ALE, r.ALESE), cur.text(r.P95), batchOptionName(d), "", "", "", ""}
+		row := []string{r.Name, r.Scope, withSE(cur, r.ALE, r.ALESE), cur.text(r.P95), batchOptionName(d), "", "", "", "", "", "", "baseline row"}
 		if d != nil {
 			row[5], row[6], row[7], row[8] = cur.text(d.Cost), cur.text(d.NPV.Mean), intervalText(cur, d.NPV), pctText(d.PNPVPositive)
+		}
+		if r != base {
+			diff := diffOf(r, base)
+			row[9], row[11] = withSE(cur, diff.ALE, diff.ALESE), diff.Change
+			if !finite(diff.ALESE) {
+				row[9] = cur.text(diff.ALE)
+			}
+			if diff.HasNPV {
+				row[10] = cur.text(diff.NPV)
+			}
 		}
 		p.Comparison.Rows = append(p.Comparison.Rows, row)
 		p.Scenarios = append(p.Scenarios, batchScenarioOf(b, r))

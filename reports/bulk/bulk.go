@@ -279,4 +279,5 @@ func Describe(b *reports.Batch, in Input, input, digest, version, symbol string)
 	b.Input, b.Digest = input, digest
 	b.Currency, b.CurrencySymbol, b.PriceYear = in.Dataset.Currency, symbol, in.Dataset.PriceYear
 	b.Seed, b.Draws, b.Years, b.Scope, b.Objective, b.Metric = st.Seed, st.Draws, st.Years, scope, st.Objective, st.Metric
+	b.Baseline = st.Baseline
 }
