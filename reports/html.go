@@ -121,12 +121,15 @@ type htmlPage struct {
 	// Health are the figures of the health-economic views.
 	Health []*htmlFigure
 	// Further are the figures no section places.
-	Further       []*htmlFigure
-	Assumptions   []string
-	Inputs        htmlTable
-	Sources       []Source
-	Provenance    [][2]string
-	ReproduceArgs string
+	Further     []*htmlFigure
+	Assumptions []string
+	Inputs      htmlTable
+	Sources     []Source
+	Provenance  [][2]string
+	// ReproduceArgs is the command that reproduces the run, one
+	// shell-quoted argument a word (commandWords): the page breaks the
+	// line only between them.
+	ReproduceArgs []string
 	Tool          string
 }
 
@@ -268,7 +271,7 @@ func newHTMLPage(r *Report, figs []Figure) (*htmlPage, error) {
 		if r.Dataset != "" && !strings.Contains(r.Dataset, "embedded") {
 			cmd = append(cmd, r.Dataset)
 		}
-		p.ReproduceArgs = strings.Join(cmd, " ")
+		p.ReproduceArgs = commandWords(cmd)
 	}
 	if hasSocial(r) {
 		p.Social = socialOf(r, take("ranking-social"))

@@ -433,15 +433,151 @@ func rankingFigure(r *Report, opts []option) (Figure, bool, error) {
 		title = "Controls ranked by " + m + ": " + scopeName(r)
 	}
 	xLabel := fmt.Sprintf("NPV over %d years (%s)\npoint: mean · bar: 90%% interval across outer draws", an.Appraisal.Horizon, prices(r))
+	// The axis serves the controls that matter: a long negative tail
+	// (one control's interval reaching −£1bn) is cut at a marked break,
+	// its true values written beside it.
+	ranked := make([]*model.Result, n)
+	for k, o := range opts[1 : n+1] {
+		ranked[k] = o.result
+	}
+	clip, clipped := rankAxisMin(bars, rankMatters(r, ranked))
+	var shown plotter.XYs
+	for _, m := range means {
+		if !clipped || m.X >= clip {
+			shown = append(shown, m)
+		}
+	}
+	if clipped {
+		xLabel += "\n≈: a bar cut at the axis's end, its values written"
+	}
 	p := newPlot(fitTitle(title), xLabel, "")
 	p.X.Tick.Marker = moneyTicks{niceTicks{N: 5, Label: cur.tick, Width: panelWidth}, cur}
-	if err := intervalRows(p, names, means, bars); err != nil {
+	if err := intervalRows(p, names, shown, bars); err != nil {
 		return Figure{}, false, fmt.Errorf("ranking: %w", err)
+	}
+	if clipped {
+		span := p.X.Max - clip
+		p.X.Min = clip - 0.02*span
+		p.Add(&breakMarks{rows: clippedRows(bars, means, p.X.Min, cur.text), at: p.X.Min})
 	}
 	// Each row is tall enough for its label's lines and a gap.
 	row := max(0.3*vg.Inch, vg.Length(lines)*sty.Font.Size*1.2+0.06*vg.Inch)
 	h := max(figHeight, vg.Length(n)*row+1.8*vg.Inch)
 	return Figure{Name: "ranking", Title: title, Caption: figureCaption(r), W: figWidth, H: h, plot: p, data: data}, true, nil
+}
+
+// rankMatters returns the rows (y, the ranking figure's row index, the
+// first at the bottom) of the controls a ranking figure's axis must serve:
+// the top rankServed ranked and those in the recommendation.
+func rankMatters(r *Report, ranked []*model.Result) []int {
+	n := len(ranked)
+	in := map[string]bool{}
+	if rec := r.Analysis.Recommended; rec != nil {
+		for _, c := range rec.Controls {
+			in[c] = true
+		}
+	}
+	var rows []int
+	for k, res := range ranked {
+		if k < rankServed || len(res.Controls) == 1 && in[res.Controls[0]] {
+			rows = append(rows, n-1-k)
+		}
+	}
+	return rows
+}
+
+// rankAxis returns where the axis of a chart of the ranked results' NPV
+// starts, and whether it cuts bars there (rankAxisMin): the ranking
+// figure's and the workbook's Ranking chart's.
+func rankAxis(r *Report, ranked []*model.Result) (float64, bool) {
+	n := len(ranked)
+	var bars []interval
+	for k, res := range ranked {
+		if finite(res.DecisionNPV.Lo) && finite(res.DecisionNPV.Hi) {
+			bars = append(bars, interval{y: float64(n - 1 - k), lo: res.DecisionNPV.Lo, hi: res.DecisionNPV.Hi})
+		}
+	}
+	return rankAxisMin(bars, rankMatters(r, ranked))
+}
+
+// rankServed is how many of the top-ranked controls a ranking figure's
+// axis shows whole.
+const rankServed = 3
+
+// rankAxisMin returns where a ranking figure's axis starts, and whether it
+// cuts bars there: when the intervals run further below the controls that
+// matter (rows) than half the span those take (from their lowest end,
+// or 0, to the highest end of all), the axis starts half that span below
+// them; otherwise at the lowest end (not cut).
+func rankAxisMin(bars []interval, rows []int) (float64, bool) {
+	lo, hi, all := 0.0, 0.0, 0.0
+	for _, b := range bars {
+		hi, all = max(hi, b.hi), min(all, b.lo)
+		if slices.Contains(rows, int(b.y)) {
+			lo = min(lo, b.lo)
+		}
+	}
+	clip := lo - 0.5*(hi-lo)
+	if all >= clip || hi <= lo {
+		return all, false
+	}
+	return clip, true
+}
+
+// clippedRow is a row of a ranking figure cut at the axis's start, with
+// what is written beside its break mark.
+type clippedRow struct {
+	y    float64
+	text string
+}
+
+// clippedRows returns the rows whose bar or mean lies left of min, each
+// with its true values: the mean, when it is cut too, and the 5th
+// percentile, as money.
+func clippedRows(bars []interval, means plotter.XYs, min float64, money func(float64) string) []clippedRow {
+	var out []clippedRow
+	for _, b := range bars {
+		if b.lo >= min {
+			continue
+		}
+		t := "5%: " + money(b.lo)
+		for _, m := range means {
+			if m.Y == b.y && m.X < min {
+				t = "mean " + money(m.X) + ", " + t
+			}
+		}
+		out = append(out, clippedRow{y: b.y, text: t})
+	}
+	return out
+}
+
+// breakMarks draws, at the left edge of a ranking figure's panel, a break
+// mark (≈) on each cut bar, and its true values written above it.
+type breakMarks struct {
+	rows []clippedRow
+	at   float64
+}
+
+// Plot draws the marks and values.
+func (bm *breakMarks) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := textStyle(tickSize)
+	sty.Color = grey
+	mark := textStyle(tickSize * 1.6)
+	mark.Color = blue
+	mark.XAlign, mark.YAlign = draw.XCenter, draw.YCenter
+	for _, r := range bm.rows {
+		x, y := trX(bm.at)+0.1*vg.Inch, trY(r.y)
+		// White behind the mark, so that the bar reads as broken.
+		c.FillPolygon(color.White, []vg.Point{{X: x - 3, Y: y - 4}, {X: x + 3, Y: y - 4}, {X: x + 3, Y: y + 4}, {X: x - 3, Y: y + 4}})
+		c.FillText(mark, vg.Point{X: x, Y: y}, "≈")
+		c.FillText(sty, vg.Point{X: x, Y: y + 0.09*vg.Inch}, r.text)
+	}
+}
+
+// DataRange returns nothing: the marks follow the axis.
+func (bm *breakMarks) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 }
 
 // rankLabelShare is the most of a ranking figure's width its control names

@@ -38,6 +38,14 @@ type sheetLayout struct {
 	labels int
 	// area, if set, is the only range printed, e.g. "$A$1:$F$20".
 	area string
+	// se: a key–value sheet with a standard-error column after the value
+	// (see items).
+	se bool
+	// printCols, if set, is the number of columns printed (those of
+	// area), which sets the pages across.
+	printCols int
+	// tall, if set, is the number of pages down the sheet is fitted to.
+	tall int
 }
 
 // layout returns the record of a sheet, making it.
@@ -74,8 +82,10 @@ func (b *book) printSetup() {
 			portrait, tall = true, 1
 		default:
 			var w float64
-			for _, x := range l.widths {
-				w += x
+			for i, x := range l.widths {
+				if l.printCols == 0 || i < l.printCols {
+					w += x
+				}
 			}
 			var lw float64
 			for _, x := range l.widths[:min(l.labels, len(l.widths))] {
@@ -83,6 +93,7 @@ func (b *book) printSetup() {
 			}
 			// Each page across repeats the label columns.
 			wide = max(1, int(math.Ceil((w-lw)/(printChars-lw))))
+			tall = l.tall
 		}
 		if !slices.Contains(LiveSheets, s) { // set before they were streamed
 			b.pageSetup(s, portrait, wide, tall)
@@ -118,7 +129,7 @@ func (b *book) pageSetup(sheet string, portrait bool, wide, tall int) {
 	}
 	b.do(b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orient, FitToWidth: &wide, FitToHeight: &tall}))
 	b.do(b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
-	side, top, hf := 0.5, 0.6, 0.3
+	side, top, hf := 0.4, 0.5, 0.25
 	b.do(b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &hf, Footer: &hf}))
 }
 
@@ -183,4 +194,21 @@ func quoteSheet(s string) string {
 		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 	}
 	return s
+}
+
+// commandWords returns a command's arguments as a shell reads them back:
+// each quoted when it holds anything but letters, digits and -_=.,:/+%@
+// (in single quotes, a quote within closed, escaped and reopened), so that the words
+// joined by spaces, copied from a page, run the command.
+func commandWords(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if a == "" || strings.IndexFunc(a, func(c rune) bool {
+			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_=.,:/+%@", c))
+		}) >= 0 {
+			out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return out
 }

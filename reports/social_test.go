@@ -202,9 +202,11 @@ func TestSummarySocial(t *testing.T) {
 	r := report(t, social)
 	f, _ := openBook(t, r)
 	got := labelled(t, f)
+	if x := number(t, "Summary harm SE", labelledSE(t, f)["Patient harm, valued (£/yr)"]); !same(x, r.Analysis.BaselineHarmSE) {
+		t.Errorf("Summary patient harm's standard error = %v; want %v", x, r.Analysis.BaselineHarmSE)
+	}
 	for label, want := range map[string]float64{
 		"Patient harm, valued (£/yr)": r.Analysis.BaselineHarm,
-		"Patient harm standard error": r.Analysis.BaselineHarmSE,
 	} {
 		if x := number(t, "Summary "+label, got[label]); !same(x, want) || math.IsNaN(x) {
 			t.Errorf("Summary %q = %v; want %v", label, x, want)

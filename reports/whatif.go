@@ -39,9 +39,13 @@ type wcell struct {
 type grid struct {
 	cells map[int]map[int]wcell
 	rows  int
+	// heights are the rows given a height of their own, in points;
+	// merges the ranges merged, each "A2:I2".
+	heights map[int]float64
+	merges  [][2]string
 }
 
-func newCellGrid() *grid { return &grid{cells: map[int]map[int]wcell{}} }
+func newCellGrid() *grid { return &grid{cells: map[int]map[int]wcell{}, heights: map[int]float64{}} }
 
 func (g *grid) put(col, row int, v any, style int) {
 	if g.cells[row] == nil {
@@ -106,7 +110,16 @@ func (g *grid) write(f *excelize.File, sheet string, widths []float64, freeze in
 		for c, wc := range row {
 			vals[c-1] = excelize.Cell{StyleID: wc.style, Formula: wc.formula, Value: wc.v}
 		}
-		if err := sw.SetRow(cellName(1, r), vals); err != nil {
+		var opts []excelize.RowOpts
+		if h, ok := g.heights[r]; ok {
+			opts = append(opts, excelize.RowOpts{Height: h})
+		}
+		if err := sw.SetRow(cellName(1, r), vals, opts...); err != nil {
+			return err
+		}
+	}
+	for _, m := range g.merges {
+		if err := sw.MergeCell(m[0], m[1]); err != nil {
 			return err
 		}
 	}
@@ -348,10 +361,14 @@ func (b *book) whatIf(r *Report) {
 
 	// Title and note.
 	g.put(1, 1, "What-if: the expected NPV of any set of controls, live", st.title)
-	g.put(1, 2, "Edit the yellow cells (a control's toggle, 1 = in, 0 = out, preset to the recommendation; central costs and effects; a threat's central rate and losses; the settings) and the results recalculate: no macros, no add-ins. "+
-		"Untouched, every figure is the tool's exact expectation (the closed form: expected rate × thinning × expected loss per event, the spread capped at the organisations in scope; costs with optimism bias, capex recurring at each lifetime inside the horizon). "+
-		"A cell edited to nonsense (text, a negative cost, a toggle other than 0 or 1, a reduction outside 0 to 1) shows #N/A, and so does every figure that uses it. "+
-		"`cybercba reproduce` checks the results sheets and ignores this one.", st.wrap)
+	intro := "Edit the yellow cells (a control's toggle, 1 = in, 0 = out, preset to the recommendation; central costs and effects; a threat's central rate and losses; the settings) and the results recalculate: no macros, no add-ins. " +
+		"Untouched, every figure is the tool's exact expectation (the closed form: expected rate × thinning × expected loss per event, the spread capped at the organisations in scope; costs with optimism bias, capex recurring at each lifetime inside the horizon). " +
+		"A cell edited to nonsense (text, a negative cost, a toggle other than 0 or 1, a reduction outside 0 to 1) shows #N/A, and so does every figure that uses it. " +
+		"`cybercba reproduce` checks the results sheets and ignores this one."
+	g.put(1, 2, intro, st.wrap)
+	g.merges = append(g.merges, [2]string{"A2", cellName(whatIfPrintCols, 2)})
+	g.heights[2] = textLines(intro, whatIfPrintWidth)*lineHeight + 2
+	g.put(1, 3, whatIfPrintNote, st.plain)
 
 	// Discount table.
 	g.put(1, L.y0-2, "Discounting (edit a year's rate to change the schedule)", st.section)
@@ -743,10 +760,32 @@ func (b *book) whatIf(r *Report) {
 	tb, err := sheetDraws(r)
 	b.do(err)
 	b.drawsSheet(r, g, &L, cen, tb)
-	widths := []float64{44, 18, 18, 18, 16, 12, 12, 12, 12, 12, 12, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12}
-	b.streamed(SheetWhatIf, widths)
-	b.do(g.write(b.f, SheetWhatIf, widths, 0))
+	b.streamed(SheetWhatIf, whatIfWidths)
+	// Printed, one landscape page: the results, the uncertainty and the
+	// settings (whatIfPrintNote says so on the sheet).
+	b.pageSetup(SheetWhatIf, false, 1, 1)
+	b.layout(SheetWhatIf).area = fmt.Sprintf("$A$1:$%s$%d", colName(whatIfPrintCols), L.set["check"])
+	b.do(g.write(b.f, SheetWhatIf, whatIfWidths, 0))
 }
+
+// whatIfWidths are the What-if sheet's column widths, in characters.
+var whatIfWidths = []float64{44, 18, 18, 18, 16, 12, 12, 12, 12, 12, 12, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12}
+
+// whatIfPrintCols is the number of the What-if sheet's columns printed,
+// whatIfPrintWidth their width: the results and settings with their notes.
+const whatIfPrintCols = 9
+
+var whatIfPrintWidth = func() float64 {
+	var w float64
+	for _, x := range whatIfWidths[:whatIfPrintCols] {
+		w += x
+	}
+	return w
+}()
+
+// whatIfPrintNote says on the What-if sheet what of it prints.
+const whatIfPrintNote = "Printed: the results, the uncertainty and the settings, on one page. The input tables below are for editing on screen " +
+	"(their values as used are on the Inputs sheet), and the draws are on the Draws sheet, hidden (unhide it to see or edit them)."
 
 // streamed gives a sheet about to be streamed its page setup (a stream
 // writer carries the setup the sheet has when it starts and takes none

@@ -145,6 +145,10 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 			b.do(f.SetSheetVisible(SheetReproduce, false))
 		}
 	}
+	// The draws, a thousand rows of data for the What-if sheet's
+	// formulas (summarised there), are hidden, as the LEC table under its
+	// chart is: they are not a page of the report.
+	b.do(f.SetSheetVisible(SheetDraws, false))
 	b.printSetup()
 	if b.err != nil {
 		return b.err
@@ -196,6 +200,12 @@ type styles struct {
 	// value is a plain number: a rate, a number of days.
 	value int
 }
+
+// The workbook's font, excelize's default: every style names it.
+const (
+	bookFont     = "Calibri"
+	bookFontSize = 11
+)
 
 // Row heights in points: a header row of two lines, and one line of text.
 const (
@@ -251,19 +261,28 @@ func (b *book) styles() {
 	num := func(code string) int {
 		return style(&excelize.Style{CustomNumFmt: &code, Alignment: top})
 	}
+	// Every font names the workbook's face and size: a font without them
+	// reads, in LibreOffice, as its default serif face.
+	font := func(f excelize.Font) *excelize.Font {
+		f.Family = bookFont
+		if f.Size == 0 {
+			f.Size = bookFontSize
+		}
+		return &f
+	}
 	b.st = styles{
-		title: style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Color: "1F4E79"}}),
+		title: style(&excelize.Style{Font: font(excelize.Font{Bold: true, Size: 14, Color: "1F4E79"})}),
 		header: style(&excelize.Style{
-			Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+			Font:      font(excelize.Font{Bold: true, Color: "FFFFFF"}),
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
 			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
 			Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
 		}),
-		section: style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "1F4E79"},
+		section: style(&excelize.Style{Font: font(excelize.Font{Bold: true, Size: 12, Color: "1F4E79"}),
 			Border: []excelize.Border{{Type: "bottom", Color: "1F4E79", Style: 1}}}),
-		label:  style(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top}),
+		label:  style(&excelize.Style{Font: font(excelize.Font{Bold: true}), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}),
 		wrap:   style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
-		link:   style(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}}),
+		link:   style(&excelize.Style{Font: font(excelize.Font{Color: "0563C1", Underline: "single"})}),
 		money:  num(b.moneyFmt()),
 		pounds: num(b.cur.numFmt()),
 		seed:   num(fmtSeed),
@@ -444,36 +463,62 @@ type item struct {
 	label string
 	value any
 	style int
-	note  string
+	// se, when set, is the value's Monte Carlo standard error, in the
+	// column after the value on a sheet that has one (sheetLayout.se).
+	se   any
+	note string
 }
 
 // items writes label, value and note rows from row top, returning the next
 // free row. An item without a label is a blank row; one with a label alone
-// is a section heading.
+// is a section heading. On a sheet with a standard-error column the note
+// is in the fourth column; a text value too long for its cell spans the
+// columns up to the note (all of them when it has none).
 func (b *book) items(sheet string, top int, items []item) int {
-	w := b.layout(sheet).widths
+	l := b.layout(sheet)
+	w := l.widths
 	width := func(col int) float64 {
 		if col <= len(w) {
 			return w[col-1]
 		}
 		return 10
 	}
+	noteCol := 3
+	if l.se {
+		noteCol = 4
+	}
 	for _, it := range items {
 		lines := 1.0
-		// A long text with no note spans the value and note columns.
+		// A long text spans the value column and those after it up to the
+		// note, or through the note column when there is no note.
 		v, isText := it.value.(string)
-		span := isText && it.note == "" && textLines(v, width(2)) > 2
+		end := 2
 		if isText {
 			lines = textLines(v, width(2))
-			if span {
-				lines = textLines(v, width(2)+width(3))
+			last := noteCol - 1
+			if it.note == "" && (l.se || lines > 2) {
+				last = noteCol
+			}
+			if lines > 1 && last > 2 {
+				end = last
+				var sum float64
+				for c := 2; c <= end; c++ {
+					sum += width(c)
+				}
+				lines = textLines(v, sum)
 			}
 		}
+		if _, isTime := it.value.(time.Time); isTime && l.se {
+			end = 3 // a date and time is wider than a number
+		}
 		if it.note != "" {
-			lines = max(lines, textLines(it.note, width(3)))
+			lines = max(lines, textLines(it.note, width(noteCol)))
+		}
+		if it.value != nil || it.note != "" { // a label, wrapped
+			lines = max(lines, textLines(it.label, width(1)))
 		}
 		if lines > 1 && b.err == nil {
-			b.do(b.f.SetRowHeight(sheet, top, lines*lineHeight+2))
+			b.do(b.f.SetRowHeight(sheet, top, wrappedHeight(lines)))
 		}
 		switch {
 		case it.label != "" && it.value == nil && it.note == "":
@@ -487,16 +532,26 @@ func (b *book) items(sheet string, top int, items []item) int {
 				st = b.st.text
 			}
 			b.set(sheet, 2, top, it.value, st)
-			if span && b.err == nil {
-				b.do(b.f.MergeCell(sheet, cellName(2, top), cellName(3, top)))
+			if end > 2 && b.err == nil {
+				b.do(b.f.MergeCell(sheet, cellName(2, top), cellName(end, top)))
 			}
 		}
+		if it.se != nil && l.se {
+			b.set(sheet, 3, top, it.se, it.style)
+		}
 		if it.note != "" {
-			b.set(sheet, 3, top, it.note, b.st.wrap)
+			b.set(sheet, noteCol, top, it.note, b.st.wrap)
 		}
 		top++
 	}
 	return top
+}
+
+// wrappedHeight is the height of a row of lines of wrapped 11 pt text:
+// 13.5 points a line (Calibri's line spacing, 1.22 of its size), a little
+// less than a row of one line takes.
+func wrappedHeight(lines float64) float64 {
+	return math.Max(lineHeight, lines*13.5+3)
 }
 
 // summary writes the Summary sheet: the headline figures and the run's
@@ -506,11 +561,14 @@ func (b *book) summary(r *Report, opts []option) {
 	s := sheetSummary
 	st := b.st
 	b.set(s, 1, 1, "Cost-benefit of cyber-security controls: "+scopeName(r), st.title)
-	for j, h := range []string{"Item", "Value", "Note"} {
+	for j, h := range []string{"Item", "Value", "± 1 SE", "Note"} {
 		b.set(s, j+1, 2, h, st.header)
 	}
 	b.freeze(s, 2)
-	b.widths(s, 34, 30, 62)
+	// 102 characters: a portrait page at 8 point once printed, in
+	// LibreOffice's stand-in for Calibri (DejaVu Sans, the wider face).
+	b.widths(s, 32, 16, 12, 42)
+	b.layout(s).se = true
 	scope := scopeName(r)
 	if r.ScopeID != "" && r.ScopeID != scope {
 		scope += " (" + r.ScopeID + ")"
@@ -526,18 +584,14 @@ func (b *book) summary(r *Report, opts []option) {
 		{label: "Money", value: money, note: "All amounts are in this currency and price year."},
 		{},
 		{label: "Baseline: with no new controls"},
-		{label: "Expected annual loss (ALE)", value: base.ALE, style: st.money, note: "Mean loss a year over all simulated years."},
-		{label: "ALE standard error", value: base.ALESE, style: st.money, note: "Monte Carlo error of the ALE (batch means over outer draws)."},
-		{label: "95th percentile of annual loss (P95)", value: base.P95, style: st.money, note: "One year in twenty is worse than this."},
-		{label: "P95 standard error", value: base.P95SE, style: st.money, note: "Monte Carlo error of the P95 (batch means over outer draws)."},
-		{label: "TVaR95", value: base.TVaR95, style: st.money, note: "Mean loss in the worst 5% of years."},
-		{label: "TVaR95 standard error", value: base.TVaR95SE, style: st.money, note: "Monte Carlo error of the TVaR95 (batch means over outer draws)."},
+		{label: "Expected annual loss (ALE)", value: base.ALE, se: base.ALESE, style: st.money, note: "Mean loss a year over all simulated years."},
+		{label: "95th percentile of annual loss (P95)", value: base.P95, se: base.P95SE, style: st.money, note: "One year in twenty is worse than this."},
+		{label: "TVaR95", value: base.TVaR95, se: base.TVaR95SE, style: st.money, note: "Mean loss in the worst 5% of years."},
 	}
 	if hasSocial(r) {
 		rows = append(rows,
-			item{label: b.cur.in("Patient harm, valued (£/yr)"), value: an.BaselineHarm, style: st.money,
+			item{label: b.cur.in("Patient harm, valued (£/yr)"), value: an.BaselineHarm, se: an.BaselineHarmSE, style: st.money,
 				note: "Expected yearly patient harm valued in money, outside the financial figures: see the Social sheet."},
-			item{label: "Patient harm standard error", value: an.BaselineHarmSE, style: st.money},
 		)
 	}
 	rows = append(rows, item{})
@@ -546,31 +600,26 @@ func (b *book) summary(r *Report, opts []option) {
 		rows = append(rows,
 			item{label: "Best single control (by " + metricName(r) + ")", value: opts[1].name},
 			item{label: "Its NPV (mean)", value: best.DecisionNPV.Mean, style: st.money,
-				note: fmt.Sprintf("Exact expectation (closed form); 90%% interval %s and P(NPV > 0) = %.0f%% across %s draws of the uncertain inputs.",
-					b.cur.interval(best.DecisionNPV.Lo, best.DecisionNPV.Hi), 100*best.PNPVPositive, thousands(best.DecisionDraws))},
-			item{label: "Its NPV, simulated (the check)", value: best.DecisionSimNPV, style: st.money,
-				note: fmt.Sprintf("± %s (one Monte Carlo standard error).", b.cur.text(best.DecisionNPVSE))},
-			item{label: "Its simulated NPV's standard error", value: best.DecisionNPVSE, style: st.money},
-			item{label: "Its NPV, 5th percentile", value: best.DecisionNPV.Lo, style: st.money},
+				note: fmt.Sprintf("Exact expectation (closed form); P(NPV > 0) = %.0f%% across %s draws of the uncertain inputs.",
+					100*best.PNPVPositive, thousands(best.DecisionDraws))},
+			item{label: "Its NPV, simulated (the check)", value: best.DecisionSimNPV, se: best.DecisionNPVSE, style: st.money},
+			item{label: "Its NPV, 5th percentile", value: best.DecisionNPV.Lo, style: st.money, note: "The 90% interval across the draws."},
 			item{label: "Its NPV, 95th percentile", value: best.DecisionNPV.Hi, style: st.money},
-			item{label: "Its BCR", value: best.BCR.Mean, style: st.ratio},
-			item{label: "Its BCR standard error", value: best.BCRSE, style: st.ratio},
+			item{label: "Its BCR", value: best.BCR.Mean, se: best.BCRSE, style: st.ratio},
 			item{},
 		)
 	}
 	if r.Explain.Recommendation != "" {
-		rows = append(rows, item{label: "Recommendation", value: r.Explain.Recommendation,
-			note: "The optimiser's best set for the view in force, under the budget when one is given: the same set in every output."})
+		// No note: the sentence spans the value and note columns.
+		rows = append(rows, item{label: "Recommendation", value: r.Explain.Recommendation})
 	}
 	if rec := an.Recommended; rec != nil {
 		rows = append(rows,
 			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
-				note: "Chosen by exact search on the closed-form expectation, then simulated with every other option on the same incidents: see the Build-up sheet."},
+				note: "The optimiser's best set for the view in force (the same set in every output): chosen by exact search on the closed-form expectation, then simulated with every other option on the same incidents; see the Build-up sheet."},
 			item{label: "Its NPV (mean, " + viewName(r) + " view)", value: rec.DecisionNPV.Mean, style: st.money,
 				note: fmt.Sprintf("Exact expectation (closed form); 90%% interval %s across %s draws of the uncertain inputs.", b.cur.interval(rec.DecisionNPV.Lo, rec.DecisionNPV.Hi), thousands(rec.DecisionDraws))},
-			item{label: "Its NPV, simulated (the check)", value: rec.DecisionSimNPV, style: st.money,
-				note: fmt.Sprintf("± %s (one Monte Carlo standard error).", b.cur.text(rec.DecisionNPVSE))},
-			item{label: "Its simulated NPV's standard error", value: rec.DecisionNPVSE, style: st.money},
+			item{label: "Its NPV, simulated (the check)", value: rec.DecisionSimNPV, se: rec.DecisionNPVSE, style: st.money},
 			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money, note: "The exact expected cost, the same in every table."},
 			item{label: "Its ΔALE (money)", value: rec.DeltaALE.Mean, style: st.money},
 			item{label: "Its ALE", value: rec.Loss.ALE, style: st.money},
@@ -582,7 +631,7 @@ func (b *book) summary(r *Report, opts []option) {
 		rows = append(rows, item{label: "Left out", value: l})
 	}
 	for _, x := range []struct{ label, text string }{
-		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", r.Explain.TopWeakPoint},
+		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", topWeakPoint(r)},
 		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths}, {"Risk tolerance", r.Explain.Tolerance},
 	} {
 		if x.text != "" {
@@ -623,6 +672,16 @@ func (b *book) summary(r *Report, opts []option) {
 		digestItem(r),
 	)
 	b.items(s, 3, rows)
+}
+
+// topWeakPoint is the top-ranked control's weak point, as the Summary
+// gives it: as the terminal and the page do (topWeakPointShown), none
+// when the top control is in the recommendation.
+func topWeakPoint(r *Report) string {
+	if d := r.Decision; d != nil && !topWeakPointShown(d) {
+		return ""
+	}
+	return r.Explain.TopWeakPoint
 }
 
 // drawsNote explains the Summary's count of outer draws: with a target
@@ -752,39 +811,41 @@ func (b *book) ranking(r *Report) {
 	m := func(head string, f func(*model.Result) float64) column[rankRow] {
 		return column[rankRow]{head: b.cur.in(head), width: 11, style: st.money, value: func(r rankRow) any { return f(r.res) }}
 	}
+	// The headline columns first (rankPrinted of them, the printed
+	// page), then each figure's parts, interval and standard error.
 	cols := []column[rankRow]{
 		{head: "Rank", width: 6, style: st.count, value: func(r rankRow) any { return r.rank }},
 		{head: "ID", width: 8, value: func(r rankRow) any { return r.ctl.ID }},
-		{head: "Control", width: 30, style: st.text, value: func(r rankRow) any { return r.ctl.Name }},
+		{head: "Control", width: 40, style: st.text, value: func(r rankRow) any { return r.ctl.Name }},
 		m("EAC (£/yr)", func(r *model.Result) float64 { return r.EAC.Mean }),
+		m("ΔALE (£/yr)", func(r *model.Result) float64 { return r.DeltaALE.Mean }),
+		m("NPV (£)", func(r *model.Result) float64 { return r.DecisionNPV.Mean }),
+		m("NPV 5%", func(r *model.Result) float64 { return r.DecisionNPV.Lo }),
+		m("NPV 95%", func(r *model.Result) float64 { return r.DecisionNPV.Hi }),
+		{head: "BCR", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Mean }},
+		{head: "ROSI", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Mean }},
+		{head: "P(NPV>0)", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositive }},
+		{head: "P(rank 1)", width: 9, style: st.pct, value: func(r rankRow) any { return r.prob1 }},
+		{head: "Payback (yr)", width: 11, value: func(r rankRow) any { return payback(r.res.Payback) }},
 		m("Capex (£)", func(r *model.Result) float64 { return r.Capex.Mean }),
 		m("Opex (£/yr)", func(r *model.Result) float64 { return r.Opex.Mean }),
 		{head: "Uplift", width: 8, style: st.pct, value: func(r rankRow) any { return upliftValue(r.res) }},
 		m("PV benefit (£)", func(r *model.Result) float64 { return r.PVBenefit.Mean }),
 		m("PV cost (£)", func(r *model.Result) float64 { return r.PVCost.Mean }),
-		m("ΔALE (£/yr)", func(r *model.Result) float64 { return r.DeltaALE.Mean }),
 		m("ΔALE simulated SE", func(r *model.Result) float64 { return r.DeltaALESE }),
 		m("ΔALE 5%", func(r *model.Result) float64 { return r.DeltaALE.Lo }),
 		m("ΔALE 95%", func(r *model.Result) float64 { return r.DeltaALE.Hi }),
 		m("ΔP95 (£/yr)", func(r *model.Result) float64 { return r.DeltaP95.Mean }),
 		m("ΔP95 5%", func(r *model.Result) float64 { return r.DeltaP95.Lo }),
 		m("ΔP95 95%", func(r *model.Result) float64 { return r.DeltaP95.Hi }),
-		m("NPV (£)", func(r *model.Result) float64 { return r.DecisionNPV.Mean }),
-		m("NPV 5%", func(r *model.Result) float64 { return r.DecisionNPV.Lo }),
-		m("NPV 95%", func(r *model.Result) float64 { return r.DecisionNPV.Hi }),
 		m("NPV simulated SE", func(r *model.Result) float64 { return r.DecisionNPVSE }),
-		{head: "BCR", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Mean }},
 		{head: "BCR 5%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Lo }},
 		{head: "BCR 95%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Hi }},
 		{head: "BCR SE", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCRSE }},
-		{head: "ROSI", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Mean }},
 		{head: "ROSI 5%", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Lo }},
 		{head: "ROSI 95%", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Hi }},
 		{head: "ROSI SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSISE }},
-		{head: "P(NPV>0)", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositive }},
 		{head: "P(NPV>0) SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositiveSE }},
-		{head: "P(rank 1)", width: 9, style: st.pct, value: func(r rankRow) any { return r.prob1 }},
-		{head: "Payback (yr)", width: 11, value: func(r rankRow) any { return payback(r.res.Payback) }},
 		{head: "Payback 5%", width: 11, value: func(r rankRow) any { return payback(r.res.PaybackLo) }},
 		{head: "Payback 95%", width: 11, value: func(r rankRow) any { return payback(r.res.PaybackHi) }},
 	}
@@ -802,23 +863,54 @@ func (b *book) ranking(r *Report) {
 	ref := func(col int) string {
 		return fmt.Sprintf("%s!$%s$2:$%s$%d", sheetRanking, colName(col), colName(col), last)
 	}
+	// Printed: the headline columns and the chart, on one page for a
+	// short table; the note under the table says so.
+	height := max(240, 26*len(rows)+100)
+	b.set(sheetRanking, 1, last+1, fmt.Sprintf("Printed: columns A to %s and the chart. Each figure's parts, 90%% interval and standard error follow, in columns %s to %s.",
+		colName(rankPrinted), colName(rankPrinted+1), colName(len(cols))), st.plain)
+	b.layout(sheetRanking).area = fmt.Sprintf("$A$1:$%s$%d", colName(rankPrinted), last+3+height/20+1)
+	b.layout(sheetRanking).printCols = rankPrinted
+	if len(rows) <= 15 {
+		b.layout(sheetRanking).tall = 1
+	}
+	// The axis as the ranking figure's: a long negative tail cut, each
+	// bar's value written at its end.
+	var yAxisMin *float64
+	ranked := make([]*model.Result, len(rows))
+	for k, rw := range rows {
+		ranked[k] = rw.res
+	}
+	if lo, cut := rankAxis(r, ranked); cut {
+		step := math.Pow(10, math.Floor(math.Log10(-lo)))
+		lo = math.Floor(lo/step) * step // a round start: −£300m
+		yAxisMin = &lo
+	}
 	b.do(b.f.AddChart(sheetRanking, cellName(2, last+3), &excelize.Chart{
-		Type: excelize.Bar,
+		Type:     excelize.Bar,
+		PlotArea: excelize.ChartPlotArea{ShowVal: true},
 		Series: []excelize.ChartSeries{{
 			Name:       fmt.Sprintf("%s!$%s$1", sheetRanking, colName(npv)),
 			Categories: ref(3),
 			Values:     ref(npv),
-			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0072B2"}},
+			// A light fill, so that each value written at the bar's base
+			// (where a cut bar still shows) reads on it.
+			Fill:              excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"9CC9E6"}},
+			DataLabelPosition: excelize.ChartDataLabelsPositionInsideBase,
 		}},
 		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: fmt.Sprintf("Mean NPV over %d years by control (%s)", h, b.cur.unit())}}},
 		// The control names sit at the low end of the value axis, clear
 		// of the bars that run left of zero.
 		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040"}, TickLabelPosition: excelize.ChartTickLabelLow},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Minimum: yAxisMin, Font: excelize.Font{Color: "404040"}, NumFmt: excelize.ChartNumFmt{CustomNumFmt: b.cur.axisFmt(b.millions)}},
 		Legend:    excelize.ChartLegend{Position: "none"},
-		Dimension: excelize.ChartDimension{Width: 720, Height: uint(max(280, 36*len(rows)+120))},
+		Dimension: excelize.ChartDimension{Width: 720, Height: uint(height)},
 	}))
 }
+
+// rankPrinted is the number of the Ranking sheet's columns printed: rank,
+// control, cost, benefit, NPV with its interval, BCR, ROSI, the chances
+// and payback.
+const rankPrinted = 13
 
 // colName returns the letters of column col (1-based).
 func colName(col int) string {

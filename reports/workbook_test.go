@@ -83,6 +83,21 @@ func labelled(t *testing.T, f *excelize.File) map[string]string {
 	return labelledIn(t, f, sheetSummary)
 }
 
+// labelledSE returns the Summary's standard errors (its third column) by
+// label.
+func labelledSE(t *testing.T, f *excelize.File) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	for _, row := range rows(t, f, sheetSummary) {
+		if len(row) >= 3 && row[0] != "" {
+			if _, dup := m[row[0]]; !dup {
+				m[row[0]] = row[2]
+			}
+		}
+	}
+	return m
+}
+
 // labelledIn returns the values of a key–value sheet by label, the first
 // of each.
 func labelledIn(t *testing.T, f *excelize.File, sheet string) map[string]string {
@@ -199,14 +214,9 @@ func TestWorkbookSummary(t *testing.T) {
 			an := r.Analysis
 			for label, want := range map[string]float64{
 				"Expected annual loss (ALE)":           an.Baseline.ALE,
-				"ALE standard error":                   an.Baseline.ALESE,
 				"95th percentile of annual loss (P95)": an.Baseline.P95,
-				"P95 standard error":                   an.Baseline.P95SE,
 				"TVaR95":                               an.Baseline.TVaR95,
-				"TVaR95 standard error":                an.Baseline.TVaR95SE,
 				"Its NPV (mean)":                       an.Results[an.Ranking.Order[0]].DecisionNPV.Mean,
-				"Its simulated NPV's standard error":   an.Results[an.Ranking.Order[0]].DecisionNPVSE,
-				"Its BCR standard error":               an.Results[an.Ranking.Order[0]].BCRSE,
 				"Gordon–Loeb bound (per year)":         an.GordonLoeb,
 				"Seed":                                 1,
 				"Outer draws":                          20,
@@ -216,6 +226,19 @@ func TestWorkbookSummary(t *testing.T) {
 			} {
 				if x := number(t, "Summary "+label, got[label]); !same(x, want) {
 					t.Errorf("Summary %q = %v; want %v", label, x, want)
+				}
+			}
+			// Each standard error beside its figure.
+			se := labelledSE(t, f)
+			for label, want := range map[string]float64{
+				"Expected annual loss (ALE)":           an.Baseline.ALESE,
+				"95th percentile of annual loss (P95)": an.Baseline.P95SE,
+				"TVaR95":                               an.Baseline.TVaR95SE,
+				"Its NPV, simulated (the check)":       an.Results[an.Ranking.Order[0]].DecisionNPVSE,
+				"Its BCR":                              an.Results[an.Ranking.Order[0]].BCRSE,
+			} {
+				if x := number(t, "Summary SE of "+label, se[label]); !same(x, want) {
+					t.Errorf("Summary %q's standard error = %v; want %v", label, x, want)
 				}
 			}
 			wantRec := "none"
@@ -451,7 +474,7 @@ func TestWorkbookCharts(t *testing.T) {
 		kind  string
 		parts []string
 	}{
-		{"barChart", []string{"Ranking!$Q$2:$Q$4", "Ranking!$C$2:$C$4"}},
+		{"barChart", []string{"Ranking!$F$2:$F$4", "Ranking!$C$2:$C$4"}},
 		// The baseline, the best control and the recommended portfolio,
 		// each loss column followed by its SE column.
 		{"scatterChart", []string{`logBase val="10"`, "LEC!$A$2:$A$" + lecLast, "LEC!$D$2:$D$" + lecLast, "LEC!$F$2:$F$" + lecLast, "LEC!$L$2:$L$" + lecLast}},
@@ -506,19 +529,19 @@ func TestWorkbookLayout(t *testing.T) {
 	for _, tt := range []struct {
 		sheet, cell, format string
 	}{
-		{sheetRanking, "G2", fmtPct},                // uplift
-		{sheetRanking, "Q2", money},                 // NPV
-		{sheetRanking, "T2", money},                 // NPV SE
-		{sheetRanking, "U2", fmtRatio},              // BCR
-		{sheetRanking, "X2", fmtRatio},              // BCR SE
-		{sheetRanking, "AB2", fmtPct},               // ROSI SE
-		{sheetRanking, "AC2", fmtPct},               // P(NPV>0)
-		{sheetRanking, "AD2", fmtPct},               // P(NPV>0) SE
+		{sheetRanking, "P2", fmtPct},                // uplift
+		{sheetRanking, "F2", money},                 // NPV
+		{sheetRanking, "Y2", money},                 // NPV SE
+		{sheetRanking, "I2", fmtRatio},              // BCR
+		{sheetRanking, "AB2", fmtRatio},             // BCR SE
+		{sheetRanking, "AE2", fmtPct},               // ROSI SE
+		{sheetRanking, "K2", fmtPct},                // P(NPV>0)
+		{sheetRanking, "AF2", fmtPct},               // P(NPV>0) SE
 		{sheetLEC, "D2", money},                     // baseline loss
 		{sheetLEC, "E2", money},                     // its SE
 		{sheetLEC, "A2", fmtExceed},                 // exceedance probability
 		{sheetSummary, "B7", money},                 // ALE
-		{sheetSummary, "B10", money},                // P95 SE
+		{sheetSummary, "C8", money},                 // P95 SE
 		{sheetInputs, "D5", currency("£").numFmt()}, // a control's opex
 		{sheetPercentiles, "C2", money},
 		{sheetPercentiles, "N2", money}, // TVaR95 SE
@@ -683,7 +706,7 @@ func TestWorkbookPrint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if hidden := s == sheetLEC || s == SheetReproduce; hidden == visible {
+		if hidden := s == sheetLEC || s == SheetReproduce || s == SheetDraws; hidden == visible {
 			t.Errorf("%s: visible %v; want %v", s, visible, !hidden)
 		}
 		if !visible {
@@ -711,7 +734,9 @@ func TestWorkbookPrint(t *testing.T) {
 		names[d.Scope+" "+d.Name] = d.RefersTo
 	}
 	for key, want := range map[string]string{
-		"Ranking _xlnm.Print_Titles":     "Ranking!$A:$C,Ranking!$1:$1",
+		"Ranking _xlnm.Print_Titles":     "Ranking!$1:$1",
+		"Ranking _xlnm.Print_Area":       "Ranking!$A$1:$M$", // the headline columns and the chart
+		"What-if _xlnm.Print_Area":       "'What-if'!$A$1:$I$",
 		"Summary _xlnm.Print_Titles":     "Summary!$1:$2",
 		"Inputs _xlnm.Print_Titles":      "Inputs!$1:$1",
 		"Percentiles _xlnm.Print_Titles": "Percentiles!",

@@ -185,7 +185,7 @@ func TestHostileReproduceEditedResults(t *testing.T) {
 		want        string
 	}{
 		{"Summary", "B7", 1.0, "Summary!B7: the file says £1"},
-		{"Ranking", "Q2", 999.0, "Ranking!Q2: the file says £999, the inputs give £"},
+		{"Ranking", "F2", 999.0, "Ranking!F2: the file says £999, the inputs give £"},
 		{"Calibration", "B4", "tampered", "Calibration!B4: the file says tampered"},
 	} {
 		f, err := excelize.OpenFile(book)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -8,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cybercba/cybercba/reports"
+	"github.com/xuri/excelize/v2"
 )
 
 // maxWorkbookPages is the most A4 pages LibreOffice may print the default
@@ -53,11 +54,15 @@ func pdfPages(t *testing.T, pdf string) int {
 	return n
 }
 
+// minSummaryPoints is the least size, in points, of the Summary's text
+// once printed: its font size times the print scale that fits it to one
+// page.
+const minSummaryPoints = 8
+
 // TestWorkbookPrintsInLibreOffice prints the default run's report.xlsx
-// with LibreOffice and checks that its results sheets take at most
-// maxWorkbookPages A4 pages, the Summary sheet one. The live What-if sheet
-// (reports.LiveSheets), a spreadsheet model for the reader to edit, is
-// counted apart: each page's footer names its sheet.
+// with LibreOffice and checks that it takes at most maxWorkbookPages A4
+// pages (each page's footer names its sheet), the Summary sheet one, its
+// text at least minSummaryPoints once printed.
 func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 	skipUnlessLong(t, "the default run and LibreOffice take half a minute")
 	out := t.TempDir()
@@ -66,7 +71,13 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 	pdf := officePDF(t, filepath.Join(out, "report.xlsx"))
 	n := pdfPages(t, pdf)
 	sheets := map[string]int{}
-	results := 0
+	summary := 0
+	f, err := excelize.OpenFile(filepath.Join(out, "report.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := f.GetSheetList()
+	f.Close()
 	for p := 1; p <= n; p++ {
 		b, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
 		if err != nil {
@@ -74,30 +85,91 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 		}
 		lines := strings.Split(strings.TrimRight(string(b), "\n\f "), "\n")
 		foot := lines[len(lines)-1]
-		live := false
-		for _, s := range reports.LiveSheets {
-			if strings.Contains(foot, s) {
-				sheets[s]++
-				live = true
+		// The sheet named in the footer: the longest name it holds (LEC
+		// chart, not LEC).
+		sheet := ""
+		for _, s := range names {
+			if strings.Contains(foot, "  "+s+"  ") && len(s) > len(sheet) {
+				sheet = s
 			}
 		}
-		if !live {
-			results++
-			if strings.Contains(foot, "Summary") {
-				sheets["Summary"]++
-			}
+		sheets[sheet]++
+		if sheet == "Summary" {
+			summary = p
 		}
 	}
-	if results > maxWorkbookPages {
-		t.Errorf("report.xlsx's results sheets print on %d pages; want at most %d", results, maxWorkbookPages)
-	}
-	if sheets[reports.SheetDraws] != 1 {
-		t.Errorf("the Draws sheet prints on %d pages; want 1 (its header and first draws)", sheets[reports.SheetDraws])
+	if n > maxWorkbookPages {
+		t.Errorf("report.xlsx prints on %d pages; want at most %d", n, maxWorkbookPages)
 	}
 	if sheets["Summary"] != 1 {
-		t.Errorf("the Summary sheet prints on %d pages; want 1", sheets["Summary"])
+		t.Fatalf("the Summary sheet prints on %d pages; want 1", sheets["Summary"])
 	}
-	t.Logf("report.xlsx: %d pages in LibreOffice, %d of them the results sheets; by sheet %v", n, results, sheets)
+	pt := printedPoints(t, pdf, summary) * bodyPoints / officeHeight(t, bodyPoints)
+	if pt < minSummaryPoints {
+		t.Errorf("the Summary's text prints at %.2f pt; want at least %d", pt, minSummaryPoints)
+	}
+	t.Logf("report.xlsx: %d pages in LibreOffice, by sheet %v; the Summary's text at %.2f pt", n, sheets, pt)
+}
+
+// bodyPoints is the size of the workbook's text, Calibri 11 point.
+const bodyPoints = 11
+
+// printedPoints returns the height of the smallest words of page p of a
+// PDF, outside its header and footer (the half inch at the top and the
+// foot), as pdftotext -bbox gives them: a measure of the smallest text's
+// printed size, by a factor that depends on the font (officeHeight).
+func printedPoints(t *testing.T, pdf string, p int) float64 {
+	t.Helper()
+	b, err := exec.Command("pdftotext", "-bbox", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox page %d: %v", p, err)
+	}
+	page := regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)"`).FindSubmatch(b)
+	if page == nil {
+		t.Fatalf("pdftotext -bbox page %d: no page size", p)
+	}
+	height, _ := strconv.ParseFloat(string(page[2]), 64)
+	least := math.Inf(1)
+	for _, m := range regexp.MustCompile(`<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">`).FindAllSubmatch(b, -1) {
+		y0, _ := strconv.ParseFloat(string(m[1]), 64)
+		y1, _ := strconv.ParseFloat(string(m[2]), 64)
+		if y0 > 36 && y1 < height-36 {
+			least = min(least, y1-y0)
+		}
+	}
+	if math.IsInf(least, 1) {
+		t.Fatalf("page %d of %s has no text", p, pdf)
+	}
+	return least
+}
+
+// officeHeight returns the height pdftotext gives a word of size points
+// printed by LibreOffice at 100%: a workbook of one cell in the workbook's
+// font, on a page with no fitting.
+func officeHeight(t *testing.T, size float64) float64 {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "Calibri", Size: size}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scale, portrait, fit := 100, "portrait", false
+	for _, err := range []error{
+		f.SetCellValue("Sheet1", "A1", "Calibration"),
+		f.SetCellStyle("Sheet1", "A1", "A1", st),
+		f.SetPageLayout("Sheet1", &excelize.PageLayoutOptions{AdjustTo: new(uint(scale)), Orientation: &portrait}),
+		f.SetSheetProps("Sheet1", &excelize.SheetPropsOptions{FitToPage: &fit}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "calibration.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	return printedPoints(t, officePDF(t, path), 1)
 }
 
 // TestBatchComparisonPrints runs the template's scenarios in bulk and
