@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -156,6 +157,11 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the figures: %v", err)
 	}
+	// The command that reproduces the run, one argument a word.
+	command, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("code.command .arg")).map(a => a.textContent)`))
+	if err != nil {
+		t.Fatalf("reading the command: %v", err)
+	}
 	shot, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -220,6 +226,17 @@ func TestReportInBrowser(t *testing.T) {
 			if strings.HasSuffix(l, "−") || strings.HasSuffix(l, "-£") || strings.HasSuffix(l, "−£") {
 				t.Errorf("page %d: a line ends inside an amount: %q", p+1, l)
 			}
+		}
+	}
+	// The command breaks only between its arguments: each prints whole on
+	// a line.
+	if len(command) == 0 {
+		t.Error("report.html has no command to reproduce the run (code.command .arg)")
+	}
+	lines := strings.Split(strings.ReplaceAll(string(text), "\f", "\n"), "\n")
+	for _, a := range command {
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, a) }) {
+			t.Errorf("the command's argument %q prints broken across lines", a)
 		}
 	}
 	// Every figure's caption on the page of its figure.
