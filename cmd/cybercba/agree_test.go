@@ -525,3 +525,58 @@ func TestBatchAgreement(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitivityEVPIAgreement checks that run --sensitivity's EVPI, the
+// value of perfect information about the decision, is one figure in the
+// terminal, the JSON, the workbook's Sensitivity sheet and report.html:
+// in the quick tier the financial view on 300 decision draws (the figure,
+// not its size, is under test), in the long tier both views at the
+// default 10,000.
+func TestSensitivityEVPIAgreement(t *testing.T) {
+	t.Parallel()
+	views, size := []string{"financial"}, []string{"--decision-draws", "300"}
+	if longTier() {
+		views, size = []string{"financial", "social"}, nil
+	}
+	for _, view := range views {
+		t.Run(view, func(t *testing.T) {
+			t.Parallel()
+			args := slices.Concat([]string{"--sensitivity", "--view", view}, size)
+			r := agree(t, args...)
+			var js struct {
+				Sensitivity *struct {
+					EVPI float64 `json:"evpi"`
+					View string  `json:"view"`
+				} `json:"sensitivity"`
+			}
+			a := slices.Concat([]string{"run"}, agreeArgs, args, []string{"--json", "--no-files"})
+			res := cybercba(t, a...)
+			mustSucceed(t, res, a)
+			if err := json.Unmarshal([]byte(res.stdout), &js); err != nil {
+				t.Fatal(err)
+			}
+			if js.Sensitivity == nil || !(js.Sensitivity.EVPI > 0) || js.Sensitivity.View != view {
+				t.Fatalf("JSON sensitivity %+v; want an EVPI above 0 in the %s view", js.Sensitivity, view)
+			}
+			evpi := js.Sensitivity.EVPI
+			want := format.Currency("£").Money(evpi)
+			if !strings.Contains(r.terminal, "EVPI "+want+":") {
+				t.Errorf("terminal lacks the EVPI %s", want)
+			}
+			if !strings.Contains(r.page, "(EVPI) is "+want+":") {
+				t.Errorf("report.html lacks the EVPI %s", want)
+			}
+			found := false
+			for _, row := range r.book["Sensitivity"] {
+				if len(row) > 1 && strings.HasPrefix(row[0], "EVPI") {
+					for _, c := range row[1:] {
+						found = found || sameFloat(c, evpi)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("the Sensitivity sheet lacks the EVPI %v", evpi)
+			}
+		})
+	}
+}
