@@ -126,6 +126,9 @@ func Warnings(m *Model, a Appraisal, cons Constraints) []Warning {
 		return ws
 	}
 	ale := op.baseALE
+	if w, ok := implausibleALE(ale, m.Orgs); ok {
+		ws = append(ws, w)
+	}
 	for i, c := range m.Controls {
 		if cost := op.AnnualCost(i); cost > ale {
 			ws = append(ws, newWarning(fmt.Sprintf("controls[%s]", c.ID), 0, 0, true, "costs %s a year, more than the whole baseline expected annual loss %s", moneyArg(cost), moneyArg(ale)))
@@ -135,4 +138,28 @@ func Warnings(m *Model, a Appraisal, cons Constraints) []Warning {
 		ws = append(ws, newWarning("budget", 0, 0, true, "%s a year is above the Gordon–Loeb bound, (1/e) × baseline ALE = %s", moneyArg(cons.Annual), moneyArg(gl)))
 	}
 	return ws
+}
+
+// MaxALEPerOrg is the expected annual loss per organisation above which
+// the baseline draws a warning: 10¹² a year in the dataset's currency,
+// more than the yearly revenue of the world's largest company by revenue
+// (Walmart Inc., Annual Report 2024: US$648 billion in fiscal 2024), so
+// that no organisation could lose it year after year. Inputs that each
+// lie within their limits (MaxAmount, MaxRate, MaxOrgs) can combine to
+// far more: at the caps a 10-organisation scope reached 1.89e15 a year.
+const MaxALEPerOrg = 1e12
+
+// implausibleALE returns a warning when the baseline expected annual loss
+// ale of a scope of orgs organisations is beyond belief: above
+// MaxALEPerOrg an organisation, or above MaxValue (1e18), beyond the range
+// the outputs are meant to show.
+func implausibleALE(ale, orgs float64) (Warning, bool) {
+	per := ale / max(orgs, 1)
+	switch {
+	case ale > MaxValue:
+		return newWarning("scope", 0, 0, true, "the baseline expected annual loss, %s a year, is out of range (above %s): no figure this large means anything; an input is mis-scaled (an amount in pence, a rate a day rather than a year, a spread or duration far too large)", moneyArg(ale), moneyArg(MaxValue)), true
+	case per > MaxALEPerOrg:
+		return newWarning("scope", 0, 0, true, "the baseline expected annual loss, %s a year (%s per organisation), is implausible: above %s a year per organisation, more than the yearly revenue of the world's largest company (Walmart, US$648bn in fiscal 2024); an input is likely mis-scaled (an amount in pence, a rate a day rather than a year, a spread or duration far too large)", moneyArg(ale), moneyArg(per), moneyArg(MaxALEPerOrg)), true
+	}
+	return Warning{}, false
 }

@@ -81,3 +81,44 @@ func TestWarningMoney(t *testing.T) {
 		t.Errorf("a rate written as money, or money in e-notation: %q", got)
 	}
 }
+
+// TestImplausibleALEWarned is issue 27's case 11: inputs each within
+// their limits that combine to an expected annual loss beyond belief (at
+// the caps a 10-organisation scope reached 1.89e15 a year with no word)
+// draw a warning saying the bound and why; beyond 1e18, that the figure
+// is out of range. The test model's own loss draws none.
+func TestImplausibleALEWarned(t *testing.T) {
+	t.Parallel()
+	a := Appraisal{Horizon: 10, Discount: GreenBook()}
+	scope := func(ws []Warning) string {
+		for _, w := range ws {
+			if w.Field == "scope" {
+				return w.String()
+			}
+		}
+		return ""
+	}
+	if got := scope(Warnings(testModel(), a, NoBudget())); got != "" {
+		t.Errorf("the test model: %q; want no warning on the scope", got)
+	}
+	m := testModel()
+	m.Orgs = 10
+	for i := range m.Threats {
+		m.Threats[i].Rate = Fixed(1e4)
+		m.Threats[i].Fixed = Fixed(1e12)
+	}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ale := ClosedFormALE(m, nil)
+	got := scope(Warnings(m, a, NoBudget()))
+	if ale < 1e13 || !strings.Contains(got, "implausible: above 1e+12 a year per organisation, more than the yearly revenue of the world's largest company") {
+		t.Errorf("ALE %.3g: warning %q; want the implausible bound", ale, got)
+	}
+	if w, ok := implausibleALE(2e19, 1e7); !ok || !strings.Contains(w.Msg, "out of range (above 1e+18)") {
+		t.Errorf("implausibleALE(2e19) = %q, %v; want out of range", w.Msg, ok)
+	}
+	if _, ok := implausibleALE(0.9e12*50, 50); ok {
+		t.Error("implausibleALE(0.9e12 an organisation) warned; want no warning")
+	}
+}

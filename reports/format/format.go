@@ -34,7 +34,8 @@ var scales = []scale{{"tn", 1e12}, {"bn", 1e9}, {"m", 1e6}, {"k", 1e3}, {"", 1}}
 // tn suffix, trailing zeros kept so that every amount shows its precision:
 // £950, £12.3k, £4.56m, £1.20bn, −€3.00m. An amount that rounds to zero is
 // £0, whatever its sign; NaN is n/a, ±Inf ∞ and −∞ (no symbol); an amount of a
-// thousand trillion or more is written in powers of ten, £1.00e15.
+// thousand trillion or more is written in powers of ten, £1.00e15, and one
+// above OutOfRange says so: £2.00e19 (out of range).
 func (c Currency) Money(x float64) string {
 	sign, s := magnitude(x, true)
 	if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -66,6 +67,11 @@ func (c Currency) Interval(lo, hi float64) string {
 	return c.Money(lo) + " to " + c.Money(hi)
 }
 
+// OutOfRange is the amount beyond which Money and Bare say "(out of
+// range)" (and so does Tick): 10¹⁸, the largest value any input may take (model.MaxValue),
+// beyond any real organisation's figures.
+const OutOfRange = 1e18
+
 // magnitude returns the sign (Minus or "") and the text of |x| to three
 // significant figures with its suffix, keeping trailing zeros when keep is
 // set. Non-finite x gives "" and n/a, ∞ or −∞.
@@ -88,10 +94,14 @@ func magnitude(x float64, keep bool) (sign, s string) {
 		return "", "0"
 	}
 	if r >= 999.5e12 {
+		prec := -1
 		if keep {
-			return sign, sci(r, 2)
+			prec = 2
 		}
-		return sign, sci(r, -1)
+		if r > OutOfRange {
+			return sign, sci(r, prec) + " (out of range)"
+		}
+		return sign, sci(r, prec)
 	}
 	sc := scales[len(scales)-1]
 	for _, s := range scales {
@@ -211,8 +221,12 @@ func PercentExact(x float64) string {
 }
 
 // Ratio writes a ratio (a benefit-cost ratio) to two decimals, or to a
-// whole number from 100 up: 2.56, −0.50, 130.
+// whole number from 100 up: 2.56, −0.50, 130; beyond OutOfRange, in
+// powers of ten and saying so.
 func Ratio(x float64) string {
+	if math.Abs(x) > OutOfRange && !math.IsInf(x, 0) {
+		return Number(x)
+	}
 	if math.Abs(x) >= 100 {
 		return fixed(x, 0)
 	}
@@ -221,10 +235,14 @@ func Ratio(x float64) string {
 
 // Number writes a quantity with no unit of money (a rate, a duration, a
 // multiplier) to three significant figures, without trailing zeros:
-// 0.05, 12.5, 1200, 3.2e−07.
+// 0.05, 12.5, 1200, 3.2e−07; beyond OutOfRange it says so: 2e+19 (out
+// of range).
 func Number(x float64) string {
 	v := roundSig(x, 3)
 	if v != 0 && !math.IsNaN(v) && !math.IsInf(v, 0) && (math.Abs(v) < 1e-4 || math.Abs(v) >= 1e15) {
+		if math.Abs(v) > OutOfRange {
+			return sci(v, -1) + " (out of range)"
+		}
 		return sci(v, -1)
 	}
 	return fixed(v, -1)
@@ -263,7 +281,9 @@ func ReturnPeriod(years float64) string {
 	case math.IsInf(years, 1):
 		return "never"
 	case years >= 1e15:
-		return "1 in " + Number(years)
+		// A return period this long is a rare event, not a figure out of
+		// range.
+		return "1 in " + sci(roundSig(years, 3), -1)
 	}
 	return "1 in " + Count(int(math.Round(years)))
 }

@@ -45,9 +45,12 @@ func TestMoney(t *testing.T) {
 		{1e12, "£1.00tn", "1.00tn", "£1tn"},
 		{999.4e12, "£999tn", "999tn", "£999tn"},
 		{1e15, "£1.00e15", "1.00e15", "£1e15"},
-		{1e300, "£1.00e300", "1.00e300", "£1e300"},
-		{-1e300, "−£1.00e300", "−1.00e300", "−£1e300"},
-		{math.MaxFloat64, "£1.80e308", "1.80e308", "£1.7976931348623157e308"},
+		{1e18, "£1.00e18", "1.00e18", "£1e18"},
+		// Issue 27, case 11: beyond 1e18 an amount says it is out of range.
+		{2e19, "£2.00e19 (out of range)", "2.00e19 (out of range)", "£2e19 (out of range)"},
+		{1e300, "£1.00e300 (out of range)", "1.00e300 (out of range)", "£1e300 (out of range)"},
+		{-1e300, "−£1.00e300 (out of range)", "−1.00e300 (out of range)", "−£1e300 (out of range)"},
+		{math.MaxFloat64, "£1.80e308 (out of range)", "1.80e308 (out of range)", "£1.7976931348623157e308 (out of range)"},
 		{-950, "−£950", "−950", "−£950"},
 		{math.Inf(1), "∞", "∞", "∞"},
 		{math.Inf(-1), "−∞", "−∞", "−∞"},
@@ -166,7 +169,7 @@ func TestPercentRatioNumber(t *testing.T) {
 		{"Ratio", Ratio, -250, "−250"},
 		{"Ratio", Ratio, negZero, "0.00"},
 		{"Ratio", Ratio, -1e-300, "0.00"},
-		{"Ratio", Ratio, 1e300, "1.00e300"},
+		{"Ratio", Ratio, 1e300, "1e300 (out of range)"},
 		{"Ratio", Ratio, math.Inf(1), "∞"},
 		{"Ratio", Ratio, math.NaN(), "n/a"},
 		{"Number", Number, 0.05, "0.05"},
@@ -174,7 +177,7 @@ func TestPercentRatioNumber(t *testing.T) {
 		{"Number", Number, 1234, "1230"},
 		{"Number", Number, negZero, "0"},
 		{"Number", Number, -3.2e-7, "−3.2e−07"},
-		{"Number", Number, 1e300, "1e300"},
+		{"Number", Number, 1e300, "1e300 (out of range)"},
 		{"Number", Number, math.Inf(-1), "−∞"},
 		{"ReturnPeriod", ReturnPeriod, 200, "1 in 200"},
 		{"ReturnPeriod", ReturnPeriod, 1000.4, "1 in 1,000"},
@@ -280,6 +283,27 @@ func TestRoundSig(t *testing.T) {
 	for _, tt := range tests {
 		if got := RoundSig(tt.in, tt.n); got != tt.want || math.Signbit(got) != math.Signbit(tt.want) {
 			t.Errorf("RoundSig(%g, %d) = %g; want %g", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestOutOfRange is issue 27's case 11: no number over 1e18 is written
+// without saying it is out of range, whatever the writer.
+func TestOutOfRange(t *testing.T) {
+	t.Parallel()
+	const c = Currency("£")
+	for _, x := range []float64{1.01e18, 1.89e21, -3e300} {
+		for name, s := range map[string]string{"Money": c.Money(x), "Bare": c.Bare(x), "Tick": c.Tick(x), "Number": Number(x), "Ratio": Ratio(x)} {
+			if !strings.HasSuffix(s, " (out of range)") {
+				t.Errorf("%s(%g) = %q; want it to say out of range", name, x, s)
+			}
+		}
+	}
+	for _, x := range []float64{1e18, 1.89e15, -5e17} {
+		for name, s := range map[string]string{"Money": c.Money(x), "Number": Number(x), "Ratio": Ratio(x)} {
+			if strings.Contains(s, "out of range") {
+				t.Errorf("%s(%g) = %q; want no out of range", name, x, s)
+			}
 		}
 	}
 }
