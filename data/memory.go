@@ -164,3 +164,29 @@ func count(n int) string {
 	}
 	return s
 }
+
+// TableAnnouncement says, when the decision table is estimated to take
+// AnnounceAfter or more, how long it should take; else it returns "".
+// The table's cost grows with the portfolios and the controls they hold
+// (a run of thousands of controls spent minutes there after the
+// simulation's estimate and progress bar had finished).
+func TableAnnouncement(e model.StageEstimate) string {
+	if e.Table < AnnounceAfter {
+		return ""
+	}
+	return fmt.Sprintf("after simulating, tabulating %s decision draws of %s portfolios (%s controls in all) should take about %s (estimated from a pilot)",
+		count(e.TableDraws), count(e.Portfolios), count(e.Members), Roughly(e.Table))
+}
+
+// announceTable returns the Announce callback of the job's decision, or
+// nil when the job announces nothing.
+func (j *Job) announceTable() func(model.StageEstimate) {
+	if j.Announce == nil {
+		return nil
+	}
+	return func(e model.StageEstimate) {
+		if msg := TableAnnouncement(e); msg != "" {
+			j.Announce(msg)
+		}
+	}
+}

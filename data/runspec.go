@@ -230,6 +230,9 @@ type Job struct {
 	ShownOnly bool
 	// BudgetPlan is the yearly budgets of a phased plan, nil for none.
 	BudgetPlan *model.YearBudgets
+	// Announce, when set, is given the run's time estimate for its later
+	// stages, when long (see TableAnnouncement), to show the user.
+	Announce func(msg string)
 }
 
 // NewJob checks s and builds its job on the dataset ds: the scope's model
@@ -332,6 +335,7 @@ func (j *Job) DecideOptions(sensitivity bool, top int) model.DecideOptions {
 		Frontier: j.Frontier, FrontierKind: model.AnnualBudget,
 		Explain: true, Sensitivity: sensitivity, Top: top,
 		ShownSummaries: j.ShownOnly, DecisionDraws: j.Spec.DecisionDraws,
+		Announce: j.announceTable(),
 	}
 }
 

@@ -42,6 +42,11 @@ type DecideOptions struct {
 	// DefaultDecisionDraws, and never fewer than the simulation's draws.
 	// The simulation's draws × years give the loss distribution.
 	DecisionDraws int
+	// Announce, when set, is called once the portfolio is chosen, before
+	// simulating, with an estimate from a pilot of how long the decision
+	// table will take: its cost grows with the portfolios and their sizes
+	// (with thousands of controls it outlasts the simulation).
+	Announce func(StageEstimate)
 }
 
 // Decision is the whole analysis of one run: every control alone, the one
@@ -163,10 +168,19 @@ type WeakPoint struct {
 // common random numbers, appraises them, and analyses what the
 // recommendation hangs on.
 func Decide(ctx context.Context, m *Model, o DecideOptions) (*Decision, error) {
+	o.Config.stage(StageChoose)
 	p, err := planDecision(ctx, m, o)
 	if err != nil {
 		return nil, err
 	}
+	if o.Announce != nil {
+		e, err := p.estimate(ctx)
+		if err != nil {
+			return nil, err
+		}
+		o.Announce(e)
+	}
+	o.Config.stage(StageSimulate)
 	s, err := Simulate(ctx, m, p.options(), o.Config)
 	if err != nil {
 		return nil, err
@@ -343,8 +357,9 @@ func (p *decisionPlan) finishWith(s *Sim, table *DrawTable) (*Decision, error) {
 		}
 	}
 	if table == nil {
+		o.Config.stage(StageTable)
 		var err error
-		if table, err = newDrawTable(context.Background(), s.Model, a, append([]Portfolio{{}}, p.options()...), decisionDraws(o.DecisionDraws, s.Draws), s.Seed, s.workers); err != nil {
+		if table, err = newDrawTable(withProgress(context.Background(), o.Config.Progress), s.Model, a, append([]Portfolio{{}}, p.options()...), decisionDraws(o.DecisionDraws, s.Draws), s.Seed, s.workers); err != nil {
 			return nil, err
 		}
 	}
@@ -423,6 +438,7 @@ func (p *decisionPlan) finishWith(s *Sim, table *DrawTable) (*Decision, error) {
 		decision = an.Results[an.Ranking.Order[0]].Portfolio
 	}
 	if len(decision) > 0 && (o.Explain || o.Sensitivity) {
+		o.Config.stage(StageExplain)
 		if d.Tornado, err = TornadoAnalysis(m, a, decision); err != nil {
 			return nil, err
 		}
@@ -460,7 +476,8 @@ func (p *decisionPlan) finishWith(s *Sim, table *DrawTable) (*Decision, error) {
 		if top <= 0 {
 			top = 15
 		}
-		if d.Sensitivity, err = AnalyseSensitivity(m, table, a, SensitivityOptions{Decision: decision, Name: name, Decide: decide, Top: top, Alternatives: alternatives}); err != nil {
+		o.Config.stage(StageSensitivity)
+		if d.Sensitivity, err = AnalyseSensitivity(m, table, a, SensitivityOptions{Decision: decision, Name: name, Decide: decide, Top: top, Alternatives: alternatives, Progress: o.Config.Progress}); err != nil {
 			return nil, err
 		}
 	}

@@ -188,7 +188,9 @@ func newDrawTable(ctx context.Context, m *Model, a Appraisal, options []Portfoli
 	blocks := (D + drawBlock - 1) / drawBlock
 	cfg := Config{Draws: D, Years: 1, Seed: seed}
 	ws := make([]*worker, max(1, min(workers, blocks)))
+	progress := newCounter(ctx, blocks)
 	parallelWorkers(ctx, len(ws), blocks, func(k, wi int) {
+		defer progress.add()
 		w := ws[wi]
 		if w == nil {
 			w = newWorker(f, options, cfg)

@@ -646,6 +646,9 @@ type SensitivityOptions struct {
 	// Alternatives are the portfolios the value of information chooses
 	// among.
 	Alternatives []Portfolio
+	// Progress, when set, is called after each step: the tornado, each
+	// input's switching value, the value of information.
+	Progress func(done, total int)
 }
 
 // AnalyseSensitivity runs the sensitivity analysis of o.Decision: the
@@ -662,13 +665,26 @@ func AnalyseSensitivity(m *Model, t *DrawTable, a Appraisal, o SensitivityOption
 	for _, b := range tn.Bars[:min(top, len(tn.Bars))] {
 		ins = append(ins, b.Input)
 	}
-	sws, err := SwitchingValues(m, a, decision, o.Decide, ins)
-	if err != nil {
-		return nil, err
+	steps := len(ins) + 2
+	step := func(done int) {
+		if o.Progress != nil {
+			o.Progress(done, steps)
+		}
+	}
+	step(1)
+	var sws []Switch
+	for i, in := range ins {
+		sw, err := SwitchingValues(m, a, decision, o.Decide, []Input{in})
+		if err != nil {
+			return nil, err
+		}
+		sws = append(sws, sw...)
+		step(2 + i)
 	}
 	voi, err := ValueOfInformation(t, a, o.Alternatives)
 	if err != nil {
 		return nil, err
 	}
+	step(steps)
 	return &Sensitivity{Decision: slices.Clone(decision), DecisionName: o.Name, Tornado: tn, Switches: sws, VOI: voi}, nil
 }

@@ -26,6 +26,10 @@ type Config struct {
 	// Progress, when set, is called after each outer draw with the number of
 	// draws done. It may be called from several goroutines at once.
 	Progress func(done, total int)
+	// Stage, when set, is called by Decide as it starts each stage
+	// (StageChoose, StageSimulate, StageTable, StageExplain,
+	// StageSensitivity); Progress then counts that stage's work.
+	Stage func(name string)
 	// TargetSE, when positive, adds blocks of Draws outer draws until the
 	// baseline ALE's relative standard error is at most TargetSE, or
 	// MaxDraws (default 100 × Draws) is reached. The draws are the same as

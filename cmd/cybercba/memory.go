@@ -69,12 +69,14 @@ func checkMemory(j *job, maxMemory string) error {
 }
 
 // announce writes, before a long run, how long its simulation should take
-// and how much memory it needs (see data.Job.Announcement); quiet runs say
-// nothing.
+// and how much memory it needs (see data.Job.Announcement), and has the job
+// say how long its decision table should take once its portfolios are
+// known (data.TableAnnouncement); quiet runs say nothing.
 func announce(ctx context.Context, j *job, stderr io.Writer, quiet bool) error {
 	if quiet {
 		return nil
 	}
+	j.Announce = func(msg string) { fmt.Fprintln(stderr, "cybercba: "+msg) }
 	msg, err := j.Announcement(ctx)
 	if msg != "" {
 		fmt.Fprintln(stderr, "cybercba: "+msg)

@@ -6,13 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
-	"sync"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
@@ -114,7 +109,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, w := range job.Warnings { // before the progress bar's first line
 		fmt.Fprintf(reports.Wrap(stderr, termWidth(stderr)), "cybercba: warning: %s: %s\n", job.Dataset.File, job.WarningText(w))
 	}
-	job.Config.Progress = progress(stderr, o.Quiet, "simulating", o.Draws)
+	bar := reports.NewProgress(stderr, o.Quiet, model.StageSimulate, o.Draws)
+	job.Config.Progress, job.Config.Stage = bar.Funcs()
+	job.Announce = bar.Wrap(job.Announce)
 	job.Width = termWidth(stdout)
 	job.ShownOnly = o.NoFiles && !o.JSON
 	go job.Holdouts() // replayed beside the analysis, for the output
@@ -235,34 +232,8 @@ func loadDataset(path string) (*data.Dataset, error) {
 }
 
 // progress returns a progress callback drawing a bar of total steps on
-// stderr when it is a terminal, or nil. The callback is safe for concurrent
-// use.
+// stderr when it is a terminal, or nil.
 func progress(stderr io.Writer, quiet bool, what string, total int) func(done, total int) {
-	f, ok := stderr.(*os.File)
-	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	bar := progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionSetRenderBlankState(true), // shown from the start, not from the first step
-	)
-	var mu sync.Mutex
-	high := 0
-	max := total
-	return func(done, total int) {
-		mu.Lock()
-		defer mu.Unlock()
-		if total > max { // --target-se added draws
-			max = total
-			bar.ChangeMax(total)
-		}
-		if done > high {
-			high = done
-			bar.Set(done)
-		}
-	}
+	step, _ := reports.NewProgress(stderr, quiet, what, total).Funcs()
+	return step
 }

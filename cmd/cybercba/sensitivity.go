@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cybercba/cybercba/model"
 	"github.com/cybercba/cybercba/reports"
 )
 
@@ -37,7 +38,10 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := announce(ctx, job, stderr, o.Quiet); err != nil {
 		return err
 	}
-	job.Config.Progress, job.Width = progress(stderr, o.Quiet, "simulating", o.Draws), termWidth(stdout)
+	bar := reports.NewProgress(stderr, o.Quiet, model.StageSimulate, o.Draws)
+	job.Config.Progress, job.Config.Stage = bar.Funcs()
+	job.Announce = bar.Wrap(job.Announce)
+	job.Width = termWidth(stdout)
 	d, err := analyse(ctx, job, true, *top)
 	if err != nil {
 		return err
