@@ -254,6 +254,7 @@ func checkAgreement(t *testing.T, r *agreeRun) {
 	for _, c := range js.Controls {
 		byID[c.ID] = c
 	}
+	checkReproduceRecord(t, r, byID)
 	// The terminal's ranking.
 	rk := terminalTable(t, r.terminal, "Rank  ID")
 	head := rk[0]
@@ -578,5 +579,37 @@ func TestSensitivityEVPIAgreement(t *testing.T) {
 				t.Errorf("the Sensitivity sheet lacks the EVPI %v", evpi)
 			}
 		})
+	}
+}
+
+// checkReproduceRecord checks the figures the workbook's Reproduce sheet
+// records for reproduce to compare against: each control's ΔALE and
+// deciding NPV and the recommendation with its NPV, exactly the JSON's.
+func checkReproduceRecord(t *testing.T, r *agreeRun, byID map[string]agreeControl) {
+	t.Helper()
+	rec := map[string]string{}
+	for _, row := range r.book["Reproduce"] {
+		if len(row) >= 2 {
+			rec[row[0]] = row[len(row)-1]
+			if len(row) >= 3 && row[2] == "" {
+				rec[row[0]] = row[1]
+			}
+		}
+	}
+	exact := func(name string, want float64) {
+		got, err := strconv.ParseFloat(rec[name], 64)
+		if err != nil || got != want {
+			t.Errorf("Reproduce sheet %q = %q; want the JSON's %v", name, rec[name], want)
+		}
+	}
+	for id, c := range byID {
+		exact(id+" ΔALE", c.DeltaALE.Mean)
+		exact(id+" NPV", c.NPV.Mean)
+	}
+	if res := r.JSON.Recommended.Result; res != nil {
+		if got, want := rec["recommended portfolio"], strings.Join(r.JSON.Recommended.Controls, "+"); got != want {
+			t.Errorf("Reproduce sheet's recommended portfolio %q; the JSON's %q", got, want)
+		}
+		exact("recommended NPV", res.NPV.Mean)
 	}
 }
