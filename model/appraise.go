@@ -290,11 +290,16 @@ type MoneyResult struct {
 // in the appraisal's view, its decision figures on DefaultDecisionDraws
 // outer draws (or s.Draws, if more) of exact conditional expectations
 // (see DrawTable and appraiseOptions).
-func Appraise(s *Sim, a Appraisal) ([]Result, error) {
+func Appraise(s *Sim, a Appraisal) ([]Result, error) { return AppraiseOn(s, a, 0) }
+
+// AppraiseOn is Appraise with the decision figures on n outer draws (0
+// for DefaultDecisionDraws; never fewer than s.Draws), as
+// DecideOptions.DecisionDraws sets them.
+func AppraiseOn(s *Sim, a Appraisal, n int) ([]Result, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	t, err := newDrawTable(context.Background(), s.Model, a, s.Options, decisionDraws(0, s.Draws), s.Seed, s.workers)
+	t, err := newDrawTable(context.Background(), s.Model, a, s.Options, decisionDraws(n, s.Draws), s.Seed, s.workers)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func bulkJobs() []Job {
 	cfg := Config{Draws: 30, Years: 700, Seed: 5, Workers: 1}
 	a := Appraisal{Horizon: 10, Discount: GreenBook()}
 	opts := func(mod func(*DecideOptions)) DecideOptions {
-		o := DecideOptions{Config: cfg, Appraisal: a, Metric: ByNPV, Objective: MaxNPV, Constraints: NoBudget()}
+		o := DecideOptions{Config: cfg, Appraisal: a, Metric: ByNPV, Objective: MaxNPV, Constraints: NoBudget(), DecisionDraws: 300}
 		if mod != nil {
 			mod(&o)
 		}
@@ -217,8 +217,8 @@ func TestDecideAllKeepsEachJobsMode(t *testing.T) {
 	cfg := Config{Draws: 20, Years: 500, Seed: 9, Workers: 1}
 	a := Appraisal{Horizon: 10, Discount: GreenBook()}
 	jobs := []Job{
-		{m, DecideOptions{Config: cfg, Appraisal: a, Constraints: NoBudget()}},
-		{dear, DecideOptions{Config: cfg, Appraisal: a, Constraints: NoBudget()}},
+		{m, DecideOptions{Config: cfg, Appraisal: a, Constraints: NoBudget(), DecisionDraws: 300}},
+		{dear, DecideOptions{Config: cfg, Appraisal: a, Constraints: NoBudget(), DecisionDraws: 300}},
 	}
 	var alone []*Decision
 	most := 0

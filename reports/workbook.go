@@ -104,6 +104,24 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 		_, err := f.NewSheet(name)
 		b.do(err)
 	}
+	// The LEC table is data for the chart, hidden so that it does not
+	// print (the LEC chart sheet prints the curve, and plots/lec.csv holds
+	// the table too); the Reproduce record is for cybercba reproduce, not
+	// for reading, hidden so that it neither prints nor invites edits
+	// (Format ▸ Sheet ▸ Show brings them back). Both are hidden now, and
+	// Summary made the active sheet, while every sheet is empty: either
+	// reads every worksheet back, and reading back the streamed ones (LEC,
+	// What-if, Draws) would cost more than writing them.
+	hidden := []string{sheetLEC}
+	if r.Reproduce != nil {
+		_, err := f.NewSheet(SheetReproduce) // filled last, by writeReproduce
+		b.do(err)
+		hidden = append(hidden, SheetReproduce)
+	}
+	for _, s := range hidden {
+		b.do(f.SetSheetVisible(s, false))
+	}
+	f.SetActiveSheet(0) // Summary; it too reads every sheet
 	b.styles()
 	b.summary(r, opts)
 	b.ranking(r)
@@ -136,14 +154,8 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	b.sources(r)
 	b.about(r)
 	if r.Reproduce != nil {
-		_, err := writeReproduce(f, r.Reproduce)
+		_, err := writeReproduce(f, r.Reproduce) // hidden above
 		b.do(err)
-		// A record for cybercba reproduce, not for reading: hidden, so
-		// that it neither prints nor invites edits (Format ▸ Sheet ▸ Show
-		// brings it back).
-		if b.err == nil {
-			b.do(f.SetSheetVisible(SheetReproduce, false))
-		}
 	}
 	// The draws, a thousand rows of data for the What-if sheet's
 	// formulas (summarised there), are hidden, as the LEC table under its
@@ -153,7 +165,6 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	if b.err != nil {
 		return b.err
 	}
-	f.SetActiveSheet(0)
 	props := &excelize.DocProperties{
 		Title:       "Cost-benefit of cyber-security controls: " + scopeName(r),
 		Subject:     caption(r),
@@ -1037,13 +1048,7 @@ func (b *book) lec(r *Report, opts []option) {
 		b.do(sw.AddTable(&excelize.Table{Range: "A1:" + cellName(len(head), max(last, 2)), Name: "LossExceedance", StyleName: "TableStyleLight1"}))
 	}
 	if b.err == nil {
-		b.do(sw.Flush())
-	}
-	// The table is data for the chart, hidden so that it does not print;
-	// the LEC chart sheet prints the curve and the losses at round return
-	// periods, and plots/lec.csv holds the table too.
-	if b.err == nil {
-		b.do(b.f.SetSheetVisible(sheetLEC, false))
+		b.do(sw.Flush()) // the sheet is hidden (WriteWorkbook)
 	}
 	b.lecChart(r, opts, grid, q, se)
 }

@@ -23,8 +23,15 @@ import (
 // shown in several outputs is the same number in each, at the precision
 // each shows it.
 
-// agreeArgs are the size of the agreement test's runs.
-var agreeArgs = []string{"--draws", "20", "--years", "500", "--seed", "2017", "--quiet"}
+// agreeArgs returns the size of the agreement test's runs: 20 × 500
+// simulated years, the decision on 100 draws in the quick tier and on the
+// default 10,000 in the long tier.
+func agreeArgs() []string {
+	if longTier() {
+		return []string{"--draws", "20", "--years", "500", "--seed", "2017", "--quiet"}
+	}
+	return []string{"--draws", "20", "--years", "500", "--decision-draws", "100", "--seed", "2017", "--quiet"}
+}
 
 // agreeControl is a control's figures as the JSON gives them.
 type agreeControl struct {
@@ -128,11 +135,11 @@ func text(s string) string {
 func agree(t *testing.T, args ...string) *agreeRun {
 	t.Helper()
 	r := &agreeRun{dir: t.TempDir(), book: map[string][][]string{}, tables: map[string][][]string{}}
-	a := slices.Concat([]string{"run"}, agreeArgs, args, []string{"-o", r.dir})
+	a := slices.Concat([]string{"run"}, agreeArgs(), args, []string{"-o", r.dir})
 	res := cybercba(t, a...)
 	mustSucceed(t, res, a)
 	r.terminal = res.stdout
-	a = slices.Concat([]string{"run"}, agreeArgs, args, []string{"--json", "--no-files"})
+	a = slices.Concat([]string{"run"}, agreeArgs(), args, []string{"--json", "--no-files"})
 	res = cybercba(t, a...)
 	mustSucceed(t, res, a)
 	if err := json.Unmarshal([]byte(res.stdout), &r.JSON); err != nil {
@@ -462,7 +469,7 @@ func TestBatchAgreement(t *testing.T) {
 		)
 	})
 	out := filepath.Join(t.TempDir(), "results.xlsx")
-	a := slices.Concat([]string{"batch", in, "-o", out}, agreeArgs)
+	a := slices.Concat([]string{"batch", in, "-o", out}, agreeArgs())
 	res := cybercba(t, a...)
 	mustSucceed(t, res, a)
 	f, err := excelize.OpenFile(out)
@@ -478,7 +485,7 @@ func TestBatchAgreement(t *testing.T) {
 	term := terminalTable(t, res.stdout, "Scenario")
 	money := format.Currency("£").Money
 	for name, args := range map[string][]string{"default": nil, "social": {"--view", "social"}, "budgeted": {"--budget", "20m"}} {
-		a := slices.Concat([]string{"run"}, agreeArgs, args, []string{"--json", "--no-files"})
+		a := slices.Concat([]string{"run"}, agreeArgs(), args, []string{"--json", "--no-files"})
 		r := cybercba(t, a...)
 		mustSucceed(t, r, a)
 		var js struct {
@@ -550,7 +557,7 @@ func TestSensitivityEVPIAgreement(t *testing.T) {
 					View string  `json:"view"`
 				} `json:"sensitivity"`
 			}
-			a := slices.Concat([]string{"run"}, agreeArgs, args, []string{"--json", "--no-files"})
+			a := slices.Concat([]string{"run"}, agreeArgs(), args, []string{"--json", "--no-files"})
 			res := cybercba(t, a...)
 			mustSucceed(t, res, a)
 			if err := json.Unmarshal([]byte(res.stdout), &js); err != nil {

@@ -115,9 +115,9 @@ func TestCurrencySymbolOtherCommands(t *testing.T) {
 		want []string
 	}{
 		{[]string{"calibrate", "--currency-symbol", "€"}, []string{"daily lost output per organisation-day, c_d        €", "expected cost €"}},
-		{[]string{"sensitivity", "--draws", "20", "--years", "200", "--scope", "acute-trust", "--top", "3", "--currency-symbol", "€", "--no-files"},
+		{[]string{"sensitivity", "--draws", "20", "--years", "200", "--decision-draws", "100", "--scope", "acute-trust", "--top", "3", "--currency-symbol", "€", "--no-files"},
 			[]string{"money in GBP (€), 2024-25 prices", "NPV is ", "€", "EVPI €"}},
-		{[]string{"sensitivity", "--draws", "20", "--years", "200", "--scope", "acute-trust", "--top", "3", "--currency-symbol", "€", "--json", "--no-files"},
+		{[]string{"sensitivity", "--draws", "20", "--years", "200", "--decision-draws", "100", "--scope", "acute-trust", "--top", "3", "--currency-symbol", "€", "--json", "--no-files"},
 			[]string{`"currency_symbol": "€"`, `"price_year": "2024-25"`}},
 	} {
 		r := cybercba(t, tt.args...)

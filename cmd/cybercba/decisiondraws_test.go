@@ -2,18 +2,16 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // TestDecisionDrawsFlag checks --decision-draws: the count in force is the
 // one every output states (the JSON's settings and results, the terminal's
-// line), never fewer than --draws, a bad count is refused naming the flag,
-// and reproduce replays a report's count (a re-run on the default 10,000
-// would change its intervals, and reproduce would say so).
+// line), never fewer than --draws, and a bad count is refused naming the
+// flag. That reproduce replays a report's count is checked by TestGolden's
+// reproduce step (and TestReproduce in the long tier): a re-run on the
+// default 10,000 would change the intervals, and reproduce would say so.
 func TestDecisionDrawsFlag(t *testing.T) {
 	t.Parallel()
 	decided := func(t *testing.T, extra ...string) (settings int, results []int) {
@@ -69,37 +67,5 @@ func TestDecisionDrawsFlag(t *testing.T) {
 		if r.code != exitInput || !strings.Contains(r.stderr, "--decision-draws: must be 0 (the default, 10,000) to 1,000,000, got "+bad) {
 			t.Errorf("--decision-draws %s: exit %d, stderr %q; want %d naming the flag", bad, r.code, r.stderr, exitInput)
 		}
-	}
-}
-
-// TestDecisionDrawsReproduce checks that a report records --decision-draws
-// and reproduce replays it: the re-run's cells are identical.
-func TestDecisionDrawsReproduce(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	args := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--decision-draws", "400", "--budget", "40m", "-o", dir}
-	mustSucceed(t, cybercba(t, args...), args)
-	book := filepath.Join(dir, "report.xlsx")
-	f, err := excelize.OpenFile(book)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := f.GetRows("Reproduce")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	recorded := false
-	for _, row := range rows {
-		for _, c := range row {
-			recorded = recorded || strings.Contains(c, "--decision-draws=400")
-		}
-	}
-	if !recorded {
-		t.Errorf("the Reproduce sheet does not record --decision-draws=400")
-	}
-	r := cybercba(t, "reproduce", "--quiet", book)
-	if r.code != exitOK || !strings.Contains(r.stdout, "Identical: every cell") {
-		t.Errorf("reproduce of a run at --decision-draws 400: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -18,7 +18,7 @@ import (
 // fileArgs returns "run" with the small settings but files written into
 // dir, then extra.
 func fileArgs(dir string, extra ...string) []string {
-	return slices.Concat([]string{"run", "--draws", "8", "--years", "200", "-o", dir}, extra)
+	return slices.Concat([]string{"run", "--draws", "8", "--years", "200", "--decision-draws", "100", "-o", dir}, extra)
 }
 
 // written returns the files under dir, as slash paths relative to it,

@@ -17,27 +17,29 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the commands' output")
 
 // goldenSteps are the commands whose output testdata/<name>.golden holds:
-// a small fixed-seed call of each command, in order, in one directory
-// ($WORK), so that later steps read what earlier ones wrote (the template
-// is validated and run as a batch, the shards merged, the report
-// reproduced). A step with an empty name runs without a golden file.
+// a small fixed-seed call of each command (the decision on 100 draws), in
+// order, in one directory ($WORK), so that later steps read what earlier
+// ones wrote (the template is validated and run as a batch, the shards
+// merged, the report reproduced: its record holds --decision-draws=100,
+// and the re-run on that count is identical). A step with an empty name
+// runs without a golden file.
 var goldenSteps = []struct {
 	name string
 	args []string
 }{
-	{"run", []string{"run", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200"}},
-	{"run.json", []string{"run", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--json"}},
-	{"run-budget", []string{"run", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--budget", "300k"}},
+	{"run", []string{"run", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--decision-draws", "100"}},
+	{"run.json", []string{"run", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--decision-draws", "100", "--json"}},
+	{"run-budget", []string{"run", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--decision-draws", "100", "--budget", "300k"}},
 	{"calibrate", []string{"calibrate"}},
-	{"sensitivity", []string{"sensitivity", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--top", "3"}},
-	{"sensitivity.json", []string{"sensitivity", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--top", "3", "--json"}},
+	{"sensitivity", []string{"sensitivity", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--decision-draws", "100", "--top", "3"}},
+	{"sensitivity.json", []string{"sensitivity", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--decision-draws", "100", "--top", "3", "--json"}},
 	{"template", []string{"template", "--scope", "acute-trust", "-o", "$WORK/inputs.xlsx"}},
 	{"validate", []string{"validate", "$WORK/inputs.xlsx"}},
-	{"batch", []string{"batch", "--quiet", "--draws", "4", "--years", "100", "-o", "$WORK/results.xlsx", "$WORK/inputs.xlsx"}},
-	{"", []string{"batch", "--quiet", "--draws", "4", "--years", "100", "--shard", "1/2", "-o", "$WORK/part.xlsx", "$WORK/inputs.xlsx"}},
-	{"", []string{"batch", "--quiet", "--draws", "4", "--years", "100", "--shard", "2/2", "-o", "$WORK/part.xlsx", "$WORK/inputs.xlsx"}},
+	{"batch", []string{"batch", "--quiet", "--draws", "4", "--years", "100", "--decision-draws", "100", "-o", "$WORK/results.xlsx", "$WORK/inputs.xlsx"}},
+	{"", []string{"batch", "--quiet", "--draws", "4", "--years", "100", "--decision-draws", "100", "--shard", "1/2", "-o", "$WORK/part.xlsx", "$WORK/inputs.xlsx"}},
+	{"", []string{"batch", "--quiet", "--draws", "4", "--years", "100", "--decision-draws", "100", "--shard", "2/2", "-o", "$WORK/part.xlsx", "$WORK/inputs.xlsx"}},
 	{"merge", []string{"merge", "-o", "$WORK/merged.xlsx", "$WORK/part.part-1-of-2.xlsx", "$WORK/part.part-2-of-2.xlsx"}},
-	{"", []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--format", "svg", "-o", "$WORK/out"}},
+	{"", []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--decision-draws", "100", "--format", "svg", "-o", "$WORK/out"}},
 	{"reproduce", []string{"reproduce", "--quiet", "$WORK/out/report.xlsx"}},
 }
 

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/cybercba/cybercba/model"
 )
 
 // TestHealthView checks that run --view social adds the health-economic
@@ -52,7 +50,7 @@ func TestHealthView(t *testing.T) {
 		t.Errorf("health_economics: value %g, %d options (first %q), %d ICER rows", he.ValuePerQALY, len(he.Options), he.Options[0].Name, len(he.ICERs))
 	}
 	for _, o := range he.Options {
-		if n := model.DefaultDecisionDraws; len(o.CostPerYear) != n || len(o.QALYsPerYear) != n {
+		if n := 100; len(o.CostPerYear) != n || len(o.QALYsPerYear) != n { // small's --decision-draws
 			t.Errorf("%s: %d costs and %d QALYs; want one per decision draw (%d)", o.Name, len(o.CostPerYear), len(o.QALYsPerYear), n)
 		}
 	}
@@ -68,7 +66,7 @@ func TestHealthView(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	args = []string{"run", "--draws", "8", "--years", "200", "--scope", "acute-trust", "--view", "social", "-o", dir}
+	args = []string{"run", "--draws", "8", "--years", "200", "--decision-draws", "100", "--scope", "acute-trust", "--view", "social", "-o", dir}
 	r = cybercba(t, args...)
 	mustSucceed(t, r, args)
 	if !strings.Contains(r.stdout, "ICERs in dampack's convention") {

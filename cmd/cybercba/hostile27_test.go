@@ -174,7 +174,7 @@ func TestHostileRunOutputFolder(t *testing.T) {
 	// With --force: the page is replaced, the photo kept, and the next
 	// run (without --force) still refuses it, but replaces its own files.
 	write(filepath.Join(d, "report.html"), "mine")
-	small := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--format", "svg", "-o", d}
+	small := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--decision-draws", "100", "--format", "svg", "-o", d}
 	mustSucceed(t, cybercba(t, append(small, "--force")...), small)
 	if read(filepath.Join(d, "plots", "holiday.png")) != "my photo" {
 		t.Errorf("run -o d --force lost plots/holiday.png")
@@ -204,12 +204,12 @@ func TestHostileEscapes(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"run", "--no-files", "--draws", "8", "--years", "100", in}, exitOK, `in\x1b[2J.yaml`},
+		{[]string{"run", "--no-files", "--draws", "8", "--years", "100", "--decision-draws", "100", in}, exitOK, `in\x1b[2J.yaml`},
 		{[]string{"run", "--no-files", filepath.Join(dir, "none\x1b]0;pwned\a.yaml")}, exitInput, `none\x1b]0;pwned\a.yaml: no such file`},
 		{[]string{"run", "--no-files", "--currency-symbol", "\x1b[31m£"}, exitInput, `--currency-symbol: want printable characters, e.g. € or "CHF ", got "\x1b[31m£"`},
 		{[]string{"run", "--no-files", "--currency-symbol", strings.Repeat("£", 9)}, exitInput, "--currency-symbol: want at most 8 characters"},
 		{[]string{"batch", "--currency-symbol", "\u202e$", in}, exitInput, `--currency-symbol: want printable characters`},
-		{[]string{"run", "--draws", "8", "--years", "100", "--format", "svg", "-o", filepath.Join(dir, "o\x1b[31m")}, exitOK, `o\x1b[31m`},
+		{[]string{"run", "--draws", "8", "--years", "100", "--decision-draws", "100", "--format", "svg", "-o", filepath.Join(dir, "o\x1b[31m")}, exitOK, `o\x1b[31m`},
 	} {
 		r := cybercba(t, tt.args...)
 		out := r.stdout + r.stderr
@@ -280,11 +280,11 @@ func TestHostileEdgeFigures(t *testing.T) {
 		`rate:       \{lo: 0.03, hi: 0.2,`, "rate:       {value: 1e-6,")
 	bad := regexp.MustCompile(`\b(Inf|NaN|Infinity)\b|∞|(?:^|[^.\d])\d{19,}|[eE]\+?(1[89]|[2-9]\d|\d{3})\b`)
 	for _, args := range [][]string{
-		{"run", "--no-files", "--draws", "40", "--years", "200", edge},
-		{"run", "--no-files", "--view", "social", "--draws", "40", "--years", "200", edge},
-		{"run", "--no-files", "--json", "--view", "social", "--draws", "40", "--years", "200", edge},
+		{"run", "--no-files", "--draws", "40", "--years", "200", "--decision-draws", "100", edge},
+		{"run", "--no-files", "--view", "social", "--draws", "40", "--years", "200", "--decision-draws", "100", edge},
+		{"run", "--no-files", "--json", "--view", "social", "--draws", "40", "--years", "200", "--decision-draws", "100", edge},
 		{"calibrate", edge},
-		{"sensitivity", "--draws", "40", "--years", "200", edge},
+		{"sensitivity", "--draws", "40", "--years", "200", "--decision-draws", "100", edge},
 	} {
 		r := cybercba(t, args...)
 		if r.code != exitOK {

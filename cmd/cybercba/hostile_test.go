@@ -173,7 +173,7 @@ func TestHostileReproduceEditedResults(t *testing.T) {
 	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	dir := t.TempDir()
-	args := []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "12", "--years", "300", "-o", dir}
+	args := []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "12", "--years", "300", "--decision-draws", "100", "-o", dir}
 	mustSucceed(t, cybercba(t, args...), args)
 	book := filepath.Join(dir, "report.xlsx")
 	if r := cybercba(t, "reproduce", "--quick", book); r.code != exitOK || !strings.Contains(r.stdout, "Unedited") {
@@ -287,7 +287,7 @@ func TestHostileOverwrite(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "report.xlsx"), []byte("not a report"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runOut := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--format", "svg", "-o", out}
+	runOut := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--decision-draws", "100", "--format", "svg", "-o", out}
 	if r := cybercba(t, runOut...); r.code != exitInput || !strings.Contains(r.stderr, "exists and is not a cybercba run's report") {
 		t.Errorf("run into a folder with a foreign report.xlsx: exit %d, stderr %q; want 3", r.code, r.stderr)
 	}

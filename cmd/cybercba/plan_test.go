@@ -125,7 +125,7 @@ func TestRunBudgetPlanOutputs(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	const plan = "2026-27:20m,2027-28:20m,2028-29:20m"
-	args := []string{"run", "--draws", "8", "--years", "200", "-o", dir, "--budget-plan", plan}
+	args := []string{"run", "--draws", "8", "--years", "200", "--decision-draws", "100", "-o", dir, "--budget-plan", plan}
 	r := cybercba(t, args...)
 	mustSucceed(t, r, args)
 	out, _ := jsonRun(t, "--budget-plan", plan)

@@ -16,7 +16,7 @@ func TestReproduce(t *testing.T) {
 	skipUnlessLong(t, "writes a whole default run's files; CI runs it")
 	t.Parallel()
 	dir := t.TempDir()
-	args := []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "12", "--years", "300", "--budget", "300k", "-o", dir}
+	args := []string{"run", "--quiet", "--scope", "acute-trust", "--draws", "12", "--years", "300", "--decision-draws", "100", "--budget", "300k", "-o", dir}
 	mustSucceed(t, cybercba(t, args...), args)
 	book := filepath.Join(dir, "report.xlsx")
 

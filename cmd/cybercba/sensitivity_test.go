@@ -13,7 +13,7 @@ import (
 
 func TestSensitivityCommand(t *testing.T) {
 	t.Parallel()
-	args := []string{"sensitivity", "--draws", "40", "--years", "200", "--scope", "acute-trust", "--top", "5", "--no-files"}
+	args := []string{"sensitivity", "--draws", "40", "--years", "200", "--decision-draws", "100", "--scope", "acute-trust", "--top", "5", "--no-files"}
 	r := cybercba(t, args...)
 	mustSucceed(t, r, args)
 	for _, want := range []string{"Decision: the recommended portfolio", "Tornado around the expected case", "Switching values", "EVPI", "EVPPI"} {
@@ -72,7 +72,7 @@ func TestRunWithSensitivityAndBudget(t *testing.T) {
 func TestSensitivityWritesFiles(t *testing.T) {
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "sens")
-	args := []string{"sensitivity", "--draws", "8", "--years", "200", "--scope", "acute-trust", "--top", "3", "-o", out, "--format", "svg", "--json"}
+	args := []string{"sensitivity", "--draws", "8", "--years", "200", "--decision-draws", "100", "--scope", "acute-trust", "--top", "3", "-o", out, "--format", "svg", "--json"}
 	r := cybercba(t, args...)
 	mustSucceed(t, r, args)
 	want := []string{"report.html", "report.xlsx"}

@@ -346,7 +346,7 @@ func TestConcurrentRunsOneSet(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, a := range [][]string{{"--seed", "1", "--format", "png"}, {"--seed", "2", "--format", "svg"}} {
 			wg.Go(func() {
-				r := cybercba(t, slices.Concat([]string{"run", "-o", out, "--draws", "8", "--years", "200"}, a)...)
+				r := cybercba(t, slices.Concat([]string{"run", "-o", out, "--draws", "8", "--years", "200", "--decision-draws", "100"}, a)...)
 				if r.code != 0 {
 					t.Errorf("round %d: run %q: exit %d\n%s", round, a, r.code, r.stderr)
 				}
@@ -383,7 +383,7 @@ func TestPlotsFolderNotOurs(t *testing.T) {
 	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := cybercba(t, "run", "-o", out, "--draws", "8", "--years", "200")
+	r := cybercba(t, "run", "-o", out, "--draws", "8", "--years", "200", "--decision-draws", "100")
 	if r.code != exitInput || !strings.Contains(r.stderr, "plots holds notes.txt, which cybercba did not write") { // refused before simulating
 		t.Errorf("run into a folder with plots/notes.txt: exit %d, stderr %q", r.code, r.stderr)
 	}

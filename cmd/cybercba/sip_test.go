@@ -14,7 +14,7 @@ import (
 func TestRunSIP(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), "draws.json")
-	args := []string{"run", "--quiet", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--sip", p}
+	args := []string{"run", "--quiet", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--decision-draws", "100", "--sip", p}
 	mustSucceed(t, cybercba(t, args...), args)
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -34,7 +34,7 @@ func TestRunSIP(t *testing.T) {
 	if lib.Name == "" || !names["NPV C1"] {
 		t.Errorf("--sip library %q has SIPs %v; want one named NPV C1", lib.Name, names)
 	}
-	r := cybercba(t, "run", "--quiet", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--sip", filepath.Join(t.TempDir(), "no", "such", "x.json"))
+	r := cybercba(t, "run", "--quiet", "--no-files", "--scope", "acute-trust", "--draws", "8", "--years", "200", "--decision-draws", "100", "--sip", filepath.Join(t.TempDir(), "no", "such", "x.json"))
 	if r.code != exitFailure || !strings.Contains(r.stderr, "--sip: ") {
 		t.Errorf("--sip into a missing folder: exit %d, stderr %q; want %d naming --sip", r.code, r.stderr, exitFailure)
 	}

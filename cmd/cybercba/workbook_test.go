@@ -21,7 +21,7 @@ import (
 )
 
 // batchSmall keeps a batch quick.
-var batchSmall = []string{"--draws", "8", "--years", "200", "--quiet"}
+var batchSmall = []string{"--draws", "8", "--years", "200", "--decision-draws", "100", "--quiet"}
 
 // newInputs writes the template of the embedded dataset into a fresh
 // directory, lets edit change it, and returns its path.

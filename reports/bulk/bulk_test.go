@@ -14,7 +14,8 @@ import (
 	"github.com/cybercba/cybercba/reports"
 )
 
-// testInput returns the embedded dataset at 12 draws × 400 years with
+// testInput returns the embedded dataset at 12 draws × 400 years (the
+// decisions on 100 draws) with
 // rows that change budgets, costs, rates, horizon and discount, one that
 // names an unknown scope and one whose sheet had a problem.
 func testInput(t *testing.T) Input {
@@ -24,7 +25,7 @@ func testInput(t *testing.T) Input {
 		t.Fatal(err)
 	}
 	st := data.DefaultSettings()
-	st.Draws, st.Years = 12, 400
+	st.Draws, st.Years, st.DecisionDraws = 12, 400, 100
 	f := func(v float64) *float64 { return &v }
 	sc := []data.Scenario{
 		{Name: "base"},
@@ -194,7 +195,7 @@ func TestSocialRow(t *testing.T) {
 		t.Errorf("views %q, %q; want social, financial", row.View, b.Rows[1].View)
 	}
 	spec := data.DefaultRunSpec()
-	spec.Draws, spec.Years, spec.Seed = in.Settings.Draws, in.Settings.Years, in.Settings.Seed
+	spec.Draws, spec.Years, spec.Seed, spec.DecisionDraws = in.Settings.Draws, in.Settings.Years, in.Settings.Seed, in.Settings.DecisionDraws
 	spec.View, spec.Correlations, spec.RiskTolerance, spec.Budget, spec.NoFiles = "social", "S1:S3=0.5", "500m:1/50", "20000000", true
 	j, err := data.NewJob(spec, in.Dataset)
 	if err != nil {
