@@ -15,7 +15,8 @@ import (
 
 // reproduceArgs are the run flags a report records: what changes results.
 var reproduceArgs = []string{"scope", "seed", "draws", "decision-draws", "years", "horizon", "discount", "optimism-bias", "metric",
-	"budget", "capex-budget", "objective", "frontier", "frontier-budgets", "target-se", "correlation", "threat-climate", "view", "sensitivity"}
+	"budget", "capex-budget", "objective", "frontier", "frontier-budgets", "target-se", "correlation", "threat-climate", "view", "sensitivity",
+	"bias-guidance", "risk-tolerance", "budget-plan", "budget-plan-kind"}
 
 // recordedArgs returns the run's result-changing flags as --name=value.
 func recordedArgs(fs *flag.FlagSet) []string {
@@ -79,6 +80,12 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	job.Config.Progress, job.Config.Stage = reports.NewProgress(stderr, o.Quiet, "re-running", o.Draws).Funcs()
 	d, err := analyse(ctx, job, o.Sensitivity, 15)
 	if err != nil {
+		return err
+	}
+	if err := job.AddHealth(d.Analysis, d.Portfolio); err != nil { // the social view's sheets
+		return err
+	}
+	if err := job.AddPlan(ctx); err != nil {
 		return err
 	}
 	cells, err := reports.RecomputedCells(raw, f, job, d, rec)

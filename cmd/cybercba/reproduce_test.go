@@ -102,3 +102,25 @@ func TestReproduce(t *testing.T) {
 	}
 	t.Fatal("no rate line with lo: 0.005 on the Reproduce sheet")
 }
+
+// TestReproduceSocialPlan checks that reproduce replays every option a
+// report records: the social view's health-economics sheets, a phased
+// plan's Plan sheet, the risk tolerance and guidance optimism bias (it
+// once replayed none of them, so a social report failed with "the inputs
+// give no such sheet").
+func TestReproduceSocialPlan(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	args := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--decision-draws", "100", "--view", "social",
+		"--risk-tolerance", "500m:1/50", "--budget-plan", "2026-27:20m,2027-28:20m", "--bias-guidance", "-o", dir}
+	mustSucceed(t, cybercba(t, args...), args)
+	r := cybercba(t, "reproduce", "--quiet", filepath.Join(dir, "report.xlsx"))
+	if r.code != exitOK || !strings.Contains(r.stdout, "Identical: every cell") {
+		t.Fatalf("reproduce of a social report with a plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"Health economics", "Plan", "--risk-tolerance=500m:1/50", "--bias-guidance=true", "--budget-plan-kind="} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("reproduce's output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
