@@ -59,6 +59,9 @@ func (p *Progress) Step(done, total int) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.bar == nil { // after Done
+		return
+	}
 	if total > p.max {
 		p.max = total
 		p.bar.ChangeMax(total)
@@ -76,9 +79,26 @@ func (p *Progress) Stage(name string) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if name != p.what {
+	if name != p.what && p.bar != nil {
 		p.start(name, 1)
 	}
+}
+
+// Done clears the bar from the terminal once the work it follows has
+// ended, so that the output starts on a clean line (the last stage's bar
+// would otherwise stay, run into the first line of the output); later
+// steps, stages and wrapped messages draw nothing more.
+func (p *Progress) Done() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar = nil
+	}
+	p.what = "\x00done"
 }
 
 // Funcs returns the callbacks of model.Config (Progress and Stage), nil
@@ -100,6 +120,10 @@ func (p *Progress) Wrap(say func(msg string)) func(msg string) {
 	return func(msg string) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		if p.bar == nil { // after Done
+			say(msg)
+			return
+		}
 		p.bar.Clear()
 		say(msg)
 		p.bar.RenderBlank()

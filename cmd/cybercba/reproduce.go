@@ -77,8 +77,10 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		changes = append(changes, fmt.Sprintf("the recorded inputs' SHA-256 is %s…, the report says %s…: the Reproduce sheet was edited", job.Digest[:16], rec.Digest[:min(16, len(rec.Digest))]))
 	}
 	changes = append(changes, rec.EditedInputs(reports.InputRows(ds, job.Scope, reports.Symbol(ds, "")))...) // only the numbers are compared
-	job.Config.Progress, job.Config.Stage = reports.NewProgress(stderr, o.Quiet, "re-running", o.Draws).Funcs()
+	bar := reports.NewProgress(stderr, o.Quiet, "re-running", o.Draws)
+	job.Config.Progress, job.Config.Stage = bar.Funcs()
 	d, err := analyse(ctx, job, o.Sensitivity, 15)
+	bar.Done()
 	if err != nil {
 		return err
 	}

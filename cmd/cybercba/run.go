@@ -116,6 +116,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	job.ShownOnly = o.NoFiles && !o.JSON
 	go job.Holdouts() // replayed beside the analysis, for the output
 	d, err := analyse(ctx, job, o.Sensitivity, 15)
+	bar.Done()
 	if err != nil {
 		return err
 	}

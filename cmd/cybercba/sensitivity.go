@@ -43,6 +43,7 @@ func runSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	job.Announce = bar.Wrap(job.Announce)
 	job.Width = termWidth(stdout)
 	d, err := analyse(ctx, job, true, *top)
+	bar.Done()
 	if err != nil {
 		return err
 	}
