@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/reports"
 )
 
 // machineBytes returns the memory this process may use: the smaller of the
@@ -76,7 +77,7 @@ func announce(ctx context.Context, j *job, stderr io.Writer, quiet bool) error {
 	if quiet {
 		return nil
 	}
-	j.Announce = func(msg string) { fmt.Fprintln(stderr, "cybercba: "+msg) }
+	j.Announce = func(msg string) { fmt.Fprintln(reports.Wrap(stderr, termWidth(stderr)), "cybercba: "+msg) }
 	msg, err := j.Announcement(ctx)
 	if msg != "" {
 		fmt.Fprintln(stderr, "cybercba: "+msg)
