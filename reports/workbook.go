@@ -112,7 +112,10 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 	// Summary made the active sheet, while every sheet is empty: either
 	// reads every worksheet back, and reading back the streamed ones (LEC,
 	// What-if, Draws) would cost more than writing them.
-	hidden := []string{sheetLEC}
+	// The draws, a thousand rows of data for the What-if sheet's formulas
+	// (summarised there), are hidden likewise: they are not a page of the
+	// report.
+	hidden := []string{sheetLEC, SheetDraws}
 	if r.Reproduce != nil {
 		_, err := f.NewSheet(SheetReproduce) // filled last, by writeReproduce
 		b.do(err)
@@ -157,10 +160,6 @@ func WriteWorkbook(w io.Writer, r *Report) (err error) {
 		_, err := writeReproduce(f, r.Reproduce) // hidden above
 		b.do(err)
 	}
-	// The draws, a thousand rows of data for the What-if sheet's
-	// formulas (summarised there), are hidden, as the LEC table under its
-	// chart is: they are not a page of the report.
-	b.do(f.SetSheetVisible(SheetDraws, false))
 	b.printSetup()
 	if b.err != nil {
 		return b.err
