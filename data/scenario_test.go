@@ -333,7 +333,7 @@ func TestScenarioErrorsNameTheCell(t *testing.T) {
 		setSetting(t, f, "metric", "npvv")
 		setSetting(t, f, "risk tolerance", "$1bn:1/100")
 	})
-	_, _, scns, err := LoadWorkbook(bytes.NewReader(b), "inputs.xlsx")
+	_, _, _, err := LoadWorkbook(bytes.NewReader(b), "inputs.xlsx")
 	for _, want := range []string{`Settings!`, `metric: unknown metric "npvv"`, `did you mean "npv"?`, `risk tolerance: "$1bn" is in $`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("LoadWorkbook: %v; want it to say %q", err, want)
