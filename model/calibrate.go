@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // Incident describes one event to replay through the model: how many
@@ -130,7 +131,32 @@ func (t Target) RatesNow() (daily, recovery float64) {
 // ReplayIncident returns the model's cost of incident inc at cost rates
 // daily and recovery: each replay draws S, D, k_d, k_r and F and costs
 // S·(D·k_d·daily + k_r·recovery) + F (spread is not capped).
+//
+// A replay is a function of its arguments alone, and costs 200,000 draws:
+// it is computed once per process for each set of arguments (every run,
+// batch row and report of one dataset replays the same incidents at the
+// same rates) and the result reused.
 func ReplayIncident(inc Incident, daily, recovery float64, seed uint64) Replay {
+	key := replayKey{inc, daily, recovery, seed}
+	if rp, ok := replays.Load(key); ok {
+		return rp.(Replay)
+	}
+	rp := replayIncident(inc, daily, recovery, seed)
+	replays.Store(key, rp)
+	return rp
+}
+
+// replays memoises ReplayIncident by its arguments (a NaN argument never
+// matches, and is simply replayed again).
+var replays sync.Map
+
+type replayKey struct {
+	inc             Incident
+	daily, recovery float64
+	seed            uint64
+}
+
+func replayIncident(inc Incident, daily, recovery float64, seed uint64) Replay {
 	s, d, f := inc.Spread.Dist(Positive), inc.Duration.Dist(Positive), inc.Fixed.Dist(Positive)
 	kd, kr := kOrOne(inc.KDaily).Dist(Positive), kOrOne(inc.KRecovery).Dist(Positive)
 	rp := Replay{

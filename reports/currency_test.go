@@ -132,6 +132,7 @@ func TestFiguresInCurrency(t *testing.T) {
 // About (which cites the Green Book's value of a QALY in pounds) and
 // Inputs (whose units are the caller's, here in pounds).
 func TestWorkbookInCurrency(t *testing.T) {
+	skipUnlessLong(t, "workbooks in several currencies")
 	t.Parallel()
 	for _, get := range []func() (*Report, error){typical, social, sensitive, chosenNPV} {
 		r := inEuros(t, get)

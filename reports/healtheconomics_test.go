@@ -32,6 +32,7 @@ var healthy = sync.OnceValues(func() (*Report, error) {
 // portfolio of several controls, and the acceptability figure with the
 // Green Book value and NICE's range in its key.
 func TestHealthFigures(t *testing.T) {
+	skipUnlessLong(t, "every health-economics figure drawn")
 	t.Parallel()
 	r := report(t, healthy)
 	figs, err := Figures(r)
@@ -112,6 +113,7 @@ func TestHealthFiguresAbsent(t *testing.T) {
 // analysis: each ICER row, each acceptability row (probabilities summing to
 // 1) and each draw of the plane.
 func TestWorkbookHealth(t *testing.T) {
+	skipUnlessLong(t, "a social workbook with its health sheets")
 	t.Parallel()
 	r := report(t, healthy)
 	he := r.Health

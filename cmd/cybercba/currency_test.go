@@ -67,6 +67,7 @@ func TestRunCurrencySymbolJSON(t *testing.T) {
 // euros formats the Summary's money cells in euros (millions, for the
 // national default scope).
 func TestRunCurrencySymbolWorkbook(t *testing.T) {
+	skipUnlessLong(t, "runs with files in another currency")
 	t.Parallel()
 	out := t.TempDir()
 	args := fileArgs(out, "--currency-symbol", "€")
@@ -109,6 +110,7 @@ func TestRunCurrencySymbolWorkbook(t *testing.T) {
 }
 
 func TestCurrencySymbolOtherCommands(t *testing.T) {
+	skipUnlessLong(t, "every command in another currency")
 	t.Parallel()
 	for _, tt := range []struct {
 		args []string

@@ -138,6 +138,7 @@ func TestRunWritesFiles(t *testing.T) {
 // JSON document, the "Wrote" line going to stderr, and that the JSON holds
 // the chosen portfolio's controls when a budget is given.
 func TestRunJSONFiles(t *testing.T) {
+	skipUnlessLong(t, "a run with every file")
 	t.Parallel()
 	out := t.TempDir()
 	args := fileArgs(out, "--json", "--budget", "50m")

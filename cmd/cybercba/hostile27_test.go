@@ -193,6 +193,7 @@ func TestHostileRunOutputFolder(t *testing.T) {
 // dataset path, -o or --currency-symbol never reach the terminal raw, and
 // --currency-symbol is at most 8 characters.
 func TestHostileEscapes(t *testing.T) {
+	skipUnlessLong(t, "several runs with files")
 	t.Parallel()
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in\x1b[2J.yaml")

@@ -122,6 +122,7 @@ func TestRunBudgetPlanErrors(t *testing.T) {
 // in the terminal, the JSON, the workbook's Plan sheet, report.html and
 // the timeline figure's data.
 func TestRunBudgetPlanOutputs(t *testing.T) {
+	skipUnlessLong(t, "a phased plan in every output")
 	t.Parallel()
 	dir := t.TempDir()
 	const plan = "2026-27:20m,2027-28:20m,2028-29:20m"

@@ -109,6 +109,7 @@ func TestReproduce(t *testing.T) {
 // once replayed none of them, so a social report failed with "the inputs
 // give no such sheet").
 func TestReproduceSocialPlan(t *testing.T) {
+	skipUnlessLong(t, "a social run with files, replayed")
 	t.Parallel()
 	dir := t.TempDir()
 	args := []string{"run", "--quiet", "--draws", "8", "--years", "200", "--decision-draws", "100", "--view", "social",

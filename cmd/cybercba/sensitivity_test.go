@@ -50,6 +50,7 @@ func TestSensitivityCommand(t *testing.T) {
 }
 
 func TestRunWithSensitivityAndBudget(t *testing.T) {
+	skipUnlessLong(t, "sensitivity under a budget")
 	t.Parallel()
 	args := runArgs("--scope", "acute-trust", "--budget", "300k", "--sensitivity")
 	r := cybercba(t, args...)
@@ -70,6 +71,7 @@ func TestRunWithSensitivityAndBudget(t *testing.T) {
 // report.html with its sensitivity section, and the tornado among the
 // plots; and that with --json the Wrote line keeps off stdout.
 func TestSensitivityWritesFiles(t *testing.T) {
+	skipUnlessLong(t, "sensitivity with every file")
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "sens")
 	args := []string{"sensitivity", "--draws", "8", "--years", "200", "--decision-draws", "100", "--scope", "acute-trust", "--top", "3", "-o", out, "--format", "svg", "--json"}
