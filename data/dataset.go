@@ -889,8 +889,20 @@ func (ds *Dataset) Scope(id string) (*Scope, error) {
 	for _, s := range ds.Scopes {
 		have = append(have, s.ID)
 	}
-	return nil, fmt.Errorf("%s: no scope %q (have %s)%s", ds.File, id, strings.Join(have, ", "), didYouMean(id, have))
+	return nil, &scopeError{fmt.Sprintf("%s: no scope %q (have %s)%s", ds.File, id, strings.Join(have, ", "), didYouMean(id, have)),
+		&model.UnknownError{What: "scope", Got: id, Want: have, Hint: strings.Join(have, ", ")}}
 }
+
+// scopeError is a scope not in the dataset: a name not among its choices
+// (a *model.UnknownError, so that a mistyped --scope is bad usage, as a
+// mistyped --view is), said with the dataset's file.
+type scopeError struct {
+	msg string
+	ue  *model.UnknownError
+}
+
+func (e *scopeError) Error() string { return e.msg }
+func (e *scopeError) Unwrap() error { return e.ue }
 
 // Target returns the calibration target.
 func (ds *Dataset) Target() model.Target {

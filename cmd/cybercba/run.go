@@ -180,16 +180,7 @@ type job = reports.Run
 // and checks that the run fits in memory.
 func prepare(o runOptions) (*job, error) {
 	if err := o.Validate(); err != nil {
-		// Names not among their flags' choices, and nothing else wrong,
-		// are bad usage (the Settings sheet's names are checked, naming the
-		// cell, as the workbook loads).
-		if !slices.ContainsFunc(data.Leaves(err), func(e error) bool {
-			var ue *model.UnknownError
-			return !errors.As(e, &ue)
-		}) {
-			return nil, &usageError{err.Error()}
-		}
-		return nil, &inputError{err}
+		return nil, badOption(err)
 	}
 	if err := checkSymbol(o.CurrencySymbol); err != nil {
 		return nil, err
@@ -203,7 +194,7 @@ func prepare(o runOptions) (*job, error) {
 	}
 	dj, err := data.NewJob(o.RunSpec, ds)
 	if err != nil {
-		return nil, &inputError{err}
+		return nil, badOption(err)
 	}
 	j := reports.NewRun(dj, version(), o.CurrencySymbol)
 	j.Wide = o.Wide
@@ -211,6 +202,20 @@ func prepare(o runOptions) (*job, error) {
 		return nil, err
 	}
 	return j, nil
+}
+
+// badOption is a run's options refused: names not among their flags'
+// choices (a view, a format, a scope), and nothing else wrong, are bad
+// usage; anything else invalid input (the Settings sheet's names are
+// checked, naming the cell, as the workbook loads).
+func badOption(err error) error {
+	if !slices.ContainsFunc(data.Leaves(err), func(e error) bool {
+		var ue *model.UnknownError
+		return !errors.As(e, &ue)
+	}) {
+		return &usageError{err.Error()}
+	}
+	return &inputError{err}
 }
 
 // analyse is the one analysis pipeline run, sensitivity and reproduce

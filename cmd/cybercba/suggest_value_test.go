@@ -16,6 +16,10 @@ func TestEnumeratedValueSuggestion(t *testing.T) {
 		{runArgs("--view", "socail"), `did you mean "social"?`},
 		{runArgs("--metric", "bcrr"), `did you mean "bcr"?`},
 		{runArgs("--objective", "dtvr"), `did you mean "dtvar"?`},
+		// A scope is among the dataset's, known only once it is loaded:
+		// still a name not among the flag's choices.
+		{runArgs("--scope", "acute-trus"), `did you mean "acute-trust"?`},
+		{[]string{"sensitivity", "--no-files", "--scope", "acute-trus"}, `did you mean "acute-trust"?`},
 	} {
 		r := cybercba(t, tc.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
