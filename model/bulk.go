@@ -176,6 +176,9 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 		for _, i := range g.jobs {
 			if run(i) {
 				torun = append(torun, i)
+				if st := g.tables[pl[i].tkey]; pl[i].keyed && st != nil {
+					st.users.Add(1)
+				}
 			}
 		}
 		parallel(ctx, workers, len(torun), func(k int) {
@@ -192,6 +195,11 @@ func DecideAll(ctx context.Context, jobs []Job, o BulkOptions, emit func(i int, 
 			js := s.WithCosts(jobs[i].Model)
 			var table *DrawTable
 			if st := g.tables[pl[i].tkey]; pl[i].keyed && st != nil {
+				defer func() {
+					if st.users.Add(-1) == 0 {
+						st.t = nil // the last job has read it
+					}
+				}()
 				st.once.Do(func() {
 					st.t, st.err = newDrawTable(ctx, js.Model, jobs[i].Options.Appraisal, st.options, decisionDraws(jobs[i].Options.DecisionDraws, js.Draws), js.Seed, js.workers)
 				})
@@ -223,6 +231,10 @@ type sharedTable struct {
 	once    sync.Once
 	t       *DrawTable
 	err     error
+	// users counts the jobs still to read the table: the last lets it go,
+	// so that a batch of many distinct tables holds only those in use
+	// (memory would otherwise grow with the rows).
+	users atomic.Int64
 }
 
 // tableKey returns a key equal for two jobs whose decision tables hold the

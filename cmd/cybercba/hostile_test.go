@@ -204,7 +204,7 @@ func TestHostileReproduceEditedResults(t *testing.T) {
 		if r.code != exitFailure || !strings.Contains(r.stdout, tt.want) || !strings.Contains(r.stdout, "the inputs give") || strings.Contains(r.stdout, "Identical") {
 			t.Errorf("reproduce after setting %s!%s to %v: exit %d; want 1 and %q\n%s", tt.sheet, tt.cell, tt.v, r.code, tt.want, r.stdout)
 		}
-		if r := cybercba(t, "reproduce", "--quick", out); r.code != exitFailure || !strings.Contains(r.stdout, "a cell was edited") {
+		if r := cybercba(t, "reproduce", "--quick", out); r.code != exitFailure || !strings.Contains(r.stdout, "Different: the results sheets' digest") {
 			t.Errorf("reproduce --quick after setting %s!%s: exit %d; want 1\n%s", tt.sheet, tt.cell, r.code, r.stdout)
 		}
 	}
