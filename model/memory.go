@@ -41,7 +41,7 @@ func SimBytes(m *Model, options int, cfg Config) int64 {
 	// (harmSum).
 	b := O * (draws*8*(2+harm) + draws*chunks*8*(1+harm))
 	b += 3 * draws * int64(len(m.Controls)) * 8
-	b += workers * O * chunkYears * 8 * (1 + harm)
+	b += workers * (O*(1+harm) + 1) * chunkYears * 8
 	g := cfg
 	g.Draws = int(draws)
 	g.TargetSE = 0

@@ -611,9 +611,13 @@ type worker struct {
 	seg    []poissonDist            // each split piece's count
 	z64    [aggregateEvents]float64 // scratch of sumLognormal
 	sums   [][3]float64
-	// buf[o·chunkYears+y] accumulates option o's loss in year y of the
-	// current chunk, hbuf its harm; they are copied out when it is done.
-	buf, hbuf []float64
+	// acc[y·O+o] accumulates option o's loss in year y of the current
+	// chunk (O options), hacc its harm: year-major, so that an event's
+	// additions to every option fall in one or two cache lines. When the
+	// chunk is done they are transposed into the simulation's per-option
+	// rows (or, streaming, read from here); row is one option's years, as
+	// scratch.
+	acc, hacc, row []float64
 	// paramDraw is the draw whose parameters are loaded (−1: none); capex,
 	// opex and bias its controls' costs.
 	paramDraw         int
@@ -659,9 +663,9 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	scratch := max(O, 1<<maxClassControls)
 	w.seg = make([]poissonDist, scratch)
 	w.sums = make([][3]float64, scratch)
-	w.buf = make([]float64, O*chunkYears)
+	w.acc, w.row = make([]float64, O*chunkYears), make([]float64, chunkYears)
 	if f.harm != nil {
-		w.hbuf = make([]float64, O*chunkYears)
+		w.hacc = make([]float64, O*chunkYears)
 	}
 	w.paramDraw = -1
 	w.capex, w.opex, w.bias = make([]float64, C), make([]float64, C), make([]float64, C)
@@ -811,11 +815,9 @@ func (w *worker) unit(s *Sim, d, c int) {
 	y0 := c * chunkYears
 	ny := min(chunkYears, s.Years-y0)
 	O := len(w.options)
-	for o := range O { // only the years of this chunk
-		clear(w.buf[o*chunkYears : o*chunkYears+ny])
-		if w.hbuf != nil {
-			clear(w.hbuf[o*chunkYears : o*chunkYears+ny])
-		}
+	clear(w.acc[:ny*O]) // only the years of this chunk
+	if w.hacc != nil {
+		clear(w.hacc[:ny*O])
 	}
 	for t := range w.f.threats {
 		if w.only >= 0 && t != w.only {
@@ -832,26 +834,52 @@ func (w *worker) unit(s *Sim, d, c int) {
 	k := d*s.chunks + c
 	if s.stream != nil {
 		w.addChunk(s, d, c, y0, ny)
+	} else {
+		transpose(s.Loss, base, w.acc, O, ny)
+		if w.hacc != nil {
+			transpose(s.Harm, base, w.hacc, O, ny)
+		}
+	}
+	// Option o's years of the chunk: in place, or gathered into w.row.
+	rowOf := func(all [][]float64, acc []float64, o int) []float64 {
+		if s.stream == nil {
+			return all[o][base : base+ny]
+		}
+		row := w.row[:ny]
+		for y := range row {
+			row[y] = acc[y*O+o]
+		}
+		return row
 	}
 	for o := range O {
-		row := w.buf[o*chunkYears : o*chunkYears+ny]
-		if s.stream == nil {
-			copy(s.Loss[o][base:base+ny], row)
+		if w.hacc != nil {
+			s.harmSum[o][k] = sumOf(rowOf(s.Harm, w.hacc, o))
 		}
+		row := rowOf(s.Loss, w.acc, o)
 		s.chunkSum[o][k] = sumOf(row)
-		if w.hbuf != nil {
-			h := w.hbuf[o*chunkYears : o*chunkYears+ny]
-			if s.stream == nil {
-				copy(s.Harm[o][base:base+ny], h)
-			}
-			s.harmSum[o][k] = sumOf(h)
-		}
 		if s.chunks == 1 {
 			s.DrawMean[o][d] = s.chunkSum[o][k] / float64(s.Years)
 			if s.HarmDrawMean != nil {
 				s.HarmDrawMean[o][d] = s.harmSum[o][k] / float64(s.Years)
 			}
+			if s.stream == nil {
+				row = w.row[:copy(w.row, row)] // select in scratch, not in place
+			}
 			s.DrawP95[o][d] = selectK(row, quantileIndex(0.95, s.Years))
+		}
+	}
+}
+
+// transpose sets all[o][base+y] = acc[y·O+o] for the first ny years, eight
+// years (a cache line of each option's row) at a time.
+func transpose(all [][]float64, base int, acc []float64, O, ny int) {
+	for y0 := 0; y0 < ny; y0 += 8 {
+		y1 := min(y0+8, ny)
+		for o := range O {
+			row := all[o][base+y0 : base+y1]
+			for i := range row {
+				row[i] = acc[(y0+i)*O+o]
+			}
 		}
 	}
 }
@@ -882,8 +910,14 @@ func (w *worker) threatEvents(t, years int) {
 	pd := newPoisson(lam)
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
 	same, other := w.same[t], w.other[t]
-	loss, harm, ch := w.buf, w.hbuf, w.harmCoef(t)
+	ch := w.harmCoef(t)
+	O := len(w.options)
 	for y := range years {
+		loss := w.acc[y*O : y*O+O]
+		var harm []float64
+		if ch != nil {
+			harm = w.hacc[y*O : y*O+O]
+		}
 		var n int
 		if td.dispersion == 0 {
 			n = pd.rand(&w.pcg)
@@ -899,21 +933,21 @@ func (w *worker) threatEvents(t, years int) {
 			// baseline's amount, computed once: the same bits.
 			v := ca[0]*sd + cb[0]*sp + cc[0]*fx
 			for _, o := range same {
-				loss[o*chunkYears+y] += v
+				loss[o] += v
 			}
 			for _, o := range other {
 				if u < mf[o] {
-					loss[o*chunkYears+y] += ca[o]*sd + cb[o]*sp + cc[o]*fx
+					loss[o] += ca[o]*sd + cb[o]*sp + cc[o]*fx
 				}
 			}
 			if ch != nil {
 				h := ch[0] * sd
 				for _, o := range same {
-					harm[o*chunkYears+y] += h
+					harm[o] += h
 				}
 				for _, o := range other {
 					if u < mf[o] {
-						harm[o*chunkYears+y] += ch[o] * sd
+						harm[o] += ch[o] * sd
 					}
 				}
 			}
@@ -947,7 +981,7 @@ func (w *worker) threatAggregate(t, years int) {
 	}
 	ca, cb, cc := w.ca[t], w.cb[t], w.cc[t]
 	same, other := w.same[t], w.other[t]
-	harm, ch := w.hbuf, w.harmCoef(t)
+	ch := w.harmCoef(t)
 	k := len(td.freqControls)
 	nc := 1 << k
 	for m := range nc {
@@ -971,8 +1005,13 @@ func (w *worker) threatAggregate(t, years int) {
 		}
 		w.level[o] = mask
 	}
-	loss := w.buf
+	O := len(w.options)
 	for y := range years {
+		loss := w.acc[y*O : y*O+O]
+		var harm []float64
+		if ch != nil {
+			harm = w.hacc[y*O : y*O+O]
+		}
 		g := 1.0
 		if td.dispersion > 0 {
 			g = w.yearRate(td, 1)
@@ -996,19 +1035,19 @@ func (w *worker) threatAggregate(t, years int) {
 		a := &w.sums[0]
 		v := ca[0]*a[0] + cb[0]*a[1] + cc[0]*a[2]
 		for _, o := range same {
-			loss[o*chunkYears+y] += v
+			loss[o] += v
 		}
 		if ch != nil {
 			h := ch[0] * a[0]
 			for _, o := range same {
-				harm[o*chunkYears+y] += h
+				harm[o] += h
 			}
 		}
 		for _, o := range other {
 			a := &w.sums[w.level[o]]
-			loss[o*chunkYears+y] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+			loss[o] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
 			if ch != nil {
-				harm[o*chunkYears+y] += ch[o] * a[0]
+				harm[o] += ch[o] * a[0]
 			}
 		}
 	}
@@ -1058,7 +1097,7 @@ func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64
 func (w *worker) threatAggregateLevels(t, years int) {
 	td := &w.f.threats[t]
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
-	harm, ch := w.hbuf, w.harmCoef(t)
+	ch := w.harmCoef(t)
 	w.levels = append(w.levels[:0], mf...)
 	slices.Sort(w.levels)
 	w.levels = slices.Compact(w.levels)
@@ -1070,8 +1109,13 @@ func (w *worker) threatAggregateLevels(t, years int) {
 		w.seg[k] = newPoisson(w.lam[t] * (l - prev))
 		prev = l
 	}
-	loss := w.buf
+	O := len(w.options)
 	for y := range years {
+		loss := w.acc[y*O : y*O+O]
+		var harm []float64
+		if ch != nil {
+			harm = w.hacc[y*O : y*O+O]
+		}
 		g := 1.0
 		if td.dispersion > 0 {
 			g = w.yearRate(td, 1)
@@ -1086,9 +1130,9 @@ func (w *worker) threatAggregateLevels(t, years int) {
 		}
 		for o := range mf {
 			a := &w.sums[w.level[o]]
-			loss[o*chunkYears+y] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
+			loss[o] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
 			if ch != nil {
-				harm[o*chunkYears+y] += ch[o] * a[0]
+				harm[o] += ch[o] * a[0]
 			}
 		}
 	}

@@ -240,23 +240,23 @@ func (s *Sim) Method() string {
 		100*SketchError, streamBytes(s.Model, len(s.Options), s.Draws, s.Years)/(1<<20), float64(s.budget)/(1<<20))
 }
 
-// addChunk adds a finished chunk's losses (w.buf) to the worker's sketches
+// addChunk adds a finished chunk's losses (w.acc) to the worker's sketches
 // and the chunk's sums of squares to s.
 func (w *worker) addChunk(s *Sim, d, c, y0, ny int) {
 	st, ss := w.stream, s.stream
 	k := d*s.chunks + c
 	O := len(w.options)
-	base := w.buf[:ny]
+	acc := w.acc[:ny*O]
 	var ds *drawSketch
 	if s.chunks > 1 {
 		ds = ss.openDraw(d, s.chunks, O)
 		ds.mu.Lock()
 	}
 	for o := range O {
-		row := w.buf[o*chunkYears : o*chunkYears+ny]
 		var sq, dsq float64
 		all := st.all[o]
-		for y, v := range row {
+		for y := range ny {
+			v := acc[y*O+o]
 			b := d % streamBatches
 			if ss.byYear {
 				b = int(int64(y0+y) * streamBatches / int64(s.Years))
@@ -280,14 +280,15 @@ func (w *worker) addChunk(s *Sim, d, c, y0, ny int) {
 				}
 			}
 			sq += v * v
-			e := base[y] - v
+			e := acc[y*O] - v
 			dsq += e * e
 		}
 		ss.chunkSq[o][k] = sq
 		ss.diffSq[o][k] = dsq
-		if w.hbuf != nil {
+		if w.hacc != nil {
 			var h float64
-			for _, v := range w.hbuf[o*chunkYears : o*chunkYears+ny] {
+			for y := range ny {
+				v := w.hacc[y*O+o]
 				h += v * v
 			}
 			ss.harmSq[o][k] = h
