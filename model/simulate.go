@@ -940,7 +940,7 @@ func (w *worker) threatEvents(t, years int) {
 					loss[o] += ca[o]*sd + cb[o]*sp + cc[o]*fx
 				}
 			}
-			if ch != nil {
+			if ch != nil && sd != 0 { // no outage, no harm: adding +0 changes nothing
 				h := ch[0] * sd
 				for _, o := range same {
 					harm[o] += h
@@ -1037,7 +1037,10 @@ func (w *worker) threatAggregate(t, years int) {
 		for _, o := range same {
 			loss[o] += v
 		}
-		if ch != nil {
+		// Without outage days in the year (none in any class) there is no
+		// harm to add: adding +0 would change nothing.
+		hurt := ch != nil && a[0] != 0
+		if hurt {
 			h := ch[0] * a[0]
 			for _, o := range same {
 				harm[o] += h
@@ -1046,7 +1049,7 @@ func (w *worker) threatAggregate(t, years int) {
 		for _, o := range other {
 			a := &w.sums[w.level[o]]
 			loss[o] += ca[o]*a[0] + cb[o]*a[1] + cc[o]*a[2]
-			if ch != nil {
+			if hurt {
 				harm[o] += ch[o] * a[0]
 			}
 		}
