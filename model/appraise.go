@@ -606,33 +606,36 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// interval returns the mean and the 5th and 95th percentiles of x.
+// interval returns the mean and the 5th and 95th percentiles of x: the
+// order statistics a sort would put at those ranks (NaN ranking first, so
+// that it never lands on a percentile above a number), found by selection.
 func interval(x []float64) Interval {
 	s := slices.Clone(x)
-	slices.SortFunc(s, func(a, b float64) int {
-		// NaN sorts first, so that it never lands on a percentile above a number.
-		switch {
-		case math.IsNaN(a) && math.IsNaN(b):
-			return 0
-		case math.IsNaN(a):
-			return -1
-		case math.IsNaN(b):
-			return 1
-		}
-		if a < b {
-			return -1
-		}
-		if a > b {
-			return 1
-		}
-		return 0
-	})
 	var m float64
-	for _, v := range x {
+	nan := 0
+	for i, v := range x {
 		m += v
+		if math.IsNaN(v) {
+			s[i], s[nan] = s[nan], s[i]
+			nan++
+		}
 	}
 	n := len(s)
-	return Interval{Mean: m / float64(n), Lo: s[quantileIndex(0.05, n)], Hi: s[quantileIndex(0.95, n)]}
+	lo, hi := quantileIndex(0.05, n), quantileIndex(0.95, n)
+	r := Interval{Mean: m / float64(n), Lo: math.NaN(), Hi: math.NaN()}
+	if lo >= nan {
+		// s[nan:] holds the numbers; after selecting its lo-th, the ranks
+		// above it lie after it.
+		r.Lo = selectK(s[nan:], lo-nan)
+		if hi > lo {
+			r.Hi = selectK(s[lo+1:], hi-lo-1)
+		} else {
+			r.Hi = r.Lo
+		}
+	} else if hi >= nan {
+		r.Hi = selectK(s[nan:], hi-nan)
+	}
+	return r
 }
 
 // ratioSE returns the standard error of mean(b)/mean(c) over draws by the
