@@ -40,8 +40,8 @@ func TestSeparation(t *testing.T) {
 	t.Parallel()
 	an := &Analysis{
 		Results: []Result{
-			{DecisionNPV: Interval{Mean: 3}, Draws: DrawValues{DecisionNPV: []float64{1, 3, 2, 6}}},
-			{DecisionNPV: Interval{Mean: 6}, Draws: DrawValues{DecisionNPV: []float64{2, 6, 4, 12}}},
+			{MoneyNPV: Interval{Mean: 3}, Draws: DrawValues{MoneyNPV: []float64{1, 3, 2, 6}}},
+			{MoneyNPV: Interval{Mean: 6}, Draws: DrawValues{MoneyNPV: []float64{2, 6, 4, 12}}},
 		},
 		Ranking: Ranking{Order: []int{1, 0}},
 	}

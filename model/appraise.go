@@ -180,77 +180,116 @@ type Result struct {
 	Capex Interval `json:"capex"`
 	Opex  Interval `json:"opex"`
 	EAC   Interval `json:"eac"`
-	// PVBenefit and PVCost are present values over the horizon.
+	// PVBenefit and PVCost are present values over the horizon: the
+	// money saved (ΔALE), money only in either view (harm avoided is
+	// Social.PVHarm), and the costs.
 	PVBenefit Interval `json:"pv_benefit"`
 	PVCost    Interval `json:"pv_cost"`
-	// DecisionNPV = PVBenefit − PVCost in the view that decides the run:
+	// DecisionNPV = PV(benefit) − PV(cost) in the view that decides the run:
 	// the same as MoneyNPV in the financial view, as Social.NPV (harm
-	// avoided counted) in the social. The deciding figure is named so,
-	// in Go and in JSON (npv_decision), because it is the one NPV whose
-	// meaning follows the view: quote MoneyNPV (npv_money) for money only
-	// and, in the social view, Social.NPV (social.npv) for the NPV with harm.
-	// Its mean is the exact expectation, its interval across the
-	// decision's draws. DecisionSimNPV is the simulated check (simulated
-	// benefits less the exact expected costs) and DecisionNPVSE its
-	// standard error.
+	// avoided counted) in the social. It is the one figure of a Result whose
+	// meaning follows the view, and it is named so, in Go and in JSON
+	// (npv_decision); every other figure means one thing in both views:
+	// the Result's own are money only, Social's count harm avoided (see
+	// InView for the figures of the view in force). Its mean is the exact
+	// expectation, its interval across the decision's draws.
+	// DecisionSimNPV is the simulated check (simulated benefits less the
+	// exact expected costs) and DecisionNPVSE its standard error.
 	DecisionNPV    Interval `json:"npv_decision"`
 	DecisionSimNPV float64  `json:"sim_npv_decision"`
 	DecisionNPVSE  float64  `json:"npv_decision_se"`
-	// MoneyNPV is the NPV counting money only, whatever the view: a
-	// figure that never changes meaning with it (with harm, see
-	// Social.NPV).
-	MoneyNPV Interval `json:"npv_money"`
-	// BCR = PVBenefit/PVCost; the point value is the ratio of means, its
-	// standard error by the delta method over draws.
+	// MoneyNPV is the NPV counting money only, whatever the view (with
+	// harm, see Social.NPV); MoneySimNPV its simulated check and
+	// MoneyNPVSE that check's standard error.
+	MoneyNPV    Interval `json:"npv_money"`
+	MoneySimNPV float64  `json:"sim_npv_money"`
+	MoneyNPVSE  float64  `json:"npv_money_se"`
+	// BCR = PVBenefit/PVCost, money only in either view (with harm:
+	// Social.BCR); the point value is the ratio of means, its standard
+	// error by the delta method over draws.
 	BCR   Interval `json:"bcr"`
 	BCRSE float64  `json:"bcr_se"`
-	// ROSI = (ΔALE − EAC)/EAC; the point value uses the means.
+	// ROSI = (ΔALE − EAC)/EAC, money only in either view (with harm:
+	// Social.ROSI); the point value uses the means.
 	ROSI   Interval `json:"rosi"`
 	ROSISE float64  `json:"rosi_se"`
-	// Payback is the first year whose cumulative discounted net benefit is
-	// non-negative, on mean benefits and costs; 0 if none within the horizon.
+	// Payback is the first year whose cumulative discounted net benefit
+	// (money only) is non-negative, on mean benefits and costs; 0 if none
+	// within the horizon.
 	Payback int `json:"payback"`
 	// PaybackLo and PaybackHi are the 5th and 95th percentiles of the
 	// payback year across draws, with H+1 standing for "not within the
 	// horizon".
 	PaybackLo int `json:"payback_lo"`
 	PaybackHi int `json:"payback_hi"`
-	// PNPVPositive is the share of outer draws with NPV > 0, with its
-	// binomial standard error.
+	// PNPVPositive is the share of outer draws with money-only NPV > 0,
+	// with its binomial standard error.
 	PNPVPositive   float64 `json:"p_npv_positive"`
 	PNPVPositiveSE float64 `json:"p_npv_positive_se"`
 	// Uplift is the mean optimism-bias uplift applied to each of the
 	// portfolio's controls.
 	Uplift []float64 `json:"uplift"`
-	// Social holds the harm columns, when the model has harm.
+	// Social holds the harm columns and the figures with harm avoided
+	// counted as a benefit, in either view, when the model has harm.
 	Social *SocialResult `json:"social,omitempty"`
-	// Money holds the money-only figures when the social view decides (nil
-	// in the financial view, where the Result's own figures are money only).
-	Money *MoneyResult `json:"money_only,omitempty"`
 	// Draws holds the per-draw values behind the intervals.
 	Draws DrawValues `json:"-"`
+}
+
+// Figures are an option's appraisal figures in one view: NPV, BCR, ROSI,
+// P(NPV > 0) and payback with their intervals and standard errors, as the
+// Result holds them money only and SocialResult with harm.
+type Figures struct {
+	NPV            Interval `json:"npv"`
+	SimNPV         float64  `json:"sim_npv"`
+	NPVSE          float64  `json:"npv_se"`
+	PVBenefit      Interval `json:"pv_benefit"`
+	BCR            Interval `json:"bcr"`
+	BCRSE          float64  `json:"bcr_se"`
+	ROSI           Interval `json:"rosi"`
+	ROSISE         float64  `json:"rosi_se"`
+	PNPVPositive   float64  `json:"p_npv_positive"`
+	PNPVPositiveSE float64  `json:"p_npv_positive_se"`
+	Payback        int      `json:"payback"`
+	PaybackLo      int      `json:"payback_lo"`
+	PaybackHi      int      `json:"payback_hi"`
+}
+
+// Money returns r's money-only figures (its own), in either view.
+func (r *Result) Money() Figures {
+	return Figures{NPV: r.MoneyNPV, SimNPV: r.MoneySimNPV, NPVSE: r.MoneyNPVSE, PVBenefit: r.PVBenefit,
+		BCR: r.BCR, BCRSE: r.BCRSE, ROSI: r.ROSI, ROSISE: r.ROSISE,
+		PNPVPositive: r.PNPVPositive, PNPVPositiveSE: r.PNPVPositiveSE,
+		Payback: r.Payback, PaybackLo: r.PaybackLo, PaybackHi: r.PaybackHi}
+}
+
+// InView returns r's figures in view v: with harm (Social's) in the social
+// view when r has harm, money only otherwise. In the view that decides a
+// run, its NPV is r.DecisionNPV.
+func (r *Result) InView(v View) Figures {
+	if v == Social && r.Social != nil {
+		return r.Social.Figures
+	}
+	return r.Money()
 }
 
 // DrawValues are an option's appraisal values in each outer draw: the
 // decision's draws (exact conditional expectations; see DrawTable) except
 // DeltaP95 and SimDeltaALE, which are over the simulation's draws.
 type DrawValues struct {
-	// DecisionNPV, BCR and ROSI are the deciding view's (see Result).
-	DeltaALE, DeltaP95, DecisionNPV, BCR, ROSI []float64
+	// DecisionNPV is the deciding view's NPV (see Result.DecisionNPV);
+	// MoneyNPV, BCR and ROSI are money only in either view.
+	DeltaALE, DeltaP95, DecisionNPV, MoneyNPV, BCR, ROSI []float64
 	// SimDeltaALE is the simulated ΔALE of each simulated draw.
 	SimDeltaALE []float64
-	// In the social view (nil without harm): ΔALE + Δharm, and NPV and BCR
-	// with harm avoided counted as a benefit.
-	SocialDelta, SocialNPV, SocialBCR []float64
-	// MoneyNPV, MoneyBCR and MoneyROSI are the money-only figures in
-	// either view (NPV, BCR and ROSI count harm when the social view
-	// decides).
-	MoneyNPV, MoneyBCR, MoneyROSI []float64
+	// With harm (nil without it), in either view: ΔALE + Δharm, and NPV,
+	// BCR and ROSI with harm avoided counted as a benefit.
+	SocialDelta, SocialNPV, SocialBCR, SocialROSI []float64
 }
 
 // SocialResult is an option's patient harm: the harm columns beside the
-// money ones. Its NPV, BCR and P(NPV > 0) count harm avoided as a benefit;
-// in the social view they are also the Result's own.
+// money ones, and the figures (NPV, BCR, ROSI, P(NPV > 0), payback) that
+// count harm avoided as a benefit, in either view.
 type SocialResult struct {
 	// HarmALE is the option's expected yearly harm, valued in money.
 	HarmALE float64 `json:"harm_ale"`
@@ -262,28 +301,12 @@ type SocialResult struct {
 	DeltaHarmSE  float64  `json:"delta_harm_se"`
 	// PVHarm is harm avoided over the horizon at the health discount rate.
 	PVHarm Interval `json:"pv_harm"`
-	// DeltaTotal = ΔALE + Δharm a year; NPV and BCR count PVHarm as a
-	// benefit beside the financial one.
-	DeltaTotal   Interval `json:"delta_total"`
-	NPV          Interval `json:"npv"`
-	BCR          Interval `json:"bcr"`
-	PNPVPositive float64  `json:"p_npv_positive"`
-}
-
-// MoneyResult is an option's appraisal counting money only, kept beside
-// the Result's own figures when the social view decides.
-type MoneyResult struct {
-	NPV            Interval `json:"npv"`
-	SimNPV         float64  `json:"sim_npv"`
-	NPVSE          float64  `json:"npv_se"`
-	BCR            Interval `json:"bcr"`
-	ROSI           Interval `json:"rosi"`
-	PNPVPositive   float64  `json:"p_npv_positive"`
-	Payback        int      `json:"payback"`
-	PaybackLo      int      `json:"payback_lo"`
-	PaybackHi      int      `json:"payback_hi"`
-	PVBenefit      Interval `json:"pv_benefit"`
-	PNPVPositiveSE float64  `json:"p_npv_positive_se"`
+	// DeltaTotal = ΔALE + Δharm a year.
+	DeltaTotal Interval `json:"delta_total"`
+	// Figures count PVHarm as a benefit beside the financial one: their
+	// PVBenefit is PV(ΔALE) + PVHarm, their payback discounts harm at the
+	// health rate.
+	Figures
 }
 
 // Appraise appraises every non-baseline option of s against the baseline,
@@ -330,8 +353,8 @@ func AppraiseOn(s *Sim, a Appraisal, n int) ([]Result, error) {
 // the build-up and the tornado use. The simulation gives the loss
 // distribution (Loss, ΔP95) and, as a check on the closed form, the
 // simulated ΔALE and NPV with their standard errors (SimDeltaALE,
-// SimNPV). In the social view the NPV, BCR, ROSI, P(NPV > 0) and payback
-// count harm avoided, and Money keeps the money-only figures.
+// SimNPV). The Result's own figures are money only in either view; with
+// harm, Social's count harm avoided; DecisionNPV is the view's.
 func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func(o int) Summary) ([]Result, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -348,7 +371,6 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 		}
 		hdf = hd.Factors(a.Horizon)
 	}
-	social := a.View == Social && s.Harm != nil
 	var out []Result
 	for _, o := range options {
 		p := s.Options[o]
@@ -384,7 +406,11 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 				}
 			}
 		}
-		paybacks, moneyPaybacks := make([]float64, D), make([]float64, D)
+		moneyPaybacks := make([]float64, D)
+		var socialPaybacks []float64
+		if s.Harm != nil {
+			socialPaybacks = make([]float64, D)
+		}
 		for d := range D {
 			clear(drawCapex)
 			for _, c := range p {
@@ -401,10 +427,8 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 			pvb[d] = dv.DeltaALE[d] * annuity
 			eac[d] = pvc[d] / annuity
 			moneyPaybacks[d] = horizonIfNone(payback(dv.DeltaALE[d], 0, opex[d], drawCapex, df, nil), a.Horizon)
-			if social {
-				paybacks[d] = horizonIfNone(payback(dv.DeltaALE[d], dh[d], opex[d], drawCapex, df, hdf), a.Horizon)
-			} else {
-				paybacks[d] = moneyPaybacks[d]
+			if socialPaybacks != nil {
+				socialPaybacks[d] = horizonIfNone(payback(dv.DeltaALE[d], dh[d], opex[d], drawCapex, df, hdf), a.Horizon)
 			}
 		}
 		for d := range s.Draws {
@@ -432,11 +456,16 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 		// that of the benefits alone (the expected costs are exact).
 		money.result.SimNPV = r.SimDeltaALE*annuity - r.PVCost.Mean
 		money.result.NPVSE = r.DeltaALESE * annuity
-		view := money
+		m := money.result
+		r.MoneyNPV, r.MoneySimNPV, r.MoneyNPVSE, r.PVBenefit = m.NPV, m.SimNPV, m.NPVSE, m.PVBenefit
+		r.BCR, r.BCRSE, r.ROSI, r.ROSISE = m.BCR, money.bcrSE, m.ROSI, money.rosiSE
+		r.PNPVPositive, r.PNPVPositiveSE = m.PNPVPositive, m.PNPVPositiveSE
+		r.Payback, r.PaybackLo, r.PaybackHi = m.Payback, m.PaybackLo, m.PaybackHi
+		dv.MoneyNPV, dv.BCR, dv.ROSI = money.npv, money.bcr, money.rosi
+		r.DecisionNPV, r.DecisionSimNPV, r.DecisionNPVSE = m.NPV, m.SimNPV, m.NPVSE
+		dv.DecisionNPV = money.npv
 		if s.Harm != nil {
-			r.Social = harmResult(s, t, o, to, healthAnnuity, r.PVCost.Mean, &dv)
-		}
-		if social {
+			r.Social = harmResult(s, t, o, to, healthAnnuity, &dv)
 			pvt := make([]float64, D)
 			ben := make([]float64, D)
 			for d := range D {
@@ -444,26 +473,21 @@ func appraiseOptions(s *Sim, t *DrawTable, a Appraisal, options []int, loss func
 				ben[d] = dv.DeltaALE[d] + dh[d]
 			}
 			dHarm := r.Social.DeltaHarm.Mean
-			view = appraiseView(pvt, pvc, ben, eac, r.PVCost.Mean, r.EAC.Mean, r.DeltaALE.Mean*annuity+dHarm*healthAnnuity, r.DeltaALE.Mean+dHarm)
-			view.result.Payback = payback(r.DeltaALE.Mean, dHarm, meanOpex, capexByYear, df, hdf)
-			pbi := interval(paybacks)
-			view.result.PaybackLo, view.result.PaybackHi = int(pbi.Lo), int(pbi.Hi)
-			view.result.SimNPV = money.result.SimNPV + r.Social.SimDeltaHarm*healthAnnuity
-			view.result.NPVSE = simSocialSE(s, o, annuity, healthAnnuity)
-			mr := money.result
-			r.Money = &mr
-			// The harm columns' NPV and BCR are the view's own.
-			r.Social.NPV, r.Social.BCR, r.Social.PNPVPositive = view.result.NPV, view.result.BCR, view.result.PNPVPositive
+			sv := appraiseView(pvt, pvc, ben, eac, r.PVCost.Mean, r.EAC.Mean, r.DeltaALE.Mean*annuity+dHarm*healthAnnuity, r.DeltaALE.Mean+dHarm)
+			f := sv.result
+			f.BCRSE, f.ROSISE = sv.bcrSE, sv.rosiSE
+			f.Payback = payback(r.DeltaALE.Mean, dHarm, meanOpex, capexByYear, df, hdf)
+			pbi := interval(socialPaybacks)
+			f.PaybackLo, f.PaybackHi = int(pbi.Lo), int(pbi.Hi)
+			f.SimNPV = m.SimNPV + r.Social.SimDeltaHarm*healthAnnuity
+			f.NPVSE = simSocialSE(s, o, annuity, healthAnnuity)
+			r.Social.Figures = f
+			dv.SocialNPV, dv.SocialBCR, dv.SocialROSI = sv.npv, sv.bcr, sv.rosi
+			if a.View == Social {
+				r.DecisionNPV, r.DecisionSimNPV, r.DecisionNPVSE = f.NPV, f.SimNPV, f.NPVSE
+				dv.DecisionNPV = sv.npv
+			}
 		}
-		v := view.result
-		r.MoneyNPV = money.result.NPV
-		r.PVBenefit = v.PVBenefit
-		r.DecisionNPV, r.DecisionNPVSE, r.DecisionSimNPV, r.BCR, r.ROSI = v.NPV, v.NPVSE, v.SimNPV, v.BCR, v.ROSI
-		r.PNPVPositive, r.PNPVPositiveSE = v.PNPVPositive, v.PNPVPositiveSE
-		r.Payback, r.PaybackLo, r.PaybackHi = v.Payback, v.PaybackLo, v.PaybackHi
-		r.BCRSE, r.ROSISE = view.bcrSE, view.rosiSE
-		dv.DecisionNPV, dv.BCR, dv.ROSI = view.npv, view.bcr, view.rosi
-		dv.MoneyNPV, dv.MoneyBCR, dv.MoneyROSI = money.npv, money.bcr, money.rosi
 		for c := range p {
 			u := 0.0
 			if s.Model.Controls[p[c]].UpliftBites() {
@@ -494,7 +518,7 @@ func simSocialSE(s *Sim, o int, annuity, healthAnnuity float64) float64 {
 // viewFigures are one view's appraisal figures and the per-draw values
 // behind them.
 type viewFigures struct {
-	result         MoneyResult
+	result         Figures
 	npv, bcr, rosi []float64
 	bcrSE, rosiSE  float64
 }
@@ -539,25 +563,19 @@ func horizonIfNone(y, h int) float64 {
 	return float64(y)
 }
 
-// harmResult returns option o's harm columns, filling dv's social per-draw
-// values from t's decision columns; the expected figures are exact, the
-// simulated harm avoided beside them as the check.
-func harmResult(s *Sim, t *DrawTable, o, to int, healthAnnuity, pvCost float64, dv *DrawValues) *SocialResult {
+// harmResult returns option o's harm columns (its figures with harm are
+// the caller's to fill), filling dv.SocialDelta from t's decision columns;
+// the expected figures are exact, the simulated harm avoided beside them
+// as the check.
+func harmResult(s *Sim, t *DrawTable, o, to int, healthAnnuity float64, dv *DrawValues) *SocialResult {
 	D := t.Draws
 	dh := t.DeltaHarm[to]
 	pvh := make([]float64, D)
-	dv.SocialDelta, dv.SocialNPV, dv.SocialBCR = make([]float64, D), make([]float64, D), make([]float64, D)
+	dv.SocialDelta = make([]float64, D)
 	sr := &SocialResult{HarmALE: t.ExpectedQALYs[to] * t.ValuePerQALY}
-	pvb := make([]float64, D)
 	for d := range D {
 		pvh[d] = dh[d] * healthAnnuity
-		pvb[d] = dv.DeltaALE[d]*t.Annuity + pvh[d]
 		dv.SocialDelta[d] = dv.DeltaALE[d] + dh[d]
-		dv.SocialNPV[d] = pvb[d] - t.DecisionPVCost[to][d]
-		dv.SocialBCR[d] = ratio(pvb[d], t.DecisionPVCost[to][d])
-		if dv.SocialNPV[d] > 0 {
-			sr.PNPVPositive += 1 / float64(D)
-		}
 	}
 	deltaHarm := (t.ExpectedQALYs[0] - t.ExpectedQALYs[to]) * t.ValuePerQALY
 	deltaALE := t.ExpectedALE[0] - t.ExpectedALE[to]
@@ -570,11 +588,8 @@ func harmResult(s *Sim, t *DrawTable, o, to int, healthAnnuity, pvCost float64, 
 	var v float64
 	sr.SimDeltaHarm, v = meanVar(sim)
 	sr.DeltaHarmSE = math.Sqrt(v / float64(s.Draws))
-	sr.DeltaTotal, sr.NPV, sr.BCR = interval(dv.SocialDelta), interval(dv.SocialNPV), interval(dv.SocialBCR)
+	sr.DeltaTotal = interval(dv.SocialDelta)
 	sr.DeltaTotal.Mean = deltaALE + deltaHarm
-	b := deltaALE*t.Annuity + deltaHarm*healthAnnuity
-	sr.NPV.Mean = b - pvCost
-	sr.BCR.Mean = ratio(b, pvCost)
 	return sr
 }
 

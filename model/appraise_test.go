@@ -141,9 +141,9 @@ func TestGreenBookFactors(t *testing.T) {
 func TestRankOrderAndProbabilities(t *testing.T) {
 	t.Parallel()
 	rs := []Result{
-		{Controls: []string{"a"}, DecisionNPV: Interval{Mean: 5}, Draws: DrawValues{DecisionNPV: []float64{3, 9, 5, 5}}},
-		{Controls: []string{"b"}, DecisionNPV: Interval{Mean: 7}, Draws: DrawValues{DecisionNPV: []float64{8, 6, 7, 7}}},
-		{Controls: []string{"c"}, DecisionNPV: Interval{Mean: 5}, Draws: DrawValues{DecisionNPV: []float64{2, 2, math.NaN(), 3}}},
+		{Controls: []string{"a"}, MoneyNPV: Interval{Mean: 5}, Draws: DrawValues{MoneyNPV: []float64{3, 9, 5, 5}}},
+		{Controls: []string{"b"}, MoneyNPV: Interval{Mean: 7}, Draws: DrawValues{MoneyNPV: []float64{8, 6, 7, 7}}},
+		{Controls: []string{"c"}, MoneyNPV: Interval{Mean: 5}, Draws: DrawValues{MoneyNPV: []float64{2, 2, math.NaN(), 3}}},
 	}
 	rk := Rank(rs, ByNPV)
 	if want := []int{1, 0, 2}; !equalInts(rk.Order, want) {

@@ -131,10 +131,12 @@ type Expected struct {
 	Capex, Annual, PVCost float64
 	// PVBenefit is ΔALE·Σ DF(y); PVHarm Δharm·Σ DF_health(y).
 	PVBenefit, PVHarm float64
-	// Money-only and with-harm NPV, BCR and ROSI; NPV, BCR and ROSI are
-	// those of the view in force.
+	// Money-only and with-harm NPV, BCR and ROSI, in either view.
 	MoneyNPV, SocialNPV, MoneyBCR, SocialBCR, MoneyROSI, SocialROSI float64
-	NPV, BCR, ROSI                                                  float64
+	// DecisionNPV, DecisionBCR and DecisionROSI are those of the view in
+	// force (with harm in the social view), the only figures here whose
+	// meaning follows it.
+	DecisionNPV, DecisionBCR, DecisionROSI float64
 }
 
 // ClosedFormAppraisal returns portfolio p's expected appraisal under a, by
@@ -165,9 +167,9 @@ func ClosedFormAppraisal(m *Model, a Appraisal, p Portfolio) Expected {
 	e.SocialBCR = ratio(e.PVBenefit+e.PVHarm, e.PVCost)
 	e.MoneyROSI = ratio(e.DeltaALE-e.Annual, e.Annual)
 	e.SocialROSI = ratio(e.DeltaALE+e.DeltaHarm-e.Annual, e.Annual)
-	e.NPV, e.BCR, e.ROSI = e.MoneyNPV, e.MoneyBCR, e.MoneyROSI
+	e.DecisionNPV, e.DecisionBCR, e.DecisionROSI = e.MoneyNPV, e.MoneyBCR, e.MoneyROSI
 	if a.View == Social && f.harm != nil {
-		e.NPV, e.BCR, e.ROSI = e.SocialNPV, e.SocialBCR, e.SocialROSI
+		e.DecisionNPV, e.DecisionBCR, e.DecisionROSI = e.SocialNPV, e.SocialBCR, e.SocialROSI
 	}
 	return e
 }

@@ -140,10 +140,10 @@ func TestGuidanceUpliftForcedHigh(t *testing.T) {
 func TestRankSocialView(t *testing.T) {
 	t.Parallel()
 	rs := []Result{
-		{Controls: []string{"a"}, DecisionNPV: Interval{Mean: -5}, Social: &SocialResult{NPV: Interval{Mean: 9}},
-			Draws: DrawValues{DecisionNPV: []float64{-5}, SocialNPV: []float64{9}}},
-		{Controls: []string{"b"}, DecisionNPV: Interval{Mean: 3}, Social: &SocialResult{NPV: Interval{Mean: 4}},
-			Draws: DrawValues{DecisionNPV: []float64{3}, SocialNPV: []float64{4}}},
+		{Controls: []string{"a"}, MoneyNPV: Interval{Mean: -5}, Social: &SocialResult{Figures: Figures{NPV: Interval{Mean: 9}}},
+			Draws: DrawValues{MoneyNPV: []float64{-5}, SocialNPV: []float64{9}}},
+		{Controls: []string{"b"}, MoneyNPV: Interval{Mean: 3}, Social: &SocialResult{Figures: Figures{NPV: Interval{Mean: 4}}},
+			Draws: DrawValues{MoneyNPV: []float64{3}, SocialNPV: []float64{4}}},
 	}
 	if got := RankIn(rs, ByNPV, Financial).Order; got[0] != 1 {
 		t.Errorf("financial order %v; want b first", got)

@@ -35,27 +35,18 @@ func ParseMetric(s string) (Metric, error) {
 }
 
 // value returns result r's metric in view v: the expected value and the
-// per-draw values behind its rank probabilities. A result appraised in the
-// social view keeps its money-only figures (Money) for the financial view;
-// one appraised in the financial view keeps its harm columns (Social) for
-// the social view. ROSI and ΔP95 have no harm column.
+// per-draw values behind its rank probabilities. In the social view (for a
+// result with harm) NPV, BCR, ROSI and ΔALE count harm avoided (Social's);
+// otherwise, and for ΔP95 always, they are money only (the Result's own).
 func (m Metric) value(r *Result, v View) (point float64, draws []float64) {
-	switch {
-	case v == Financial && r.Money != nil:
-		switch m {
-		case ByNPV:
-			return r.Money.NPV.Mean, r.Draws.MoneyNPV
-		case ByBCR:
-			return r.Money.BCR.Mean, r.Draws.MoneyBCR
-		case ByROSI:
-			return r.Money.ROSI.Mean, r.Draws.MoneyROSI
-		}
-	case v == Social && r.Social != nil:
+	if v == Social && r.Social != nil {
 		switch m {
 		case ByNPV:
 			return r.Social.NPV.Mean, r.Draws.SocialNPV
 		case ByBCR:
 			return r.Social.BCR.Mean, r.Draws.SocialBCR
+		case ByROSI:
+			return r.Social.ROSI.Mean, r.Draws.SocialROSI
 		case ByDeltaALE:
 			return r.Social.DeltaTotal.Mean, r.Draws.SocialDelta
 		}
@@ -70,7 +61,7 @@ func (m Metric) value(r *Result, v View) (point float64, draws []float64) {
 	case ByDeltaP95:
 		return r.DeltaP95.Mean, r.Draws.DeltaP95
 	}
-	return r.DecisionNPV.Mean, r.Draws.DecisionNPV
+	return r.MoneyNPV.Mean, r.Draws.MoneyNPV
 }
 
 func (m Metric) point(r *Result, v View) float64 { p, _ := m.value(r, v); return p }
@@ -94,7 +85,7 @@ type Ranking struct {
 func Rank(results []Result, metric Metric) Ranking { return RankIn(results, metric, Financial) }
 
 // RankIn ranks results by metric in the given view. In the social view NPV,
-// BCR and ΔALE count harm avoided; ROSI and ΔP95 stay financial.
+// BCR, ROSI and ΔALE count harm avoided; ΔP95 stays financial.
 func RankIn(results []Result, metric Metric, view View) Ranking {
 	n := len(results)
 	keys := make([]string, n)

@@ -143,8 +143,11 @@ type BatchOption struct {
 	// Cost is the equivalent annual cost; Capex the up-front cost (of a
 	// portfolio); DeltaALE the expected annual loss avoided.
 	Cost, Capex, DeltaALE float64
-	NPV, BCR              model.Interval
-	PNPVPositive          float64
+	// NPV, BCR and P(NPV > 0) are the figures that decide the row, in its
+	// view (with harm avoided counted in the social view): a batch row
+	// records its view beside them.
+	NPV, BCR     model.Interval
+	PNPVPositive float64
 	// BudgetUsed is a portfolio's cost as a share of its budget.
 	BudgetUsed float64
 }

@@ -368,7 +368,7 @@ func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central
 		{"mean", "Expected NPV across the draws", fmt.Sprintf("AVERAGE(%s)", rng), mean, st.money, runFig(rec, func(x *model.Result) any { return x.DecisionNPV.Mean }), "a Monte Carlo estimate of the exact figure above"},
 		{"lo", "5th percentile of NPV", fmt.Sprintf("SMALL(%s,%d)", rng, lo), sorted[lo-1], st.money, runFig(rec, func(x *model.Result) any { return x.DecisionNPV.Lo }), "the 90% interval's lower end"},
 		{"hi", "95th percentile of NPV", fmt.Sprintf("SMALL(%s,%d)", rng, hi), sorted[hi-1], st.money, runFig(rec, func(x *model.Result) any { return x.DecisionNPV.Hi }), "the 90% interval's upper end"},
-		{"p", "P(NPV > 0)", fmt.Sprintf("COUNTIF(%s,\">0\")/COUNT(%s)", rng, rng), pos / float64(n), st.pct, runFig(rec, func(x *model.Result) any { return x.PNPVPositive }), "the share of draws with a positive expected NPV"},
+		{"p", "P(NPV > 0)", fmt.Sprintf("COUNTIF(%s,\">0\")/COUNT(%s)", rng, rng), pos / float64(n), st.pct, runFig(rec, func(x *model.Result) any { return x.InView(r.Analysis.Appraisal.View).PNPVPositive }), "the share of draws with a positive expected NPV"},
 	} {
 		row := L.draws[it.key]
 		g.put(1, row, it.label, st.label)

@@ -399,7 +399,7 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 		d.Recommendation = fmt.Sprintf("Fund %s: together they cost %s a year and avoid %s of expected loss a year, "+
 			"for a net present value of %s over %d years (90%% interval %s; %.0f%% chance it is positive).",
 			namesOf(r.Model, ids), cur.text(res.EAC.Mean), cur.text(res.DeltaALE.Mean), cur.text(res.DecisionNPV.Mean), h,
-			intervalText(cur, res.DecisionNPV), 100*res.PNPVPositive)
+			intervalText(cur, res.DecisionNPV), 100*res.InView(an.Appraisal.View).PNPVPositive)
 	}
 	d.Losses = htmlTable{
 		Caption: "Annual loss (" + prices(r) + ")",
@@ -419,6 +419,7 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 	}
 	d.Losses.Note = "± one Monte Carlo standard error. Gordon–Loeb bound on the yearly security spend worth making, (1/e) × ALE today: " + cur.text(an.GordonLoeb) + "."
 	if res != nil {
+		fig := res.InView(an.Appraisal.View)
 		d.Headline = htmlTable{
 			Caption: fmt.Sprintf("The recommendation over %d years", h),
 			Head:    []string{"Measure", "Expected", "90% interval"},
@@ -426,10 +427,10 @@ func decisionOf(r *Report, opts []option) htmlDecision {
 			Rows: [][]string{
 				{"NPV", cur.text(res.DecisionNPV.Mean), intervalText(cur, res.DecisionNPV)},
 				{"NPV simulated (the check, ± 1 SE)", withSE(cur, res.DecisionSimNPV, res.DecisionNPVSE), ""},
-				{"P(NPV > 0)", pctText(res.PNPVPositive), ""},
+				{"P(NPV > 0)", pctText(fig.PNPVPositive), ""},
 				{"Loss avoided a year (ΔALE)", cur.text(res.DeltaALE.Mean), intervalText(cur, res.DeltaALE)},
 				{"Cost a year (EAC)", cur.text(res.EAC.Mean), intervalText(cur, res.EAC)},
-				{"Benefit–cost ratio", ratioText(res.BCR.Mean), ratioText(res.BCR.Lo) + " to " + ratioText(res.BCR.Hi)},
+				{"Benefit–cost ratio", ratioText(fig.BCR.Mean), ratioText(fig.BCR.Lo) + " to " + ratioText(fig.BCR.Hi)},
 			},
 		}
 	}
@@ -470,7 +471,7 @@ func buildUpOf(r *Report, ids []string) (title, note string, t htmlTable) {
 		}
 		c := r.Model.Controls[res.Portfolio[0]]
 		t.Rows = append(t.Rows, []string{strconv.Itoa(k + 1), strings.TrimSpace(c.ID + " " + c.Name), cur.text(res.EAC.Mean),
-			cur.text(res.DeltaALE.Mean), cur.text(res.DecisionNPV.Mean), intervalText(cur, res.DecisionNPV), pctText(res.PNPVPositive)})
+			cur.text(res.DeltaALE.Mean), cur.text(res.DecisionNPV.Mean), intervalText(cur, res.DecisionNPV), pctText(res.InView(an.Appraisal.View).PNPVPositive)})
 	}
 	note = "Controls on the same threat overlap, so together they are worth less than the sum of their values alone."
 	return "What the recommendation is made of", note, t
@@ -570,9 +571,10 @@ func rankingTable(r *Report) htmlTable {
 	for k, i := range an.Ranking.Order {
 		res := &an.Results[i]
 		c := r.Model.Controls[res.Portfolio[0]]
+		fig := res.InView(an.Appraisal.View)
 		pb := fmt.Sprintf("> %d years", h)
-		if res.Payback > 0 {
-			pb = fmt.Sprintf("year %d", res.Payback)
+		if fig.Payback > 0 {
+			pb = fmt.Sprintf("year %d", fig.Payback)
 		}
 		rank1 := ""
 		if i < len(an.Ranking.Prob) && len(an.Ranking.Prob[i]) > 0 {
@@ -580,7 +582,7 @@ func rankingTable(r *Report) htmlTable {
 		}
 		t.Rows = append(t.Rows, []string{strconv.Itoa(k + 1), strings.TrimSpace(c.ID + " " + c.Name), cur.text(res.EAC.Mean),
 			cur.text(res.DeltaALE.Mean), cur.text(res.DecisionNPV.Mean),
-			intervalText(cur, res.DecisionNPV), ratioText(res.BCR.Mean), pctText(res.ROSI.Mean), pctText(res.PNPVPositive), rank1, pb})
+			intervalText(cur, res.DecisionNPV), ratioText(fig.BCR.Mean), pctText(fig.ROSI.Mean), pctText(fig.PNPVPositive), rank1, pb})
 	}
 	return t
 }
@@ -654,13 +656,14 @@ func portfolioOf(r *Report, fig *htmlFigure) *htmlPortfolio {
 		[]string{"Spend as a share of the Gordon–Loeb bound", pctText(model.GordonLoebShare(ch.Annual, r.Analysis.Baseline.ALE)), ""},
 	)
 	if res := pa.Result; res != nil {
+		fig := res.InView(r.Analysis.Appraisal.View)
 		t.Rows = append(t.Rows,
 			[]string{"ΔALE a year", cur.text(res.DeltaALE.Mean), intervalText(cur, res.DeltaALE)},
 			[]string{"ΔALE a year, simulated (the check, ± 1 SE)", withSE(cur, res.SimDeltaALE, res.DeltaALESE), ""},
 			[]string{"NPV", cur.text(res.DecisionNPV.Mean), intervalText(cur, res.DecisionNPV)},
 			[]string{"NPV, simulated (the check, ± 1 SE)", withSE(cur, res.DecisionSimNPV, res.DecisionNPVSE), ""},
-			[]string{"BCR", ratioText(res.BCR.Mean), ratioText(res.BCR.Lo) + " to " + ratioText(res.BCR.Hi)},
-			[]string{"P(NPV > 0)", pctText(res.PNPVPositive), ""},
+			[]string{"BCR", ratioText(fig.BCR.Mean), ratioText(fig.BCR.Lo) + " to " + ratioText(fig.BCR.Hi)},
+			[]string{"P(NPV > 0)", pctText(fig.PNPVPositive), ""},
 			[]string{"P95 of annual loss, baseline → with it", cur.text(r.Analysis.Baseline.P95) + " → " + cur.text(res.Loss.P95), ""},
 			[]string{"TVaR95, baseline → with it", cur.text(r.Analysis.Baseline.TVaR95) + " → " + cur.text(res.Loss.TVaR95), ""},
 		)

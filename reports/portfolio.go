@@ -494,6 +494,7 @@ func (b *book) portfolio(r *Report) {
 			note: "The portfolio's " + objectiveShort(pa.Objective) + " as the search valued it."},
 	)
 	if res := pa.Result; res != nil {
+		fig := res.InView(an.Appraisal.View)
 		rows = append(rows,
 			item{},
 			item{label: fmt.Sprintf("Appraisal (expected values exact; intervals across %s draws of the uncertain inputs)", thousands(res.DecisionDraws))},
@@ -510,10 +511,10 @@ func (b *book) portfolio(r *Report) {
 			item{label: "NPV simulated standard error", value: res.DecisionNPVSE, style: st.money},
 			item{label: "NPV, 5th percentile", value: res.DecisionNPV.Lo, style: st.money},
 			item{label: "NPV, 95th percentile", value: res.DecisionNPV.Hi, style: st.money},
-			item{label: "BCR", value: res.BCR.Mean, style: st.ratio, note: "PV(benefits) / PV(costs), the ratio of the means."},
-			item{label: "BCR, 5th percentile", value: res.BCR.Lo, style: st.ratio},
-			item{label: "BCR, 95th percentile", value: res.BCR.Hi, style: st.ratio},
-			item{label: "P(NPV > 0)", value: res.PNPVPositive, style: st.pct, note: "Share of outer draws in which the portfolio pays for itself."},
+			item{label: "BCR", value: fig.BCR.Mean, style: st.ratio, note: "PV(benefits) / PV(costs), the ratio of the means."},
+			item{label: "BCR, 5th percentile", value: fig.BCR.Lo, style: st.ratio},
+			item{label: "BCR, 95th percentile", value: fig.BCR.Hi, style: st.ratio},
+			item{label: "P(NPV > 0)", value: fig.PNPVPositive, style: st.pct, note: "Share of outer draws in which the portfolio pays for itself."},
 			item{},
 			item{label: "Annual loss: baseline and with the portfolio"},
 			item{label: "ALE, baseline", value: an.Baseline.ALE, style: st.money},
@@ -569,7 +570,7 @@ func (b *book) frontier(r *Report) {
 	m := func(head string, f func(model.FrontierPoint) any) column[model.FrontierPoint] {
 		return column[model.FrontierPoint]{head: b.cur.in(head), width: 14, style: st.money, value: f}
 	}
-	base := r.Analysis.Baseline
+	base, view := r.Analysis.Baseline, r.Analysis.Appraisal.View
 	cols := []column[model.FrontierPoint]{
 		m(budgetHead, func(p model.FrontierPoint) any { return p.Budget }),
 		m("Spend (£/yr)", func(p model.FrontierPoint) any { return p.Choice.Annual }),
@@ -582,8 +583,8 @@ func (b *book) frontier(r *Report) {
 		m("ΔALE (£/yr)", empty(func(r *model.Result) float64 { return r.DeltaALE.Mean })),
 		m("ΔALE 5%", empty(func(r *model.Result) float64 { return r.DeltaALE.Lo })),
 		m("ΔALE 95%", empty(func(r *model.Result) float64 { return r.DeltaALE.Hi })),
-		{head: "BCR", width: 8, style: st.ratio, value: sim(func(r *model.Result) any { return r.BCR.Mean })},
-		{head: "P(NPV>0)", width: 9, style: st.pct, value: sim(func(r *model.Result) any { return r.PNPVPositive })},
+		{head: "BCR", width: 8, style: st.ratio, value: sim(func(r *model.Result) any { return r.InView(view).BCR.Mean })},
+		{head: "P(NPV>0)", width: 9, style: st.pct, value: sim(func(r *model.Result) any { return r.InView(view).PNPVPositive })},
 		{head: "Proven best", width: 9, value: func(p model.FrontierPoint) any { return yesNo(p.Choice.Optimal) }},
 		// What each breakpoint adds, and the risk it buys.
 		{head: "Adds", width: 16, value: func(p model.FrontierPoint) any { return addedText(p) }},

@@ -36,7 +36,7 @@ func recommendationSentence(j *Run, d *model.Decision) string {
 	r := d.Recommended
 	return fmt.Sprintf("Recommendation (%s, %s view, %s): buy %s. Expected NPV %s over %d years (90%% interval %s to %s; P(NPV>0) %.2f), for %s a year; it cuts the expected annual loss by %s.",
 		goalText(d.Portfolio.Objective), j.Appraisal.View, within, strings.Join(ch.Controls, " + "),
-		j.cur.text(r.DecisionNPV.Mean), j.Appraisal.Horizon, j.cur.text(r.DecisionNPV.Lo), j.cur.text(r.DecisionNPV.Hi), r.PNPVPositive,
+		j.cur.text(r.DecisionNPV.Mean), j.Appraisal.Horizon, j.cur.text(r.DecisionNPV.Lo), j.cur.text(r.DecisionNPV.Hi), r.InView(j.Appraisal.View).PNPVPositive,
 		j.cur.text(ch.Annual), j.cur.text(r.DeltaALE.Mean))
 }
 

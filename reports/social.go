@@ -51,20 +51,8 @@ func socialRows(r *Report) []socialRow {
 	return rows
 }
 
-// moneyNPV is the control's NPV on money alone, whichever view decides
-// (in the social view a result's NPV counts harm, and its Money field
-// holds the money-only figures).
-func (s socialRow) moneyNPV() model.Interval { return moneyOnly(s.res).NPV }
-
-// moneyOnly returns a result's money-only figures: its Money field when the
-// social view decided, else its own.
-func moneyOnly(res *model.Result) *model.MoneyResult {
-	if res.Money != nil {
-		return res.Money
-	}
-	return &model.MoneyResult{NPV: res.DecisionNPV, NPVSE: res.DecisionNPVSE, BCR: res.BCR, ROSI: res.ROSI, PNPVPositive: res.PNPVPositive,
-		Payback: res.Payback, PaybackLo: res.PaybackLo, PaybackHi: res.PaybackHi, PVBenefit: res.PVBenefit, PNPVPositiveSE: res.PNPVPositiveSE}
-}
+// moneyNPV is the control's NPV on money alone, whichever view decides.
+func (s socialRow) moneyNPV() model.Interval { return s.res.MoneyNPV }
 
 // differs says whether a control's rank or the sign of its NPV differs
 // between the two views, and how.

@@ -153,7 +153,7 @@ func TestDiffers(t *testing.T) {
 	t.Parallel()
 	row := func(fin, soc int, npv, socialNPV float64) socialRow {
 		return socialRow{finRank: fin, socRnk: soc, res: &model.Result{
-			DecisionNPV: model.Interval{Mean: npv}, Social: &model.SocialResult{NPV: model.Interval{Mean: socialNPV}},
+			MoneyNPV: model.Interval{Mean: npv}, Social: &model.SocialResult{Figures: model.Figures{NPV: model.Interval{Mean: socialNPV}}},
 		}}
 	}
 	for _, tt := range []struct {

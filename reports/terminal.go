@@ -52,7 +52,11 @@ func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
 	writeRecommendation(w, j, d)
 	fmt.Fprintln(w)
 	social := j.Appraisal.View == model.Social && an.Sim.Harm != nil
-	fmt.Fprintf(w, "Each control alone, ranked by %s in the %s view:\n\n", format.Metric(j.Metric), j.Appraisal.View)
+	withHarm := ""
+	if social {
+		withHarm = " (NPV, BCR, ROSI, P(NPV>0) and payback count harm avoided)"
+	}
+	fmt.Fprintf(w, "Each control alone, ranked by %s in the %s view%s:\n\n", format.Metric(j.Metric), j.Appraisal.View, withHarm)
 	right := map[int]bool{0: true, 3: true, 4: true, 5: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true}
 	t := &textTable{right: right}
 	head := []string{"Rank", "ID", "Control", "Cost/yr", "ΔALE/yr", "NPV", "(90% interval)", "BCR", "ROSI", "P(NPV>0)", "P(rank 1)", "Payback"}
@@ -64,15 +68,16 @@ func WriteTable(w io.Writer, j *Run, d *model.Decision, elapsed time.Duration) {
 	for k, i := range an.Ranking.Order {
 		r := &an.Results[i]
 		c := m.Controls[r.Portfolio[0]]
+		f := r.InView(j.Appraisal.View)
 		pb := fmt.Sprintf(">%d yr", j.Appraisal.Horizon)
-		if r.Payback > 0 {
-			pb = fmt.Sprintf("%d yr", r.Payback)
+		if f.Payback > 0 {
+			pb = fmt.Sprintf("%d yr", f.Payback)
 		}
 		row := []string{fmt.Sprint(k + 1), c.ID, clip(c.Name, 44), j.cur.text(r.EAC.Mean),
 			j.cur.text(r.DeltaALE.Mean),
 			j.cur.text(r.DecisionNPV.Mean), "[" + j.cur.text(r.DecisionNPV.Lo) + ", " + j.cur.text(r.DecisionNPV.Hi) + "]",
-			ratioText(r.BCR.Mean), pctText(r.ROSI.Mean),
-			fmt.Sprintf("%.2f", r.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb}
+			ratioText(f.BCR.Mean), pctText(f.ROSI.Mean),
+			fmt.Sprintf("%.2f", f.PNPVPositive), fmt.Sprintf("%.2f", an.Ranking.Prob[i][0]), pb}
 		if social {
 			row = append(row, j.cur.text(r.MoneyNPV.Mean))
 		}
@@ -166,10 +171,7 @@ func writeSocial(w io.Writer, j *Run, an *model.Analysis) {
 		r := &an.Results[i]
 		id := j.Model.Controls[r.Portfolio[0]].ID
 		fr, sr := rankIn(fin, i), rankIn(soc, i)
-		money := r.DecisionNPV.Mean
-		if r.Money != nil {
-			money = r.Money.NPV.Mean
-		}
+		money := r.MoneyNPV.Mean
 		t.add(id, j.cur.text(r.Social.DeltaHarm.Mean)+" ±"+j.cur.bare(r.Social.DeltaHarmSE), j.cur.text(r.Social.PVHarm.Mean),
 			j.cur.text(money), j.cur.text(r.Social.NPV.Mean), fmt.Sprint(fr), fmt.Sprint(sr))
 		if line := differsLine(j.cur, id, fr, sr, money, r.Social.NPV.Mean); line != "" {
@@ -363,15 +365,16 @@ func compactRanking(j *Run, an *model.Analysis, width int) string {
 		c := j.Model.Controls[r.Portfolio[0]]
 		head := fmt.Sprintf("%2d  %s  ", k+1, c.ID)
 		fmt.Fprintf(&b, "%s%s\n", head, clipWidth(c.Name, max(width-textWidth(head), 12)))
+		f := r.InView(j.Appraisal.View)
 		parts := []string{
 			"NPV " + j.cur.text(r.DecisionNPV.Mean) + " [" + j.cur.text(r.DecisionNPV.Lo) + ", " + j.cur.text(r.DecisionNPV.Hi) + "]",
 			j.cur.text(r.EAC.Mean) + "/yr",
-			"BCR " + ratioText(r.BCR.Mean),
-			fmt.Sprintf("P(NPV>0) %.2f", r.PNPVPositive),
+			"BCR " + ratioText(f.BCR.Mean),
+			fmt.Sprintf("P(NPV>0) %.2f", f.PNPVPositive),
 			"ΔALE " + j.cur.text(r.DeltaALE.Mean) + "/yr",
 		}
-		if r.Money != nil {
-			parts = append(parts, "money only "+j.cur.text(r.Money.NPV.Mean))
+		if j.Appraisal.View == model.Social && r.Social != nil {
+			parts = append(parts, "money only "+j.cur.text(r.MoneyNPV.Mean))
 		}
 		b.WriteString(fillParts(parts, indent, width))
 	}

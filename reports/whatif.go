@@ -709,7 +709,7 @@ func (b *book) whatIf(r *Report) {
 	}
 	// The tool's own figures for the recommendation.
 	tool := map[string]float64{"count": float64(len(rec)), "dale": exp.DeltaALE, "capex": exp.Capex, "eac": exp.Annual, "pvc": exp.PVCost, "pvb": exp.PVBenefit,
-		"npv": exp.MoneyNPV, "bcr": exp.MoneyBCR, "rosi": exp.MoneyROSI, "vnpv": exp.NPV}
+		"npv": exp.MoneyNPV, "bcr": exp.MoneyBCR, "rosi": exp.MoneyROSI, "vnpv": exp.DecisionNPV}
 	if L.harm {
 		for k, v := range map[string]float64{"dharm": exp.DeltaHarm, "deaths": exp.Deaths, "basedeaths": exp.BaselineDeaths, "pvh": exp.PVHarm,
 			"snpv": exp.SocialNPV, "sbcr": exp.SocialBCR, "srosi": exp.SocialROSI} {

@@ -27,7 +27,7 @@ var whatIfLabels = []struct {
 	{"NPV, money only", func(e model.Expected) float64 { return e.MoneyNPV }, false},
 	{"BCR, money only", func(e model.Expected) float64 { return e.MoneyBCR }, false},
 	{"ROSI, money only", func(e model.Expected) float64 { return e.MoneyROSI }, false},
-	{"NPV in the view in force", func(e model.Expected) float64 { return e.NPV }, false},
+	{"NPV in the view in force", func(e model.Expected) float64 { return e.DecisionNPV }, false},
 	{"Patient harm avoided a year, valued in money", func(e model.Expected) float64 { return e.DeltaHarm }, true},
 	{"Expected extra deaths a year, with the set", func(e model.Expected) float64 { return e.Deaths }, true},
 	{"Expected extra deaths a year, without new controls", func(e model.Expected) float64 { return e.BaselineDeaths }, true},
@@ -115,8 +115,8 @@ func TestWhatIfClosedForm(t *testing.T) {
 			if got := rowsBy["Does the toggled set beat the recommendation?"]; len(got) < 2 || !strings.HasPrefix(got[1], "no: the same") {
 				t.Errorf("beats = %q; want the same expected NPV", got)
 			}
-			if rec != nil && !relClose(e.NPV, r.Analysis.Recommended.DecisionNPV.Mean) && math.Abs(e.NPV-r.Analysis.Recommended.DecisionNPV.Mean) > 4*r.Analysis.Recommended.DecisionNPVSE {
-				t.Errorf("closed-form NPV %g is more than 4 SE from the simulated %g ± %g", e.NPV, r.Analysis.Recommended.DecisionNPV.Mean, r.Analysis.Recommended.DecisionNPVSE)
+			if rec != nil && !relClose(e.DecisionNPV, r.Analysis.Recommended.DecisionNPV.Mean) && math.Abs(e.DecisionNPV-r.Analysis.Recommended.DecisionNPV.Mean) > 4*r.Analysis.Recommended.DecisionNPVSE {
+				t.Errorf("closed-form NPV %g is more than 4 SE from the simulated %g ± %g", e.DecisionNPV, r.Analysis.Recommended.DecisionNPV.Mean, r.Analysis.Recommended.DecisionNPVSE)
 			}
 		})
 	}

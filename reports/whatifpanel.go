@@ -360,7 +360,7 @@ func whatIfPanel(r *Report) (*htmlWhatIf, error) {
 		}
 	}
 	w.Set = setText(cen, inRec)
-	w.NPV, w.RecNPV = cur.text(exp.NPV), cur.text(exp.NPV)
+	w.NPV, w.RecNPV = cur.text(exp.DecisionNPV), cur.text(exp.DecisionNPV)
 	w.Beats = "no: the same expected NPV"
 	w.Interval = cur.interval(npvs[d.Lo-1], npvs[d.Hi-1])
 	w.P = pctText(float64(pos) / float64(len(npvs)))

@@ -255,7 +255,7 @@ func TestWhatIfPanelInBrowser(t *testing.T) {
 			}
 		}
 		rec := recommended(r)
-		if x, want := before.num(t, "wi-npv", 1), model.ClosedFormAppraisal(m, a, rec).NPV; !relClose(x, want) {
+		if x, want := before.num(t, "wi-npv", 1), model.ClosedFormAppraisal(m, a, rec).DecisionNPV; !relClose(x, want) {
 			t.Errorf("%s: untouched expected NPV %.15g; the closed form %.15g", view, x, want)
 		}
 
@@ -354,7 +354,7 @@ func TestWhatIfPanelInBrowser(t *testing.T) {
 		for _, c := range []struct {
 			id   string
 			want float64
-		}{{"wi-npv", want.NPV}, {"wi-rec", wantRec.NPV}, {"wi-beats", want.NPV - wantRec.NPV}} {
+		}{{"wi-npv", want.DecisionNPV}, {"wi-rec", wantRec.DecisionNPV}, {"wi-beats", want.DecisionNPV - wantRec.DecisionNPV}} {
 			got := after.num(t, c.id, 1)
 			if !relClose(got, c.want) {
 				t.Errorf("%s: %s = %.15g in the page; the model gives %.15g", view, c.id, got, c.want)

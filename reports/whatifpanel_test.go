@@ -168,7 +168,7 @@ func TestWhatIfPanelPage(t *testing.T) {
 			}
 			join := func(s string) string { return strings.ReplaceAll(s, "\u2212", "\u2212"+wordJoiner) }
 			want := map[string]string{
-				"wi-npv": cur.text(exp.NPV), "wi-rec": cur.text(exp.NPV), "wi-beats": "no: the same expected NPV",
+				"wi-npv": cur.text(exp.DecisionNPV), "wi-rec": cur.text(exp.DecisionNPV), "wi-beats": "no: the same expected NPV",
 				"wi-int": cur.interval(npvs[lo-1], npvs[hi-1]), "wi-p": pctText(float64(pos) / float64(len(npvs))),
 			}
 			if r.Model.Harm != nil {
@@ -186,8 +186,8 @@ func TestWhatIfPanelPage(t *testing.T) {
 					t.Errorf("#%s = %q; want %q", id, got, join(w))
 				}
 			}
-			if exp.NPV != 0 && !relClose(exp.NPV, headlineNPV(r)) {
-				t.Errorf("panel's expected NPV %g; the decision summary's %g", exp.NPV, headlineNPV(r))
+			if exp.DecisionNPV != 0 && !relClose(exp.DecisionNPV, headlineNPV(r)) {
+				t.Errorf("panel's expected NPV %g; the decision summary's %g", exp.DecisionNPV, headlineNPV(r))
 			}
 		})
 	}

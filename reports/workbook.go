@@ -607,15 +607,16 @@ func (b *book) summary(r *Report, opts []option) {
 	rows = append(rows, item{})
 	if len(an.Results) > 0 {
 		best := opts[1].result
+		fig := best.InView(an.Appraisal.View)
 		rows = append(rows,
 			item{label: "Best single control (by " + metricName(r) + ")", value: opts[1].name},
 			item{label: "Its NPV (mean)", value: best.DecisionNPV.Mean, style: st.money,
 				note: fmt.Sprintf("Exact expectation (closed form); P(NPV > 0) = %.0f%% across %s draws of the uncertain inputs.",
-					100*best.PNPVPositive, thousands(best.DecisionDraws))},
+					100*fig.PNPVPositive, thousands(best.DecisionDraws))},
 			item{label: "Its NPV, simulated (the check)", value: best.DecisionSimNPV, se: best.DecisionNPVSE, style: st.money},
 			item{label: "Its NPV, 5th percentile", value: best.DecisionNPV.Lo, style: st.money, note: "The 90% interval across the draws."},
 			item{label: "Its NPV, 95th percentile", value: best.DecisionNPV.Hi, style: st.money},
-			item{label: "Its BCR", value: best.BCR.Mean, se: best.BCRSE, style: st.ratio},
+			item{label: "Its BCR", value: fig.BCR.Mean, se: fig.BCRSE, style: st.ratio},
 			item{},
 		)
 	}
@@ -791,9 +792,12 @@ func upliftValue(res *model.Result) any {
 
 // rankRow is one control of the Ranking sheet.
 type rankRow struct {
-	rank  int
-	ctl   model.Control
-	res   *model.Result
+	rank int
+	ctl  model.Control
+	res  *model.Result
+	// fig is res's figures in the view that decides (with harm in the
+	// social view).
+	fig   model.Figures
 	prob1 float64
 }
 
@@ -809,7 +813,7 @@ func (b *book) ranking(r *Report) {
 		if i < len(an.Ranking.Prob) && len(an.Ranking.Prob[i]) > 0 {
 			p1 = an.Ranking.Prob[i][0]
 		}
-		rows = append(rows, rankRow{rank: k + 1, ctl: r.Model.Controls[res.Portfolio[0]], res: res, prob1: p1})
+		rows = append(rows, rankRow{rank: k + 1, ctl: r.Model.Controls[res.Portfolio[0]], res: res, fig: res.InView(an.Appraisal.View), prob1: p1})
 	}
 	h := an.Appraisal.Horizon
 	payback := func(y int) any {
@@ -820,6 +824,9 @@ func (b *book) ranking(r *Report) {
 	}
 	m := func(head string, f func(*model.Result) float64) column[rankRow] {
 		return column[rankRow]{head: b.cur.in(head), width: 11, style: st.money, value: func(r rankRow) any { return f(r.res) }}
+	}
+	mf := func(head string, f func(*model.Figures) float64) column[rankRow] {
+		return column[rankRow]{head: b.cur.in(head), width: 11, style: st.money, value: func(r rankRow) any { return f(&r.fig) }}
 	}
 	// The headline columns first (rankPrinted of them, the printed
 	// page), then each figure's parts, interval and standard error.
@@ -832,15 +839,15 @@ func (b *book) ranking(r *Report) {
 		m("NPV (£)", func(r *model.Result) float64 { return r.DecisionNPV.Mean }),
 		m("NPV 5%", func(r *model.Result) float64 { return r.DecisionNPV.Lo }),
 		m("NPV 95%", func(r *model.Result) float64 { return r.DecisionNPV.Hi }),
-		{head: "BCR", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Mean }},
-		{head: "ROSI", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Mean }},
-		{head: "P(NPV>0)", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositive }},
+		{head: "BCR", width: 8, style: st.ratio, value: func(r rankRow) any { return r.fig.BCR.Mean }},
+		{head: "ROSI", width: 9, style: st.pct, value: func(r rankRow) any { return r.fig.ROSI.Mean }},
+		{head: "P(NPV>0)", width: 9, style: st.pct, value: func(r rankRow) any { return r.fig.PNPVPositive }},
 		{head: "P(rank 1)", width: 9, style: st.pct, value: func(r rankRow) any { return r.prob1 }},
-		{head: "Payback (yr)", width: 11, value: func(r rankRow) any { return payback(r.res.Payback) }},
+		{head: "Payback (yr)", width: 11, value: func(r rankRow) any { return payback(r.fig.Payback) }},
 		m("Capex (£)", func(r *model.Result) float64 { return r.Capex.Mean }),
 		m("Opex (£/yr)", func(r *model.Result) float64 { return r.Opex.Mean }),
 		{head: "Uplift", width: 8, style: st.pct, value: func(r rankRow) any { return upliftValue(r.res) }},
-		m("PV benefit (£)", func(r *model.Result) float64 { return r.PVBenefit.Mean }),
+		mf("PV benefit (£)", func(f *model.Figures) float64 { return f.PVBenefit.Mean }),
 		m("PV cost (£)", func(r *model.Result) float64 { return r.PVCost.Mean }),
 		m("ΔALE simulated SE", func(r *model.Result) float64 { return r.DeltaALESE }),
 		m("ΔALE 5%", func(r *model.Result) float64 { return r.DeltaALE.Lo }),
@@ -849,15 +856,15 @@ func (b *book) ranking(r *Report) {
 		m("ΔP95 5%", func(r *model.Result) float64 { return r.DeltaP95.Lo }),
 		m("ΔP95 95%", func(r *model.Result) float64 { return r.DeltaP95.Hi }),
 		m("NPV simulated SE", func(r *model.Result) float64 { return r.DecisionNPVSE }),
-		{head: "BCR 5%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Lo }},
-		{head: "BCR 95%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCR.Hi }},
-		{head: "BCR SE", width: 8, style: st.ratio, value: func(r rankRow) any { return r.res.BCRSE }},
-		{head: "ROSI 5%", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Lo }},
-		{head: "ROSI 95%", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSI.Hi }},
-		{head: "ROSI SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.ROSISE }},
-		{head: "P(NPV>0) SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.res.PNPVPositiveSE }},
-		{head: "Payback 5%", width: 11, value: func(r rankRow) any { return payback(r.res.PaybackLo) }},
-		{head: "Payback 95%", width: 11, value: func(r rankRow) any { return payback(r.res.PaybackHi) }},
+		{head: "BCR 5%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.fig.BCR.Lo }},
+		{head: "BCR 95%", width: 8, style: st.ratio, value: func(r rankRow) any { return r.fig.BCR.Hi }},
+		{head: "BCR SE", width: 8, style: st.ratio, value: func(r rankRow) any { return r.fig.BCRSE }},
+		{head: "ROSI 5%", width: 9, style: st.pct, value: func(r rankRow) any { return r.fig.ROSI.Lo }},
+		{head: "ROSI 95%", width: 9, style: st.pct, value: func(r rankRow) any { return r.fig.ROSI.Hi }},
+		{head: "ROSI SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.fig.ROSISE }},
+		{head: "P(NPV>0) SE", width: 9, style: st.pct, value: func(r rankRow) any { return r.fig.PNPVPositiveSE }},
+		{head: "Payback 5%", width: 11, value: func(r rankRow) any { return payback(r.fig.PaybackLo) }},
+		{head: "Payback 95%", width: 11, value: func(r rankRow) any { return payback(r.fig.PaybackHi) }},
 	}
 	last := table(b, sheetRanking, 1, cols, rows)
 	b.layout(sheetRanking).labels = 3

@@ -39,22 +39,27 @@ type agreeControl struct {
 	EAC      struct{ Mean float64 } `json:"eac"`
 	DeltaALE struct{ Mean float64 } `json:"delta_ale"`
 	NPV      struct{ Mean float64 } `json:"npv_decision"`
-	BCR      struct{ Mean float64 } `json:"bcr"`
-	PNPV     float64                `json:"p_npv_positive"`
-	Money    *struct {
-		NPV struct{ Mean float64 } `json:"npv"`
-	} `json:"money_only"`
+	MoneyNPV struct{ Mean float64 } `json:"npv_money"`
+	// BCR and PNPV are money only in either view; Social's count harm.
+	BCR    struct{ Mean float64 } `json:"bcr"`
+	PNPV   float64                `json:"p_npv_positive"`
 	Social *struct {
-		NPV struct{ Mean float64 } `json:"npv"`
+		NPV  struct{ Mean float64 } `json:"npv"`
+		BCR  struct{ Mean float64 } `json:"bcr"`
+		PNPV float64                `json:"p_npv_positive"`
 	} `json:"social"`
 }
 
 // moneyNPV is the control's NPV on money alone, whichever view decides.
-func (c agreeControl) moneyNPV() float64 {
-	if c.Money != nil {
-		return c.Money.NPV.Mean
+func (c agreeControl) moneyNPV() float64 { return c.MoneyNPV.Mean }
+
+// decision returns the control's BCR and P(NPV > 0) in the view that
+// decides: with harm in the social view, which the tables that rank show.
+func (c agreeControl) decision(social bool) (bcr, pnpv float64) {
+	if social {
+		return c.Social.BCR.Mean, c.Social.PNPV
 	}
-	return c.NPV.Mean
+	return c.BCR.Mean, c.PNPV
 }
 
 // agreeRun is what the test reads of a run: its JSON, its terminal text,
@@ -62,6 +67,7 @@ func (c agreeControl) moneyNPV() float64 {
 // its figures' CSVs.
 type agreeRun struct {
 	JSON struct {
+		View        string
 		Controls    []agreeControl
 		Recommended struct {
 			Controls []string
@@ -256,7 +262,7 @@ func terminalTable(t *testing.T, term, head string) [][]string {
 func checkAgreement(t *testing.T, r *agreeRun) {
 	money := format.Currency("£").Money
 	js := r.JSON
-	social := js.Controls[0].Social != nil && js.Controls[0].Money != nil
+	social := js.View == "social" && js.Controls[0].Social != nil
 	byID := map[string]agreeControl{}
 	for _, c := range js.Controls {
 		byID[c.ID] = c
@@ -274,9 +280,10 @@ func checkAgreement(t *testing.T, r *agreeRun) {
 		if !ok {
 			t.Fatalf("terminal ranking row %q: unknown control", row)
 		}
+		bcr, pnpv := c.decision(social)
 		for name, want := range map[string]string{
 			"Cost/yr": money(c.EAC.Mean), "ΔALE/yr": money(c.DeltaALE.Mean), npvHead: money(c.NPV.Mean),
-			"BCR": format.Ratio(c.BCR.Mean), "P(NPV>0)": fmt.Sprintf("%.2f", c.PNPV),
+			"BCR": format.Ratio(bcr), "P(NPV>0)": fmt.Sprintf("%.2f", pnpv),
 		} {
 			if got := cellOf(t, head, row, name); !strings.HasPrefix(got, want) {
 				t.Errorf("terminal %s %s = %q; the JSON gives %q", c.ID, name, got, want)
@@ -292,8 +299,9 @@ func checkAgreement(t *testing.T, r *agreeRun) {
 	h, rows := sheetTable(t, r.book["Ranking"], "Rank", "ID")
 	for id, c := range byID {
 		row := rows[id]
+		bcr, pnpv := c.decision(social)
 		for name, want := range map[string]float64{
-			"EAC (£/yr)": c.EAC.Mean, "ΔALE (£/yr)": c.DeltaALE.Mean, "NPV (£)": c.NPV.Mean, "BCR": c.BCR.Mean, "P(NPV>0)": c.PNPV,
+			"EAC (£/yr)": c.EAC.Mean, "ΔALE (£/yr)": c.DeltaALE.Mean, "NPV (£)": c.NPV.Mean, "BCR": bcr, "P(NPV>0)": pnpv,
 		} {
 			if got := cellOf(t, h, row, name); !sameFloat(got, want) {
 				t.Errorf("Ranking!%s %s = %s; the JSON gives %v", id, name, got, want)
@@ -305,9 +313,10 @@ func checkAgreement(t *testing.T, r *agreeRun) {
 	for _, row := range ht[1:] {
 		id, _, _ := strings.Cut(cellOf(t, ht[0], row, "Control"), " ")
 		c := byID[id]
+		bcr, pnpv := c.decision(social)
 		for name, want := range map[string]string{
 			"Cost a year": money(c.EAC.Mean), "ΔALE a year": money(c.DeltaALE.Mean), "NPV": money(c.NPV.Mean),
-			"BCR": format.Ratio(c.BCR.Mean), "P(NPV > 0)": format.Percent(c.PNPV),
+			"BCR": format.Ratio(bcr), "P(NPV > 0)": format.Percent(pnpv),
 		} {
 			if got := cellOf(t, ht[0], row, name); !strings.HasPrefix(got, want) {
 				t.Errorf("report.html %s %s = %q; the JSON gives %q", id, name, got, want)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -25,13 +26,20 @@ func TestSocialView(t *testing.T) {
 		ID   string
 		Rank int
 		NPV  struct{ Mean float64 } `json:"npv_decision"`
-		// MoneyNPV is npv_money: money only in either view.
+		// MoneyNPV is npv_money: money only in either view, as are the
+		// control's own bcr, rosi, p_npv_positive and payback.
 		MoneyNPV *struct{ Mean float64 } `json:"npv_money"`
-		Money    *struct {
+		viewFigures
+		PVBenefit struct{ Mean float64 } `json:"pv_benefit"`
+		PVCost    struct{ Mean float64 } `json:"pv_cost"`
+		EAC       struct{ Mean float64 } `json:"eac"`
+		DeltaALE  struct{ Mean float64 } `json:"delta_ale"`
+		Social    *struct {
 			NPV struct{ Mean float64 } `json:"npv"`
-		} `json:"money_only"`
-		Social *struct {
-			NPV struct{ Mean float64 } `json:"npv"`
+			viewFigures
+			PVBenefit  struct{ Mean float64 } `json:"pv_benefit"`
+			PVHarm     struct{ Mean float64 } `json:"pv_harm"`
+			DeltaTotal struct{ Mean float64 } `json:"delta_total"`
 		} `json:"social"`
 	}
 	var fin, soc struct{ Controls []control }
@@ -58,13 +66,14 @@ func TestSocialView(t *testing.T) {
 			}
 		}
 	}
+	withHarm := 0
 	for i := range fin.Controls {
 		f, s := fin.Controls[i], soc.Controls[i]
-		if s.Money == nil || f.NPV != s.Money.NPV {
-			t.Errorf("%s: financial NPV %v; the social run's money-only NPV %v", f.ID, f.NPV, s.Money)
+		if s.MoneyNPV == nil || f.NPV != *s.MoneyNPV {
+			t.Errorf("%s: financial NPV %v; the social run's money-only NPV %v", f.ID, f.NPV, s.MoneyNPV)
 		}
-		if f.Social != nil || s.Social == nil || f.Money != nil {
-			t.Errorf("%s: social or money-only results present in the wrong view", f.ID)
+		if f.Social != nil || s.Social == nil {
+			t.Fatalf("%s: social results present in the wrong view", f.ID)
 		}
 		if s.Social != nil && s.NPV != s.Social.NPV {
 			t.Errorf("%s: the social view's NPV %v is not its NPV with harm %v", s.ID, s.NPV, s.Social.NPV)
@@ -75,9 +84,22 @@ func TestSocialView(t *testing.T) {
 		if f.MoneyNPV == nil || s.MoneyNPV == nil || *f.MoneyNPV != *s.MoneyNPV || f.MoneyNPV.Mean != f.NPV.Mean {
 			t.Errorf("%s: npv_money financial %v, social %v; want both present, equal and the financial run's npv_decision %v", f.ID, f.MoneyNPV, s.MoneyNPV, f.NPV)
 		}
-		if s.Money != nil && s.MoneyNPV != nil && s.MoneyNPV.Mean != s.Money.NPV.Mean {
-			t.Errorf("%s: the social run's npv_money %v and money_only.npv %v differ", s.ID, s.MoneyNPV, s.Money.NPV)
+		// So are bcr, rosi, p_npv_positive and payback (with their
+		// intervals and standard errors): the financial run's, bit for
+		// bit, in the social run too; social.* hold the figures with harm.
+		if f.viewFigures != s.viewFigures {
+			t.Errorf("%s: the social run's money-only figures %+v; the financial run's %+v", f.ID, s.viewFigures, f.viewFigures)
 		}
+		checkWithHarm(t, s.ID, s.PVBenefit.Mean, s.PVCost.Mean, s.EAC.Mean, s.Social.PVHarm.Mean, s.Social.DeltaTotal.Mean, s.Social.PVBenefit.Mean, s.Social.viewFigures)
+		if s.Social.NPV != s.NPV {
+			t.Errorf("%s: social.npv %v; the social view's npv_decision %v", s.ID, s.Social.NPV, s.NPV)
+		}
+		if s.Social.BCR.Mean != s.BCR.Mean && s.Social.PVHarm.Mean != 0 {
+			withHarm++
+		}
+	}
+	if withHarm == 0 {
+		t.Error("no control's BCR differs with harm counted: the test cannot tell the views apart")
 	}
 	// The ranking follows the NPV printed in the same rows.
 	byRank := slices.Clone(soc.Controls)
@@ -95,6 +117,40 @@ func TestSocialView(t *testing.T) {
 	r = cybercba(t, runArgs("--scope", "acute-trust", "--bias-guidance")...)
 	if r.code != exitOK || !strings.Contains(r.stdout, "Optimism-bias uplift (drawn from the Green Book guidance") {
 		t.Errorf("--bias-guidance: exit %d; output lacks the uplift line:\n%s", r.code, r.stdout)
+	}
+}
+
+// viewFigures are a control's figures that the JSON gives money only at
+// the top level and with harm under social.
+type viewFigures struct {
+	BCR            struct{ Mean, Lo, Hi float64 } `json:"bcr"`
+	BCRSE          float64                        `json:"bcr_se"`
+	ROSI           struct{ Mean, Lo, Hi float64 } `json:"rosi"`
+	ROSISE         float64                        `json:"rosi_se"`
+	PNPVPositive   float64                        `json:"p_npv_positive"`
+	PNPVPositiveSE float64                        `json:"p_npv_positive_se"`
+	Payback        int                            `json:"payback"`
+	PaybackLo      int                            `json:"payback_lo"`
+	PaybackHi      int                            `json:"payback_hi"`
+}
+
+// checkWithHarm checks a control's figures with harm against its money
+// figures and harm avoided: PV(benefit) with harm = PV(ΔALE) + PV(harm),
+// BCR = that over PV(cost), ROSI = (ΔALE + Δharm − EAC)/EAC.
+func checkWithHarm(t *testing.T, id string, pvb, pvc, eac, pvHarm, deltaTotal, socialPVB float64, f viewFigures) {
+	t.Helper()
+	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(b), 1) }
+	if !close(socialPVB, pvb+pvHarm) {
+		t.Errorf("%s: social.pv_benefit %g; want pv_benefit + pv_harm = %g", id, socialPVB, pvb+pvHarm)
+	}
+	if !close(f.BCR.Mean, (pvb+pvHarm)/pvc) {
+		t.Errorf("%s: social.bcr %g; want (pv_benefit + pv_harm)/pv_cost = %g", id, f.BCR.Mean, (pvb+pvHarm)/pvc)
+	}
+	if !close(f.ROSI.Mean, (deltaTotal-eac)/eac) {
+		t.Errorf("%s: social.rosi %g; want (delta_total − eac)/eac = %g", id, f.ROSI.Mean, (deltaTotal-eac)/eac)
+	}
+	if f.PNPVPositive < 0 || f.PNPVPositive > 1 || f.PNPVPositiveSE <= 0 && f.PNPVPositive > 0 && f.PNPVPositive < 1 {
+		t.Errorf("%s: social.p_npv_positive %g ± %g", id, f.PNPVPositive, f.PNPVPositiveSE)
 	}
 }
 

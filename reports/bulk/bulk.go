@@ -196,13 +196,14 @@ func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 		c := m.Controls[r.Portfolio[0]]
 		row.Best = &reports.BatchOption{
 			Controls: c.ID, Name: c.Name, Cost: r.EAC.Mean, DeltaALE: r.DeltaALE.Mean,
-			NPV: r.DecisionNPV, BCR: r.BCR, PNPVPositive: r.PNPVPositive,
+			NPV: r.DecisionNPV, BCR: r.InView(an.Appraisal.View).BCR, PNPVPositive: r.InView(an.Appraisal.View).PNPVPositive,
 		}
 	}
 	ch := d.Portfolio.Choice
 	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
 	if res := d.Portfolio.Result; res != nil {
-		p.DeltaALE, p.NPV, p.BCR, p.PNPVPositive = res.DeltaALE.Mean, res.DecisionNPV, res.BCR, res.PNPVPositive
+		f := res.InView(an.Appraisal.View)
+		p.DeltaALE, p.NPV, p.BCR, p.PNPVPositive = res.DeltaALE.Mean, res.DecisionNPV, f.BCR, f.PNPVPositive
 	}
 	cons := job.Options.Constraints
 	switch {
