@@ -166,17 +166,7 @@ func NewOptimiser(m *Model, a Appraisal, obj Objective, sample *TVaRSample) (*Op
 		if len(cs) > 22 {
 			return nil, fmt.Errorf("threat %s: %d controls affect it; the search handles at most 22 per threat", m.Threats[t].ID, len(cs))
 		}
-		op.table[t] = make([]float64, 1<<len(cs))
-		var p Portfolio
-		for mask := range op.table[t] {
-			p = p[:0]
-			for j, c := range cs {
-				if mask&(1<<j) != 0 {
-					p = append(p, c)
-				}
-			}
-			op.table[t][mask] = f.threatALE(p, t) + harmWeight*f.threatHarm(p, t)
-		}
+		op.table[t] = f.threatTable(t, cs, harmWeight)
 		op.baseALE += op.table[t][0]
 	}
 	_, annuity, _ := a.presentValues(m)
@@ -718,4 +708,62 @@ func (e *tvarEval) tvar(masks []int) float64 {
 		sum += v
 	}
 	return sum / float64(k)
+}
+
+// threatTable returns threat t's closed-form ALE plus harmWeight times its
+// harm under every subset mask of cs, the controls affecting it in control
+// order (bit j: cs[j]): table[mask] is exactly (to the bit)
+// f.threatALE(p, t) + harmWeight*f.threatHarm(p, t) for the portfolio p of
+// mask's controls, since the same products are taken in the same order,
+// but each mask's reduction factors are its parent's (the mask without its
+// highest bit) times the highest bit's factor, and the threat's constants
+// are computed once: a table of 2^k entries costs O(2^k), not O(k·2^k)
+// Dist.Mean calls. The optimiser (and the switching values, which build
+// one for each value tried) spend their set-up here.
+func (f *fitted) threatTable(t int, cs []int, harmWeight float64) []float64 {
+	td := &f.threats[t]
+	k := len(cs)
+	// a[j] are cs[j]'s factors (1 − E[r]) on threat t, as threatALE takes
+	// them: a control cuts a threat in one effect at most (Validate).
+	type factors struct{ f, s, d, F float64 }
+	a := make([]factors, k)
+	for j, c := range cs {
+		a[j] = factors{1, 1, 1, 1}
+		for _, e := range f.controls[c].effects {
+			if e.threat == t {
+				a[j].f *= 1 - e.freq.Mean()
+				a[j].s *= 1 - e.spread.Mean()
+				a[j].d *= 1 - e.dur.Mean()
+				a[j].F *= 1 - e.fixed.Mean()
+			}
+		}
+	}
+	// m[mask]: the products Π (1 − E[r]) over mask's controls, in
+	// ascending order as threatALE multiplies them.
+	m := make([]factors, 1<<k)
+	m[0] = factors{1, 1, 1, 1}
+	for mask := 1; mask < len(m); mask++ {
+		j := bits.Len(uint(mask)) - 1
+		p := m[mask&^(1<<j)]
+		m[mask] = factors{p.f * a[j].f, p.s * a[j].s, p.d * a[j].d, p.F * a[j].F}
+	}
+	es := td.spread.CappedMoment(1, f.m.Orgs)
+	rate, dur, kd, daily := td.rate.Mean(), td.duration.Mean(), td.kd.Mean(), f.daily.Mean()
+	kr, rec, fixed := td.kr.Mean(), f.recovery.Mean(), td.fixed.Mean()
+	var share, deaths, qalys, value float64
+	if f.harm != nil {
+		share = fullShare(td.kd, f.harm.kfull)
+		deaths, qalys, value = f.harm.deaths.Mean(), f.harm.qalys.Mean(), f.harm.value
+	}
+	table := make([]float64, 1<<k)
+	for mask, p := range m {
+		outage := es * p.s * (dur*p.d*kd*daily + kr*rec)
+		ale := rate * p.f * (outage + fixed*p.F)
+		var harm float64
+		if f.harm != nil {
+			harm = rate * p.f * es * p.s * dur * p.d * share * deaths * qalys * value
+		}
+		table[mask] = ale + harmWeight*harm
+	}
+	return table
 }

@@ -372,3 +372,50 @@ func BenchmarkOptimiser(b *testing.B) {
 		}
 	})
 }
+
+// TestThreatTableMatchesClosedForm checks the optimiser's tables, built by
+// threatTable from each mask's parent, against threatALE and threatHarm
+// called on each subset's portfolio (the closed form as ClosedFormALE
+// evaluates it): equal to the bit, for every threat and subset of twenty
+// random models with harm and intensity multipliers, in both views' harm
+// weights, and for the test models.
+func TestThreatTableMatchesClosedForm(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(11, 12))
+	models := []*Model{testModel(), harmModel()}
+	for i := range 20 {
+		m := randomModel(r, 1+r.IntN(4), 2+r.IntN(9), false, false)
+		if i%2 == 0 {
+			m.Harm = &Harm{DeathsPerDay: Estimate{0.01 + r.Float64(), 2 + r.Float64()}, QALYsPerDeath: Estimate{3, 8}, ValuePerQALY: 7e4, FullIntensity: Estimate{2 + r.Float64(), 9}}
+		}
+		for k := range m.Threats {
+			if r.IntN(2) == 0 {
+				m.Threats[k].KDaily = Estimate{0.5 + r.Float64(), 3 + 5*r.Float64()}
+				m.Threats[k].KRecovery = Estimate{0.2 + r.Float64(), 2}
+			}
+		}
+		models = append(models, m)
+	}
+	for i, m := range models {
+		if err := m.Validate(); err != nil {
+			t.Fatalf("model %d: %v", i, err)
+		}
+		f := fit(m)
+		for t0, cs := range f.affecting() {
+			for _, w := range []float64{0, 1, 0.73} {
+				table := f.threatTable(t0, cs, w)
+				for mask, got := range table {
+					var p Portfolio
+					for j, c := range cs {
+						if mask&(1<<j) != 0 {
+							p = append(p, c)
+						}
+					}
+					if want := f.threatALE(p, t0) + w*f.threatHarm(p, t0); math.Float64bits(got) != math.Float64bits(want) {
+						t.Fatalf("model %d threat %d mask %b weight %g: table %v; closed form %v", i, t0, mask, w, got, want)
+					}
+				}
+			}
+		}
+	}
+}
