@@ -142,7 +142,12 @@ func NewOptimiser(m *Model, a Appraisal, obj Objective, sample *TVaRSample) (*Op
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	f := fit(m)
+	return newOptimiser(m, fit(m), a, obj, sample)
+}
+
+// newOptimiser is NewOptimiser on a valid model m, fitted as f, and a
+// valid appraisal.
+func newOptimiser(m *Model, f *fitted, a Appraisal, obj Objective, sample *TVaRSample) (*Optimiser, error) {
 	n := len(m.Controls)
 	op := &Optimiser{m: m, obj: obj, n: n, touches: make([][]touch, n), table: make([][]float64, len(m.Threats))}
 	// In the social view the objective counts harm avoided: a year's harm

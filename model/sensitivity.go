@@ -183,7 +183,12 @@ func npvOf(m *Model, a Appraisal, p Portfolio) (float64, error) {
 	if err := m.Validate(); err != nil {
 		return 0, err
 	}
-	f := fit(m)
+	return npvFitted(fit(m), a, p), nil
+}
+
+// npvFitted is npvOf on a valid model fitted as f.
+func npvFitted(f *fitted, a Appraisal, p Portfolio) float64 {
+	m := f.m
 	A := a.annuity()
 	var w float64
 	if a.View == Social && m.Harm != nil {
@@ -201,7 +206,7 @@ func npvOf(m *Model, a Appraisal, p Portfolio) (float64, error) {
 	for _, c := range p {
 		npv -= costs[c].PV
 	}
-	return npv, nil
+	return npv
 }
 
 // TornadoBar is one input's swing.
@@ -291,36 +296,60 @@ type Switch struct {
 }
 
 // Decider returns the best decision for a model: the best portfolio under
-// a budget, or the single control with the greatest NPV.
-type Decider func(m *Model) (Portfolio, error)
+// a budget (BestUnder), or the single control with the greatest NPV
+// (BestSingle).
+type Decider interface {
+	Decide(m *Model) (Portfolio, error)
+}
+
+// fittedDecider is a Decider that can decide on a model already validated
+// and fitted, as the switching values do for each value they try.
+type fittedDecider interface {
+	Decider
+	decideFitted(m *Model, f *fitted) (Portfolio, error)
+}
+
+// bestDecider is BestSingle's and BestUnder's Decider.
+type bestDecider struct {
+	a      Appraisal
+	cons   Constraints
+	single bool
+}
 
 // BestSingle decides by the single control with the greatest expected NPV
 // (closed form), or nothing when none is positive.
-func BestSingle(a Appraisal) Decider {
-	return func(m *Model) (Portfolio, error) {
-		op, err := NewOptimiser(m, a, MaxNPV, nil)
-		if err != nil {
-			return nil, err
-		}
-		best, bestV := Portfolio(nil), 0.0
-		for c := range m.Controls {
-			if v := op.Evaluate(Portfolio{c}); v > bestV {
-				best, bestV = Portfolio{c}, v
-			}
-		}
-		return best, nil
-	}
-}
+func BestSingle(a Appraisal) Decider { return bestDecider{a: a, single: true} }
 
 // BestUnder decides by the best portfolio under cons (expected NPV).
-func BestUnder(a Appraisal, cons Constraints) Decider {
-	return func(m *Model) (Portfolio, error) {
-		op, err := NewOptimiser(m, a, MaxNPV, nil)
-		if err != nil {
-			return nil, err
-		}
-		return op.Best(cons).Portfolio, nil
+func BestUnder(a Appraisal, cons Constraints) Decider { return bestDecider{a: a, cons: cons} }
+
+// Decide returns the best decision for m.
+func (d bestDecider) Decide(m *Model) (Portfolio, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
 	}
+	if err := d.a.Validate(); err != nil {
+		return nil, err
+	}
+	return d.decideFitted(m, fit(m))
+}
+
+// decideFitted is Decide on a valid m (and appraisal) fitted as f.
+func (d bestDecider) decideFitted(m *Model, f *fitted) (Portfolio, error) {
+	op, err := newOptimiser(m, f, d.a, MaxNPV, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !d.single {
+		return op.Best(d.cons).Portfolio, nil
+	}
+	best, bestV := Portfolio(nil), 0.0
+	for c := range m.Controls {
+		if v := op.Evaluate(Portfolio{c}); v > bestV {
+			best, bestV = Portfolio{c}, v
+		}
+	}
+	return best, nil
 }
 
 // switchGrid is the number of points scanned before bisection.
@@ -332,7 +361,6 @@ const switchGrid = 200
 // bisection to a relative 1e-9. NPV is the closed form, so a switching
 // value put back gives NPV zero to rounding.
 func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, inputs []Input) ([]Switch, error) {
-	base := m
 	var out []Switch
 	for _, in := range inputs {
 		sw := Switch{Input: in, Central: in.Estimate.Dist(in.Kind).Mean(), NPVZero: math.NaN(), Change: math.NaN()}
@@ -343,18 +371,8 @@ func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, 
 		} else {
 			sw.SearchLo, sw.SearchHi = 0, 1
 		}
-		at := func(x float64) *Model {
-			mm := cloneModel(base)
-			in.set(mm, Fixed(x))
-			return mm
-		}
-		npv := func(x float64) (float64, error) { return npvOf(at(x), a, decision) }
-		dec := func(x float64) (Portfolio, error) {
-			if decide == nil {
-				return nil, nil
-			}
-			return decide(at(x))
-		}
+		ev := newSwitchEval(m, a, decision, decide, in, sw.SearchLo, sw.SearchHi)
+		npv, dec := ev.npv, ev.dec
 		grid := make([]float64, switchGrid+1)
 		for i := range grid {
 			f := float64(i) / switchGrid
@@ -423,6 +441,82 @@ func SwitchingValues(m *Model, a Appraisal, decision Portfolio, decide Decider, 
 		out = append(out, sw)
 	}
 	return out, nil
+}
+
+// switchEval evaluates, with one input fixed at x, the decision's
+// closed-form NPV and the decider's choice, as npvOf and Decide on the
+// model with the input fixed at x would.
+type switchEval struct {
+	base     *Model
+	a        Appraisal
+	decision Portfolio
+	decide   Decider
+	in       Input
+	// trusted is set when the model with the input fixed at either end of
+	// the search range validates, with the appraisal, and the decider is
+	// this package's: then it validates with the input anywhere between
+	// (each check on one fixed value is an interval: ≥ 0, ≤ a limit, in
+	// [0, 1]; no check relates the input to another field), so each value
+	// tried is fitted once, without validating again, for both the NPV
+	// and the decision. Otherwise each call clones, validates and fits
+	// afresh, reporting what Validate reports.
+	trusted bool
+	fd      fittedDecider
+	// x, mm and f are the last value tried, its model and fit (trusted).
+	x  float64
+	mm *Model
+	f  *fitted
+}
+
+func newSwitchEval(m *Model, a Appraisal, decision Portfolio, decide Decider, in Input, lo, hi float64) *switchEval {
+	ev := &switchEval{base: m, a: a, decision: decision, decide: decide, in: in}
+	if decide != nil {
+		fd, ok := decide.(fittedDecider)
+		if !ok {
+			return ev
+		}
+		ev.fd = fd
+	}
+	ev.trusted = a.Validate() == nil && ev.fixed(lo).Validate() == nil && ev.fixed(hi).Validate() == nil
+	return ev
+}
+
+// fixed returns a copy of the base model with the input fixed at x.
+func (ev *switchEval) fixed(x float64) *Model {
+	mm := cloneModel(ev.base)
+	ev.in.set(mm, Fixed(x))
+	return mm
+}
+
+// at returns the model with the input fixed at x and its fit (trusted).
+func (ev *switchEval) at(x float64) (*Model, *fitted) {
+	if ev.mm == nil || math.Float64bits(x) != math.Float64bits(ev.x) {
+		ev.mm = ev.fixed(x)
+		ev.f, ev.x = fit(ev.mm), x
+	}
+	return ev.mm, ev.f
+}
+
+// npv returns the decision's expected NPV with the input at x.
+func (ev *switchEval) npv(x float64) (float64, error) {
+	if !ev.trusted {
+		return npvOf(ev.fixed(x), ev.a, ev.decision)
+	}
+	_, f := ev.at(x)
+	return npvFitted(f, ev.a, ev.decision), nil
+}
+
+// dec returns the decider's choice with the input at x (nil without a
+// decider).
+func (ev *switchEval) dec(x float64) (Portfolio, error) {
+	switch {
+	case ev.decide == nil:
+		return nil, nil
+	case !ev.trusted:
+		return ev.decide.Decide(ev.fixed(x))
+	}
+	mm, f := ev.at(x)
+	return ev.fd.decideFitted(mm, f)
 }
 
 // bisect returns the point in [lo, hi] where same(x) turns false, same(lo)

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -114,7 +115,7 @@ func TestSwitchingValuePluggedBack(t *testing.T) {
 	m := testModel()
 	a := Appraisal{Horizon: 10, Discount: GreenBook()}
 	decide := BestSingle(a)
-	dec, err := decide(m)
+	dec, err := decide.Decide(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestSwitchingValuePluggedBack(t *testing.T) {
 		}
 		mm := cloneModel(m)
 		sw.Input.set(mm, Fixed(x))
-		got, err := decide(mm)
+		got, err := decide.Decide(mm)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -324,7 +325,7 @@ func TestSwitchFromCentral(t *testing.T) {
 		}
 		a := Appraisal{Horizon: 10, Discount: GreenBook()}
 		decide := BestSingle(a)
-		dec, err := decide(m)
+		dec, err := decide.Decide(m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,7 +349,7 @@ func TestSwitchFromCentral(t *testing.T) {
 				}
 				mm := cloneModel(m)
 				sw.Input.set(mm, Fixed(x))
-				got, err := decide(mm)
+				got, err := decide.Decide(mm)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -360,4 +361,119 @@ func TestSwitchFromCentral(t *testing.T) {
 			}
 		}
 	}
+}
+
+// plainDecider hides a Decider's fitted path, so that SwitchingValues
+// takes its plain one: a fresh model, validated and fitted, for every
+// value tried, for the NPV and the decision alike (the method before the
+// fitted path, kept as the reference).
+type plainDecider struct{ d Decider }
+
+func (p plainDecider) Decide(m *Model) (Portfolio, error) { return p.d.Decide(m) }
+
+// TestSwitchingValuesFittedPathIdentical checks the switching values'
+// fitted path (each value tried fitted once and not validated again,
+// shared by the NPV and the decision) against the plain path, deciding by
+// the best single control, the best portfolio with no budget and under a
+// tight one: every switching value and decision is the same to the bit.
+// Without a decider (the weak point) the NPV's switching values are the
+// plain path's too. The long tier runs the test models and six random
+// ones with harm, exclusive groups and prerequisites, in both views; the
+// quick tier the harm model and one random model with harm, groups and
+// prerequisites, in the social view, one input of each kind and field,
+// without the best single control.
+func TestSwitchingValuesFittedPathIdentical(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(5, 6))
+	models := []*Model{harmModel()}
+	if longTier() {
+		models = append(models, testModel())
+	}
+	for i := range bySize(1, 6) {
+		m := randomModel(r, 2+r.IntN(3), 4+r.IntN(5), i%2 == 0, i%3 == 0)
+		if i%2 == 1 || !longTier() {
+			m.Harm = harmModel().Harm
+		}
+		models = append(models, m)
+	}
+	same := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
+	zeros, changes := 0, 0
+	for i, m := range models {
+		// The quick tier tries one input of each kind and field.
+		ins := Inputs(m)
+		if !longTier() {
+			seen := map[[2]string]bool{}
+			ins = slices.DeleteFunc(ins, func(in Input) bool {
+				k := [2]string{in.Ref.Kind, in.Ref.Key}
+				defer func() { seen[k] = true }()
+				return seen[k]
+			})
+		}
+		views := []View{Social}
+		if longTier() {
+			views = append(views, Financial)
+		}
+		for _, view := range views {
+			a := Appraisal{Horizon: 10, Discount: GreenBook(), View: view}
+			op, err := NewOptimiser(m, a, MaxNPV, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := op.Best(NoBudget())
+			deciders := map[string]Decider{
+				"single":  BestSingle(a),
+				"best":    BestUnder(a, NoBudget()),
+				"budget":  BestUnder(a, Constraints{Annual: all.Annual / 2, Capex: math.Inf(1)}),
+				"decider": nil,
+			}
+			if !longTier() {
+				delete(deciders, "single")
+			}
+			for name, d := range deciders {
+				dec := all.Portfolio
+				if d != nil {
+					if dec, err = d.Decide(m); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if len(dec) == 0 {
+					dec = Portfolio{0}
+				}
+				got, err := SwitchingValues(m, a, dec, d, ins)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ref Decider = plainDecider{BestSingle(a)}
+				if d != nil {
+					ref = plainDecider{d}
+				}
+				want, err := SwitchingValues(m, a, dec, ref, ins)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k := range got {
+					g, w := got[k], want[k]
+					if !same(g.NPVZero, w.NPVZero) || !same(g.SearchLo, w.SearchLo) || !same(g.SearchHi, w.SearchHi) {
+						t.Errorf("model %d %v %s, %s: NPV zero %v; plain path %v", i, view, name, g.Input.Name(), g.NPVZero, w.NPVZero)
+					}
+					if !math.IsNaN(g.NPVZero) {
+						zeros++
+					}
+					if d == nil {
+						continue
+					}
+					if !math.IsNaN(g.Change) {
+						changes++
+					}
+					if !same(g.Change, w.Change) || !slices.Equal(g.NewDecision, w.NewDecision) || !slices.Equal(g.OldDecision, w.OldDecision) {
+						t.Errorf("model %d %v %s, %s: change at %v %v→%v; plain path %v %v→%v", i, view, name, g.Input.Name(), g.Change, g.OldDecision, g.NewDecision, w.Change, w.OldDecision, w.NewDecision)
+					}
+				}
+			}
+		}
+	}
+	if zeros == 0 || changes == 0 {
+		t.Errorf("%d NPV switching values and %d decision changes compared; want some of each", zeros, changes)
+	}
+	t.Logf("%d NPV switching values and %d decision changes compared", zeros, changes)
 }

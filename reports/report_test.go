@@ -156,7 +156,7 @@ func withSensitivity(get func() (*Report, error), top int) func() (*Report, erro
 		for c := range singles {
 			singles[c] = model.Portfolio{c}
 		}
-		decision, err := model.BestSingle(a)(r.Model)
+		decision, err := model.BestSingle(a).Decide(r.Model)
 		if err != nil {
 			return nil, err
 		}
