@@ -93,6 +93,9 @@ type BatchRow struct {
 	// Plan is the phased plan within the row's yearly budgets (nil
 	// without them).
 	Plan *BatchPlan
+	// Deaths are the implied statistical excess deaths a year, as run's
+	// sanity line gives them (nil when the row values no harm).
+	Deaths *BatchDeaths
 	// ALEBatches are the batch means over outer draws (see BatchMeans) of
 	// the baseline's annual loss, behind the standard errors of the
 	// differences of ALE between rows on the Comparison sheet (nil when not
@@ -108,6 +111,27 @@ type BatchPlan struct {
 	// NPV is the plan's expected NPV, YearOneNPV the best starting
 	// everything in year 1, Phasing the difference.
 	NPV, YearOneNPV, Phasing float64
+}
+
+// BatchDeaths are a row's implied statistical excess deaths a year without
+// new controls and with the recommended portfolio (the Portfolio column's):
+// each the exact expectation (model.Decision.Deaths and
+// DeathsRecommended) with the 90% interval across the outer draws
+// (DeathsDrawn, DeathsRecommendedDrawn), the figures run's deaths line shows.
+type BatchDeaths struct {
+	Baseline, Recommended model.Interval
+}
+
+func batchDeathsF(get func(o *BatchDeaths) *float64) func(*BatchRow, bool) *float64 {
+	return func(r *BatchRow, alloc bool) *float64 {
+		if r.Deaths == nil && alloc {
+			r.Deaths = &BatchDeaths{}
+		}
+		if r.Deaths != nil {
+			return get(r.Deaths)
+		}
+		return nil
+	}
 }
 
 func batchPlan(p **BatchPlan, alloc bool) *BatchPlan {
@@ -196,6 +220,7 @@ const (
 	bfMoney
 	bfRatio
 	bfPct
+	bfTenths // one decimal place: deaths a year
 )
 
 // batchColumn is one column of the Summary sheet: its header, width and
@@ -310,6 +335,12 @@ var batchColumns = []batchColumn{
 	{head: "All in year 1 NPV (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.YearOneNPV })},
 	{head: "Value of phasing (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.Phasing })},
 	{head: "View", width: 10, s: batchRowS(func(r *BatchRow) *string { return &r.View })},
+	{head: "Deaths/yr, baseline", width: 10, format: bfTenths, f: batchDeathsF(func(o *BatchDeaths) *float64 { return &o.Baseline.Mean })},
+	{head: "Deaths/yr, baseline 5%", width: 10, format: bfTenths, f: batchDeathsF(func(o *BatchDeaths) *float64 { return &o.Baseline.Lo })},
+	{head: "Deaths/yr, baseline 95%", width: 10, format: bfTenths, f: batchDeathsF(func(o *BatchDeaths) *float64 { return &o.Baseline.Hi })},
+	{head: "Deaths/yr, portfolio", width: 10, format: bfTenths, f: batchDeathsF(func(o *BatchDeaths) *float64 { return &o.Recommended.Mean })},
+	{head: "Deaths/yr, portfolio 5%", width: 10, format: bfTenths, f: batchDeathsF(func(o *BatchDeaths) *float64 { return &o.Recommended.Lo })},
+	{head: "Deaths/yr, portfolio 95%", width: 10, format: bfTenths, f: batchDeathsF(func(o *BatchDeaths) *float64 { return &o.Recommended.Hi })},
 }
 
 // batchEmptyPortfolio is how the Portfolio column shows the empty portfolio.
@@ -526,6 +557,7 @@ func (bb *batchBook) styles() {
 	bb.st[bfMoney] = num(bb.cur.numFmt())
 	bb.st[bfRatio] = num(`0.00`)
 	bb.st[bfPct] = num(`0.0%`)
+	bb.st[bfTenths] = num(`0.0`)
 	bb.millions = num(bb.cur.millionsFmt())
 	bb.title = style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Color: "1F4E79"}})
 	bb.wrap = style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})

@@ -10,6 +10,8 @@ import (
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/cybercba/cybercba/model"
 )
 
 // This file writes a batch's HTML page: a comparison of the scenarios on
@@ -204,6 +206,15 @@ func batchScenarioOf(b *Batch, r *BatchRow) batchScenario {
 	add("Best portfolio within the budget", r.Portfolio)
 	if r.Portfolio != nil && finite(r.Portfolio.BudgetUsed) {
 		s.Results.Rows = append(s.Results.Rows, []string{"  share of the budget used", pctText(r.Portfolio.BudgetUsed), ""})
+	}
+	if dt := r.Deaths; dt != nil {
+		deaths := func(iv model.Interval) []string {
+			return []string{fmt.Sprintf("%.1f", iv.Mean), fmt.Sprintf("%.1f to %.1f", iv.Lo, iv.Hi)}
+		}
+		s.Results.Rows = append(s.Results.Rows,
+			append([]string{"Implied statistical excess deaths a year, no new controls"}, deaths(dt.Baseline)...),
+			append([]string{"  with the best portfolio"}, deaths(dt.Recommended)...),
+		)
 	}
 	if pl := r.Plan; pl != nil {
 		s.Results.Rows = append(s.Results.Rows,

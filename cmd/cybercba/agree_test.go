@@ -505,11 +505,13 @@ func TestBatchAgreement(t *testing.T) {
 				Result   *struct {
 					NPV struct{ Mean float64 } `json:"npv_decision"`
 				}
+				agreeDeaths
 			}
 		}
 		if err := json.Unmarshal([]byte(r.stdout), &js); err != nil {
 			t.Fatal(err)
 		}
+		checkBatchDeaths(t, name, head, rows[name], js.Recommended.agreeDeaths)
 		row := rows[name]
 		if row == nil {
 			t.Fatalf("Summary has no row %q", name)
@@ -539,6 +541,42 @@ func TestBatchAgreement(t *testing.T) {
 					t.Errorf("batch terminal row %q; want the recommendation's NPV %s", tr, money(rec.NPV.Mean))
 				}
 			}
+		}
+	}
+}
+
+// agreeDeaths are a run's implied deaths a year as its JSON gives them.
+type agreeDeaths struct {
+	Now        *float64                  `json:"extra_deaths_a_year"`
+	After      *float64                  `json:"extra_deaths_a_year_recommended"`
+	NowDrawn   *struct{ Lo, Hi float64 } `json:"extra_deaths_a_year_simulated"`
+	AfterDrawn *struct{ Lo, Hi float64 } `json:"extra_deaths_a_year_recommended_simulated"`
+}
+
+// checkBatchDeaths checks a batch row's implied deaths a year, without new
+// controls and with its portfolio, each with its 90% interval, against the
+// run of the same options: the same numbers (so the same at the one decimal
+// run's deaths line shows), and blank where the run has none.
+func checkBatchDeaths(t *testing.T, name string, head, row []string, d agreeDeaths) {
+	t.Helper()
+	cols := []string{"Deaths/yr, baseline", "Deaths/yr, baseline 5%", "Deaths/yr, baseline 95%",
+		"Deaths/yr, portfolio", "Deaths/yr, portfolio 5%", "Deaths/yr, portfolio 95%"}
+	if d.Now == nil {
+		for _, c := range cols {
+			if got := cellOf(t, head, row, c); got != "" {
+				t.Errorf("batch row %s: %s = %q; the run gives no deaths", name, c, got)
+			}
+		}
+		return
+	}
+	if d.After == nil || d.NowDrawn == nil || d.AfterDrawn == nil {
+		t.Fatalf("batch row %s: the run's JSON gives deaths without their intervals: %+v", name, d)
+	}
+	for k, want := range []float64{*d.Now, d.NowDrawn.Lo, d.NowDrawn.Hi, *d.After, d.AfterDrawn.Lo, d.AfterDrawn.Hi} {
+		got := cellOf(t, head, row, cols[k])
+		v, err := strconv.ParseFloat(got, 64)
+		if err != nil || !sameFloat(got, want) || fmt.Sprintf("%.1f", v) != fmt.Sprintf("%.1f", want) {
+			t.Errorf("batch row %s: %s = %q; the run gives %.1f (%v)", name, cols[k], got, want, want)
 		}
 	}
 }

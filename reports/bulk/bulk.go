@@ -199,6 +199,11 @@ func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 			NPV: r.DecisionNPV, BCR: r.InView(an.Appraisal.View).BCR, PNPVPositive: r.InView(an.Appraisal.View).PNPVPositive,
 		}
 	}
+	if an.Sim != nil && an.Sim.Harm != nil {
+		b, r := d.DeathsDrawn, d.DeathsRecommendedDrawn
+		b.Mean, r.Mean = d.Deaths, d.DeathsRecommended
+		row.Deaths = &reports.BatchDeaths{Baseline: b, Recommended: r}
+	}
 	ch := d.Portfolio.Choice
 	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
 	if res := d.Portfolio.Result; res != nil {
