@@ -137,15 +137,21 @@ func text(s string) string {
 }
 
 // agree runs cybercba run with args twice, for files and the terminal and
-// for the JSON, and reads every output.
+// for the JSON, at agreeArgs' size, and reads every output.
 func agree(t *testing.T, args ...string) *agreeRun {
 	t.Helper()
+	return agreeSized(t, agreeArgs(), args...)
+}
+
+// agreeSized is agree at the size (and seed) size sets.
+func agreeSized(t *testing.T, size []string, args ...string) *agreeRun {
+	t.Helper()
 	r := &agreeRun{dir: t.TempDir(), book: map[string][][]string{}, tables: map[string][][]string{}}
-	a := slices.Concat([]string{"run"}, agreeArgs(), args, []string{"-o", r.dir})
+	a := slices.Concat([]string{"run"}, size, args, []string{"-o", r.dir})
 	res := cybercba(t, a...)
 	mustSucceed(t, res, a)
 	r.terminal = res.stdout
-	a = slices.Concat([]string{"run"}, agreeArgs(), args, []string{"--json", "--no-files"})
+	a = slices.Concat([]string{"run"}, size, args, []string{"--json", "--no-files"})
 	res = cybercba(t, a...)
 	mustSucceed(t, res, a)
 	if err := json.Unmarshal([]byte(res.stdout), &r.JSON); err != nil {
@@ -449,6 +455,21 @@ func sheetText(rows [][]string) string {
 // report.html's tables and text and the figures' CSVs.
 func TestCrossOutputAgreement(t *testing.T) {
 	t.Parallel()
+	crossOutputAgreement(t, agreeArgs())
+}
+
+// TestCrossOutputAgreementFullSize is TestCrossOutputAgreement at the
+// default sizes, as a user runs it: 200 draws × 5,000 simulated years,
+// the decision on 10,000 draws (long tier).
+func TestCrossOutputAgreementFullSize(t *testing.T) {
+	skipUnlessLong(t, "three whole runs with files at the default 200 × 5,000 years and 10,000 decision draws")
+	t.Parallel()
+	crossOutputAgreement(t, []string{"--seed", "2017", "--quiet"})
+}
+
+// crossOutputAgreement runs the default, social-view and budgeted runs at
+// size and checks each with checkAgreement.
+func crossOutputAgreement(t *testing.T, size []string) {
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -459,7 +480,7 @@ func TestCrossOutputAgreement(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			checkAgreement(t, agree(t, tc.args...))
+			checkAgreement(t, agreeSized(t, size, tc.args...))
 		})
 	}
 }
