@@ -1,6 +1,9 @@
 package model
 
-import "runtime"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // sketchBytes is a generous size of one streaming sketch: a log-bucket
 // histogram at SketchError spans twelve decades of loss in about 2,800
@@ -42,6 +45,11 @@ func SimBytes(m *Model, options int, cfg Config) int64 {
 	b := O * (draws*8*(2+harm) + draws*chunks*8*(1+harm))
 	b += 3 * draws * int64(len(m.Controls)) * 8
 	b += workers * (O*(1+harm) + 1) * chunkYears * 8
+	for _, t := range m.Threats {
+		if t.Rate.Dist(Positive).Mean() >= aggregateRate {
+			b += workers * approxCacheSize * int64(unsafe.Sizeof(approxConst{}))
+		}
+	}
 	g := cfg
 	g.Draws = int(draws)
 	g.TargetSE = 0

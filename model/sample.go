@@ -245,13 +245,36 @@ func logFactorial(k float64) float64 {
 // gammaRand draws from Gamma(shape, scale 1) by Marsaglia and Tsang's method
 // (2000), boosting shapes below 1 by G(a) = G(a+1)·U^{1/a}.
 func gammaRand(p *rand.PCG, shape float64) float64 {
-	boost := 1.0
+	g := newGammaConst(shape)
+	return g.rand(p)
+}
+
+// gammaConst holds gammaRand's constants for one shape, for the many draws
+// a simulation makes at it: the same draws as gammaRand's.
+type gammaConst struct {
+	// invShape is 1/shape when the shape is below 1 (and boosted), else 0.
+	d, c, invShape float64
+}
+
+// newGammaConst returns the constants of Gamma(shape, scale 1).
+func newGammaConst(shape float64) gammaConst {
+	var g gammaConst
 	if shape < 1 {
-		boost = math.Pow(1-uniform(p), 1/shape)
+		g.invShape = 1 / shape
 		shape++
 	}
-	d := shape - 1.0/3
-	c := 1 / math.Sqrt(9*d)
+	g.d = shape - 1.0/3
+	g.c = 1 / math.Sqrt(9*g.d)
+	return g
+}
+
+// rand draws from the gamma law.
+func (g *gammaConst) rand(p *rand.PCG) float64 {
+	boost := 1.0
+	if g.invShape != 0 {
+		boost = math.Pow(1-uniform(p), g.invShape)
+	}
+	d, c := g.d, g.c
 	for {
 		x := normal(p)
 		v := 1 + c*x

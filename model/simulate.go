@@ -148,7 +148,10 @@ type simMemo struct {
 type threatDists struct {
 	rate, spread, duration, fixed, kd, kr Dist
 	dispersion                            float64
-	aggregate                             bool
+	// yearGamma samples the year's Gamma(1/φ) rate factor (φ the
+	// dispersion, when positive).
+	yearGamma gammaConst
+	aggregate bool
 	// approxAt is the count of a split segment from which its sums are
 	// approximated (see approxFrom).
 	approxAt int
@@ -211,6 +214,9 @@ func fit(m *Model) *fitted {
 			kd:         kOrOne(t.KDaily).Dist(Positive),
 			kr:         kOrOne(t.KRecovery).Dist(Positive),
 			dispersion: t.Dispersion,
+		}
+		if td.dispersion > 0 {
+			td.yearGamma = newGammaConst(1 / td.dispersion)
 		}
 		td.aggregate = td.rate.Mean() >= aggregateRate
 		es := [4]float64{1, td.spread.CappedMoment(1, m.Orgs), td.spread.CappedMoment(2, m.Orgs), td.spread.CappedMoment(3, m.Orgs)}
@@ -610,7 +616,11 @@ type worker struct {
 	level  []int
 	seg    []poissonDist            // each split piece's count
 	z64    [aggregateEvents]float64 // scratch of sumLognormal
-	sums   [][3]float64
+	// approxCache[t] holds aggregate threat t's approxSum constants by
+	// count (nil for other threats); approxTmp those of a count not cached.
+	approxCache [][]approxConst
+	approxTmp   approxConst
+	sums        [][3]float64
 	// acc[y·O+o] accumulates option o's loss in year y of the current
 	// chunk (O options), hacc its harm: year-major, so that an event's
 	// additions to every option fall in one or two cache lines. When the
@@ -662,6 +672,12 @@ func newWorker(f *fitted, options []Portfolio, cfg Config) *worker {
 	w.level = make([]int, O)
 	scratch := max(O, 1<<maxClassControls)
 	w.seg = make([]poissonDist, scratch)
+	w.approxCache = make([][]approxConst, T)
+	for t := range f.threats {
+		if f.threats[t].aggregate {
+			w.approxCache[t] = make([]approxConst, approxCacheSize)
+		}
+	}
 	w.sums = make([][3]float64, scratch)
 	w.acc, w.row = make([]float64, O*chunkYears), make([]float64, chunkYears)
 	if f.harm != nil {
@@ -898,7 +914,7 @@ func (w *worker) yearRate(td *threatDists, lam float64) float64 {
 	if td.dispersion == 0 {
 		return lam
 	}
-	return lam * gammaRand(&w.pcg, 1/td.dispersion) * td.dispersion
+	return lam * td.yearGamma.rand(&w.pcg) * td.dispersion
 }
 
 // threatEvents simulates threat t event by event, thinning each event by its
@@ -1017,7 +1033,7 @@ func (w *worker) threatAggregate(t, years int) {
 			g = w.yearRate(td, 1)
 		}
 		for m := range nc {
-			w.sums[m] = w.segment(td, &w.seg[m], g)
+			w.sums[m] = w.segment(t, td, &w.seg[m], g)
 		}
 		// Sum over supersets: sums[M] becomes the total of every class
 		// passing at least the filters in M.
@@ -1058,7 +1074,7 @@ func (w *worker) threatAggregate(t, years int) {
 
 // segment draws one split piece's event count, Poisson with mean pd's
 // times g, and its summed components.
-func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64 {
+func (w *worker) segment(t int, td *threatDists, pd *poissonDist, g float64) [3]float64 {
 	var n int
 	if g != 1 {
 		n = poisson(&w.pcg, pd.lam*g, -1)
@@ -1067,7 +1083,7 @@ func (w *worker) segment(td *threatDists, pd *poissonDist, g float64) [3]float64
 	}
 	var sum [3]float64
 	if n >= td.approxAt {
-		return w.approxSum(td, float64(n))
+		return w.approxSumWith(td, n, w.approxConstOf(t, td, n))
 	}
 	orgs := w.f.m.Orgs
 	if td.spread.fixed && td.duration.fixed {
@@ -1125,7 +1141,7 @@ func (w *worker) threatAggregateLevels(t, years int) {
 		}
 		var acc [3]float64
 		for k := range w.levels {
-			sum := w.segment(td, &w.seg[k], g)
+			sum := w.segment(t, td, &w.seg[k], g)
 			for i := range acc {
 				acc[i] += sum[i]
 			}
@@ -1157,8 +1173,73 @@ func quantileIndex(p float64, n int) int {
 // are drawn from correlated normals carried to gamma by the Wilson–Hilferty
 // transformation, G ≈ k·(1 − 1/(9k) + z/√(9k))³. Sums are kept ≥ 0.
 func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
+	ac := newApproxConst(td, int(n))
+	return w.approxSumWith(td, int(n), &ac)
+}
+
+// approxConst holds approxSum's constants for one count n of one threat:
+// the same values approxSum computes, kept so that the worker does not
+// compute them again for every year's split segment of that count.
+type approxConst struct {
+	n    int32 // the count they are for (a tag in the cache); 0 when not set
+	kind uint8 // which law approxSum draws the fixed-cost sum from
+	// rn is √n; mean and sd those of the fixed-cost sum.
+	rn, mean, sd float64
+	// k is the shifted gamma's shape, sk its square root, gamma its
+	// sampler's constants.
+	k, sk float64
+	gamma gammaConst
+}
+
+// The laws of an approximated fixed-cost sum.
+const (
+	approxFixed  = iota // no spread: the mean
+	approxNormal        // (next to) no skewness: normal, kept ≥ 0
+	approxGamma         // shifted gamma
+)
+
+// approxCacheSize is the number of counts each aggregate threat's constants
+// are kept for (by count modulo the size).
+const approxCacheSize = 512
+
+// newApproxConst returns approxSum's constants for n events of td.
+func newApproxConst(td *threatDists, n int) approxConst {
+	ac := approxConst{n: int32(n), rn: math.Sqrt(float64(n))}
+	var g float64
+	ac.mean, ac.sd, g = float64(n)*td.mean[2], ac.rn*td.sd[2], td.skew[2]/ac.rn
+	switch {
+	case ac.sd == 0:
+		ac.kind = approxFixed
+	case g < 1e-6:
+		ac.kind = approxNormal
+	default:
+		ac.kind = approxGamma
+		ac.k = 4 / (g * g)
+		ac.sk = math.Sqrt(ac.k)
+		ac.gamma = newGammaConst(ac.k)
+	}
+	return ac
+}
+
+// approxConstOf returns approxSum's constants for n events of threat t
+// (td), from the worker's cache when it holds them.
+func (w *worker) approxConstOf(t int, td *threatDists, n int) *approxConst {
+	cache := w.approxCache[t]
+	if cache == nil || n > math.MaxInt32 {
+		w.approxTmp = newApproxConst(td, n)
+		return &w.approxTmp
+	}
+	ac := &cache[n&(approxCacheSize-1)]
+	if int(ac.n) != n {
+		*ac = newApproxConst(td, n)
+	}
+	return ac
+}
+
+// approxSumWith is approxSum of count with its constants, ac.
+func (w *worker) approxSumWith(td *threatDists, count int, ac *approxConst) [3]float64 {
 	var out [3]float64
-	rn := math.Sqrt(n)
+	n, rn := float64(count), ac.rn
 	if td.sd[0] == 0 && td.sd[1] == 0 {
 		// Fixed outage components (none, for many small breaches): the
 		// sums are exact, and no normal is drawn for them.
@@ -1170,15 +1251,13 @@ func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
 			out[i] = shiftedGammaWH(n*td.mean[i], rn*td.sd[i], td.skew[i]/rn, z)
 		}
 	}
-	mean, sd, g := n*td.mean[2], rn*td.sd[2], td.skew[2]/rn
-	switch {
-	case sd == 0:
-		out[2] = mean
-	case g < 1e-6:
-		out[2] = max(mean+sd*normal(&w.pcg), 0)
+	switch ac.kind {
+	case approxFixed:
+		out[2] = ac.mean
+	case approxNormal:
+		out[2] = max(ac.mean+ac.sd*normal(&w.pcg), 0)
 	default:
-		k := 4 / (g * g)
-		out[2] = max(mean+sd*(gammaRand(&w.pcg, k)-k)/math.Sqrt(k), 0)
+		out[2] = max(ac.mean+ac.sd*(ac.gamma.rand(&w.pcg)-ac.k)/ac.sk, 0)
 	}
 	return out
 }
