@@ -216,11 +216,34 @@ func (p *poissonDist) rand(src *rand.PCG) int {
 		if k < 0 || (us < 0.013 && v > us) {
 			continue
 		}
-		lg := logFactorial(k)
-		if math.Log(v)+p.logInvAlpha-math.Log(a/(us*us)+b) <= -lam+k*p.loglam-lg {
+		if p.accept(lam, v, a/(us*us)+b, k) {
 			return int(k)
 		}
 	}
+}
+
+// accept is PTRS's acceptance test of k at mean lam, ln v + ln(1/α) − ln h
+// ≤ R = −λ + k·ln λ − ln k!, decided as that floating-point expression
+// decides it, with one exp instead of two logs. R is computed as the test
+// computes it; the left-hand side, of magnitude below about 120, carries
+// an absolute rounding error below 1e-13, and v against h·e^{R − ln(1/α)}
+// (exp within 4.5e-16 relative; where R is too large for that to hold, e^R
+// is 0 or +Inf and the answer far from the boundary) the same relative
+// error, so outside a band of ±1e-9 around equality both compare alike.
+// Inside it (about one draw in 10⁹), or where h·e^{R − ln(1/α)} is near the
+// subnormal range and loses relative precision, the expression itself
+// decides.
+func (p *poissonDist) accept(lam, v, h, k float64) bool {
+	rhs := -lam + k*p.loglam - logFactorial(k)
+	if t := h * exp(rhs-p.logInvAlpha); t > 0x1p-1000 { // not near subnormal
+		switch {
+		case v < t*(1-1e-9):
+			return true
+		case v > t*(1+1e-9):
+			return false
+		}
+	}
+	return math.Log(v)+p.logInvAlpha-math.Log(h) <= rhs
 }
 
 // logFactorials[k] is ln k! = math.Lgamma(k+1), for the counts PTRS's

@@ -1,0 +1,51 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestPoissonAcceptMatchesLogs checks PTRS's acceptance test without logs
+// against the expression it stands for, ln v + ln(1/α) − ln h ≤ −λ + k·ln λ
+// − ln k!, on the draws PTRS meets at means from 10 to 2⁶⁰ and on values of
+// v placed at and around the boundary, where the expression decides.
+func TestPoissonAcceptMatchesLogs(t *testing.T) {
+	src := rand.NewPCG(3, 4)
+	exact := func(p *poissonDist, lam, v, h, k float64) bool {
+		return math.Log(v)+p.logInvAlpha-math.Log(h) <= -lam+k*p.loglam-logFactorial(k)
+	}
+	checked := 0
+	for _, lam := range []float64{10, 12.5, 37.5, 100, 1e3, 1e5, 1e8, 1e12, maxPoissonMean} {
+		p := newPoisson(lam)
+		for range 20_000 {
+			u := uniform(src) - 0.5
+			v := uniform(src)
+			us := 0.5 - math.Abs(u)
+			k := math.Floor((2*p.a/us+p.b)*u + lam + 0.43)
+			if k < 0 {
+				continue
+			}
+			h := p.a/(us*us) + p.b
+			if got, want := p.accept(lam, v, h, k), exact(&p, lam, v, h, k); got != want {
+				t.Fatalf("λ=%g, v=%v, h=%v, k=%v: accept %v; the logs say %v", lam, v, h, k, got, want)
+			}
+			checked++
+			// v at the boundary and just either side of it.
+			b := h * math.Exp(-lam+k*p.loglam-logFactorial(k)-p.logInvAlpha)
+			if b <= 0 || b >= 1 || math.IsNaN(b) {
+				continue
+			}
+			for _, d := range []float64{0, 1e-15, -1e-15, 1e-12, -1e-12, 1e-10, -1e-10, 1e-9, -1e-9, 3e-9, -3e-9} {
+				v := b * (1 + d)
+				for _, v := range []float64{v, math.Nextafter(v, 0), math.Nextafter(v, 1)} {
+					if got, want := p.accept(lam, v, h, k), exact(&p, lam, v, h, k); got != want {
+						t.Fatalf("λ=%g, v=%v (boundary %v), h=%v, k=%v: accept %v; the logs say %v", lam, v, b, h, k, got, want)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	t.Logf("%d tests agree", checked)
+}
