@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,8 @@ import (
 	"gonum.org/v1/plot/cmpimg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/cybercba/cybercba/reports/printtest"
 )
 
 // TestPDFText reads every PDF figure back with poppler's pdftotext, as a
@@ -49,15 +50,15 @@ func TestPDFText(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s.pdf: pdftotext: %v", f.Name, err)
 		}
-		words, w, h := pdfWords(t, out)
+		words, w, h := printtest.ParseWords(t, out)
 		if len(words) == 0 {
 			t.Errorf("%s.pdf: pdftotext found no text", f.Name)
 		}
 		for _, wd := range words {
-			if wd.xMin < 0 || wd.yMin < 0 || wd.xMax > w+0.5 || wd.yMax > h+0.5 {
-				t.Errorf("%s.pdf: %q at (%.1f, %.1f)–(%.1f, %.1f) is not inside the %.0f×%.0f page", f.Name, wd.text, wd.xMin, wd.yMin, wd.xMax, wd.yMax, w, h)
+			if wd.XMin < 0 || wd.YMin < 0 || wd.XMax > w+0.5 || wd.YMax > h+0.5 {
+				t.Errorf("%s.pdf: %q at (%.1f, %.1f)–(%.1f, %.1f) is not inside the %.0f×%.0f page", f.Name, wd.Text, wd.XMin, wd.YMin, wd.XMax, wd.YMax, w, h)
 			}
-			all.WriteString(wd.text + " ")
+			all.WriteString(wd.Text + " ")
 		}
 	}
 	text := all.String()
@@ -71,53 +72,6 @@ func TestPDFText(t *testing.T) {
 			t.Errorf("the PDF figures' text has %q, a UTF-8 byte read as WinAnsi: %.300s", bad, text)
 		}
 	}
-}
-
-// pdfWord is one word of pdftotext -bbox, in points from the page's top
-// left corner.
-type pdfWord struct {
-	text                   string
-	xMin, yMin, xMax, yMax float64
-}
-
-// pdfWords parses pdftotext -bbox output: the words of a one-page PDF and
-// the page's width and height.
-func pdfWords(t *testing.T, out []byte) (words []pdfWord, w, h float64) {
-	t.Helper()
-	d := xml.NewDecoder(bytes.NewReader(out))
-	d.Strict = false
-	d.AutoClose = xml.HTMLAutoClose
-	d.Entity = xml.HTMLEntity
-	num := func(se xml.StartElement, name string) float64 {
-		for _, a := range se.Attr {
-			if a.Name.Local == name {
-				v, _ := strconv.ParseFloat(a.Value, 64)
-				return v
-			}
-		}
-		return 0
-	}
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			break
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		switch se.Name.Local {
-		case "page":
-			w, h = num(se, "width"), num(se, "height")
-		case "word":
-			var s string
-			if err := d.DecodeElement(&s, &se); err != nil {
-				t.Fatalf("pdftotext -bbox: %v", err)
-			}
-			words = append(words, pdfWord{s, num(se, "xMin"), num(se, "yMin"), num(se, "xMax"), num(se, "yMax")})
-		}
-	}
-	return words, w, h
 }
 
 // TestSVGSmall checks that SVG figures carry their text as text in a font

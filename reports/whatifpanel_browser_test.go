@@ -21,21 +21,8 @@ import (
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
 	"github.com/cybercba/cybercba/reports/format"
+	"github.com/cybercba/cybercba/reports/printtest"
 )
-
-// chromiumPath returns a Chromium or Chrome from CYBERCBA_CHROMIUM or the
-// PATH, or "".
-func chromiumPath() string {
-	if p := os.Getenv("CYBERCBA_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // nhsReport returns the report of a small run of the default dataset in
 // view, as the command builds it (model.Decide, then the report).
@@ -175,31 +162,12 @@ func TestWhatIfPanelInBrowser(t *testing.T) {
 	if os.Getenv("CYBERCBA_LONG") == "" {
 		t.Skip("long tier (starts Chromium and LibreOffice): set CYBERCBA_LONG=1 to run it, as .ci/run does")
 	}
-	exe := chromiumPath()
-	if exe == "" {
-		t.Skip("no Chromium found (chromium, chromium-browser or google-chrome on the PATH, or CYBERCBA_CHROMIUM): " +
-			"this test runs report.html's what-if panel in a real browser; .ci/run installs Debian's chromium")
-	}
-	soffice, _ := exec.LookPath("soffice")
-
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
-	var stderr bytes.Buffer
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 1600),
-		chromedp.CombinedOutput(&stderr),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	bctx, stderr := printtest.Browser(t, ctx, "runs report.html's what-if panel")
+	soffice, _ := exec.LookPath("soffice")
 	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("starting Chromium (%s): %v\n%s", exe, err, stderr.String())
+		t.Fatalf("starting Chromium (%s): %v\n%s", printtest.Chromium(), err, stderr.String())
 	}
 
 	type edited struct {
@@ -426,7 +394,7 @@ func TestWhatIfPanelInBrowser(t *testing.T) {
 			}
 		}
 	}
-	cancelBrowser()
+	chromedp.Cancel(bctx) // the browser closed before LibreOffice starts
 
 	if soffice == "" {
 		t.Log("LibreOffice (soffice) is not installed: the page is checked against the model, not against the recalculated workbook; .ci/run installs libreoffice-calc")

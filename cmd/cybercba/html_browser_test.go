@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,25 +17,13 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/cybercba/cybercba/reports/printtest"
 )
 
 // maxReportPages is the most A4 pages report.html may print to for the
 // default run.
 const maxReportPages = 15
-
-// chromium returns the path of a Chromium or Chrome, from CYBERCBA_CHROMIUM
-// or the PATH, or "" when there is none.
-func chromium() string {
-	if p := os.Getenv("CYBERCBA_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // TestReportInBrowser opens report.html in headless Chromium, as a reader
 // would, and checks that the page logs no console error, throws no
@@ -54,15 +41,11 @@ func TestReportInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the browser test starts Chromium")
 	}
-	exe := chromium()
-	if exe == "" {
+	if printtest.Chromium() == "" {
 		t.Skip("no Chromium found (chromium, chromium-browser or google-chrome on the PATH, or CYBERCBA_CHROMIUM): " +
 			"this test opens report.html in a real browser; .ci/run installs Debian's chromium and poppler-utils")
 	}
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("no pdftotext (Debian's poppler-utils): this test reads the printed report's pages with it; .ci/run installs it")
-	}
+	printtest.Tool(t, "pdftotext")
 	page := os.Getenv("CYBERCBA_REPORT_HTML")
 	if page == "" {
 		skipUnlessLong(t, "starts Chromium and prints the default run's report")
@@ -71,7 +54,7 @@ func TestReportInBrowser(t *testing.T) {
 		mustSucceed(t, cybercba(t, args...), args)
 		page = filepath.Join(out, "report.html")
 	}
-	page, err = filepath.Abs(page)
+	page, err := filepath.Abs(page)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,22 +65,7 @@ func TestReportInBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second) // generous: CI machines are shared
 	defer cancel()
-	var stderr bytes.Buffer
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), // a container's small /dev/shm must not crash it
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 1600),
-		chromedp.CombinedOutput(&stderr),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	bctx, stderr := printtest.Browser(t, ctx, "opens report.html")
 
 	var mu sync.Mutex
 	var problems, requests []string
@@ -126,7 +94,7 @@ func TestReportInBrowser(t *testing.T) {
 			note(&requests, "%s", ev.Request.URL)
 		}
 	}); err != nil {
-		t.Fatalf("starting Chromium (%s): %v\n%s", exe, err, stderr.String())
+		t.Fatalf("starting Chromium (%s): %v\n%s", printtest.Chromium(), err, stderr.String())
 	}
 
 	url := "file://" + filepath.ToSlash(page)
@@ -163,11 +131,10 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
+	pdf, err := printtest.PrintA4(bctx)
 	if err != nil {
 		t.Fatalf("printing to PDF: %v", err)
 	}
-	cancelBrowser()
 
 	mu.Lock()
 	for _, p := range problems {
@@ -205,11 +172,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("the screenshot is nearly blank (%d dark samples): the page did not render", inked)
 	}
 
-	text, err := exec.CommandContext(ctx, pdftotext, pdfPath, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext %s: %v", pdfPath, err)
-	}
-	pages := strings.Split(strings.TrimSuffix(string(text), "\f"), "\f")
+	pages := printtest.Text(t, pdfPath, false)
 	t.Logf("report.html prints to %d A4 pages; screenshot %s, PDF %s", len(pages), shotPath, pdfPath)
 	if len(pages) > maxReportPages {
 		t.Errorf("report.html prints to %d A4 pages; want at most %d", len(pages), maxReportPages)
@@ -230,7 +193,7 @@ func TestReportInBrowser(t *testing.T) {
 	if len(command) == 0 {
 		t.Error("report.html has no command to reproduce the run (code.command .arg)")
 	}
-	lines := strings.Split(strings.ReplaceAll(string(text), "\f", "\n"), "\n")
+	lines := strings.Split(strings.Join(pages, "\n"), "\n")
 	for _, a := range command {
 		if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, a) }) {
 			t.Errorf("the command's argument %q prints broken across lines", a)

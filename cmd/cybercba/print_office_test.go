@@ -4,55 +4,18 @@ import (
 	"math"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/cybercba/cybercba/reports/printtest"
 )
 
 // maxWorkbookPages is the most A4 pages LibreOffice may print the default
 // run's report.xlsx on.
 const maxWorkbookPages = 12
-
-// officePDF converts a workbook to PDF with LibreOffice (headless) and
-// returns the PDF's path, skipping t when LibreOffice or poppler's tools
-// are missing.
-func officePDF(t *testing.T, xlsx string) string {
-	t.Helper()
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Skip("no soffice (Debian's libreoffice-calc): this test prints the workbook with LibreOffice; .ci/run installs it")
-	}
-	if _, err := exec.LookPath("pdfinfo"); err != nil {
-		t.Skip("no pdfinfo (Debian's poppler-utils): this test counts the printed pages with it; .ci/run installs it")
-	}
-	out := t.TempDir()
-	// A profile of its own, so that a LibreOffice already running (or a
-	// parallel test) does not take the conversion over.
-	profile := "-env:UserInstallation=file://" + filepath.Join(out, "profile")
-	cmd := exec.Command(soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", out, xlsx)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice --convert-to pdf %s: %v\n%s", xlsx, err, b)
-	}
-	return filepath.Join(out, strings.TrimSuffix(filepath.Base(xlsx), filepath.Ext(xlsx))+".pdf")
-}
-
-// pdfPages returns the number of pages of a PDF, by pdfinfo.
-func pdfPages(t *testing.T, pdf string) int {
-	t.Helper()
-	b, err := exec.Command("pdfinfo", pdf).Output()
-	if err != nil {
-		t.Fatalf("pdfinfo %s: %v", pdf, err)
-	}
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(b)
-	if m == nil {
-		t.Fatalf("pdfinfo %s: no page count in %q", pdf, b)
-	}
-	n, _ := strconv.Atoi(string(m[1]))
-	return n
-}
 
 // minSummaryPoints is the least size, in points, of the Summary's text
 // once printed: its font size times the print scale that fits it to one
@@ -68,8 +31,8 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 	out := t.TempDir()
 	args := []string{"run", "--quiet", "-o", out}
 	mustSucceed(t, cybercba(t, args...), args)
-	pdf := officePDF(t, filepath.Join(out, "report.xlsx"))
-	n := pdfPages(t, pdf)
+	pdf := printtest.OfficePDF(t, filepath.Join(out, "report.xlsx"))
+	n := printtest.Pages(t, pdf)
 	sheets := map[string]int{}
 	summary := 0
 	f, err := excelize.OpenFile(filepath.Join(out, "report.xlsx"))
@@ -120,21 +83,11 @@ const bodyPoints = 11
 // printed size, by a factor that depends on the font (officeHeight).
 func printedPoints(t *testing.T, pdf string, p int) float64 {
 	t.Helper()
-	b, err := exec.Command("pdftotext", "-bbox", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext -bbox page %d: %v", p, err)
-	}
-	page := regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)"`).FindSubmatch(b)
-	if page == nil {
-		t.Fatalf("pdftotext -bbox page %d: no page size", p)
-	}
-	height, _ := strconv.ParseFloat(string(page[2]), 64)
+	words, _, height := printtest.PageWords(t, pdf, p)
 	least := math.Inf(1)
-	for _, m := range regexp.MustCompile(`<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">`).FindAllSubmatch(b, -1) {
-		y0, _ := strconv.ParseFloat(string(m[1]), 64)
-		y1, _ := strconv.ParseFloat(string(m[2]), 64)
-		if y0 > 36 && y1 < height-36 {
-			least = min(least, y1-y0)
+	for _, w := range words {
+		if w.YMin > 36 && w.YMax < height-36 {
+			least = min(least, w.Height())
 		}
 	}
 	if math.IsInf(least, 1) {
@@ -169,7 +122,7 @@ func officeHeight(t *testing.T, size float64) float64 {
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
-	return printedPoints(t, officePDF(t, path), 1)
+	return printedPoints(t, printtest.OfficePDF(t, path), 1)
 }
 
 // TestBatchComparisonPrints runs the template's scenarios in bulk and
@@ -182,8 +135,8 @@ func TestBatchComparisonPrints(t *testing.T) {
 	for _, args := range [][]string{{"template", "-o", in}, {"batch", in, "-o", out, "--quiet"}} {
 		mustSucceed(t, cybercba(t, args...), args)
 	}
-	pdf := officePDF(t, out)
-	n := pdfPages(t, pdf)
+	pdf := printtest.OfficePDF(t, out)
+	n := printtest.Pages(t, pdf)
 	pages := 0
 	for p := 1; p <= n; p++ {
 		b, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
