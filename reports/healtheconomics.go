@@ -1,9 +1,11 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,15 +61,18 @@ func seriesStyle(i int) draw.LineStyle {
 }
 
 // healthFigures returns the figures of the health-economic views: the
-// cost-effectiveness plane, the acceptability curves, the EVPI curve, the
+// cost-effectiveness plane (a figure a printed page), the acceptability curves, the EVPI curve, the
 // EVPPI and, with a frontier, the acceptability by budget.
 func healthFigures(r *Report) ([]Figure, error) {
 	he := r.Health
 	if he == nil {
 		return nil, nil
 	}
-	var figs []Figure
-	for _, build := range []func(*Report) (Figure, bool, error){planeFigure, ceacFigure, evpiFigure, evppiFigure, budgetFigure} {
+	figs, err := planeFigures(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, build := range []func(*Report) (Figure, bool, error){ceacFigure, evpiFigure, evppiFigure, budgetFigure} {
 		f, ok, err := build(r)
 		if err != nil {
 			return nil, err
@@ -98,41 +103,96 @@ func qalyText(x float64) string {
 	return strings.Replace(strconv.FormatFloat(x, 'f', -1, 64), "-", "−", 1)
 }
 
-// planeFigure draws the cost-effectiveness plane: one panel for each
-// control and the recommended portfolio (the portfolio first), each draw
-// a point (QALYs gained a year, net cost a year), the mean marked, the
-// line of zero net benefit at the Green Book value per QALY and at NICE's
-// £20,000 and £30,000. Points below a line are cost-effective at its
-// value.
-func planeFigure(r *Report) (Figure, bool, error) {
+// The cost-effectiveness plane's figures: the controls in small multiples
+// of planeCols columns, at most planePanels a figure, each row planeRow
+// tall on a figure planeWidth wide, so that report.html printed on A4
+// holds one figure a page at the page's width, its ticks at about 11 pt;
+// the recommended portfolio alone on a figure of the house width, its
+// panel planeSingle tall.
+const (
+	planeCols   = 2
+	planePanels = 6
+	planeWidth  = 7 * vg.Inch
+	planeRow    = 2.1 * vg.Inch
+	planeSingle = 4.2 * vg.Inch
+)
+
+// planeFigures draws the cost-effectiveness plane, one figure a printed
+// page: the recommended portfolio, when it has several controls, alone
+// (ce-plane), then the controls by expected net benefit, best first, in
+// small multiples of two columns (ce-plane-2, ce-plane-3, …, or from
+// ce-plane when there is no such portfolio), the figures holding as
+// nearly as can be the same number of panels.
+func planeFigures(r *Report) ([]Figure, error) {
 	he := r.Health
-	cur := currencyOf(r)
-	var opts []*model.HealthOption
+	var pages [][]*model.HealthOption
 	if last := &he.Options[len(he.Options)-1]; len(last.Controls) > 1 {
-		opts = append(opts, last)
+		pages = append(pages, []*model.HealthOption{last})
 	}
+	var controls []*model.HealthOption
 	for i := 1; i < len(he.Options); i++ {
 		if len(he.Options[i].Controls) == 1 {
-			opts = append(opts, &he.Options[i])
+			controls = append(controls, &he.Options[i])
 		}
 	}
-	if len(opts) == 0 {
-		return Figure{}, false, nil
+	slices.SortStableFunc(controls, func(a, b *model.HealthOption) int { return cmp.Compare(b.NetBenefit.Mean, a.NetBenefit.Mean) })
+	if n := len(controls); n > 0 {
+		figs := (n + planePanels - 1) / planePanels
+		per := (n + figs - 1) / figs
+		for i := 0; i < n; i += per {
+			pages = append(pages, controls[i:min(i+per, n)])
+		}
 	}
-	cols := min(4, len(opts))
+	var out []Figure
+	done := 0 // controls on the figures so far
+	for i, opts := range pages {
+		name := "ce-plane"
+		if i > 0 {
+			name = fmt.Sprintf("ce-plane-%d", i+1)
+		}
+		title := "Cost-effectiveness plane of the recommended portfolio, social view: " + scopeName(r)
+		if len(opts[0].Controls) == 1 {
+			span := strconv.Itoa(done + 1)
+			if len(opts) > 1 {
+				span += "–" + strconv.Itoa(done+len(opts))
+			}
+			title = fmt.Sprintf("Cost-effectiveness plane of each control (%s of %d by expected net benefit), social view: %s",
+				span, len(controls), scopeName(r))
+			done += len(opts)
+		}
+		f, err := planeFigure(r, name, title, opts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// planeFigure draws the cost-effectiveness plane of the options opts, a
+// panel each: each outer draw a point (QALYs gained a year, net cost a
+// year), the mean marked, the line of zero net benefit at the Green Book
+// value per QALY and at NICE's £20,000 and £30,000. Points below a line
+// are cost-effective at its value.
+func planeFigure(r *Report, name, title string, opts []*model.HealthOption) (Figure, error) {
+	he := r.Health
+	cur := currencyOf(r)
+	cols, w, rowH := planeCols, planeWidth, planeRow
+	if len(opts) == 1 {
+		cols, w, rowH = 1, figWidth, planeSingle
+	}
 	rows := (len(opts) + cols - 1) / cols
 	tiles := make([][]*plot.Plot, rows)
 	for i := range tiles {
 		tiles[i] = make([]*plot.Plot, cols)
 	}
+	// A panel's width, less the shared y label, the padding between
+	// panels and its own y ticks: its title wraps to it.
+	titleWidth := (w-2*margin-labelSize-margin-vg.Length(cols-1)*tilePad)/vg.Length(cols) - 0.6*vg.Inch
 	gb := draw.LineStyle{Color: black, Width: 1.5}
 	nice := draw.LineStyle{Color: grey, Width: 1, Dashes: []vg.Length{4, 2}}
 	for i, o := range opts {
-		title := o.Name
-		if len(o.Controls) > 1 {
-			title = clip("Recommended: "+o.Label, 34)
-		}
-		p := newPlot(title, "", "")
+		p := newPlot(wrap(o.Name+": "+o.Label, textStyle(labelSize), titleWidth), "", "")
 		p.Title.TextStyle.Font.Size = labelSize
 		p.Title.Padding = 3
 		p.X.Tick.Marker = linearTicks{Label: qalyText}
@@ -147,7 +207,7 @@ func planeFigure(r *Report) (Figure, bool, error) {
 		}
 		pts, err := plotter.NewScatter(xs)
 		if err != nil {
-			return Figure{}, false, fmt.Errorf("ce-plane: %s: %w", o.Name, err)
+			return Figure{}, fmt.Errorf("%s: %s: %w", name, o.Name, err)
 		}
 		pts.GlyphStyle = draw.GlyphStyle{Color: translucent, Radius: 1.6, Shape: draw.CircleGlyph{}}
 		p.Add(pts)
@@ -168,7 +228,7 @@ func planeFigure(r *Report) (Figure, bool, error) {
 		}
 		mean, err := plotter.NewScatter(plotter.XYs{{X: o.QALYs.Mean, Y: o.Cost.Mean}})
 		if err != nil {
-			return Figure{}, false, fmt.Errorf("ce-plane: %s: %w", o.Name, err)
+			return Figure{}, fmt.Errorf("%s: %s: %w", name, o.Name, err)
 		}
 		mean.GlyphStyle = draw.GlyphStyle{Color: vermillion, Radius: 5, Shape: draw.PyramidGlyph{}}
 		p.Add(mean)
@@ -192,25 +252,38 @@ func planeFigure(r *Report) (Figure, bool, error) {
 	var k key
 	k.add("One outer draw of the uncertain inputs", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: blue, Radius: 2.5, Shape: draw.CircleGlyph{}}})
 	k.add("Mean over the draws", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: vermillion, Radius: 5, Shape: draw.PyramidGlyph{}}})
-	k.add(fmt.Sprintf("Green Book %s per QALY (%s prices): below the line is cost-effective", cur.text(he.ValuePerQALY), orDefault(r.PriceYear, "dataset")),
-		&vline{LineStyle: gb})
-	k.add("NICE £20,000 and £30,000 per QALY", &vline{LineStyle: nice})
-	title := "Cost-effectiveness plane, social view: " + scopeName(r)
-	w := 12 * vg.Inch
-	h := vg.Length(rows)*2.6*vg.Inch + 1.3*vg.Inch + k.height(w-2*margin)
-	return Figure{
-		Name: "ce-plane", Title: title, Caption: figureCaption(r), W: w, H: h, key: k, tiles: tiles, data: data,
+	k.add("Green Book, "+cur.text(he.ValuePerQALY)+" per QALY", &vline{LineStyle: gb})
+	k.add("NICE, £20,000 and £30,000 per QALY", &vline{LineStyle: nice})
+	f := Figure{
+		Name: name, Title: wrap(title, textStyle(titleSize), w-2*margin), Caption: figureCaption(r), W: w, key: k, tiles: tiles, data: data,
 		tileLabels: [2]string{
 			"QALYs gained a year (patient harm avoided)",
 			fmt.Sprintf("Net cost a year (%s): equivalent annual cost − money loss avoided", perYear(r)),
 		},
-		tileNote: fmt.Sprintf("Lines of zero net benefit have slope λ × %.2f/%.2f: QALYs over %d years discounted at the health rate, money at the appraisal's.",
-			he.HealthAnnuity, he.Annuity, he.Horizon),
-	}, true, nil
+		tileNote: wrap(fmt.Sprintf("Below a line is cost-effective at its value per QALY (%s prices). The lines of zero net benefit have slope "+
+			"λ × %.2f/%.2f: QALYs over %d years discounted at the health rate, money at the appraisal's.",
+			orDefault(r.PriceYear, "dataset"), he.HealthAnnuity, he.Annuity, he.Horizon), textStyle(captionSize), w-2*margin),
+	}
+	f.H = vg.Length(rows)*rowH + f.tileRoom()
+	return f, nil
+}
+
+// tilePad is the space between a figure's tiles.
+const tilePad = vg.Length(12)
+
+// tileRoom returns the height a figure of tiles takes beyond its tiles:
+// margins, title, the x axis's label, the note, the key and the
+// caption's first line (Figures adds the rest of the caption).
+func (f Figure) tileRoom() vg.Length {
+	height := func(s string, size vg.Length) vg.Length { return textStyle(size).Rectangle(s).Size().Y + margin }
+	first, _, _ := strings.Cut(f.Caption, "\n")
+	return 2*margin + height(f.Title, titleSize) + height(f.tileLabels[0], labelSize) + height(f.tileNote, captionSize) +
+		f.key.height(f.W-2*margin) + margin + height(first, captionSize)
 }
 
 // drawTiles draws a figure's tiles in a grid under its title, with one
-// label for every x axis and one for every y axis.
+// label for every x axis and one for every y axis, wrapped to the tiles'
+// height.
 func (f Figure) drawTiles(c draw.Canvas) {
 	title := textStyle(titleSize)
 	title.XAlign, title.YAlign = draw.XCenter, draw.YTop
@@ -229,10 +302,11 @@ func (f Figure) drawTiles(c draw.Canvas) {
 	ylab := textStyle(labelSize)
 	ylab.Rotation = math.Pi / 2
 	ylab.XAlign, ylab.YAlign = draw.XCenter, draw.YTop
-	c.FillText(ylab, vg.Point{X: c.Min.X, Y: (c.Min.Y + c.Max.Y) / 2}, f.tileLabels[1])
-	c.Min.X += label.Rectangle(f.tileLabels[1]).Size().Y + margin
+	ytext := wrap(f.tileLabels[1], textStyle(labelSize), c.Max.Y-c.Min.Y)
+	c.FillText(ylab, vg.Point{X: c.Min.X, Y: (c.Min.Y + c.Max.Y) / 2}, ytext)
+	c.Min.X += label.Rectangle(ytext).Size().Y + margin
 	rows, cols := len(f.tiles), len(f.tiles[0])
-	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 12, PadY: 12}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: tilePad, PadY: tilePad}
 	canvases := plot.Align(f.tiles, tiles, c)
 	for i := range f.tiles {
 		for j, p := range f.tiles[i] {
@@ -402,7 +476,7 @@ func evpiFigure(r *Report) (Figure, bool, error) {
 // width its labels wrap to.
 const (
 	evppiTop        = 16
-	evppiLabelWidth = 3.4 * vg.Inch
+	evppiLabelWidth = 3.0 * vg.Inch
 )
 
 // evppiFigure draws the EVPPI of the inputs and groups of inputs with the
@@ -464,7 +538,7 @@ func evppiFigure(r *Report) (Figure, bool, error) {
 	for _, row := range he.Partial {
 		data = append(data, []string{row.Name, strconv.FormatBool(row.Group), row.Method, csvNum(row.Value), csvNum(row.SE), csvNum(row.PerYear), csvNum(row.PerYearSE)})
 	}
-	return Figure{Name: "evppi", Title: title, Caption: figureCaption(r), W: 8 * vg.Inch, H: h, plot: p, key: k, data: data}, true, nil
+	return Figure{Name: "evppi", Title: title, Caption: figureCaption(r), W: planeWidth, H: h, plot: p, key: k, data: data}, true, nil
 }
 
 // budgetFigure draws, at each budget of the efficient frontier, the
@@ -719,7 +793,9 @@ func healthText(r *Report) string {
 	if he == nil {
 		return ""
 	}
-	return fmt.Sprintf("The health-economic views (sheets %s, %s and %s; plots ce-plane, ceac, evpi, evppi and budget-acceptability). "+
+	return fmt.Sprintf("The health-economic views (sheets %s, %s and %s; plots ce-plane, the recommended portfolio's plane when it has "+
+		"several controls, then ce-plane-2, ce-plane-3 and on, the controls' planes six to a figure by expected net benefit; "+
+		"ceac, evpi, evppi and budget-acceptability). "+
 		"For each option, in each outer draw of the uncertain inputs, its net cost a year (equivalent annual cost less the money loss it avoids) "+
 		"and the QALYs it gains a year, each the expectation given the draw. Over the %d-year horizon money is discounted at the appraisal's rate "+
 		"(%.2f discounted years) and QALYs at the health rate (%.2f), so that the net benefit at a value λ per QALY is λ × PV QALYs − PV net cost, "+
@@ -740,13 +816,27 @@ func healthAlt(r *Report, f Figure) (string, bool) {
 	}
 	cur := currencyOf(r)
 	gb := cur.text(he.ValuePerQALY)
-	switch f.Name {
+	name := f.Name
+	if strings.HasPrefix(name, "ce-plane-") {
+		name = "ce-plane"
+	}
+	switch name {
 	case "ce-plane":
-		s := fmt.Sprintf("Cost-effectiveness plane: for each control and the recommended portfolio, one point per outer draw of QALYs gained a year "+
+		// The panels' options, from the figure's data: its first column.
+		var opts []string
+		for _, row := range f.data[1:] {
+			if len(opts) == 0 || opts[len(opts)-1] != row[0] {
+				opts = append(opts, row[0])
+			}
+		}
+		s := fmt.Sprintf("Cost-effectiveness plane of %s: one point per outer draw of QALYs gained a year "+
 			"against net cost a year (equivalent annual cost less the money loss avoided), the mean marked, with lines of zero net benefit at the "+
-			"Green Book's %s per QALY and NICE's £20,000 and £30,000; points below a line are cost-effective at its value.", gb)
-		if o := he.Options[len(he.Options)-1]; len(o.Controls) > 1 {
-			s += fmt.Sprintf(" The recommended portfolio gains %s QALYs a year on average at a net cost of %s a year.", qalyText(o.QALYs.Mean), cur.text(o.Cost.Mean))
+			"Green Book's %s per QALY and NICE's £20,000 and £30,000; points below a line are cost-effective at its value.", strings.Join(opts, ", "), gb)
+		for _, o := range he.Options {
+			if len(o.Controls) > 1 && slices.Contains(opts, o.Name) {
+				s += fmt.Sprintf(" The recommended portfolio (%s) gains %s QALYs a year on average at a net cost of %s a year.",
+					o.Label, qalyText(o.QALYs.Mean), cur.text(o.Cost.Mean))
+			}
 		}
 		return s, true
 	case "ceac":

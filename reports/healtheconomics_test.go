@@ -2,11 +2,15 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/cybercba/cybercba/model"
 )
@@ -27,10 +31,12 @@ var healthy = sync.OnceValues(func() (*Report, error) {
 })
 
 // TestHealthFigures checks that a report with the health-economic views
-// has their five figures, after the others, each written in every format,
-// the plane with one panel per control and one for a recommended
-// portfolio of several controls, and the acceptability figure with the
-// Green Book value and NICE's range in its key.
+// has their figures, after the others, each written in every format: the
+// planes (one panel per control and one for a recommended portfolio of
+// several controls, the portfolio alone on the first, the controls at
+// most six a figure, best first), and the acceptability figure with the
+// Green Book value and NICE's range in its key. Each fits an A4 page
+// with 10 mm margins at its own size, where its text is 11 pt or more.
 func TestHealthFigures(t *testing.T) {
 	skipUnlessLong(t, "every health-economics figure drawn")
 	t.Parallel()
@@ -43,11 +49,29 @@ func TestHealthFigures(t *testing.T) {
 	for _, f := range figs {
 		names = append(names, f.Name)
 	}
-	want := []string{"ce-plane", "ceac", "evpi", "evppi", "budget-acceptability"}
-	if got := names[len(names)-len(want):]; !slices.Equal(got, want) {
+	first := slices.Index(names, "ce-plane")
+	if first < 0 {
+		t.Fatalf("Figures %q has no ce-plane", names)
+	}
+	var planes []Figure
+	for _, f := range figs[first:] {
+		if f.Name == "ce-plane" || strings.HasPrefix(f.Name, "ce-plane-") {
+			planes = append(planes, f)
+		}
+	}
+	var want []string
+	for i := range planes {
+		want = append(want, "ce-plane"+map[bool]string{true: "", false: "-" + strconv.Itoa(i+1)}[i == 0])
+	}
+	want = append(want, "ceac", "evpi", "evppi", "budget-acceptability")
+	if got := names[first:]; !slices.Equal(got, want) {
 		t.Fatalf("Figures ends %q; want %q", got, want)
 	}
-	for _, f := range figs[len(figs)-len(want):] {
+	for _, f := range figs[first:] {
+		if a4W, a4H := (210-20)*vg.Millimeter, (297-20)*vg.Millimeter; f.W > a4W || f.H > a4H {
+			t.Errorf("%s is %.1f × %.1f in; want it to fit A4 with 10 mm margins (%.1f × %.1f in) at its own size",
+				f.Name, f.W/vg.Inch, f.H/vg.Inch, a4W/vg.Inch, a4H/vg.Inch)
+		}
 		for _, format := range formats {
 			var buf bytes.Buffer
 			if err := f.Write(&buf, format); err != nil {
@@ -63,24 +87,48 @@ func TestHealthFigures(t *testing.T) {
 			t.Errorf("%s.csv has %d lines; want a header and the figure's numbers", f.Name, lines)
 		}
 	}
-	plane := figs[len(figs)-len(want)]
+	rec := r.Analysis.Recommended
+	portfolio := rec != nil && len(rec.Portfolio) > 1
 	panels := 0
-	for _, row := range plane.tiles {
-		for _, p := range row {
-			if p != nil {
-				panels++
+	var nb []float64 // the controls' expected net benefit, panel by panel
+	for i, f := range planes {
+		n := 0
+		for _, row := range f.tiles {
+			for _, p := range row {
+				if p != nil {
+					n++
+				}
+			}
+		}
+		panels += n
+		if n > 6 || (i == 0 && portfolio && n != 1) {
+			t.Errorf("%s has %d panels; want the portfolio alone, then at most 6", f.Name, n)
+		}
+		seen := map[string]bool{}
+		for _, row := range f.data[1:] {
+			if seen[row[0]] {
+				continue
+			}
+			seen[row[0]] = true
+			for _, o := range r.Health.Options {
+				if o.Name == row[0] && len(o.Controls) == 1 {
+					nb = append(nb, o.NetBenefit.Mean)
+				}
 			}
 		}
 	}
 	wantPanels := len(r.Model.Controls)
-	if rec := r.Analysis.Recommended; rec != nil && len(rec.Portfolio) > 1 {
+	if portfolio {
 		wantPanels++
 	}
 	if panels != wantPanels {
-		t.Errorf("ce-plane has %d panels; want %d", panels, wantPanels)
+		t.Errorf("the planes have %d panels; want %d", panels, wantPanels)
+	}
+	if !slices.IsSortedFunc(nb, func(a, b float64) int { return cmp.Compare(b, a) }) {
+		t.Errorf("the controls' planes are not by expected net benefit, best first: %v", nb)
 	}
 	var keys []string
-	for _, e := range figs[len(figs)-len(want)+1].key {
+	for _, e := range figs[slices.Index(names, "ceac")].key {
 		keys = append(keys, e.name)
 	}
 	for _, k := range []string{"NICE £20,000–£30,000 per QALY", "Green Book " + currencyOf(r).text(r.Health.ValuePerQALY) + " per QALY (" + r.PriceYear + " prices)"} {
@@ -100,7 +148,7 @@ func TestHealthFiguresAbsent(t *testing.T) {
 		t.Fatalf("Figures: %v", err)
 	}
 	for _, f := range figs {
-		if slices.Contains([]string{"ce-plane", "ceac", "evpi", "evppi", "budget-acceptability"}, f.Name) {
+		if strings.HasPrefix(f.Name, "ce-plane") || slices.Contains([]string{"ceac", "evpi", "evppi", "budget-acceptability"}, f.Name) {
 			t.Errorf("Figures has %s without the health-economic views", f.Name)
 		}
 	}

@@ -290,7 +290,14 @@ func newHTMLPage(r *Report, figs []Figure) (*htmlPage, error) {
 	}
 	p.BuildUpFig = take("buildup")
 	if r.Health != nil {
-		for _, name := range []string{"ceac", "budget-acceptability", "evpi", "evppi"} {
+		// The planes first, each a page, then the curves.
+		var names []string
+		for _, f := range figs {
+			if f.Name == "ce-plane" || strings.HasPrefix(f.Name, "ce-plane-") {
+				names = append(names, f.Name)
+			}
+		}
+		for _, name := range append(names, "ceac", "budget-acceptability", "evpi", "evppi") {
 			if f := take(name); f != nil {
 				p.Health = append(p.Health, f)
 			}
