@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,6 +21,10 @@ func TestEnumeratedValueSuggestion(t *testing.T) {
 		// still a name not among the flag's choices.
 		{runArgs("--scope", "acute-trus"), `did you mean "acute-trust"?`},
 		{[]string{"sensitivity", "--no-files", "--scope", "acute-trus"}, `did you mean "acute-trust"?`},
+		{[]string{"template", "--scope", "acute-trus", "-o", filepath.Join(t.TempDir(), "inputs.xlsx")}, `did you mean "acute-trust"?`},
+		{runArgs("--budget-plan", "2026-27:5m", "--budget-plan-kind", "capitl"), `did you mean "capital"?`},
+		// With files: --no-files leaves --format unread.
+		{[]string{"run", "--draws", "8", "--years", "200", "-o", t.TempDir(), "--format", "png,pnq"}, `did you mean "png"?`},
 	} {
 		r := cybercba(t, tc.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {

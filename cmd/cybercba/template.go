@@ -60,7 +60,7 @@ func writeTemplate(o templateOptions, stdout io.Writer) error {
 	}
 	if o.Scope != "" {
 		if _, err := ds.Scope(o.Scope); err != nil {
-			return &inputError{fmt.Errorf("--scope: %w", err)}
+			return badOption(fmt.Errorf("--scope: %w", err))
 		}
 	}
 	if err := writeAtomic(o.Out, func(w io.Writer) error {
