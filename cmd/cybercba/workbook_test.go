@@ -152,7 +152,7 @@ func TestTemplateCommand(t *testing.T) {
 		want string
 	}{
 		{[]string{"template", "-o", path}, exitInput, "exists: choose another name with -o, or replace it with --force"},
-		{[]string{"template", "-o", filepath.Join(dir, "b.xlsx"), "--scope", "wales"}, exitInput, `--scope: nhs.yaml (embedded default): no scope "wales"`},
+		{[]string{"template", "-o", filepath.Join(dir, "b.xlsx"), "--scope", "wales"}, exitUsage, `--scope: nhs.yaml (embedded default): no scope "wales"`},
 		{[]string{"template", "a.yaml", "b.yaml"}, exitUsage, "want at most one dataset"},
 		{[]string{"template", "--colour"}, exitUsage, "flag provided but not defined"},
 	} {
