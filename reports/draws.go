@@ -56,6 +56,40 @@ func liveDraws(r *Report) int {
 	return n
 }
 
+// decisionDrawCount returns the number of draws behind the decision's
+// intervals and probabilities (Result.DecisionDraws), 0 if none.
+func decisionDrawCount(r *Report) int {
+	if rec := r.Analysis.Recommended; rec != nil {
+		return rec.DecisionDraws
+	}
+	if res := r.Analysis.Results; len(res) > 0 {
+		return res[0].DecisionDraws
+	}
+	return 0
+}
+
+// liveDrawsText says which n draws the live model (the Draws sheet, the
+// What-if sheet's uncertainty and report.html's what-if panel) holds,
+// against the decision's: the decision's own draws, each row its raw
+// expectations, not moment matched as the decision's are (see
+// model.DrawTable), so that the untouched recommendation's interval and
+// P(NPV > 0) there differ from the decision's by sampling error alone.
+func liveDrawsText(r *Report, n int) string {
+	D := decisionDrawCount(r)
+	var which string
+	switch {
+	case D == 0:
+		which = fmt.Sprintf("%s draws of the uncertain inputs on the run's seed", thousands(n))
+	case n < D:
+		which = fmt.Sprintf("the first %s of the run's %s decision draws", thousands(n), thousands(D))
+	case n == D:
+		which = fmt.Sprintf("the run's %s decision draws", thousands(D))
+	default:
+		which = fmt.Sprintf("the run's %s decision draws and %s more on its seed", thousands(D), thousands(n-D))
+	}
+	return which + ", as drawn: the decision's are moment matched (each column's mean set to its exact expectation)"
+}
+
 // printedDraws is how many draws the Draws sheet's print area holds.
 const printedDraws = 40
 
@@ -185,7 +219,8 @@ func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central
 	dg.put(1, 2, fmt.Sprintf("Each row is one outer draw of the inputs that are uncertain, as the tool draws them (seed %d; the first %d rows are the simulation's own draws). "+
 		"An input edited on the What-if sheet moves its draws in proportion (each draw × central now ÷ central in the run; a reduction stays at most 1; an input whose central value was 0 takes the new value in every draw). "+
 		"Fixed inputs are not drawn: the formulas read them on the What-if sheet. Spread, duration and cost per event vary from event to event, not from draw to draw: their expected values come from the What-if sheet. "+
-		"Each draw's NPV is its expected NPV given the draw's inputs (the closed form, no year-to-year noise); the What-if sheet summarises them.", r.Analysis.Config.Seed, min(n, simDraws(r))), st.wrap)
+		"Each draw's NPV is its expected NPV given the draw's inputs (the closed form, no year-to-year noise); the What-if sheet summarises them. "+
+		"The rows are %s.", r.Analysis.Config.Seed, min(n, simDraws(r)), liveDrawsText(r, n)), st.wrap)
 	for i, lb := range []string{"Central now (What-if)", "Central in the run", "Multiplier", "Offset", "Toggle × inputs valid", "Uplift applies to capex", "Uplift applies to opex", "PV of 1 of capex"} {
 		dg.put(1, drNow+i, lb, st.label)
 	}
@@ -364,7 +399,8 @@ func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central
 		run                 any
 		note                string
 	}{
-		{"n", "Outer draws", fmt.Sprintf("COUNT(%s)", rng), float64(n), st.count, simDraws(r), "the run's figures come from its simulated draws (simulated years, with their noise); these from the exact expectation in each draw"},
+		{"n", "Outer draws", fmt.Sprintf("COUNT(%s)", rng), float64(n), st.count, decisionDrawCount(r), "the toggled set's figures are across " + liveDrawsText(r, n) +
+			"; so for the recommendation untouched they differ from the run's (this column: across all its decision draws) by sampling error alone"},
 		{"mean", "Expected NPV across the draws", fmt.Sprintf("AVERAGE(%s)", rng), mean, st.money, runFig(rec, func(x *model.Result) any { return x.DecisionNPV.Mean }), "a Monte Carlo estimate of the exact figure above"},
 		{"lo", "5th percentile of NPV", fmt.Sprintf("SMALL(%s,%d)", rng, lo), sorted[lo-1], st.money, runFig(rec, func(x *model.Result) any { return x.DecisionNPV.Lo }), "the 90% interval's lower end"},
 		{"hi", "95th percentile of NPV", fmt.Sprintf("SMALL(%s,%d)", rng, hi), sorted[hi-1], st.money, runFig(rec, func(x *model.Result) any { return x.DecisionNPV.Hi }), "the 90% interval's upper end"},

@@ -58,6 +58,9 @@ type htmlWhatIf struct {
 	// beats it, the interval and P(NPV > 0) across the draws, and the
 	// expected extra deaths a year with the set and without new controls.
 	Set, NPV, RecNPV, Beats, Interval, P, Deaths, BaseDeaths string
+	// DrawsNote says which draws the interval and P(NPV > 0) are across,
+	// against the decision's, with the decision's figures.
+	DrawsNote string
 	// Data is the model as JSON; Script the program; ScriptSrc its hash.
 	Data      template.JS
 	Script    template.JS
@@ -366,6 +369,12 @@ func whatIfPanel(r *Report) (*htmlWhatIf, error) {
 	w.P = pctText(float64(pos) / float64(len(npvs)))
 	if harm {
 		w.Deaths, w.BaseDeaths = format.Number(exp.Deaths), format.Number(exp.BaselineDeaths)
+	}
+	w.DrawsNote = "The interval and P(NPV > 0) here are across " + liveDrawsText(r, tb.Draws) +
+		"; the 5th and 95th percentiles are the k-th smallest draw (k = ⌈0.05 n⌉ and ⌈0.95 n⌉)."
+	if res := r.Analysis.Recommended; res != nil && slices.Equal(res.Portfolio, rec) {
+		w.DrawsNote += fmt.Sprintf(" For the recommendation untouched they differ from the decision's by sampling error alone: the decision's are %s and %s, across all its %s draws.",
+			cur.interval(res.DecisionNPV.Lo, res.DecisionNPV.Hi), pctText(res.InView(a.View).PNPVPositive), thousands(res.DecisionDraws))
 	}
 	w.Intro = fmt.Sprintf("Turn controls on or off and move the inputs the answer leans on most, and the figures below recompute in this page: "+
 		"the expected NPV of the set by the exact closed form, and its 90%% interval and P(NPV > 0) across the %s outer draws of the uncertain inputs "+
