@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cybercba/cybercba/model"
@@ -193,27 +194,6 @@ func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central
 		}
 	}
 
-	// Scaled value of input key in draw row rw, or its What-if cell when
-	// it is fixed; and the same as the tool computes it.
-	scaled := func(key string, rw int, fixed string) string {
-		col, ok := where[key]
-		if !ok {
-			return fixed
-		}
-		s := fmt.Sprintf("(%s*%s+%s)", cellName(col, rw), abs(col, drMul), abs(col, drOff))
-		if cols[col-2].fraction {
-			s = "MIN(1," + s + ")"
-		}
-		return s
-	}
-	value := func(key string, d int, fixed float64) float64 {
-		col, ok := where[key]
-		if !ok {
-			return fixed
-		}
-		return cols[col-2].vals(d)
-	}
-
 	dg := newCellGrid()
 	dg.put(1, 1, "Draws: the uncertain inputs, one row per outer draw, and each draw's expected NPV for the What-if sheet's toggled set", st.title)
 	dg.put(1, 2, fmt.Sprintf("Each row is one outer draw of the inputs that are uncertain, as the tool draws them (seed %d; the first %d rows are the simulation's own draws). "+
@@ -256,40 +236,147 @@ func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central
 	}
 	A, Ah := wi(2, L.set["annuity"]), wi(2, L.set["hannuity"])
 	annuity, hannuity := g.value(2, L.set["annuity"]), g.value(2, L.set["hannuity"])
-	cref := func(c int) string { return wi(cwToggle, L.c0+c) + "*" + wi(cwCheck, L.c0+c) }
-	blk := func(first, row int) string { return cellName(first, row) + ":" + cellName(first+C-1, row) }
 	hdr := func(first, row int) string { return abs(first, row) + ":" + abs(first+C-1, row) }
 	capexC, opexC, upC := cost0, cost0+C, cost0+2*C
-	sc := func(first, rw int) string {
-		return fmt.Sprintf("(%s*%s+%s)", blk(first, rw), hdr(first, drMul), hdr(first, drOff))
+	vnpvCell, viewCell := wi(2, L.res["vnpv"]), set("view")
+
+	// A thousand rows of a few hundred formulas each: every part of a
+	// row's formulas that does not change from row to row (column letters,
+	// absolute references, the What-if sheet's cells, which input is drawn
+	// in which column) is made once here, and a row joins them with its
+	// number.
+	letters := make([]string, npvV+1)
+	for col := 1; col <= npvV; col++ {
+		letters[col] = colName(col)
 	}
-	vnpvCell := wi(2, L.res["vnpv"])
+	// input is an input as a row's formulas read it: its column on this
+	// sheet (0 when it is fixed, and fixed its What-if cell), and the
+	// scaling that follows its cell, "*$X$7+$X$8)".
+	type input struct {
+		col          int
+		fixed, scale string
+		fraction     bool
+	}
+	inputOf := func(key, fixed string) input {
+		col, ok := where[key]
+		if !ok {
+			return input{fixed: fixed}
+		}
+		return input{col: col, scale: "*" + abs(col, drMul) + "+" + abs(col, drOff) + ")", fraction: cols[col-2].fraction}
+	}
+	// scaled is the input's scaled value in the row numbered rs, or its
+	// What-if cell when it is fixed; value the same as the tool computes it.
+	scaled := func(in input, rs string) string {
+		if in.col == 0 {
+			return in.fixed
+		}
+		s := "(" + letters[in.col] + rs + in.scale
+		if in.fraction {
+			s = "MIN(1," + s + ")"
+		}
+		return s
+	}
+	value := func(in input, d int, fixed float64) float64 {
+		if in.col == 0 {
+			return fixed
+		}
+		return cols[in.col-2].vals(d)
+	}
+	daily, recovery := inputOf("daily", set("daily")), inputOf("recovery", set("recovery"))
+	var kfull, hqv input
+	if L.harm {
+		kfull = inputOf("kfull", set("kfull"))
+		hqv = inputOf("hqv", set("deaths")+"*"+set("qalys")+"*"+set("value"))
+	}
+	// factor is a control's reduction k of a threat, one factor of the
+	// threat's m_f, m_s, m_d or m_F: (1 − toggle × reduction).
+	type factor struct {
+		in     input
+		toggle string // the control's toggle × inputs valid on the What-if sheet
+		run    float64
+		on     bool
+	}
+	type threatParts struct {
+		rate, kd, kr     input
+		es, ed, ef       string
+		factors          [4][]factor
+		mf, ms, md, mF   string // column letters
+		lossCol, daysCol string
+	}
+	parts := make([]threatParts, T)
+	for t := range cen.Threats {
+		trow := L.t0 + t
+		p := &parts[t]
+		p.rate = inputOf(fmt.Sprint("rate", t), wi(twRate, trow))
+		p.kd = inputOf(fmt.Sprint("kd", t), wi(twKD, trow))
+		p.kr = inputOf(fmt.Sprint("kr", t), wi(twKR, trow))
+		p.es, p.ed, p.ef = wi(twES, trow), wi(twDur, trow), wi(twFixed, trow)
+		p.mf, p.ms, p.md, p.mF = letters[tcol(t, 0)], letters[tcol(t, 1)], letters[tcol(t, 2)], letters[tcol(t, 3)]
+		p.lossCol, p.daysCol = letters[tcol(t, 4)], letters[tcol(t, 5)]
+		for k := range 4 {
+			for c, ctl := range cen.Controls {
+				for j, e := range ctl.Effects {
+					if e.Threat != t {
+						continue
+					}
+					p.factors[k] = append(p.factors[k], factor{
+						in:     inputOf(fmt.Sprint("red", c, ".", j, ".", k), wi(ewF+k, L.effRow[c][j])),
+						toggle: wi(cwToggle, L.c0+c) + "*" + wi(cwCheck, L.c0+c),
+						run:    [4]float64{e.Frequency, e.Spread, e.Duration, e.Fixed}[k],
+						on:     g.value(cwToggle, L.c0+c) == 1,
+					})
+				}
+			}
+		}
+	}
+	type controlParts struct {
+		capex, opex, uplift input
+		acx, aox, capexPV   float64
+		on                  bool
+	}
+	cparts := make([]controlParts, C)
+	for c, ctl := range cen.Controls {
+		p := &cparts[c]
+		p.capex = inputOf(fmt.Sprint("capex", c), "")
+		p.opex = inputOf(fmt.Sprint("opex", c), "")
+		p.uplift = inputOf(fmt.Sprint("uplift", c), "")
+		p.acx, p.aox = upliftApplies(ctl.Project, ctl.Capex)
+		p.capexPV = g.value(cwCapexPV, L.c0+c)
+		p.on = g.value(cwToggle, L.c0+c) == 1
+	}
+	// sc is the scaled block of C columns from first in the row numbered rs.
+	hdrMul, hdrOff := map[int]string{}, map[int]string{}
+	for _, first := range []int{capexC, opexC, upC} {
+		hdrMul[first], hdrOff[first] = hdr(first, drMul), hdr(first, drOff)
+	}
+	sc := func(first int, rs string) string {
+		return "(" + letters[first] + rs + ":" + letters[first+C-1] + rs + "*" + hdrMul[first] + "+" + hdrOff[first] + ")"
+	}
+	togCx, applyCx, capexPV, applyOx := hdr(capexC, drToggle), hdr(capexC, drApplyCx), hdr(capexC, drCapexPV), hdr(capexC, drApplyOx)
+
 	npvs := make([]float64, n)
+	var refs, losses, days []string
 	for d := range n {
 		rw := drawRow0 + d
+		rs := strconv.Itoa(rw)
 		dg.put(1, rw, d+1, st.count)
 		for i, c := range cols {
 			dg.put(i+2, rw, c.vals(d), 0)
 		}
 		var sumLoss, sumDays float64
-		cd := value("daily", d, cen.Daily)
-		cr := value("recovery", d, cen.Recovery)
+		cd := value(daily, d, cen.Daily)
+		cr := value(recovery, d, cen.Recovery)
+		losses, days = losses[:0], days[:0]
 		for t, th := range cen.Threats {
-			trow := L.t0 + t
+			p := &parts[t]
 			var ms [4]float64
 			for k := range 4 {
-				var refs []string
+				refs = refs[:0]
 				x := 1.0
-				for c, ctl := range cen.Controls {
-					for j, e := range ctl.Effects {
-						if e.Threat != t {
-							continue
-						}
-						key := fmt.Sprint("red", c, ".", j, ".", k)
-						refs = append(refs, fmt.Sprintf("(1-%s*%s)", cref(c), scaled(key, rw, wi(ewF+k, L.effRow[c][j]))))
-						if g.value(cwToggle, L.c0+c) == 1 {
-							x *= 1 - value(key, d, [4]float64{e.Frequency, e.Spread, e.Duration, e.Fixed}[k])
-						}
+				for _, fa := range p.factors[k] {
+					refs = append(refs, "(1-"+fa.toggle+"*"+scaled(fa.in, rs)+")")
+					if fa.on {
+						x *= 1 - value(fa.in, d, fa.run)
 					}
 				}
 				ms[k] = x
@@ -299,63 +386,56 @@ func (b *book) drawsSheet(r *Report, g *grid, L *whatIfLayout, cen model.Central
 				}
 				dg.calc(tcol(t, k), rw, fm, x, st.value)
 			}
-			mf, msp, md, mF := cellName(tcol(t, 0), rw), cellName(tcol(t, 1), rw), cellName(tcol(t, 2), rw), cellName(tcol(t, 3), rw)
-			lam := scaled(fmt.Sprint("rate", t), rw, wi(twRate, trow))
-			kd := scaled(fmt.Sprint("kd", t), rw, wi(twKD, trow))
-			kr := scaled(fmt.Sprint("kr", t), rw, wi(twKR, trow))
-			cdS, crS := scaled("daily", rw, set("daily")), scaled("recovery", rw, set("recovery"))
-			es, ed, ef := wi(twES, trow), wi(twDur, trow), wi(twFixed, trow)
-			lv, kdv, krv := value(fmt.Sprint("rate", t), d, th.Rate), value(fmt.Sprint("kd", t), d, th.KDaily), value(fmt.Sprint("kr", t), d, th.KRecovery)
-			esv, edv := g.value(twES, trow), th.Duration
+			mf, msp, md, mF := p.mf+rs, p.ms+rs, p.md+rs, p.mF+rs
+			lam, kd, kr := scaled(p.rate, rs), scaled(p.kd, rs), scaled(p.kr, rs)
+			cdS, crS := scaled(daily, rs), scaled(recovery, rs)
+			lv, kdv, krv := value(p.rate, d, th.Rate), value(p.kd, d, th.KDaily), value(p.kr, d, th.KRecovery)
+			esv, edv := g.value(twES, L.t0+t), th.Duration
 			loss := lv * ((esv*edv*kdv*cd + esv*krv*cr + th.Fixed) - ms[0]*(esv*edv*ms[1]*ms[2]*kdv*cd+esv*ms[1]*krv*cr+th.Fixed*ms[3]))
 			dg.calc(tcol(t, 4), rw, fmt.Sprintf("%[1]s*((%[2]s*%[3]s*%[4]s*%[5]s+%[2]s*%[6]s*%[7]s+%[8]s)-%[9]s*(%[2]s*%[3]s*%[10]s*%[11]s*%[4]s*%[5]s+%[2]s*%[10]s*%[6]s*%[7]s+%[8]s*%[12]s))",
-				lam, es, ed, kd, cdS, kr, crS, ef, mf, msp, md, mF), loss, st.money)
+				lam, p.es, p.ed, kd, cdS, kr, crS, p.ef, mf, msp, md, mF), loss, st.money)
 			sumLoss += loss
-			days := 0.0
+			dd := 0.0
 			if L.harm {
-				kf := scaled("kfull", rw, set("kfull"))
-				kfv := value("kfull", d, cen.Harm.KFull)
-				days = lv * esv * edv * math.Min(kdv/kfv, 1) * (1 - ms[0]*ms[1]*ms[2])
-				dg.calc(tcol(t, 5), rw, fmt.Sprintf("%s*%s*%s*MIN(%s/%s,1)*(1-%s*%s*%s)", lam, es, ed, kd, kf, mf, msp, md), days, st.value)
+				kf := scaled(kfull, rs)
+				kfv := value(kfull, d, cen.Harm.KFull)
+				dd = lv * esv * edv * math.Min(kdv/kfv, 1) * (1 - ms[0]*ms[1]*ms[2])
+				dg.calc(tcol(t, 5), rw, lam+"*"+p.es+"*"+p.ed+"*MIN("+kd+"/"+kf+",1)*(1-"+mf+"*"+msp+"*"+md+")", dd, st.value)
 			} else {
 				dg.calc(tcol(t, 5), rw, "0", 0.0, st.value)
 			}
-			sumDays += days
-		}
-		var losses, days []string
-		for t := range T {
-			losses = append(losses, cellName(tcol(t, 4), rw))
-			days = append(days, cellName(tcol(t, 5), rw))
+			sumDays += dd
+			losses = append(losses, p.lossCol+rs)
+			days = append(days, p.daysCol+rs)
 		}
 		dg.calc(dale, rw, "SUM("+strings.Join(losses, ",")+")", sumLoss, st.money)
 		hv := 0.0
 		hf := "0"
 		if L.harm {
-			hv = sumDays * value("hqv", d, cen.Harm.Deaths*cen.Harm.QALYs*cen.Harm.Value)
-			hf = fmt.Sprintf("SUM(%s)*%s", strings.Join(days, ","), scaled("hqv", rw, set("deaths")+"*"+set("qalys")+"*"+set("value")))
+			hv = sumDays * value(hqv, d, cen.Harm.Deaths*cen.Harm.QALYs*cen.Harm.Value)
+			hf = "SUM(" + strings.Join(days, ",") + ")*" + scaled(hqv, rs)
 		}
 		dg.calc(dharm, rw, hf, hv, st.money)
 		var pv float64
 		for c, ctl := range cen.Controls {
-			if g.value(cwToggle, L.c0+c) != 1 {
+			p := &cparts[c]
+			if !p.on {
 				continue
 			}
-			u := value(fmt.Sprint("uplift", c), d, ctl.Uplift)
-			acx, aox := upliftApplies(ctl.Project, ctl.Capex)
-			pv += value(fmt.Sprint("capex", c), d, ctl.Capex)*(1+u*acx)*g.value(cwCapexPV, L.c0+c) + value(fmt.Sprint("opex", c), d, ctl.Opex)*(1+u*aox)*annuity
+			u := value(p.uplift, d, ctl.Uplift)
+			pv += value(p.capex, d, ctl.Capex)*(1+u*p.acx)*p.capexPV + value(p.opex, d, ctl.Opex)*(1+u*p.aox)*annuity
 		}
-		dg.calc(pvc, rw, fmt.Sprintf("SUMPRODUCT(%s,%s*(1+%s*%s)*%s+%s*(1+%s*%s)*%s)",
-			hdr(capexC, drToggle), sc(capexC, rw), sc(upC, rw), hdr(capexC, drApplyCx), hdr(capexC, drCapexPV),
-			sc(opexC, rw), sc(upC, rw), hdr(capexC, drApplyOx), A), pv, st.money)
+		dg.calc(pvc, rw, "SUMPRODUCT("+togCx+","+sc(capexC, rs)+"*(1+"+sc(upC, rs)+"*"+applyCx+")*"+capexPV+"+"+sc(opexC, rs)+"*(1+"+sc(upC, rs)+"*"+applyOx+")*"+A+")", pv, st.money)
 		money := sumLoss*annuity - pv
 		social := money + hv*hannuity
-		dg.calc(npvM, rw, fmt.Sprintf("%s*%s-%s", cellName(dale, rw), A, cellName(pvc, rw)), money, st.money)
-		dg.calc(npvS, rw, fmt.Sprintf("%s+%s*%s", cellName(npvM, rw), cellName(dharm, rw), Ah), social, st.money)
+		mcell, scell := letters[npvM]+rs, letters[npvS]+rs
+		dg.calc(npvM, rw, letters[dale]+rs+"*"+A+"-"+letters[pvc]+rs, money, st.money)
+		dg.calc(npvS, rw, mcell+"+"+letters[dharm]+rs+"*"+Ah, social, st.money)
 		view := money
 		if L.harm && r.Analysis.Appraisal.View == model.Social {
 			view = social
 		}
-		dg.calc(npvV, rw, fmt.Sprintf(`IF(ISNUMBER(%s),IF(%s="social",%s,%s),NA())`, vnpvCell, set("view"), cellName(npvS, rw), cellName(npvM, rw)), view, st.money)
+		dg.calc(npvV, rw, "IF(ISNUMBER("+vnpvCell+"),IF("+viewCell+`="social",`+scell+","+mcell+"),NA())", view, st.money)
 		npvs[d] = view
 	}
 	widths := make([]float64, npvV)

@@ -26,18 +26,21 @@ func LiveSheetsNote() string {
 
 // wcell is one cell of a sheet written through a stream: a value, or a
 // formula with its value as cached (nil when the formula's value is an
-// error, such as the BCR of a set that costs nothing).
+// error, such as the BCR of a set that costs nothing); set marks a cell
+// put.
 type wcell struct {
 	v       any
 	formula string
 	style   int
+	set     bool
 }
 
 // grid is a sheet built in memory, cell by cell in any order, then
 // written row by row through excelize's stream writer (the only way it
 // writes a formula with a numeric cached value).
 type grid struct {
-	cells map[int]map[int]wcell
+	// cells[row][col], from 1; a row as long as its last cell put.
+	cells [][]wcell
 	rows  int
 	// heights are the rows given a height of their own, in points;
 	// merges the ranges merged, each "A2:I2".
@@ -45,17 +48,25 @@ type grid struct {
 	merges  [][2]string
 }
 
-func newCellGrid() *grid { return &grid{cells: map[int]map[int]wcell{}, heights: map[int]float64{}} }
+func newCellGrid() *grid { return &grid{heights: map[int]float64{}} }
+
+// cell returns the cell at col, row, making room for it.
+func (g *grid) cell(col, row int) *wcell {
+	if row >= len(g.cells) {
+		g.cells = append(g.cells, make([][]wcell, row+1-len(g.cells))...)
+	}
+	if r := g.cells[row]; col >= len(r) {
+		g.cells[row] = append(r, make([]wcell, col+1-len(r))...)
+	}
+	g.rows = max(g.rows, row)
+	return &g.cells[row][col]
+}
 
 func (g *grid) put(col, row int, v any, style int) {
-	if g.cells[row] == nil {
-		g.cells[row] = map[int]wcell{}
-	}
 	if x, ok := v.(float64); ok && !finite(x) {
 		v = "n/a"
 	}
-	g.cells[row][col] = wcell{v: v, style: style}
-	g.rows = max(g.rows, row)
+	*g.cell(col, row) = wcell{v: v, style: style, set: true}
 }
 
 // calc puts a formula with its value as the tool computes it; a value
@@ -65,12 +76,14 @@ func (g *grid) calc(col, row int, formula string, v any, style int) {
 	if x, ok := v.(float64); ok && !finite(x) {
 		v = nil
 	}
-	g.put(col, row, nil, style)
-	g.cells[row][col] = wcell{v: v, formula: formula, style: style}
+	*g.cell(col, row) = wcell{v: v, formula: formula, style: style, set: true}
 }
 
 // value returns the cached value of a cell put before (0 if none).
 func (g *grid) value(col, row int) float64 {
+	if row >= len(g.cells) || col >= len(g.cells[row]) {
+		return 0
+	}
 	switch x := g.cells[row][col].v.(type) {
 	case float64:
 		return x
@@ -102,13 +115,11 @@ func (g *grid) write(f *excelize.File, sheet string, widths []float64, freeze in
 		if len(row) == 0 {
 			continue
 		}
-		n := 0
-		for c := range row {
-			n = max(n, c)
-		}
-		vals := make([]any, n)
-		for c, wc := range row {
-			vals[c-1] = excelize.Cell{StyleID: wc.style, Formula: wc.formula, Value: wc.v}
+		vals := make([]any, len(row)-1)
+		for c := 1; c < len(row); c++ {
+			if wc := row[c]; wc.set {
+				vals[c-1] = excelize.Cell{StyleID: wc.style, Formula: wc.formula, Value: wc.v}
+			}
 		}
 		var opts []excelize.RowOpts
 		if h, ok := g.heights[r]; ok {
