@@ -152,7 +152,7 @@ func agreeSized(t *testing.T, size []string, args ...string) *agreeRun {
 	mustSucceed(t, res, a)
 	r.terminal = res.stdout
 	a = slices.Concat([]string{"run"}, size, args, []string{"--json", "--no-files"})
-	res = cybercba(t, a...)
+	res = cachedRun(t, a...)
 	mustSucceed(t, res, a)
 	if err := json.Unmarshal([]byte(res.stdout), &r.JSON); err != nil {
 		t.Fatal(err)
@@ -163,6 +163,9 @@ func agreeSized(t *testing.T, size []string, args ...string) *agreeRun {
 	}
 	defer f.Close()
 	for _, s := range f.GetSheetList() {
+		if s == "Draws" {
+			continue // the live model's thousand rows of input draws: no figure of the run
+		}
 		if r.book[s], err = f.GetRows(s, excelize.Options{RawCellValue: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -516,7 +519,7 @@ func TestBatchAgreement(t *testing.T) {
 	money := format.Currency("£").Money
 	for name, args := range map[string][]string{"default": nil, "social": {"--view", "social"}, "budgeted": {"--budget", "20m"}} {
 		a := slices.Concat([]string{"run"}, agreeArgs(), args, []string{"--json", "--no-files"})
-		r := cybercba(t, a...)
+		r := cachedRun(t, a...)
 		mustSucceed(t, r, a)
 		var js struct {
 			View        string
@@ -626,7 +629,7 @@ func TestSensitivityEVPIAgreement(t *testing.T) {
 				} `json:"sensitivity"`
 			}
 			a := slices.Concat([]string{"run"}, agreeArgs(), args, []string{"--json", "--no-files"})
-			res := cybercba(t, a...)
+			res := cachedRun(t, a...)
 			mustSucceed(t, res, a)
 			if err := json.Unmarshal([]byte(res.stdout), &js); err != nil {
 				t.Fatal(err)

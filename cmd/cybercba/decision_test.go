@@ -63,7 +63,7 @@ type decisionJSON struct {
 func runJSON(t *testing.T, extra ...string) decisionJSON {
 	t.Helper()
 	args := append(runArgs(extra...), "--json")
-	r := cybercba(t, args...)
+	r := cachedRun(t, args...)
 	mustSucceed(t, r, args)
 	var d decisionJSON
 	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {

@@ -78,12 +78,7 @@ func TestHostileFIFODataset(t *testing.T) {
 	}
 	// A workbook through a FIFO: run takes its settings and its dataset
 	// from the one read.
-	tpl := filepath.Join(dir, "inputs.xlsx")
-	mustSucceed(t, cybercba(t, "template", "-o", tpl), []string{"template"})
-	b, err := os.ReadFile(tpl)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := defaultTemplate(t)
 	fifo := feedFIFO(t, dir, "inputs-fifo.xlsx", b)
 	var r result
 	withTimeout(t, "run on a workbook FIFO", func() { r = cybercba(t, runArgs(fifo)...) })

@@ -161,7 +161,7 @@ func checkWithHarm(t *testing.T, id string, pvb, pvc, eac, pvHarm, deltaTotal, s
 func TestDeathsLine(t *testing.T) {
 	t.Parallel()
 	args := runArgs("--view", "social", "--json")
-	r := cybercba(t, args...)
+	r := cachedRun(t, args...)
 	mustSucceed(t, r, args)
 	var out struct {
 		Recommended struct {

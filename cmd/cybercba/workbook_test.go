@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -24,12 +26,16 @@ import (
 var batchSmall = []string{"--draws", "8", "--years", "200", "--decision-draws", "100", "--quiet"}
 
 // newInputs writes the template of the embedded dataset into a fresh
-// directory, lets edit change it, and returns its path.
+// directory, lets edit change it, and returns its path. The template is
+// written by cybercba template once for the process (see templateBytes) and
+// copied: the tests that edit it or run it need a workbook of their own,
+// not a fresh run of template each (TestTemplateCommand tests the command).
 func newInputs(t *testing.T, edit func(f *excelize.File)) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "inputs.xlsx")
-	r := cybercba(t, "template", "-o", path)
-	mustSucceed(t, r, []string{"template", "-o", path})
+	if err := os.WriteFile(path, defaultTemplate(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if edit == nil {
 		return path
 	}
@@ -45,6 +51,32 @@ func newInputs(t *testing.T, edit func(f *excelize.File)) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// templateBytes is the embedded dataset's template as cybercba template
+// -o writes it, made once for the process.
+var templateBytes = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "cybercba-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "inputs.xlsx")
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"template", "-o", path}, &stdout, &stderr); err != nil {
+		return nil, fmt.Errorf("cybercba template -o %s: %v\n%s", path, err, stderr.String())
+	}
+	return os.ReadFile(path)
+})
+
+// defaultTemplate returns the template's bytes (see templateBytes).
+func defaultTemplate(t *testing.T) []byte {
+	t.Helper()
+	b, err := templateBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func setCell(t *testing.T, f *excelize.File, sheet, cell string, v any) {
