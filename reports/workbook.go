@@ -883,8 +883,12 @@ func (b *book) ranking(r *Report) {
 	// Printed: the headline columns and the chart, on one page for a
 	// short table; the note under the table says so.
 	height := max(240, 26*len(rows)+100)
-	b.set(sheetRanking, 1, last+1, fmt.Sprintf("Printed: columns A to %s and the chart. Each figure's parts, 90%% interval and standard error follow, in columns %s to %s.",
-		colName(rankPrinted), colName(rankPrinted+1), colName(len(cols))), st.plain)
+	withHarm := ""
+	if an.Appraisal.View == model.Social && hasSocial(r) {
+		withHarm = "Social view: NPV, PV benefit, BCR, ROSI, P(NPV>0) and payback count patient harm avoided (the NPV on money alone is on the Social sheet). "
+	}
+	b.set(sheetRanking, 1, last+1, fmt.Sprintf("%sPrinted: columns A to %s and the chart. Each figure's parts, 90%% interval and standard error follow, in columns %s to %s.",
+		withHarm, colName(rankPrinted), colName(rankPrinted+1), colName(len(cols))), st.plain)
 	b.layout(sheetRanking).area = fmt.Sprintf("$A$1:$%s$%d", colName(rankPrinted), last+3+height/20+1)
 	b.layout(sheetRanking).printCols = rankPrinted
 	if len(rows) <= 15 {
