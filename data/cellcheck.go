@@ -27,11 +27,9 @@ func (l *loader) cellProblem(sheet string, col, row int, text string, kind cellK
 	}
 	var format string
 	if id, err := l.f.GetCellStyle(sheet, cell); err == nil && id != 0 {
-		if st, err := l.f.GetStyle(id); err == nil && st != nil {
-			if st.CustomNumFmt != nil {
-				format = *st.CustomNumFmt
-			}
-			if isDateFormat(st.NumFmt, format) {
+		if st, ok := l.numFmt(id); ok {
+			format = st.custom
+			if isDateFormat(st.id, format) {
 				return fmt.Sprintf("is formatted as a date or time, so %s is not the number it shows: type the number in a cell formatted as a number", text)
 			}
 		}
@@ -50,6 +48,33 @@ func (l *loader) cellProblem(sheet string, col, row int, text string, kind cellK
 		return fmt.Sprintf("is formatted in %s, but the dataset's amounts are in %s (%s): convert it and type the %s amount", sym, l.currency, want, l.currency)
 	}
 	return ""
+}
+
+// numFmt is a style's number format: built-in id, or custom.
+type numFmt struct {
+	id     int
+	custom string
+}
+
+// numFmt returns the number format of style id, false when excelize
+// cannot read the style; each style is read once (GetStyle rebuilds the
+// whole style, and every number cell of a workbook is checked).
+func (l *loader) numFmt(id int) (numFmt, bool) {
+	if nf, ok := l.numFmts[id]; ok {
+		return nf, nf.id >= 0
+	}
+	nf := numFmt{id: -1}
+	if st, err := l.f.GetStyle(id); err == nil && st != nil {
+		nf.id = st.NumFmt
+		if st.CustomNumFmt != nil {
+			nf.custom = *st.CustomNumFmt
+		}
+	}
+	if l.numFmts == nil {
+		l.numFmts = map[int]numFmt{}
+	}
+	l.numFmts[id] = nf
+	return nf, nf.id >= 0
 }
 
 // templateMoneyFormat is the money format WriteTemplate gives amounts.

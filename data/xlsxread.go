@@ -87,6 +87,8 @@ type loader struct {
 	currency string
 	// props holds the template values kept in the custom properties.
 	props map[string]string
+	// numFmts caches the number formats of the styles read (see numFmt).
+	numFmts map[int]numFmt
 }
 
 // Edited returns the cells of the numbers a workbook changed without giving
