@@ -22,6 +22,12 @@ const (
 	maxSheetDraws = 10000
 )
 
+// sheetDrawsMin is the least count of the live model's draws:
+// minSheetDraws, lowered only by this package's quick-tier tests (see
+// TestMain), whose every workbook would otherwise carry a thousand rows of
+// draws and formulas.
+var sheetDrawsMin = minSheetDraws
+
 // sheetDraws returns the outer draws the workbook's live model carries:
 // the run's parameter draws on its seed, the first of them the
 // simulation's own, with the recommendation's expected NPV given each.
@@ -50,7 +56,7 @@ func liveRows(r *Report, n int, options []model.Portfolio) (*model.InputDraws, e
 // sheet and the SIP library) carries: at least minSheetDraws, the run's
 // own count when larger, at most maxSheetDraws.
 func liveDraws(r *Report) int {
-	n := minSheetDraws
+	n := sheetDrawsMin
 	if s := r.Analysis.Sim; s != nil {
 		n = min(max(n, s.Draws), maxSheetDraws)
 	}

@@ -348,7 +348,7 @@ func TestWhatIfEditedLibreOffice(t *testing.T) {
 	// The uncertainty: the sheet's draws against the model's draws of the
 	// edited inputs (the same draws: to 1e-9), and against a simulated run
 	// of the edited inputs (within Monte Carlo error).
-	tb, err := model.Tabulate(&mm, a, nhsSeed, minSheetDraws, []model.Portfolio{{c}})
+	tb, err := model.Tabulate(&mm, a, nhsSeed, sheetDrawsMin, []model.Portfolio{{c}})
 	if err != nil {
 		t.Fatal(err)
 	}

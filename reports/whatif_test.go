@@ -142,8 +142,8 @@ func TestDrawsSheet(t *testing.T) {
 			rs := rows(t, f, SheetDraws)
 			head := rs[drHead-1]
 			col := slices.Index(head, "NPV in the view in force")
-			if col < 0 || len(rs) != drHead+tb.Draws || tb.Draws < minSheetDraws {
-				t.Fatalf("Draws sheet: NPV column %d, %d rows; want the column and %d draws (at least %d)", col, len(rs)-drHead, tb.Draws, minSheetDraws)
+			if col < 0 || len(rs) != drHead+tb.Draws || tb.Draws < sheetDrawsMin {
+				t.Fatalf("Draws sheet: NPV column %d, %d rows; want the column and %d draws (at least %d)", col, len(rs)-drHead, tb.Draws, sheetDrawsMin)
 			}
 			var pos float64
 			for d := range tb.Draws {

@@ -163,8 +163,8 @@ func TestWhatIfPanelPage(t *testing.T) {
 					pos++
 				}
 			}
-			if d.N != tb.Draws || d.Lo != lo || d.Hi != hi || tb.Draws < minSheetDraws {
-				t.Errorf("panel: %d draws, ranks %d and %d; want %d (at least %d), %d and %d", d.N, d.Lo, d.Hi, tb.Draws, minSheetDraws, lo, hi)
+			if d.N != tb.Draws || d.Lo != lo || d.Hi != hi || tb.Draws < sheetDrawsMin {
+				t.Errorf("panel: %d draws, ranks %d and %d; want %d (at least %d), %d and %d", d.N, d.Lo, d.Hi, tb.Draws, sheetDrawsMin, lo, hi)
 			}
 			join := func(s string) string { return strings.ReplaceAll(s, "\u2212", "\u2212"+wordJoiner) }
 			want := map[string]string{
