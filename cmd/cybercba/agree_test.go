@@ -147,7 +147,9 @@ func agree(t *testing.T, args ...string) *agreeRun {
 func agreeSized(t *testing.T, size []string, args ...string) *agreeRun {
 	t.Helper()
 	r := &agreeRun{dir: t.TempDir(), book: map[string][][]string{}, tables: map[string][][]string{}}
-	a := slices.Concat([]string{"run"}, size, args, []string{"-o", r.dir})
+	// Plots as SVG: the figures' figures are their CSVs, and PNG
+	// rasterising costs about 1.5 s of CPU a run.
+	a := slices.Concat([]string{"run"}, size, args, []string{"--format", "svg", "-o", r.dir})
 	res := cybercba(t, a...)
 	mustSucceed(t, res, a)
 	r.terminal = res.stdout
