@@ -319,43 +319,63 @@ func (g *gammaConst) rand(p *rand.PCG) float64 {
 func Select(x []float64, k int) float64 { return selectK(x, k) }
 
 // selectK rearranges x so that x[k] holds the k-th smallest element, with
-// smaller ones before it (Hoare's quickselect, median-of-three pivot).
+// none larger before it and none smaller after, and returns it: Floyd and
+// Rivest's SELECT (1975), which first selects, recursively, within a small
+// sample around rank k for two pivots that bracket it, so that one pass
+// over x leaves only a short middle to search (about n + O(n^{2/3})
+// comparisons, against quickselect's 2n to 3.4n).
 func selectK(x []float64, k int) float64 {
-	lo, hi := 0, len(x)-1
-	for hi > lo {
-		mid := lo + (hi-lo)/2
-		if x[mid] < x[lo] {
-			x[mid], x[lo] = x[lo], x[mid]
+	floydRivest(x, 0, len(x)-1, k)
+	return x[k]
+}
+
+// floydRivest rearranges x[left..right] so that x[k] holds its k-th
+// smallest element (ranked in x), smaller ones before, larger after.
+func floydRivest(x []float64, left, right, k int) {
+	for right > left {
+		if right-left > 600 {
+			// Bring the sample's bracket of rank k into x[newLeft..newRight].
+			n := float64(right - left + 1)
+			i := float64(k - left + 1)
+			z := math.Log(n)
+			s := 0.5 * math.Exp(2*z/3)
+			sd := 0.5 * math.Sqrt(z*s*(n-s)/n)
+			if i < n/2 {
+				sd = -sd
+			}
+			newLeft := max(left, int(float64(k)-i*s/n+sd))
+			newRight := min(right, int(float64(k)+(n-i)*s/n+sd))
+			floydRivest(x, newLeft, newRight, k)
 		}
-		if x[hi] < x[lo] {
-			x[hi], x[lo] = x[lo], x[hi]
+		// Partition x[left..right] about t = x[k].
+		t := x[k]
+		i, j := left, right
+		x[left], x[k] = x[k], x[left]
+		if x[right] > t {
+			x[right], x[left] = x[left], x[right]
 		}
-		if x[hi] < x[mid] {
-			x[hi], x[mid] = x[mid], x[hi]
-		}
-		p := x[mid]
-		i, j := lo, hi
-		for i <= j {
-			for x[i] < p {
+		for i < j {
+			x[i], x[j] = x[j], x[i]
+			i++
+			j--
+			for x[i] < t {
 				i++
 			}
-			for x[j] > p {
-				j--
-			}
-			if i <= j {
-				x[i], x[j] = x[j], x[i]
-				i++
+			for x[j] > t {
 				j--
 			}
 		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return x[k]
+		if x[left] == t {
+			x[left], x[j] = x[j], x[left]
+		} else {
+			j++
+			x[j], x[right] = x[right], x[j]
+		}
+		if j <= k {
+			left = j + 1
+		}
+		if k <= j {
+			right = j - 1
 		}
 	}
-	return x[k]
 }

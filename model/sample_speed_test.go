@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -48,4 +49,52 @@ func TestPoissonAcceptMatchesLogs(t *testing.T) {
 		}
 	}
 	t.Logf("%d tests agree", checked)
+}
+
+// TestSelectKPartitions checks selectK's whole contract against a sort, on
+// sizes either side of its sampling threshold: x[k] is the k-th smallest,
+// nothing before it larger, nothing after it smaller, and x a permutation
+// of its input; on distinct values, many ties, all equal, sorted and
+// reversed inputs, at ranks from the ends to the middle.
+func TestSelectKPartitions(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 2, 7, 600, 601, 602, 1000, 5000, 10_000, 100_000} {
+		for kind := range 5 {
+			x := make([]float64, n)
+			for i := range x {
+				switch kind {
+				case 0:
+					x[i] = r.NormFloat64()
+				case 1:
+					x[i] = float64(r.IntN(7))
+				case 2:
+					x[i] = 3
+				case 3:
+					x[i] = float64(i)
+				case 4:
+					x[i] = float64(n - i)
+				}
+			}
+			s := slices.Clone(x)
+			slices.Sort(s)
+			for _, k := range []int{0, 1, n / 20, n / 2, (n * 95) / 100, n - 2, n - 1} {
+				if k < 0 || k >= n {
+					continue
+				}
+				y := slices.Clone(x)
+				if got := selectK(y, k); got != s[k] || y[k] != s[k] {
+					t.Fatalf("n=%d kind %d k=%d: selectK %v, x[k] %v; want %v", n, kind, k, got, y[k], s[k])
+				}
+				for i, v := range y {
+					if i < k && v > s[k] || i > k && v < s[k] {
+						t.Fatalf("n=%d kind %d k=%d: x[%d] = %v on the wrong side of %v", n, kind, k, i, v, s[k])
+					}
+				}
+				slices.Sort(y)
+				if !slices.Equal(y, s) {
+					t.Fatalf("n=%d kind %d k=%d: not a permutation of the input", n, kind, k)
+				}
+			}
+		}
+	}
 }
