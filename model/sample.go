@@ -190,19 +190,7 @@ func (p *poissonDist) rand(src *rand.PCG) int {
 		lam = maxPoissonMean
 	}
 	if lam < 10 {
-		u := uniform(src)
-		k := 0
-		q := p.expNeg
-		f := q
-		for u > f {
-			k++
-			q *= lam / float64(k)
-			f += q
-			if q < 1e-300 && float64(k) > lam {
-				break // u fell in the last ulp of the CDF
-			}
-		}
-		return k
+		return p.invert(uniform(src))
 	}
 	a, b := p.a, p.b
 	for {
@@ -220,6 +208,84 @@ func (p *poissonDist) rand(src *rand.PCG) int {
 			return int(k)
 		}
 	}
+}
+
+// invert returns the count at uniform u of a law of mean below 10, by
+// sequential search of its CDF.
+func (p *poissonDist) invert(u float64) int {
+	lam := p.lam
+	k := 0
+	q := p.expNeg
+	f := q
+	for u > f {
+		k++
+		q *= lam / float64(k)
+		f += q
+		if q < 1e-300 && float64(k) > lam {
+			break // u fell in the last ulp of the CDF
+		}
+	}
+	return k
+}
+
+// poissonTable is the number of cumulative probabilities a poissonInv
+// keeps.
+const poissonTable = 32
+
+// poissonInv is a Poisson law of mean below 10, sampled by the same
+// inversion as poissonDist's, with the running sums of its sequential
+// search computed once: the same counts from the same uniforms, without a
+// division per step.
+type poissonInv struct {
+	pd poissonDist
+	// cdf[k] is the search's running sum after k steps (+Inf where the
+	// search stops whatever the uniform), for k < n; q its last term.
+	cdf [poissonTable]float64
+	n   int
+	q   float64
+}
+
+// newPoissonInv returns the law Poisson(lam), 0 < lam < 10, tabulated.
+func newPoissonInv(lam float64) poissonInv {
+	p := poissonInv{pd: newPoisson(lam)}
+	q := p.pd.expNeg
+	f := q
+	p.cdf[0], p.n, p.q = f, 1, q
+	for k := 1; k < poissonTable; k++ {
+		q *= lam / float64(k)
+		f += q
+		p.n, p.q = k+1, q
+		if q < 1e-300 && float64(k) > lam {
+			p.cdf[k] = math.Inf(1) // the search stops here
+			break
+		}
+		p.cdf[k] = f
+	}
+	return p
+}
+
+// rand draws a count: poissonDist.rand's, from the same uniform.
+func (p *poissonInv) rand(src *rand.PCG) int { return p.invert(uniform(src)) }
+
+// invert returns the count at uniform u: poissonDist.invert's.
+func (p *poissonInv) invert(u float64) int {
+	for k, f := range p.cdf[:p.n] {
+		if !(u > f) {
+			return k
+		}
+	}
+	// Beyond the table: the search carries on from its last step.
+	lam := p.pd.lam
+	k, q, f := p.n-1, p.q, p.cdf[p.n-1]
+	for u > f {
+		k++
+		q *= lam / float64(k)
+		f += q
+		if q < 1e-300 && float64(k) > lam {
+			break
+		}
+	}
+	return k
 }
 
 // accept is PTRS's acceptance test of k at mean lam, ln v + ln(1/α) − ln h

@@ -98,3 +98,36 @@ func TestSelectKPartitions(t *testing.T) {
 		}
 	}
 }
+
+// TestPoissonInvMatches checks the tabulated inversion against
+// poissonDist's sequential search: the same count from the same stream, at
+// means across (0, 10), including uniforms beyond the table.
+func TestPoissonInvMatches(t *testing.T) {
+	for _, lam := range []float64{1e-9, 0.003, 0.08, 0.5, 1, 2.2, 4.9, 7.5, 9.999} {
+		inv := newPoissonInv(lam)
+		pd := newPoisson(lam)
+		a, b := rand.NewPCG(9, uint64(lam*1e6)), rand.NewPCG(9, uint64(lam*1e6))
+		for i := range 200_000 {
+			if x, y := inv.rand(a), pd.rand(b); x != y {
+				t.Fatalf("λ=%g, draw %d: tabulated %d, sequential %d", lam, i, x, y)
+			}
+		}
+	}
+	// Beyond the table: a uniform near 1 at a mean whose table ends
+	// before the search does.
+	inv := newPoissonInv(9.5)
+	pd := newPoisson(9.5)
+	for _, u := range []float64{1 - 0x1p-53, 1 - 0x1p-40, 1 - 1e-9} {
+		if x, y := inv.invert(u), pd.invert(u); x != y || x < poissonTable {
+			t.Fatalf("u=%v: tabulated %d, sequential %d (want beyond %d)", u, x, y, poissonTable)
+		}
+	}
+	// Where the search stops whatever the uniform: a tiny mean's table
+	// ends there.
+	inv, pd = newPoissonInv(1e-300), newPoisson(1e-300)
+	for _, u := range []float64{0, 0.5, 1 - 0x1p-53} {
+		if x, y := inv.invert(u), pd.invert(u); x != y {
+			t.Fatalf("λ=1e-300, u=%v: tabulated %d, sequential %d", u, x, y)
+		}
+	}
+}

@@ -615,6 +615,7 @@ type worker struct {
 	levels []float64
 	level  []int
 	seg    []poissonDist            // each split piece's count
+	inv    poissonInv               // a threat's yearly count, event by event
 	z64    [aggregateEvents]float64 // scratch of sumLognormal
 	// approxCache[t] holds aggregate threat t's approxSum constants by
 	// count (nil for other threats); approxTmp those of a count not cached.
@@ -924,6 +925,10 @@ func (w *worker) threatEvents(t, years int) {
 	orgs := w.f.m.Orgs
 	lam := w.lam[t]
 	pd := newPoisson(lam)
+	small := td.dispersion == 0 && lam > 0 && lam < 10
+	if small {
+		w.inv = newPoissonInv(lam)
+	}
 	mf, ca, cb, cc := w.mf[t], w.ca[t], w.cb[t], w.cc[t]
 	same, other := w.same[t], w.other[t]
 	ch := w.harmCoef(t)
@@ -935,9 +940,12 @@ func (w *worker) threatEvents(t, years int) {
 			harm = w.hacc[y*O : y*O+O]
 		}
 		var n int
-		if td.dispersion == 0 {
+		switch {
+		case small:
+			n = w.inv.rand(&w.pcg)
+		case td.dispersion == 0:
 			n = pd.rand(&w.pcg)
-		} else {
+		default:
 			n = poisson(&w.pcg, w.yearRate(td, lam), -1)
 		}
 		for range n {
