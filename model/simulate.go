@@ -1041,7 +1041,7 @@ func (w *worker) threatAggregate(t, years int) {
 			g = w.yearRate(td, 1)
 		}
 		for m := range nc {
-			w.sums[m] = w.segment(t, td, &w.seg[m], g)
+			w.segment(t, td, &w.seg[m], g, &w.sums[m])
 		}
 		// Sum over supersets: sums[M] becomes the total of every class
 		// passing at least the filters in M.
@@ -1081,18 +1081,20 @@ func (w *worker) threatAggregate(t, years int) {
 }
 
 // segment draws one split piece's event count, Poisson with mean pd's
-// times g, and its summed components.
-func (w *worker) segment(t int, td *threatDists, pd *poissonDist, g float64) [3]float64 {
+// times g, and sets sum to its summed components (written in place: an
+// array result would travel through memory).
+func (w *worker) segment(t int, td *threatDists, pd *poissonDist, g float64, sum *[3]float64) {
 	var n int
 	if g != 1 {
 		n = poisson(&w.pcg, pd.lam*g, -1)
 	} else {
 		n = pd.rand(&w.pcg)
 	}
-	var sum [3]float64
 	if n >= td.approxAt {
-		return w.approxSumWith(td, n, w.approxConstOf(t, td, n))
+		w.approxSumWith(td, n, w.approxConstOf(t, td, n), sum)
+		return
 	}
+	*sum = [3]float64{}
 	orgs := w.f.m.Orgs
 	if td.spread.fixed && td.duration.fixed {
 		// Common for many small breaches (no outage): only the fixed cost
@@ -1104,15 +1106,16 @@ func (w *worker) segment(t int, td *threatDists, pd *poissonDist, g float64) [3]
 		} else {
 			sum[2] = sumLognormal(&w.pcg, n, td.fixed.mu, td.fixed.sigma, w.z64[:])
 		}
-		return sum
+		return
 	}
+	var s0, s1, s2 float64
 	for range n {
 		sp := min(posRand(&td.spread, &w.pcg), orgs)
-		sum[0] += sp * posRand(&td.duration, &w.pcg)
-		sum[1] += sp
-		sum[2] += posRand(&td.fixed, &w.pcg)
+		s0 += sp * posRand(&td.duration, &w.pcg)
+		s1 += sp
+		s2 += posRand(&td.fixed, &w.pcg)
 	}
-	return sum
+	*sum = [3]float64{s0, s1, s2}
 }
 
 // threatAggregateLevels simulates high-frequency threat t by Poisson
@@ -1149,7 +1152,8 @@ func (w *worker) threatAggregateLevels(t, years int) {
 		}
 		var acc [3]float64
 		for k := range w.levels {
-			sum := w.segment(t, td, &w.seg[k], g)
+			var sum [3]float64
+			w.segment(t, td, &w.seg[k], g, &sum)
 			for i := range acc {
 				acc[i] += sum[i]
 			}
@@ -1182,7 +1186,9 @@ func quantileIndex(p float64, n int) int {
 // transformation, G ≈ k·(1 − 1/(9k) + z/√(9k))³. Sums are kept ≥ 0.
 func (w *worker) approxSum(td *threatDists, n float64) [3]float64 {
 	ac := newApproxConst(td, int(n))
-	return w.approxSumWith(td, int(n), &ac)
+	var out [3]float64
+	w.approxSumWith(td, int(n), &ac, &out)
+	return out
 }
 
 // approxConst holds approxSum's constants for one count n of one threat:
@@ -1244,9 +1250,8 @@ func (w *worker) approxConstOf(t int, td *threatDists, n int) *approxConst {
 	return ac
 }
 
-// approxSumWith is approxSum of count with its constants, ac.
-func (w *worker) approxSumWith(td *threatDists, count int, ac *approxConst) [3]float64 {
-	var out [3]float64
+// approxSumWith sets out to approxSum of count, with its constants ac.
+func (w *worker) approxSumWith(td *threatDists, count int, ac *approxConst, out *[3]float64) {
 	n, rn := float64(count), ac.rn
 	if td.sd[0] == 0 && td.sd[1] == 0 {
 		// Fixed outage components (none, for many small breaches): the
@@ -1267,7 +1272,6 @@ func (w *worker) approxSumWith(td *threatDists, count int, ac *approxConst) [3]f
 	default:
 		out[2] = max(ac.mean+ac.sd*(ac.gamma.rand(&w.pcg)-ac.k)/ac.sk, 0)
 	}
-	return out
 }
 
 // shiftedGammaWH maps a standard normal z to a shifted gamma with the given
