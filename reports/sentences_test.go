@@ -42,7 +42,7 @@ func TestDecisionSentencesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := data.DefaultRunSpec()
-	spec.Draws, spec.Years, spec.View = 8, 200, "social"
+	spec.Draws, spec.Years, spec.DecisionDraws, spec.View = 8, 200, 100, "social"
 	job, err := data.NewJob(spec, ds)
 	if err != nil {
 		t.Fatal(err)

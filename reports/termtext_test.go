@@ -132,7 +132,7 @@ func TestTerminalFits(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := data.DefaultRunSpec()
-	spec.Draws, spec.Years = 8, 200
+	spec.Draws, spec.Years, spec.DecisionDraws = 8, 200, 100
 	spec.Budget, spec.Frontier = "30m", true
 	job, err := data.NewJob(spec, ds)
 	if err != nil {
@@ -182,7 +182,7 @@ func TestOneWeakPointLine(t *testing.T) {
 		t.Run("budget "+tt.budget, func(t *testing.T) {
 			t.Parallel()
 			spec := data.DefaultRunSpec()
-			spec.Draws, spec.Years, spec.Budget = 8, 200, tt.budget
+			spec.Draws, spec.Years, spec.DecisionDraws, spec.Budget = 8, 200, 100, tt.budget
 			job, err := data.NewJob(spec, ds)
 			if err != nil {
 				t.Fatal(err)
