@@ -157,12 +157,14 @@ func TestRunWorkbookSettings(t *testing.T) {
 		}
 		return s
 	}
-	s := read("run", "--json", "--no-files", path)
+	// The decision on 100 draws, as the small runs decide (no setting
+	// under test counts them).
+	s := read("run", "--json", "--no-files", "--decision-draws", "100", path)
 	if s.Scope != "acute-trust" || s.Settings.Draws != 8 || s.Settings.Years != 300 || s.Settings.Seed != 5 || s.Settings.Horizon != 7 ||
 		s.Settings.OptimismBias != 0.2 || len(s.Settings.Discount) != 1 || s.Settings.Discount[0].Rate != 0.03 {
 		t.Errorf("run on a workbook: %+v; want its Settings", s)
 	}
-	s = read("run", "--json", "--no-files", path, "--draws", "4", "--seed", "9", "--scope", "nhs-england")
+	s = read("run", "--json", "--no-files", "--decision-draws", "100", path, "--draws", "4", "--seed", "9", "--scope", "nhs-england")
 	if s.Scope != "nhs-england" || s.Settings.Draws != 4 || s.Settings.Seed != 9 || s.Settings.Years != 300 {
 		t.Errorf("run with flags: %+v; want the flags over the Settings", s)
 	}
