@@ -614,6 +614,8 @@ func (b *book) health(r *Report) {
 	s := sheetHealth
 	b.set(s, 1, 1, "Health economics of the social view: "+scopeName(r), st.title)
 	b.freeze(s, 1)
+	widths := []float64{22, 36, 15, 15, 15, 12, 12, 12, 15, 12, 15, 15, 15, 11}
+	b.widths(s, widths...)
 	sl := b.lines(s)
 	line, section := sl.line, sl.section
 	pr := orDefault(r.PriceYear, "the dataset's")
@@ -651,7 +653,7 @@ func (b *book) health(r *Report) {
 		{head: "P(cost-effective)", width: 11, style: st.pct, value: func(o opt) any { return o.PCostEffective }},
 	}
 	sl.row = writeRows(b, s, sl.row, cols, he.Options) + 1
-	b.set(s, 1, sl.row, "Net benefit = value of a QALY × PV QALYs − PV net cost over the horizon: the social NPV. P(cost-effective) is the share of draws with positive net benefit.", 0)
+	b.paragraph(s, sl.row, len(widths), "Net benefit = value of a QALY × PV QALYs − PV net cost over the horizon: the social NPV. P(cost-effective) is the share of draws with positive net benefit.")
 	sl.row++
 
 	section("ICER table (dampack's convention): ND on the frontier, ED extendedly dominated, D dominated")
@@ -667,7 +669,7 @@ func (b *book) health(r *Report) {
 		{head: b.cur.in("ICER (£/QALY)"), width: 12, style: st.money, value: func(x ic) any { return num(x.ICER) }},
 	}
 	sl.row = writeRows(b, s, sl.row, icols, he.ICERs) + 1
-	b.set(s, 1, sl.row, "ICER = incremental cost ÷ incremental QALYs against the next cheaper option on the frontier; n/a for the cheapest (the reference) and for dominated options.", 0)
+	b.paragraph(s, sl.row, len(widths), "ICER = incremental cost ÷ incremental QALYs against the next cheaper option on the frontier; n/a for the cheapest (the reference) and for dominated options.")
 	sl.row++
 
 	section("Value of research: EVPPI at the value of a QALY, by regression on the outer draws (Strong, Oakley & Brennan 2014)")
@@ -683,10 +685,12 @@ func (b *book) health(r *Report) {
 		{head: "Inputs", width: 12, value: func(x pv) any { return strings.Join(x.Inputs, "; ") }},
 	}
 	sl.row = writeRows(b, s, sl.row, pcols, he.Partial) + 1
-	b.set(s, 1, sl.row, "EVPPI: what learning the input (or every input of the group) exactly would be worth before deciding. One input: penalised cubic "+
+	b.paragraph(s, sl.row, len(widths), "EVPPI: what learning the input (or every input of the group) exactly would be worth before deciding. One input: penalised cubic "+
 		"regression spline, smoothing by generalised cross-validation. Groups: Gaussian-process regression, length scales shared across options. "+
-		"SE from the regression's posterior. Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance and have none.", 0)
-	b.widths(s, 22, 36, 15, 15, 15, 12, 12, 12, 15, 12, 15, 15, 15, 11)
+		"SE from the regression's posterior. Inputs drawn afresh for each event (spread, duration, fixed cost) vary by chance and have none.")
+	b.widths(s, widths...) // the tables' writers set their own
+	// Printed, the tables and their notes, wrapped to the tables' width.
+	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(widths)), sl.row)
 
 	b.acceptability(r)
 	b.planeDraws(r)
@@ -783,7 +787,13 @@ func (b *book) planeDraws(r *Report) {
 	for i := range idx {
 		idx[i] = i
 	}
-	table(b, s, 1, cols, idx)
+	last := table(b, s, 1, cols, idx)
+	// Printed, the first printedDraws draws of the first options, on one
+	// page: the thousands of rows are the figure's data, not a page of
+	// the report (all of them printed on over three hundred pages).
+	l := b.layout(s)
+	l.printCols, l.tall = min(len(cols), printedCols+1), 1
+	l.area = fmt.Sprintf("$A$1:$%s$%d", colName(l.printCols), min(last, 1+printedDraws))
 }
 
 // healthText is the About paragraph on the health-economic views, or ""

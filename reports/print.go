@@ -46,6 +46,9 @@ type sheetLayout struct {
 	printCols int
 	// tall, if set, is the number of pages down the sheet is fitted to.
 	tall int
+	// portrait prints a table sheet portrait: a narrow table with many
+	// rows, which it fits at a larger size than landscape.
+	portrait bool
 }
 
 // layout returns the record of a sheet, making it.
@@ -93,7 +96,7 @@ func (b *book) printSetup() {
 			}
 			// Each page across repeats the label columns.
 			wide = max(1, int(math.Ceil((w-lw)/(printChars-lw))))
-			tall = l.tall
+			tall, portrait = l.tall, l.portrait
 		}
 		if !slices.Contains(LiveSheets, s) { // set before they were streamed
 			b.pageSetup(s, portrait, wide, tall)

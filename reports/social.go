@@ -224,9 +224,16 @@ func (b *book) social(r *Report) {
 		b.set(s, 3, at, it.value, st.money)
 		b.set(s, 4, at, it.note, 0)
 	}
+	end := last + 3
+	// The implied deaths' sentence, with their sources and caveats (the
+	// Summary gives the figures), across the table's width.
+	if t := r.Explain.Deaths; t != "" {
+		end = last + 5
+		b.paragraph(s, end, len(cols), t)
+	}
 	// The note beside the table stays out of print.
 	b.layout(s).labels = 2
-	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), last+3)
+	b.layout(s).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), end)
 }
 
 // socialText is the About paragraph on the social view, or "" when the

@@ -557,6 +557,24 @@ func (b *book) items(sheet string, top int, items []item) int {
 	return top
 }
 
+// paragraph writes text at the row given, wrapped across the sheet's
+// first cols columns (merged), the row as tall as its lines: a note that
+// prints inside the page instead of running on past the table's edge.
+func (b *book) paragraph(sheet string, row, cols int, text string) {
+	if b.err != nil {
+		return
+	}
+	var w float64
+	for i, x := range b.layout(sheet).widths {
+		if i < cols {
+			w += x
+		}
+	}
+	b.set(sheet, 1, row, text, b.st.wrap)
+	b.do(b.f.MergeCell(sheet, cellName(1, row), cellName(cols, row)))
+	b.do(b.f.SetRowHeight(sheet, row, wrappedHeight(textLines(text, w))))
+}
+
 // wrappedHeight is the height of a row of lines of wrapped 11 pt text:
 // 13.5 points a line (Calibri's line spacing, 1.22 of its size), a little
 // less than a row of one line takes.
@@ -601,7 +619,7 @@ func (b *book) summary(r *Report, opts []option) {
 	if hasSocial(r) {
 		rows = append(rows,
 			item{label: b.cur.in("Patient harm, valued (£/yr)"), value: an.BaselineHarm, se: an.BaselineHarmSE, style: st.money,
-				note: "Expected yearly patient harm valued in money, outside the financial figures: see the Social sheet."},
+				note: "Valued in money, outside the financial figures; see the Social sheet."},
 		)
 	}
 	rows = append(rows, item{})
@@ -627,11 +645,11 @@ func (b *book) summary(r *Report, opts []option) {
 	if rec := an.Recommended; rec != nil {
 		rows = append(rows,
 			item{label: "Recommended portfolio", value: strings.Join(rec.Controls, ", "),
-				note: "The optimiser's best set for the view in force (the same set in every output): chosen by exact search on the closed-form expectation, then simulated with every other option on the same incidents; see the Build-up sheet."},
+				note: "The optimiser's best set (the same in every output); see Build-up."},
 			item{label: "Its NPV (mean, " + viewName(r) + " view)", value: rec.DecisionNPV.Mean, style: st.money,
-				note: fmt.Sprintf("Exact expectation (closed form); 90%% interval %s across %s draws of the uncertain inputs.", b.cur.interval(rec.DecisionNPV.Lo, rec.DecisionNPV.Hi), thousands(rec.DecisionDraws))},
+				note: fmt.Sprintf("Exact (closed form); 90%% interval %s across %s draws.", b.cur.interval(rec.DecisionNPV.Lo, rec.DecisionNPV.Hi), thousands(rec.DecisionDraws))},
 			item{label: "Its NPV, simulated (the check)", value: rec.DecisionSimNPV, se: rec.DecisionNPVSE, style: st.money},
-			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money, note: "The exact expected cost, the same in every table."},
+			item{label: "Its equivalent annual cost (EAC)", value: rec.EAC.Mean, style: st.money, note: "Exact; the same in every table."},
 			item{label: "Its ΔALE (money)", value: rec.DeltaALE.Mean, style: st.money},
 			item{label: "Its ALE", value: rec.Loss.ALE, style: st.money},
 		)
@@ -641,23 +659,34 @@ func (b *book) summary(r *Report, opts []option) {
 	for _, l := range r.Explain.LeftOut {
 		rows = append(rows, item{label: "Left out", value: l})
 	}
+	// With the Social sheet, the deaths' sentence (their sources and
+	// caveats) is there, under the table, so that the Summary prints on
+	// one page at 8 point; the figures stay here.
+	deaths := r.Explain.Deaths
+	if hasSocial(r) {
+		deaths = ""
+	}
 	for _, x := range []struct{ label, text string }{
 		{"Weak point", r.Explain.WeakPoint}, {"Top control's weak point", topWeakPoint(r)},
-		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", r.Explain.Deaths}, {"Risk tolerance", r.Explain.Tolerance},
+		{"Hold-outs", r.Explain.Holdouts}, {"Implied extra deaths", deaths}, {"Risk tolerance", r.Explain.Tolerance},
 	} {
 		if x.text != "" {
 			rows = append(rows, item{label: x.label, value: x.text})
 		}
 	}
 	if d := r.Decision; d != nil && d.Sim.Harm != nil {
+		note := "Expected value, by the closed form."
+		if deaths == "" && r.Explain.Deaths != "" {
+			note = "Closed form. Statistical excess deaths: sources and caveats on the " + sheetSocial + " sheet."
+		}
 		rows = append(rows,
-			item{label: "Extra deaths a year, no new controls", value: d.Deaths, style: st.ratio, note: "Expected value, by the closed form."},
+			item{label: "Extra deaths a year, no new controls", value: d.Deaths, style: st.ratio, note: note},
 			item{label: "Extra deaths a year, with the recommendation", value: d.DeathsRecommended, style: st.ratio},
 		)
 	}
 	rows = append(rows,
 		item{label: "Gordon–Loeb bound (per year)", value: an.GordonLoeb, style: st.money,
-			note: "(1/e) × baseline ALE: Gordon and Loeb's (2002) bound on the yearly security spend worth making against the loss at stake."},
+			note: "(1/e) × baseline ALE: Gordon and Loeb's (2002) bound on the yearly spend worth making."},
 		item{},
 		item{label: "Run"},
 		item{label: "Seed", value: seedValue(an.Config.Seed), style: st.seed},
@@ -673,10 +702,10 @@ func (b *book) summary(r *Report, opts []option) {
 		item{label: "Simulated years", value: sim.Draws * sim.Years, style: st.count},
 		item{label: "Appraisal horizon (years)", value: an.Appraisal.Horizon, style: st.count},
 		item{label: "Discounting", value: discountText(r)},
-		item{label: "Optimism bias", value: an.Appraisal.OptimismBias, style: st.pct, note: "Uplift on costs, for controls that do not state their own."},
+		item{label: "Optimism bias", value: an.Appraisal.OptimismBias, style: st.pct, note: "Cost uplift for controls that state none."},
 		item{label: "Ranking metric", value: metricName(r)},
-		item{label: "View", value: viewName(r), note: "financial: money only; social: patient harm valued in money counted beside it."},
-		item{label: "Aggregation", value: aggregation(r), note: "How the threats' losses combine into a year's loss."},
+		item{label: "View", value: viewName(r), note: "Money only, or with patient harm valued."},
+		item{label: "Aggregation", value: aggregation(r)},
 		item{label: "Tool version", value: strings.TrimSpace(r.Tool + " " + r.Version)},
 		generated(r, st.date),
 		item{label: "Dataset", value: r.Dataset},
@@ -722,8 +751,9 @@ func digestItem(r *Report) item {
 	if r.Settings.InputsDigest == "" {
 		return item{label: label, value: "not recorded"}
 	}
-	return item{label: label, value: r.Settings.InputsDigest,
-		note: "SHA-256 of the inputs as used. The same inputs, seed and settings give the same figures, bit for bit."}
+	// No note, so that the digest prints on one line; About says what it
+	// is for.
+	return item{label: label, value: r.Settings.InputsDigest}
 }
 
 // viewName names the view the run ranks by.
@@ -1380,22 +1410,27 @@ func (b *book) inputs(r *Report) {
 		}
 		return st.value
 	}
+	// Printed, the columns before Note, 114 characters: a portrait page
+	// at over 7 point (LibreOffice's stand-in for Calibri, DejaVu Sans,
+	// sets some 76 characters across at 100%), two pages for the
+	// default dataset; the notes, free text that would wrap every row,
+	// stay on screen.
 	cols := []column[Input]{
-		{head: "Section", width: 12, value: func(in Input) any { return in.Section }},
+		{head: "Section", width: 10, value: func(in Input) any { return in.Section }},
 		{head: "Item", width: 34, value: func(in Input) any { return in.Item }},
-		{head: "Field", width: 18, value: func(in Input) any { return in.Field }},
-		{head: "Low (5%)", width: 14, styleOf: unitStyle, value: func(in Input) any { return in.Lo }},
-		{head: "High (95%)", width: 14, styleOf: unitStyle, value: func(in Input) any { return in.Hi }},
-		{head: "Unit", width: 12, value: func(in Input) any { return in.Unit }},
-		{head: "Tag", width: 6, value: func(in Input) any { return in.Tag }},
-		{head: "Sources", width: 22, value: func(in Input) any { return in.Sources }},
+		{head: "Field", width: 17, value: func(in Input) any { return in.Field }},
+		{head: "Low (5%)", width: 13, styleOf: unitStyle, value: func(in Input) any { return in.Lo }},
+		{head: "High (95%)", width: 13, styleOf: unitStyle, value: func(in Input) any { return in.Hi }},
+		{head: "Unit", width: 10, value: func(in Input) any { return in.Unit }},
+		{head: "Tag", width: 4, value: func(in Input) any { return in.Tag }},
+		{head: "Sources", width: 13, value: func(in Input) any { return in.Sources }},
 		{head: "Note", width: 90, style: st.wrap, value: func(in Input) any { return in.Note }},
 	}
 	last := table(b, sheetInputs, 1, cols, r.Inputs)
-	b.layout(sheetInputs).labels = 3
-	// The tag key beside the table stays out of print, where it would
-	// add a page across.
-	b.layout(sheetInputs).area = fmt.Sprintf("$A$1:$%s$%d", colName(len(cols)), max(last, 2))
+	l := b.layout(sheetInputs)
+	l.labels, l.portrait, l.printCols = 3, true, len(cols)-1
+	// The notes and the tag key beside the table stay out of print.
+	l.area = fmt.Sprintf("$A$1:$%s$%d", colName(l.printCols), max(last, 2))
 	if b.err == nil {
 		b.set(sheetInputs, 11, 1, "Tags: F fact, D derived, J judgement. Low and high bound a 90% interval; equal for a fixed value.", st.wrap)
 		b.do(b.f.SetColWidth(sheetInputs, "K", "K", 50))

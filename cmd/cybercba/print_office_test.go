@@ -2,9 +2,7 @@ package main
 
 import (
 	"math"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -19,34 +17,88 @@ const maxWorkbookPages = 12
 
 // minSummaryPoints is the least size, in points, of the Summary's text
 // once printed: its font size times the print scale that fits it to one
-// page.
-const minSummaryPoints = 8
+// page; minInputsPoints that of the Inputs sheet's.
+const (
+	minSummaryPoints = 8
+	minInputsPoints  = 7
+)
 
 // TestWorkbookPrintsInLibreOffice prints the default run's report.xlsx
 // with LibreOffice and checks that it takes at most maxWorkbookPages A4
-// pages (each page's footer names its sheet), the Summary sheet one, its
-// text at least minSummaryPoints once printed.
+// pages, the Summary sheet one, its text at least minSummaryPoints once
+// printed, the Inputs sheet's at least minInputsPoints.
 func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 	skipUnlessLong(t, "the default run and LibreOffice take half a minute")
 	out := t.TempDir()
 	args := []string{"run", "--quiet", "-o", out}
 	mustSucceed(t, cybercba(t, args...), args)
-	pdf := printtest.OfficePDF(t, filepath.Join(out, "report.xlsx"))
-	n := printtest.Pages(t, pdf)
-	sheets := map[string]int{}
-	summary := 0
-	f, err := excelize.OpenFile(filepath.Join(out, "report.xlsx"))
+	xlsx := filepath.Join(out, "report.xlsx")
+	pdf := printtest.OfficePDF(t, xlsx)
+	sheets, n := sheetPages(t, xlsx, pdf)
+	if n > maxWorkbookPages {
+		t.Errorf("report.xlsx prints on %d pages; want at most %d", n, maxWorkbookPages)
+	}
+	summary, inputs := checkPrintedSheets(t, pdf, sheets)
+	t.Logf("report.xlsx: %d pages in LibreOffice, by sheet %v; the Summary's text at %.2f pt, the Inputs' at %.2f pt", n, sheets, summary, inputs)
+}
+
+// TestSocialWorkbookPrintsInLibreOffice prints the social view's
+// report.xlsx: the Summary on one page at least minSummaryPoints, the
+// Inputs at least minInputsPoints, and the plane's draws (thousands of
+// rows of a figure's data) on one page, not hundreds.
+func TestSocialWorkbookPrintsInLibreOffice(t *testing.T) {
+	skipUnlessLong(t, "a social run and LibreOffice take half a minute")
+	out := t.TempDir()
+	args := []string{"run", "--view", "social", "--draws", "8", "--years", "200", "--decision-draws", "500", "--quiet", "-o", out}
+	mustSucceed(t, cybercba(t, args...), args)
+	xlsx := filepath.Join(out, "report.xlsx")
+	pdf := printtest.OfficePDF(t, xlsx)
+	sheets, n := sheetPages(t, xlsx, pdf)
+	summary, inputs := checkPrintedSheets(t, pdf, sheets)
+	if got := len(sheets["CE plane draws"]); got != 1 {
+		t.Errorf("the CE plane draws sheet prints on %d pages; want 1", got)
+	}
+	t.Logf("report.xlsx (social view): %d pages in LibreOffice, by sheet %v; the Summary's text at %.2f pt, the Inputs' at %.2f pt", n, sheets, summary, inputs)
+}
+
+// checkPrintedSheets checks that the Summary prints on one page with its
+// text at least minSummaryPoints, and the Inputs' text at least
+// minInputsPoints on each of its pages, and returns the two sizes.
+func checkPrintedSheets(t *testing.T, pdf string, sheets map[string][]int) (summary, inputs float64) {
+	t.Helper()
+	if len(sheets["Summary"]) != 1 {
+		t.Fatalf("the Summary sheet prints on %d pages; want 1", len(sheets["Summary"]))
+	}
+	scale := bodyPoints / officeHeight(t, bodyPoints)
+	summary = printedPoints(t, pdf, sheets["Summary"][0]) * scale
+	if summary < minSummaryPoints {
+		t.Errorf("the Summary's text prints at %.2f pt; want at least %d", summary, minSummaryPoints)
+	}
+	inputs = math.Inf(1)
+	for _, p := range sheets["Inputs"] {
+		inputs = min(inputs, printedPoints(t, pdf, p)*scale)
+	}
+	if !(inputs >= minInputsPoints) || math.IsInf(inputs, 1) {
+		t.Errorf("the Inputs' text prints at %.2f pt (pages %v); want at least %d", inputs, sheets["Inputs"], minInputsPoints)
+	}
+	return summary, inputs
+}
+
+// sheetPages returns the pages (from 1) on which each sheet of a workbook
+// prints, by the sheet's name in each page's footer, and the number of
+// pages.
+func sheetPages(t *testing.T, xlsx, pdf string) (map[string][]int, int) {
+	t.Helper()
+	f, err := excelize.OpenFile(xlsx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	names := f.GetSheetList()
 	f.Close()
-	for p := 1; p <= n; p++ {
-		b, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
-		if err != nil {
-			t.Fatalf("pdftotext page %d: %v", p, err)
-		}
-		lines := strings.Split(strings.TrimRight(string(b), "\n\f "), "\n")
+	pages := printtest.Text(t, pdf, true)
+	sheets := map[string][]int{}
+	for i, page := range pages {
+		lines := strings.Split(strings.TrimRight(page, "\n\f "), "\n")
 		foot := lines[len(lines)-1]
 		// The sheet named in the footer: the longest name it holds (LEC
 		// chart, not LEC).
@@ -56,22 +108,9 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 				sheet = s
 			}
 		}
-		sheets[sheet]++
-		if sheet == "Summary" {
-			summary = p
-		}
+		sheets[sheet] = append(sheets[sheet], i+1)
 	}
-	if n > maxWorkbookPages {
-		t.Errorf("report.xlsx prints on %d pages; want at most %d", n, maxWorkbookPages)
-	}
-	if sheets["Summary"] != 1 {
-		t.Fatalf("the Summary sheet prints on %d pages; want 1", sheets["Summary"])
-	}
-	pt := printedPoints(t, pdf, summary) * bodyPoints / officeHeight(t, bodyPoints)
-	if pt < minSummaryPoints {
-		t.Errorf("the Summary's text prints at %.2f pt; want at least %d", pt, minSummaryPoints)
-	}
-	t.Logf("report.xlsx: %d pages in LibreOffice, by sheet %v; the Summary's text at %.2f pt", n, sheets, pt)
+	return sheets, len(pages)
 }
 
 // bodyPoints is the size of the workbook's text, Calibri 11 point.
@@ -136,18 +175,8 @@ func TestBatchComparisonPrints(t *testing.T) {
 		mustSucceed(t, cybercba(t, args...), args)
 	}
 	pdf := printtest.OfficePDF(t, out)
-	n := printtest.Pages(t, pdf)
-	pages := 0
-	for p := 1; p <= n; p++ {
-		b, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
-		if err != nil {
-			t.Fatalf("pdftotext page %d: %v", p, err)
-		}
-		lines := strings.Split(strings.TrimRight(string(b), "\n\f "), "\n")
-		if strings.Contains(lines[len(lines)-1], "Comparison") {
-			pages++
-		}
-	}
+	sheets, n := sheetPages(t, out, pdf)
+	pages := len(sheets["Comparison"])
 	if pages != 1 {
 		t.Errorf("the Comparison sheet prints on %d pages; want 1", pages)
 	}
