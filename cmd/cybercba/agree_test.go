@@ -415,7 +415,7 @@ func checkSocialAgreement(t *testing.T, r *agreeRun, byID map[string]agreeContro
 		t.Error("the JSON has no implied deaths in the social view")
 	} else {
 		want := fmt.Sprintf("Implied extra deaths: %.1f a year", *d)
-		for what, out := range map[string]string{"terminal": r.terminal, "report.html": r.page, "Summary sheet": sheetText(r.book["Summary"])} {
+		for what, out := range map[string]string{"terminal": r.terminal, "report.html": r.page, "Social sheet (under its table; the Summary gives the figures)": sheetText(r.book["Social"])} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s lacks %q", what, want)
 			}
