@@ -391,7 +391,7 @@ func TestWhatIfEditedLibreOffice(t *testing.T) {
 		sheet, run float64
 		se         float64
 	}{
-		{"P(NPV > 0)", sheet["p"], run.PNPVPositive, pse},
+		{"P(NPV > 0)", sheet["p"], run.InView(a.View).PNPVPositive, pse},
 		{"NPV 5th percentile", sheet["lo"], run.DecisionNPV.Lo, qse(0.05)},
 		{"NPV 95th percentile", sheet["hi"], run.DecisionNPV.Hi, qse(0.95)},
 		{"expected NPV", sheet["mean"], want.DecisionNPV, math.Sqrt(variance(tb.NPV[0]) / float64(tb.Draws))},

@@ -276,10 +276,10 @@ func TestWorkbookPortfolio(t *testing.T) {
 					"NPV simulated standard error":  res.DecisionNPVSE,
 					"NPV, 5th percentile":           res.DecisionNPV.Lo,
 					"NPV, 95th percentile":          res.DecisionNPV.Hi,
-					"BCR":                           res.BCR.Mean,
-					"BCR, 5th percentile":           res.BCR.Lo,
-					"BCR, 95th percentile":          res.BCR.Hi,
-					"P(NPV > 0)":                    res.PNPVPositive,
+					"BCR":                           res.InView(an.Appraisal.View).BCR.Mean,
+					"BCR, 5th percentile":           res.InView(an.Appraisal.View).BCR.Lo,
+					"BCR, 95th percentile":          res.InView(an.Appraisal.View).BCR.Hi,
+					"P(NPV > 0)":                    res.InView(an.Appraisal.View).PNPVPositive,
 					"ALE, baseline":                 an.Baseline.ALE,
 					"ALE, with the portfolio":       res.Loss.ALE,
 					"P95, baseline":                 an.Baseline.P95,
@@ -378,7 +378,8 @@ func TestWorkbookFrontier(t *testing.T) {
 				if res := p.Result; res != nil {
 					want["NPV (£)"], want["NPV 5%"], want["NPV 95%"] = res.DecisionNPV.Mean, res.DecisionNPV.Lo, res.DecisionNPV.Hi
 					want["ΔALE (£/yr)"], want["ΔALE 5%"], want["ΔALE 95%"] = res.DeltaALE.Mean, res.DeltaALE.Lo, res.DeltaALE.Hi
-					want["BCR"], want["P(NPV>0)"] = res.BCR.Mean, res.PNPVPositive
+					fig := res.InView(r.Analysis.Appraisal.View)
+					want["BCR"], want["P(NPV>0)"] = fig.BCR.Mean, fig.PNPVPositive
 				} else {
 					empties++
 					for _, name := range []string{"BCR", "P(NPV>0)"} {

@@ -235,7 +235,7 @@ func TestWorkbookSummary(t *testing.T) {
 				"95th percentile of annual loss (P95)": an.Baseline.P95SE,
 				"TVaR95":                               an.Baseline.TVaR95SE,
 				"Its NPV, simulated (the check)":       an.Results[an.Ranking.Order[0]].DecisionNPVSE,
-				"Its BCR":                              an.Results[an.Ranking.Order[0]].BCRSE,
+				"Its BCR":                              an.Results[an.Ranking.Order[0]].InView(an.Appraisal.View).BCRSE,
 			} {
 				if x := number(t, "Summary SE of "+label, se[label]); !same(x, want) {
 					t.Errorf("Summary %q's standard error = %v; want %v", label, x, want)
@@ -289,8 +289,8 @@ func TestWorkbookRanking(t *testing.T) {
 			"ΔALE simulated SE": res.DeltaALESE,
 			"EAC (£/yr)":        res.EAC.Mean,
 			"ΔP95 (£/yr)":       res.DeltaP95.Mean,
-			"P(NPV>0)":          res.PNPVPositive,
-			"P(NPV>0) SE":       res.PNPVPositiveSE,
+			"P(NPV>0)":          res.InView(an.Appraisal.View).PNPVPositive,
+			"P(NPV>0) SE":       res.InView(an.Appraisal.View).PNPVPositiveSE,
 			"P(rank 1)":         an.Ranking.Prob[i][0],
 			"Uplift":            res.Uplift[0],
 		} {
@@ -298,7 +298,8 @@ func TestWorkbookRanking(t *testing.T) {
 				t.Errorf("Ranking %s %s = %v; want %v", id, name, x, want)
 			}
 		}
-		for name, want := range map[string]float64{"BCR": res.BCR.Mean, "ROSI": res.ROSI.Mean, "BCR SE": res.BCRSE, "ROSI SE": res.ROSISE} {
+		fig := res.InView(an.Appraisal.View)
+		for name, want := range map[string]float64{"BCR": fig.BCR.Mean, "ROSI": fig.ROSI.Mean, "BCR SE": fig.BCRSE, "ROSI SE": fig.ROSISE} {
 			cell := row[col(name)]
 			if !finite(want) {
 				if cell != "n/a" {
