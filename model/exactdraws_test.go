@@ -706,7 +706,7 @@ func TestRowsOneEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	for o := range opts {
-		if !slices.Equal(rows.NPV[o], small.NPV[o]) || !slices.Equal(rows.MoneyNPV[o], small.MoneyNPV[o]) {
+		if !slices.Equal(rows.DecisionNPV[o], small.DecisionNPV[o]) || !slices.Equal(rows.MoneyNPV[o], small.MoneyNPV[o]) {
 			t.Errorf("option %v: the decision table's first rows differ from a table of 1,000", opts[o])
 		}
 	}
@@ -729,7 +729,7 @@ func TestRowsOneEngine(t *testing.T) {
 	}
 	for o, p := range opts {
 		_, want := closedNPV(m, a, big.Annuity, big.HealthAnnuity, p)
-		mean, se := meanSE(rows.NPV[o])
+		mean, se := meanSE(rows.DecisionNPV[o])
 		if math.Abs(mean-want) > 4.5*se {
 			t.Errorf("%v: rows' mean NPV with harm %.6g ± %.3g; closed form %.6g", p, mean, se, want)
 		}

@@ -31,9 +31,10 @@ type InputDraws struct {
 	// Options are the portfolios whose NPV is tabled; MoneyNPV[o][d] is
 	// option o's expected NPV counting money only given draw d's
 	// parameters, SocialNPV[o][d] with harm avoided counted (nil without
-	// harm), NPV[o][d] the view in force's.
-	Options                  []Portfolio
-	MoneyNPV, SocialNPV, NPV [][]float64
+	// harm), DecisionNPV[o][d] the view in force's (the one column whose
+	// meaning follows the view).
+	Options                          []Portfolio
+	MoneyNPV, SocialNPV, DecisionNPV [][]float64
 }
 
 // Tabulate draws n outer draws of m's parameters on seed and tables each
@@ -135,9 +136,9 @@ func (t *DrawTable) Rows(m *Model, n int, options []Portfolio, v View) (*InputDr
 		tb.MoneyNPV = append(tb.MoneyNPV, money)
 		tb.SocialNPV = append(tb.SocialNPV, soc)
 		if v == Social && harm {
-			tb.NPV = append(tb.NPV, soc)
+			tb.DecisionNPV = append(tb.DecisionNPV, soc)
 		} else {
-			tb.NPV = append(tb.NPV, money)
+			tb.DecisionNPV = append(tb.DecisionNPV, money)
 		}
 	}
 	if !harm {

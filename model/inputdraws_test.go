@@ -29,7 +29,7 @@ func TestTabulateMeanIsClosedForm(t *testing.T) {
 				name string
 				x    []float64
 				want float64
-			}{{"money", tb.MoneyNPV[o], want.MoneyNPV}, {"social", tb.SocialNPV[o], want.SocialNPV}, {"view", tb.NPV[o], want.DecisionNPV}} {
+			}{{"money", tb.MoneyNPV[o], want.MoneyNPV}, {"social", tb.SocialNPV[o], want.SocialNPV}, {"view", tb.DecisionNPV[o], want.DecisionNPV}} {
 				mean, v := meanVar(c.x)
 				se := math.Sqrt(v / float64(n))
 				if math.Abs(mean-c.want) > 4*se {

@@ -352,10 +352,10 @@ func TestWhatIfEditedLibreOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sorted := slices.Clone(tb.NPV[0])
+	sorted := slices.Clone(tb.DecisionNPV[0])
 	slices.Sort(sorted)
 	var mean, pos float64
-	for _, x := range tb.NPV[0] {
+	for _, x := range tb.DecisionNPV[0] {
 		mean += x / float64(tb.Draws)
 		if x > 0 {
 			pos++
@@ -394,7 +394,7 @@ func TestWhatIfEditedLibreOffice(t *testing.T) {
 		{"P(NPV > 0)", sheet["p"], run.InView(a.View).PNPVPositive, pse},
 		{"NPV 5th percentile", sheet["lo"], run.DecisionNPV.Lo, qse(0.05)},
 		{"NPV 95th percentile", sheet["hi"], run.DecisionNPV.Hi, qse(0.95)},
-		{"expected NPV", sheet["mean"], want.DecisionNPV, math.Sqrt(variance(tb.NPV[0]) / float64(tb.Draws))},
+		{"expected NPV", sheet["mean"], want.DecisionNPV, math.Sqrt(variance(tb.DecisionNPV[0]) / float64(tb.Draws))},
 	} {
 		if math.Abs(c.sheet-c.run) > 4*c.se {
 			t.Errorf("edited: %s = %g in the workbook; the run of the edited inputs gives %g (4 SE = %g)", c.name, c.sheet, c.run, 4*c.se)

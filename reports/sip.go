@@ -110,7 +110,7 @@ func sipVars(r *Report) ([]sipVar, int, error) {
 	zero := 0.0
 	var vars []sipVar
 	for o := range options {
-		vars = append(vars, sipVar{name: names[o], draws: tb.NPV[o]})
+		vars = append(vars, sipVar{name: names[o], draws: tb.DecisionNPV[o]})
 	}
 	add := func(name string, f func(d int) float64) {
 		x := make([]float64, n)

@@ -175,7 +175,7 @@ func TestSIP(t *testing.T) {
 			for _, x := range s["metadata"].(map[string]any)["draws"].([]any) {
 				draws = append(draws, x.(float64))
 			}
-			if !slices.Equal(draws, tb.NPV[0]) {
+			if !slices.Equal(draws, tb.DecisionNPV[0]) {
 				t.Errorf("SIP %q: draws differ from the Draws sheet's", name)
 			}
 			if len(sips) < len(r.Model.Controls)+3 {

@@ -148,10 +148,10 @@ func TestDrawsSheet(t *testing.T) {
 			var pos float64
 			for d := range tb.Draws {
 				got := number(t, "Draws NPV", rs[drHead+d][col])
-				if !relClose(got, tb.NPV[0][d]) {
-					t.Errorf("draw %d: NPV %.15g; model %.15g", d+1, got, tb.NPV[0][d])
+				if !relClose(got, tb.DecisionNPV[0][d]) {
+					t.Errorf("draw %d: NPV %.15g; model %.15g", d+1, got, tb.DecisionNPV[0][d])
 				}
-				if tb.NPV[0][d] > 0 {
+				if tb.DecisionNPV[0][d] > 0 {
 					pos++
 				}
 			}

@@ -354,7 +354,7 @@ func whatIfPanel(r *Report) (*htmlWhatIf, error) {
 	// The untouched figures: the recommendation's, by the closed form and
 	// across the draws.
 	exp := model.ClosedFormAppraisal(m, a, rec)
-	npvs := slices.Clone(tb.NPV[0])
+	npvs := slices.Clone(tb.DecisionNPV[0])
 	slices.Sort(npvs)
 	pos := 0
 	for _, x := range npvs {

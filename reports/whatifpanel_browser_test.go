@@ -338,7 +338,7 @@ func TestWhatIfPanelInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		npvs := slices.Sorted(slices.Values(tb.NPV[0]))
+		npvs := slices.Sorted(slices.Values(tb.DecisionNPV[0]))
 		pos := 0
 		for _, v := range npvs {
 			if v > 0 {

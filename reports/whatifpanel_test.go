@@ -155,7 +155,7 @@ func TestWhatIfPanelPage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			npvs := slices.Sorted(slices.Values(tb.NPV[0]))
+			npvs := slices.Sorted(slices.Values(tb.DecisionNPV[0]))
 			lo, hi := int(math.Ceil(0.05*float64(tb.Draws))), int(math.Ceil(0.95*float64(tb.Draws)))
 			pos := 0
 			for _, x := range npvs {
