@@ -377,7 +377,7 @@ func (p plainDecider) Decide(m *Model) (Portfolio, error) { return p.d.Decide(m)
 // the best single control, the best portfolio with no budget and under a
 // tight one: every switching value and decision is the same to the bit.
 // Without a decider (the weak point) the NPV's switching values are the
-// plain path's too. The long tier runs the test models and six random
+// plain path's too. The long tier runs the test models and three random
 // ones with harm, exclusive groups and prerequisites, in both views; the
 // quick tier one random model with harm, groups and prerequisites, in the
 // social view, one input of each kind and field, under the tight budget
@@ -389,7 +389,7 @@ func TestSwitchingValuesFittedPathIdentical(t *testing.T) {
 	if longTier() {
 		models = append(models, testModel(), harmModel())
 	}
-	for i := range bySize(1, 6) {
+	for i := range bySize(1, 3) {
 		m := randomModel(r, 2+r.IntN(3), 4+r.IntN(5), i%2 == 0, i%3 == 0)
 		if i%2 == 1 || !longTier() {
 			m.Harm = harmModel().Harm
