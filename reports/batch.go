@@ -167,11 +167,13 @@ type BatchOption struct {
 	// Cost is the equivalent annual cost; Capex the up-front cost (of a
 	// portfolio); DeltaALE the expected annual loss avoided.
 	Cost, Capex, DeltaALE float64
-	// NPV, BCR and P(NPV > 0) are the figures that decide the row, in its
-	// view (with harm avoided counted in the social view): a batch row
-	// records its view beside them.
-	NPV, BCR     model.Interval
-	PNPVPositive float64
+	// DecisionNPV, DecisionBCR and DecisionPNPVPositive (P(NPV > 0)) are
+	// the figures that decide the row, in its view (with harm avoided
+	// counted in the social view, money only in the financial), as
+	// model.Result.DecisionNPV is: they change meaning with the row's View,
+	// so two rows' figures compare only when their views agree.
+	DecisionNPV, DecisionBCR model.Interval
+	DecisionPNPVPositive     float64
 	// BudgetUsed is a portfolio's cost as a share of its budget.
 	BudgetUsed float64
 }
@@ -305,13 +307,13 @@ var batchColumns = []batchColumn{
 	}},
 	{head: "Best cost (£/yr)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.Cost })},
 	{head: "Best ΔALE (£/yr)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.DeltaALE })},
-	{head: "Best NPV (£)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.NPV.Mean })},
-	{head: "Best NPV 5%", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.NPV.Lo })},
-	{head: "Best NPV 95%", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.NPV.Hi })},
-	{head: "Best BCR", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.BCR.Mean })},
-	{head: "Best BCR 5%", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.BCR.Lo })},
-	{head: "Best BCR 95%", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.BCR.Hi })},
-	{head: "Best P(NPV>0)", width: 9, format: bfPct, f: batchBestF(func(o *BatchOption) *float64 { return &o.PNPVPositive })},
+	{head: "Best NPV (£, row's view)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.DecisionNPV.Mean })},
+	{head: "Best NPV 5% (row's view)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.DecisionNPV.Lo })},
+	{head: "Best NPV 95% (row's view)", width: 14, format: bfMoney, f: batchBestF(func(o *BatchOption) *float64 { return &o.DecisionNPV.Hi })},
+	{head: "Best BCR (row's view)", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.DecisionBCR.Mean })},
+	{head: "Best BCR 5% (row's view)", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.DecisionBCR.Lo })},
+	{head: "Best BCR 95% (row's view)", width: 8, format: bfRatio, f: batchBestF(func(o *BatchOption) *float64 { return &o.DecisionBCR.Hi })},
+	{head: "Best P(NPV>0) (row's view)", width: 9, format: bfPct, f: batchBestF(func(o *BatchOption) *float64 { return &o.DecisionPNPVPositive })},
 	{head: "Portfolio", width: 24, s: func(r *BatchRow, alloc bool) *string {
 		if o := batchOpt(&r.Portfolio, alloc); o != nil {
 			return &o.Controls
@@ -322,13 +324,13 @@ var batchColumns = []batchColumn{
 	{head: "Portfolio capex (£)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.Capex })},
 	{head: "Budget used", width: 9, format: bfPct, f: batchPortF(func(o *BatchOption) *float64 { return &o.BudgetUsed })},
 	{head: "Portfolio ΔALE (£/yr)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.DeltaALE })},
-	{head: "Portfolio NPV (£)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.NPV.Mean })},
-	{head: "Portfolio NPV 5%", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.NPV.Lo })},
-	{head: "Portfolio NPV 95%", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.NPV.Hi })},
-	{head: "Portfolio BCR", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.BCR.Mean })},
-	{head: "Portfolio BCR 5%", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.BCR.Lo })},
-	{head: "Portfolio BCR 95%", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.BCR.Hi })},
-	{head: "Portfolio P(NPV>0)", width: 9, format: bfPct, f: batchPortF(func(o *BatchOption) *float64 { return &o.PNPVPositive })},
+	{head: "Portfolio NPV (£, row's view)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.DecisionNPV.Mean })},
+	{head: "Portfolio NPV 5% (row's view)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.DecisionNPV.Lo })},
+	{head: "Portfolio NPV 95% (row's view)", width: 14, format: bfMoney, f: batchPortF(func(o *BatchOption) *float64 { return &o.DecisionNPV.Hi })},
+	{head: "Portfolio BCR (row's view)", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.DecisionBCR.Mean })},
+	{head: "Portfolio BCR 5% (row's view)", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.DecisionBCR.Lo })},
+	{head: "Portfolio BCR 95% (row's view)", width: 9, format: bfRatio, f: batchPortF(func(o *BatchOption) *float64 { return &o.DecisionBCR.Hi })},
+	{head: "Portfolio P(NPV>0) (row's view)", width: 9, format: bfPct, f: batchPortF(func(o *BatchOption) *float64 { return &o.DecisionPNPVPositive })},
 	{head: "Budget plan", width: 24, s: batchPlanS(func(o *BatchPlan) *string { return &o.Budgets })},
 	{head: "Plan starts", width: 30, s: batchPlanS(func(o *BatchPlan) *string { return &o.Starts })},
 	{head: "Plan NPV (£)", width: 14, format: bfMoney, f: batchPlanF(func(o *BatchPlan) *float64 { return &o.NPV })},
@@ -660,9 +662,9 @@ func (bb *batchBook) chart(b *Batch) {
 	// amount), then the NPVs (present values over the horizon).
 	millions := slices.ContainsFunc(b.Rows[:n], func(r BatchRow) bool { return r.ALE >= 10e6 })
 	prices := strings.TrimSpace(b.Currency + " " + b.PriceYear + " prices")
-	npv := []excelize.ChartSeries{series("Best NPV (£)", "0072B2")}
+	npv := []excelize.ChartSeries{series("Best NPV (£, row's view)", "0072B2")}
 	if slices.ContainsFunc(b.Rows[:n], func(r BatchRow) bool { return r.Portfolio != nil }) {
-		npv = append(npv, series("Portfolio NPV (£)", "009E73"))
+		npv = append(npv, series("Portfolio NPV (£, row's view)", "009E73"))
 	}
 	h := func(k int) uint { return uint(max(280, 22*n*k+140)) }
 	for _, c := range []struct {
@@ -671,7 +673,7 @@ func (bb *batchBook) chart(b *Batch) {
 		legend    string
 	}{
 		{"A3", "Expected annual loss with no new controls, by scenario (%s a year, %s)", []excelize.ChartSeries{series("ALE (£/yr)", "000000")}, "none"},
-		{batchCell(1, 3+int(h(1))/20+2), "NPV of the best control and of the portfolio, by scenario (%s, %s)", npv, "bottom"},
+		{batchCell(1, 3+int(h(1))/20+2), "NPV of the best control and of the portfolio, by scenario, each in its row's view (%s, %s)", npv, "bottom"},
 	} {
 		bb.do(f.AddChart(s, c.at, &excelize.Chart{
 			Type:   excelize.Bar,
@@ -812,6 +814,8 @@ func (bb *batchBook) about(b *Batch, results string) {
 			"capex and opex × Cost ×; only the controls allowed. Every control is appraised alone against the baseline on common random numbers; " +
 			"with a budget, the best portfolio within it is chosen by exact search and appraised on the same simulated events."},
 		{"Intervals", "5% and 95% are the 5th and 95th percentiles across outer draws of the uncertain inputs; ALE SE is the Monte Carlo standard error."},
+		{"View", "The NPV, BCR and P(NPV>0) columns of the Summary and the Comparison are in each row's view (its View column): with patient harm avoided counted in a social row, money only in a financial one. " +
+			"Rows in different views are not compared on NPV: the Comparison leaves their ΔNPV blank and says why."},
 		{"Blank cells", "A blank in a number column of the Summary is not applicable: no budget in the budget columns, a ratio of an option that costs nothing (BCR, ROSI), or an option the row does not have."},
 		{"Results digest", "Results SHA-256 is a digest of every Summary and Errors cell and of the lines above that say what was run (the hidden Check sheet holds one per row, column and line). " +
 			"cybercba merge recomputes it and refuses a part changed after it was written, naming the cell."},

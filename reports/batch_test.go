@@ -24,7 +24,7 @@ func testBatch() *Batch {
 	iv := func(m, lo, hi float64) model.Interval { return model.Interval{Mean: m, Lo: lo, Hi: hi} }
 	// Values have at most 15 significant digits, as a cell keeps; an
 	// infinite BCR is left blank and read back NaN.
-	best := &BatchOption{Controls: "C1", Name: "MFA", Cost: 75000.5, DeltaALE: 333333.333333333, NPV: iv(1.5e6, -2e5, 3.25e6), BCR: iv(2.5, 0.75, 4), PNPVPositive: 0.85}
+	best := &BatchOption{Controls: "C1", Name: "MFA", Cost: 75000.5, DeltaALE: 333333.333333333, DecisionNPV: iv(1.5e6, -2e5, 3.25e6), DecisionBCR: iv(2.5, 0.75, 4), DecisionPNPVPositive: 0.85}
 	return &Batch{
 		Tool: "cybercba", Version: "v1.2.3", Generated: time.Date(2026, 5, 1, 9, 30, 0, 0, time.UTC),
 		Input: "inputs.xlsx", Digest: strings.Repeat("ab", 32), Currency: "GBP", PriceYear: "2024-25",
@@ -36,12 +36,12 @@ func testBatch() *Batch {
 			{Index: 2, Row: 3, Name: "budget", Scope: "acute-trust", Seed: 12345, Horizon: 5, Discount: "3.5%", OptimismBias: 0.2,
 				RateMultiplier: 1.5, LossMultiplier: 0.8, CostMultiplier: 1.3, Controls: "C1, C2", Budget: 5e5, CapexBudget: math.Inf(1),
 				ALE: 2e6, ALESE: 2e3, P95: 6e6, TVaR95: 9e6,
-				Best:      &BatchOption{Controls: "C2", Name: "Patching", NPV: iv(1, 2, 3), BCR: iv(math.NaN(), math.NaN(), math.NaN())},
-				Portfolio: &BatchOption{Controls: "C1+C2", Cost: 4e5, Capex: 1e5, BudgetUsed: 0.8, DeltaALE: 9e5, NPV: iv(3e6, 1e6, 5e6), BCR: iv(2, 1, 3), PNPVPositive: 1}},
+				Best:      &BatchOption{Controls: "C2", Name: "Patching", DecisionNPV: iv(1, 2, 3), DecisionBCR: iv(math.NaN(), math.NaN(), math.NaN())},
+				Portfolio: &BatchOption{Controls: "C1+C2", Cost: 4e5, Capex: 1e5, BudgetUsed: 0.8, DeltaALE: 9e5, DecisionNPV: iv(3e6, 1e6, 5e6), DecisionBCR: iv(2, 1, 3), DecisionPNPVPositive: 1}},
 			{Index: 4, Row: 6, Name: "nothing fits", Scope: "acute-trust", Seed: 7, Horizon: 10, Discount: "Green Book schedule",
 				RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1, Controls: "C3", Budget: 0, CapexBudget: 1e4,
 				ALE: 2e6, ALESE: 2e3, P95: 6e6, TVaR95: 9e6, Best: best,
-				Portfolio: &BatchOption{BCR: iv(math.NaN(), math.NaN(), math.NaN()), BudgetUsed: 0}},
+				Portfolio: &BatchOption{DecisionBCR: iv(math.NaN(), math.NaN(), math.NaN()), BudgetUsed: 0}},
 			{Index: 5, Row: 7, Name: "no controls", Scope: "acute-trust", Seed: 8, Horizon: 10, Discount: "Green Book schedule",
 				RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1, Controls: "all", Budget: math.Inf(1), CapexBudget: math.Inf(1),
 				ALE: 2e6, ALESE: 2e3, P95: 6e6, TVaR95: 9e6},
@@ -140,14 +140,14 @@ func TestWriteBatch(t *testing.T) {
 		{1, "Seed", "4332586597285750241"}, // above 2^53: text, every digit
 		{1, "Budget (£/yr)", ""},
 		{1, "ALE (£/yr)", "1234567.891"},
-		{1, "Best NPV 5%", "-200000"},
+		{1, "Best NPV 5% (row's view)", "-200000"},
 		{1, "Portfolio", ""},
-		{1, "Best P(NPV>0)", "0.85"},
-		{2, "Best BCR", ""},
+		{1, "Best P(NPV>0) (row's view)", "0.85"},
+		{2, "Best BCR (row's view)", ""},
 		{2, "Budget used", "0.8"},
 		{2, "Portfolio", "C1+C2"},
 		{3, "Portfolio", "(none)"},
-		{3, "Portfolio BCR", ""},
+		{3, "Portfolio BCR (row's view)", ""},
 		{4, "Best control", ""},
 		{4, "#", "5"},
 	} {
@@ -209,7 +209,7 @@ func TestWriteBatchChart(t *testing.T) {
 	}
 	for chart, refs := range map[string][]string{
 		"xl/charts/chart1.xml": {"Summary!$B$2:$B$5", col("ALE (£/yr)")},
-		"xl/charts/chart2.xml": {"Summary!$B$2:$B$5", col("Best NPV (£)"), col("Portfolio NPV (£)")},
+		"xl/charts/chart2.xml": {"Summary!$B$2:$B$5", col("Best NPV (£, row's view)"), col("Portfolio NPV (£, row's view)")},
 	} {
 		b, _ := f.Pkg.Load(chart)
 		xml, _ := b.([]byte)
@@ -223,7 +223,7 @@ func TestWriteBatchChart(t *testing.T) {
 		}
 	}
 	b, _ := f.Pkg.Load("xl/charts/chart1.xml")
-	if strings.Contains(string(b.([]byte)), col("Best NPV (£)")) {
+	if strings.Contains(string(b.([]byte)), col("Best NPV (£, row's view)")) {
 		t.Error("the ALE chart also draws the NPV")
 	}
 }
@@ -380,7 +380,7 @@ func TestBatchCurrencySymbol(t *testing.T) {
 	}{
 		{batchColumnIndex("Budget (£/yr)"), "Budget (€/yr)"},
 		{batchColumnIndex("ALE (£/yr)"), "ALE (€/yr)"},
-		{batchColumnIndex("Best NPV (£)"), "Best NPV (€)"},
+		{batchColumnIndex("Best NPV (£, row's view)"), "Best NPV (€, row's view)"},
 		{batchColumnIndex("Portfolio ΔALE (£/yr)"), "Portfolio ΔALE (€/yr)"},
 	} {
 		if got := head[tt.col-1]; got != tt.want {

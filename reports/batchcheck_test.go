@@ -233,7 +233,7 @@ func TestMergeSaysWhichShard(t *testing.T) {
 	// part: merge reads every part through it.
 	data := editBatch(t, writeBatchBytes(t, parts[1]), func(f *excelize.File) { f.SetCellValue(batchSummary, "W2", 123) })
 	if _, err := ReadBatch(bytes.NewReader(data), "results.part-2-of-4.xlsx"); err == nil ||
-		!strings.Contains(err.Error(), "results.part-2-of-4.xlsx: Summary!W2 (Best NPV (£)) was changed after cybercba wrote it") {
+		!strings.Contains(err.Error(), "results.part-2-of-4.xlsx: Summary!W2 (Best NPV (£, row's view)) was changed after cybercba wrote it") {
 		t.Errorf("ReadBatch of an edited part: %v", err)
 	}
 }

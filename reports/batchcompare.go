@@ -129,12 +129,23 @@ func recommendationChange(r, base *BatchRow) string {
 // Comparison sheet and the batch page show it: in ALE with the standard
 // error of the difference (paired when the two share a seed), in the
 // recommendation's NPV (exact expectations: no Monte Carlo error) when
-// both have one, and what changes in the recommendation.
+// both have one in the same view, and what changes in the recommendation.
+// ALE is money in either view; the NPVs are each in their row's view
+// (with harm in a social row, money only in a financial one), so a row
+// whose view differs from the baseline row's has no ΔNPV (OtherView says
+// so) rather than an NPV with harm less a money-only one.
 type rowDiff struct {
 	ALE, ALESE float64
 	NPV        float64
 	HasNPV     bool
+	OtherView  bool
 	Change     string
+}
+
+// viewNote is what the Comparison and the batch page say of a row in
+// another view than the baseline row's, beside its blank ΔNPV.
+func viewNote(r, base *BatchRow) string {
+	return fmt.Sprintf("ΔNPV blank: %s view against the baseline row's %s (NPVs in different views do not subtract)", r.View, base.View)
 }
 
 // diffOf returns r's difference from base, from the figures as the cells
@@ -146,8 +157,11 @@ func diffOf(r, base *BatchRow) rowDiff {
 		ALESE:  diffSE(r.ALEBatches, base.ALEBatches, r.Seed == base.Seed),
 		Change: recommendationChange(r, base),
 	}
-	if r.Portfolio != nil && base.Portfolio != nil {
-		d.NPV, d.HasNPV = batchCellFloat(r.Portfolio.NPV.Mean)-batchCellFloat(base.Portfolio.NPV.Mean), true
+	if d.OtherView = r.View != base.View; d.OtherView {
+		d.Change += "; " + viewNote(r, base)
+	}
+	if r.Portfolio != nil && base.Portfolio != nil && !d.OtherView {
+		d.NPV, d.HasNPV = batchCellFloat(r.Portfolio.DecisionNPV.Mean)-batchCellFloat(base.Portfolio.DecisionNPV.Mean), true
 	}
 	return d
 }
@@ -200,20 +214,22 @@ func (bb *batchBook) comparison(b *Batch) {
 		"each with the standard error of the difference by batch means over outer draws: paired when the two rows share a seed, "+
 		"and so the same simulated incidents (common random numbers), which makes differences far sharper than either figure alone. "+
 		"Expected NPVs are exact (closed forms), so their differences carry no Monte Carlo error: ΔNPV SE is 0. "+
+		"NPVs are in each row's view (View: with patient harm avoided in a social row, money only in a financial one); "+
+		"a row in another view than the baseline row's has no ΔNPV (blank; its Change says so), since an NPV with harm less a money-only one means nothing. "+
 		"Recommendation: the best set of controls for the row's view, within its budget if any. Amounts in %s; a blank is not applicable. "+
 		"Every figure of every row is on the Summary sheet.", base.Index, base.Name, which, prices)
 	bb.do(f.SetCellValue(s, "A2", note))
-	bb.do(f.MergeCell(s, "A2", "N2"))
-	bb.do(f.SetCellStyle(s, "A2", "N2", bb.wrap))
-	bb.do(f.SetRowHeight(s, 2, 58))
+	bb.do(f.MergeCell(s, "A2", "O2"))
+	bb.do(f.SetCellStyle(s, "A2", "O2", bb.wrap))
+	bb.do(f.SetRowHeight(s, 2, 72))
 	cols := []struct {
 		head  string
 		width float64
 	}{
-		{"#", 4}, {"Scenario", 22}, {"Baseline ALE (£/yr)", 10}, {"Baseline P95 (£/yr)", 10},
-		{"Recommendation", 20}, {"Its cost (£/yr)", 10}, {"Its NPV (£)", 10}, {"NPV 5%", 10}, {"NPV 95%", 10},
+		{"#", 4}, {"Scenario", 22}, {"View", 9}, {"Baseline ALE (£/yr)", 10}, {"Baseline P95 (£/yr)", 10},
+		{"Recommendation", 20}, {"Its cost (£/yr)", 10}, {"Its NPV in the row's view (£)", 10}, {"NPV 5%", 10}, {"NPV 95%", 10},
 		{"ΔALE vs baseline row (£/yr)", 11}, {"ΔALE SE", 9}, {"ΔNPV vs baseline row (£)", 11}, {"ΔNPV SE", 9},
-		{"Change in recommendation", 24},
+		{"Change in recommendation", 30},
 	}
 	const top = 4
 	for i, c := range cols {
@@ -231,9 +247,9 @@ func (bb *batchBook) comparison(b *Batch) {
 	for k := range b.Rows {
 		r := &b.Rows[k]
 		row := top + 1 + k
-		vals := []any{r.Index, r.Name, num(r.ALE), num(r.P95), recommendationOf(r)}
+		vals := []any{r.Index, r.Name, r.View, num(r.ALE), num(r.P95), recommendationOf(r)}
 		if p := r.Portfolio; p != nil {
-			vals = append(vals, num(p.Cost), num(p.NPV.Mean), num(p.NPV.Lo), num(p.NPV.Hi))
+			vals = append(vals, num(p.Cost), num(p.DecisionNPV.Mean), num(p.DecisionNPV.Lo), num(p.DecisionNPV.Hi))
 		} else {
 			vals = append(vals, nil, nil, nil, nil)
 		}
@@ -251,8 +267,8 @@ func (bb *batchBook) comparison(b *Batch) {
 		}
 		bb.do(f.SetSheetRow(s, batchCell(1, row), &vals))
 		bb.do(f.SetCellStyle(s, batchCell(1, row), batchCell(1, row), bb.st[bfCount]))
-		bb.do(f.SetCellStyle(s, batchCell(3, row), batchCell(4, row), money))
-		bb.do(f.SetCellStyle(s, batchCell(6, row), batchCell(13, row), money))
+		bb.do(f.SetCellStyle(s, batchCell(4, row), batchCell(5, row), money))
+		bb.do(f.SetCellStyle(s, batchCell(7, row), batchCell(14, row), money))
 	}
 	bb.do(f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: top, TopLeftCell: batchCell(1, top+1), ActivePane: "bottomLeft"}))
 	bb.fitPage(s, 1, 1)

@@ -125,7 +125,7 @@ func TestComparisonSheet(t *testing.T) {
 			}
 		}
 		if r.Portfolio != nil && base.Portfolio != nil {
-			if got, want := get("ΔNPV vs baseline row (£)"), r.Portfolio.NPV.Mean-base.Portfolio.NPV.Mean; math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+			if got, want := get("ΔNPV vs baseline row (£)"), r.Portfolio.DecisionNPV.Mean-base.Portfolio.DecisionNPV.Mean; math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
 				t.Errorf("row %d ΔNPV = %v; want %v", k+1, got, want)
 			}
 		}
@@ -213,9 +213,9 @@ func TestComparisonNamedBaseline(t *testing.T) {
 			if k == tt.want {
 				continue
 			}
-			got, err := strconv.ParseFloat(cells[9], 64) // ΔALE vs baseline row
+			got, err := strconv.ParseFloat(cells[10], 64) // ΔALE vs baseline row (after #, Scenario, View, …)
 			if want := b.Rows[k].ALE - base.ALE; err != nil || math.Abs(got-want) > 1e-9*math.Abs(want)+1e-9 {
-				t.Errorf("Baseline %q: row %d ΔALE = %q; want %v", tt.name, k+1, cells[9], want)
+				t.Errorf("Baseline %q: row %d ΔALE = %q; want %v", tt.name, k+1, cells[10], want)
 			}
 		}
 		back, err := ReadBatch(bytes.NewReader(raw), "results.xlsx")
@@ -244,14 +244,14 @@ func TestBatchPageComparison(t *testing.T) {
 	for k, row := range p.Comparison.Rows {
 		r := &b.Rows[k]
 		if r == base {
-			if row[11] != "baseline row" {
-				t.Errorf("row %d (%s): %q; want the baseline row marked", k+1, r.Name, row[11])
+			if row[12] != "baseline row" {
+				t.Errorf("row %d (%s): %q; want the baseline row marked", k+1, r.Name, row[12])
 			}
 			continue
 		}
 		d := diffOf(r, base)
-		if want := b.currency().text(d.ALE); !strings.HasPrefix(row[9], want) || row[11] != d.Change {
-			t.Errorf("row %d (%s): ΔALE %q, change %q; want %s…, %q", k+1, r.Name, row[9], row[11], want, d.Change)
+		if want := b.currency().text(d.ALE); !strings.HasPrefix(row[10], want) || row[12] != d.Change {
+			t.Errorf("row %d (%s): ΔALE %q, change %q; want %s…, %q", k+1, r.Name, row[10], row[12], want, d.Change)
 		}
 	}
 }

@@ -97,29 +97,31 @@ func newBatchPage(b *Batch) (*batchPage, error) {
 	}
 	p.Comparison = htmlTable{
 		Caption: "Each scenario: the loss at stake and what it recommends",
-		Head: []string{"Scenario", "Scope", "Baseline ALE", "P95", "Recommends", "Cost a year", "NPV", "NPV 90% interval", "P(NPV > 0)",
+		Head: []string{"Scenario", "Scope", "View", "Baseline ALE", "P95", "Recommends", "Cost a year", "NPV in the row's view", "NPV 90% interval", "P(NPV > 0) in the row's view",
 			"ΔALE vs baseline row", "ΔNPV vs baseline row", "Change in recommendation"},
-		Right: map[int]bool{2: true, 3: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true},
+		Right: map[int]bool{3: true, 4: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
 		Note: "Recommends: the best portfolio within the scenario's budget if it has one, else its best single control. ± one Monte Carlo standard error. " +
 			"Δ: the scenario's figure less the baseline row's, as on the workbook's Comparison sheet: ALE ± the standard error of the paired difference; " +
-			"the recommended portfolios' expected NPVs are exact, so their difference has no Monte Carlo error. A blank is not applicable.",
+			"the recommended portfolios' expected NPVs are exact, so their difference has no Monte Carlo error. " +
+			"NPV and P(NPV > 0) are in each row's view (with patient harm avoided in a social row, money only in a financial one): " +
+			"a row in another view than the baseline row's has no ΔNPV, as its change says. A blank is not applicable.",
 	}
 	base := b.baselineRow()
 	for i := range b.Rows {
 		r := &b.Rows[i]
 		d, _ := batchDecision(r)
-		row := []string{r.Name, r.Scope, withSE(cur, r.ALE, r.ALESE), cur.text(r.P95), batchOptionName(d), "", "", "", "", "", "", "baseline row"}
+		row := []string{r.Name, r.Scope, r.View, withSE(cur, r.ALE, r.ALESE), cur.text(r.P95), batchOptionName(d), "", "", "", "", "", "", "baseline row"}
 		if d != nil {
-			row[5], row[6], row[7], row[8] = cur.text(d.Cost), cur.text(d.NPV.Mean), intervalText(cur, d.NPV), pctText(d.PNPVPositive)
+			row[6], row[7], row[8], row[9] = cur.text(d.Cost), cur.text(d.DecisionNPV.Mean), intervalText(cur, d.DecisionNPV), pctText(d.DecisionPNPVPositive)
 		}
 		if r != base {
 			diff := diffOf(r, base)
-			row[9], row[11] = withSE(cur, diff.ALE, diff.ALESE), diff.Change
+			row[10], row[12] = withSE(cur, diff.ALE, diff.ALESE), diff.Change
 			if !finite(diff.ALESE) {
-				row[9] = cur.text(diff.ALE)
+				row[10] = cur.text(diff.ALE)
 			}
 			if diff.HasNPV {
-				row[10] = cur.text(diff.NPV)
+				row[11] = cur.text(diff.NPV)
 			}
 		}
 		p.Comparison.Rows = append(p.Comparison.Rows, row)
@@ -170,6 +172,7 @@ func batchScenarioOf(b *Batch, r *BatchRow) batchScenario {
 		Rows: [][]string{
 			{"Row of the Scenarios sheet", strconv.Itoa(r.Row)},
 			{"Scope", r.Scope},
+			{"View (the NPV, BCR and P(NPV > 0) below are in it)", r.View},
 			{"Seed", strconv.FormatUint(r.Seed, 10)},
 			{"Horizon", strconv.Itoa(r.Horizon) + " years"},
 			{"Discounting", r.Discount},
@@ -197,9 +200,9 @@ func batchScenarioOf(b *Batch, r *BatchRow) batchScenario {
 			[]string{what, batchOptionName(o), ""},
 			[]string{"  cost a year", cur.text(o.Cost), ""},
 			[]string{"  ΔALE a year", cur.text(o.DeltaALE), ""},
-			[]string{"  NPV", cur.text(o.NPV.Mean), intervalText(cur, o.NPV)},
-			[]string{"  BCR", ratioText(o.BCR.Mean), ratioText(o.BCR.Lo) + " to " + ratioText(o.BCR.Hi)},
-			[]string{"  P(NPV > 0)", pctText(o.PNPVPositive), ""},
+			[]string{"  NPV, " + r.View + " view", cur.text(o.DecisionNPV.Mean), intervalText(cur, o.DecisionNPV)},
+			[]string{"  BCR, " + r.View + " view", ratioText(o.DecisionBCR.Mean), ratioText(o.DecisionBCR.Lo) + " to " + ratioText(o.DecisionBCR.Hi)},
+			[]string{"  P(NPV > 0), " + r.View + " view", pctText(o.DecisionPNPVPositive), ""},
 		)
 	}
 	add("Best single control", r.Best)
@@ -258,11 +261,11 @@ func batchFigure(b *Batch) (Figure, bool, error) {
 		if d == nil {
 			continue
 		}
-		if finite(d.NPV.Mean) {
-			means = append(means, plotter.XY{X: d.NPV.Mean, Y: y})
+		if finite(d.DecisionNPV.Mean) {
+			means = append(means, plotter.XY{X: d.DecisionNPV.Mean, Y: y})
 		}
-		if finite(d.NPV.Lo) && finite(d.NPV.Hi) {
-			bars = append(bars, interval{y: y, lo: d.NPV.Lo, hi: d.NPV.Hi})
+		if finite(d.DecisionNPV.Lo) && finite(d.DecisionNPV.Hi) {
+			bars = append(bars, interval{y: y, lo: d.DecisionNPV.Lo, hi: d.DecisionNPV.Hi})
 		}
 	}
 	if len(means) == 0 {
@@ -279,7 +282,7 @@ func batchFigure(b *Batch) (Figure, bool, error) {
 	if b.PriceYear != "" {
 		u += ", " + b.PriceYear + " prices"
 	}
-	p := newPlot(title, "NPV ("+u+")\npoint: mean · bar: 90% interval across outer draws", "")
+	p := newPlot(title, "NPV in each scenario's view ("+u+")\npoint: mean · bar: 90% interval across outer draws", "")
 	p.X.Tick.Marker = moneyTicks{linearTicks{Label: cur.text}, cur}
 	if err := intervalRows(p, names, means, bars); err != nil {
 		return Figure{}, false, fmt.Errorf("scenarios: %w", err)

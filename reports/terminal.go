@@ -731,7 +731,7 @@ func WriteBatchTable(w io.Writer, b *Batch, width int) {
 			ids = "none"
 		}
 		t.add(clip(r.Name, 24), r.Scope, cur.text(r.ALE), cur.text(r.P95), clip(ids, 24)+what, cur.text(o.Cost),
-			cur.text(o.NPV.Mean), "["+cur.text(o.NPV.Lo)+", "+cur.text(o.NPV.Hi)+"]", pctText(o.PNPVPositive))
+			cur.text(o.DecisionNPV.Mean), "["+cur.text(o.DecisionNPV.Lo)+", "+cur.text(o.DecisionNPV.Hi)+"]", pctText(o.DecisionPNPVPositive))
 	}
 	fmt.Fprint(w, t.fit(width))
 	writeBatchPlans(w, b, cur)

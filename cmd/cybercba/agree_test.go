@@ -548,8 +548,8 @@ func TestBatchAgreement(t *testing.T) {
 				top = c
 			}
 		}
-		if top.ID == "" || !sameFloat(cellOf(t, head, row, "Best NPV (£)"), top.NPV.Mean) {
-			t.Errorf("batch row %s: best control %s, NPV %s; the run's controls %+v", name, cellOf(t, head, row, "Best control"), cellOf(t, head, row, "Best NPV (£)"), js.Controls)
+		if top.ID == "" || !sameFloat(cellOf(t, head, row, "Best NPV (£, row's view)"), top.NPV.Mean) {
+			t.Errorf("batch row %s: best control %s, NPV %s; the run's controls %+v", name, cellOf(t, head, row, "Best control"), cellOf(t, head, row, "Best NPV (£, row's view)"), js.Controls)
 		}
 		if got := cellOf(t, head, row, "View"); got != js.View {
 			t.Errorf("batch row %s: view %q; the run's %q", name, got, js.View)
@@ -559,7 +559,7 @@ func TestBatchAgreement(t *testing.T) {
 			t.Errorf("batch row %s: portfolio %q; the run recommends %q", name, got, set)
 		}
 		if rec := js.Recommended.Result; rec != nil {
-			if got := cellOf(t, head, row, "Portfolio NPV (£)"); !sameFloat(got, rec.NPV.Mean) {
+			if got := cellOf(t, head, row, "Portfolio NPV (£, row's view)"); !sameFloat(got, rec.NPV.Mean) {
 				t.Errorf("batch row %s: portfolio NPV %s; the run's %v", name, got, rec.NPV.Mean)
 			}
 			for _, tr := range term[1:] {

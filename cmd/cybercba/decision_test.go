@@ -244,9 +244,9 @@ func TestBatchCommonRandomNumbers(t *testing.T) {
 			t.Fatalf("%d rows; want 2 (errors %v)", len(b.Rows), b.Errors)
 		}
 		x, y := b.Rows[0], b.Rows[1]
-		same := x.ALE == y.ALE && x.Best.NPV == y.Best.NPV && x.Portfolio.Controls == y.Portfolio.Controls
+		same := x.ALE == y.ALE && x.Best.DecisionNPV == y.Best.DecisionNPV && x.Portfolio.Controls == y.Portfolio.Controls
 		if same == rowSeeds {
-			t.Errorf("row seeds %v: rows give ALE %v and %v, best NPV %v and %v; want them %s", rowSeeds, x.ALE, y.ALE, x.Best.NPV, y.Best.NPV,
+			t.Errorf("row seeds %v: rows give ALE %v and %v, best NPV %v and %v; want them %s", rowSeeds, x.ALE, y.ALE, x.Best.DecisionNPV, y.Best.DecisionNPV,
 				map[bool]string{false: "identical", true: "different"}[rowSeeds])
 		}
 	}

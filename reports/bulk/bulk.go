@@ -196,7 +196,7 @@ func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 		c := m.Controls[r.Portfolio[0]]
 		row.Best = &reports.BatchOption{
 			Controls: c.ID, Name: c.Name, Cost: r.EAC.Mean, DeltaALE: r.DeltaALE.Mean,
-			NPV: r.DecisionNPV, BCR: r.InView(an.Appraisal.View).BCR, PNPVPositive: r.InView(an.Appraisal.View).PNPVPositive,
+			DecisionNPV: r.DecisionNPV, DecisionBCR: r.InView(an.Appraisal.View).BCR, DecisionPNPVPositive: r.InView(an.Appraisal.View).PNPVPositive,
 		}
 	}
 	if an.Sim != nil && an.Sim.Harm != nil {
@@ -205,10 +205,10 @@ func summarise(row *reports.BatchRow, job model.Job, d *model.Decision) {
 		row.Deaths = &reports.BatchDeaths{Baseline: b, Recommended: r}
 	}
 	ch := d.Portfolio.Choice
-	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, BCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
+	p := &reports.BatchOption{Controls: strings.Join(ch.Controls, "+"), Cost: ch.Annual, Capex: ch.Capex, DecisionBCR: model.Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
 	if res := d.Portfolio.Result; res != nil {
 		f := res.InView(an.Appraisal.View)
-		p.DeltaALE, p.NPV, p.BCR, p.PNPVPositive = res.DeltaALE.Mean, res.DecisionNPV, f.BCR, f.PNPVPositive
+		p.DeltaALE, p.DecisionNPV, p.DecisionBCR, p.DecisionPNPVPositive = res.DeltaALE.Mean, res.DecisionNPV, f.BCR, f.PNPVPositive
 	}
 	cons := job.Options.Constraints
 	switch {

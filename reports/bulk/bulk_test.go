@@ -1,13 +1,18 @@
 package bulk
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
@@ -123,7 +128,7 @@ func rowFigures(r reports.BatchRow) []any {
 		if o == nil {
 			return nil
 		}
-		return []any{o.Controls, bits(o.Cost, o.Capex, o.DeltaALE, o.NPV.Mean, o.NPV.Lo, o.NPV.Hi, o.BCR.Mean, o.PNPVPositive, o.BudgetUsed)}
+		return []any{o.Controls, bits(o.Cost, o.Capex, o.DeltaALE, o.DecisionNPV.Mean, o.DecisionNPV.Lo, o.DecisionNPV.Hi, o.DecisionBCR.Mean, o.DecisionPNPVPositive, o.BudgetUsed)}
 	}
 	return []any{r.Name, r.Scope, r.Seed, bits(r.ALE, r.ALESE, r.P95, r.TVaR95), opt(r.Best), opt(r.Portfolio)}
 }
@@ -206,17 +211,94 @@ func TestSocialRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	top := &d.Results[d.Ranking.Order[0]]
-	if row.Best == nil || row.Best.Controls != top.Controls[0] || row.Best.NPV != top.DecisionNPV {
+	if row.Best == nil || row.Best.Controls != top.Controls[0] || row.Best.DecisionNPV != top.DecisionNPV {
 		t.Errorf("row's best control %+v; want run --view social's %s, NPV %+v", row.Best, top.Controls[0], top.DecisionNPV)
 	}
 	if top.Social == nil || top.DecisionNPV != top.Social.NPV {
 		t.Errorf("the run's top NPV %+v is not its NPV with harm", top.DecisionNPV)
 	}
 	p := row.Portfolio
-	if want := strings.Join(d.Portfolio.Choice.Controls, "+"); p == nil || p.Controls != want || p.NPV != d.Portfolio.Result.DecisionNPV {
+	if want := strings.Join(d.Portfolio.Choice.Controls, "+"); p == nil || p.Controls != want || p.DecisionNPV != d.Portfolio.Result.DecisionNPV {
 		t.Errorf("row's portfolio %+v; want run --view social's %s, NPV %+v", p, want, d.Portfolio.Result.DecisionNPV)
 	}
 	if row.ALE != d.Baseline.ALE || row.P95 != d.Baseline.P95 {
 		t.Errorf("row's baseline ALE %v, P95 %v; want the run's %v, %v", row.ALE, row.P95, d.Baseline.ALE, d.Baseline.P95)
+	}
+}
+
+// TestComparisonAcrossViews runs a financial baseline row and a social
+// row on the same seed and checks that the Comparison sheet and the batch
+// page do not subtract the financial row's money-only NPV from the social
+// row's NPV with harm (issue 22: no figure changes meaning with the
+// view): the social row's ΔNPV and its SE are blank, its change says why,
+// while ΔALE, money in both views, is still the difference.
+func TestComparisonAcrossViews(t *testing.T) {
+	t.Parallel()
+	in := testInput(t)
+	f := func(v float64) *float64 { return &v }
+	in.Scenarios = []data.Scenario{
+		{Index: 1, Row: 2, Name: "money", View: "financial", Budget: f(8e6), RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
+		{Index: 2, Row: 3, Name: "harm", View: "social", Budget: f(8e6), RateMultiplier: 1, LossMultiplier: 1, CostMultiplier: 1},
+	}
+	b, err := Run(context.Background(), in, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Rows) != 2 {
+		t.Fatalf("%d rows, errors %+v; want 2", len(b.Rows), b.Errors)
+	}
+	fin, soc := &b.Rows[0], &b.Rows[1]
+	if fin.View != "financial" || soc.View != "social" || fin.Seed != soc.Seed || fin.Portfolio == nil || soc.Portfolio == nil {
+		t.Fatalf("rows: views %q and %q, seeds %d and %d, portfolios %v and %v; want financial and social on one seed, each with a portfolio",
+			fin.View, soc.View, fin.Seed, soc.Seed, fin.Portfolio, soc.Portfolio)
+	}
+	if fin.Portfolio.DecisionNPV.Mean == soc.Portfolio.DecisionNPV.Mean {
+		t.Fatalf("the social row's NPV %v equals the financial row's: the test cannot tell the views apart", soc.Portfolio.DecisionNPV.Mean)
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteBatch(&buf, b); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("Comparison", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := rows[3]
+	cell := func(k int, name string) string {
+		i := slices.Index(head, name)
+		if i < 0 {
+			t.Fatalf("Comparison has no column %q: %q", name, head)
+		}
+		if c := rows[4+k]; i < len(c) {
+			return c[i]
+		}
+		return ""
+	}
+	for _, name := range []string{"ΔNPV vs baseline row (£)", "ΔNPV SE"} {
+		if got := cell(1, name); got != "" {
+			t.Errorf("social row's %s = %q; want blank (the baseline row is financial: NPV with harm less money only)", name, got)
+		}
+	}
+	if got := cell(1, "Change in recommendation"); !strings.Contains(got, "ΔNPV blank") || !strings.Contains(got, "social") {
+		t.Errorf("social row's change %q; want it to say why its ΔNPV is blank", got)
+	}
+	if got := cell(1, "View"); got != "social" {
+		t.Errorf("social row's View %q; want social", got)
+	}
+	got, err := strconv.ParseFloat(cell(1, "ΔALE vs baseline row (£/yr)"), 64)
+	if want := soc.ALE - fin.ALE; err != nil || math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+		t.Errorf("social row's ΔALE %q; want %v (money in both views)", cell(1, "ΔALE vs baseline row (£/yr)"), want)
+	}
+	var page bytes.Buffer
+	if err := reports.WriteBatchHTML(&page, b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), "ΔNPV blank: social view against the baseline row&#39;s financial") {
+		t.Errorf("the batch page does not say why the social row's ΔNPV is blank")
 	}
 }
