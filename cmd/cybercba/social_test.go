@@ -14,8 +14,10 @@ import (
 // gives, bit for bit; the ranking follows the NPV printed in its rows.
 func TestSocialView(t *testing.T) {
 	t.Parallel()
-	args := runArgs("--scope", "acute-trust", "--view", "social")
-	r := cybercba(t, args...)
+	// The default scope's runs, shared with TestDeathsLine (and its JSON
+	// with TestSocialRecommendation): the figures, not the scope, are under test.
+	args := runArgs("--view", "social")
+	r := cachedRun(t, args...)
 	mustSucceed(t, r, args)
 	for _, want := range []string{"in the social view", "Social view: patient harm valued at £82.5k per QALY", "NPV with harm", "NPV money only", "Implied extra deaths"} {
 		if !strings.Contains(r.stdout, want) {
@@ -44,8 +46,8 @@ func TestSocialView(t *testing.T) {
 	}
 	var fin, soc struct{ Controls []control }
 	for view, dst := range map[string]any{"financial": &fin, "social": &soc} {
-		args := runArgs("--scope", "acute-trust", "--view", view, "--json")
-		r := cybercba(t, args...)
+		args := runArgs("--view", view, "--json")
+		r := cachedRun(t, args...)
 		mustSucceed(t, r, args)
 		if err := json.Unmarshal([]byte(r.stdout), dst); err != nil {
 			t.Fatal(err)
@@ -179,7 +181,7 @@ func TestDeathsLine(t *testing.T) {
 		t.Fatalf("JSON extra deaths %v, interval %+v; want the expected value inside a 90%% interval", out.Recommended.Deaths, iv)
 	}
 	args = runArgs("--view", "social")
-	r = cybercba(t, args...)
+	r = cachedRun(t, args...) // shared with TestSocialView
 	mustSucceed(t, r, args)
 	var line string
 	for l := range strings.Lines(r.stdout) {
