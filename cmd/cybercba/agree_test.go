@@ -612,27 +612,27 @@ func checkBatchDeaths(t *testing.T, name string, head, row []string, d agreeDeat
 // TestSensitivityEVPIAgreement checks that run --sensitivity's EVPI, the
 // value of perfect information about the decision, is one figure in the
 // terminal, the JSON, the workbook's Sensitivity sheet and report.html:
-// in the quick tier the financial view on agreeArgs' 100 decision draws (the figure,
-// not its size, is under test), in the long tier both views at the
-// default 10,000.
+// in the quick tier the financial view on agreeArgs' 100 decision draws
+// (the figure, not its size, is under test), in the long tier both views
+// at the default 10,000. The runs show the frontier too, so that
+// TestOneRecommendation shares the financial run's JSON.
 func TestSensitivityEVPIAgreement(t *testing.T) {
 	t.Parallel()
-	views, size := []string{"financial"}, []string(nil)
+	views := []string{"financial"}
 	if longTier() {
-		views, size = []string{"financial", "social"}, nil
+		views = []string{"financial", "social"}
 	}
 	for _, view := range views {
 		t.Run(view, func(t *testing.T) {
 			t.Parallel()
-			args := slices.Concat([]string{"--sensitivity", "--view", view}, size)
-			r := agree(t, args...)
+			r := agree(t, "--sensitivity", "--frontier", "--view", view)
 			var js struct {
 				Sensitivity *struct {
 					EVPI float64 `json:"evpi"`
 					View string  `json:"view"`
 				} `json:"sensitivity"`
 			}
-			a := slices.Concat([]string{"run"}, agreeArgs(), args, []string{"--json", "--no-files"})
+			a := sensitivityJSONArgs(view)
 			res := cachedRun(t, a...)
 			mustSucceed(t, res, a)
 			if err := json.Unmarshal([]byte(res.stdout), &js); err != nil {
@@ -662,6 +662,12 @@ func TestSensitivityEVPIAgreement(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sensitivityJSONArgs is the command line of the --json run that
+// TestSensitivityEVPIAgreement checks its files run against, in view.
+func sensitivityJSONArgs(view string) []string {
+	return slices.Concat([]string{"run"}, agreeArgs(), []string{"--sensitivity", "--frontier", "--view", view, "--json", "--no-files"})
 }
 
 // checkReproduceRecord checks the figures the workbook's Reproduce sheet

@@ -62,7 +62,13 @@ type decisionJSON struct {
 
 func runJSON(t *testing.T, extra ...string) decisionJSON {
 	t.Helper()
-	args := append(runArgs(extra...), "--json")
+	return decisionOf(t, append(runArgs(extra...), "--json"))
+}
+
+// decisionOf is the decision in the JSON of the run of args (a --json
+// --no-files command line), through cachedRun.
+func decisionOf(t *testing.T, args []string) decisionJSON {
+	t.Helper()
 	r := cachedRun(t, args...)
 	mustSucceed(t, r, args)
 	var d decisionJSON
@@ -101,7 +107,9 @@ func defaultModel(t *testing.T, social bool) (*data.Dataset, *model.Model) {
 // calls another set recommended.
 func TestOneRecommendation(t *testing.T) {
 	t.Parallel()
-	free := runJSON(t, "--sensitivity", "--frontier")
+	// At the agreement tests' size: the run with sensitivity and frontier
+	// is TestSensitivityEVPIAgreement's, shared through cachedRun.
+	free := decisionOf(t, sensitivityJSONArgs("financial"))
 	_, m := defaultModel(t, false)
 	a := model.Appraisal{Horizon: 10, Discount: model.GreenBook()}
 	costs := model.ExpectedCosts(m, a)
@@ -109,7 +117,7 @@ func TestOneRecommendation(t *testing.T) {
 	for _, c := range costs {
 		all += c.Annual
 	}
-	budgeted := runJSON(t, "--budget", fmt.Sprintf("%.0f", 2*all))
+	budgeted := decisionOf(t, slices.Concat([]string{"run"}, agreeArgs(), []string{"--budget", fmt.Sprintf("%.0f", 2*all), "--json", "--no-files"}))
 	if !slices.Equal(free.Recommended.Controls, budgeted.Recommended.Controls) || len(free.Recommended.Controls) == 0 {
 		t.Errorf("recommended %v; under a budget above everything %v", free.Recommended.Controls, budgeted.Recommended.Controls)
 	}
