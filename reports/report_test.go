@@ -203,6 +203,20 @@ var (
 	chosenEmpty = withPortfolio(noneRecommended, model.MaxNPV)
 )
 
+// eachView runs f as a parallel subtest on each view's shared report:
+// the typical (financial) one and the social one.
+func eachView(t *testing.T, f func(t *testing.T, r *Report)) {
+	for _, tt := range []struct {
+		name string
+		get  func() (*Report, error)
+	}{{"typical", typical}, {"social", social}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f(t, report(t, tt.get))
+		})
+	}
+}
+
 // report returns a shared report, failing the test if it could not be
 // built.
 func report(t testing.TB, get func() (*Report, error)) *Report {

@@ -147,72 +147,66 @@ func metalogOf(s map[string]any) ([]float64, *float64) {
 // published JSON schema when python3 with jsonschema is installed.
 func TestSIP(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		name string
-		get  func() (*Report, error)
-	}{{"typical", typical}, {"social", social}} {
-		t.Run(tt.name, func(t *testing.T) {
-			r := report(t, tt.get)
-			var buf bytes.Buffer
-			if err := WriteSIP(&buf, r); err != nil {
-				t.Fatal(err)
+	eachView(t, func(t *testing.T, r *Report) {
+		var buf bytes.Buffer
+		if err := WriteSIP(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		sips := readSIP(t, buf.Bytes())
+		tb, err := sheetDraws(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := recommended(r)
+		name := "NPV recommendation"
+		if len(rec) == 1 {
+			name = "NPV " + r.Model.Controls[rec[0]].ID
+		}
+		s, ok := sips[name]
+		if !ok {
+			t.Fatalf("no SIP %q among %d", name, len(sips))
+		}
+		var draws []float64
+		for _, x := range s["metadata"].(map[string]any)["draws"].([]any) {
+			draws = append(draws, x.(float64))
+		}
+		if !slices.Equal(draws, tb.DecisionNPV[0]) {
+			t.Errorf("SIP %q: draws differ from the Draws sheet's", name)
+		}
+		if len(sips) < len(r.Model.Controls)+3 {
+			t.Errorf("%d SIPs; want every control's NPV and the key inputs", len(sips))
+		}
+		for name, s := range sips {
+			var x []float64
+			for _, v := range s["metadata"].(map[string]any)["draws"].([]any) {
+				x = append(x, v.(float64))
 			}
-			sips := readSIP(t, buf.Bytes())
-			tb, err := sheetDraws(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec := recommended(r)
-			name := "NPV recommendation"
-			if len(rec) == 1 {
-				name = "NPV " + r.Model.Controls[rec[0]].ID
-			}
-			s, ok := sips[name]
-			if !ok {
-				t.Fatalf("no SIP %q among %d", name, len(sips))
-			}
-			var draws []float64
-			for _, x := range s["metadata"].(map[string]any)["draws"].([]any) {
-				draws = append(draws, x.(float64))
-			}
-			if !slices.Equal(draws, tb.DecisionNPV[0]) {
-				t.Errorf("SIP %q: draws differ from the Draws sheet's", name)
-			}
-			if len(sips) < len(r.Model.Controls)+3 {
-				t.Errorf("%d SIPs; want every control's NPV and the key inputs", len(sips))
-			}
-			for name, s := range sips {
-				var x []float64
-				for _, v := range s["metadata"].(map[string]any)["draws"].([]any) {
-					x = append(x, v.(float64))
-				}
-				slices.Sort(x)
-				n := len(x)
-				a, lb := metalogOf(s)
-				q := func(p float64) float64 { return x[int(math.Ceil(p*float64(n)))-1] }
-				span := q(0.95) - q(0.05)
-				for _, p := range []float64{0.05, 0.5, 0.95} {
-					// The order statistic's standard error √(p(1−p)/n)/f,
-					// f from the draws over ±2 points, and 1% of the
-					// range for the fit.
-					se := math.Sqrt(p*(1-p)/float64(n)) * (q(p+0.02) - q(p-0.02)) / 0.04
-					if got := metalogQuantile(a, lb, p); math.Abs(got-q(p)) > 3*se+0.01*span {
-						t.Errorf("SIP %q: metalog P%g = %g; draws' %g (SE %g, 90%% range %g)", name, 100*p, got, q(p), se, span)
-					}
-				}
-				prev := math.Inf(-1)
-				for i := 1; i < 1000; i++ {
-					v := metalogQuantile(a, lb, float64(i)/1000)
-					if !(v > prev) {
-						t.Errorf("SIP %q: metalog not increasing at %g", name, float64(i)/1000)
-						break
-					}
-					prev = v
+			slices.Sort(x)
+			n := len(x)
+			a, lb := metalogOf(s)
+			q := func(p float64) float64 { return x[int(math.Ceil(p*float64(n)))-1] }
+			span := q(0.95) - q(0.05)
+			for _, p := range []float64{0.05, 0.5, 0.95} {
+				// The order statistic's standard error √(p(1−p)/n)/f,
+				// f from the draws over ±2 points, and 1% of the
+				// range for the fit.
+				se := math.Sqrt(p*(1-p)/float64(n)) * (q(p+0.02) - q(p-0.02)) / 0.04
+				if got := metalogQuantile(a, lb, p); math.Abs(got-q(p)) > 3*se+0.01*span {
+					t.Errorf("SIP %q: metalog P%g = %g; draws' %g (SE %g, 90%% range %g)", name, 100*p, got, q(p), se, span)
 				}
 			}
-			validateSIPSchema(t, buf.Bytes())
-		})
-	}
+			prev := math.Inf(-1)
+			for i := 1; i < 1000; i++ {
+				v := metalogQuantile(a, lb, float64(i)/1000)
+				if !(v > prev) {
+					t.Errorf("SIP %q: metalog not increasing at %g", name, float64(i)/1000)
+					break
+				}
+				prev = v
+			}
+		}
+		validateSIPSchema(t, buf.Bytes())
+	})
 }
 
 // validateSIPSchema validates a library against the SIPmath 3.0 JSON

@@ -128,37 +128,31 @@ func TestWhatIfClosedForm(t *testing.T) {
 // the What-if sheet's summary is theirs.
 func TestDrawsSheet(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		name string
-		get  func() (*Report, error)
-	}{{"typical", typical}, {"social", social}} {
-		t.Run(tt.name, func(t *testing.T) {
-			r := report(t, tt.get)
-			f, _ := openBook(t, r)
-			tb, err := sheetDraws(r)
-			if err != nil {
-				t.Fatal(err)
+	eachView(t, func(t *testing.T, r *Report) {
+		f, _ := openBook(t, r)
+		tb, err := sheetDraws(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := rows(t, f, SheetDraws)
+		head := rs[drHead-1]
+		col := slices.Index(head, "NPV in the view in force")
+		if col < 0 || len(rs) != drHead+tb.Draws || tb.Draws < sheetDrawsMin {
+			t.Fatalf("Draws sheet: NPV column %d, %d rows; want the column and %d draws (at least %d)", col, len(rs)-drHead, tb.Draws, sheetDrawsMin)
+		}
+		var pos float64
+		for d := range tb.Draws {
+			got := number(t, "Draws NPV", rs[drHead+d][col])
+			if !relClose(got, tb.DecisionNPV[0][d]) {
+				t.Errorf("draw %d: NPV %.15g; model %.15g", d+1, got, tb.DecisionNPV[0][d])
 			}
-			rs := rows(t, f, SheetDraws)
-			head := rs[drHead-1]
-			col := slices.Index(head, "NPV in the view in force")
-			if col < 0 || len(rs) != drHead+tb.Draws || tb.Draws < sheetDrawsMin {
-				t.Fatalf("Draws sheet: NPV column %d, %d rows; want the column and %d draws (at least %d)", col, len(rs)-drHead, tb.Draws, sheetDrawsMin)
+			if tb.DecisionNPV[0][d] > 0 {
+				pos++
 			}
-			var pos float64
-			for d := range tb.Draws {
-				got := number(t, "Draws NPV", rs[drHead+d][col])
-				if !relClose(got, tb.DecisionNPV[0][d]) {
-					t.Errorf("draw %d: NPV %.15g; model %.15g", d+1, got, tb.DecisionNPV[0][d])
-				}
-				if tb.DecisionNPV[0][d] > 0 {
-					pos++
-				}
-			}
-			p := whatIfRows(t, f)["P(NPV > 0)"]
-			if got := number(t, "P(NPV > 0)", p[1]); got != pos/float64(tb.Draws) {
-				t.Errorf("What-if P(NPV > 0) = %g; want %g", got, pos/float64(tb.Draws))
-			}
-		})
-	}
+		}
+		p := whatIfRows(t, f)["P(NPV > 0)"]
+		if got := number(t, "P(NPV > 0)", p[1]); got != pos/float64(tb.Draws) {
+			t.Errorf("What-if P(NPV > 0) = %g; want %g", got, pos/float64(tb.Draws))
+		}
+	})
 }

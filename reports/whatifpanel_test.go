@@ -218,55 +218,48 @@ func headlineNPV(r *Report) float64 {
 // value in the run, bit for bit, and no other column.
 func TestWhatIfPanelDraws(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		name string
-		get  func() (*Report, error)
-	}{{"typical", typical}, {"social", social}} {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			r := report(t, tt.get)
-			doc, _ := writePage(t, r)
-			d := panelOf(t, doc)
-			f, _ := openBook(t, r)
-			rs := rows(t, f, SheetDraws)
-			head := rs[drHead-1]
-			// The input columns run from B to the first formula column (a
-			// threat's multiplier m_f).
-			last := slices.IndexFunc(head, func(h string) bool { return strings.HasSuffix(h, " m_f") })
-			if last < 0 {
-				t.Fatal("no formula columns on the Draws sheet")
+	eachView(t, func(t *testing.T, r *Report) {
+		doc, _ := writePage(t, r)
+		d := panelOf(t, doc)
+		f, _ := openBook(t, r)
+		rs := rows(t, f, SheetDraws)
+		head := rs[drHead-1]
+		// The input columns run from B to the first formula column (a
+		// threat's multiplier m_f).
+		last := slices.IndexFunc(head, func(h string) bool { return strings.HasSuffix(h, " m_f") })
+		if last < 0 {
+			t.Fatal("no formula columns on the Draws sheet")
+		}
+		var names []string
+		for _, c := range d.Cols {
+			names = append(names, c.Name)
+		}
+		if !slices.Equal(names, head[1:last]) {
+			t.Fatalf("the panel's columns %q; the Draws sheet's %q", names, head[1:last])
+		}
+		if len(rs) != drawRow0-1+d.N {
+			t.Errorf("the Draws sheet has %d draws; the panel %d", len(rs)-drawRow0+1, d.N)
+		}
+		for i, c := range d.Cols {
+			col := i + 1
+			if run := number(t, c.Name+" run", rs[drRun-1][col]); run != c.Run {
+				t.Errorf("%s: central in the run %v on the sheet, %v in the panel", c.Name, run, c.Run)
 			}
-			var names []string
-			for _, c := range d.Cols {
-				names = append(names, c.Name)
-			}
-			if !slices.Equal(names, head[1:last]) {
-				t.Fatalf("the panel's columns %q; the Draws sheet's %q", names, head[1:last])
-			}
-			if len(rs) != drawRow0-1+d.N {
-				t.Errorf("the Draws sheet has %d draws; the panel %d", len(rs)-drawRow0+1, d.N)
-			}
-			for i, c := range d.Cols {
-				col := i + 1
-				if run := number(t, c.Name+" run", rs[drRun-1][col]); run != c.Run {
-					t.Errorf("%s: central in the run %v on the sheet, %v in the panel", c.Name, run, c.Run)
+			if c.At < 0 {
+				if c.Run != 0 {
+					t.Errorf("%s: no draws in the panel, though its central value is %v", c.Name, c.Run)
 				}
-				if c.At < 0 {
-					if c.Run != 0 {
-						t.Errorf("%s: no draws in the panel, though its central value is %v", c.Name, c.Run)
-					}
-					continue
-				}
-				v := panelColumn(t, d, c)
-				for k := range d.N {
-					if s := number(t, c.Name, rs[drawRow0-1+k][col]); s != v[k] {
-						t.Errorf("%s, draw %d: %v on the sheet, %v in the panel", c.Name, k+1, s, v[k])
-						break
-					}
+				continue
+			}
+			v := panelColumn(t, d, c)
+			for k := range d.N {
+				if s := number(t, c.Name, rs[drawRow0-1+k][col]); s != v[k] {
+					t.Errorf("%s, draw %d: %v on the sheet, %v in the panel", c.Name, k+1, s, v[k])
+					break
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestSheetFloat checks sheetFloat against excelize's own writing of a
