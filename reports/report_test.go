@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cybercba/cybercba/data"
 	"github.com/cybercba/cybercba/model"
 )
 
@@ -202,6 +203,25 @@ var (
 	chosenTVaR  = withPortfolio(typical, model.MaxDeltaTVaR)
 	chosenEmpty = withPortfolio(noneRecommended, model.MaxNPV)
 )
+
+// defaultJob returns the job of the default dataset under the default run
+// specification, as edit (if not nil) changes it.
+func defaultJob(t testing.TB, edit func(spec *data.RunSpec)) *data.Job {
+	t.Helper()
+	ds, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := data.DefaultRunSpec()
+	if edit != nil {
+		edit(&spec)
+	}
+	job, err := data.NewJob(spec, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return job
+}
 
 // eachView runs f as a parallel subtest on each view's shared report:
 // the typical (financial) one and the social one.

@@ -37,16 +37,9 @@ func TestDiffersLine(t *testing.T) {
 // package (issue 22: report.html kept sentences of its own beside them).
 func TestDecisionSentencesOnce(t *testing.T) {
 	t.Parallel()
-	ds, err := data.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := data.DefaultRunSpec()
-	spec.Draws, spec.Years, spec.DecisionDraws, spec.View = 8, 200, 100, "social"
-	job, err := data.NewJob(spec, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := defaultJob(t, func(spec *data.RunSpec) {
+		spec.Draws, spec.Years, spec.DecisionDraws, spec.View = 8, 200, 100, "social"
+	})
 	j := NewRun(job, "test", "")
 	d, err := model.Decide(t.Context(), j.Model, j.DecideOptions(false, 0))
 	if err != nil {
@@ -116,14 +109,7 @@ func TestDecisionSentencesOnce(t *testing.T) {
 // for long ones).
 func TestInputNameOneStyle(t *testing.T) {
 	t.Parallel()
-	ds, err := data.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, err := data.NewJob(data.DefaultRunSpec(), ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := defaultJob(t, nil)
 	short := 0
 	for _, in := range model.Inputs(job.Model) {
 		ids := in.Ref.ID

@@ -15,16 +15,9 @@ import (
 // width is unknown (a file or a pipe) or with --wide.
 func TestCompactRanking(t *testing.T) {
 	t.Parallel()
-	ds, err := data.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := data.DefaultRunSpec()
-	spec.Draws, spec.Years = 8, 200
-	job, err := data.NewJob(spec, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := defaultJob(t, func(spec *data.RunSpec) {
+		spec.Draws, spec.Years = 8, 200
+	})
 	j := NewRun(job, "test", "")
 	an, err := model.Analyse(t.Context(), j.Model, j.Config, j.Appraisal, j.Metric)
 	if err != nil {
@@ -86,14 +79,7 @@ func TestTable(t *testing.T) {
 // distinct names when shortened for a table, each within its width.
 func TestInputNamesDistinct(t *testing.T) {
 	t.Parallel()
-	ds, err := data.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, err := data.NewJob(data.DefaultRunSpec(), ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := defaultJob(t, nil)
 	for _, n := range []int{40, 64} {
 		seen := map[string]string{}
 		for _, in := range model.Inputs(job.Model) {

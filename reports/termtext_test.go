@@ -127,17 +127,10 @@ func TestTableFit(t *testing.T) {
 // wider; the full layout is kept when the width is unknown.
 func TestTerminalFits(t *testing.T) {
 	t.Parallel()
-	ds, err := data.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := data.DefaultRunSpec()
-	spec.Draws, spec.Years, spec.DecisionDraws = 8, 200, 100
-	spec.Budget, spec.Frontier = "30m", true
-	job, err := data.NewJob(spec, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := defaultJob(t, func(spec *data.RunSpec) {
+		spec.Draws, spec.Years, spec.DecisionDraws = 8, 200, 100
+		spec.Budget, spec.Frontier = "30m", true
+	})
 	j := NewRun(job, "test", "")
 	d, err := model.Decide(t.Context(), j.Model, j.DecideOptions(true, 15))
 	if err != nil {

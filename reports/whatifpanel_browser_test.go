@@ -28,16 +28,9 @@ import (
 // view, as the command builds it (model.Decide, then the report).
 func nhsReport(t *testing.T, view string) *Report {
 	t.Helper()
-	ds, err := data.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := data.DefaultRunSpec()
-	spec.Draws, spec.Years, spec.View = 20, 200, view
-	job, err := data.NewJob(spec, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := defaultJob(t, func(spec *data.RunSpec) {
+		spec.Draws, spec.Years, spec.View = 20, 200, view
+	})
 	j := NewRun(job, "test", "")
 	d, err := model.Decide(t.Context(), j.Model, j.DecideOptions(false, 0))
 	if err != nil {
