@@ -1,10 +1,8 @@
 package reports
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
-	"io"
 	"math"
 	"net/url"
 	"os"
@@ -20,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cybercba/cybercba/data"
+	"github.com/cybercba/cybercba/data/xlsxtest"
 	"github.com/cybercba/cybercba/model"
 )
 
@@ -105,42 +104,18 @@ var cachedValue = regexp.MustCompile(`(<f>[^<]*</f>)<v>[^<]*</v>`)
 // spreadsheet's own.
 func blankCached(t *testing.T, b []byte) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
 	blanked := 0
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
+	out := xlsxtest.RewriteParts(t, b, func(name string, part []byte) []byte {
+		if !strings.HasPrefix(name, "xl/worksheets/sheet") {
+			return part
 		}
-		body, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasPrefix(zf.Name, "xl/worksheets/sheet") {
-			blanked += len(cachedValue.FindAllIndex(body, -1))
-			body = cachedValue.ReplaceAll(body, []byte("$1"))
-		}
-		w, err := zw.Create(zf.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
+		blanked += len(cachedValue.FindAllIndex(part, -1))
+		return cachedValue.ReplaceAll(part, []byte("$1"))
+	})
 	if blanked == 0 {
 		t.Fatal("blankCached: no formula had a cached value")
 	}
-	return buf.Bytes()
+	return out
 }
 
 // compareFormulas checks every formula cell of sheet in orig (as the tool

@@ -1,10 +1,8 @@
 package reports
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strings"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/cybercba/cybercba/data/xlsxtest"
 	"github.com/cybercba/cybercba/model"
 )
 
@@ -427,25 +426,13 @@ func TestWorkbookFrontier(t *testing.T) {
 // the Frontier sheet (sheet4: Summary, Ranking, Portfolio, Frontier).
 func frontierChart(t *testing.T, b []byte) string {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	read := func(name string) string {
-		rc, err := zr.Open(name)
-		if err != nil {
-			return ""
-		}
-		defer rc.Close()
-		s, _ := io.ReadAll(rc)
-		return string(s)
-	}
-	if rels := read("xl/worksheets/_rels/sheet4.xml.rels"); !strings.Contains(rels, "drawing") {
+	parts := xlsxtest.Parts(t, b)
+	if rels := parts["xl/worksheets/_rels/sheet4.xml.rels"]; !strings.Contains(rels, "drawing") {
 		t.Errorf("the Frontier sheet has no drawing: %q", rels)
 	}
 	var found []string
-	for _, zf := range zr.File {
-		if c := read(zf.Name); strings.HasPrefix(zf.Name, "xl/charts/chart") && strings.Contains(c, "Frontier!") {
+	for name, c := range parts {
+		if strings.HasPrefix(name, "xl/charts/chart") && strings.Contains(c, "Frontier!") {
 			found = append(found, c)
 		}
 	}

@@ -1,16 +1,15 @@
 package reports
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/cybercba/cybercba/data/xlsxtest"
 	"github.com/cybercba/cybercba/model"
 )
 
@@ -355,25 +354,9 @@ func TestWorkbookSensitivityLayout(t *testing.T) {
 // there is exactly one.
 func chartOf(t *testing.T, b []byte, kind, sheet string) string {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var found []string
-	for _, zf := range zr.File {
-		if !strings.HasPrefix(zf.Name, "xl/charts/chart") {
-			continue
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s := string(x); strings.Contains(s, "<"+kind) && strings.Contains(s, sheet) {
+	for name, s := range xlsxtest.Parts(t, b) {
+		if strings.HasPrefix(name, "xl/charts/chart") && strings.Contains(s, "<"+kind) && strings.Contains(s, sheet) {
 			found = append(found, s)
 		}
 	}

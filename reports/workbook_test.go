@@ -1,10 +1,8 @@
 package reports
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
-	"io"
 	"math"
 	"slices"
 	"sort"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/cybercba/cybercba/data/xlsxtest"
 )
 
 // openBook writes r's workbook and opens it again, returning the file and
@@ -449,23 +449,12 @@ func TestWorkbookCharts(t *testing.T) {
 	t.Parallel()
 	f, b := openBook(t, report(t, typical))
 	lecLast := strconv.Itoa(len(rows(t, f, sheetLEC)))
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	read := func(name string) string {
-		rc, err := zr.Open(name)
-		if err != nil {
-			return ""
-		}
-		defer rc.Close()
-		s, _ := io.ReadAll(rc)
-		return string(s)
-	}
+	parts := xlsxtest.Parts(t, b)
+	read := func(name string) string { return parts[name] }
 	var charts []string
-	for _, zf := range zr.File {
-		if strings.HasPrefix(zf.Name, "xl/charts/chart") {
-			charts = append(charts, read(zf.Name))
+	for name, part := range parts {
+		if strings.HasPrefix(name, "xl/charts/chart") {
+			charts = append(charts, part)
 		}
 	}
 	if len(charts) != 2 {
@@ -751,26 +740,16 @@ func TestWorkbookPrint(t *testing.T) {
 			t.Errorf("defined name %s = %q; want none on a hidden sheet", key, got)
 		}
 	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var lecChart string
-	for _, zf := range zr.File {
-		if !strings.HasPrefix(zf.Name, "xl/charts/chart") {
+	for name, x := range xlsxtest.Parts(t, b) {
+		if !strings.HasPrefix(name, "xl/charts/chart") {
 			continue
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
+		if strings.Contains(x, "Loss exceedance curve") {
+			lecChart = x
 		}
-		x, _ := io.ReadAll(rc)
-		rc.Close()
-		if strings.Contains(string(x), "Loss exceedance curve") {
-			lecChart = string(x)
-		}
-		if strings.Contains(string(x), "[Red]") {
-			t.Errorf("%s: an axis shows negatives in red", zf.Name)
+		if strings.Contains(x, "[Red]") {
+			t.Errorf("%s: an axis shows negatives in red", name)
 		}
 	}
 	if !strings.Contains(lecChart, `<scatterStyle val="lineMarker">`) || strings.Count(lecChart, "<logBase") != 2 {

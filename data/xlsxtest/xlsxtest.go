@@ -47,6 +47,30 @@ func RewriteParts(t testing.TB, b []byte, edit func(name string, part []byte) []
 	return out.Bytes()
 }
 
+// Parts returns every part of the zip archive b (a workbook), its text by
+// its name.
+func Parts(t testing.TB, b []byte) map[string]string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := make(map[string]string, len(zr.File))
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[zf.Name] = string(part)
+	}
+	return parts
+}
+
 // FarCells returns the workbook b with n blank cells added to each of its
 // worksheets, one a row in column col, from row from (or below the
 // sheet's last row, when from is 0): issue 27's memory bomb (71 KB with
